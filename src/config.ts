@@ -1,0 +1,270 @@
+/**
+ * The only reader of process.env. Parses every variable of the operator contract
+ * (../shared/CONTRACT.md) with zod, applies defaults, and returns a frozen Config — or one problem
+ * line per faulty variable, which the CLI prints before exiting with code 2.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseEnv } from "node:util";
+import { z } from "zod";
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface Config {
+  readonly zoom: {
+    readonly clientId: string;
+    readonly clientSecret: string;
+    readonly redirectUrl: string;
+    readonly webhookSecret: string;
+    readonly oauthBaseUrl: string;
+    readonly apiBaseUrl: string;
+    readonly downloadHosts: readonly string[];
+  };
+  readonly stateSecret: string;
+  readonly tokenEncryptionKeys: readonly string[];
+  readonly telegram: {
+    readonly botToken: string;
+    readonly apiRoot: string;
+    readonly uploadLimitMb: number;
+    readonly webhookUrl: string | undefined;
+    readonly webhookSecret: string | undefined;
+    readonly adminChatId: number | undefined;
+  };
+  readonly database: {
+    readonly url: string;
+    readonly poolMax: number;
+    readonly statementTimeoutMs: number;
+    readonly connectRetries: number;
+  };
+  readonly http: {
+    readonly host: string;
+    readonly port: number;
+    readonly publicUrl: string;
+  };
+  readonly media: {
+    readonly dir: string;
+    readonly ttlHours: number;
+    readonly maxRecordingMb: number;
+    readonly ffmpegPath: string | undefined;
+  };
+  readonly summary: {
+    readonly apiUrl: string | undefined;
+    readonly apiKey: string | undefined;
+    readonly model: string | undefined;
+  };
+  readonly jobs: {
+    readonly concurrency: number;
+    readonly leaseSeconds: number;
+    readonly maxAttempts: number;
+    readonly timeoutSeconds: number;
+    readonly pollIntervalMs: number;
+  };
+  readonly logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
+
+const BASE64_32_BYTES = /^[A-Za-z0-9+/_-]+={0,2}$/;
+
+/** Comma-separated base64 keys of exactly 32 bytes: the first encrypts, all decrypt. */
+export function parseKeyList(value: string): { ok: true; keys: string[] } | { ok: false; problem: string } {
+  const keys = value
+    .split(",")
+    .map((k) => k.trim())
+    .filter((k) => k.length > 0);
+  if (keys.length === 0) return { ok: false, problem: "must hold at least one base64 key" };
+  for (const [i, key] of keys.entries()) {
+    const bytes = BASE64_32_BYTES.test(key) ? Buffer.from(key, "base64") : Buffer.alloc(0);
+    if (bytes.length !== 32) {
+      return {
+        ok: false,
+        problem: `key #${i + 1} is not 32 bytes of base64 (make one with: openssl rand -base64 32)`,
+      };
+    }
+  }
+  return { ok: true, keys };
+}
+
+const url = (what: string) =>
+  z.string().refine((v) => {
+    try {
+      const u = new URL(v);
+      return u.protocol === "http:" || u.protocol === "https:";
+    } catch {
+      return false;
+    }
+  }, `must be an http(s) URL (${what})`);
+
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, "must be a whole number")
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `must be between ${min} and ${max}`);
+
+const required = (name: string) => z.string({ error: `is required` }).min(1, `is required (${name})`);
+
+const schema = z.object({
+  ZOOM_CLIENT_ID: required("the Zoom app's client id"),
+  ZOOM_CLIENT_SECRET: required("the Zoom app's client secret"),
+  ZOOM_REDIRECT: z
+    .string({ error: "is required" })
+    .pipe(url("the OAuth redirect URL registered in the Zoom app")),
+  ZOOM_WEBHOOK_SECRET: required("the Zoom app's webhook secret token"),
+  STATE_SECRET: z.string({ error: "is required" }).min(32, "must be at least 32 characters"),
+  TELEGRAM_BOT_TOKEN: z
+    .string({ error: "is required" })
+    .regex(/^\d+:[A-Za-z0-9_-]+$/, "must look like 123456:ABC-DEF… (the token from @BotFather)"),
+  TOKEN_ENCRYPTION_KEY: z.string({ error: "is required (make one with: openssl rand -base64 32)" }),
+  DATABASE_URL: z
+    .string()
+    .default("sqlite:./data/zoomgram.db")
+    .refine(
+      (v) => /^sqlite:.+/.test(v) || /^postgres(ql)?:\/\/.+/.test(v),
+      "must be sqlite:PATH or postgres://…",
+    ),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  PORT: int(0, 65535).default(3000),
+  PUBLIC_URL: url("the public base URL").optional(),
+  ZOOM_OAUTH_BASE_URL: url("base for /oauth/*").default("https://zoom.us"),
+  ZOOM_API_BASE_URL: url("base for REST calls").default("https://api.zoom.us/v2"),
+  ZOOM_DOWNLOAD_HOSTS: z
+    .string()
+    .default("zoom.us,*.zoom.us,zoomgov.com,*.zoomgov.com")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .refine((hosts) => hosts.length > 0, "must list at least one host"),
+  TELEGRAM_API_ROOT: url("Bot API root").default("https://api.telegram.org"),
+  TELEGRAM_UPLOAD_LIMIT_MB: int(1, 2000).default(50),
+  TELEGRAM_WEBHOOK_URL: z.string().pipe(url("public URL of POST /telegram/webhook")).optional(),
+  TELEGRAM_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,256}$/, "must be 1-256 characters of A-Z a-z 0-9 _ -")
+    .optional(),
+  MAX_RECORDING_MB: int(1, 1_000_000).default(4096),
+  MEDIA_DIR: z.string().min(1).optional(),
+  MEDIA_TTL_HOURS: int(1, 24 * 365).default(24),
+  FFMPEG_PATH: z.string().min(1).optional(),
+  ADMIN_CHAT_ID: z
+    .string()
+    .regex(/^-?\d+$/, "must be a numeric Telegram chat id")
+    .transform(Number)
+    .optional(),
+  SUMMARY_API_URL: url("OpenAI-compatible chat-completions endpoint").optional(),
+  SUMMARY_API_KEY: z.string().min(1).optional(),
+  SUMMARY_MODEL: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  DB_POOL_MAX: int(1, 1000).default(10),
+  DB_STATEMENT_TIMEOUT_MS: int(0, 3_600_000).default(30_000),
+  DB_CONNECT_RETRIES: int(0, 1000).default(10),
+  WORKER_CONCURRENCY: int(1, 256).default(4),
+  JOB_LEASE_SECONDS: int(5, 86_400).default(60),
+  JOB_MAX_ATTEMPTS: int(1, 100).default(8),
+  JOB_TIMEOUT_SECONDS: int(1, 86_400).default(3600),
+  JOB_POLL_INTERVAL_MS: int(10, 600_000).default(2000),
+});
+
+/** Parses an environment object. Pure: tests call it with literals. */
+export function parseConfig(env: Env): ConfigResult {
+  // Treat empty strings as unset, as shells and .env files commonly produce them.
+  const cleaned: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value !== undefined && value.trim() !== "") cleaned[key] = value.trim();
+  }
+  const parsed = schema.safeParse(cleaned);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0] ?? "environment");
+      problems.push(`${name}: ${issue.message}`);
+    }
+  }
+  let keys: string[] = [];
+  if (cleaned.TOKEN_ENCRYPTION_KEY !== undefined) {
+    const keyList = parseKeyList(cleaned.TOKEN_ENCRYPTION_KEY);
+    if (keyList.ok) keys = keyList.keys;
+    else problems.push(`TOKEN_ENCRYPTION_KEY: ${keyList.problem}`);
+  }
+  const e = parsed.success ? parsed.data : undefined;
+  if (e?.TELEGRAM_WEBHOOK_URL && !e.TELEGRAM_WEBHOOK_SECRET) {
+    problems.push("TELEGRAM_WEBHOOK_SECRET: is required when TELEGRAM_WEBHOOK_URL is set");
+  }
+  if (problems.length > 0 || !e) return { ok: false, problems: dedupe(problems) };
+
+  const publicUrl = (e.PUBLIC_URL ?? new URL(e.ZOOM_REDIRECT).origin).replace(/\/+$/, "");
+  const config: Config = {
+    zoom: {
+      clientId: e.ZOOM_CLIENT_ID,
+      clientSecret: e.ZOOM_CLIENT_SECRET,
+      redirectUrl: e.ZOOM_REDIRECT,
+      webhookSecret: e.ZOOM_WEBHOOK_SECRET,
+      oauthBaseUrl: e.ZOOM_OAUTH_BASE_URL.replace(/\/+$/, ""),
+      apiBaseUrl: e.ZOOM_API_BASE_URL.replace(/\/+$/, ""),
+      downloadHosts: e.ZOOM_DOWNLOAD_HOSTS,
+    },
+    stateSecret: e.STATE_SECRET,
+    tokenEncryptionKeys: keys,
+    telegram: {
+      botToken: e.TELEGRAM_BOT_TOKEN,
+      apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ""),
+      uploadLimitMb: e.TELEGRAM_UPLOAD_LIMIT_MB,
+      webhookUrl: e.TELEGRAM_WEBHOOK_URL,
+      webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
+      adminChatId: e.ADMIN_CHAT_ID,
+    },
+    database: {
+      url: e.DATABASE_URL,
+      poolMax: e.DB_POOL_MAX,
+      statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+      connectRetries: e.DB_CONNECT_RETRIES,
+    },
+    http: { host: e.HOST, port: e.PORT, publicUrl },
+    media: {
+      dir: resolve(e.MEDIA_DIR ?? join(tmpdir(), "zoomgram")),
+      ttlHours: e.MEDIA_TTL_HOURS,
+      maxRecordingMb: e.MAX_RECORDING_MB,
+      ffmpegPath: e.FFMPEG_PATH,
+    },
+    summary: { apiUrl: e.SUMMARY_API_URL, apiKey: e.SUMMARY_API_KEY, model: e.SUMMARY_MODEL },
+    jobs: {
+      concurrency: e.WORKER_CONCURRENCY,
+      leaseSeconds: e.JOB_LEASE_SECONDS,
+      maxAttempts: e.JOB_MAX_ATTEMPTS,
+      timeoutSeconds: e.JOB_TIMEOUT_SECONDS,
+      pollIntervalMs: e.JOB_POLL_INTERVAL_MS,
+    },
+    logLevel: e.LOG_LEVEL,
+  };
+  return { ok: true, config: deepFreeze(config) };
+}
+
+/**
+ * process.env merged over `.env` (when present in the working directory): real environment
+ * variables win, as with dotenv.
+ */
+export function readEnvironment(cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): Env {
+  const file = join(cwd, ".env");
+  const fromFile = existsSync(file) ? parseEnv(readFileSync(file, "utf8")) : {};
+  return { ...fromFile, ...env };
+}
+
+export function loadConfig(cwd?: string): ConfigResult {
+  return parseConfig(readEnvironment(cwd));
+}
+
+function dedupe(lines: string[]): string[] {
+  return [...new Set(lines)];
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object") {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,203 @@
+/**
+ * Every table, typed. Rows stay snake_case; times are integer milliseconds since the epoch (the
+ * same representation on SQLite and PostgreSQL, and the injected clock's unit); flags are 0/1
+ * integers and structured values are JSON text, so one query code path serves both dialects.
+ */
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+
+type Id = Generated<number>;
+
+export interface UsersTable {
+  telegram_user_id: number;
+  username: string | null;
+  first_name: string | null;
+  language_code: string | null;
+  locale: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ChatsTable {
+  chat_id: number;
+  type: string;
+  title: string | null;
+  locale: string;
+  /** active | paused (bot blocked or kicked) | migrated */
+  status: string;
+  status_reason: string | null;
+  migrated_to: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ZoomConnectionsTable {
+  id: Id;
+  zoom_user_id: string;
+  zoom_account_id: string | null;
+  email: string;
+  display_name: string | null;
+  timezone: string | null;
+  chat_id: number;
+  telegram_user_id: number;
+  access_token_enc: string;
+  refresh_token_enc: string;
+  /** Key id of the key that encrypted both tokens (also inside each ciphertext). */
+  token_key_id: string;
+  access_expires_at: number;
+  api_url: string | null;
+  scope: string | null;
+  /** active | broken (refresh rejected: reconnect needed) */
+  status: string;
+  status_reason: string | null;
+  /** Single-flight refresh across processes: whoever holds this lease refreshes. */
+  refresh_lock_owner: string | null;
+  refresh_lock_until: number | null;
+  connected_at: number;
+  updated_at: number;
+}
+
+export interface OauthStatesTable {
+  nonce: string;
+  chat_id: number;
+  telegram_user_id: number;
+  /** PKCE code_verifier, encrypted like tokens: it must not leak from the database either. */
+  code_verifier_enc: string;
+  locale: string;
+  expires_at: number;
+  created_at: number;
+}
+
+export interface MeetingsTable {
+  id: Id;
+  meeting_uuid: string;
+  zoom_user_id: string;
+  meeting_number: string | null;
+  topic: string;
+  start_time: string | null;
+  timezone: string | null;
+  duration_minutes: number | null;
+  host_email: string | null;
+  share_url: string | null;
+  summary_text: string | null;
+  /** zoom | api | extractive */
+  summary_source: string | null;
+  received_at: number;
+  updated_at: number;
+}
+
+export interface RecordingsTable {
+  id: Id;
+  meeting_uuid: string;
+  file_id: string;
+  file_type: string;
+  recording_type: string | null;
+  file_extension: string | null;
+  file_size: number | null;
+  status: string | null;
+  recording_start: string | null;
+  recording_end: string | null;
+  play_url: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface DeliveriesTable {
+  id: Id;
+  meeting_uuid: string;
+  /** Recording file key, or a synthetic key for meeting-level parts ("summary"). */
+  file_id: string;
+  chat_id: number;
+  /** audio | video | transcript | summary */
+  kind: string;
+  /** pending | downloading | uploading | delivered | failed | skipped */
+  state: string;
+  detail: string | null;
+  /** JSON array of Telegram message ids this delivery produced. */
+  message_ids: string | null;
+  telegram_file_id: string | null;
+  bytes: number | null;
+  attempts: number;
+  last_error: string | null;
+  /** When the webhook that caused this delivery was received (end-to-end latency). */
+  requested_at: number;
+  delivered_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface MeetingCardsTable {
+  meeting_uuid: string;
+  chat_id: number;
+  message_id: number | null;
+  /** JSON of the card's part states, so every edit renders the whole card. */
+  state: string;
+  last_text: string | null;
+  updated_at: number;
+}
+
+export interface WebhookEventsTable {
+  id: Id;
+  received_at: number;
+  event: string;
+  meeting_uuid: string | null;
+  zoom_user_id: string | null;
+  request_id: string | null;
+  /** accepted | duplicate | ignored | no_connection | invalid */
+  result: string;
+  /** The event's download_token, encrypted (it is a 24 h bearer credential). */
+  download_token_enc: string | null;
+  /** The payload without download_token. */
+  payload: string;
+}
+
+export interface JobsTable {
+  id: Id;
+  kind: string;
+  payload: string;
+  /** queued | active | retry | completed | dead | cancelled */
+  state: string;
+  priority: number;
+  attempts: number;
+  max_attempts: number;
+  run_at: number;
+  locked_by: string | null;
+  lease_expires_at: number | null;
+  last_error: string | null;
+  dedupe_key: string | null;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}
+
+export interface LeasesTable {
+  name: string;
+  holder: string;
+  expires_at: number;
+  acquired_at: number;
+}
+
+export interface Database {
+  users: UsersTable;
+  chats: ChatsTable;
+  zoom_connections: ZoomConnectionsTable;
+  oauth_states: OauthStatesTable;
+  meetings: MeetingsTable;
+  recordings: RecordingsTable;
+  deliveries: DeliveriesTable;
+  meeting_cards: MeetingCardsTable;
+  webhook_events: WebhookEventsTable;
+  jobs: JobsTable;
+  leases: LeasesTable;
+}
+
+export type JobRow = Selectable<JobsTable>;
+export type NewJob = Insertable<JobsTable>;
+export type JobUpdate = Updateable<JobsTable>;
+export type ConnectionRow = Selectable<ZoomConnectionsTable>;
+export type DeliveryRow = Selectable<DeliveriesTable>;
+export type MeetingRow = Selectable<MeetingsTable>;
+export type ChatRow = Selectable<ChatsTable>;
+export type UserRow = Selectable<UsersTable>;
+
+// Re-exported so feature code never needs to know the ColumnType helper exists.
+export type { ColumnType };

@@ -1,0 +1,288 @@
+/**
+ * The job queue on the `jobs` table. Each statement is one named function (as in graphile-worker's
+ * src/sql): enqueue inside the caller's transaction, claim with a conditional UPDATE … RETURNING
+ * (plus FOR UPDATE SKIP LOCKED on PostgreSQL), complete, fail with backoff, release on shutdown.
+ *
+ * States: queued → active → completed | retry → active … | dead | cancelled. A job whose lease ran
+ * out while `active` (its worker was killed) is claimable again; one that already used all its
+ * attempts that way is declared dead by `reapExpiredJobs`.
+ */
+import type { Kysely } from "kysely";
+import type { Dialect, Executor } from "../db/database.js";
+import type { Database, JobRow } from "../db/schema.js";
+
+export type JobState = "queued" | "active" | "retry" | "completed" | "dead" | "cancelled";
+
+export interface Job<P = unknown> {
+  id: number;
+  kind: string;
+  payload: P;
+  state: JobState;
+  attempts: number;
+  maxAttempts: number;
+  runAt: number;
+  lockedBy: string | null;
+  leaseExpiresAt: number | null;
+  lastError: string | null;
+  createdAt: number;
+}
+
+export interface EnqueueInput {
+  kind: string;
+  payload: unknown;
+  runAt?: number;
+  maxAttempts?: number;
+  priority?: number;
+  /** At most one job with this key ever exists: a second enqueue is a no-op. */
+  dedupeKey?: string;
+}
+
+export function toJob(row: JobRow): Job {
+  return {
+    id: row.id,
+    kind: row.kind,
+    payload: JSON.parse(row.payload) as unknown,
+    state: row.state as JobState,
+    attempts: row.attempts,
+    maxAttempts: row.max_attempts,
+    runAt: row.run_at,
+    lockedBy: row.locked_by,
+    leaseExpiresAt: row.lease_expires_at,
+    lastError: row.last_error,
+    createdAt: row.created_at,
+  };
+}
+
+/** Inserts a job; returns its id, or null when a job with the same dedupe key already exists. */
+export async function enqueueJob(
+  db: Executor,
+  input: EnqueueInput,
+  now: number,
+  defaultMaxAttempts = 8,
+): Promise<number | null> {
+  const row = await db
+    .insertInto("jobs")
+    .values({
+      kind: input.kind,
+      payload: JSON.stringify(input.payload ?? null),
+      state: "queued",
+      priority: input.priority ?? 0,
+      attempts: 0,
+      max_attempts: input.maxAttempts ?? defaultMaxAttempts,
+      run_at: input.runAt ?? now,
+      dedupe_key: input.dedupeKey ?? null,
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((oc) => oc.column("dedupe_key").doNothing())
+    .returning("id")
+    .executeTakeFirst();
+  return row?.id ?? null;
+}
+
+export interface ClaimInput {
+  workerId: string;
+  limit: number;
+  leaseMs: number;
+  now: number;
+  kinds?: readonly string[];
+}
+
+/**
+ * Atomically takes up to `limit` runnable jobs: due queued/retry jobs, and active jobs whose lease
+ * expired (their worker died). The attempt counter goes up at claim time, so a job that keeps
+ * killing its worker still runs out of attempts.
+ */
+export async function claimJobs(db: Kysely<Database>, dialect: Dialect, input: ClaimInput): Promise<Job[]> {
+  let candidates = db
+    .selectFrom("jobs")
+    .select("id")
+    .where((eb) =>
+      eb.or([
+        eb.and([eb("state", "in", ["queued", "retry"]), eb("run_at", "<=", input.now)]),
+        eb.and([eb("state", "=", "active"), eb("lease_expires_at", "<", input.now)]),
+      ]),
+    )
+    .whereRef("attempts", "<", "max_attempts")
+    .orderBy("priority", "desc")
+    .orderBy("run_at")
+    .orderBy("id")
+    .limit(input.limit);
+  if (input.kinds && input.kinds.length > 0) candidates = candidates.where("kind", "in", input.kinds);
+  // SKIP LOCKED lets many workers claim side by side without waiting on each other's rows; the
+  // state condition is repeated in the UPDATE so a row changed meanwhile is not taken twice.
+  if (dialect === "postgres") candidates = candidates.forUpdate().skipLocked();
+
+  const rows = await db
+    .updateTable("jobs")
+    .set((eb) => ({
+      state: "active",
+      locked_by: input.workerId,
+      lease_expires_at: input.now + input.leaseMs,
+      attempts: eb("attempts", "+", 1),
+      updated_at: input.now,
+    }))
+    .where("id", "in", candidates)
+    .where((eb) =>
+      eb.or([
+        eb("state", "in", ["queued", "retry"]),
+        eb.and([eb("state", "=", "active"), eb("lease_expires_at", "<", input.now)]),
+      ]),
+    )
+    .returningAll()
+    .execute();
+  return rows.map(toJob).sort((a, b) => a.id - b.id);
+}
+
+/** Extends the lease of a job this worker still holds; false if it lost the job. */
+export async function extendLease(
+  db: Executor,
+  jobId: number,
+  workerId: string,
+  leaseMs: number,
+  now: number,
+): Promise<boolean> {
+  const result = await db
+    .updateTable("jobs")
+    .set({ lease_expires_at: now + leaseMs, updated_at: now })
+    .where("id", "=", jobId)
+    .where("state", "=", "active")
+    .where("locked_by", "=", workerId)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Marks the job completed if this worker still holds it. */
+export async function completeJob(
+  db: Executor,
+  jobId: number,
+  workerId: string,
+  now: number,
+): Promise<boolean> {
+  const result = await db
+    .updateTable("jobs")
+    .set({ state: "completed", locked_by: null, lease_expires_at: null, finished_at: now, updated_at: now })
+    .where("id", "=", jobId)
+    .where("state", "=", "active")
+    .where("locked_by", "=", workerId)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export interface FailInput {
+  jobId: number;
+  workerId: string;
+  error: string;
+  now: number;
+  /** When to run again; undefined means dead (no more attempts or not retryable). */
+  retryAt: number | undefined;
+}
+
+/** Records a failure: back to `retry` at retryAt, or `dead`. Returns the new state. */
+export async function failJob(db: Executor, input: FailInput): Promise<"retry" | "dead" | "lost"> {
+  const state = input.retryAt === undefined ? "dead" : "retry";
+  const result = await db
+    .updateTable("jobs")
+    .set({
+      state,
+      run_at: input.retryAt ?? input.now,
+      last_error: input.error.slice(0, 2000),
+      locked_by: null,
+      lease_expires_at: null,
+      finished_at: state === "dead" ? input.now : null,
+      updated_at: input.now,
+    })
+    .where("id", "=", input.jobId)
+    .where("state", "=", "active")
+    .where("locked_by", "=", input.workerId)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1 ? state : "lost";
+}
+
+/**
+ * Puts a job back without spending an attempt: graceful shutdown, or a handler that asked to run
+ * later (e.g. Zoom still processing the file).
+ */
+export async function rescheduleJob(
+  db: Executor,
+  jobId: number,
+  workerId: string,
+  runAt: number,
+  now: number,
+  options: { refundAttempt: boolean; note?: string },
+): Promise<boolean> {
+  const result = await db
+    .updateTable("jobs")
+    .set((eb) => ({
+      state: "retry",
+      run_at: runAt,
+      locked_by: null,
+      lease_expires_at: null,
+      attempts: options.refundAttempt ? eb("attempts", "-", 1) : eb.ref("attempts"),
+      last_error: options.note ?? eb.ref("last_error"),
+      updated_at: now,
+    }))
+    .where("id", "=", jobId)
+    .where("state", "=", "active")
+    .where("locked_by", "=", workerId)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/**
+ * Declares dead the jobs whose lease expired after their last allowed attempt (a poison job that
+ * kills its worker every time). Returns them so someone hears about it.
+ */
+export async function reapExpiredJobs(db: Executor, now: number): Promise<Job[]> {
+  const rows = await db
+    .updateTable("jobs")
+    .set({
+      state: "dead",
+      last_error: "lease expired on the last attempt (the worker died or hung)",
+      locked_by: null,
+      lease_expires_at: null,
+      finished_at: now,
+      updated_at: now,
+    })
+    .where("state", "=", "active")
+    .where("lease_expires_at", "<", now)
+    .whereRef("attempts", ">=", "max_attempts")
+    .returningAll()
+    .execute();
+  return rows.map(toJob);
+}
+
+export async function getJob(db: Executor, id: number): Promise<Job | undefined> {
+  const row = await db.selectFrom("jobs").selectAll().where("id", "=", id).executeTakeFirst();
+  return row ? toJob(row) : undefined;
+}
+
+export async function countJobsByState(db: Executor): Promise<Record<JobState, number>> {
+  const rows = await db
+    .selectFrom("jobs")
+    .select(["state", (eb) => eb.fn.countAll<number>().as("n")])
+    .groupBy("state")
+    .execute();
+  const counts: Record<JobState, number> = {
+    queued: 0,
+    active: 0,
+    retry: 0,
+    completed: 0,
+    dead: 0,
+    cancelled: 0,
+  };
+  for (const row of rows) counts[row.state as JobState] = Number(row.n);
+  return counts;
+}
+
+/** Age of the oldest job that is due but not running, in ms (0 when none waits). */
+export async function oldestWaitingAgeMs(db: Executor, now: number): Promise<number> {
+  const row = await db
+    .selectFrom("jobs")
+    .select((eb) => eb.fn.min("run_at").as("oldest"))
+    .where("state", "in", ["queued", "retry"])
+    .where("run_at", "<=", now)
+    .executeTakeFirst();
+  const oldest = row?.oldest === null || row?.oldest === undefined ? undefined : Number(row.oldest);
+  return oldest === undefined ? 0 : Math.max(0, now - oldest);
+}

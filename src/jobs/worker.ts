@@ -1,0 +1,339 @@
+/**
+ * The worker loop: claims jobs, runs their handlers with an AbortSignal and a deadline, keeps the
+ * lease alive while they run, and records the outcome. A failing handler never crashes the loop;
+ * its error lands on the job row. stop() drains: in-flight jobs finish, or after the grace period
+ * are aborted and released without spending an attempt.
+ */
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import type { Logger } from "pino";
+import type { Clock } from "../clock.js";
+import type { Db } from "../db/database.js";
+import { AppError, describeError, isAppError } from "../errors.js";
+import { type BackoffOptions, backoffDelayMs } from "./backoff.js";
+import type { JobNotifier } from "./notifier.js";
+import {
+  claimJobs,
+  completeJob,
+  extendLease,
+  failJob,
+  type Job,
+  reapExpiredJobs,
+  rescheduleJob,
+} from "./queue.js";
+
+export interface JobContext {
+  job: Job;
+  signal: AbortSignal;
+  logger: Logger;
+  /** Extends this job's lease; long downloads call it (the worker also does, on a timer). */
+  extendLease(): Promise<boolean>;
+}
+
+/** A handler returns nothing when done, or asks to run again later without it counting as failure. */
+export type JobOutcome = undefined | { rescheduleAt: number; note?: string };
+
+export interface JobHandler<P = unknown> {
+  run(payload: P, ctx: JobContext): Promise<JobOutcome>;
+  /** Called once when the job is declared dead (attempts used up or a permanent error). */
+  onDead?(payload: P, error: string, job: Job): Promise<void>;
+  timeoutMs?: number;
+}
+
+export type WorkerEvent =
+  | { type: "claimed"; job: Job }
+  | { type: "completed"; job: Job; durationMs: number }
+  | { type: "retry"; job: Job; error: unknown; retryAt: number; durationMs: number }
+  | { type: "rescheduled"; job: Job; runAt: number }
+  | { type: "dead"; job: Job; error: string }
+  | { type: "released"; job: Job };
+
+export interface WorkerOptions {
+  db: Db;
+  // biome-ignore lint/suspicious/noExplicitAny: handlers narrow their own payload type
+  handlers: Record<string, JobHandler<any>>;
+  clock: Clock;
+  logger: Logger;
+  workerId?: string;
+  concurrency?: number;
+  leaseMs?: number;
+  pollIntervalMs?: number;
+  timeoutMs?: number;
+  backoff?: BackoffOptions;
+  notifier?: JobNotifier;
+  onEvent?: (event: WorkerEvent) => void;
+  /** Called when any job dies (after the handler's own onDead): operator alerts. */
+  onDead?: (job: Job, error: string) => Promise<void>;
+}
+
+export class Worker {
+  readonly workerId: string;
+  private readonly opts: Required<
+    Pick<WorkerOptions, "concurrency" | "leaseMs" | "pollIntervalMs" | "timeoutMs">
+  > &
+    WorkerOptions;
+  private readonly inflight = new Map<number, { controller: AbortController; done: Promise<void> }>();
+  private running = false;
+  private loopDone: Promise<void> | undefined;
+  private wakeUp: (() => void) | undefined;
+  private pendingWake = false;
+  private unsubscribe: (() => void) | undefined;
+  private stopping = false;
+
+  constructor(options: WorkerOptions) {
+    this.opts = {
+      concurrency: 4,
+      leaseMs: 60_000,
+      pollIntervalMs: 2_000,
+      timeoutMs: 3_600_000,
+      ...options,
+    };
+    this.workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  }
+
+  get activeCount(): number {
+    return this.inflight.size;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.unsubscribe = this.opts.notifier?.subscribe(() => this.wake());
+    this.loopDone = this.loop();
+  }
+
+  /** Makes an idle loop look for work now. */
+  wake(): void {
+    this.pendingWake = true;
+    this.wakeUp?.();
+  }
+
+  /**
+   * Stops claiming; waits up to `timeoutMs` for in-flight jobs, then aborts the rest and releases
+   * them for another worker without spending an attempt.
+   */
+  async stop(timeoutMs = 30_000): Promise<void> {
+    this.running = false;
+    this.stopping = true;
+    this.unsubscribe?.();
+    this.wake();
+    await this.loopDone;
+    const all = Promise.all([...this.inflight.values()].map((f) => f.done));
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      all.then(() => false),
+      new Promise<boolean>((r) => {
+        timer = setTimeout(() => r(true), timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (timedOut) {
+      for (const f of this.inflight.values())
+        f.controller.abort(new AppError("job.cancelled", "worker stopping"));
+      await all;
+    }
+  }
+
+  /**
+   * Claims and runs jobs until none is due. Deterministic (no timers): tests drive the queue with
+   * it, advancing their clock between calls. Returns how many jobs ran.
+   */
+  async drain(maxRounds = 10_000): Promise<number> {
+    let ran = 0;
+    for (let round = 0; round < maxRounds; round++) {
+      const jobs = await this.claim(this.opts.concurrency);
+      if (jobs.length === 0) break;
+      ran += jobs.length;
+      await Promise.all(jobs.map((job) => this.execute(job)));
+    }
+    return ran;
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      this.pendingWake = false;
+      const free = this.opts.concurrency - this.inflight.size;
+      let claimed = 0;
+      if (free > 0) {
+        try {
+          const jobs = await this.claim(free);
+          claimed = jobs.length;
+          for (const job of jobs) this.track(job);
+        } catch (error) {
+          // The database went away: keep in-flight jobs (their leases protect them) and retry.
+          this.opts.logger.warn({ err: describeError(error) }, "job claim failed; retrying");
+        }
+      }
+      if (!this.running) break;
+      if (claimed > 0 && claimed === free) continue;
+      if (this.pendingWake && this.inflight.size < this.opts.concurrency) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.opts.pollIntervalMs);
+        this.wakeUp = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wakeUp = undefined;
+    }
+  }
+
+  private track(job: Job): void {
+    const controller = new AbortController();
+    const done = this.execute(job, controller).finally(() => {
+      this.inflight.delete(job.id);
+      this.wake();
+    });
+    this.inflight.set(job.id, { controller, done });
+  }
+
+  private async claim(limit: number): Promise<Job[]> {
+    const now = this.opts.clock.now();
+    const dead = await reapExpiredJobs(this.opts.db.kysely, now);
+    for (const job of dead) {
+      const error = job.lastError ?? "lease expired";
+      try {
+        await this.opts.handlers[job.kind]?.onDead?.(job.payload, error, job);
+      } catch (deadError) {
+        this.opts.logger.error({ err: describeError(deadError) }, "onDead handler failed");
+      }
+      await this.notifyDead(job, error);
+    }
+    const jobs = await claimJobs(this.opts.db.kysely, this.opts.db.dialect, {
+      workerId: this.workerId,
+      limit,
+      leaseMs: this.opts.leaseMs,
+      now,
+      kinds: Object.keys(this.opts.handlers),
+    });
+    for (const job of jobs) this.opts.onEvent?.({ type: "claimed", job });
+    return jobs;
+  }
+
+  private async execute(job: Job, controller = new AbortController()): Promise<void> {
+    const { db, clock } = this.opts;
+    const handler = this.opts.handlers[job.kind];
+    const logger = this.opts.logger.child({ jobId: job.id, jobKind: job.kind, attempt: job.attempts });
+    const started = clock.now();
+    if (!handler) {
+      await failJob(db.kysely, {
+        jobId: job.id,
+        workerId: this.workerId,
+        error: `no handler for job kind ${job.kind}`,
+        now: clock.now(),
+        retryAt: undefined,
+      });
+      return;
+    }
+    const timeoutMs = handler.timeoutMs ?? this.opts.timeoutMs;
+    const timer = setTimeout(
+      () =>
+        controller.abort(
+          new AppError("job.timeout", `job timed out after ${timeoutMs} ms`, { retryable: true }),
+        ),
+      timeoutMs,
+    );
+    const heartbeat = setInterval(
+      () => {
+        extendLease(db.kysely, job.id, this.workerId, this.opts.leaseMs, clock.now())
+          .then((held) => {
+            if (!held) controller.abort(new AppError("job.cancelled", "lease lost"));
+          })
+          .catch(() => {});
+      },
+      Math.max(1_000, Math.floor(this.opts.leaseMs / 3)),
+    );
+    const ctx: JobContext = {
+      job,
+      signal: controller.signal,
+      logger,
+      extendLease: () => extendLease(db.kysely, job.id, this.workerId, this.opts.leaseMs, clock.now()),
+    };
+    try {
+      const aborted = new Promise<never>((_, reject) => {
+        if (controller.signal.aborted) reject(controller.signal.reason);
+        controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true });
+      });
+      aborted.catch(() => {});
+      const outcome = await Promise.race([handler.run(job.payload, ctx), aborted]);
+      if (outcome && "rescheduleAt" in outcome) {
+        await rescheduleJob(db.kysely, job.id, this.workerId, outcome.rescheduleAt, clock.now(), {
+          refundAttempt: true,
+          note: outcome.note,
+        });
+        this.opts.onEvent?.({ type: "rescheduled", job, runAt: outcome.rescheduleAt });
+        return;
+      }
+      await completeJob(db.kysely, job.id, this.workerId, clock.now());
+      this.opts.onEvent?.({ type: "completed", job, durationMs: clock.now() - started });
+    } catch (error) {
+      await this.onFailure(job, handler, error, controller, logger, started);
+    } finally {
+      clearTimeout(timer);
+      clearInterval(heartbeat);
+    }
+  }
+
+  private async onFailure(
+    job: Job,
+    handler: JobHandler,
+    error: unknown,
+    controller: AbortController,
+    logger: Logger,
+    started: number,
+  ): Promise<void> {
+    const { db, clock } = this.opts;
+    const now = clock.now();
+    const cancelled = isAppError(error) && error.code === "job.cancelled";
+    if (cancelled && this.stopping) {
+      await rescheduleJob(db.kysely, job.id, this.workerId, now, now, { refundAttempt: true });
+      this.opts.onEvent?.({ type: "released", job });
+      logger.info("job released on shutdown");
+      return;
+    }
+    if (cancelled && controller.signal.aborted) {
+      // The lease was lost: another worker owns the job now; leave its row alone.
+      logger.warn("job lease lost; abandoning this run");
+      return;
+    }
+    const message = describeError(error);
+    const retryable = isAppError(error) ? error.retryable : true;
+    const hasAttempts = job.attempts < job.maxAttempts;
+    const retryAt =
+      retryable && hasAttempts
+        ? now +
+          Math.max(
+            isAppError(error) ? (error.retryAfterMs ?? 0) : 0,
+            backoffDelayMs(job.attempts, this.opts.backoff),
+          )
+        : undefined;
+    const state = await failJob(db.kysely, {
+      jobId: job.id,
+      workerId: this.workerId,
+      error: message,
+      now,
+      retryAt,
+    });
+    if (state === "retry" && retryAt !== undefined) {
+      logger.warn({ err: message, retryAt }, "job failed; will retry");
+      this.opts.onEvent?.({ type: "retry", job, error, retryAt, durationMs: now - started });
+    } else if (state === "dead") {
+      logger.error({ err: message }, "job is dead");
+      try {
+        await handler.onDead?.(job.payload, message, job);
+      } catch (deadError) {
+        logger.error({ err: describeError(deadError) }, "onDead handler failed");
+      }
+      await this.notifyDead(job, message);
+    }
+  }
+
+  private async notifyDead(job: Job, error: string): Promise<void> {
+    this.opts.onEvent?.({ type: "dead", job, error });
+    try {
+      await this.opts.onDead?.(job, error);
+    } catch (deadError) {
+      this.opts.logger.error({ err: describeError(deadError) }, "dead-job alert failed");
+    }
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * One structured logger (pino JSON to stdout), a child per component. Secrets are removed in the
+ * logger itself, not at each call: any field whose name looks like a credential is replaced at
+ * any depth, and the configured secret values (bot token — part of every Bot API URL —, client
+ * secret, webhook secret, …) are scrubbed from every string, messages included.
+ */
+import pino, { type DestinationStream, type Logger } from "pino";
+
+export type { Logger };
+
+const SECRET_KEY =
+  /^(access_?token|refresh_?token|download_?(access_)?token|token|id_token|code|code_verifier|authorization|password|secret|client_secret|api_?key|bot_?token|state|plain_?token|encrypted_?token|cookie|set-cookie|x-telegram-bot-api-secret-token|x-zm-signature)$/i;
+
+const MAX_DEPTH = 8;
+export const REDACTED = "[redacted]";
+
+/** Replaces credential-named fields and known secret values anywhere in a value. */
+export function redactValue(value: unknown, secrets: readonly string[], depth = 0): unknown {
+  if (typeof value === "string") return scrubString(value, secrets);
+  if (value === null || typeof value !== "object" || depth > MAX_DEPTH) return value;
+  if (value instanceof Error) {
+    return {
+      type: value.name,
+      message: scrubString(value.message, secrets),
+      ...(value.cause !== undefined
+        ? { cause: redactValue(describeCause(value.cause), secrets, depth + 1) }
+        : {}),
+    };
+  }
+  if (Array.isArray(value)) return value.map((v) => redactValue(v, secrets, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    out[key] =
+      SECRET_KEY.test(key) && v !== null && v !== undefined ? REDACTED : redactValue(v, secrets, depth + 1);
+  }
+  return out;
+}
+
+function describeCause(cause: unknown): unknown {
+  return cause instanceof Error ? { type: cause.name, message: cause.message } : cause;
+}
+
+const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{6,}/g;
+const BOT_URL = /\/bot\d+:[A-Za-z0-9_-]+/g;
+const QUERY_SECRET = /([?&](?:code|state|token|access_token|download_token|sig|Signature|Policy)=)[^&\s"]+/gi;
+
+function scrubString(input: string, secrets: readonly string[]): string {
+  let s = input;
+  for (const secret of secrets) {
+    if (secret.length >= 6 && s.includes(secret)) s = s.split(secret).join(REDACTED);
+  }
+  return s
+    .replace(BEARER, `$1 ${REDACTED}`)
+    .replace(BOT_URL, `/bot${REDACTED}`)
+    .replace(QUERY_SECRET, `$1${REDACTED}`);
+}
+
+export interface LoggerOptions {
+  level?: string;
+  /** Known secret values to scrub from every line. */
+  secrets?: readonly string[];
+  destination?: DestinationStream;
+  base?: Record<string, unknown>;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const secrets = (options.secrets ?? []).filter((s) => s.length >= 6);
+  return pino(
+    {
+      level: options.level ?? "info",
+      base: options.base ?? { service: "zoomgram" },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: {
+        level: (label) => ({ level: label }),
+        log: (object) => redactValue(object, secrets) as Record<string, unknown>,
+      },
+      hooks: {
+        logMethod(args, method) {
+          const scrubbed = args.map((a) => (typeof a === "string" ? scrubString(a, secrets) : a));
+          method.apply(this, scrubbed as Parameters<typeof method>);
+        },
+      },
+    },
+    options.destination ?? pino.destination({ dest: 1, sync: false }),
+  );
+}
+
+/** A logger that writes nothing (tests that do not look at logs). */
+export function silentLogger(): Logger {
+  return pino({ level: "silent" });
+}

@@ -1,0 +1,20 @@
+/** Builds a real Config from literals (never from process.env), for tests. */
+import { type Config, type Env, parseConfig } from "../../src/config.js";
+
+export const TEST_ENV = {
+  ZOOM_CLIENT_ID: "test-client-id",
+  ZOOM_CLIENT_SECRET: "test-client-secret-value",
+  ZOOM_REDIRECT: "http://127.0.0.1:3000/zoom/callback",
+  ZOOM_WEBHOOK_SECRET: "test_webhook_secret_token",
+  STATE_SECRET: "state-secret-state-secret-state-secret-0123",
+  TELEGRAM_BOT_TOKEN: "123456:TEST-bot-token-abcdefghijklmnopqrstuv",
+  TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
+  DATABASE_URL: "sqlite::memory:",
+  LOG_LEVEL: "silent",
+} as const satisfies Env;
+
+export function testConfig(overrides: Env = {}): Config {
+  const result = parseConfig({ ...TEST_ENV, ...overrides });
+  if (!result.ok) throw new Error(`test config invalid:\n${result.problems.join("\n")}`);
+  return result.config;
+}
