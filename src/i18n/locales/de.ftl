@@ -1,0 +1,211 @@
+# Zoomgram — Deutsch. Schlüssel und Variablen wie in en.ftl; alle Nachrichten sind reiner Text.
+
+## Beschreibungen der Bot-Befehle (setMyCommands)
+
+cmd-start = Hier starten: was Zoomgram macht
+cmd-help = So funktioniert’s, alle Befehle
+cmd-connect = Dein Zoom-Konto mit diesem Chat verbinden
+cmd-status = Status von Verbindung und Zustellung
+cmd-disconnect = Zoom von diesem Chat trennen
+cmd-language = Sprache ändern
+cmd-history = Letzte Aufzeichnungen und ihre Zustellung
+
+## /start und /help
+
+start-text =
+    👋 Hallo! Ich bin Zoomgram.
+
+    Ich schicke deine Zoom-Cloud-Aufzeichnungen direkt in diesen Chat: zuerst die Tonspur, dann das Transkript und eine Zusammenfassung – jeweils mit dem Thema und der Startzeit des Meetings.
+
+    Sende zum Start /connect und erlaube Zoomgram den Zugriff in Zoom. Das war’s: Jede neue Cloud-Aufzeichnung kommt dann ganz von selbst hier an.
+start-connected =
+    👋 Willkommen zurück! Dieser Chat ist mit Zoom verbunden als { $email }.
+
+    Neue Cloud-Aufzeichnungen kommen automatisch hier an. Mit /status prüfst du die Verbindung, mit /help siehst du alles, was ich kann.
+help-text =
+    Zoomgram stellt deine Zoom-Cloud-Aufzeichnungen in Telegram zu.
+
+    Befehle:
+    /connect – dein Zoom-Konto mit diesem Chat verbinden
+    /status – Verbindung, Erreichbarkeit von Zoom und letzte Zustellungen
+    /history – letzte Aufzeichnungen und was mit ihnen passiert ist
+    /language – Sprache ändern
+    /disconnect – Zustellung beenden und Zoom trennen
+    /help – diese Nachricht
+
+    So läuft die Zustellung: Sobald Zoom eine Cloud-Aufzeichnung fertig verarbeitet hat, schicke ich zuerst die Tonspur, dann das Transkript und eine Zusammenfassung, sobald Zoom sie bereitstellt. Lange Aufzeichnungen kommen in mehreren Teilen. Für jedes Meeting gibt es eine Statusnachricht, die sich mit jedem Teil aktualisiert.
+
+    Auch in Gruppen: Füge mich einer Gruppe hinzu und lass eine Person mit Admin-Rechten dort /connect senden. Dann gehen die Aufzeichnungen an die ganze Gruppe. Jedes Zoom-Konto stellt immer nur in einen Chat zu – wer in einem anderen Chat verbindet, verlegt die Zustellung dorthin.
+
+## Fehler und Ablehnungen
+
+error-generic = 😕 Bei uns ist etwas schiefgelaufen. Bitte versuch es in einer Minute noch einmal.
+error-generic-ref = 😕 Bei uns ist etwas schiefgelaufen. Bitte versuch es in einer Minute noch einmal. Falls es wieder passiert, gib dem Betreiber diese Referenz: { $ref }
+error-group-admin-only = Das können nur Admins dieser Gruppe. Bitte einen Admin, den Befehl zu senden.
+error-too-many-requests = Das waren zu viele Anfragen auf einmal. Warte bitte einen Moment und versuch es dann noch einmal.
+
+## /connect
+
+connect-prompt =
+    Tippe auf die Schaltfläche unten, um dein Zoom-Konto zu verbinden. Zoom fragt dich, ob du Zoomgram den Zugriff erlaubst – danach kommen deine Cloud-Aufzeichnungen in diesem Chat an.
+
+    Der Link ist { $minutes ->
+        [one] { $minutes } Minute
+       *[other] { $minutes } Minuten
+    } lang gültig und funktioniert nur einmal.
+connect-button = Zoom verbinden
+connect-button-reconnect = Zoom neu verbinden
+connect-already-connected =
+    Du bist bereits mit Zoom verbunden als { $email }.
+
+    Um dich neu zu verbinden – zum Beispiel mit einem anderen Zoom-Konto –, nutze die Schaltfläche unten. Wenn du dich von diesem Chat aus neu verbindest, kommen neue Aufzeichnungen künftig hier an.
+
+## Ergebnisse der Verbindung (Nachrichten im Chat)
+
+connect-success = ✅ Mit Zoom verbunden als { $email }. Neue Cloud-Aufzeichnungen kommen in diesem Chat an.
+connect-moved-away = ↪️ Aufzeichnungen des Zoom-Kontos { $email } werden jetzt an „{ $chat_title }“ zugestellt. Dieser Chat erhält sie nicht mehr.
+connect-moved-away-private = ↪️ Aufzeichnungen des Zoom-Kontos { $email } werden jetzt in einen privaten Chat mit mir zugestellt. Dieser Chat erhält sie nicht mehr.
+connect-broken = ⚠️ Die Verbindung zu Zoom ({ $email }) funktioniert nicht mehr: Zoom akzeptiert unseren Zugriff nicht mehr. Bitte sende /connect, um dich neu zu verbinden. Bis dahin können keine neuen Aufzeichnungen zugestellt werden.
+
+## /status
+
+status-header = 📊 Zoomgram-Status
+status-connected = 🔗 Mit Zoom verbunden als { $email }
+status-connected-since = 📅 Verbunden seit { $date }
+status-zoom-reachable = 🟢 Zoom ist erreichbar ({ $ms } ms)
+status-zoom-unreachable = 🔴 Zoom ist gerade nicht erreichbar: { $reason }
+status-recent-header = Letzte Zustellungen:
+status-recent-item = • { $topic } – { $date } – { $state }
+status-recent-empty = Bisher wurden noch keine Aufzeichnungen zugestellt.
+status-jobs-pending =
+    { $count ->
+        [0] ⏳ In der Warteschlange wartet nichts.
+        [one] ⏳ { $count } Aufgabe wartet in der Warteschlange.
+       *[other] ⏳ { $count } Aufgaben warten in der Warteschlange.
+    }
+status-not-connected = Dieser Chat ist noch nicht mit Zoom verbunden. Sende /connect, um dein Zoom-Konto zu verbinden – dann kommen deine Cloud-Aufzeichnungen hier an.
+
+## /disconnect
+
+disconnect-confirm = Das Zoom-Konto { $email } von diesem Chat trennen? Neue Aufzeichnungen werden dann nicht mehr zugestellt.
+disconnect-button-confirm = Ja, trennen
+disconnect-button-cancel = Abbrechen
+disconnect-cancelled = Alles klar, nichts geändert. Die Verbindung bleibt bestehen.
+disconnect-done = ✅ Getrennt. Zoomgram hat keinen Zugriff mehr auf dein Zoom-Konto, und hier kommen keine Aufzeichnungen mehr an. Mit /connect kannst du dich jederzeit wieder verbinden.
+disconnect-done-local-only = ✅ Hier getrennt, aber Zoom war nicht erreichbar, um unseren Zugriff zu widerrufen. Wir haben deine Tokens gelöscht, Zoomgram kann dein Konto also nicht mehr nutzen. Zur Sicherheit kannst du Zoomgram zusätzlich im Zoom App Marketplace unter „Added Apps“ aus deinem Zoom-Konto entfernen.
+disconnect-nothing = Es gibt nichts zu trennen: Dieser Chat ist nicht mit Zoom verbunden.
+
+## Zugriff entzogen (App in Zoom entfernt)
+
+deauthorized = Zoomgram wurde aus dem Zoom-Konto entfernt, das mit diesem Chat verbunden war. Die Zustellung ist deshalb beendet, und wir haben deine Tokens und Daten gelöscht. Sende /connect, wenn du Zoomgram wieder nutzen möchtest.
+
+## /language
+
+language-prompt = 🌐 Wähle deine Sprache:
+language-changed = ✅ Erledigt! Ab jetzt spreche ich { $language }.
+
+## /history und Meeting-Status
+
+history-header = 🗂 Letzte Aufzeichnungen:
+history-item = • { $topic } – { $date }: { $state }
+history-empty = Noch keine Aufzeichnungen. Sie erscheinen hier, sobald Zoom die erste schickt.
+meeting-untitled = Meeting ohne Titel
+meeting-state-received = empfangen
+meeting-state-downloading = wird heruntergeladen
+meeting-state-uploading = wird an Telegram gesendet
+meeting-state-delivered = zugestellt
+meeting-state-failed = fehlgeschlagen
+meeting-state-waiting = wartet, neuer Versuch später
+
+## Zustellung
+
+delivery-caption-topic = 🎙 { $topic }
+delivery-caption-date = 🗓 Beginn: { $date }
+delivery-caption-duration = ⏱ Dauer: { $duration }
+delivery-caption-host = 👤 Host: { $host }
+delivery-part = Teil { $index }/{ $total }
+delivery-too-large-to-download = 📦 Die Aufzeichnung „{ $topic }“ ist { $size } groß und überschreitet damit das Limit von { $limit } dieses Zoomgram-Servers. Sie wurde daher nicht zugestellt. In Zoom kannst du sie dir weiterhin ansehen.
+delivery-sent-as-link = 🔗 Diese Datei lässt sich nicht über Telegram senden ({ $reason }), deshalb hier ein Link: { $url }
+delivery-video-as-document = 🎬 Aus dieser Aufzeichnung ließ sich keine Tonspur gewinnen, deshalb kommt hier die Videodatei.
+delivery-failed = ❌ Die Aufzeichnung „{ $topic }“ konnte auch nach mehreren Versuchen nicht zugestellt werden. Grund: { $reason }
+delivery-chat-paused = Die Zustellung an Chat { $chat_id } ist pausiert: Der Bot wurde blockiert oder aus dem Chat entfernt.
+
+## Gründe in einfachen Worten (werden als { $reason } eingesetzt; ohne Schlusspunkt)
+
+reason-zoom-unreachable = Zoom war nicht erreichbar
+reason-zoom-rate-limited = Zoom hat uns gebremst; wir versuchen es später erneut
+reason-zoom-access-rejected = Zoom hat unseren Zugriff abgelehnt; bitte sende /connect, um dich neu zu verbinden
+reason-recording-not-found = die Aufzeichnung wurde in Zoom gelöscht oder ist nicht mehr auffindbar
+reason-download-corrupted = der Download von Zoom war fehlerhaft (Zoom hat eine Webseite geschickt oder die Datei abgeschnitten)
+reason-telegram-file-too-large = Telegram hat die Datei abgelehnt, weil sie zu groß ist
+reason-telegram-unreachable = Telegram war nicht erreichbar
+reason-unknown = ein unerwarteter Fehler ist aufgetreten
+
+## Meeting-Karte (eine Nachricht pro Meeting, wird laufend aktualisiert)
+
+card-title = 🎥 { $topic } · { $date }
+card-stage-received = 📥 Aufzeichnung empfangen
+card-stage-downloading = ⬇️ Wird von Zoom heruntergeladen …
+card-stage-uploading = ⬆️ Wird an Telegram gesendet …
+card-stage-done = ✅ Alles fertig
+card-stage-waiting = ⏳ Wartet, neuer Versuch später
+card-line-audio = 🎧 Audio: { $status }
+card-line-transcript = 📝 Transkript: { $status }
+card-line-summary = 🧠 Zusammenfassung: { $status }
+card-status-pending = ausstehend
+card-status-in-progress = läuft …
+card-status-done = ✓ fertig
+card-status-failed = ✗ fehlgeschlagen: { $reason }
+card-status-not-available = nicht verfügbar
+card-button-resend-audio = 🔁 Audio erneut senden
+card-button-get-transcript = 📄 Transkript abrufen
+callback-resend-queued = Das Audio ist unterwegs.
+callback-transcript-unavailable = Für dieses Meeting gibt es kein Transkript.
+callback-expired = Diese Aufzeichnung ist nicht mehr verfügbar.
+
+## Transkript und Zusammenfassung
+
+transcript-caption = 📝 Transkript: { $topic }
+transcript-title = Transkript
+transcript-unknown-speaker = Unbekannte Person
+transcript-meta-meeting = Meeting: { $topic }
+transcript-meta-date = Datum: { $date }
+transcript-meta-duration = Dauer: { $duration }
+summary-header = 🧠 Zusammenfassung: { $topic }
+summary-title = Zusammenfassung
+summary-key-points = Wichtigste Punkte
+summary-next-steps = Nächste Schritte
+summary-speaking-time = Redezeit
+summary-speaking-time-item = { $speaker }: { $duration } ({ $share })
+summary-source-zoom = Zusammenfassung von Zoom AI Companion
+summary-source-generated = Automatisch aus dem Transkript erstellt
+
+## Betreiber-Meldungen (ADMIN_CHAT_ID)
+
+admin-job-dead = 🚨 Job { $job_id } ({ $kind }) ist endgültig fehlgeschlagen: { $reason }
+admin-webhook-verification-failures =
+    ⚠️ { $count ->
+        [one] { $count } Zoom-Webhook-Anfrage hat
+       *[other] { $count } Zoom-Webhook-Anfragen haben
+    } in { $minutes ->
+        [one] der letzten Minute
+       *[other] den letzten { $minutes } Minuten
+    } die Signaturprüfung nicht bestanden. Prüfe ZOOM_WEBHOOK_SECRET – oder jemand schickt gefälschte Anfragen.
+
+## HTML-Seiten der Verbindung (/zoom/connect, /zoom/callback)
+
+page-link-invalid-title = Dieser Link ist ungültig
+page-link-invalid-body = Der Link ist beschädigt oder stammt nicht von Zoomgram. Geh zurück zu Telegram und sende /connect, um einen neuen zu bekommen.
+page-link-expired-title = Dieser Link ist abgelaufen
+page-link-expired-body = Verbindungslinks gelten nur kurze Zeit. Geh zurück zu Telegram und sende erneut /connect, um einen frischen Link zu bekommen.
+page-connected-title = Zoom ist verbunden
+page-connected-body = Du bist verbunden als { $email }. Du kannst diese Seite schließen und zu Telegram zurückkehren: Neue Cloud-Aufzeichnungen kommen in deinem Chat an.
+page-access-denied-title = Verbindung abgebrochen
+page-access-denied-body = Zoomgram wurde in Zoom nicht erlaubt, daher wurde nichts verbunden. Falls das ein Versehen war, sende /connect in Telegram und versuch es noch einmal.
+page-state-invalid-title = Diese Anmeldung lässt sich nicht abschließen
+page-state-invalid-body = Dieser Anmeldeversuch wurde bereits verwendet oder ist nicht mehr gültig. Geh zurück zu Telegram und sende /connect, um neu zu beginnen.
+page-failed-title = Etwas ist schiefgelaufen
+page-failed-body = Wir konnten die Verbindung mit Zoom nicht abschließen. Bitte versuch es mit /connect in Telegram noch einmal. Falls es weiterhin fehlschlägt, gib dem Betreiber diese Referenz: { $ref }
+page-rate-limited-title = Zu viele Versuche
+page-rate-limited-body = Bitte warte eine Minute und versuch es dann noch einmal.
+page-back-to-telegram = Zurück zu Telegram

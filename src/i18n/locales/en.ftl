@@ -1,0 +1,218 @@
+# Zoomgram — English (source locale; every other locale mirrors these keys).
+#
+# All messages are PLAIN TEXT: send them without parse_mode. Variables carry
+# user-controlled text (meeting topics, chat titles, emails), so keeping the
+# messages free of HTML/Markdown means nothing ever needs escaping and a "<"
+# in a topic can never break a Telegram message.
+# Dates, durations and sizes arrive preformatted (src/i18n/format.ts), so the
+# Zoom user's time zone is honoured; only counts are passed as numbers.
+
+## Bot command descriptions (setMyCommands; Telegram allows up to 256 characters)
+
+cmd-start = Start here: what Zoomgram does
+cmd-help = How it works and all commands
+cmd-connect = Connect your Zoom account to this chat
+cmd-status = Connection and delivery status
+cmd-disconnect = Disconnect Zoom from this chat
+cmd-language = Change the language
+cmd-history = Recent recordings and their delivery
+
+## /start and /help
+
+start-text =
+    👋 Hi! I'm Zoomgram.
+
+    I send your Zoom cloud recordings straight to this chat: first the audio, then the transcript and a summary, each labelled with the meeting's topic and start time.
+
+    To begin, send /connect and approve Zoomgram in Zoom. That's all: every new cloud recording will arrive here on its own.
+start-connected =
+    👋 Welcome back! This chat is connected to Zoom as { $email }.
+
+    New cloud recordings will arrive here automatically. Send /status to check the connection or /help to see everything I can do.
+help-text =
+    Zoomgram delivers your Zoom cloud recordings to Telegram.
+
+    Commands:
+    /connect — connect your Zoom account to this chat
+    /status — connection, Zoom availability and recent deliveries
+    /history — recent recordings and what happened to them
+    /language — change the language
+    /disconnect — stop deliveries and disconnect Zoom
+    /help — this message
+
+    How delivery works: when Zoom finishes processing a cloud recording, I send the audio first, then the transcript and a summary as soon as Zoom has them. Long recordings arrive in several parts. Each meeting gets one status message that updates as parts arrive.
+
+    Groups work too: add me to a group and have a group admin send /connect there. Recordings then go to the whole group. Each Zoom account delivers to one chat at a time, so connecting in another chat moves delivery there.
+
+## Errors and refusals
+
+error-generic = 😕 Something went wrong on our side. Please try again in a minute.
+error-generic-ref = 😕 Something went wrong on our side. Please try again in a minute. If it keeps happening, share this reference with the operator: { $ref }
+error-group-admin-only = Only admins of this group can do that. Please ask a group admin to send the command.
+error-too-many-requests = That was a lot of requests at once. Please wait a moment and try again.
+
+## /connect
+
+connect-prompt =
+    Tap the button below to connect your Zoom account. Zoom will ask you to approve Zoomgram; after that, your cloud recordings will arrive in this chat.
+
+    The link is valid for { $minutes ->
+        [one] { $minutes } minute
+       *[other] { $minutes } minutes
+    } and works only once.
+connect-button = Connect Zoom
+connect-button-reconnect = Reconnect Zoom
+connect-already-connected =
+    You're already connected to Zoom as { $email }.
+
+    To connect again — for example with another Zoom account — use the button below. Reconnecting from this chat moves delivery of new recordings here.
+
+## Results of the connect flow, told in the chat
+
+connect-success = ✅ Connected to Zoom as { $email }. New cloud recordings will arrive in this chat.
+connect-moved-away = ↪️ Recordings of the Zoom account { $email } are now delivered to “{ $chat_title }”. This chat will no longer receive them.
+connect-moved-away-private = ↪️ Recordings of the Zoom account { $email } are now delivered to a private chat with me. This chat will no longer receive them.
+connect-broken = ⚠️ The connection to Zoom ({ $email }) has stopped working: Zoom no longer accepts our access. Please send /connect to connect again. Until then, new recordings can't be delivered.
+
+## /status
+
+status-header = 📊 Zoomgram status
+status-connected = 🔗 Connected to Zoom as { $email }
+status-connected-since = 📅 Connected since { $date }
+status-zoom-reachable = 🟢 Zoom is reachable ({ $ms } ms)
+status-zoom-unreachable = 🔴 Zoom can't be reached right now: { $reason }
+status-recent-header = Recent deliveries:
+status-recent-item = • { $topic } — { $date } — { $state }
+status-recent-empty = No recordings delivered yet.
+status-jobs-pending =
+    { $count ->
+        [0] ⏳ Nothing is waiting in the queue.
+        [one] ⏳ { $count } task is waiting in the queue.
+       *[other] ⏳ { $count } tasks are waiting in the queue.
+    }
+status-not-connected = This chat isn't connected to Zoom yet. Send /connect to connect your Zoom account, and your cloud recordings will arrive here.
+
+## /disconnect
+
+disconnect-confirm = Disconnect the Zoom account { $email } from this chat? New recordings will no longer be delivered.
+disconnect-button-confirm = Yes, disconnect
+disconnect-button-cancel = Cancel
+disconnect-cancelled = OK, nothing changed. You're still connected.
+disconnect-done = ✅ Disconnected. Zoomgram no longer has access to your Zoom account, and no more recordings will be delivered here. Send /connect any time to connect again.
+disconnect-done-local-only = ✅ Disconnected here, but Zoom couldn't be reached to withdraw our access. We've deleted your tokens, so Zoomgram can no longer use your account. To be thorough, you can also remove Zoomgram from your Zoom account under “Added Apps” in the Zoom App Marketplace.
+disconnect-nothing = There's nothing to disconnect: this chat isn't connected to Zoom.
+
+## Deauthorization (the user removed the app in Zoom)
+
+deauthorized = Zoomgram was removed from the Zoom account connected to this chat, so deliveries have stopped and we've deleted your tokens and data. Send /connect if you'd like to use Zoomgram again.
+
+## /language
+
+language-prompt = 🌐 Choose your language:
+language-changed = ✅ Done! From now on I'll speak { $language }.
+
+## /history and meeting states
+
+history-header = 🗂 Recent recordings:
+history-item = • { $topic } — { $date }: { $state }
+history-empty = No recordings yet. They'll show up here once Zoom sends the first one.
+meeting-untitled = Untitled meeting
+meeting-state-received = received
+meeting-state-downloading = downloading
+meeting-state-uploading = sending to Telegram
+meeting-state-delivered = delivered
+meeting-state-failed = failed
+meeting-state-waiting = waiting, will retry later
+
+## Delivery
+
+delivery-caption-topic = 🎙 { $topic }
+delivery-caption-date = 🗓 Started: { $date }
+delivery-caption-duration = ⏱ Duration: { $duration }
+delivery-caption-host = 👤 Host: { $host }
+delivery-part = Part { $index }/{ $total }
+delivery-too-large-to-download = 📦 The recording of “{ $topic }” is { $size }, over this Zoomgram server's { $limit } limit, so it wasn't delivered. You can still watch it in Zoom.
+delivery-sent-as-link = 🔗 This file can't be sent through Telegram ({ $reason }), so here is a link instead: { $url }
+delivery-video-as-document = 🎬 No audio could be extracted from this recording, so here is the video file instead.
+delivery-failed = ❌ The recording of “{ $topic }” couldn't be delivered, even after several attempts. Reason: { $reason }
+delivery-chat-paused = Delivery to chat { $chat_id } is paused: the bot was blocked or removed from that chat.
+
+## Reasons, in plain words (inserted as { $reason } above; no final period)
+
+reason-zoom-unreachable = Zoom couldn't be reached
+reason-zoom-rate-limited = Zoom asked us to slow down; we'll try again later
+reason-zoom-access-rejected = Zoom refused our access; please send /connect to connect again
+reason-recording-not-found = the recording was deleted in Zoom or can no longer be found
+reason-download-corrupted = the download from Zoom was broken (Zoom sent a web page or cut the file short)
+reason-telegram-file-too-large = Telegram refused the file because it is too large
+reason-telegram-unreachable = Telegram couldn't be reached
+reason-unknown = an unexpected error occurred
+
+## Meeting card (one message per meeting, edited as parts arrive)
+
+card-title = 🎥 { $topic } · { $date }
+card-stage-received = 📥 Recording received
+card-stage-downloading = ⬇️ Downloading from Zoom…
+card-stage-uploading = ⬆️ Sending to Telegram…
+card-stage-done = ✅ All done
+card-stage-waiting = ⏳ Waiting, will retry later
+card-line-audio = 🎧 Audio: { $status }
+card-line-transcript = 📝 Transcript: { $status }
+card-line-summary = 🧠 Summary: { $status }
+card-status-pending = waiting
+card-status-in-progress = in progress…
+card-status-done = ✓ done
+card-status-failed = ✗ failed: { $reason }
+card-status-not-available = not available
+card-button-resend-audio = 🔁 Resend audio
+card-button-get-transcript = 📄 Get transcript
+callback-resend-queued = The audio is on its way.
+callback-transcript-unavailable = The transcript isn't available for this meeting.
+callback-expired = This recording is no longer available.
+
+## Transcript and summary
+
+transcript-caption = 📝 Transcript: { $topic }
+transcript-title = Transcript
+transcript-unknown-speaker = Unknown speaker
+transcript-meta-meeting = Meeting: { $topic }
+transcript-meta-date = Date: { $date }
+transcript-meta-duration = Duration: { $duration }
+summary-header = 🧠 Summary: { $topic }
+summary-title = Summary
+summary-key-points = Key points
+summary-next-steps = Next steps
+summary-speaking-time = Speaking time
+summary-speaking-time-item = { $speaker }: { $duration } ({ $share })
+summary-source-zoom = Summary by Zoom AI Companion
+summary-source-generated = Generated automatically from the transcript
+
+## Operator alerts (sent to ADMIN_CHAT_ID)
+
+admin-job-dead = 🚨 Job { $job_id } ({ $kind }) failed for good: { $reason }
+admin-webhook-verification-failures =
+    ⚠️ { $count ->
+        [one] { $count } Zoom webhook request
+       *[other] { $count } Zoom webhook requests
+    } failed signature verification in the last { $minutes ->
+        [one] { $minutes } minute
+       *[other] { $minutes } minutes
+    }. Check ZOOM_WEBHOOK_SECRET, or someone may be sending forged requests.
+
+## HTML pages of the connect flow (/zoom/connect, /zoom/callback)
+
+page-link-invalid-title = This link isn't valid
+page-link-invalid-body = The link is damaged or wasn't created by Zoomgram. Go back to Telegram and send /connect to get a new one.
+page-link-expired-title = This link has expired
+page-link-expired-body = Connect links only work for a short time. Go back to Telegram and send /connect again to get a fresh one.
+page-connected-title = Zoom is connected
+page-connected-body = You're connected as { $email }. You can close this page and return to Telegram: new cloud recordings will arrive in your chat.
+page-access-denied-title = Connection cancelled
+page-access-denied-body = Zoomgram wasn't approved in Zoom, so nothing was connected. If that was a mistake, send /connect in Telegram and try again.
+page-state-invalid-title = This sign-in can't be completed
+page-state-invalid-body = This sign-in attempt was already used or is no longer valid. Go back to Telegram and send /connect to start again.
+page-failed-title = Something went wrong
+page-failed-body = We couldn't finish connecting Zoom. Please try again with /connect in Telegram. If it keeps failing, give the operator this reference: { $ref }
+page-rate-limited-title = Too many attempts
+page-rate-limited-body = Please wait a minute, then try again.
+page-back-to-telegram = Back to Telegram

@@ -1,0 +1,211 @@
+# Zoomgram — español. Mismas claves y variables que en.ftl; todos los mensajes son texto plano.
+
+## Descripciones de los comandos del bot (setMyCommands)
+
+cmd-start = Empieza aquí: qué hace Zoomgram
+cmd-help = Cómo funciona y todos los comandos
+cmd-connect = Conecta tu cuenta de Zoom a este chat
+cmd-status = Estado de la conexión y de las entregas
+cmd-disconnect = Desconecta Zoom de este chat
+cmd-language = Cambiar el idioma
+cmd-history = Grabaciones recientes y su entrega
+
+## /start y /help
+
+start-text =
+    👋 ¡Hola! Soy Zoomgram.
+
+    Envío tus grabaciones en la nube de Zoom directamente a este chat: primero el audio y después la transcripción y un resumen, cada uno con el tema de la reunión y su hora de inicio.
+
+    Para empezar, envía /connect y autoriza a Zoomgram en Zoom. Eso es todo: cada nueva grabación en la nube llegará aquí sola.
+start-connected =
+    👋 ¡Hola de nuevo! Este chat está conectado a Zoom como { $email }.
+
+    Las nuevas grabaciones en la nube llegarán aquí automáticamente. Envía /status para revisar la conexión o /help para ver todo lo que puedo hacer.
+help-text =
+    Zoomgram entrega tus grabaciones en la nube de Zoom en Telegram.
+
+    Comandos:
+    /connect — conecta tu cuenta de Zoom a este chat
+    /status — conexión, disponibilidad de Zoom y últimas entregas
+    /history — grabaciones recientes y qué pasó con ellas
+    /language — cambia el idioma
+    /disconnect — detiene las entregas y desconecta Zoom
+    /help — este mensaje
+
+    Cómo funciona la entrega: cuando Zoom termina de procesar una grabación en la nube, te envío primero el audio y después la transcripción y un resumen en cuanto Zoom los tenga. Las grabaciones largas llegan en varias partes. Cada reunión tiene un mensaje de estado que se actualiza a medida que llegan las partes.
+
+    También funciona en grupos: añádeme a un grupo y pide a un administrador que envíe /connect allí. Así las grabaciones llegarán a todo el grupo. Cada cuenta de Zoom entrega en un solo chat a la vez, así que conectarla en otro chat traslada la entrega allí.
+
+## Errores y rechazos
+
+error-generic = 😕 Algo salió mal por nuestra parte. Vuelve a intentarlo en un minuto.
+error-generic-ref = 😕 Algo salió mal por nuestra parte. Vuelve a intentarlo en un minuto. Si sigue pasando, comparte esta referencia con el operador del servicio: { $ref }
+error-group-admin-only = Solo los administradores de este grupo pueden hacerlo. Pide a un administrador que envíe el comando.
+error-too-many-requests = Demasiadas solicitudes a la vez. Espera un momento y vuelve a intentarlo.
+
+## /connect
+
+connect-prompt =
+    Toca el botón de abajo para conectar tu cuenta de Zoom. Zoom te pedirá que autorices a Zoomgram; después, tus grabaciones en la nube llegarán a este chat.
+
+    El enlace es válido durante { $minutes ->
+        [one] { $minutes } minuto
+       *[other] { $minutes } minutos
+    } y solo funciona una vez.
+connect-button = Conectar Zoom
+connect-button-reconnect = Volver a conectar Zoom
+connect-already-connected =
+    Ya estás conectado a Zoom como { $email }.
+
+    Para conectarte de nuevo —por ejemplo, con otra cuenta de Zoom—, usa el botón de abajo. Si vuelves a conectarte desde este chat, las nuevas grabaciones llegarán aquí.
+
+## Resultados de la conexión (mensajes en el chat)
+
+connect-success = ✅ Conectado a Zoom como { $email }. Las nuevas grabaciones en la nube llegarán a este chat.
+connect-moved-away = ↪️ Las grabaciones de la cuenta de Zoom { $email } ahora se entregan en «{ $chat_title }». Este chat ya no las recibirá.
+connect-moved-away-private = ↪️ Las grabaciones de la cuenta de Zoom { $email } ahora se entregan en un chat privado conmigo. Este chat ya no las recibirá.
+connect-broken = ⚠️ La conexión con Zoom ({ $email }) dejó de funcionar: Zoom ya no acepta nuestro acceso. Envía /connect para volver a conectarte. Hasta entonces, no se podrán entregar nuevas grabaciones.
+
+## /status
+
+status-header = 📊 Estado de Zoomgram
+status-connected = 🔗 Conectado a Zoom como { $email }
+status-connected-since = 📅 Conectado desde el { $date }
+status-zoom-reachable = 🟢 Zoom está disponible ({ $ms } ms)
+status-zoom-unreachable = 🔴 Ahora mismo no se puede contactar con Zoom: { $reason }
+status-recent-header = Últimas entregas:
+status-recent-item = • { $topic } — { $date } — { $state }
+status-recent-empty = Todavía no se ha entregado ninguna grabación.
+status-jobs-pending =
+    { $count ->
+        [0] ⏳ No hay nada esperando en la cola.
+        [one] ⏳ Hay { $count } tarea esperando en la cola.
+       *[other] ⏳ Hay { $count } tareas esperando en la cola.
+    }
+status-not-connected = Este chat todavía no está conectado a Zoom. Envía /connect para conectar tu cuenta de Zoom y tus grabaciones en la nube llegarán aquí.
+
+## /disconnect
+
+disconnect-confirm = ¿Desconectar la cuenta de Zoom { $email } de este chat? Las nuevas grabaciones dejarán de llegar.
+disconnect-button-confirm = Sí, desconectar
+disconnect-button-cancel = Cancelar
+disconnect-cancelled = De acuerdo, no se ha cambiado nada. Sigues conectado.
+disconnect-done = ✅ Desconectado. Zoomgram ya no tiene acceso a tu cuenta de Zoom y no llegarán más grabaciones aquí. Envía /connect cuando quieras para volver a conectarte.
+disconnect-done-local-only = ✅ Desconectado aquí, pero no se pudo contactar con Zoom para retirar nuestro acceso. Hemos borrado tus tokens, así que Zoomgram ya no puede usar tu cuenta. Para mayor seguridad, también puedes quitar Zoomgram de tu cuenta de Zoom en «Added Apps» del Zoom App Marketplace.
+disconnect-nothing = No hay nada que desconectar: este chat no está conectado a Zoom.
+
+## Revocación (la app se eliminó en Zoom)
+
+deauthorized = Zoomgram se eliminó de la cuenta de Zoom conectada a este chat, así que las entregas se detuvieron y borramos tus tokens y datos. Envía /connect si quieres volver a usar Zoomgram.
+
+## /language
+
+language-prompt = 🌐 Elige tu idioma:
+language-changed = ✅ ¡Listo! Idioma del bot: { $language }.
+
+## /history y estados de las reuniones
+
+history-header = 🗂 Grabaciones recientes:
+history-item = • { $topic } — { $date }: { $state }
+history-empty = Aún no hay grabaciones. Aparecerán aquí en cuanto Zoom envíe la primera.
+meeting-untitled = Reunión sin título
+meeting-state-received = recibida
+meeting-state-downloading = descargando
+meeting-state-uploading = enviando a Telegram
+meeting-state-delivered = entregada
+meeting-state-failed = fallida
+meeting-state-waiting = en espera, se reintentará más tarde
+
+## Entrega
+
+delivery-caption-topic = 🎙 { $topic }
+delivery-caption-date = 🗓 Inicio: { $date }
+delivery-caption-duration = ⏱ Duración: { $duration }
+delivery-caption-host = 👤 Anfitrión: { $host }
+delivery-part = Parte { $index }/{ $total }
+delivery-too-large-to-download = 📦 La grabación «{ $topic }» ocupa { $size }, más que el límite de { $limit } de este servidor de Zoomgram, así que no se entregó. Puedes verla igualmente en Zoom.
+delivery-sent-as-link = 🔗 Este archivo no se puede enviar por Telegram ({ $reason }), así que aquí tienes un enlace: { $url }
+delivery-video-as-document = 🎬 No se pudo extraer el audio de esta grabación, así que te envío el archivo de vídeo.
+delivery-failed = ❌ No se pudo entregar la grabación «{ $topic }», ni siquiera tras varios intentos. Motivo: { $reason }
+delivery-chat-paused = La entrega al chat { $chat_id } está en pausa: el bot fue bloqueado o eliminado de ese chat.
+
+## Motivos en palabras sencillas (se insertan como { $reason }; sin punto final)
+
+reason-zoom-unreachable = no se pudo contactar con Zoom
+reason-zoom-rate-limited = Zoom nos pidió ir más despacio; lo intentaremos más tarde
+reason-zoom-access-rejected = Zoom rechazó nuestro acceso; envía /connect para volver a conectarte
+reason-recording-not-found = la grabación se eliminó en Zoom o ya no se encuentra
+reason-download-corrupted = la descarga desde Zoom llegó dañada (Zoom envió una página web o cortó el archivo)
+reason-telegram-file-too-large = Telegram rechazó el archivo por ser demasiado grande
+reason-telegram-unreachable = no se pudo contactar con Telegram
+reason-unknown = se produjo un error inesperado
+
+## Tarjeta de la reunión (un mensaje por reunión, se actualiza a medida que llegan las partes)
+
+card-title = 🎥 { $topic } · { $date }
+card-stage-received = 📥 Grabación recibida
+card-stage-downloading = ⬇️ Descargando desde Zoom…
+card-stage-uploading = ⬆️ Enviando a Telegram…
+card-stage-done = ✅ Todo listo
+card-stage-waiting = ⏳ En espera, se reintentará más tarde
+card-line-audio = 🎧 Audio: { $status }
+card-line-transcript = 📝 Transcripción: { $status }
+card-line-summary = 🧠 Resumen: { $status }
+card-status-pending = pendiente
+card-status-in-progress = en curso…
+card-status-done = ✓ listo
+card-status-failed = ✗ falló: { $reason }
+card-status-not-available = no disponible
+card-button-resend-audio = 🔁 Reenviar audio
+card-button-get-transcript = 📄 Obtener transcripción
+callback-resend-queued = El audio va de camino.
+callback-transcript-unavailable = No hay transcripción para esta reunión.
+callback-expired = Esta grabación ya no está disponible.
+
+## Transcripción y resumen
+
+transcript-caption = 📝 Transcripción: { $topic }
+transcript-title = Transcripción
+transcript-unknown-speaker = Participante desconocido
+transcript-meta-meeting = Reunión: { $topic }
+transcript-meta-date = Fecha: { $date }
+transcript-meta-duration = Duración: { $duration }
+summary-header = 🧠 Resumen: { $topic }
+summary-title = Resumen
+summary-key-points = Puntos clave
+summary-next-steps = Próximos pasos
+summary-speaking-time = Tiempo de palabra
+summary-speaking-time-item = { $speaker }: { $duration } ({ $share })
+summary-source-zoom = Resumen de Zoom AI Companion
+summary-source-generated = Generado automáticamente a partir de la transcripción
+
+## Alertas para el operador (ADMIN_CHAT_ID)
+
+admin-job-dead = 🚨 La tarea { $job_id } ({ $kind }) falló definitivamente: { $reason }
+admin-webhook-verification-failures =
+    ⚠️ { $count ->
+        [one] { $count } solicitud de webhook de Zoom no superó
+       *[other] { $count } solicitudes de webhook de Zoom no superaron
+    } la verificación de firma en { $minutes ->
+        [one] el último minuto
+       *[other] los últimos { $minutes } minutos
+    }. Revisa ZOOM_WEBHOOK_SECRET; también es posible que alguien esté enviando solicitudes falsificadas.
+
+## Páginas HTML de la conexión (/zoom/connect, /zoom/callback)
+
+page-link-invalid-title = Este enlace no es válido
+page-link-invalid-body = El enlace está dañado o no lo creó Zoomgram. Vuelve a Telegram y envía /connect para obtener uno nuevo.
+page-link-expired-title = Este enlace ha caducado
+page-link-expired-body = Los enlaces de conexión solo funcionan durante poco tiempo. Vuelve a Telegram y envía /connect de nuevo para obtener uno nuevo.
+page-connected-title = Zoom está conectado
+page-connected-body = Te has conectado como { $email }. Puedes cerrar esta página y volver a Telegram: las nuevas grabaciones en la nube llegarán a tu chat.
+page-access-denied-title = Conexión cancelada
+page-access-denied-body = Zoomgram no se autorizó en Zoom, así que no se conectó nada. Si fue un error, envía /connect en Telegram y vuelve a intentarlo.
+page-state-invalid-title = No se puede completar el inicio de sesión
+page-state-invalid-body = Este intento de inicio de sesión ya se usó o ya no es válido. Vuelve a Telegram y envía /connect para empezar de nuevo.
+page-failed-title = Algo salió mal
+page-failed-body = No pudimos terminar de conectar Zoom. Vuelve a intentarlo con /connect en Telegram. Si sigue fallando, comparte esta referencia con el operador del servicio: { $ref }
+page-rate-limited-title = Demasiados intentos
+page-rate-limited-body = Espera un minuto y vuelve a intentarlo.
+page-back-to-telegram = Volver a Telegram

@@ -1,0 +1,212 @@
+# Zoomgram — français. Mêmes clés et variables que en.ftl ; tous les messages sont du texte brut.
+# Les espaces avant « : ; ! ? » et à l’intérieur des guillemets sont insécables (U+00A0).
+
+## Descriptions des commandes du bot (setMyCommands)
+
+cmd-start = Commencer : ce que fait Zoomgram
+cmd-help = Fonctionnement et liste des commandes
+cmd-connect = Connecter votre compte Zoom à ce chat
+cmd-status = État de la connexion et des envois
+cmd-disconnect = Déconnecter Zoom de ce chat
+cmd-language = Changer de langue
+cmd-history = Enregistrements récents et leur envoi
+
+## /start et /help
+
+start-text =
+    👋 Bonjour ! Je suis Zoomgram.
+
+    J’envoie vos enregistrements cloud Zoom directement dans ce chat : d’abord l’audio, puis la transcription et un résumé, chacun avec le sujet de la réunion et son heure de début.
+
+    Pour commencer, envoyez /connect et autorisez Zoomgram dans Zoom. C’est tout : chaque nouvel enregistrement cloud arrivera ici automatiquement.
+start-connected =
+    👋 Bon retour ! Ce chat est connecté à Zoom en tant que { $email }.
+
+    Les nouveaux enregistrements cloud arriveront ici automatiquement. Envoyez /status pour vérifier la connexion ou /help pour voir tout ce que je sais faire.
+help-text =
+    Zoomgram livre vos enregistrements cloud Zoom dans Telegram.
+
+    Commandes :
+    /connect — connecter votre compte Zoom à ce chat
+    /status — connexion, disponibilité de Zoom et derniers envois
+    /history — enregistrements récents et ce qu’il en est advenu
+    /language — changer de langue
+    /disconnect — arrêter les envois et déconnecter Zoom
+    /help — ce message
+
+    Comment se passe l’envoi : quand Zoom a fini de traiter un enregistrement cloud, je vous envoie d’abord l’audio, puis la transcription et un résumé dès que Zoom les a. Les enregistrements longs arrivent en plusieurs parties. Chaque réunion a un message d’état qui se met à jour au fil des envois.
+
+    Ça marche aussi en groupe : ajoutez-moi à un groupe et demandez à un administrateur d’y envoyer /connect. Les enregistrements iront alors à tout le groupe. Chaque compte Zoom n’envoie que vers un seul chat à la fois : se connecter depuis un autre chat y déplace l’envoi.
+
+## Erreurs et refus
+
+error-generic = 😕 Un problème est survenu de notre côté. Veuillez réessayer dans une minute.
+error-generic-ref = 😕 Un problème est survenu de notre côté. Veuillez réessayer dans une minute. Si cela se reproduit, communiquez cette référence à l’opérateur du service : { $ref }
+error-group-admin-only = Seuls les administrateurs de ce groupe peuvent faire cela. Demandez à un administrateur d’envoyer la commande.
+error-too-many-requests = Trop de demandes à la fois. Patientez un instant, puis réessayez.
+
+## /connect
+
+connect-prompt =
+    Appuyez sur le bouton ci-dessous pour connecter votre compte Zoom. Zoom vous demandera d’autoriser Zoomgram ; ensuite, vos enregistrements cloud arriveront dans ce chat.
+
+    Le lien est valable { $minutes ->
+        [one] { $minutes } minute
+       *[other] { $minutes } minutes
+    } et ne fonctionne qu’une seule fois.
+connect-button = Connecter Zoom
+connect-button-reconnect = Reconnecter Zoom
+connect-already-connected =
+    Vous êtes déjà connecté à Zoom en tant que { $email }.
+
+    Pour vous reconnecter (par exemple avec un autre compte Zoom), utilisez le bouton ci-dessous. Si vous vous reconnectez depuis ce chat, les nouveaux enregistrements arriveront ici.
+
+## Résultats de la connexion (messages dans le chat)
+
+connect-success = ✅ Connecté à Zoom en tant que { $email }. Les nouveaux enregistrements cloud arriveront dans ce chat.
+connect-moved-away = ↪️ Les enregistrements du compte Zoom { $email } sont désormais envoyés dans « { $chat_title } ». Ce chat ne les recevra plus.
+connect-moved-away-private = ↪️ Les enregistrements du compte Zoom { $email } sont désormais envoyés dans un chat privé avec moi. Ce chat ne les recevra plus.
+connect-broken = ⚠️ La connexion à Zoom ({ $email }) ne fonctionne plus : Zoom n’accepte plus notre accès. Envoyez /connect pour vous reconnecter. D’ici là, les nouveaux enregistrements ne pourront pas être envoyés.
+
+## /status
+
+status-header = 📊 État de Zoomgram
+status-connected = 🔗 Connecté à Zoom en tant que { $email }
+status-connected-since = 📅 Connecté depuis le { $date }
+status-zoom-reachable = 🟢 Zoom est joignable ({ $ms } ms)
+status-zoom-unreachable = 🔴 Zoom est injoignable pour le moment : { $reason }
+status-recent-header = Derniers envois :
+status-recent-item = • { $topic } — { $date } — { $state }
+status-recent-empty = Aucun enregistrement envoyé pour l’instant.
+status-jobs-pending =
+    { $count ->
+        [0] ⏳ Rien n’attend dans la file.
+        [one] ⏳ { $count } tâche en attente dans la file.
+       *[other] ⏳ { $count } tâches en attente dans la file.
+    }
+status-not-connected = Ce chat n’est pas encore connecté à Zoom. Envoyez /connect pour connecter votre compte Zoom : vos enregistrements cloud arriveront ici.
+
+## /disconnect
+
+disconnect-confirm = Déconnecter le compte Zoom { $email } de ce chat ? Les nouveaux enregistrements ne seront plus envoyés.
+disconnect-button-confirm = Oui, déconnecter
+disconnect-button-cancel = Annuler
+disconnect-cancelled = D’accord, rien n’a changé. Vous êtes toujours connecté.
+disconnect-done = ✅ Déconnecté. Zoomgram n’a plus accès à votre compte Zoom et plus aucun enregistrement n’arrivera ici. Envoyez /connect à tout moment pour vous reconnecter.
+disconnect-done-local-only = ✅ Déconnecté ici, mais Zoom n’a pas pu être joint pour révoquer notre accès. Nous avons supprimé vos jetons : Zoomgram ne peut donc plus utiliser votre compte. Par précaution, vous pouvez aussi retirer Zoomgram de votre compte Zoom dans « Added Apps » sur le Zoom App Marketplace.
+disconnect-nothing = Il n’y a rien à déconnecter : ce chat n’est pas connecté à Zoom.
+
+## Révocation (l’application a été supprimée dans Zoom)
+
+deauthorized = Zoomgram a été retiré du compte Zoom connecté à ce chat : les envois sont donc arrêtés et nous avons supprimé vos jetons et vos données. Envoyez /connect si vous souhaitez utiliser Zoomgram à nouveau.
+
+## /language
+
+language-prompt = 🌐 Choisissez votre langue :
+language-changed = ✅ C’est fait ! Langue du bot : { $language }.
+
+## /history et états des réunions
+
+history-header = 🗂 Enregistrements récents :
+history-item = • { $topic } — { $date } : { $state }
+history-empty = Pas encore d’enregistrement. Ils apparaîtront ici dès que Zoom enverra le premier.
+meeting-untitled = Réunion sans titre
+meeting-state-received = reçu
+meeting-state-downloading = téléchargement en cours
+meeting-state-uploading = envoi vers Telegram
+meeting-state-delivered = envoyé
+meeting-state-failed = échec
+meeting-state-waiting = en attente, nouvel essai plus tard
+
+## Envoi
+
+delivery-caption-topic = 🎙 { $topic }
+delivery-caption-date = 🗓 Début : { $date }
+delivery-caption-duration = ⏱ Durée : { $duration }
+delivery-caption-host = 👤 Organisateur : { $host }
+delivery-part = Partie { $index }/{ $total }
+delivery-too-large-to-download = 📦 L’enregistrement « { $topic } » pèse { $size }, au-delà de la limite de { $limit } de ce serveur Zoomgram : il n’a donc pas été envoyé. Vous pouvez toujours le regarder dans Zoom.
+delivery-sent-as-link = 🔗 Ce fichier ne peut pas être envoyé via Telegram ({ $reason }), voici donc un lien : { $url }
+delivery-video-as-document = 🎬 Impossible d’extraire l’audio de cet enregistrement, voici donc le fichier vidéo.
+delivery-failed = ❌ L’enregistrement « { $topic } » n’a pas pu être envoyé, même après plusieurs tentatives. Raison : { $reason }
+delivery-chat-paused = Les envois vers le chat { $chat_id } sont en pause : le bot a été bloqué ou retiré de ce chat.
+
+## Raisons en termes simples (insérées comme { $reason } ; sans point final)
+
+reason-zoom-unreachable = Zoom n’a pas pu être joint
+reason-zoom-rate-limited = Zoom nous a demandé de ralentir ; nous réessaierons plus tard
+reason-zoom-access-rejected = Zoom a refusé notre accès ; envoyez /connect pour vous reconnecter
+reason-recording-not-found = l’enregistrement a été supprimé dans Zoom ou est introuvable
+reason-download-corrupted = le téléchargement depuis Zoom était défectueux (Zoom a renvoyé une page web ou a tronqué le fichier)
+reason-telegram-file-too-large = Telegram a refusé le fichier car il est trop volumineux
+reason-telegram-unreachable = Telegram n’a pas pu être joint
+reason-unknown = une erreur inattendue s’est produite
+
+## Fiche de la réunion (un message par réunion, mis à jour au fil des envois)
+
+card-title = 🎥 { $topic } · { $date }
+card-stage-received = 📥 Enregistrement reçu
+card-stage-downloading = ⬇️ Téléchargement depuis Zoom…
+card-stage-uploading = ⬆️ Envoi vers Telegram…
+card-stage-done = ✅ Tout est prêt
+card-stage-waiting = ⏳ En attente, nouvel essai plus tard
+card-line-audio = 🎧 Audio : { $status }
+card-line-transcript = 📝 Transcription : { $status }
+card-line-summary = 🧠 Résumé : { $status }
+card-status-pending = en attente
+card-status-in-progress = en cours…
+card-status-done = ✓ terminé
+card-status-failed = ✗ échec : { $reason }
+card-status-not-available = non disponible
+card-button-resend-audio = 🔁 Renvoyer l’audio
+card-button-get-transcript = 📄 Obtenir la transcription
+callback-resend-queued = L’audio est en route.
+callback-transcript-unavailable = Aucune transcription n’est disponible pour cette réunion.
+callback-expired = Cet enregistrement n’est plus disponible.
+
+## Transcription et résumé
+
+transcript-caption = 📝 Transcription : { $topic }
+transcript-title = Transcription
+transcript-unknown-speaker = Intervenant inconnu
+transcript-meta-meeting = Réunion : { $topic }
+transcript-meta-date = Date : { $date }
+transcript-meta-duration = Durée : { $duration }
+summary-header = 🧠 Résumé : { $topic }
+summary-title = Résumé
+summary-key-points = Points clés
+summary-next-steps = Prochaines étapes
+summary-speaking-time = Temps de parole
+summary-speaking-time-item = { $speaker } : { $duration } ({ $share })
+summary-source-zoom = Résumé par Zoom AI Companion
+summary-source-generated = Généré automatiquement à partir de la transcription
+
+## Alertes pour l’opérateur (ADMIN_CHAT_ID)
+
+admin-job-dead = 🚨 La tâche { $job_id } ({ $kind }) a définitivement échoué : { $reason }
+admin-webhook-verification-failures =
+    ⚠️ { $count ->
+        [one] { $count } requête de webhook Zoom a échoué
+       *[other] { $count } requêtes de webhook Zoom ont échoué
+    } à la vérification de signature { $minutes ->
+        [one] au cours de la dernière minute
+       *[other] au cours des { $minutes } dernières minutes
+    }. Vérifiez ZOOM_WEBHOOK_SECRET ; il se peut aussi que quelqu’un envoie des requêtes falsifiées.
+
+## Pages HTML de la connexion (/zoom/connect, /zoom/callback)
+
+page-link-invalid-title = Ce lien n’est pas valide
+page-link-invalid-body = Le lien est endommagé ou n’a pas été créé par Zoomgram. Retournez dans Telegram et envoyez /connect pour en obtenir un nouveau.
+page-link-expired-title = Ce lien a expiré
+page-link-expired-body = Les liens de connexion ne fonctionnent que peu de temps. Retournez dans Telegram et envoyez à nouveau /connect pour en obtenir un nouveau.
+page-connected-title = Zoom est connecté
+page-connected-body = Vous êtes connecté en tant que { $email }. Vous pouvez fermer cette page et retourner dans Telegram : les nouveaux enregistrements cloud arriveront dans votre chat.
+page-access-denied-title = Connexion annulée
+page-access-denied-body = Zoomgram n’a pas été autorisé dans Zoom, donc rien n’a été connecté. Si c’était une erreur, envoyez /connect dans Telegram et réessayez.
+page-state-invalid-title = Impossible de terminer la connexion
+page-state-invalid-body = Cette tentative de connexion a déjà été utilisée ou n’est plus valide. Retournez dans Telegram et envoyez /connect pour recommencer.
+page-failed-title = Un problème est survenu
+page-failed-body = Nous n’avons pas pu terminer la connexion à Zoom. Veuillez réessayer avec /connect dans Telegram. Si le problème persiste, communiquez cette référence à l’opérateur du service : { $ref }
+page-rate-limited-title = Trop de tentatives
+page-rate-limited-body = Veuillez patienter une minute, puis réessayer.
+page-back-to-telegram = Retour à Telegram

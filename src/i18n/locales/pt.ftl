@@ -1,0 +1,211 @@
+# Zoomgram — português (do Brasil). Mesmas chaves e variáveis de en.ftl; todas as mensagens são texto simples.
+
+## Descrições dos comandos do bot (setMyCommands)
+
+cmd-start = Comece aqui: o que o Zoomgram faz
+cmd-help = Como funciona e todos os comandos
+cmd-connect = Conectar sua conta do Zoom a este chat
+cmd-status = Status da conexão e das entregas
+cmd-disconnect = Desconectar o Zoom deste chat
+cmd-language = Mudar o idioma
+cmd-history = Gravações recentes e suas entregas
+
+## /start e /help
+
+start-text =
+    👋 Oi! Eu sou o Zoomgram.
+
+    Eu envio suas gravações na nuvem do Zoom direto para este chat: primeiro o áudio, depois a transcrição e um resumo, sempre com o tema da reunião e o horário de início.
+
+    Para começar, envie /connect e autorize o Zoomgram no Zoom. Pronto: cada nova gravação na nuvem vai chegar aqui automaticamente.
+start-connected =
+    👋 Que bom ver você de novo! Este chat está conectado ao Zoom como { $email }.
+
+    As novas gravações na nuvem vão chegar aqui automaticamente. Envie /status para verificar a conexão ou /help para ver tudo o que eu sei fazer.
+help-text =
+    O Zoomgram entrega suas gravações na nuvem do Zoom no Telegram.
+
+    Comandos:
+    /connect — conecta sua conta do Zoom a este chat
+    /status — conexão, disponibilidade do Zoom e últimas entregas
+    /history — gravações recentes e o que aconteceu com elas
+    /language — muda o idioma
+    /disconnect — interrompe as entregas e desconecta o Zoom
+    /help — esta mensagem
+
+    Como funciona a entrega: quando o Zoom termina de processar uma gravação na nuvem, eu envio primeiro o áudio e depois a transcrição e um resumo assim que o Zoom os tiver. Gravações longas chegam em várias partes. Cada reunião tem uma mensagem de status que é atualizada conforme as partes chegam.
+
+    Também funciona em grupos: adicione-me a um grupo e peça para um administrador enviar /connect lá. Assim, as gravações vão para o grupo todo. Cada conta do Zoom entrega em um chat por vez, então conectar em outro chat transfere a entrega para lá.
+
+## Erros e recusas
+
+error-generic = 😕 Algo deu errado do nosso lado. Tente de novo daqui a um minuto.
+error-generic-ref = 😕 Algo deu errado do nosso lado. Tente de novo daqui a um minuto. Se continuar acontecendo, informe este código ao operador do serviço: { $ref }
+error-group-admin-only = Só os administradores deste grupo podem fazer isso. Peça a um administrador para enviar o comando.
+error-too-many-requests = Foram muitas solicitações de uma vez. Aguarde um momento e tente de novo.
+
+## /connect
+
+connect-prompt =
+    Toque no botão abaixo para conectar sua conta do Zoom. O Zoom vai pedir que você autorize o Zoomgram; depois disso, suas gravações na nuvem vão chegar neste chat.
+
+    O link vale por { $minutes ->
+        [one] { $minutes } minuto
+       *[other] { $minutes } minutos
+    } e só funciona uma vez.
+connect-button = Conectar Zoom
+connect-button-reconnect = Reconectar Zoom
+connect-already-connected =
+    Você já está conectado ao Zoom como { $email }.
+
+    Para se conectar de novo — por exemplo, com outra conta do Zoom —, use o botão abaixo. Ao reconectar a partir deste chat, as novas gravações passam a chegar aqui.
+
+## Resultados da conexão (mensagens no chat)
+
+connect-success = ✅ Conectado ao Zoom como { $email }. As novas gravações na nuvem vão chegar neste chat.
+connect-moved-away = ↪️ As gravações da conta do Zoom { $email } agora são entregues em “{ $chat_title }”. Este chat não vai mais recebê-las.
+connect-moved-away-private = ↪️ As gravações da conta do Zoom { $email } agora são entregues em um chat privado comigo. Este chat não vai mais recebê-las.
+connect-broken = ⚠️ A conexão com o Zoom ({ $email }) parou de funcionar: o Zoom não aceita mais o nosso acesso. Envie /connect para se conectar de novo. Até lá, novas gravações não poderão ser entregues.
+
+## /status
+
+status-header = 📊 Status do Zoomgram
+status-connected = 🔗 Conectado ao Zoom como { $email }
+status-connected-since = 📅 Conectado desde { $date }
+status-zoom-reachable = 🟢 O Zoom está acessível ({ $ms } ms)
+status-zoom-unreachable = 🔴 Não foi possível acessar o Zoom agora: { $reason }
+status-recent-header = Últimas entregas:
+status-recent-item = • { $topic } — { $date } — { $state }
+status-recent-empty = Nenhuma gravação entregue ainda.
+status-jobs-pending =
+    { $count ->
+        [0] ⏳ Não há nada esperando na fila.
+        [one] ⏳ { $count } tarefa esperando na fila.
+       *[other] ⏳ { $count } tarefas esperando na fila.
+    }
+status-not-connected = Este chat ainda não está conectado ao Zoom. Envie /connect para conectar sua conta do Zoom, e suas gravações na nuvem vão chegar aqui.
+
+## /disconnect
+
+disconnect-confirm = Desconectar a conta do Zoom { $email } deste chat? As novas gravações não serão mais entregues.
+disconnect-button-confirm = Sim, desconectar
+disconnect-button-cancel = Cancelar
+disconnect-cancelled = Tudo bem, nada foi alterado. Você continua conectado.
+disconnect-done = ✅ Desconectado. O Zoomgram não tem mais acesso à sua conta do Zoom, e nenhuma gravação vai chegar aqui. Envie /connect quando quiser se conectar de novo.
+disconnect-done-local-only = ✅ Desconectado aqui, mas não foi possível falar com o Zoom para revogar nosso acesso. Apagamos seus tokens, então o Zoomgram não consegue mais usar sua conta. Por garantia, você também pode remover o Zoomgram da sua conta do Zoom em “Added Apps”, no Zoom App Marketplace.
+disconnect-nothing = Não há nada para desconectar: este chat não está conectado ao Zoom.
+
+## Desautorização (o app foi removido no Zoom)
+
+deauthorized = O Zoomgram foi removido da conta do Zoom conectada a este chat. Por isso as entregas pararam, e apagamos seus tokens e dados. Envie /connect se quiser usar o Zoomgram de novo.
+
+## /language
+
+language-prompt = 🌐 Escolha seu idioma:
+language-changed = ✅ Pronto! Idioma do bot: { $language }.
+
+## /history e estados das reuniões
+
+history-header = 🗂 Gravações recentes:
+history-item = • { $topic } — { $date }: { $state }
+history-empty = Ainda não há gravações. Elas vão aparecer aqui assim que o Zoom enviar a primeira.
+meeting-untitled = Reunião sem título
+meeting-state-received = recebida
+meeting-state-downloading = baixando
+meeting-state-uploading = enviando para o Telegram
+meeting-state-delivered = entregue
+meeting-state-failed = falhou
+meeting-state-waiting = aguardando, nova tentativa mais tarde
+
+## Entrega
+
+delivery-caption-topic = 🎙 { $topic }
+delivery-caption-date = 🗓 Início: { $date }
+delivery-caption-duration = ⏱ Duração: { $duration }
+delivery-caption-host = 👤 Anfitrião: { $host }
+delivery-part = Parte { $index }/{ $total }
+delivery-too-large-to-download = 📦 A gravação “{ $topic }” tem { $size }, acima do limite de { $limit } deste servidor do Zoomgram, por isso não foi entregue. Você ainda pode assisti-la no Zoom.
+delivery-sent-as-link = 🔗 Este arquivo não pode ser enviado pelo Telegram ({ $reason }), então aqui está um link: { $url }
+delivery-video-as-document = 🎬 Não foi possível extrair o áudio desta gravação, então aqui está o arquivo de vídeo.
+delivery-failed = ❌ Não foi possível entregar a gravação “{ $topic }”, mesmo depois de várias tentativas. Motivo: { $reason }
+delivery-chat-paused = A entrega para o chat { $chat_id } está pausada: o bot foi bloqueado ou removido desse chat.
+
+## Motivos em palavras simples (inseridos como { $reason }; sem ponto final)
+
+reason-zoom-unreachable = não foi possível acessar o Zoom
+reason-zoom-rate-limited = o Zoom pediu para irmos mais devagar; vamos tentar de novo mais tarde
+reason-zoom-access-rejected = o Zoom recusou nosso acesso; envie /connect para se conectar de novo
+reason-recording-not-found = a gravação foi apagada no Zoom ou não foi mais encontrada
+reason-download-corrupted = o download do Zoom veio com defeito (o Zoom enviou uma página da web ou cortou o arquivo)
+reason-telegram-file-too-large = o Telegram recusou o arquivo porque ele é grande demais
+reason-telegram-unreachable = não foi possível acessar o Telegram
+reason-unknown = ocorreu um erro inesperado
+
+## Cartão da reunião (uma mensagem por reunião, atualizada conforme as partes chegam)
+
+card-title = 🎥 { $topic } · { $date }
+card-stage-received = 📥 Gravação recebida
+card-stage-downloading = ⬇️ Baixando do Zoom…
+card-stage-uploading = ⬆️ Enviando para o Telegram…
+card-stage-done = ✅ Tudo pronto
+card-stage-waiting = ⏳ Aguardando, nova tentativa mais tarde
+card-line-audio = 🎧 Áudio: { $status }
+card-line-transcript = 📝 Transcrição: { $status }
+card-line-summary = 🧠 Resumo: { $status }
+card-status-pending = aguardando
+card-status-in-progress = em andamento…
+card-status-done = ✓ pronto
+card-status-failed = ✗ falhou: { $reason }
+card-status-not-available = indisponível
+card-button-resend-audio = 🔁 Reenviar áudio
+card-button-get-transcript = 📄 Obter transcrição
+callback-resend-queued = O áudio está a caminho.
+callback-transcript-unavailable = Não há transcrição para esta reunião.
+callback-expired = Esta gravação não está mais disponível.
+
+## Transcrição e resumo
+
+transcript-caption = 📝 Transcrição: { $topic }
+transcript-title = Transcrição
+transcript-unknown-speaker = Participante desconhecido
+transcript-meta-meeting = Reunião: { $topic }
+transcript-meta-date = Data: { $date }
+transcript-meta-duration = Duração: { $duration }
+summary-header = 🧠 Resumo: { $topic }
+summary-title = Resumo
+summary-key-points = Pontos principais
+summary-next-steps = Próximos passos
+summary-speaking-time = Tempo de fala
+summary-speaking-time-item = { $speaker }: { $duration } ({ $share })
+summary-source-zoom = Resumo do Zoom AI Companion
+summary-source-generated = Gerado automaticamente a partir da transcrição
+
+## Alertas para o operador (ADMIN_CHAT_ID)
+
+admin-job-dead = 🚨 A tarefa { $job_id } ({ $kind }) falhou de vez: { $reason }
+admin-webhook-verification-failures =
+    ⚠️ { $count ->
+        [one] { $count } requisição de webhook do Zoom falhou
+       *[other] { $count } requisições de webhook do Zoom falharam
+    } na verificação de assinatura { $minutes ->
+        [one] no último minuto
+       *[other] nos últimos { $minutes } minutos
+    }. Verifique ZOOM_WEBHOOK_SECRET; também pode ser que alguém esteja enviando requisições falsificadas.
+
+## Páginas HTML da conexão (/zoom/connect, /zoom/callback)
+
+page-link-invalid-title = Este link não é válido
+page-link-invalid-body = O link está corrompido ou não foi criado pelo Zoomgram. Volte ao Telegram e envie /connect para receber um novo.
+page-link-expired-title = Este link expirou
+page-link-expired-body = Os links de conexão valem só por pouco tempo. Volte ao Telegram e envie /connect de novo para receber um link novo.
+page-connected-title = Zoom conectado
+page-connected-body = Você está conectado como { $email }. Pode fechar esta página e voltar ao Telegram: as novas gravações na nuvem vão chegar no seu chat.
+page-access-denied-title = Conexão cancelada
+page-access-denied-body = O Zoomgram não foi autorizado no Zoom, então nada foi conectado. Se foi engano, envie /connect no Telegram e tente de novo.
+page-state-invalid-title = Não foi possível concluir o login
+page-state-invalid-body = Esta tentativa de login já foi usada ou não é mais válida. Volte ao Telegram e envie /connect para começar de novo.
+page-failed-title = Algo deu errado
+page-failed-body = Não conseguimos concluir a conexão com o Zoom. Tente de novo com /connect no Telegram. Se continuar falhando, informe este código ao operador do serviço: { $ref }
+page-rate-limited-title = Tentativas demais
+page-rate-limited-body = Aguarde um minuto e tente de novo.
+page-back-to-telegram = Voltar ao Telegram

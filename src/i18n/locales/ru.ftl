@@ -1,0 +1,219 @@
+# Zoomgram — русский. Ключи и переменные повторяют en.ftl; сообщения — простой текст.
+
+## Описания команд бота (setMyCommands)
+
+cmd-start = Начать: что умеет Zoomgram
+cmd-help = Как всё работает и список команд
+cmd-connect = Подключить аккаунт Zoom к этому чату
+cmd-status = Состояние подключения и доставки
+cmd-disconnect = Отключить Zoom от этого чата
+cmd-language = Сменить язык
+cmd-history = Последние записи и их доставка
+
+## /start и /help
+
+start-text =
+    👋 Привет! Я Zoomgram.
+
+    Я присылаю ваши облачные записи Zoom прямо в этот чат: сначала аудио, затем расшифровку и краткое содержание — с темой встречи и временем её начала.
+
+    Чтобы начать, отправьте /connect и разрешите доступ Zoomgram в Zoom. Вот и всё: каждая новая облачная запись будет приходить сюда сама.
+start-connected =
+    👋 С возвращением! Этот чат подключён к Zoom как { $email }.
+
+    Новые облачные записи будут приходить сюда автоматически. Отправьте /status, чтобы проверить подключение, или /help, чтобы узнать, что я умею.
+help-text =
+    Zoomgram доставляет ваши облачные записи Zoom в Telegram.
+
+    Команды:
+    /connect — подключить аккаунт Zoom к этому чату
+    /status — подключение, доступность Zoom и последние доставки
+    /history — последние записи и что с ними произошло
+    /language — сменить язык
+    /disconnect — остановить доставку и отключить Zoom
+    /help — это сообщение
+
+    Как проходит доставка: когда Zoom заканчивает обработку облачной записи, я сначала присылаю аудио, а затем расшифровку и краткое содержание, как только они появятся в Zoom. Длинные записи приходят несколькими частями. Для каждой встречи есть одно сообщение со статусом, которое обновляется по мере доставки.
+
+    В группах тоже работает: добавьте меня в группу, и пусть администратор группы отправит там /connect. Тогда записи будут приходить всей группе. Каждый аккаунт Zoom доставляет записи только в один чат, поэтому подключение в другом чате переносит доставку туда.
+
+## Ошибки и отказы
+
+error-generic = 😕 Что-то пошло не так на нашей стороне. Попробуйте ещё раз через минуту.
+error-generic-ref = 😕 Что-то пошло не так на нашей стороне. Попробуйте ещё раз через минуту. Если ошибка повторяется, сообщите администратору сервиса этот код: { $ref }
+error-group-admin-only = Это могут делать только администраторы группы. Попросите администратора отправить команду.
+error-too-many-requests = Слишком много запросов сразу. Подождите немного и попробуйте снова.
+
+## /connect
+
+connect-prompt =
+    Нажмите кнопку ниже, чтобы подключить аккаунт Zoom. Zoom попросит разрешить доступ для Zoomgram — после этого ваши облачные записи будут приходить в этот чат.
+
+    Ссылка действует { $minutes ->
+        [one] { $minutes } минуту
+        [few] { $minutes } минуты
+        [many] { $minutes } минут
+       *[other] { $minutes } минуты
+    } и срабатывает только один раз.
+connect-button = Подключить Zoom
+connect-button-reconnect = Переподключить Zoom
+connect-already-connected =
+    Вы уже подключены к Zoom как { $email }.
+
+    Чтобы подключиться заново — например, с другим аккаунтом Zoom, — нажмите кнопку ниже. Если переподключиться из этого чата, новые записи будут приходить сюда.
+
+## Результаты подключения (сообщения в чате)
+
+connect-success = ✅ Подключено к Zoom как { $email }. Новые облачные записи будут приходить в этот чат.
+connect-moved-away = ↪️ Записи аккаунта Zoom { $email } теперь доставляются в «{ $chat_title }». В этот чат они больше приходить не будут.
+connect-moved-away-private = ↪️ Записи аккаунта Zoom { $email } теперь доставляются в личный чат со мной. В этот чат они больше приходить не будут.
+connect-broken = ⚠️ Подключение к Zoom ({ $email }) перестало работать: Zoom больше не принимает наш доступ. Отправьте /connect, чтобы подключиться заново. До тех пор новые записи доставить не получится.
+
+## /status
+
+status-header = 📊 Состояние Zoomgram
+status-connected = 🔗 Подключено к Zoom как { $email }
+status-connected-since = 📅 Подключено с { $date }
+status-zoom-reachable = 🟢 Zoom доступен ({ $ms } мс)
+status-zoom-unreachable = 🔴 Zoom сейчас недоступен: { $reason }
+status-recent-header = Последние доставки:
+status-recent-item = • { $topic } — { $date } — { $state }
+status-recent-empty = Пока ни одной доставленной записи.
+status-jobs-pending =
+    { $count ->
+        [0] ⏳ Очередь пуста.
+        [one] ⏳ В очереди { $count } задача.
+        [few] ⏳ В очереди { $count } задачи.
+        [many] ⏳ В очереди { $count } задач.
+       *[other] ⏳ В очереди { $count } задачи.
+    }
+status-not-connected = Этот чат ещё не подключён к Zoom. Отправьте /connect, чтобы подключить аккаунт Zoom, — и облачные записи начнут приходить сюда.
+
+## /disconnect
+
+disconnect-confirm = Отключить аккаунт Zoom { $email } от этого чата? Новые записи больше не будут приходить.
+disconnect-button-confirm = Да, отключить
+disconnect-button-cancel = Отмена
+disconnect-cancelled = Хорошо, ничего не изменилось. Подключение сохранено.
+disconnect-done = ✅ Отключено. У Zoomgram больше нет доступа к вашему аккаунту Zoom, и записи сюда больше не придут. Отправьте /connect, если захотите подключиться снова.
+disconnect-done-local-only = ✅ Отключено, но связаться с Zoom, чтобы отозвать доступ, не удалось. Мы удалили ваши токены, поэтому Zoomgram больше не может пользоваться вашим аккаунтом. Для надёжности можно также удалить Zoomgram из аккаунта Zoom в разделе «Added Apps» в Zoom App Marketplace.
+disconnect-nothing = Отключать нечего: этот чат не подключён к Zoom.
+
+## Отзыв доступа (приложение удалено в Zoom)
+
+deauthorized = Zoomgram удалён из аккаунта Zoom, подключённого к этому чату, поэтому доставка остановлена, а ваши токены и данные удалены. Отправьте /connect, если снова захотите пользоваться Zoomgram.
+
+## /language
+
+language-prompt = 🌐 Выберите язык:
+language-changed = ✅ Готово! Язык бота: { $language }.
+
+## /history и состояния встреч
+
+history-header = 🗂 Последние записи:
+history-item = • { $topic } — { $date }: { $state }
+history-empty = Записей пока нет. Они появятся здесь, как только Zoom пришлёт первую.
+meeting-untitled = Встреча без названия
+meeting-state-received = получена
+meeting-state-downloading = скачивается
+meeting-state-uploading = отправляется в Telegram
+meeting-state-delivered = доставлена
+meeting-state-failed = ошибка
+meeting-state-waiting = ожидает, повторим позже
+
+## Доставка
+
+delivery-caption-topic = 🎙 { $topic }
+delivery-caption-date = 🗓 Начало: { $date }
+delivery-caption-duration = ⏱ Длительность: { $duration }
+delivery-caption-host = 👤 Организатор: { $host }
+delivery-part = Часть { $index }/{ $total }
+delivery-too-large-to-download = 📦 Запись «{ $topic }» весит { $size } — это больше лимита в { $limit } на этом сервере Zoomgram, поэтому она не доставлена. Её по-прежнему можно посмотреть в Zoom.
+delivery-sent-as-link = 🔗 Этот файл нельзя отправить через Telegram ({ $reason }), поэтому вот ссылка: { $url }
+delivery-video-as-document = 🎬 Из этой записи не удалось извлечь звук, поэтому отправляю видеофайл.
+delivery-failed = ❌ Запись «{ $topic }» не удалось доставить даже после нескольких попыток. Причина: { $reason }
+delivery-chat-paused = Доставка в чат { $chat_id } приостановлена: бота заблокировали или удалили из этого чата.
+
+## Причины простыми словами (подставляются как { $reason }; без точки в конце)
+
+reason-zoom-unreachable = не удалось связаться с Zoom
+reason-zoom-rate-limited = Zoom попросил нас делать запросы реже; попробуем позже
+reason-zoom-access-rejected = Zoom отклонил наш доступ; отправьте /connect, чтобы подключиться заново
+reason-recording-not-found = запись удалена в Zoom или больше не найдена
+reason-download-corrupted = файл из Zoom скачался с ошибкой (Zoom прислал веб-страницу или оборвал файл)
+reason-telegram-file-too-large = Telegram не принял файл, потому что он слишком большой
+reason-telegram-unreachable = не удалось связаться с Telegram
+reason-unknown = произошла непредвиденная ошибка
+
+## Карточка встречи (одно сообщение на встречу, обновляется по мере доставки)
+
+card-title = 🎥 { $topic } · { $date }
+card-stage-received = 📥 Запись получена
+card-stage-downloading = ⬇️ Скачиваю из Zoom…
+card-stage-uploading = ⬆️ Отправляю в Telegram…
+card-stage-done = ✅ Всё готово
+card-stage-waiting = ⏳ Ожидание, повторим позже
+card-line-audio = 🎧 Аудио: { $status }
+card-line-transcript = 📝 Расшифровка: { $status }
+card-line-summary = 🧠 Краткое содержание: { $status }
+card-status-pending = ожидает
+card-status-in-progress = в процессе…
+card-status-done = ✓ готово
+card-status-failed = ✗ ошибка: { $reason }
+card-status-not-available = недоступно
+card-button-resend-audio = 🔁 Отправить аудио ещё раз
+card-button-get-transcript = 📄 Получить расшифровку
+callback-resend-queued = Аудио уже в пути.
+callback-transcript-unavailable = Для этой встречи расшифровки нет.
+callback-expired = Эта запись больше недоступна.
+
+## Расшифровка и краткое содержание
+
+transcript-caption = 📝 Расшифровка: { $topic }
+transcript-title = Расшифровка
+transcript-unknown-speaker = Неизвестный участник
+transcript-meta-meeting = Встреча: { $topic }
+transcript-meta-date = Дата: { $date }
+transcript-meta-duration = Длительность: { $duration }
+summary-header = 🧠 Краткое содержание: { $topic }
+summary-title = Краткое содержание
+summary-key-points = Главное
+summary-next-steps = Следующие шаги
+summary-speaking-time = Время выступлений
+summary-speaking-time-item = { $speaker }: { $duration } ({ $share })
+summary-source-zoom = Краткое содержание от Zoom AI Companion
+summary-source-generated = Составлено автоматически по расшифровке
+
+## Оповещения для администратора (ADMIN_CHAT_ID)
+
+admin-job-dead = 🚨 Задача { $job_id } ({ $kind }) окончательно завершилась с ошибкой: { $reason }
+admin-webhook-verification-failures =
+    ⚠️ За { $minutes ->
+        [one] последнюю { $minutes } минуту
+        [few] последние { $minutes } минуты
+        [many] последние { $minutes } минут
+       *[other] последние { $minutes } минуты
+    } { $count ->
+        [one] { $count } запрос вебхука Zoom не прошёл
+        [few] { $count } запроса вебхука Zoom не прошли
+        [many] { $count } запросов вебхука Zoom не прошли
+       *[other] { $count } запроса вебхука Zoom не прошли
+    } проверку подписи. Проверьте ZOOM_WEBHOOK_SECRET — или кто-то присылает поддельные запросы.
+
+## HTML-страницы подключения (/zoom/connect, /zoom/callback)
+
+page-link-invalid-title = Ссылка недействительна
+page-link-invalid-body = Ссылка повреждена или создана не Zoomgram. Вернитесь в Telegram и отправьте /connect, чтобы получить новую.
+page-link-expired-title = Срок действия ссылки истёк
+page-link-expired-body = Ссылки для подключения действуют недолго. Вернитесь в Telegram и снова отправьте /connect, чтобы получить новую.
+page-connected-title = Zoom подключён
+page-connected-body = Вы подключены как { $email }. Эту страницу можно закрыть и вернуться в Telegram: новые облачные записи будут приходить в ваш чат.
+page-access-denied-title = Подключение отменено
+page-access-denied-body = Доступ для Zoomgram в Zoom не был разрешён, поэтому ничего не подключено. Если это ошибка, отправьте /connect в Telegram и попробуйте снова.
+page-state-invalid-title = Не удаётся завершить вход
+page-state-invalid-body = Эта попытка входа уже использована или больше недействительна. Вернитесь в Telegram и отправьте /connect, чтобы начать заново.
+page-failed-title = Что-то пошло не так
+page-failed-body = Не удалось завершить подключение Zoom. Попробуйте ещё раз с помощью /connect в Telegram. Если ошибка повторяется, сообщите администратору сервиса этот код: { $ref }
+page-rate-limited-title = Слишком много попыток
+page-rate-limited-body = Подождите минуту и попробуйте снова.
+page-back-to-telegram = Вернуться в Telegram
