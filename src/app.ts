@@ -1,0 +1,263 @@
+/**
+ * The composition root: Config in, wired service out ({ start(), stop() }). Roles decide what
+ * runs in this process: `web` (HTTP + bot), `worker` (jobs + periodic sweeps), or both (`serve`).
+ */
+import { randomUUID } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import { hostname } from "node:os";
+import { type ServerType, serve } from "@hono/node-server";
+import { type Bot, webhookCallback } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
+import type { Logger } from "pino";
+import { type Clock, systemClock } from "./clock.js";
+import type { Config } from "./config.js";
+import { type Db, openDatabase, pingDatabase } from "./db/database.js";
+import { migrateToLatest, pendingMigrations } from "./db/migrate.js";
+import { describeError } from "./errors.js";
+import { features as allFeatures } from "./features.js";
+import { createHttpApp, type HttpApp } from "./http/create-http-app.js";
+import { createTranslator } from "./i18n/translator.js";
+import { createJobNotifier, type JobNotifier } from "./jobs/notifier.js";
+import { countJobsByState, oldestWaitingAgeMs } from "./jobs/queue.js";
+import { Worker, type WorkerEvent } from "./jobs/worker.js";
+import { createPeriodicRunner, type PeriodicRunner } from "./leases/periodic.js";
+import { type FfmpegBinaries, locateFfmpeg } from "./media/ffmpeg-locator.js";
+import { createLogger } from "./observability/logger.js";
+import { createMetrics, type Metrics } from "./observability/metrics.js";
+import { createTokenCipher } from "./security/token-cipher.js";
+import type { Feature, Services } from "./services.js";
+import { createBot } from "./telegram/bot.js";
+import type { BotContext } from "./telegram/context.js";
+import { createPollingHolder, type PollingHolder } from "./telegram/polling.js";
+
+export interface AppRoles {
+  web: boolean;
+  worker: boolean;
+}
+
+export interface AppDeps {
+  clock?: Clock;
+  logger?: Logger;
+  fetch?: typeof fetch;
+  random?: () => number;
+  /** Skip getMe at start (tests). */
+  botInfo?: UserFromGetMe;
+  /** Override ffmpeg discovery (null = pretend none is installed). */
+  ffmpeg?: FfmpegBinaries | null;
+  features?: readonly Feature[];
+  notifier?: JobNotifier;
+  metrics?: Metrics;
+  /** Polling lease timings (tests shorten them). */
+  polling?: { leaseMs?: number; renewMs?: number };
+  /** Disable the long-polling loop even in polling mode (tests drive updates directly). */
+  disablePolling?: boolean;
+  /** Disable periodic sweeps (tests run them by hand). */
+  disablePeriodic?: boolean;
+}
+
+export interface App {
+  readonly services: Services;
+  readonly http: HttpApp;
+  readonly bot: Bot<BotContext>;
+  readonly worker: Worker | undefined;
+  readonly periodic: PeriodicRunner;
+  readonly polling: PollingHolder | undefined;
+  /** Starts the roles; resolves with the bound HTTP port (web role). */
+  start(): Promise<{ port: number | undefined }>;
+  stop(): Promise<void>;
+}
+
+export async function createApp(config: Config, roles: AppRoles, deps: AppDeps = {}): Promise<App> {
+  const secrets = [
+    config.zoom.clientSecret,
+    config.zoom.webhookSecret,
+    config.stateSecret,
+    config.telegram.botToken,
+    config.telegram.webhookSecret,
+    config.summary.apiKey,
+    ...config.tokenEncryptionKeys,
+  ].filter((s): s is string => typeof s === "string");
+  const logger = deps.logger ?? createLogger({ level: config.logLevel, secrets });
+  const clock = deps.clock ?? systemClock;
+  const instanceId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+
+  const db: Db = await openDatabase(config.database.url, {
+    poolMax: config.database.poolMax,
+    statementTimeoutMs: config.database.statementTimeoutMs,
+    connectRetries: config.database.connectRetries,
+    onConnectRetry: (attempt, error) =>
+      logger.warn({ attempt, err: describeError(error) }, "database not reachable yet; retrying"),
+  });
+  const migrated = await migrateToLatest(db);
+  if (migrated.applied.length > 0) logger.info({ applied: migrated.applied }, "migrations applied");
+
+  const metrics = deps.metrics ?? createMetrics();
+  const notifier = deps.notifier ?? createJobNotifier();
+  const translator = createTranslator<BotContext>({
+    onWarning: (message) => logger.warn({ i18n: message }, "translation problem"),
+  });
+  const ffmpeg =
+    deps.ffmpeg !== undefined
+      ? deps.ffmpeg
+      : await locateFfmpeg({ configuredPath: config.media.ffmpegPath, searchPath: config.media.systemPath });
+  if (!ffmpeg) logger.warn("no ffmpeg found: large recordings will be sent as links");
+
+  const features = deps.features ?? allFeatures;
+  // The bot is created before services so services.telegram is the bot's own api.
+  const composers: NonNullable<ReturnType<NonNullable<Feature["composer"]>>>[] = [];
+  const bot = createBot({
+    token: config.telegram.botToken,
+    apiRoot: config.telegram.apiRoot,
+    translator,
+    logger: logger.child({ component: "telegram.bot" }),
+    composers,
+    botInfo: deps.botInfo,
+  });
+
+  const services: Services = {
+    config,
+    db,
+    clock,
+    logger,
+    metrics,
+    fetch: deps.fetch ?? globalThis.fetch,
+    random: deps.random ?? Math.random,
+    cipher: createTokenCipher(config.tokenEncryptionKeys),
+    notifier,
+    translator,
+    telegram: bot.api,
+    ffmpeg,
+    instanceId,
+  };
+  for (const feature of features) {
+    const composer = feature.composer?.(services);
+    if (composer) bot.use(composer);
+  }
+
+  const webhookMode = config.telegram.webhookUrl !== undefined;
+  const http = createHttpApp({
+    logger: logger.child({ component: "http" }),
+    metrics,
+    ready: async () => (await pingDatabase(db)) && (await pendingMigrations(db)).length === 0,
+    beforeScrape: async () => {
+      const counts = await countJobsByState(db.kysely);
+      for (const [state, n] of Object.entries(counts)) metrics.jobs.set({ state }, n);
+      metrics.oldestWaitingJobSeconds.set((await oldestWaitingAgeMs(db.kysely, clock.now())) / 1000);
+    },
+    routes: [
+      ...features.filter((f) => f.routes).map((f) => (app: HttpApp) => f.routes?.(app, services)),
+      (app) => {
+        if (!webhookMode) return;
+        const handle = webhookCallback(bot, "hono", {
+          secretToken: config.telegram.webhookSecret,
+          onTimeout: "return",
+        });
+        app.post("/telegram/webhook", (c) => {
+          metrics.telegramUpdates.inc({ mode: "webhook" });
+          return handle(c);
+        });
+      },
+    ],
+  });
+
+  const worker = roles.worker
+    ? new Worker({
+        db,
+        clock,
+        logger: logger.child({ component: "jobs" }),
+        handlers: Object.assign({}, ...features.map((f) => f.jobs?.(services) ?? {})),
+        workerId: instanceId,
+        concurrency: config.jobs.concurrency,
+        leaseMs: config.jobs.leaseSeconds * 1000,
+        pollIntervalMs: config.jobs.pollIntervalMs,
+        timeoutMs: config.jobs.timeoutSeconds * 1000,
+        notifier,
+        onEvent: (event) => observeJob(metrics, event),
+      })
+    : undefined;
+
+  const periodic = createPeriodicRunner({
+    db,
+    clock,
+    logger: logger.child({ component: "periodic" }),
+    holder: instanceId,
+    tasks: roles.worker ? features.flatMap((f) => f.periodic?.(services) ?? []) : [],
+  });
+
+  const polling =
+    roles.web && !webhookMode && !deps.disablePolling
+      ? createPollingHolder({
+          bot,
+          db,
+          clock,
+          logger: logger.child({ component: "telegram.polling" }),
+          holder: instanceId,
+          ...deps.polling,
+        })
+      : undefined;
+
+  let server: ServerType | undefined;
+  let started = false;
+
+  return {
+    services,
+    http,
+    bot,
+    worker,
+    periodic,
+    polling,
+    async start() {
+      started = true;
+      let port: number | undefined;
+      if (roles.web) {
+        server = await new Promise<ServerType>((resolve) => {
+          const s = serve({ fetch: http.fetch, hostname: config.http.host, port: config.http.port }, () => resolve(s));
+        });
+        port = (server.address() as AddressInfo).port;
+        logger.info({ host: config.http.host, port }, "HTTP server listening");
+        for (const feature of features) {
+          feature.onWebStart?.(services).catch((error) =>
+            logger.warn({ feature: feature.name, err: describeError(error) }, "start-up task failed"),
+          );
+        }
+        if (webhookMode && config.telegram.webhookUrl) {
+          bot.api
+            .setWebhook(config.telegram.webhookUrl, {
+              secret_token: config.telegram.webhookSecret,
+              allowed_updates: ["message", "callback_query", "my_chat_member"],
+            })
+            .catch((error) => logger.error({ err: describeError(error) }, "setWebhook failed"));
+        }
+        polling?.start();
+      }
+      if (worker) {
+        worker.start();
+        if (!deps.disablePeriodic) periodic.start();
+      }
+      return { port };
+    },
+    async stop() {
+      if (started) {
+        await polling?.stop();
+        if (server) {
+          const s = server;
+          await new Promise<void>((resolve) => s.close(() => resolve()));
+          if ("closeAllConnections" in s) (s as { closeAllConnections(): void }).closeAllConnections();
+        }
+        await periodic.stop();
+        await worker?.stop();
+      }
+      await db.close();
+    },
+  };
+}
+
+function observeJob(metrics: Metrics, event: WorkerEvent): void {
+  if (event.type === "completed") {
+    metrics.jobDuration.observe({ kind: event.job.kind, outcome: "completed" }, event.durationMs / 1000);
+  } else if (event.type === "retry") {
+    metrics.jobDuration.observe({ kind: event.job.kind, outcome: "retry" }, event.durationMs / 1000);
+  } else if (event.type === "dead") {
+    metrics.jobDuration.observe({ kind: event.job.kind, outcome: "dead" }, 0);
+  }
+}

@@ -1,0 +1,146 @@
+/** The CLI's commands. Each is thin: configuration, then the same functions the service runs. */
+import type { ParseArgsConfig } from "node:util";
+import { createApp } from "../app.js";
+import { type Config, parseConfig, readEnvironment } from "../config.js";
+import { openDatabase } from "../db/database.js";
+import { migrateToLatest, pendingMigrations } from "../db/migrate.js";
+import { describeError } from "../errors.js";
+
+type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+export interface Command {
+  summary: string;
+  help: string;
+  options: NonNullable<ParseArgsConfig["options"]>;
+  run(values: Values, positionals: string[]): Promise<number>;
+}
+
+/** Exit code for configuration problems (CONTRACT). */
+export const EXIT_CONFIG = 2;
+
+/** Loads config (flags over environment over .env); on problems prints one line per variable. */
+export function configOrReport(overrides: Record<string, string | undefined> = {}): Config | undefined {
+  const env: Record<string, string | undefined> = { ...readEnvironment() };
+  for (const [k, v] of Object.entries(overrides)) if (v !== undefined) env[k] = v;
+  const result = parseConfig(env);
+  if (result.ok) return result.config;
+  process.stderr.write("zoomgram: the configuration has problems:\n");
+  for (const line of result.problems) process.stderr.write(`  ${line}\n`);
+  process.stderr.write("See .env.example for every variable.\n");
+  return undefined;
+}
+
+const serverOptions = {
+  port: { type: "string" },
+  host: { type: "string" },
+} as const;
+
+function serverOverrides(values: Values): Record<string, string | undefined> {
+  return { PORT: values.port as string | undefined, HOST: values.host as string | undefined };
+}
+
+async function runServer(roles: { web: boolean; worker: boolean }, values: Values): Promise<number> {
+  const config = configOrReport(serverOverrides(values));
+  if (!config) return EXIT_CONFIG;
+  let app: Awaited<ReturnType<typeof createApp>>;
+  try {
+    app = await createApp(config, roles);
+    await app.start();
+  } catch (error) {
+    process.stderr.write(`zoomgram: failed to start: ${describeError(error)}\n`);
+    return 1;
+  }
+  const { logger } = app.services;
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal }, "stopping: finishing in-flight jobs");
+      app
+        .stop()
+        .catch((error) => logger.error({ err: describeError(error) }, "error while stopping"))
+        .finally(resolve);
+    };
+    process.once("SIGTERM", () => stop("SIGTERM"));
+    process.once("SIGINT", () => stop("SIGINT"));
+  });
+  logger.info("stopped");
+  logger.flush();
+  return 0;
+}
+
+const ENV_HELP = `Environment: every variable in .env.example (required: ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET,
+ZOOM_REDIRECT, ZOOM_WEBHOOK_SECRET, STATE_SECRET, TELEGRAM_BOT_TOKEN, TOKEN_ENCRYPTION_KEY).`;
+
+export const commands: Record<string, Command> = {
+  serve: {
+    summary: "HTTP server, Telegram bot and job worker in one process (npm start)",
+    help: `Usage: zoomgram serve [--port N] [--host H]
+
+Runs everything in one process: the HTTP endpoints (webhooks, OAuth, health, metrics), the
+Telegram bot (long polling, or webhook mode when TELEGRAM_WEBHOOK_URL is set) and the job worker.
+Migrates the database first.
+
+  --port N   listen port (PORT, default 3000)
+  --host H   listen address (HOST, default 0.0.0.0)
+
+${ENV_HELP}`,
+    options: serverOptions,
+    run: (values) => runServer({ web: true, worker: true }, values),
+  },
+  web: {
+    summary: "HTTP server and Telegram bot only (scale out behind a load balancer)",
+    help: `Usage: zoomgram web [--port N] [--host H]
+
+Runs the HTTP endpoints and the Telegram bot, no job worker. Stateless: run as many as you like
+against one PostgreSQL DATABASE_URL. Long polling is held by one web process at a time.
+
+  --port N   listen port (PORT, default 3000)
+  --host H   listen address (HOST, default 0.0.0.0)
+
+${ENV_HELP}`,
+    options: serverOptions,
+    run: (values) => runServer({ web: true, worker: false }, values),
+  },
+  worker: {
+    summary: "Job worker only (downloads, uploads, sweeps)",
+    help: `Usage: zoomgram worker
+
+Runs the job worker and the periodic sweeps, no HTTP server. Run as many as you like against one
+PostgreSQL DATABASE_URL; WORKER_CONCURRENCY sets the jobs per process.
+
+${ENV_HELP}`,
+    options: {},
+    run: (values) => runServer({ web: false, worker: true }, values),
+  },
+  migrate: {
+    summary: "Apply database migrations and exit",
+    help: `Usage: zoomgram migrate [--status]
+
+Applies every pending migration to DATABASE_URL (SQLite or PostgreSQL) and exits.
+
+  --status   only list pending migrations; change nothing`,
+    options: { status: { type: "boolean" } },
+    async run(values) {
+      const config = configOrReport();
+      if (!config) return EXIT_CONFIG;
+      const db = await openDatabase(config.database.url, { connectRetries: config.database.connectRetries });
+      try {
+        if (values.status) {
+          const pending = await pendingMigrations(db);
+          process.stdout.write(pending.length ? `pending:\n${pending.map((p) => `  ${p}`).join("\n")}\n` : "up to date\n");
+          return 0;
+        }
+        const { applied } = await migrateToLatest(db);
+        process.stdout.write(applied.length ? `applied:\n${applied.map((a) => `  ${a}`).join("\n")}\n` : "up to date\n");
+        return 0;
+      } catch (error) {
+        process.stderr.write(`zoomgram migrate: ${describeError(error)}\n`);
+        return 1;
+      } finally {
+        await db.close();
+      }
+    },
+  },
+};

@@ -1,0 +1,7 @@
+/**
+ * The features the app is made of, in the order their bot composers and routes are installed.
+ * Each feature module adds itself here with one line.
+ */
+import type { Feature } from "./services.js";
+
+export const features: readonly Feature[] = [];

@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { parseConfig, parseKeyList } from "../../src/config.js";
+import { TEST_ENV } from "../support/config.js";
+
+describe("parseConfig", () => {
+  it("accepts the required variables and applies every default", () => {
+    const result = parseConfig({ ...TEST_ENV, DATABASE_URL: undefined, LOG_LEVEL: undefined, PATH: "/usr/bin" });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const c = result.config;
+    expect(c.database.url).toBe("sqlite:./data/zoomgram.db");
+    expect(c.http).toEqual({ host: "0.0.0.0", port: 3000, publicUrl: "http://127.0.0.1:3000" });
+    expect(c.zoom.oauthBaseUrl).toBe("https://zoom.us");
+    expect(c.zoom.apiBaseUrl).toBe("https://api.zoom.us/v2");
+    expect(c.zoom.downloadHosts).toEqual(["zoom.us", "*.zoom.us", "zoomgov.com", "*.zoomgov.com"]);
+    expect(c.telegram.apiRoot).toBe("https://api.telegram.org");
+    expect(c.telegram.uploadLimitMb).toBe(50);
+    expect(c.telegram.webhookUrl).toBeUndefined();
+    expect(c.media.maxRecordingMb).toBe(4096);
+    expect(c.media.ttlHours).toBe(24);
+    expect(c.media.dir).toMatch(/zoomgram$/);
+    expect(c.media.systemPath).toBe("/usr/bin");
+    expect(c.logLevel).toBe("info");
+    expect(c.tokenEncryptionKeys).toHaveLength(1);
+    expect(Object.isFrozen(c.zoom)).toBe(true);
+  });
+
+  it("names every missing required variable on its own line", () => {
+    const result = parseConfig({});
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    for (const name of [
+      "ZOOM_CLIENT_ID",
+      "ZOOM_CLIENT_SECRET",
+      "ZOOM_REDIRECT",
+      "ZOOM_WEBHOOK_SECRET",
+      "STATE_SECRET",
+      "TELEGRAM_BOT_TOKEN",
+      "TOKEN_ENCRYPTION_KEY",
+    ]) {
+      expect(result.problems.filter((p) => p.startsWith(`${name}:`))).toHaveLength(1);
+    }
+  });
+
+  it("treats an empty value as unset", () => {
+    const result = parseConfig({ ...TEST_ENV, ZOOM_CLIENT_ID: "  " });
+    expect(result.ok === false && result.problems).toEqual(["ZOOM_CLIENT_ID: is required"]);
+  });
+
+  it.each([
+    ["ZOOM_REDIRECT", "not a url", "ZOOM_REDIRECT: must be an http(s) URL"],
+    ["STATE_SECRET", "short", "STATE_SECRET: must be at least 32 characters"],
+    ["TELEGRAM_BOT_TOKEN", "nonsense", "TELEGRAM_BOT_TOKEN: must look like"],
+    ["TOKEN_ENCRYPTION_KEY", "c2hvcnQ=", "TOKEN_ENCRYPTION_KEY: key #1 is not 32 bytes"],
+    ["PORT", "http", "PORT: must be a whole number"],
+    ["PORT", "70000", "PORT: must be between 0 and 65535"],
+    ["DATABASE_URL", "mysql://x", "DATABASE_URL: must be sqlite:PATH or postgres://"],
+    ["TELEGRAM_UPLOAD_LIMIT_MB", "0", "TELEGRAM_UPLOAD_LIMIT_MB: must be between 1 and 2000"],
+    ["LOG_LEVEL", "loud", "LOG_LEVEL:"],
+    ["ADMIN_CHAT_ID", "@admins", "ADMIN_CHAT_ID: must be a numeric Telegram chat id"],
+    ["TELEGRAM_WEBHOOK_SECRET", "has spaces", "TELEGRAM_WEBHOOK_SECRET: must be 1-256 characters"],
+  ])("rejects %s=%s", (name, value, expected) => {
+    const result = parseConfig({ ...TEST_ENV, [name]: value });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems).toHaveLength(1);
+    expect(result.problems[0]).toContain(expected);
+  });
+
+  it("requires a webhook secret with a webhook URL", () => {
+    const result = parseConfig({ ...TEST_ENV, TELEGRAM_WEBHOOK_URL: "https://bot.example.com/telegram/webhook" });
+    expect(result.ok === false && result.problems).toEqual([
+      "TELEGRAM_WEBHOOK_SECRET: is required when TELEGRAM_WEBHOOK_URL is set",
+    ]);
+  });
+
+  it("derives PUBLIC_URL from ZOOM_REDIRECT unless given, and strips trailing slashes", () => {
+    const a = parseConfig({ ...TEST_ENV, ZOOM_REDIRECT: "https://api.example.com/zoom/callback" });
+    expect(a.ok && a.config.http.publicUrl).toBe("https://api.example.com");
+    const b = parseConfig({ ...TEST_ENV, PUBLIC_URL: "https://bot.example.com/", TELEGRAM_API_ROOT: "http://localhost:8081/" });
+    expect(b.ok && b.config.http.publicUrl).toBe("https://bot.example.com");
+    expect(b.ok && b.config.telegram.apiRoot).toBe("http://localhost:8081");
+  });
+
+  it("parses a key rotation list: first encrypts, all decrypt", () => {
+    const k1 = Buffer.alloc(32, 1).toString("base64");
+    const k2 = Buffer.alloc(32, 2).toString("base64");
+    expect(parseKeyList(`${k1}, ${k2}`)).toEqual({ ok: true, keys: [k1, k2] });
+    expect(parseKeyList(`${k1},nope`).ok).toBe(false);
+    expect(parseKeyList(" , ").ok).toBe(false);
+  });
+});
