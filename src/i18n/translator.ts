@@ -78,9 +78,9 @@ export function createTranslator<C extends Context = Context>(
     let bundle = bundles.get(locale) ?? fallback!;
     let message = bundle.getMessage(key);
     if (!message?.value && bundle !== fallback) {
-      warn(`i18n: "${key}" is missing in ${locale}, using ${DEFAULT_LOCALE}`);
+      message = fallback!.getMessage(key);
+      if (message?.value) warn(`i18n: "${key}" is missing in ${locale}, using ${DEFAULT_LOCALE}`);
       bundle = fallback!;
-      message = bundle.getMessage(key);
     }
     if (!message?.value) {
       warn(`i18n: unknown message "${key}"`);
