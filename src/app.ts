@@ -13,6 +13,7 @@ import { type Clock, systemClock } from "./clock.js";
 import type { Config } from "./config.js";
 import { type Db, openDatabase, pingDatabase } from "./db/database.js";
 import { migrateToLatest, pendingMigrations } from "./db/migrate.js";
+import { createProgressBus } from "./delivery/progress.js";
 import { describeError } from "./errors.js";
 import { features as allFeatures } from "./features.js";
 import { createHttpApp, type HttpApp } from "./http/create-http-app.js";
@@ -127,6 +128,7 @@ export async function createApp(config: Config, roles: AppRoles, deps: AppDeps =
     translator,
     telegram: bot.api,
     ffmpeg,
+    progress: createProgressBus((error) => logger.warn({ err: describeError(error) }, "progress listener failed")),
     instanceId,
   };
   for (const feature of features) {

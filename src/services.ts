@@ -8,6 +8,7 @@ import type { Logger } from "pino";
 import type { Clock } from "./clock.js";
 import type { Config } from "./config.js";
 import type { Db } from "./db/database.js";
+import type { ProgressBus } from "./delivery/progress.js";
 import type { HttpApp } from "./http/create-http-app.js";
 import type { Translator } from "./i18n/translator.js";
 import type { JobNotifier } from "./jobs/notifier.js";
@@ -33,6 +34,8 @@ export interface Services {
   readonly telegram: Api;
   /** ffmpeg and ffprobe, or null when none is available (deliveries fall back to links). */
   readonly ffmpeg: FfmpegBinaries | null;
+  /** Meeting part progress (jobs publish, the meeting card listens). */
+  readonly progress: ProgressBus;
   /** Unique per process: lease holder and worker id prefix. */
   readonly instanceId: string;
 }
