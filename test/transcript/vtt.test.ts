@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { decodeEntities, parseVtt } from "../../src/transcript/vtt.js";
 
@@ -195,5 +196,63 @@ describe("decodeEntities", () => {
     expect(decodeEntities("&amp;&lt;&gt;&quot;&apos;&nbsp;&#233;&#x1F600;&lrm;&bogus;&#xD800;&#0;")).toBe(
       "&<>\"'\u00A0é😀&bogus;\uFFFD\uFFFD",
     );
+  });
+});
+
+describe("parseVtt robustness", () => {
+  const wellFormed = (cues: ReturnType<typeof parseVtt>) => {
+    for (const c of cues) {
+      expect(c.endMs).toBeGreaterThanOrEqual(c.startMs);
+      expect(c.text.trim()).toBe(c.text);
+      expect(c.text).not.toBe("");
+    }
+  };
+
+  it("property: arbitrary text never throws and yields well-formed cues", () => {
+    const piece = fc.oneof(
+      fc.string({ maxLength: 20 }),
+      fc.constantFrom(
+        "\n",
+        "\r\n",
+        "\n\n",
+        "-->",
+        " --> ",
+        "WEBVTT",
+        "NOTE",
+        "00:01.000",
+        "Ann: ",
+        "<v Bo>",
+        "&amp;",
+      ),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (parts) => {
+        wellFormed(parseVtt(parts.join("")));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("property: a damaged Zoom file still parses most cues", () => {
+    const lines = fixture.split("\n");
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.nat(lines.length - 1), { maxLength: 5 }), (drop) => {
+        const damaged = lines.filter((_, i) => !drop.includes(i)).join("\n");
+        const cues = parseVtt(damaged);
+        wellFormed(cues);
+        expect(cues.length).toBeGreaterThanOrEqual(40 - drop.length * 2);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("parses a three-hour transcript quickly", () => {
+    const cues = Array.from({ length: 5000 }, (_, i) => {
+      const t = (s: number) => new Date(s * 1000).toISOString().slice(11, 23);
+      return `${i + 1}\n${t(i * 2)} --> ${t(i * 2 + 2)}\nSpeaker ${i % 7}: sentence number ${i}.\n`;
+    });
+    const started = performance.now();
+    expect(parseVtt(`WEBVTT\n\n${cues.join("\n")}`)).toHaveLength(5000);
+    expect(performance.now() - started).toBeLessThan(2000);
   });
 });
