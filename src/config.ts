@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseEnv } from "node:util";
 import { z } from "zod";
+import { parseEncryptionKeys } from "./security/token-cipher.js";
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -47,6 +48,8 @@ export interface Config {
     readonly ttlHours: number;
     readonly maxRecordingMb: number;
     readonly ffmpegPath: string | undefined;
+    /** The process PATH, where ffmpeg is looked for when FFMPEG_PATH is unset. */
+    readonly systemPath: string;
   };
   readonly summary: {
     readonly apiUrl: string | undefined;
@@ -64,27 +67,6 @@ export interface Config {
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
-
-const BASE64_32_BYTES = /^[A-Za-z0-9+/_-]+={0,2}$/;
-
-/** Comma-separated base64 keys of exactly 32 bytes: the first encrypts, all decrypt. */
-export function parseKeyList(value: string): { ok: true; keys: string[] } | { ok: false; problem: string } {
-  const keys = value
-    .split(",")
-    .map((k) => k.trim())
-    .filter((k) => k.length > 0);
-  if (keys.length === 0) return { ok: false, problem: "must hold at least one base64 key" };
-  for (const [i, key] of keys.entries()) {
-    const bytes = BASE64_32_BYTES.test(key) ? Buffer.from(key, "base64") : Buffer.alloc(0);
-    if (bytes.length !== 32) {
-      return {
-        ok: false,
-        problem: `key #${i + 1} is not 32 bytes of base64 (make one with: openssl rand -base64 32)`,
-      };
-    }
-  }
-  return { ok: true, keys };
-}
 
 const url = (what: string) =>
   z.string().refine((v) => {
@@ -186,7 +168,7 @@ export function parseConfig(env: Env): ConfigResult {
   }
   let keys: string[] = [];
   if (cleaned.TOKEN_ENCRYPTION_KEY !== undefined) {
-    const keyList = parseKeyList(cleaned.TOKEN_ENCRYPTION_KEY);
+    const keyList = parseEncryptionKeys(cleaned.TOKEN_ENCRYPTION_KEY);
     if (keyList.ok) keys = keyList.keys;
     else problems.push(`TOKEN_ENCRYPTION_KEY: ${keyList.problem}`);
   }
@@ -229,6 +211,7 @@ export function parseConfig(env: Env): ConfigResult {
       ttlHours: e.MEDIA_TTL_HOURS,
       maxRecordingMb: e.MAX_RECORDING_MB,
       ffmpegPath: e.FFMPEG_PATH,
+      systemPath: cleaned.PATH ?? "",
     },
     summary: { apiUrl: e.SUMMARY_API_URL, apiKey: e.SUMMARY_API_KEY, model: e.SUMMARY_MODEL },
     jobs: {

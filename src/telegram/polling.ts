@@ -37,6 +37,8 @@ export function createPollingHolder(opts: {
   let handle: RunnerHandle | undefined;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
+  // bot.init() retries getMe until it succeeds; stop() must be able to cut that short.
+  const initAbort = new AbortController();
   let ticking: Promise<void> = Promise.resolve();
 
   // Updates of one chat are handled in order; different chats concurrently.
@@ -51,10 +53,14 @@ export function createPollingHolder(opts: {
       opts.logger.warn({ err: describeError(error) }, "polling lease check failed");
     }
     if (held && !handle) {
-      await opts.bot.init();
-      handle = run(opts.bot, { runner: { fetch: { allowed_updates: ["message", "callback_query", "my_chat_member"] } } });
+      await opts.bot.init(initAbort.signal);
+      handle = run(opts.bot, {
+        runner: { fetch: { allowed_updates: ["message", "callback_query", "my_chat_member"] } },
+      });
       opts.logger.info("this process now polls Telegram");
-      handle.task()?.catch((error) => opts.logger.error({ err: describeError(error) }, "polling stopped with an error"));
+      handle
+        .task()
+        ?.catch((error) => opts.logger.error({ err: describeError(error) }, "polling stopped with an error"));
     } else if (!held && handle) {
       opts.logger.warn("polling lease lost; stopping polling");
       const h = handle;
@@ -66,7 +72,9 @@ export function createPollingHolder(opts: {
   return {
     start() {
       const fire = () => {
-        ticking = ticking.then(tick).catch((error) => opts.logger.error({ err: describeError(error) }, "polling tick failed"));
+        ticking = ticking
+          .then(tick)
+          .catch((error) => opts.logger.error({ err: describeError(error) }, "polling tick failed"));
       };
       timer = setInterval(fire, renewMs);
       fire();
@@ -74,6 +82,7 @@ export function createPollingHolder(opts: {
     async stop() {
       stopped = true;
       if (timer) clearInterval(timer);
+      initAbort.abort();
       await ticking;
       if (handle) {
         const h = handle;

@@ -1,0 +1,120 @@
+/**
+ * The CLI as an operator meets it: a subprocess with only the required variables (plus a free
+ * port) starts, creates its SQLite file, answers /healthz and /readyz, and stops cleanly on
+ * SIGTERM; a missing variable stops it with exit code 2 and a line naming the variable.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { TEST_ENV } from "../support/config.js";
+
+const BIN = resolve("bin/zoomgram.mjs");
+const REQUIRED = {
+  ZOOM_CLIENT_ID: TEST_ENV.ZOOM_CLIENT_ID,
+  ZOOM_CLIENT_SECRET: TEST_ENV.ZOOM_CLIENT_SECRET,
+  ZOOM_REDIRECT: TEST_ENV.ZOOM_REDIRECT,
+  ZOOM_WEBHOOK_SECRET: TEST_ENV.ZOOM_WEBHOOK_SECRET,
+  STATE_SECRET: TEST_ENV.STATE_SECRET,
+  TELEGRAM_BOT_TOKEN: TEST_ENV.TELEGRAM_BOT_TOKEN,
+  TOKEN_ENCRYPTION_KEY: TEST_ENV.TOKEN_ENCRYPTION_KEY,
+};
+
+function baseEnv(): NodeJS.ProcessEnv {
+  // Only PATH and HOME from the outside, so a developer's own .env or variables cannot leak in.
+  return { PATH: process.env.PATH, HOME: process.env.HOME };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((res) => {
+    const srv = createServer().listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => res(port));
+    });
+  });
+}
+
+let child: ChildProcess | undefined;
+let dir: string | undefined;
+afterEach(() => {
+  child?.kill("SIGKILL");
+  child = undefined;
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+function collect(c: ChildProcess): { out: () => string; exited: Promise<number | null> } {
+  let out = "";
+  c.stdout?.on("data", (d: Buffer) => {
+    out += d.toString();
+  });
+  c.stderr?.on("data", (d: Buffer) => {
+    out += d.toString();
+  });
+  return { out: () => out, exited: new Promise((r) => c.on("close", (code) => r(code))) };
+}
+
+describe("zoomgram CLI", () => {
+  it("serve with only the required variables answers /healthz and /readyz and creates the SQLite file", async () => {
+    dir = mkdtempSync(join(tmpdir(), "zoomgram-start-"));
+    const port = await freePort();
+    child = spawn(process.execPath, [BIN, "serve"], {
+      cwd: dir,
+      env: {
+        ...baseEnv(),
+        ...REQUIRED,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        TELEGRAM_API_ROOT: "http://127.0.0.1:9",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const { out, exited } = collect(child);
+    let health: Response | undefined;
+    for (let i = 0; i < 200 && !health; i++) {
+      health = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
+      if (!health) await new Promise((r) => setTimeout(r, 50)); // waiting for a subprocess to boot, not for time to pass
+    }
+    expect(health?.status, out()).toBe(200);
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(existsSync(join(dir, "data", "zoomgram.db"))).toBe(true);
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(out()).toContain('"msg":"stopped"');
+  });
+
+  it("exits 2 naming a missing variable, without a stack trace", async () => {
+    dir = mkdtempSync(join(tmpdir(), "zoomgram-start-"));
+    const { ZOOM_CLIENT_ID: _omit, ...rest } = REQUIRED;
+    child = spawn(process.execPath, [BIN, "serve"], {
+      cwd: dir,
+      env: { ...baseEnv(), ...rest },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const { out, exited } = collect(child);
+    expect(await exited).toBe(2);
+    expect(out()).toMatch(/^ {2}ZOOM_CLIENT_ID: is required$/m);
+    expect(out()).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(dir, "data"))).toBe(false);
+  });
+
+  it("prints help for every command", async () => {
+    for (const args of [
+      ["--help"],
+      ["serve", "--help"],
+      ["web", "--help"],
+      ["worker", "--help"],
+      ["migrate", "--help"],
+    ]) {
+      const c = spawn(process.execPath, [BIN, ...args], {
+        env: baseEnv(),
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      const { out, exited } = collect(c);
+      expect(await exited).toBe(0);
+      expect(out()).toMatch(/Usage: zoomgram/);
+    }
+  });
+});
