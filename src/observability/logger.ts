@@ -5,6 +5,7 @@
  * secret, webhook secret, …) are scrubbed from every string, messages included.
  */
 import pino, { type DestinationStream, type Logger } from "pino";
+import { currentLogContext } from "./log-context.js";
 
 export type { Logger };
 
@@ -70,6 +71,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       level: options.level ?? "info",
       base: options.base ?? { service: "zoomgram" },
       timestamp: pino.stdTimeFunctions.isoTime,
+      // Request id, job id and meeting UUID of the unit of work this line is written in.
+      mixin: (_object, _level, logger) => contextFields(logger),
       formatters: {
         level: (label) => ({ level: label }),
         log: (object) => redactValue(object, secrets) as Record<string, unknown>,
@@ -83,6 +86,17 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     },
     options.destination ?? pino.destination({ dest: 1, sync: false }),
   );
+}
+
+/** The log context's fields, minus those a child logger already binds (no duplicate keys). */
+function contextFields(logger: Logger): Record<string, unknown> {
+  const context = currentLogContext();
+  const keys = Object.keys(context);
+  if (keys.length === 0) return {};
+  const bound = logger.bindings();
+  const out: Record<string, unknown> = {};
+  for (const key of keys) if (!(key in bound)) out[key] = context[key as keyof typeof context];
+  return out;
 }
 
 /** A logger that writes nothing (tests that do not look at logs). */
