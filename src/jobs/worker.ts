@@ -10,6 +10,7 @@ import type { Logger } from "pino";
 import type { Clock } from "../clock.js";
 import type { Db } from "../db/database.js";
 import { AppError, describeError, isAppError } from "../errors.js";
+import { meetingUuidOf, withLogContext } from "../observability/log-context.js";
 import { type BackoffOptions, backoffDelayMs } from "./backoff.js";
 import type { JobNotifier } from "./notifier.js";
 import {
@@ -213,7 +214,13 @@ export class Worker {
   private async execute(job: Job, controller = new AbortController()): Promise<void> {
     const { db, clock } = this.opts;
     const handler = this.opts.handlers[job.kind];
-    const logger = this.opts.logger.child({ jobId: job.id, jobKind: job.kind, attempt: job.attempts });
+    const meetingUuid = meetingUuidOf(job.payload);
+    const logger = this.opts.logger.child({
+      jobId: job.id,
+      jobKind: job.kind,
+      attempt: job.attempts,
+      ...(meetingUuid !== undefined ? { meetingUuid } : {}),
+    });
     const started = clock.now();
     if (!handler) {
       await failJob(db.kysely, {
@@ -255,7 +262,11 @@ export class Worker {
         controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true });
       });
       aborted.catch(() => {});
-      const outcome = await Promise.race([handler.run(job.payload, ctx), aborted]);
+      // Lines logged by the handler through any logger carry the job id and meeting UUID.
+      const run = withLogContext({ jobId: job.id, jobKind: job.kind, meetingUuid }, () =>
+        handler.run(job.payload, ctx),
+      );
+      const outcome = await Promise.race([run, aborted]);
       if (outcome && "rescheduleAt" in outcome) {
         await rescheduleJob(db.kysely, job.id, this.workerId, outcome.rescheduleAt, clock.now(), {
           refundAttempt: true,
