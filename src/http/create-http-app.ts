@@ -9,6 +9,7 @@ import { requestId } from "hono/request-id";
 import type { Logger } from "pino";
 import { AppError, describeError } from "../errors.js";
 import type { Metrics } from "../observability/metrics.js";
+import { accessLog } from "./access-log.js";
 
 export type HttpEnv = { Variables: { requestId: string } };
 export type HttpApp = Hono<HttpEnv>;
@@ -30,6 +31,7 @@ export interface HttpAppOptions {
 export function createHttpApp(options: HttpAppOptions): HttpApp {
   const app = new Hono<HttpEnv>();
   app.use(requestId({ limitLength: 64 }));
+  app.use(accessLog(options.logger));
   app.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
