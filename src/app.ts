@@ -19,6 +19,7 @@ import { features as allFeatures } from "./features.js";
 import { createHttpApp, type HttpApp } from "./http/create-http-app.js";
 import { createTranslator } from "./i18n/translator.js";
 import { createJobNotifier, type JobNotifier } from "./jobs/notifier.js";
+import { createPgJobNotifier, type PgJobNotifier } from "./jobs/pg-notifier.js";
 import { countJobsByState, oldestWaitingAgeMs } from "./jobs/queue.js";
 import { Worker, type WorkerEvent } from "./jobs/worker.js";
 import { createPeriodicRunner, type PeriodicRunner } from "./leases/periodic.js";
@@ -93,7 +94,12 @@ export async function createApp(config: Config, roles: AppRoles, deps: AppDeps =
   if (migrated.applied.length > 0) logger.info({ applied: migrated.applied }, "migrations applied");
 
   const metrics = deps.metrics ?? createMetrics();
-  const notifier = deps.notifier ?? createJobNotifier();
+  // On PostgreSQL, enqueues in one process wake workers in every other one (LISTEN/NOTIFY).
+  const pgNotifier: PgJobNotifier | undefined =
+    !deps.notifier && db.dialect === "postgres"
+      ? createPgJobNotifier(db, config.database.url, logger.child({ component: "jobs.notify" }))
+      : undefined;
+  const notifier: JobNotifier = deps.notifier ?? pgNotifier ?? createJobNotifier();
   const translator = createTranslator<BotContext>({
     onWarning: (message) => logger.warn({ i18n: message }, "translation problem"),
   });
@@ -128,7 +134,9 @@ export async function createApp(config: Config, roles: AppRoles, deps: AppDeps =
     translator,
     telegram: bot.api,
     ffmpeg,
-    progress: createProgressBus((error) => logger.warn({ err: describeError(error) }, "progress listener failed")),
+    progress: createProgressBus((error) =>
+      logger.warn({ err: describeError(error) }, "progress listener failed"),
+    ),
     instanceId,
   };
   for (const feature of features) {
@@ -213,14 +221,18 @@ export async function createApp(config: Config, roles: AppRoles, deps: AppDeps =
       let port: number | undefined;
       if (roles.web) {
         server = await new Promise<ServerType>((resolve) => {
-          const s = serve({ fetch: http.fetch, hostname: config.http.host, port: config.http.port }, () => resolve(s));
+          const s = serve({ fetch: http.fetch, hostname: config.http.host, port: config.http.port }, () =>
+            resolve(s),
+          );
         });
         port = (server.address() as AddressInfo).port;
         logger.info({ host: config.http.host, port }, "HTTP server listening");
         for (const feature of features) {
-          feature.onWebStart?.(services).catch((error) =>
-            logger.warn({ feature: feature.name, err: describeError(error) }, "start-up task failed"),
-          );
+          feature
+            .onWebStart?.(services)
+            .catch((error) =>
+              logger.warn({ feature: feature.name, err: describeError(error) }, "start-up task failed"),
+            );
         }
         if (webhookMode && config.telegram.webhookUrl) {
           bot.api
@@ -233,6 +245,7 @@ export async function createApp(config: Config, roles: AppRoles, deps: AppDeps =
         polling?.start();
       }
       if (worker) {
+        await pgNotifier?.listen();
         worker.start();
         if (!deps.disablePeriodic) periodic.start();
       }
@@ -249,6 +262,7 @@ export async function createApp(config: Config, roles: AppRoles, deps: AppDeps =
         await periodic.stop();
         await worker?.stop();
       }
+      await pgNotifier?.close();
       await db.close();
     },
   };
