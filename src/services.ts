@@ -2,8 +2,7 @@
  * What features receive from the composition root. Everything that reaches outside the process
  * (database, clock, fetch, Telegram, randomness) is here, so a test builds the same app with fakes.
  */
-import type { Composer } from "grammy";
-import type { Api } from "grammy";
+import type { Api, Composer } from "grammy";
 import type { Logger } from "pino";
 import type { Clock } from "./clock.js";
 import type { Config } from "./config.js";

@@ -129,11 +129,15 @@ Applies every pending migration to DATABASE_URL (SQLite or PostgreSQL) and exits
       try {
         if (values.status) {
           const pending = await pendingMigrations(db);
-          process.stdout.write(pending.length ? `pending:\n${pending.map((p) => `  ${p}`).join("\n")}\n` : "up to date\n");
+          process.stdout.write(
+            pending.length ? `pending:\n${pending.map((p) => `  ${p}`).join("\n")}\n` : "up to date\n",
+          );
           return 0;
         }
         const { applied } = await migrateToLatest(db);
-        process.stdout.write(applied.length ? `applied:\n${applied.map((a) => `  ${a}`).join("\n")}\n` : "up to date\n");
+        process.stdout.write(
+          applied.length ? `applied:\n${applied.map((a) => `  ${a}`).join("\n")}\n` : "up to date\n",
+        );
         return 0;
       } catch (error) {
         process.stderr.write(`zoomgram migrate: ${describeError(error)}\n`);

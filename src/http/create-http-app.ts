@@ -47,7 +47,9 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     return c.json({ status: ready ? "ready" : "not ready" }, ready ? 200 : 503);
   });
   app.get("/metrics", async (c) => {
-    await options.beforeScrape?.().catch((error) => options.logger.warn({ err: describeError(error) }, "metrics refresh failed"));
+    await options
+      .beforeScrape?.()
+      .catch((error) => options.logger.warn({ err: describeError(error) }, "metrics refresh failed"));
     const body = await options.metrics.registry.metrics();
     return c.body(body, 200, { "content-type": options.metrics.registry.contentType });
   });
@@ -58,7 +60,8 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   app.onError((error, c) => {
     const id = c.get("requestId");
     if (error instanceof AppError) {
-      if (error.status >= 500) options.logger.error({ requestId: id, err: describeError(error) }, "request failed");
+      if (error.status >= 500)
+        options.logger.error({ requestId: id, err: describeError(error) }, "request failed");
       return c.json({ ...error.toJSON(), requestId: id }, error.status as 400);
     }
     if (error instanceof HTTPException) {

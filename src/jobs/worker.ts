@@ -35,7 +35,8 @@ export interface JobContext {
 export type JobOutcome = undefined | { rescheduleAt: number; note?: string };
 
 export interface JobHandler<P = unknown> {
-  run(payload: P, ctx: JobContext): Promise<JobOutcome>;
+  // biome-ignore lint/suspicious/noConfusingVoidType: a handler that simply finishes returns nothing
+  run(payload: P, ctx: JobContext): Promise<JobOutcome | void>;
   /** Called once when the job is declared dead (attempts used up or a permanent error). */
   onDead?(payload: P, error: string, job: Job): Promise<void>;
   timeoutMs?: number;

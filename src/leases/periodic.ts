@@ -35,7 +35,13 @@ export function createPeriodicRunner(opts: {
   async function tick(task: PeriodicTask): Promise<boolean> {
     const leaseName = `periodic:${task.name}`;
     // Hold the lease for the whole interval so no other process runs the task in between.
-    const held = await acquireLease(opts.db.kysely, leaseName, opts.holder, task.intervalMs, opts.clock.now());
+    const held = await acquireLease(
+      opts.db.kysely,
+      leaseName,
+      opts.holder,
+      task.intervalMs,
+      opts.clock.now(),
+    );
     if (!held) return false;
     await task.run(controller.signal);
     return true;
@@ -46,7 +52,9 @@ export function createPeriodicRunner(opts: {
       for (const task of opts.tasks) {
         const fire = () => {
           const p = tick(task)
-            .catch((error) => opts.logger.warn({ task: task.name, err: describeError(error) }, "periodic task failed"))
+            .catch((error) =>
+              opts.logger.warn({ task: task.name, err: describeError(error) }, "periodic task failed"),
+            )
             .finally(() => running.delete(p));
           running.add(p);
         };

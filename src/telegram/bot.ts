@@ -34,7 +34,10 @@ export function createBot(options: CreateBotOptions): Bot<BotContext> {
   bot.use(options.translator.i18n);
   for (const composer of options.composers) bot.use(composer);
   bot.catch(async (err) => {
-    options.logger.error({ updateId: err.ctx.update.update_id, err: describeError(err.error) }, "bot handler failed");
+    options.logger.error(
+      { updateId: err.ctx.update.update_id, err: describeError(err.error) },
+      "bot handler failed",
+    );
     try {
       await err.ctx.reply(err.ctx.t("error-generic"));
     } catch {

@@ -15,7 +15,11 @@ export interface TelegramUserInput {
 }
 
 /** Records a user; their locale starts from Telegram's language_code and is kept once chosen. */
-export async function upsertTelegramUser(db: Executor, user: TelegramUserInput, now: number): Promise<UserRow> {
+export async function upsertTelegramUser(
+  db: Executor,
+  user: TelegramUserInput,
+  now: number,
+): Promise<UserRow> {
   await db
     .insertInto("users")
     .values({
@@ -54,7 +58,12 @@ export interface ChatInput {
 }
 
 /** Records a chat (locale given for a new chat only); reactivates it if it was paused. */
-export async function upsertChat(db: Executor, chat: ChatInput, locale: Locale, now: number): Promise<ChatRow> {
+export async function upsertChat(
+  db: Executor,
+  chat: ChatInput,
+  locale: Locale,
+  now: number,
+): Promise<ChatRow> {
   await db
     .insertInto("chats")
     .values({
@@ -68,7 +77,9 @@ export async function upsertChat(db: Executor, chat: ChatInput, locale: Locale, 
       created_at: now,
       updated_at: now,
     })
-    .onConflict((oc) => oc.column("chat_id").doUpdateSet({ type: chat.type, title: chat.title ?? null, updated_at: now }))
+    .onConflict((oc) =>
+      oc.column("chat_id").doUpdateSet({ type: chat.type, title: chat.title ?? null, updated_at: now }),
+    )
     .execute();
   return db.selectFrom("chats").selectAll().where("chat_id", "=", chat.id).executeTakeFirstOrThrow();
 }
@@ -77,7 +88,12 @@ export async function findChat(db: Executor, chatId: number): Promise<ChatRow | 
   return db.selectFrom("chats").selectAll().where("chat_id", "=", chatId).executeTakeFirst();
 }
 
-export async function setChatLocale(db: Executor, chatId: number, locale: Locale, now: number): Promise<void> {
+export async function setChatLocale(
+  db: Executor,
+  chatId: number,
+  locale: Locale,
+  now: number,
+): Promise<void> {
   await db.updateTable("chats").set({ locale, updated_at: now }).where("chat_id", "=", chatId).execute();
 }
 
@@ -131,5 +147,9 @@ export async function migrateChat(db: Executor, fromId: number, toId: number, no
     .set({ status: "migrated", migrated_to: toId, updated_at: now })
     .where("chat_id", "=", fromId)
     .execute();
-  await db.updateTable("zoom_connections").set({ chat_id: toId, updated_at: now }).where("chat_id", "=", fromId).execute();
+  await db
+    .updateTable("zoom_connections")
+    .set({ chat_id: toId, updated_at: now })
+    .where("chat_id", "=", fromId)
+    .execute();
 }

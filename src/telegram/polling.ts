@@ -53,7 +53,7 @@ export function createPollingHolder(opts: {
       opts.logger.warn({ err: describeError(error) }, "polling lease check failed");
     }
     if (held && !handle) {
-      await opts.bot.init(initAbort.signal);
+      await opts.bot.init(initAbort.signal as Parameters<typeof opts.bot.init>[0]);
       handle = run(opts.bot, {
         runner: { fetch: { allowed_updates: ["message", "callback_query", "my_chat_member"] } },
       });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createHttpApp, MAX_BODY_BYTES } from "../../src/http/create-http-app.js";
 import { AppError } from "../../src/errors.js";
+import { createHttpApp, MAX_BODY_BYTES } from "../../src/http/create-http-app.js";
 import { silentLogger } from "../../src/observability/logger.js";
 import { createMetrics } from "../../src/observability/metrics.js";
 
