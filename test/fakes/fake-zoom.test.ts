@@ -647,6 +647,17 @@ describe("fake Zoom: downloads", () => {
     expect((await get(audio.webhookDownloadUrl, hook)).status).toBe(401);
   });
 
+  it("answers 401 for a file still processing (ZoomNet #348) and shows its status in the API", async () => {
+    const { z, host, meeting, transcript } = await withRecording();
+    const token = z.grantTokens(host.id).access_token;
+    z.setFileStatus(meeting.uuid, transcript.id, "processing");
+    const listed = await api(z, `/meetings/${encodeURIComponent(meeting.uuid)}/recordings`, token);
+    expect(listed.body.recording_files[1]).toMatchObject({ id: transcript.id, status: "processing" });
+    expect((await get(transcript.download_url, token)).status).toBe(401);
+    z.setFileStatus(meeting.uuid, transcript.id, "completed");
+    expect(await (await get(transcript.download_url, token)).text()).toBe(VTT);
+  });
+
   it("honours Range with 206 and refuses an unsatisfiable range with 416", async () => {
     const { z, host, audio } = await withRecording();
     const token = z.grantTokens(host.id).access_token;
