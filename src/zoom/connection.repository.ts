@@ -1,0 +1,310 @@
+/**
+ * The `zoom_connections` table: which Zoom user delivers to which Telegram chat, with that user's
+ * OAuth tokens (encrypted) and the lease that makes token refresh single-flight across processes.
+ *
+ * Rows stay snake_case; {@link toZoomConnection} maps them to the camelCase domain object and
+ * deliberately leaves the token columns out: tokens are decrypted in exactly one place, the token
+ * service (`token-service.ts`).
+ */
+import type { Executor } from "../db/database.js";
+import type { ConnectionRow } from "../db/schema.js";
+
+export type ConnectionStatus = "active" | "broken";
+
+export interface ZoomConnection {
+  id: number;
+  zoomUserId: string;
+  zoomAccountId: string | null;
+  email: string;
+  displayName: string | null;
+  /** The Zoom user's IANA time zone (`users/me`), for showing meeting times. */
+  timezone: string | null;
+  /** Where this Zoom user's recordings are delivered. */
+  chatId: number;
+  /** Who connected it. */
+  telegramUserId: number;
+  /** `broken`: Zoom refused the refresh token; the chat must /connect again. */
+  status: ConnectionStatus;
+  /**
+   * Base for REST calls (no trailing slash): the token response's regional `api_url` + `/v2` when
+   * Zoom sent one, else `ZOOM_API_BASE_URL` (CONTRACT "Behaviour at the edges").
+   */
+  apiBaseUrl: string;
+  /** When the current authorization was made (ms). */
+  connectedAt: number;
+}
+
+/** `api_url` from a token response → the REST base for that user (zoom.md §3.2). */
+export function apiBaseUrlFor(apiUrl: string | null | undefined, defaultApiBaseUrl: string): string {
+  if (apiUrl) return `${apiUrl.replace(/\/+$/, "")}/v2`;
+  return defaultApiBaseUrl.replace(/\/+$/, "");
+}
+
+/** The explicit row → domain mapper. Token columns are not read here. */
+export function toZoomConnection(row: ConnectionRow, defaultApiBaseUrl: string): ZoomConnection {
+  return {
+    id: Number(row.id),
+    zoomUserId: row.zoom_user_id,
+    zoomAccountId: row.zoom_account_id,
+    email: row.email,
+    displayName: row.display_name,
+    timezone: row.timezone,
+    chatId: Number(row.chat_id),
+    telegramUserId: Number(row.telegram_user_id),
+    status: row.status === "broken" ? "broken" : "active",
+    apiBaseUrl: apiBaseUrlFor(row.api_url, defaultApiBaseUrl),
+    connectedAt: Number(row.connected_at),
+  };
+}
+
+/** The raw row, tokens included (still encrypted). For the token service and key rotation. */
+export async function findConnectionRow(
+  db: Executor,
+  zoomUserId: string,
+): Promise<ConnectionRow | undefined> {
+  return db
+    .selectFrom("zoom_connections")
+    .selectAll()
+    .where("zoom_user_id", "=", zoomUserId)
+    .executeTakeFirst();
+}
+
+/**
+ * The connection of a Zoom user, whatever its status (check `status`: a `broken` one must not be
+ * used for API calls). `defaultApiBaseUrl` is `config.zoom.apiBaseUrl`.
+ */
+export async function findConnectionByZoomUserId(
+  db: Executor,
+  zoomUserId: string,
+  defaultApiBaseUrl: string,
+): Promise<ZoomConnection | undefined> {
+  const row = await findConnectionRow(db, zoomUserId);
+  return row ? toZoomConnection(row, defaultApiBaseUrl) : undefined;
+}
+
+export async function findConnectionById(
+  db: Executor,
+  id: number,
+  defaultApiBaseUrl: string,
+): Promise<ZoomConnection | undefined> {
+  const row = await db.selectFrom("zoom_connections").selectAll().where("id", "=", id).executeTakeFirst();
+  return row ? toZoomConnection(row, defaultApiBaseUrl) : undefined;
+}
+
+/**
+ * Every connection delivering to a chat, newest first (a group may hold several members' Zoom
+ * accounts). Active ones only unless `includeBroken`.
+ */
+export async function findConnectionsByChatId(
+  db: Executor,
+  chatId: number,
+  defaultApiBaseUrl: string,
+  options: { includeBroken?: boolean } = {},
+): Promise<ZoomConnection[]> {
+  let query = db.selectFrom("zoom_connections").selectAll().where("chat_id", "=", chatId);
+  if (!options.includeBroken) query = query.where("status", "=", "active");
+  const rows = await query.orderBy("connected_at", "desc").orderBy("id", "desc").execute();
+  return rows.map((row) => toZoomConnection(row, defaultApiBaseUrl));
+}
+
+/** The newest active connection delivering to a chat. */
+export async function findConnectionByChatId(
+  db: Executor,
+  chatId: number,
+  defaultApiBaseUrl: string,
+): Promise<ZoomConnection | undefined> {
+  return (await findConnectionsByChatId(db, chatId, defaultApiBaseUrl))[0];
+}
+
+export interface ConnectionInput {
+  zoomUserId: string;
+  zoomAccountId: string | null;
+  email: string;
+  displayName: string | null;
+  timezone: string | null;
+  chatId: number;
+  telegramUserId: number;
+  /** Ciphertexts from `services.cipher.encrypt(token, zoomUserId)`. */
+  accessTokenEnc: string;
+  refreshTokenEnc: string;
+  tokenKeyId: string;
+  accessExpiresAt: number;
+  /** The token response's `api_url`, as sent (null when absent). */
+  apiUrl: string | null;
+  scope: string | null;
+}
+
+/**
+ * Stores a fresh authorization: inserts the connection, or replaces tokens, profile and chat of
+ * the existing one (re-authorization invalidates the older tokens at Zoom anyway, zoom.md §3.3),
+ * making it active again and dropping any refresh lease. Returns the chat it delivered to before,
+ * when that was another chat (delivery moved).
+ */
+export async function upsertConnection(
+  db: Executor,
+  input: ConnectionInput,
+  now: number,
+): Promise<{ id: number; previousChatId: number | undefined }> {
+  const before = await db
+    .selectFrom("zoom_connections")
+    .select(["chat_id"])
+    .where("zoom_user_id", "=", input.zoomUserId)
+    .executeTakeFirst();
+  const values = {
+    zoom_account_id: input.zoomAccountId,
+    email: input.email,
+    display_name: input.displayName,
+    timezone: input.timezone,
+    chat_id: input.chatId,
+    telegram_user_id: input.telegramUserId,
+    access_token_enc: input.accessTokenEnc,
+    refresh_token_enc: input.refreshTokenEnc,
+    token_key_id: input.tokenKeyId,
+    access_expires_at: input.accessExpiresAt,
+    api_url: input.apiUrl,
+    scope: input.scope,
+    status: "active",
+    status_reason: null,
+    refresh_lock_owner: null,
+    refresh_lock_until: null,
+    connected_at: now,
+    updated_at: now,
+  };
+  const row = await db
+    .insertInto("zoom_connections")
+    .values({ zoom_user_id: input.zoomUserId, ...values })
+    .onConflict((oc) => oc.column("zoom_user_id").doUpdateSet(values))
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const previous = before ? Number(before.chat_id) : undefined;
+  return {
+    id: Number(row.id),
+    previousChatId: previous !== undefined && previous !== input.chatId ? previous : undefined,
+  };
+}
+
+/**
+ * Marks the connection broken (Zoom refused its refresh token). True only for the call that made
+ * the change, so the chat is told once.
+ */
+export async function markConnectionBroken(
+  db: Executor,
+  zoomUserId: string,
+  reason: string,
+  now: number,
+): Promise<boolean> {
+  const result = await db
+    .updateTable("zoom_connections")
+    .set({
+      status: "broken",
+      status_reason: reason.slice(0, 500),
+      refresh_lock_owner: null,
+      refresh_lock_until: null,
+      updated_at: now,
+    })
+    .where("zoom_user_id", "=", zoomUserId)
+    .where("status", "=", "active")
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Deletes the connection and with it the tokens. Returns the deleted row's chat, if any. */
+export async function deleteConnection(
+  db: Executor,
+  zoomUserId: string,
+): Promise<{ chatId: number; email: string } | undefined> {
+  const row = await db
+    .deleteFrom("zoom_connections")
+    .where("zoom_user_id", "=", zoomUserId)
+    .returning(["chat_id", "email"])
+    .executeTakeFirst();
+  return row ? { chatId: Number(row.chat_id), email: row.email } : undefined;
+}
+
+/** Points every connection of a chat at another chat (a group became a supergroup). */
+export async function moveConnectionsToChat(db: Executor, fromChatId: number, toChatId: number, now: number) {
+  await db
+    .updateTable("zoom_connections")
+    .set({ chat_id: toChatId, updated_at: now })
+    .where("chat_id", "=", fromChatId)
+    .execute();
+}
+
+// ------------------------------------------------------------------ refresh lease
+
+/**
+ * Takes the refresh lease of an active connection with one conditional UPDATE, atomic on both
+ * dialects: it succeeds when nobody holds the lease or the holder's lease ran out (it crashed).
+ */
+export async function tryAcquireRefreshLock(
+  db: Executor,
+  zoomUserId: string,
+  owner: string,
+  now: number,
+  leaseMs: number,
+): Promise<boolean> {
+  const result = await db
+    .updateTable("zoom_connections")
+    .set({ refresh_lock_owner: owner, refresh_lock_until: now + leaseMs })
+    .where("zoom_user_id", "=", zoomUserId)
+    .where("status", "=", "active")
+    .where((eb) =>
+      eb.or([
+        eb("refresh_lock_owner", "is", null),
+        eb("refresh_lock_until", "is", null),
+        eb("refresh_lock_until", "<", now),
+      ]),
+    )
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function releaseRefreshLock(db: Executor, zoomUserId: string, owner: string): Promise<void> {
+  await db
+    .updateTable("zoom_connections")
+    .set({ refresh_lock_owner: null, refresh_lock_until: null })
+    .where("zoom_user_id", "=", zoomUserId)
+    .where("refresh_lock_owner", "=", owner)
+    .execute();
+}
+
+export interface RefreshedTokens {
+  accessTokenEnc: string;
+  refreshTokenEnc: string;
+  tokenKeyId: string;
+  accessExpiresAt: number;
+  /** Only overwrites the stored api_url when Zoom sent one. */
+  apiUrl: string | undefined;
+  scope: string | undefined;
+}
+
+/**
+ * Stores rotated tokens and releases the lease in one statement. Compare-and-swap on the refresh
+ * token we used: if anything else replaced it meanwhile (a re-authorization, or a holder that took
+ * over an expired lease), nothing is written and false comes back.
+ */
+export async function saveRefreshedTokens(
+  db: Executor,
+  zoomUserId: string,
+  usedRefreshTokenEnc: string,
+  tokens: RefreshedTokens,
+  now: number,
+): Promise<boolean> {
+  const result = await db
+    .updateTable("zoom_connections")
+    .set({
+      access_token_enc: tokens.accessTokenEnc,
+      refresh_token_enc: tokens.refreshTokenEnc,
+      token_key_id: tokens.tokenKeyId,
+      access_expires_at: tokens.accessExpiresAt,
+      ...(tokens.apiUrl !== undefined ? { api_url: tokens.apiUrl } : {}),
+      ...(tokens.scope !== undefined ? { scope: tokens.scope } : {}),
+      refresh_lock_owner: null,
+      refresh_lock_until: null,
+      updated_at: now,
+    })
+    .where("zoom_user_id", "=", zoomUserId)
+    .where("refresh_token_enc", "=", usedRefreshTokenEnc)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}

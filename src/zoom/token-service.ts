@@ -1,0 +1,325 @@
+/**
+ * A valid Zoom access token for a connected user, refreshed when less than 5 minutes remain. The
+ * one place where stored tokens are decrypted.
+ *
+ * Zoom refresh tokens ROTATE: every refresh invalidates the refresh token it used, and a second
+ * refresh with the old one fails with `invalid_grant` (reference/zoom.md §3.3, §6.3). So a refresh
+ * must happen once, with the latest token, and its result must be durable before anyone uses it:
+ *
+ * 1. In-process: one promise per Zoom user; concurrent callers share it.
+ * 2. Across processes: a lease in `zoom_connections.refresh_lock_owner/_until`, taken with a
+ *    conditional UPDATE. A process that cannot take it waits (bounded, injectable sleep) and
+ *    re-reads the row until the holder has committed the new tokens.
+ * 3. The rotated tokens are written with a compare-and-swap on the refresh token that was used,
+ *    in the statement that releases the lease, before the access token is returned.
+ * 4. `invalid_grant` (any 4xx from the token endpoint) marks the connection broken — only when
+ *    the refresh token we used is still the stored one — and tells the chat once. Nothing loops.
+ */
+
+import type { ConnectionRow } from "../db/schema.js";
+import { AppError, describeError } from "../errors.js";
+import type { Services } from "../services.js";
+import { chatLocale } from "../telegram/chat.repository.js";
+import {
+  apiBaseUrlFor,
+  findConnectionRow,
+  markConnectionBroken,
+  releaseRefreshLock,
+  saveRefreshedTokens,
+  toZoomConnection,
+  tryAcquireRefreshLock,
+  type ZoomConnection,
+} from "./connection.repository.js";
+import { createOAuthClient, type OAuthClient, type ZoomTokenSet } from "./oauth-client.js";
+
+/** Refresh when less than this remains (issue #3: 5 minutes). */
+export const REFRESH_MARGIN_MS = 5 * 60_000;
+
+export interface AccessToken {
+  accessToken: string;
+  /** REST base for this user: regional `api_url` + `/v2`, else `ZOOM_API_BASE_URL`. */
+  apiBaseUrl: string;
+  connection: ZoomConnection;
+}
+
+export interface GetAccessTokenOptions {
+  signal?: AbortSignal;
+  /** Refresh even if the stored token looks valid (Zoom just answered 401 to it). */
+  forceRefresh?: boolean;
+}
+
+export interface TokenService {
+  /**
+   * Throws AppError `zoom.unauthorized` (no active connection), `zoom.refresh_rejected` (Zoom
+   * refused the refresh; the connection is now broken and the chat was told), or
+   * `zoom.unavailable` / `zoom.rate_limited` (retryable).
+   */
+  getAccessToken(zoomUserId: string, options?: GetAccessTokenOptions): Promise<AccessToken>;
+  /**
+   * The stored tokens of a connection, decrypted, for revoking them at Zoom when the user
+   * disconnects (the tokens are deleted locally first). Undefined when there is no connection.
+   */
+  tokensForRevocation(zoomUserId: string): Promise<{ accessToken: string; refreshToken: string } | undefined>;
+  /** The OAuth client this service uses (same fetch and timeouts). */
+  readonly oauth: OAuthClient;
+}
+
+export interface TokenServiceOptions {
+  oauth?: OAuthClient;
+  /** Waits between re-reads while another process refreshes. Default: setTimeout. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Default {@link REFRESH_MARGIN_MS}. */
+  refreshMarginMs?: number;
+  /** How long a refresh lease lasts if its holder dies. Default 30 s (> the 15 s token timeout). */
+  leaseMs?: number;
+  /** Wait between re-reads. Default 100 ms. */
+  waitMs?: number;
+  /** Re-reads before giving up with a retryable error. Default 300 (≈ 30 s). */
+  maxWaits?: number;
+  /** Lease owner id; default `services.instanceId`. */
+  owner?: string;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A caller may stop waiting for the shared refresh; the refresh itself carries on for the others. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+export function createTokenService(services: Services, options: TokenServiceOptions = {}): TokenService {
+  const { config, db, clock, cipher, metrics } = services;
+  const logger = services.logger.child({ component: "zoom.tokens" });
+  const oauth =
+    options.oauth ??
+    createOAuthClient({
+      fetch: services.fetch,
+      clientId: config.zoom.clientId,
+      clientSecret: config.zoom.clientSecret,
+      oauthBaseUrl: config.zoom.oauthBaseUrl,
+      now: () => clock.now(),
+    });
+  const sleep = options.sleep ?? defaultSleep;
+  const marginMs = options.refreshMarginMs ?? REFRESH_MARGIN_MS;
+  const leaseMs = options.leaseMs ?? 30_000;
+  const waitMs = options.waitMs ?? 100;
+  const maxWaits = options.maxWaits ?? 300;
+  const owner = options.owner ?? services.instanceId;
+  const defaultApi = config.zoom.apiBaseUrl;
+  const inflight = new Map<string, Promise<AccessToken>>();
+
+  const unauthorized = (zoomUserId: string) =>
+    new AppError("zoom.unauthorized", "no active Zoom connection for this user", {
+      status: 401,
+      retryable: false,
+      details: { zoomUserId },
+    });
+
+  const rejected = (zoomUserId: string, cause?: unknown) =>
+    new AppError("zoom.refresh_rejected", "Zoom refused the refresh token; the user must connect again", {
+      status: 401,
+      retryable: false,
+      cause,
+      details: { zoomUserId },
+    });
+
+  function usable(row: ConnectionRow | undefined, zoomUserId: string): ConnectionRow {
+    if (!row) throw unauthorized(zoomUserId);
+    if (row.status === "broken") throw rejected(zoomUserId);
+    if (row.status !== "active") throw unauthorized(zoomUserId);
+    return row;
+  }
+
+  function fromRow(row: ConnectionRow): AccessToken {
+    const connection = toZoomConnection(row, defaultApi);
+    return {
+      accessToken: cipher.decrypt(row.access_token_enc, row.zoom_user_id),
+      apiBaseUrl: connection.apiBaseUrl,
+      connection,
+    };
+  }
+
+  const fresh = (row: ConnectionRow) => row.access_expires_at - clock.now() > marginMs;
+
+  async function tellChatBroken(row: ConnectionRow): Promise<void> {
+    try {
+      const locale = await chatLocale(db.kysely, row.chat_id);
+      await services.telegram.sendMessage(
+        row.chat_id,
+        services.translator.t(locale, "connect-broken", { email: row.email }),
+      );
+    } catch (error) {
+      logger.warn(
+        { chatId: row.chat_id, err: describeError(error) },
+        "could not tell the chat its connection broke",
+      );
+    }
+  }
+
+  /** Refreshes with the row's refresh token while holding the lease. */
+  async function refreshHoldingLease(row: ConnectionRow): Promise<AccessToken> {
+    const zoomUserId = row.zoom_user_id;
+    let tokens: ZoomTokenSet;
+    try {
+      // Deliberately not abortable by a caller: a refresh cut off after Zoom rotated the token
+      // would lose the only valid refresh token. The client's own timeout still bounds it.
+      tokens = await oauth.refresh(cipher.decrypt(row.refresh_token_enc, zoomUserId));
+    } catch (error) {
+      if (error instanceof AppError && error.code === "zoom.refresh_rejected") {
+        // Broken only if the token Zoom refused is still the stored one: a re-authorization that
+        // landed meanwhile has already replaced it with a good one.
+        const current = await findConnectionRow(db.kysely, zoomUserId);
+        if (current && current.refresh_token_enc !== row.refresh_token_enc) {
+          await releaseRefreshLock(db.kysely, zoomUserId, owner);
+          metrics.tokenRefreshes.inc({ result: "superseded" });
+          throw new AppError(
+            "zoom.unavailable",
+            "the connection was re-authorized during a refresh; try again",
+            {
+              status: 503,
+              retryable: true,
+            },
+          );
+        }
+        const reason = typeof error.details?.zoomError === "string" ? error.details.zoomError : error.code;
+        const changed = await markConnectionBroken(
+          db.kysely,
+          zoomUserId,
+          `refresh rejected: ${reason}`,
+          clock.now(),
+        );
+        metrics.tokenRefreshes.inc({ result: "rejected" });
+        logger.warn(
+          { zoomUserId, status: error.details?.status, zoomError: reason },
+          "Zoom refused the refresh token; connection marked broken",
+        );
+        if (changed) await tellChatBroken(row);
+        throw rejected(zoomUserId, error);
+      }
+      await releaseRefreshLock(db.kysely, zoomUserId, owner).catch((releaseError) =>
+        logger.warn({ zoomUserId, err: describeError(releaseError) }, "could not release the refresh lease"),
+      );
+      metrics.tokenRefreshes.inc({
+        result:
+          error instanceof AppError && error.code === "zoom.rate_limited" ? "rate_limited" : "unavailable",
+      });
+      throw error;
+    }
+
+    const now = clock.now();
+    const saved = await saveRefreshedTokens(
+      db.kysely,
+      zoomUserId,
+      row.refresh_token_enc,
+      {
+        accessTokenEnc: cipher.encrypt(tokens.accessToken, zoomUserId),
+        refreshTokenEnc: cipher.encrypt(tokens.refreshToken, zoomUserId),
+        tokenKeyId: cipher.keyIds[0] as string,
+        accessExpiresAt: now + tokens.expiresIn * 1000,
+        apiUrl: tokens.apiUrl,
+        scope: tokens.scope,
+      },
+      now,
+    );
+    if (!saved) {
+      // The row vanished (disconnect, deauthorization) or was re-authorized while we refreshed.
+      // The new tokens are not stored, so they are not handed out either.
+      metrics.tokenRefreshes.inc({ result: "discarded" });
+      const current = await findConnectionRow(db.kysely, zoomUserId);
+      if (!current) throw unauthorized(zoomUserId);
+      throw new AppError("zoom.unavailable", "the connection changed during a refresh; try again", {
+        status: 503,
+        retryable: true,
+      });
+    }
+    metrics.tokenRefreshes.inc({ result: "ok" });
+    logger.info({ zoomUserId }, "Zoom access token refreshed");
+    const connection = toZoomConnection(
+      { ...row, api_url: tokens.apiUrl ?? row.api_url, access_expires_at: now + tokens.expiresIn * 1000 },
+      defaultApi,
+    );
+    return {
+      accessToken: tokens.accessToken,
+      apiBaseUrl: apiBaseUrlFor(tokens.apiUrl ?? row.api_url, defaultApi),
+      connection,
+    };
+  }
+
+  /**
+   * Takes the lease and refreshes, or waits for whoever holds it. `seen` is the row the caller
+   * judged stale: a different refresh token in the row later means someone else already refreshed.
+   */
+  async function refresh(zoomUserId: string, seen: ConnectionRow, force: boolean): Promise<AccessToken> {
+    for (let waits = 0; ; waits++) {
+      const acquired = await tryAcquireRefreshLock(db.kysely, zoomUserId, owner, clock.now(), leaseMs);
+      const row = usable(await findConnectionRow(db.kysely, zoomUserId), zoomUserId);
+      // Someone (another process, or a re-authorization) rotated the tokens since we looked.
+      const rotated = row.refresh_token_enc !== seen.refresh_token_enc;
+      if (acquired) {
+        if (rotated || (!force && fresh(row))) {
+          await releaseRefreshLock(db.kysely, zoomUserId, owner);
+          return fromRow(row);
+        }
+        return refreshHoldingLease(row);
+      }
+      if (rotated && fresh(row)) return fromRow(row);
+      if (waits >= maxWaits) {
+        metrics.tokenRefreshes.inc({ result: "lock_timeout" });
+        throw new AppError("zoom.unavailable", "another process is still refreshing this Zoom token", {
+          status: 503,
+          retryable: true,
+          details: { zoomUserId },
+        });
+      }
+      await sleep(waitMs);
+    }
+  }
+
+  async function getAccessToken(
+    zoomUserId: string,
+    options: GetAccessTokenOptions = {},
+  ): Promise<AccessToken> {
+    options.signal?.throwIfAborted();
+    const joined = inflight.get(zoomUserId);
+    if (joined) return untilAborted(joined, options.signal);
+    const row = usable(await findConnectionRow(db.kysely, zoomUserId), zoomUserId);
+    if (!options.forceRefresh && fresh(row)) return fromRow(row);
+    // Re-check after the await: another caller may have started the refresh meanwhile.
+    let promise = inflight.get(zoomUserId);
+    if (!promise) {
+      promise = refresh(zoomUserId, row, options.forceRefresh === true).finally(() =>
+        inflight.delete(zoomUserId),
+      );
+      inflight.set(zoomUserId, promise);
+    }
+    return untilAborted(promise, options.signal);
+  }
+
+  return {
+    oauth,
+    getAccessToken,
+    async tokensForRevocation(zoomUserId) {
+      const row = await findConnectionRow(db.kysely, zoomUserId);
+      if (!row) return undefined;
+      return {
+        accessToken: cipher.decrypt(row.access_token_enc, zoomUserId),
+        refreshToken: cipher.decrypt(row.refresh_token_enc, zoomUserId),
+      };
+    },
+  };
+}
