@@ -33,6 +33,7 @@ const SAMPLE_VARS = {
   kind: "deliver-recording",
   job_id: "job_01HXYZ",
   ref: "ERR-7F3A",
+  summary: "The team agreed to ship on Friday.",
 } as const;
 
 /** Keys other parts of the product rely on; removing or renaming one breaks them. */

@@ -123,6 +123,7 @@ delivery-caption-topic = 🎙 { $topic }
 delivery-caption-date = 🗓 Beginn: { $date }
 delivery-caption-duration = ⏱ Dauer: { $duration }
 delivery-caption-host = 👤 Host: { $host }
+delivery-caption-summary = 🧠 { $summary }
 delivery-part = Teil { $index }/{ $total }
 delivery-too-large-to-download = 📦 Die Aufzeichnung „{ $topic }“ ist { $size } groß und überschreitet damit das Limit von { $limit } dieses Zoomgram-Servers. Sie wurde daher nicht zugestellt. In Zoom kannst du sie dir weiterhin ansehen.
 delivery-sent-as-link = 🔗 Diese Datei lässt sich nicht über Telegram senden ({ $reason }), deshalb hier ein Link: { $url }
@@ -138,6 +139,7 @@ reason-zoom-access-rejected = Zoom hat unseren Zugriff abgelehnt; bitte sende /c
 reason-recording-not-found = die Aufzeichnung wurde in Zoom gelöscht oder ist nicht mehr auffindbar
 reason-download-corrupted = der Download von Zoom war fehlerhaft (Zoom hat eine Webseite geschickt oder die Datei abgeschnitten)
 reason-telegram-file-too-large = Telegram hat die Datei abgelehnt, weil sie zu groß ist
+reason-file-over-upload-limit = die Datei ist größer, als Telegram annimmt ({ $limit }), und dieser Server kann sie nicht verkleinern
 reason-telegram-unreachable = Telegram war nicht erreichbar
 reason-unknown = ein unerwarteter Fehler ist aufgetreten
 

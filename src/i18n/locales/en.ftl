@@ -130,6 +130,7 @@ delivery-caption-topic = 🎙 { $topic }
 delivery-caption-date = 🗓 Started: { $date }
 delivery-caption-duration = ⏱ Duration: { $duration }
 delivery-caption-host = 👤 Host: { $host }
+delivery-caption-summary = 🧠 { $summary }
 delivery-part = Part { $index }/{ $total }
 delivery-too-large-to-download = 📦 The recording of “{ $topic }” is { $size }, over this Zoomgram server's { $limit } limit, so it wasn't delivered. You can still watch it in Zoom.
 delivery-sent-as-link = 🔗 This file can't be sent through Telegram ({ $reason }), so here is a link instead: { $url }
@@ -145,6 +146,7 @@ reason-zoom-access-rejected = Zoom refused our access; please send /connect to c
 reason-recording-not-found = the recording was deleted in Zoom or can no longer be found
 reason-download-corrupted = the download from Zoom was broken (Zoom sent a web page or cut the file short)
 reason-telegram-file-too-large = Telegram refused the file because it is too large
+reason-file-over-upload-limit = the file is larger than Telegram accepts ({ $limit }) and this server can't make it smaller
 reason-telegram-unreachable = Telegram couldn't be reached
 reason-unknown = an unexpected error occurred
 

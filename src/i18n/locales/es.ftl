@@ -123,6 +123,7 @@ delivery-caption-topic = 🎙 { $topic }
 delivery-caption-date = 🗓 Inicio: { $date }
 delivery-caption-duration = ⏱ Duración: { $duration }
 delivery-caption-host = 👤 Anfitrión: { $host }
+delivery-caption-summary = 🧠 { $summary }
 delivery-part = Parte { $index }/{ $total }
 delivery-too-large-to-download = 📦 La grabación «{ $topic }» ocupa { $size }, más que el límite de { $limit } de este servidor de Zoomgram, así que no se entregó. Puedes verla igualmente en Zoom.
 delivery-sent-as-link = 🔗 Este archivo no se puede enviar por Telegram ({ $reason }), así que aquí tienes un enlace: { $url }
@@ -138,6 +139,7 @@ reason-zoom-access-rejected = Zoom rechazó nuestro acceso; envía /connect para
 reason-recording-not-found = la grabación se eliminó en Zoom o ya no se encuentra
 reason-download-corrupted = la descarga desde Zoom llegó dañada (Zoom envió una página web o cortó el archivo)
 reason-telegram-file-too-large = Telegram rechazó el archivo por ser demasiado grande
+reason-file-over-upload-limit = el archivo supera lo que acepta Telegram ({ $limit }) y este servidor no puede reducirlo
 reason-telegram-unreachable = no se pudo contactar con Telegram
 reason-unknown = se produjo un error inesperado
 

@@ -124,6 +124,7 @@ delivery-caption-topic = 🎙 { $topic }
 delivery-caption-date = 🗓 Début : { $date }
 delivery-caption-duration = ⏱ Durée : { $duration }
 delivery-caption-host = 👤 Organisateur : { $host }
+delivery-caption-summary = 🧠 { $summary }
 delivery-part = Partie { $index }/{ $total }
 delivery-too-large-to-download = 📦 L’enregistrement « { $topic } » pèse { $size }, au-delà de la limite de { $limit } de ce serveur Zoomgram : il n’a donc pas été envoyé. Vous pouvez toujours le regarder dans Zoom.
 delivery-sent-as-link = 🔗 Ce fichier ne peut pas être envoyé via Telegram ({ $reason }), voici donc un lien : { $url }
@@ -139,6 +140,7 @@ reason-zoom-access-rejected = Zoom a refusé notre accès ; envoyez /connect po
 reason-recording-not-found = l’enregistrement a été supprimé dans Zoom ou est introuvable
 reason-download-corrupted = le téléchargement depuis Zoom était défectueux (Zoom a renvoyé une page web ou a tronqué le fichier)
 reason-telegram-file-too-large = Telegram a refusé le fichier car il est trop volumineux
+reason-file-over-upload-limit = le fichier dépasse ce que Telegram accepte ({ $limit }) et ce serveur ne peut pas le réduire
 reason-telegram-unreachable = Telegram n’a pas pu être joint
 reason-unknown = une erreur inattendue s’est produite
 

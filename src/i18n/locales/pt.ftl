@@ -123,6 +123,7 @@ delivery-caption-topic = 🎙 { $topic }
 delivery-caption-date = 🗓 Início: { $date }
 delivery-caption-duration = ⏱ Duração: { $duration }
 delivery-caption-host = 👤 Anfitrião: { $host }
+delivery-caption-summary = 🧠 { $summary }
 delivery-part = Parte { $index }/{ $total }
 delivery-too-large-to-download = 📦 A gravação “{ $topic }” tem { $size }, acima do limite de { $limit } deste servidor do Zoomgram, por isso não foi entregue. Você ainda pode assisti-la no Zoom.
 delivery-sent-as-link = 🔗 Este arquivo não pode ser enviado pelo Telegram ({ $reason }), então aqui está um link: { $url }
@@ -138,6 +139,7 @@ reason-zoom-access-rejected = o Zoom recusou nosso acesso; envie /connect para s
 reason-recording-not-found = a gravação foi apagada no Zoom ou não foi mais encontrada
 reason-download-corrupted = o download do Zoom veio com defeito (o Zoom enviou uma página da web ou cortou o arquivo)
 reason-telegram-file-too-large = o Telegram recusou o arquivo porque ele é grande demais
+reason-file-over-upload-limit = o arquivo é maior do que o Telegram aceita ({ $limit }) e este servidor não consegue reduzi-lo
 reason-telegram-unreachable = não foi possível acessar o Telegram
 reason-unknown = ocorreu um erro inesperado
 

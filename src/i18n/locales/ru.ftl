@@ -127,6 +127,7 @@ delivery-caption-topic = 🎙 { $topic }
 delivery-caption-date = 🗓 Начало: { $date }
 delivery-caption-duration = ⏱ Длительность: { $duration }
 delivery-caption-host = 👤 Организатор: { $host }
+delivery-caption-summary = 🧠 { $summary }
 delivery-part = Часть { $index }/{ $total }
 delivery-too-large-to-download = 📦 Запись «{ $topic }» весит { $size } — это больше лимита в { $limit } на этом сервере Zoomgram, поэтому она не доставлена. Её по-прежнему можно посмотреть в Zoom.
 delivery-sent-as-link = 🔗 Этот файл нельзя отправить через Telegram ({ $reason }), поэтому вот ссылка: { $url }
@@ -142,6 +143,7 @@ reason-zoom-access-rejected = Zoom отклонил наш доступ; отп�
 reason-recording-not-found = запись удалена в Zoom или больше не найдена
 reason-download-corrupted = файл из Zoom скачался с ошибкой (Zoom прислал веб-страницу или оборвал файл)
 reason-telegram-file-too-large = Telegram не принял файл, потому что он слишком большой
+reason-file-over-upload-limit = файл больше, чем принимает Telegram ({ $limit }), а этот сервер не может его уменьшить
 reason-telegram-unreachable = не удалось связаться с Telegram
 reason-unknown = произошла непредвиденная ошибка
 
