@@ -197,6 +197,14 @@ admin-webhook-verification-failures =
         [one] der letzten Minute
        *[other] den letzten { $minutes } Minuten
     } die Signaturprüfung nicht bestanden. Prüfe ZOOM_WEBHOOK_SECRET – oder jemand schickt gefälschte Anfragen.
+admin-alerts-suppressed =
+    { $count ->
+        [one] { $count } weitere Meldung dieser Art wurde
+       *[other] { $count } weitere Meldungen dieser Art wurden
+    } in { $minutes ->
+        [one] der letzten Minute
+       *[other] den letzten { $minutes } Minuten
+    } zurückgehalten.
 
 ## HTML-Seiten der Verbindung (/zoom/connect, /zoom/callback)
 

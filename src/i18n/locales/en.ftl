@@ -204,6 +204,14 @@ admin-webhook-verification-failures =
         [one] { $minutes } minute
        *[other] { $minutes } minutes
     }. Check ZOOM_WEBHOOK_SECRET, or someone may be sending forged requests.
+admin-alerts-suppressed =
+    { $count ->
+        [one] { $count } more alert like this was held back
+       *[other] { $count } more alerts like this were held back
+    } in the last { $minutes ->
+        [one] { $minutes } minute
+       *[other] { $minutes } minutes
+    }.
 
 ## HTML pages of the connect flow (/zoom/connect, /zoom/callback)
 

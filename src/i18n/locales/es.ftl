@@ -197,6 +197,14 @@ admin-webhook-verification-failures =
         [one] el último minuto
        *[other] los últimos { $minutes } minutos
     }. Revisa ZOOM_WEBHOOK_SECRET; también es posible que alguien esté enviando solicitudes falsificadas.
+admin-alerts-suppressed =
+    { $count ->
+        [one] Se retuvo { $count } alerta más como esta
+       *[other] Se retuvieron { $count } alertas más como esta
+    } en { $minutes ->
+        [one] el último minuto
+       *[other] los últimos { $minutes } minutos
+    }.
 
 ## Páginas HTML de la conexión (/zoom/connect, /zoom/callback)
 

@@ -198,6 +198,14 @@ admin-webhook-verification-failures =
         [one] au cours de la dernière minute
        *[other] au cours des { $minutes } dernières minutes
     }. Vérifiez ZOOM_WEBHOOK_SECRET ; il se peut aussi que quelqu’un envoie des requêtes falsifiées.
+admin-alerts-suppressed =
+    { $count ->
+        [one] { $count } autre alerte de ce type a été retenue
+       *[other] { $count } autres alertes de ce type ont été retenues
+    } { $minutes ->
+        [one] au cours de la dernière minute
+       *[other] au cours des { $minutes } dernières minutes
+    }.
 
 ## Pages HTML de la connexion (/zoom/connect, /zoom/callback)
 

@@ -197,6 +197,14 @@ admin-webhook-verification-failures =
         [one] no último minuto
        *[other] nos últimos { $minutes } minutos
     }. Verifique ZOOM_WEBHOOK_SECRET; também pode ser que alguém esteja enviando requisições falsificadas.
+admin-alerts-suppressed =
+    { $count ->
+        [one] Mais { $count } alerta como este foi retido
+       *[other] Mais { $count } alertas como este foram retidos
+    } { $minutes ->
+        [one] no último minuto
+       *[other] nos últimos { $minutes } minutos
+    }.
 
 ## Páginas HTML da conexão (/zoom/connect, /zoom/callback)
 

@@ -205,6 +205,18 @@ admin-webhook-verification-failures =
         [many] { $count } запросов вебхука Zoom не прошли
        *[other] { $count } запроса вебхука Zoom не прошли
     } проверку подписи. Проверьте ZOOM_WEBHOOK_SECRET — или кто-то присылает поддельные запросы.
+admin-alerts-suppressed =
+    За { $minutes ->
+        [one] последнюю { $minutes } минуту
+        [few] последние { $minutes } минуты
+        [many] последние { $minutes } минут
+       *[other] последние { $minutes } минуты
+    } { $count ->
+        [one] задержано ещё { $count } похожее оповещение
+        [few] задержано ещё { $count } похожих оповещения
+        [many] задержано ещё { $count } похожих оповещений
+       *[other] задержано ещё { $count } похожего оповещения
+    }.
 
 ## HTML-страницы подключения (/zoom/connect, /zoom/callback)
 

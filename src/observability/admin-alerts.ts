@@ -1,0 +1,143 @@
+/**
+ * Operator alerts in the Telegram chat named by ADMIN_CHAT_ID: a job that died for good, and Zoom
+ * webhook requests that keep failing signature verification (a wrong ZOOM_WEBHOOK_SECRET, or
+ * someone forging requests). Prometheus alerts (deploy/prometheus/alerts.yml) say the same to
+ * whoever runs Alertmanager; this path needs nothing but the bot.
+ *
+ * Rate limits hold across the fleet: each alert kind may be sent once per window, claimed through a
+ * lease row (src/leases/lease.ts) with a fresh holder, so whichever process claims it first sends
+ * and every other process — and this one, until the window ends — counts the alert as suppressed
+ * and mentions the count in its next message. Alerts never throw into the caller: a job's failure
+ * path and a webhook answer must not depend on Telegram being reachable.
+ */
+import { randomUUID } from "node:crypto";
+import type { Logger } from "pino";
+import type { Clock } from "../clock.js";
+import type { Db } from "../db/database.js";
+import { describeError } from "../errors.js";
+import type { Translator } from "../i18n/translator.js";
+import type { Job } from "../jobs/queue.js";
+import { acquireLease } from "../leases/lease.js";
+import { chatLocale } from "../telegram/chat.repository.js";
+import { truncate } from "../telegram/text/escape.js";
+
+export interface AdminAlerts {
+  /** Whether ADMIN_CHAT_ID is set (otherwise every method is a no-op). */
+  readonly enabled: boolean;
+  /** A job is dead (attempts used up or a permanent error). At most one message per job kind per window. */
+  jobDead(job: Pick<Job, "id" | "kind">, error: string): Promise<void>;
+  /**
+   * A Zoom webhook request failed verification. Cheap and synchronous for the route; once
+   * `threshold` failures fall inside `window`, one message goes out (at most once per window).
+   */
+  webhookVerificationFailed(reason: string): void;
+  /** Resolves when alerts started so far have been sent or given up (tests, shutdown). */
+  settle(): Promise<void>;
+}
+
+export interface AdminAlertsOptions {
+  adminChatId: number | undefined;
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  translator: Pick<Translator, "t">;
+  /** Sends plain text (no parse_mode: error texts are not markup). */
+  send(chatId: number, text: string): Promise<unknown>;
+  /** Scrubs secrets from error texts before they leave the process; default: unchanged. */
+  redact?: (text: string) => string;
+  /** One message per alert kind per this many ms, fleet-wide. Default 15 minutes. */
+  minIntervalMs?: number;
+  /** Verification failures that trigger an alert… Default 5. */
+  verificationThreshold?: number;
+  /** …within this window (ms). Default 10 minutes. */
+  verificationWindowMs?: number;
+}
+
+const REASON_MAX = 600;
+
+export function createAdminAlerts(options: AdminAlertsOptions): AdminAlerts {
+  const {
+    adminChatId,
+    db,
+    clock,
+    logger,
+    translator,
+    send,
+    redact = (text: string) => text,
+    minIntervalMs = 15 * 60_000,
+    verificationThreshold = 5,
+    verificationWindowMs = 10 * 60_000,
+  } = options;
+  const suppressed = new Map<string, number>();
+  const pending = new Set<Promise<void>>();
+  let failures: number[] = [];
+
+  /** Claims the alert kind for this window; true when this call may send. */
+  async function claim(kind: string): Promise<boolean> {
+    // A fresh holder can only take a free or expired lease, never renew one: exactly one sender
+    // per window, whichever process asks.
+    return acquireLease(db.kysely, `alert:${kind}`, randomUUID(), minIntervalMs, clock.now());
+  }
+
+  async function deliver(kind: string, render: (locale: Parameters<Translator["t"]>[0]) => string) {
+    if (adminChatId === undefined) return;
+    try {
+      if (!(await claim(kind))) {
+        suppressed.set(kind, (suppressed.get(kind) ?? 0) + 1);
+        logger.info({ alert: kind }, "admin alert suppressed by rate limit");
+        return;
+      }
+      const locale = await chatLocale(db.kysely, adminChatId);
+      let text = render(locale);
+      const skipped = suppressed.get(kind) ?? 0;
+      if (skipped > 0) {
+        text += `\n\n${translator.t(locale, "admin-alerts-suppressed", {
+          count: skipped,
+          minutes: Math.round(minIntervalMs / 60_000),
+        })}`;
+      }
+      await send(adminChatId, text);
+      suppressed.delete(kind);
+      logger.info({ alert: kind }, "admin alert sent");
+    } catch (error) {
+      logger.warn({ alert: kind, err: describeError(error) }, "admin alert could not be sent");
+    }
+  }
+
+  function track(promise: Promise<void>): Promise<void> {
+    pending.add(promise);
+    return promise.finally(() => pending.delete(promise));
+  }
+
+  return {
+    enabled: adminChatId !== undefined,
+    jobDead(job, error) {
+      if (adminChatId === undefined) return Promise.resolve();
+      const reason = truncate(redact(error), REASON_MAX);
+      return track(
+        deliver(`job-dead:${job.kind}`, (locale) =>
+          translator.t(locale, "admin-job-dead", { job_id: job.id, kind: job.kind, reason }),
+        ),
+      );
+    },
+    webhookVerificationFailed(reason) {
+      const now = clock.now();
+      failures = failures.filter((at) => now - at < verificationWindowMs);
+      failures.push(now);
+      logger.debug({ reason, recentFailures: failures.length }, "webhook verification failure counted");
+      if (adminChatId === undefined || failures.length < verificationThreshold) return;
+      const count = failures.length;
+      void track(
+        deliver("webhook-verification", (locale) =>
+          translator.t(locale, "admin-webhook-verification-failures", {
+            count,
+            minutes: Math.round(verificationWindowMs / 60_000),
+          }),
+        ),
+      );
+    },
+    async settle() {
+      while (pending.size > 0) await Promise.allSettled([...pending]);
+    },
+  };
+}
