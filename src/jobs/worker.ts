@@ -64,6 +64,8 @@ export interface WorkerOptions {
   backoff?: BackoffOptions;
   notifier?: JobNotifier;
   onEvent?: (event: WorkerEvent) => void;
+  /** Waits between retries of an outcome write while the database is away. */
+  persistRetryDelaysMs?: readonly number[];
   /** Called when any job dies (after the handler's own onDead): operator alerts. */
   onDead?: (job: Job, error: string) => Promise<void>;
 }
@@ -182,10 +184,16 @@ export class Worker {
 
   private track(job: Job): void {
     const controller = new AbortController();
-    const done = this.execute(job, controller).finally(() => {
-      this.inflight.delete(job.id);
-      this.wake();
-    });
+    const done = this.execute(job, controller)
+      .catch((error) =>
+        // Only the outcome write can land here (the database stayed away through every retry):
+        // the job's lease will expire and another worker will run it again.
+        this.opts.logger.error({ jobId: job.id, err: describeError(error) }, "could not record job outcome"),
+      )
+      .finally(() => {
+        this.inflight.delete(job.id);
+        this.wake();
+      });
     this.inflight.set(job.id, { controller, done });
   }
 
@@ -269,14 +277,16 @@ export class Worker {
       );
       const outcome = await Promise.race([run, aborted]);
       if (outcome && "rescheduleAt" in outcome) {
-        await rescheduleJob(db.kysely, job.id, this.workerId, outcome.rescheduleAt, clock.now(), {
-          refundAttempt: true,
-          note: outcome.note,
-        });
+        await this.persist(() =>
+          rescheduleJob(db.kysely, job.id, this.workerId, outcome.rescheduleAt, clock.now(), {
+            refundAttempt: true,
+            note: outcome.note,
+          }),
+        );
         this.opts.onEvent?.({ type: "rescheduled", job, runAt: outcome.rescheduleAt });
         return;
       }
-      await completeJob(db.kysely, job.id, this.workerId, clock.now());
+      await this.persist(() => completeJob(db.kysely, job.id, this.workerId, clock.now()));
       this.opts.onEvent?.({ type: "completed", job, durationMs: clock.now() - started });
     } catch (error) {
       await this.onFailure(job, handler, error, controller, logger, started);
@@ -298,7 +308,9 @@ export class Worker {
     const now = clock.now();
     const cancelled = isAppError(error) && error.code === "job.cancelled";
     if (cancelled && this.stopping) {
-      await rescheduleJob(db.kysely, job.id, this.workerId, now, now, { refundAttempt: true });
+      await this.persist(() =>
+        rescheduleJob(db.kysely, job.id, this.workerId, now, now, { refundAttempt: true }),
+      );
       this.opts.onEvent?.({ type: "released", job });
       logger.info("job released on shutdown");
       return;
@@ -319,13 +331,9 @@ export class Worker {
             backoffDelayMs(job.attempts, this.opts.backoff),
           )
         : undefined;
-    const state = await failJob(db.kysely, {
-      jobId: job.id,
-      workerId: this.workerId,
-      error: message,
-      now,
-      retryAt,
-    });
+    const state = await this.persist(() =>
+      failJob(db.kysely, { jobId: job.id, workerId: this.workerId, error: message, now, retryAt }),
+    );
     if (state === "retry" && retryAt !== undefined) {
       logger.warn({ err: message, retryAt }, "job failed; will retry");
       this.opts.onEvent?.({ type: "retry", job, error, retryAt, durationMs: now - started });
@@ -337,6 +345,27 @@ export class Worker {
         logger.error({ err: describeError(deadError) }, "onDead handler failed");
       }
       await this.notifyDead(job, message);
+    }
+  }
+
+  /**
+   * Writes a job's outcome, retrying while the database is unreachable (a failover, a restart):
+   * the work is done and must not be redone just because the write failed once.
+   */
+  private async persist<T>(write: () => Promise<T>): Promise<T> {
+    const delays = this.opts.persistRetryDelaysMs ?? [250, 500, 1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await write();
+      } catch (error) {
+        const delay = delays[attempt];
+        if (delay === undefined) throw error;
+        this.opts.logger.warn(
+          { err: describeError(error), attempt: attempt + 1 },
+          "database write failed; retrying",
+        );
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
     }
   }
 
