@@ -1,0 +1,252 @@
+/**
+ * The token service against the fake Zoom, whose refresh tokens rotate exactly like Zoom's (an old
+ * one gets 400 invalid_grant): concurrent callers cause exactly one refresh, in one process and
+ * across two processes sharing the database; the rotated token is stored before it is used; a
+ * refused refresh breaks the connection once and never loops; network trouble is retryable.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { AppError } from "../../src/errors.js";
+import { findConnectionRow } from "../../src/zoom/connection.repository.js";
+import { createTokenService } from "../../src/zoom/token-service.js";
+import { type ConnectBench, seedConnection, startBench, yieldToIo } from "./support.js";
+
+let benches: ConnectBench[] = [];
+afterEach(async () => {
+  for (const b of benches.reverse()) await b.close();
+  benches = [];
+});
+
+async function bench(options: Parameters<typeof startBench>[0] = {}) {
+  const b = await startBench({ roles: { web: false, worker: false }, ...options });
+  benches.push(b);
+  return b;
+}
+
+const CHAT = 424242;
+
+async function metric(b: ConnectBench, result: string): Promise<number> {
+  const values = (await b.app.services.metrics.tokenRefreshes.get()).values;
+  return values.find((v) => v.labels.result === result)?.value ?? 0;
+}
+
+describe("token service", () => {
+  it("returns the stored token while more than 5 minutes remain, without calling Zoom", async () => {
+    const b = await bench();
+    const user = b.zoom.addUser({ email: "ada@example.com" });
+    const seeded = await seedConnection(b, { user, chatId: CHAT, telegramUserId: 7 });
+    const tokens = createTokenService(b.app.services);
+
+    const got = await tokens.getAccessToken(user.id);
+    expect(got.accessToken).toBe(seeded.accessToken);
+    expect(got.apiBaseUrl).toBe(b.zoom.apiBaseUrl);
+    expect(got.connection).toMatchObject({
+      zoomUserId: user.id,
+      email: "ada@example.com",
+      chatId: CHAT,
+      status: "active",
+    });
+
+    b.clock.advance(3599_000 - 5 * 60_000 - 1000); // 5 min + 1 s left: still fine
+    expect((await tokens.getAccessToken(user.id)).accessToken).toBe(seeded.accessToken);
+    expect(b.zoom.stats.refreshes).toBe(0);
+
+    b.clock.advance(2000); // 4 min 59 s left: refresh
+    const refreshed = await tokens.getAccessToken(user.id);
+    expect(refreshed.accessToken).not.toBe(seeded.accessToken);
+    expect(b.zoom.stats.refreshes).toBe(1);
+  });
+
+  it("ten concurrent requests on an expired token cause exactly one refresh and no invalid_grant", async () => {
+    const b = await bench();
+    const user = b.zoom.addUser({ email: "ada@example.com" });
+    await seedConnection(b, { user, chatId: CHAT, telegramUserId: 7, expired: true });
+    const tokens = createTokenService(b.app.services);
+
+    const results = await Promise.all(Array.from({ length: 10 }, () => tokens.getAccessToken(user.id)));
+    expect(b.zoom.stats.refreshes).toBe(1);
+    expect(b.zoom.stats.invalidGrants).toBe(0);
+    expect(new Set(results.map((r) => r.accessToken)).size).toBe(1);
+
+    // The rotated refresh token was committed: the row holds the new token, and it works.
+    const row = await findConnectionRow(b.app.services.db.kysely, user.id);
+    expect(row?.refresh_lock_owner).toBeNull();
+    expect(row?.access_expires_at).toBe(b.clock.now() + 3599_000);
+    const me = await tokens.oauth.getMe(results[0]!.accessToken, results[0]!.apiBaseUrl);
+    expect(me.id).toBe(user.id);
+    expect(await metric(b, "ok")).toBe(1);
+
+    // And the next refresh uses the rotated refresh token (an old one would get invalid_grant).
+    b.clock.advance(3600_000);
+    await tokens.getAccessToken(user.id);
+    expect(b.zoom.stats.refreshes).toBe(2);
+    expect(b.zoom.stats.invalidGrants).toBe(0);
+  });
+
+  it("two processes sharing the database refresh once between them: the second waits for the first", async () => {
+    const first = await bench();
+    const second = await bench({
+      databaseUrl: first.databaseUrl,
+      zoom: first.zoom,
+      tg: first.tg,
+      clock: first.clock,
+    });
+    const user = first.zoom.addUser({ email: "ada@example.com" });
+    await seedConnection(first, { user, chatId: CHAT, telegramUserId: 7, expired: true });
+    const a = createTokenService(first.app.services, {
+      owner: "process-a",
+      sleep: yieldToIo,
+      maxWaits: 100_000,
+    });
+    const b = createTokenService(second.app.services, {
+      owner: "process-b",
+      sleep: yieldToIo,
+      maxWaits: 100_000,
+    });
+
+    const results = await Promise.all([
+      ...Array.from({ length: 5 }, () => a.getAccessToken(user.id)),
+      ...Array.from({ length: 5 }, () => b.getAccessToken(user.id)),
+    ]);
+    expect(first.zoom.stats.refreshes).toBe(1);
+    expect(first.zoom.stats.invalidGrants).toBe(0);
+    expect(new Set(results.map((r) => r.accessToken)).size).toBe(1);
+  });
+
+  it("a holder that died leaves a lease that expires; the next caller takes over", async () => {
+    const b = await bench();
+    const user = b.zoom.addUser({ email: "ada@example.com" });
+    await seedConnection(b, { user, chatId: CHAT, telegramUserId: 7, expired: true });
+    await b.app.services.db.kysely
+      .updateTable("zoom_connections")
+      .set({ refresh_lock_owner: "dead-process", refresh_lock_until: b.clock.now() + 30_000 })
+      .execute();
+    let waits = 0;
+    const tokens = createTokenService(b.app.services, {
+      sleep: async () => {
+        waits++;
+        b.clock.advance(10_000); // the injected sleep moves the manual clock instead of sleeping
+      },
+    });
+    await tokens.getAccessToken(user.id);
+    expect(waits).toBe(4); // the lease ran until +30 s; free once the clock is past it
+    expect(b.zoom.stats.refreshes).toBe(1);
+  });
+
+  it("gives up with a retryable error after a bounded number of waits", async () => {
+    const b = await bench();
+    const user = b.zoom.addUser({ email: "ada@example.com" });
+    await seedConnection(b, { user, chatId: CHAT, telegramUserId: 7, expired: true });
+    await b.app.services.db.kysely
+      .updateTable("zoom_connections")
+      .set({ refresh_lock_owner: "slow-process", refresh_lock_until: b.clock.now() + 30_000 })
+      .execute();
+    let waits = 0;
+    const tokens = createTokenService(b.app.services, { maxWaits: 5, sleep: async () => void waits++ });
+    const error = await tokens.getAccessToken(user.id).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({ code: "zoom.unavailable", retryable: true });
+    expect(waits).toBe(5);
+    expect(b.zoom.stats.refreshes).toBe(0);
+  });
+
+  it("invalid_grant marks the connection broken, tells the chat once, and never refreshes again", async () => {
+    const b = await bench();
+    const user = b.zoom.addUser({ email: "ada@example.com" });
+    await seedConnection(b, { user, chatId: CHAT, telegramUserId: 7, expired: true });
+    b.tg.addChat({ id: CHAT, type: "private", first_name: "Ada" });
+    b.zoom.grantTokens(user.id); // a newer authorization elsewhere rotates our refresh token out
+    const tokens = createTokenService(b.app.services);
+
+    const errors = await Promise.all(
+      Array.from({ length: 3 }, () => tokens.getAccessToken(user.id).catch((e: unknown) => e)),
+    );
+    for (const error of errors)
+      expect(error).toMatchObject({ code: "zoom.refresh_rejected", retryable: false });
+    const again = await tokens.getAccessToken(user.id).catch((e: unknown) => e);
+    expect(again).toMatchObject({ code: "zoom.refresh_rejected", retryable: false });
+    expect(b.zoom.stats.invalidGrants).toBe(1);
+
+    const row = await findConnectionRow(b.app.services.db.kysely, user.id);
+    expect(row?.status).toBe("broken");
+    expect(row?.refresh_lock_owner).toBeNull();
+    const told = b.tg.sent.filter((s) => s.chatId === CHAT);
+    expect(told).toHaveLength(1);
+    expect(told[0]?.text).toContain("ada@example.com");
+    expect(told[0]?.text).toContain("/connect");
+    expect(await metric(b, "rejected")).toBe(1);
+  });
+
+  it("a Zoom outage is retryable, keeps the connection active, and releases the lease", async () => {
+    const b = await bench();
+    const user = b.zoom.addUser({ email: "ada@example.com" });
+    await seedConnection(b, { user, chatId: CHAT, telegramUserId: 7, expired: true });
+    const tokens = createTokenService(b.app.services);
+
+    b.zoom.inject("token", { kind: "status", status: 503 });
+    expect(await tokens.getAccessToken(user.id).catch((e: unknown) => e)).toMatchObject({
+      code: "zoom.unavailable",
+      retryable: true,
+    });
+    b.zoom.inject("token", { kind: "reset" });
+    expect(await tokens.getAccessToken(user.id).catch((e: unknown) => e)).toMatchObject({
+      code: "zoom.unavailable",
+      retryable: true,
+    });
+    b.zoom.inject("token", { kind: "status", status: 429, retryAfter: "7" });
+    expect(await tokens.getAccessToken(user.id).catch((e: unknown) => e)).toMatchObject({
+      code: "zoom.rate_limited",
+      retryable: true,
+      retryAfterMs: 7000,
+    });
+    const row = await findConnectionRow(b.app.services.db.kysely, user.id);
+    expect(row).toMatchObject({ status: "active", refresh_lock_owner: null });
+
+    await tokens.getAccessToken(user.id); // Zoom is back: the same refresh token still works
+    expect(b.zoom.stats.refreshes).toBe(1);
+  });
+
+  it("no connection, or a removed one, is zoom.unauthorized", async () => {
+    const b = await bench();
+    const tokens = createTokenService(b.app.services);
+    expect(await tokens.getAccessToken("nobody").catch((e: unknown) => e)).toMatchObject({
+      code: "zoom.unauthorized",
+      retryable: false,
+    });
+  });
+
+  it("uses the token response's regional api_url + /v2 when Zoom sends one", async () => {
+    const b = await bench();
+    const user = b.zoom.addUser({ email: "ada@example.com" });
+    await seedConnection(b, { user, chatId: CHAT, telegramUserId: 7, expired: true });
+    b.zoom.setApiUrl(`http://localhost:${new URL(b.zoom.url).port}`);
+    const tokens = createTokenService(b.app.services);
+    const got = await tokens.getAccessToken(user.id);
+    expect(got.apiBaseUrl).toBe(`http://localhost:${new URL(b.zoom.url).port}/v2`);
+    expect(got.connection.apiBaseUrl).toBe(got.apiBaseUrl);
+    expect((await tokens.oauth.getMe(got.accessToken, got.apiBaseUrl)).email).toBe("ada@example.com");
+  });
+
+  it("forceRefresh refreshes a token that still looks valid (Zoom answered 401 to it)", async () => {
+    const b = await bench();
+    const user = b.zoom.addUser({ email: "ada@example.com" });
+    const seeded = await seedConnection(b, { user, chatId: CHAT, telegramUserId: 7 });
+    const tokens = createTokenService(b.app.services);
+    const got = await tokens.getAccessToken(user.id, { forceRefresh: true });
+    expect(got.accessToken).not.toBe(seeded.accessToken);
+    expect(b.zoom.stats.refreshes).toBe(1);
+  });
+
+  it("a caller that aborts stops waiting, while the shared refresh completes for the others", async () => {
+    const b = await bench();
+    const user = b.zoom.addUser({ email: "ada@example.com" });
+    await seedConnection(b, { user, chatId: CHAT, telegramUserId: 7, expired: true });
+    const tokens = createTokenService(b.app.services);
+    const controller = new AbortController();
+    const aborted = tokens.getAccessToken(user.id, { signal: controller.signal });
+    const other = tokens.getAccessToken(user.id);
+    controller.abort(new Error("job cancelled"));
+    await expect(aborted).rejects.toThrow("job cancelled");
+    expect((await other).accessToken).toBeTruthy();
+    expect(b.zoom.stats.refreshes).toBe(1);
+  });
+});
