@@ -69,14 +69,21 @@ export function createAdminAlerts(options: AdminAlertsOptions): AdminAlerts {
     verificationWindowMs = 10 * 60_000,
   } = options;
   const suppressed = new Map<string, number>();
+  // Until when this process knows the window is taken: a flood of forged webhooks must not turn
+  // into a database write per request.
+  const knownTakenUntil = new Map<string, number>();
   const pending = new Set<Promise<void>>();
   let failures: number[] = [];
 
   /** Claims the alert kind for this window; true when this call may send. */
   async function claim(kind: string): Promise<boolean> {
+    const now = clock.now();
+    if ((knownTakenUntil.get(kind) ?? 0) > now) return false;
     // A fresh holder can only take a free or expired lease, never renew one: exactly one sender
     // per window, whichever process asks.
-    return acquireLease(db.kysely, `alert:${kind}`, randomUUID(), minIntervalMs, clock.now());
+    const won = await acquireLease(db.kysely, `alert:${kind}`, randomUUID(), minIntervalMs, now);
+    knownTakenUntil.set(kind, now + (won ? minIntervalMs : Math.min(minIntervalMs, 60_000)));
+    return won;
   }
 
   async function deliver(kind: string, render: (locale: Parameters<Translator["t"]>[0]) => string) {
