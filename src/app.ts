@@ -8,7 +8,7 @@ import { hostname } from "node:os";
 import { type ServerType, serve } from "@hono/node-server";
 import { type Bot, webhookCallback } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
-import type { Logger } from "pino";
+import type { DestinationStream, Logger } from "pino";
 import { type Clock, systemClock } from "./clock.js";
 import type { Config } from "./config.js";
 import { type Db, openDatabase, pingDatabase } from "./db/database.js";
@@ -24,7 +24,8 @@ import { countJobsByState, oldestWaitingAgeMs } from "./jobs/queue.js";
 import { Worker, type WorkerEvent } from "./jobs/worker.js";
 import { createPeriodicRunner, type PeriodicRunner } from "./leases/periodic.js";
 import { type FfmpegBinaries, locateFfmpeg } from "./media/ffmpeg-locator.js";
-import { createLogger } from "./observability/logger.js";
+import { createAdminAlerts } from "./observability/admin-alerts.js";
+import { createLogger, scrubLine } from "./observability/logger.js";
 import { createMetrics, type Metrics } from "./observability/metrics.js";
 import { createTokenCipher } from "./security/token-cipher.js";
 import type { Feature, Services } from "./services.js";
@@ -40,6 +41,8 @@ export interface AppRoles {
 export interface AppDeps {
   clock?: Clock;
   logger?: Logger;
+  /** Where the app's own logger writes (tests read the lines); default stdout. */
+  logDestination?: DestinationStream;
   fetch?: typeof fetch;
   random?: () => number;
   /** Skip getMe at start (tests). */
@@ -79,7 +82,8 @@ export async function createApp(config: Config, roles: AppRoles, deps: AppDeps =
     config.summary.apiKey,
     ...config.tokenEncryptionKeys,
   ].filter((s): s is string => typeof s === "string");
-  const logger = deps.logger ?? createLogger({ level: config.logLevel, secrets });
+  const logger =
+    deps.logger ?? createLogger({ level: config.logLevel, secrets, destination: deps.logDestination });
   const clock = deps.clock ?? systemClock;
   const instanceId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
@@ -121,6 +125,15 @@ export async function createApp(config: Config, roles: AppRoles, deps: AppDeps =
     botInfo: deps.botInfo,
   });
 
+  const alerts = createAdminAlerts({
+    adminChatId: config.telegram.adminChatId,
+    db,
+    clock,
+    logger: logger.child({ component: "admin-alerts" }),
+    translator,
+    send: (chatId, text) => bot.api.sendMessage(chatId, text),
+    redact: (text) => scrubLine(text, secrets),
+  });
   const services: Services = {
     config,
     db,
@@ -138,6 +151,7 @@ export async function createApp(config: Config, roles: AppRoles, deps: AppDeps =
       logger.warn({ err: describeError(error) }, "progress listener failed"),
     ),
     instanceId,
+    alerts,
   };
   for (const feature of features) {
     const composer = feature.composer?.(services);
@@ -183,6 +197,7 @@ export async function createApp(config: Config, roles: AppRoles, deps: AppDeps =
         timeoutMs: config.jobs.timeoutSeconds * 1000,
         notifier,
         onEvent: (event) => observeJob(metrics, event),
+        onDead: (job, error) => alerts.jobDead(job, error),
       })
     : undefined;
 
@@ -261,6 +276,7 @@ export async function createApp(config: Config, roles: AppRoles, deps: AppDeps =
         }
         await periodic.stop();
         await worker?.stop();
+        await alerts.settle();
       }
       await pgNotifier?.close();
       await db.close();

@@ -14,6 +14,7 @@ import type { JobNotifier } from "./jobs/notifier.js";
 import type { JobHandler } from "./jobs/worker.js";
 import type { PeriodicTask } from "./leases/periodic.js";
 import type { FfmpegBinaries } from "./media/ffmpeg-locator.js";
+import type { AdminAlerts } from "./observability/admin-alerts.js";
 import type { Metrics } from "./observability/metrics.js";
 import type { TokenCipher } from "./security/token-cipher.js";
 import type { BotContext } from "./telegram/context.js";
@@ -37,6 +38,8 @@ export interface Services {
   readonly progress: ProgressBus;
   /** Unique per process: lease holder and worker id prefix. */
   readonly instanceId: string;
+  /** Operator alerts to ADMIN_CHAT_ID (dead jobs, webhook verification failures); rate-limited. */
+  readonly alerts: AdminAlerts;
 }
 
 /** A feature plugs into the app through these optional hooks. */
