@@ -217,6 +217,8 @@ export async function createApp(config: Config, roles: AppRoles, deps: AppDeps =
           clock,
           logger: logger.child({ component: "telegram.polling" }),
           holder: instanceId,
+          leaseMs: config.telegram.pollingLeaseSeconds * 1000,
+          renewMs: Math.max(500, (config.telegram.pollingLeaseSeconds * 1000) / 4),
           ...deps.polling,
         })
       : undefined;

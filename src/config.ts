@@ -31,6 +31,8 @@ export interface Config {
     readonly webhookUrl: string | undefined;
     readonly webhookSecret: string | undefined;
     readonly adminChatId: number | undefined;
+    /** Long-polling lease: a dead holder is replaced after at most this long (renewed every quarter). */
+    readonly pollingLeaseSeconds: number;
   };
   readonly database: {
     readonly url: string;
@@ -149,6 +151,7 @@ const schema = z.object({
   JOB_MAX_ATTEMPTS: int(1, 100).default(8),
   JOB_TIMEOUT_SECONDS: int(1, 86_400).default(3600),
   JOB_POLL_INTERVAL_MS: int(10, 600_000).default(2000),
+  TELEGRAM_POLLING_LEASE_SECONDS: int(2, 3600).default(20),
 });
 
 /** Parses an environment object. Pure: tests call it with literals. */
@@ -198,6 +201,7 @@ export function parseConfig(env: Env): ConfigResult {
       webhookUrl: e.TELEGRAM_WEBHOOK_URL,
       webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
       adminChatId: e.ADMIN_CHAT_ID,
+      pollingLeaseSeconds: e.TELEGRAM_POLLING_LEASE_SECONDS,
     },
     database: {
       url: e.DATABASE_URL,
