@@ -1,0 +1,121 @@
+/**
+ * `recording.completed` → durable work, in one transaction (reference/zoom.md §2.2, §6.1):
+ * the audit row, the meeting, its files, one delivery per chosen file and chat (insert-or-ignore
+ * on the table's unique constraint), and the jobs for the deliveries this event created. Zoom
+ * re-sends events (each copy with a new download_token) and they arrive late or twice: a copy
+ * that creates no new delivery is recorded as `duplicate` and enqueues nothing.
+ */
+import { withTransaction } from "../db/database.js";
+import { findConnectionByZoomUserId } from "../zoom/connection.repository.js";
+import type { RecordingCompletedEvent } from "../zoom/events.js";
+import { fileKey } from "../zoom/recording-files.js";
+import { chooseAudioSources, chooseTranscripts } from "./choose-files.js";
+import {
+  insertDeliveryIfAbsent,
+  insertWebhookEvent,
+  upsertMeeting,
+  upsertRecordingFile,
+} from "./delivery.repository.js";
+import { enqueueRecordingDelivery, enqueueTranscriptDelivery } from "./delivery-jobs.js";
+import { auditPayload, encryptDownloadToken, type Ingestor, type IngestResult } from "./ingest.js";
+
+export const ingestRecordingCompleted: Ingestor<RecordingCompletedEvent> = async (services, event, ctx) => {
+  const meeting = event.payload.object;
+  const meetingUuid = meeting.uuid;
+  const zoomUserId = meeting.host_id;
+  const now = ctx.receivedAt;
+  const audit = {
+    receivedAt: now,
+    event: event.event,
+    meetingUuid,
+    zoomUserId,
+    requestId: ctx.requestId,
+    downloadTokenEnc: encryptDownloadToken(services, event.download_token, meetingUuid),
+    payload: auditPayload(ctx.raw),
+  };
+
+  const outcome = await withTransaction(services.db, async (tx): Promise<IngestResult> => {
+    const connection = await findConnectionByZoomUserId(tx, zoomUserId, services.config.zoom.apiBaseUrl);
+    if (!connection) {
+      // Not (or no longer) connected: keep the audit row, do nothing else.
+      await insertWebhookEvent(tx, { ...audit, result: "no_connection" });
+      return { result: "no_connection", jobs: 0 };
+    }
+    const chatId = connection.chatId;
+    await upsertMeeting(
+      tx,
+      {
+        meetingUuid,
+        zoomUserId,
+        meetingNumber: meeting.id,
+        topic: meeting.topic,
+        startTime: meeting.start_time,
+        timezone: meeting.timezone ?? null,
+        durationMinutes: meeting.duration ?? null,
+        hostEmail: meeting.host_email ?? null,
+        shareUrl: meeting.share_url ?? null,
+      },
+      now,
+    );
+    for (const file of meeting.recording_files) {
+      await upsertRecordingFile(
+        tx,
+        {
+          meetingUuid,
+          fileId: fileKey(file),
+          fileType: file.file_type,
+          recordingType: file.recording_type ?? null,
+          fileExtension: file.file_extension ?? null,
+          fileSize: file.file_size ?? null,
+          status: file.status ?? null,
+          recordingStart: file.recording_start ?? null,
+          recordingEnd: file.recording_end ?? null,
+          playUrl: file.play_url ?? null,
+        },
+        now,
+      );
+    }
+
+    const audioFiles = chooseAudioSources(meeting.recording_files).files;
+    const transcriptFiles = chooseTranscripts(meeting.recording_files);
+    const newAudio: string[] = [];
+    for (const file of audioFiles) {
+      const fileId = fileKey(file);
+      const created = await insertDeliveryIfAbsent(
+        tx,
+        { meetingUuid, fileId, chatId, kind: "audio", requestedAt: now },
+        now,
+      );
+      if (created) newAudio.push(fileId);
+    }
+    let jobs = 0;
+    const base = { meetingUuid, chatId, zoomUserId, requestedAt: now };
+    if (newAudio.length > 0 && (await enqueueRecordingDelivery(tx, services, base, newAudio, now)) !== null)
+      jobs++;
+
+    let newTranscripts = 0;
+    for (const file of transcriptFiles) {
+      const fileId = fileKey(file);
+      const created = await insertDeliveryIfAbsent(
+        tx,
+        { meetingUuid, fileId, chatId, kind: "transcript", requestedAt: now },
+        now,
+      );
+      if (!created) continue;
+      newTranscripts++;
+      if ((await enqueueTranscriptDelivery(tx, services, { ...base, fileId }, now)) !== null) jobs++;
+    }
+
+    // Nothing deliverable at all (chat files only, say) is `ignored`; all of it seen before, `duplicate`.
+    const result =
+      newAudio.length + newTranscripts > 0
+        ? "accepted"
+        : audioFiles.length + transcriptFiles.length > 0
+          ? "duplicate"
+          : "ignored";
+    await insertWebhookEvent(tx, { ...audit, result });
+    return { result, jobs };
+  });
+  if (outcome.jobs > 0) services.notifier.notify();
+  return outcome;
+};

@@ -1,0 +1,64 @@
+/**
+ * What an event ingestor is. POST /webhooks/zoom verifies and parses a request, then hands the
+ * event to the ingestor registered for its name (src/delivery/ingest-table.ts). An ingestor runs
+ * in the request path, so it only writes the database: in ONE transaction it stores the audit row
+ * (`webhook_events`), whatever the event describes, and the jobs that will do the work; after the
+ * commit it calls `services.notifier.notify()`. It never calls Zoom or Telegram. When it returns,
+ * the route answers 2xx, so everything Zoom must not have to re-send is durable by then.
+ */
+import { createHash } from "node:crypto";
+import type { Services } from "../services.js";
+import type { ZoomEvent, ZoomEventName } from "../zoom/events.js";
+import type { WebhookResult } from "./delivery.repository.js";
+
+export interface IngestContext {
+  /** services.clock.now() when the request arrived. */
+  receivedAt: number;
+  /** The HTTP request id, stored on the audit row. */
+  requestId: string | null;
+  /** The verified body as parsed JSON, unvalidated (for the audit row; see {@link auditPayload}). */
+  raw: Record<string, unknown>;
+}
+
+export interface IngestResult {
+  /** Stored on the audit row and returned to Zoom. */
+  result: WebhookResult;
+  /** Jobs enqueued by this event. */
+  jobs: number;
+}
+
+export type Ingestor<E extends ZoomEvent = ZoomEvent> = (
+  services: Services,
+  event: E,
+  ctx: IngestContext,
+) => Promise<IngestResult>;
+
+/** One optional ingestor per event name; an event without one is acknowledged and ignored. */
+export type IngestTable = { [K in ZoomEventName]?: Ingestor<Extract<ZoomEvent, { event: K }>> };
+
+/**
+ * The body to store: everything but the top-level `download_token`, which is a 24 h bearer
+ * credential (zoom.md §2.2) and is stored only encrypted ({@link encryptDownloadToken}).
+ */
+export function auditPayload(raw: Record<string, unknown>): string {
+  const { download_token: _token, ...rest } = raw;
+  return JSON.stringify(rest);
+}
+
+/** AAD binding a stored download token to its meeting: a copied ciphertext does not decrypt. */
+export function downloadTokenAad(meetingUuid: string): string {
+  return `webhook-download-token:${meetingUuid}`;
+}
+
+export function encryptDownloadToken(
+  services: Services,
+  token: string | undefined,
+  meetingUuid: string,
+): string | null {
+  return token ? services.cipher.encrypt(token, downloadTokenAad(meetingUuid)) : null;
+}
+
+/** A short, stable digest for dedupe keys built from lists of ids. */
+export function digest(parts: readonly string[]): string {
+  return createHash("sha256").update(parts.join("\n")).digest("base64url").slice(0, 22);
+}

@@ -1,0 +1,316 @@
+/**
+ * Streams one recording file from Zoom to a local path (reference/zoom.md §4.3, §6.5):
+ *
+ * - Every URL, the first and each redirect hop, must pass ZOOM_DOWNLOAD_HOSTS
+ *   (src/zoom/download-url-policy.ts). Redirects are followed by hand so no hop is ever contacted
+ *   before it was checked, and a hop off the list fails the download without a request.
+ * - The bearer token goes only to the origin of the `download_url` itself; the signed storage URL
+ *   Zoom redirects to needs none, and a token must not travel further than it has to.
+ * - Tokens are tried in order (fresh `download_access_token`, the webhook's `download_token`, the
+ *   OAuth token, a freshly refreshed OAuth token); 401/403 moves on to the next one.
+ * - The body is written chunk by chunk (never held in memory), counted against `maxBytes`, and
+ *   checked: an HTML page (Zoom's login page answers 200) or a size other than `file_size` is a
+ *   retryable failure, never a file. A connection that breaks mid-body is resumed with `Range`
+ *   (or restarted from byte 0 when the server answers 200 instead of 206).
+ */
+import { type FileHandle, open } from "node:fs/promises";
+import { AppError } from "../errors.js";
+import { checkDownloadUrl } from "./download-url-policy.js";
+import { retryDelayFromZoomResponse } from "./rate-limit.js";
+
+export interface DownloadToken {
+  /** For logs and metrics only: `download_access_token`, `webhook_download_token`, `oauth`, … */
+  name: string;
+  /** Produces the token lazily (a refresh may be involved); undefined skips this candidate. */
+  get(): Promise<string | undefined>;
+}
+
+export interface DownloadRecordingOptions {
+  url: string;
+  allowedHosts: readonly string[];
+  tokens: readonly DownloadToken[];
+  /** Where the file goes; overwritten. */
+  destination: string;
+  /** `file_size` from Zoom; the download must end at exactly this many bytes when given. */
+  expectedBytes?: number;
+  /** Refuse anything larger (MAX_RECORDING_MB). */
+  maxBytes: number;
+  fetch: typeof fetch;
+  signal?: AbortSignal;
+  /** Milliseconds since the epoch, for Retry-After dates. */
+  now: () => number;
+  random?: () => number;
+  /** The job's attempt number, for backoff without Retry-After. */
+  attempt?: number;
+  /** Redirect hops followed per request; default 5. */
+  maxRedirects?: number;
+  /** Resumes after a broken connection before giving up on this attempt; default 3. */
+  maxResumes?: number;
+  /** Called with every chunk's size (metrics, progress). */
+  onBytes?: (bytes: number) => void;
+}
+
+export interface DownloadResult {
+  bytes: number;
+  /** Name of the token candidate that worked. */
+  token: string;
+  contentType: string | undefined;
+  /** How many times a broken body was resumed or restarted. */
+  resumes: number;
+}
+
+const HTML_START = /^\s*(<!doctype\s+html|<html|<head|<body|<\?xml)/i;
+
+type Attempt =
+  | { kind: "done"; result: Omit<DownloadResult, "token"> }
+  | { kind: "unauthorized"; status: number };
+
+export async function downloadRecording(options: DownloadRecordingOptions): Promise<DownloadResult> {
+  const first = checkDownloadUrl(options.url, options.allowedHosts);
+  if (!first.ok) {
+    throw new AppError("download.refused_host", `download URL refused (${first.reason})`, {
+      details: { reason: first.reason },
+    });
+  }
+  if (options.expectedBytes !== undefined && options.expectedBytes > options.maxBytes) {
+    throw tooLarge(options.expectedBytes, options.maxBytes);
+  }
+  let lastStatus = 0;
+  for (const candidate of options.tokens) {
+    const token = await candidate.get();
+    if (!token) continue;
+    const outcome = await attemptWithToken(options, first.url, token);
+    if (outcome.kind === "done") return { ...outcome.result, token: candidate.name };
+    lastStatus = outcome.status;
+  }
+  // ZoomNet #348 (zoom.md §6.4): files may answer 401 for a while after the event. Retry later.
+  throw new AppError("download.failed", `Zoom refused every download token (HTTP ${lastStatus || "none"})`, {
+    status: lastStatus || 401,
+    retryable: true,
+    details: { status: lastStatus, tokens: options.tokens.map((t) => t.name) },
+  });
+}
+
+async function attemptWithToken(
+  options: DownloadRecordingOptions,
+  url: URL,
+  token: string,
+): Promise<Attempt> {
+  const maxResumes = options.maxResumes ?? 3;
+  let offset = 0;
+  let resumes = 0;
+  const file = await open(options.destination, "w", 0o600);
+  try {
+    for (;;) {
+      const response = await requestFollowingRedirects(options, url, token, offset);
+      const status = response.status;
+      if (status === 401 || status === 403) {
+        await discard(response);
+        if (offset === 0) return { kind: "unauthorized", status };
+        throw new AppError("download.failed", `Zoom refused to resume the download (HTTP ${status})`, {
+          status,
+          retryable: true,
+        });
+      }
+      if (status === 416 && offset > 0) {
+        // The server says we asked beyond the end: our idea of the size is off. Start over.
+        await discard(response);
+        offset = await restart(file);
+        if (++resumes > maxResumes) throw truncated(offset, options.expectedBytes);
+        continue;
+      }
+      if (status === 404) {
+        await discard(response);
+        throw new AppError("zoom.not_found", "the recording file is gone from Zoom", { status });
+      }
+      if (status === 429 || status >= 500) {
+        await discard(response);
+        const decision = retryDelayFromZoomResponse(
+          status,
+          response.headers,
+          options.now(),
+          options.attempt ?? 1,
+          options.random,
+        );
+        throw new AppError(
+          status === 429 ? "zoom.rate_limited" : "download.failed",
+          `download answered HTTP ${status}`,
+          {
+            status,
+            retryable: true,
+            retryAfterMs: decision.delayMs,
+          },
+        );
+      }
+      if (status !== 200 && status !== 206) {
+        await discard(response);
+        throw new AppError("download.failed", `download answered HTTP ${status}`, {
+          status,
+          retryable: true,
+        });
+      }
+      const contentType = response.headers.get("content-type") ?? undefined;
+      if (contentType && /text\/html|application\/xhtml/i.test(contentType)) {
+        await discard(response);
+        throw htmlPage();
+      }
+      if (status === 206) {
+        const start = Number(
+          /^bytes (\d+)-/i.exec(response.headers.get("content-range") ?? "")?.[1] ?? Number.NaN,
+        );
+        if (start !== offset) {
+          // Not the range we asked for: trust nothing and start over.
+          await discard(response);
+          offset = await restart(file);
+          if (++resumes > maxResumes) throw truncated(offset, options.expectedBytes);
+          continue;
+        }
+      } else if (offset > 0) {
+        // 200 to a Range request: the server sends the whole file again (zoom.md §4.3).
+        offset = await restart(file);
+      }
+      const announced = Number(response.headers.get("content-length") ?? Number.NaN);
+      if (Number.isFinite(announced) && offset + announced > options.maxBytes) {
+        await discard(response);
+        throw tooLarge(offset + announced, options.maxBytes);
+      }
+      const streamed = await streamBody(response, file, offset, options);
+      offset = streamed.offset;
+      if (streamed.broken === undefined) {
+        const expected = options.expectedBytes;
+        if (expected === undefined || offset === expected) {
+          return { kind: "done", result: { bytes: offset, contentType, resumes } };
+        }
+        if (offset > expected) {
+          throw new AppError("download.truncated", `download is ${offset} bytes, Zoom said ${expected}`, {
+            retryable: true,
+            details: { bytes: offset, expected },
+          });
+        }
+      }
+      // Broken or short: resume from what we have.
+      if (++resumes > maxResumes) throw truncated(offset, options.expectedBytes, streamed.broken);
+    }
+  } finally {
+    await file.close();
+  }
+}
+
+async function requestFollowingRedirects(
+  options: DownloadRecordingOptions,
+  start: URL,
+  token: string,
+  offset: number,
+): Promise<Response> {
+  let url = start;
+  for (let hop = 0; ; hop++) {
+    const headers: Record<string, string> = { "accept-encoding": "identity" };
+    // Only the download_url's own origin gets the token; storage hops are pre-signed.
+    if (url.origin === start.origin) headers.authorization = `Bearer ${token}`;
+    if (offset > 0) headers.range = `bytes=${offset}-`;
+    let response: Response;
+    try {
+      response = await options.fetch(url, { headers, redirect: "manual", signal: options.signal });
+    } catch (error) {
+      if (options.signal?.aborted) throw options.signal.reason;
+      throw new AppError("download.failed", "Zoom's download server could not be reached", {
+        retryable: true,
+        cause: error,
+      });
+    }
+    if (response.status < 300 || response.status >= 400 || response.status === 304) return response;
+    await discard(response);
+    const location = response.headers.get("location");
+    if (!location) {
+      throw new AppError("download.failed", `redirect ${response.status} without a Location`, {
+        retryable: true,
+      });
+    }
+    if (hop >= (options.maxRedirects ?? 5)) {
+      throw new AppError("download.failed", "too many redirects", { retryable: true });
+    }
+    let next: string;
+    try {
+      next = new URL(location, url).toString();
+    } catch {
+      throw new AppError("download.refused_host", "redirect to an invalid URL", {
+        details: { reason: "invalid_url" },
+      });
+    }
+    const checked = checkDownloadUrl(next, options.allowedHosts);
+    if (!checked.ok) {
+      throw new AppError("download.refused_host", `redirect refused (${checked.reason})`, {
+        details: { reason: checked.reason },
+      });
+    }
+    url = checked.url;
+  }
+}
+
+async function streamBody(
+  response: Response,
+  file: FileHandle,
+  startOffset: number,
+  options: DownloadRecordingOptions,
+): Promise<{ offset: number; broken: unknown }> {
+  let offset = startOffset;
+  if (!response.body) return { offset, broken: undefined };
+  let sniffed = startOffset > 0;
+  try {
+    for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+      if (!sniffed) {
+        sniffed = true;
+        const head = Buffer.from(chunk.subarray(0, 512)).toString("latin1");
+        if (HTML_START.test(head)) {
+          await response.body.cancel().catch(() => {});
+          throw htmlPage();
+        }
+      }
+      if (offset + chunk.length > options.maxBytes) {
+        await response.body.cancel().catch(() => {});
+        throw tooLarge(offset + chunk.length, options.maxBytes);
+      }
+      await file.write(chunk, 0, chunk.length, offset);
+      offset += chunk.length;
+      options.onBytes?.(chunk.length);
+    }
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    if (options.signal?.aborted) throw options.signal.reason;
+    return { offset, broken: error };
+  }
+  return { offset, broken: undefined };
+}
+
+async function restart(file: FileHandle): Promise<number> {
+  await file.truncate(0);
+  return 0;
+}
+
+async function discard(response: Response): Promise<void> {
+  await response.body?.cancel().catch(() => {});
+}
+
+function htmlPage(): AppError {
+  return new AppError("download.html", "Zoom answered the download with an HTML page, not the recording", {
+    retryable: true,
+  });
+}
+
+function tooLarge(bytes: number, max: number): AppError {
+  return new AppError("download.too_large", `the recording is ${bytes} bytes, over the ${max}-byte limit`, {
+    details: { bytes, max },
+  });
+}
+
+function truncated(bytes: number, expected: number | undefined, cause?: unknown): AppError {
+  return new AppError(
+    "download.truncated",
+    `the download broke off at ${bytes} of ${expected ?? "?"} bytes`,
+    {
+      retryable: true,
+      cause,
+      details: { bytes, expected },
+    },
+  );
+}

@@ -1,0 +1,256 @@
+/**
+ * The Zoom REST calls the delivery pipeline makes with a connection's OAuth token: one meeting's
+ * recordings (with a fresh `download_access_token`, reference/zoom.md §4.1) and a user's
+ * recordings list (for the missed-webhook sweep). Every failure becomes an AppError the worker
+ * understands: 429 and 5xx are retryable with the delay Zoom asked for (§5, src/zoom/rate-limit.ts),
+ * 401 is `zoom.unauthorized` (the caller refreshes the token once), 404 is final. The client never
+ * sleeps or retries by itself: the job's own retry does that.
+ */
+import { z } from "zod";
+import type { Clock } from "../clock.js";
+import { AppError } from "../errors.js";
+import { recordingMeetingSchema, type ZoomRecordingMeeting } from "./events.js";
+import { alternateMeetingUuidEncoding, encodeMeetingUuid } from "./meeting-uuid.js";
+import { retryDelayFromZoomResponse } from "./rate-limit.js";
+
+export interface ZoomApiDeps {
+  fetch: typeof fetch;
+  clock: Clock;
+  /** Jitter source for backoff when Zoom gives no Retry-After. */
+  random: () => number;
+}
+
+/** Where and as whom a call is made: the connection's API base and its current access token. */
+export interface ZoomAuth {
+  /** `https://api.zoom.us/v2`, or the connection's regional `api_url` + `/v2`. No trailing slash. */
+  apiBaseUrl: string;
+  accessToken: string;
+  signal?: AbortSignal;
+  /** The job's attempt number (1-based), so backoff without Retry-After grows per attempt. */
+  attempt?: number;
+}
+
+/** `GET /meetings/{uuid}/recordings` with `include_fields=download_access_token`. */
+export type MeetingRecordings = ZoomRecordingMeeting & {
+  /** A JWT good for every file of this meeting, for `ttlSeconds` (zoom.md §4.1). */
+  download_access_token?: string;
+};
+
+export interface RecordingListPage {
+  meetings: ZoomRecordingMeeting[];
+  /** Entries that did not parse (kept out of `meetings`, counted so the caller can log it). */
+  skipped: number;
+  /** Empty or absent when this was the last page; expires 15 minutes after it was issued. */
+  nextPageToken: string | undefined;
+}
+
+export interface ListRecordingsInput {
+  /** `YYYY-MM-DD`; Zoom allows at most one month between `from` and `to`. */
+  from: string;
+  to: string;
+  /** Default 300 (Zoom's maximum), so a month of meetings is usually one call. */
+  pageSize?: number;
+  /** `me` (default) or a user id. */
+  userId?: string;
+}
+
+export interface ZoomApi {
+  getMeetingRecordings(
+    auth: ZoomAuth,
+    meetingUuid: string,
+    options?: { ttlSeconds?: number },
+  ): Promise<MeetingRecordings>;
+  listUserRecordingsPage(
+    auth: ZoomAuth,
+    input: ListRecordingsInput & { nextPageToken?: string },
+  ): Promise<RecordingListPage>;
+  /** Every page of `GET /users/{me}/recordings`, in order; stops after `maxPages` (default 50). */
+  listUserRecordings(
+    auth: ZoomAuth,
+    input: ListRecordingsInput & { maxPages?: number },
+  ): AsyncGenerator<ZoomRecordingMeeting, { skipped: number }>;
+}
+
+/** Default lifetime asked for the download token: long enough for a slow upload ladder. */
+export const DOWNLOAD_TOKEN_TTL_SECONDS = 3 * 3600;
+
+const recordingsResponseSchema = recordingMeetingSchema.extend({
+  download_access_token: z.string().min(1).optional().catch(undefined),
+});
+
+const listResponseSchema = z.looseObject({
+  next_page_token: z.string().optional().catch(undefined),
+  meetings: z.array(z.unknown()).optional().catch(undefined),
+});
+
+const zoomErrorBody = z.looseObject({ code: z.number().optional(), message: z.string().optional() });
+
+export function createZoomApi(deps: ZoomApiDeps): ZoomApi {
+  async function call(auth: ZoomAuth, path: string, what: string): Promise<unknown> {
+    const url = `${auth.apiBaseUrl.replace(/\/+$/, "")}${path}`;
+    let response: Response;
+    try {
+      response = await deps.fetch(url, {
+        method: "GET",
+        headers: { authorization: `Bearer ${auth.accessToken}`, accept: "application/json" },
+        signal: auth.signal,
+        redirect: "error",
+      });
+    } catch (error) {
+      if (auth.signal?.aborted) throw auth.signal.reason;
+      throw new AppError("zoom.unavailable", `Zoom could not be reached (${what})`, {
+        retryable: true,
+        cause: error,
+      });
+    }
+    const text = await response.text().catch((error: unknown) => {
+      if (auth.signal?.aborted) throw auth.signal.reason;
+      throw new AppError("zoom.unavailable", `Zoom's answer was cut off (${what})`, {
+        retryable: true,
+        cause: error,
+      });
+    });
+    if (response.ok) {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch (error) {
+        // A proxy page with status 200: transient until proven otherwise.
+        throw new AppError("zoom.bad_response", `Zoom answered ${what} with something that is not JSON`, {
+          retryable: true,
+          cause: error,
+        });
+      }
+    }
+    throw errorFor(response, text, what, auth.attempt ?? 1);
+  }
+
+  function errorFor(response: Response, text: string, what: string, attempt: number): AppError {
+    const status = response.status;
+    const body = parseErrorBody(text);
+    const details = { status, zoomCode: body.code, zoomMessage: body.message?.slice(0, 200) };
+    const decision = retryDelayFromZoomResponse(
+      status,
+      response.headers,
+      deps.clock.now(),
+      attempt,
+      deps.random,
+    );
+    if (status === 429) {
+      return new AppError("zoom.rate_limited", `Zoom rate-limited ${what}`, {
+        status,
+        retryable: true,
+        retryAfterMs: decision.delayMs,
+        details: { ...details, daily: decision.daily },
+      });
+    }
+    if (decision.retry) {
+      return new AppError("zoom.unavailable", `Zoom failed ${what} with HTTP ${status}`, {
+        status,
+        retryable: true,
+        retryAfterMs: decision.delayMs,
+        details,
+      });
+    }
+    if (status === 401) {
+      // An expired or revoked token: the caller refreshes once; if that fails too, the job retries.
+      return new AppError("zoom.unauthorized", `Zoom refused the access token (${what})`, {
+        status,
+        retryable: true,
+        details,
+      });
+    }
+    if (status === 404) {
+      return new AppError("zoom.not_found", `Zoom has no such recording (${what})`, { status, details });
+    }
+    return new AppError("zoom.bad_response", `Zoom refused ${what} with HTTP ${status}`, { status, details });
+  }
+
+  async function getMeetingRecordings(
+    auth: ZoomAuth,
+    meetingUuid: string,
+    options: { ttlSeconds?: number } = {},
+  ): Promise<MeetingRecordings> {
+    const query = new URLSearchParams({
+      include_fields: "download_access_token",
+      ttl: String(options.ttlSeconds ?? DOWNLOAD_TOKEN_TTL_SECONDS),
+    });
+    const path = (segment: string) => `/meetings/${segment}/recordings?${query}`;
+    let json: unknown;
+    try {
+      json = await call(auth, path(encodeMeetingUuid(meetingUuid)), "get meeting recordings");
+    } catch (error) {
+      // zoom.md §4.2: a UUID with `/` that Zoom cannot find may want the other encoding; try once.
+      const alternate = alternateMeetingUuidEncoding(meetingUuid);
+      const code = error instanceof AppError ? error.details?.zoomCode : undefined;
+      if (!(error instanceof AppError && error.code === "zoom.not_found" && alternate)) throw error;
+      if (code !== 3001 && code !== 3301) throw error;
+      json = await call(auth, path(alternate), "get meeting recordings");
+    }
+    const parsed = recordingsResponseSchema.safeParse(json);
+    if (!parsed.success) {
+      throw new AppError("zoom.bad_response", "Zoom's meeting recordings did not have the documented shape", {
+        retryable: true,
+        details: { issues: parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".")}: ${i.message}`) },
+      });
+    }
+    return parsed.data;
+  }
+
+  async function listUserRecordingsPage(
+    auth: ZoomAuth,
+    input: ListRecordingsInput & { nextPageToken?: string },
+  ): Promise<RecordingListPage> {
+    const query = new URLSearchParams({
+      from: input.from,
+      to: input.to,
+      page_size: String(input.pageSize ?? 300),
+      trash: "false",
+    });
+    if (input.nextPageToken) query.set("next_page_token", input.nextPageToken);
+    const user = encodeURIComponent(input.userId ?? "me");
+    const json = await call(auth, `/users/${user}/recordings?${query}`, "list user recordings");
+    const parsed = listResponseSchema.safeParse(json);
+    if (!parsed.success) {
+      throw new AppError("zoom.bad_response", "Zoom's recordings list did not have the documented shape", {
+        retryable: true,
+      });
+    }
+    const meetings: ZoomRecordingMeeting[] = [];
+    let skipped = 0;
+    for (const entry of parsed.data.meetings ?? []) {
+      const meeting = recordingMeetingSchema.safeParse(entry);
+      if (meeting.success) meetings.push(meeting.data);
+      else skipped++;
+    }
+    const next = parsed.data.next_page_token;
+    return { meetings, skipped, nextPageToken: next ? next : undefined };
+  }
+
+  async function* listUserRecordings(
+    auth: ZoomAuth,
+    input: ListRecordingsInput & { maxPages?: number },
+  ): AsyncGenerator<ZoomRecordingMeeting, { skipped: number }> {
+    let skipped = 0;
+    let nextPageToken: string | undefined;
+    for (let page = 0; page < (input.maxPages ?? 50); page++) {
+      const result = await listUserRecordingsPage(auth, { ...input, nextPageToken });
+      skipped += result.skipped;
+      yield* result.meetings;
+      nextPageToken = result.nextPageToken;
+      if (!nextPageToken) break;
+    }
+    return { skipped };
+  }
+
+  return { getMeetingRecordings, listUserRecordingsPage, listUserRecordings };
+}
+
+function parseErrorBody(text: string): { code?: number; message?: string } {
+  try {
+    const parsed = zoomErrorBody.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : {};
+  } catch {
+    // 502/503 pages from Zoom's load balancer are HTML, not JSON: nothing to read.
+    return {};
+  }
+}
