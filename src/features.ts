@@ -3,5 +3,6 @@
  * Each feature module adds itself here with one line.
  */
 import type { Feature } from "./services.js";
+import { connectFeature } from "./zoom/connect.feature.js";
 
-export const features: readonly Feature[] = [];
+export const features: readonly Feature[] = [connectFeature];

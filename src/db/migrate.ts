@@ -2,7 +2,7 @@
  * Runs the migrations (at start-up and with `zoomgram migrate`). The list is static so it works
  * the same from TypeScript sources and compiled JavaScript; names sort by timestamp.
  */
-import { type Migration, type MigrationResultSet, Migrator } from "kysely";
+import { type Migration, type MigrationResultSet, Migrator, sql } from "kysely";
 import type { Db, Dialect } from "./database.js";
 import { initial } from "./migrations/2026_11_25_000001_initial.js";
 
@@ -12,10 +12,18 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
   };
 }
 
-function migrator(db: Db): Migrator {
+async function migrator(db: Db): Promise<Migrator> {
+  // Unless told the schema, Kysely looks for its migration tables in every schema it can see: with
+  // a second deployment (or parallel test schemas) in the same PostgreSQL database it finds the
+  // other's lock table, skips creating its own, and fails ("kysely_migration_lock" does not exist).
+  const schema =
+    db.dialect === "postgres"
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db.kysely)).rows[0]?.schema
+      : undefined;
   return new Migrator({
     db: db.kysely,
     provider: { getMigrations: async () => migrationsFor(db.dialect) },
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
 }
 
@@ -24,7 +32,7 @@ export interface MigrationReport {
 }
 
 export async function migrateToLatest(db: Db): Promise<MigrationReport> {
-  const result: MigrationResultSet = await migrator(db).migrateToLatest();
+  const result: MigrationResultSet = await (await migrator(db)).migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
     throw new Error(`migration ${failed} failed`, { cause: result.error });
@@ -36,6 +44,6 @@ export async function migrateToLatest(db: Db): Promise<MigrationReport> {
 
 /** Names of migrations known to the code but not yet applied; empty when the schema is current. */
 export async function pendingMigrations(db: Db): Promise<string[]> {
-  const all = await migrator(db).getMigrations();
+  const all = await (await migrator(db)).getMigrations();
   return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }
