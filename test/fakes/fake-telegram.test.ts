@@ -735,3 +735,54 @@ describe("fake Telegram: grammY as the client", () => {
     expect(tg.calls.at(-1)?.status).toBe(413);
   });
 });
+
+describe("fake Telegram: timing (benchmarks)", () => {
+  it("records when a request arrived, when its first body byte came, and when it was answered", async () => {
+    let t = 1_000;
+    const tg = await start({ now: () => t });
+    tg.addChat({ id: 9, type: "private" });
+    const body = JSON.stringify({ chat_id: 9, text: "hi" });
+    const req = http.request(`${tg.url}/bot${tg.token}/sendMessage`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "content-length": Buffer.byteLength(body),
+        expect: "100-continue",
+      },
+    });
+    const status = new Promise<number>((resolve, reject) => {
+      req.on("response", (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on("error", reject);
+    });
+    // The fake's handler starts in the same tick as it sends `100 Continue`: its arrival is now 1000.
+    await new Promise<void>((resolve) => req.once("continue", () => resolve()));
+    t = 2_000;
+    req.end(body);
+    expect(await status).toBe(200);
+    expect(tg.calls.at(-1)).toMatchObject({
+      method: "sendMessage",
+      startedAt: 1_000,
+      firstByteAt: 2_000,
+      at: 2_000,
+    });
+
+    // A request without a body has no first-byte time.
+    await call(tg, "getMe", {}, "get");
+    expect(tg.calls.at(-1)?.startedAt).toBe(2_000);
+    expect(tg.calls.at(-1)).not.toHaveProperty("firstByteAt");
+  });
+
+  it("delays each answer by latencyMs", async () => {
+    const tg = await start({ latencyMs: 40 });
+    tg.addChat({ id: 9, type: "private" });
+    const began = performance.now();
+    const out = await call(tg, "sendMessage", { chat_id: 9, text: "slow" });
+    // Timers may fire up to a millisecond early; the delay is a floor, never a ceiling.
+    expect(performance.now() - began).toBeGreaterThanOrEqual(39);
+    expect(out.body.ok).toBe(true);
+    expect(tg.sent.map((s) => s.text)).toEqual(["slow"]);
+  });
+});

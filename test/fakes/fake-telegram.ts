@@ -46,6 +46,11 @@ export interface FakeTelegramOptions {
   botUsername?: string;
   /** Address to bind. Default `127.0.0.1`. */
   host?: string;
+  /**
+   * Delay every parsed request's answer by this many ms (after its body was read), as a remote
+   * server's processing and network time would; for benchmarks. Default 0.
+   */
+  latencyMs?: number;
 }
 
 export type TelegramFault =
@@ -142,6 +147,11 @@ export interface CallRecord {
   bytesReceived: number;
   chatId?: number;
   fault?: TelegramFault["kind"];
+  /** When the request's headers arrived (ms, the fake's clock). */
+  startedAt: number;
+  /** When the first body byte arrived (ms); absent for a request without a body. */
+  firstByteAt?: number;
+  /** When the request was settled (answered, or given up on). */
   at: number;
 }
 
@@ -379,6 +389,7 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
   const token = opts.token ?? "7000000001:FAKE-telegram-token_for-tests-only";
   const now = opts.now ?? Date.now;
   const limitBytes = Math.floor((opts.uploadLimitMb ?? 50) * 1_000_000);
+  const latencyMs = Math.max(0, opts.latencyMs ?? 0);
   const botId = Number(token.split(":")[0]) || 7000000001;
   const botInfo: FakeTelegram["botInfo"] = {
     id: botId,
@@ -1287,13 +1298,26 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? "/", "http://fake-telegram.invalid");
+    const startedAt = now();
+    let firstByteAt: number | undefined;
     let bytes = 0;
     const onBytes = (n: number) => {
+      if (firstByteAt === undefined && n > 0) firstByteAt = now();
       bytes += n;
       bytesReceived += n;
     };
     const record = (method: string, status: number, extra: Partial<CallRecord> = {}) => {
-      calls.push({ method, httpMethod: req.method ?? "", status, bytesReceived: bytes, at: now(), ...extra });
+      const call: CallRecord = {
+        method,
+        httpMethod: req.method ?? "",
+        status,
+        bytesReceived: bytes,
+        startedAt,
+        at: now(),
+        ...extra,
+      };
+      if (firstByteAt !== undefined) call.firstByteAt = firstByteAt;
+      calls.push(call);
       signal.notify();
     };
     const answer = (
@@ -1386,6 +1410,7 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
       return;
     }
     const p = parsed.params;
+    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
     let chatId: number | undefined;
     try {
       chatId = p.has("chat_id") ? resolveChatId(p) : undefined;

@@ -808,3 +808,15 @@ describe("fake Zoom: load", () => {
     expect(z.stats.bytesServed).toBe(16 * audioBytes.length);
   });
 });
+
+describe("fake Zoom: latency (benchmarks)", () => {
+  it("delays every request by latencyMs before it is handled", async () => {
+    const z = await start({ latencyMs: 40 });
+    const began = performance.now();
+    const res = await fetch(`${z.url}/no/such/route`);
+    // Timers may fire up to a millisecond early; the delay is a floor, never a ceiling.
+    expect(performance.now() - began).toBeGreaterThanOrEqual(39);
+    expect(res.status).toBe(404);
+    expect(z.requests.map((r) => r.route)).toEqual(["unknown"]);
+  });
+});

@@ -41,6 +41,11 @@ export interface FakeZoomOptions {
   scope?: string;
   /** Access token lifetime in seconds (`expires_in`). Default 3599. */
   accessTokenTtlSeconds?: number;
+  /**
+   * Delay every request by this many ms before it is handled (downloads: before the first byte),
+   * as a remote API's processing and network time would; for benchmarks. Default 0.
+   */
+  latencyMs?: number;
 }
 
 export type ZoomRoute =
@@ -344,6 +349,7 @@ export async function startFakeZoom(opts: FakeZoomOptions = {}): Promise<FakeZoo
     opts.scope ??
     "cloud_recording:read:list_recording_files cloud_recording:read:list_user_recordings cloud_recording:read:recording meeting:read:summary user:read:user";
   const accessTtlS = opts.accessTokenTtlSeconds ?? 3599;
+  const latencyMs = Math.max(0, opts.latencyMs ?? 0);
   const accountId = randomBytes(16).toString("base64url");
   const storageSecret = randomBytes(32);
 
@@ -1040,6 +1046,7 @@ export async function startFakeZoom(opts: FakeZoomOptions = {}): Promise<FakeZoo
       at: now(),
     });
     signal.notify();
+    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
 
     if (route === "storage") {
       req.resume();
