@@ -9,8 +9,16 @@ import { currentLogContext } from "./log-context.js";
 
 export type { Logger };
 
-const SECRET_KEY =
-  /^(access_?token|refresh_?token|download_?(access_)?token|token|id_token|code|code_verifier|authorization|password|secret|client_secret|api_?key|bot_?token|state|plain_?token|encrypted_?token|cookie|set-cookie|x-telegram-bot-api-secret-token|x-zm-signature)$/i;
+const SECRET_KEY_NAMES =
+  "access_?token|refresh_?token|download_?(?:access_)?token|token|id_token|code|code_verifier|authorization|password|secret|client_secret|api_?key|bot_?token|state|plain_?token|encrypted_?token|cookie|set-cookie|x-telegram-bot-api-secret-token|x-zm-signature";
+const SECRET_KEY = new RegExp(`^(?:${SECRET_KEY_NAMES})$`, "i");
+// The same names as string fields of JSON text, plain or escaped inside another string (a `%j`
+// argument, an error message quoting a response body): the last pass over each finished line.
+const JSON_SECRET_FIELD = new RegExp(`"(${SECRET_KEY_NAMES})":"(?:[^"\\\\]|\\\\.)*"`, "gi");
+const ESCAPED_JSON_SECRET_FIELD = new RegExp(
+  `\\\\"(${SECRET_KEY_NAMES})\\\\":\\\\"(?:(?!\\\\").)*\\\\"`,
+  "gi",
+);
 
 const MAX_DEPTH = 8;
 export const REDACTED = "[redacted]";
@@ -43,6 +51,8 @@ function describeCause(cause: unknown): unknown {
 
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{6,}/g;
 const BOT_URL = /\/bot\d+:[A-Za-z0-9_-]+/g;
+// Zoom's OAuth, download and download_access tokens are JWTs: catch one in free text, unnamed.
+const JWT = /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g;
 const QUERY_SECRET = /([?&](?:code|state|token|access_token|download_token|sig|Signature|Policy)=)[^&\s"]+/gi;
 
 function scrubString(input: string, secrets: readonly string[]): string {
@@ -53,7 +63,34 @@ function scrubString(input: string, secrets: readonly string[]): string {
   return s
     .replace(BEARER, `$1 ${REDACTED}`)
     .replace(BOT_URL, `/bot${REDACTED}`)
+    .replace(JWT, REDACTED)
     .replace(QUERY_SECRET, `$1${REDACTED}`);
+}
+
+/**
+ * The last line of defence, over each serialized line: known secret values, bearer/bot-URL/query
+ * patterns and credential-named JSON fields, wherever pino put them — child bindings, `%o`/`%j`
+ * interpolations, the message pino takes from a logged Error, values nested past MAX_DEPTH.
+ */
+export function scrubLine(line: string, secrets: readonly string[]): string {
+  return scrubString(line, secrets)
+    .replace(JSON_SECRET_FIELD, `"$1":"${REDACTED}"`)
+    .replace(ESCAPED_JSON_SECRET_FIELD, `\\"$1\\":\\"${REDACTED}\\"`);
+}
+
+/** Wraps a destination so every line passes through scrubLine; flush and end are forwarded. */
+function scrubbingDestination(inner: DestinationStream, secrets: readonly string[]): DestinationStream {
+  const forward = inner as DestinationStream & {
+    flush?: (cb?: (err?: Error) => void) => void;
+    flushSync?: () => void;
+    end?: () => void;
+  };
+  return {
+    write: (line: string) => inner.write(scrubLine(line, secrets)),
+    ...(forward.flush ? { flush: (cb?: (err?: Error) => void) => forward.flush?.(cb) } : {}),
+    ...(forward.flushSync ? { flushSync: () => forward.flushSync?.() } : {}),
+    ...(forward.end ? { end: () => forward.end?.() } : {}),
+  } as DestinationStream;
 }
 
 export interface LoggerOptions {
@@ -75,6 +112,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       mixin: (_object, _level, logger) => contextFields(logger),
       formatters: {
         level: (label) => ({ level: label }),
+        bindings: (bindings) => redactValue(bindings, secrets) as Record<string, unknown>,
         log: (object) => redactValue(object, secrets) as Record<string, unknown>,
       },
       hooks: {
@@ -84,7 +122,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
         },
       },
     },
-    options.destination ?? pino.destination({ dest: 1, sync: false }),
+    scrubbingDestination(options.destination ?? pino.destination({ dest: 1, sync: false }), secrets),
   );
 }
 
