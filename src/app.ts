@@ -31,6 +31,7 @@ import { createTokenCipher } from "./security/token-cipher.js";
 import type { Feature, Services } from "./services.js";
 import { createBot } from "./telegram/bot.js";
 import type { BotContext } from "./telegram/context.js";
+import { negotiateLocale } from "./telegram/locale-negotiator.js";
 import { createPollingHolder, type PollingHolder } from "./telegram/polling.js";
 
 export interface AppRoles {
@@ -106,6 +107,7 @@ export async function createApp(config: Config, roles: AppRoles, deps: AppDeps =
   const notifier: JobNotifier = deps.notifier ?? pgNotifier ?? createJobNotifier();
   const translator = createTranslator<BotContext>({
     onWarning: (message) => logger.warn({ i18n: message }, "translation problem"),
+    localeNegotiator: (ctx) => negotiateLocale(db.kysely, ctx),
   });
   const ffmpeg =
     deps.ffmpeg !== undefined

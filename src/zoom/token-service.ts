@@ -102,7 +102,25 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): 
   });
 }
 
-export function createTokenService(services: Services, options: TokenServiceOptions = {}): TokenService {
+// One service per Services (i.e. per process): in-process single-flight only works if every
+// caller in the process — jobs, bot handlers, routes — shares the same instance.
+const shared = new WeakMap<Services, TokenService>();
+
+/**
+ * The token service of `services`. Without options every call returns the same instance; with
+ * options (tests: another lease owner, an injected sleep) a separate one.
+ */
+export function createTokenService(services: Services, options?: TokenServiceOptions): TokenService {
+  if (options !== undefined) return buildTokenService(services, options);
+  let service = shared.get(services);
+  if (!service) {
+    service = buildTokenService(services, {});
+    shared.set(services, service);
+  }
+  return service;
+}
+
+function buildTokenService(services: Services, options: TokenServiceOptions): TokenService {
   const { config, db, clock, cipher, metrics } = services;
   const logger = services.logger.child({ component: "zoom.tokens" });
   const oauth =

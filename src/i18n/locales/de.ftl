@@ -116,6 +116,7 @@ meeting-state-uploading = wird an Telegram gesendet
 meeting-state-delivered = zugestellt
 meeting-state-failed = fehlgeschlagen
 meeting-state-waiting = wartet, neuer Versuch später
+meeting-state-skipped = übersprungen (der Chat wurde informiert, warum)
 
 ## Zustellung
 

@@ -123,6 +123,7 @@ meeting-state-uploading = sending to Telegram
 meeting-state-delivered = delivered
 meeting-state-failed = failed
 meeting-state-waiting = waiting, will retry later
+meeting-state-skipped = skipped (the chat was told why)
 
 ## Delivery
 

@@ -116,6 +116,7 @@ meeting-state-uploading = enviando a Telegram
 meeting-state-delivered = entregada
 meeting-state-failed = fallida
 meeting-state-waiting = en espera, se reintentará más tarde
+meeting-state-skipped = omitido (se explicó el motivo en el chat)
 
 ## Entrega
 

@@ -117,6 +117,7 @@ meeting-state-uploading = envoi vers Telegram
 meeting-state-delivered = envoyé
 meeting-state-failed = échec
 meeting-state-waiting = en attente, nouvel essai plus tard
+meeting-state-skipped = ignoré (la raison a été indiquée dans le chat)
 
 ## Envoi
 

@@ -116,6 +116,7 @@ meeting-state-uploading = enviando para o Telegram
 meeting-state-delivered = entregue
 meeting-state-failed = falhou
 meeting-state-waiting = aguardando, nova tentativa mais tarde
+meeting-state-skipped = ignorado (o motivo foi informado no chat)
 
 ## Entrega
 

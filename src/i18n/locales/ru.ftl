@@ -120,6 +120,7 @@ meeting-state-uploading = отправляется в Telegram
 meeting-state-delivered = доставлена
 meeting-state-failed = ошибка
 meeting-state-waiting = ожидает, повторим позже
+meeting-state-skipped = пропущено (причина сообщена в чате)
 
 ## Доставка
 

@@ -1,0 +1,34 @@
+/**
+ * The bot's command menu (setMyCommands), one list per locale, descriptions from `cmd-<name>` in
+ * the locale files. A command is listed only when some feature handles it: the engineer who adds
+ * /history adds "history" here.
+ */
+import type { Api } from "grammy";
+import { SUPPORTED_LOCALES } from "../i18n/locales.js";
+import type { Translator } from "../i18n/translator.js";
+
+export const BOT_COMMANDS: readonly string[] = [
+  "start",
+  "help",
+  "connect",
+  "status",
+  "disconnect",
+  "language",
+];
+
+/** Default list (English, for languages without their own) plus one list per supported locale. */
+export async function registerBotCommands(
+  api: Api,
+  translator: Pick<Translator, "t">,
+  commands: readonly string[] = BOT_COMMANDS,
+): Promise<void> {
+  const list = (locale: (typeof SUPPORTED_LOCALES)[number]) =>
+    commands.map((command) => ({
+      command,
+      description: translator.t(locale, `cmd-${command}`).slice(0, 256),
+    }));
+  await api.setMyCommands(list("en"));
+  for (const locale of SUPPORTED_LOCALES) {
+    await api.setMyCommands(list(locale), { language_code: locale });
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * Who may change what a group receives: in a group only its administrators may connect or
+ * disconnect Zoom or change the group's language (issue #3). Private chats belong to their user.
+ */
+import type { BotContext } from "./context.js";
+
+export async function isChatAdmin(ctx: BotContext): Promise<boolean> {
+  const chat = ctx.chat;
+  if (!chat || chat.type === "private") return true;
+  // An anonymous administrator writes as the group itself.
+  if (ctx.message?.sender_chat?.id === chat.id) return true;
+  if (!ctx.from) return false;
+  const member = await ctx.api.getChatMember(chat.id, ctx.from.id);
+  return member.status === "creator" || member.status === "administrator";
+}

@@ -1,0 +1,61 @@
+/**
+ * /connect: a button whose URL is the signed connect link (chat id, Telegram user id, expiry of 15
+ * minutes, the chat's language), so only the person who asked, in this chat, can start the OAuth
+ * flow with it. In a group only an administrator gets one: recordings then go to the whole group.
+ */
+import { Composer, InlineKeyboard } from "grammy";
+import { CONNECT_LINK_MAX_TTL_SECONDS, signConnectParams } from "../../security/connect-link.js";
+import type { Services } from "../../services.js";
+import { findConnectionsByChatId } from "../../zoom/connection.repository.js";
+import { isChatAdmin } from "../chat-admin.js";
+import type { BotContext } from "../context.js";
+
+/** The connect link for a chat and user, valid for the maximum 15 minutes from `nowMs`. */
+export function connectLink(
+  services: Services,
+  input: { chatId: number; userId: number; locale: string },
+  nowMs: number,
+) {
+  const params = signConnectParams(
+    {
+      chatId: input.chatId,
+      userId: input.userId,
+      expiresAt: Math.floor(nowMs / 1000) + CONNECT_LINK_MAX_TTL_SECONDS,
+      locale: input.locale,
+    },
+    services.config.stateSecret,
+  );
+  return `${services.config.http.publicUrl.replace(/\/+$/, "")}/zoom/connect?${params.toString()}`;
+}
+
+export function createConnectComposer(services: Services): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  composer.command("connect", async (ctx) => {
+    const chat = ctx.chat;
+    const from = ctx.from;
+    if (!chat || !from || chat.type === "channel") return;
+    if (!(await isChatAdmin(ctx))) {
+      await ctx.reply(ctx.t("error-group-admin-only"));
+      return;
+    }
+    const url = connectLink(
+      services,
+      { chatId: chat.id, userId: from.id, locale: ctx.locale ?? "en" },
+      services.clock.now(),
+    );
+    const connections = await findConnectionsByChatId(
+      services.db.kysely,
+      chat.id,
+      services.config.zoom.apiBaseUrl,
+    );
+    const mine =
+      connections.find((c) => c.telegramUserId === from.id) ??
+      (chat.type === "private" ? connections[0] : undefined);
+    const text = mine
+      ? ctx.t("connect-already-connected", { email: mine.email })
+      : ctx.t("connect-prompt", { minutes: CONNECT_LINK_MAX_TTL_SECONDS / 60 });
+    const label = ctx.t(mine ? "connect-button-reconnect" : "connect-button");
+    await ctx.reply(text, { reply_markup: new InlineKeyboard().url(label, url) });
+  });
+  return composer;
+}

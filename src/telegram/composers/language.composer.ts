@@ -1,0 +1,49 @@
+/**
+ * /language: one button per supported language. The choice is stored for the user (their private
+ * chat) and for the chat (a group's deliveries); in a group only an administrator may change it.
+ */
+import { Composer, InlineKeyboard } from "grammy";
+import { isLocale, LOCALE_NAMES, SUPPORTED_LOCALES } from "../../i18n/locales.js";
+import type { Services } from "../../services.js";
+import { setChatLocale, setUserLocale } from "../chat.repository.js";
+import { isChatAdmin } from "../chat-admin.js";
+import type { BotContext } from "../context.js";
+
+const CHOICE = /^zg:lang:([a-z]{2})$/;
+
+export function languageKeyboard(): InlineKeyboard {
+  const keyboard = new InlineKeyboard();
+  SUPPORTED_LOCALES.forEach((locale, index) => {
+    keyboard.text(LOCALE_NAMES[locale].label, `zg:lang:${locale}`);
+    if (index % 2 === 1) keyboard.row();
+  });
+  return keyboard;
+}
+
+export function createLanguageComposer(services: Services): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  composer.command("language", async (ctx) => {
+    await ctx.reply(ctx.t("language-prompt"), { reply_markup: languageKeyboard() });
+  });
+
+  composer.callbackQuery(CHOICE, async (ctx) => {
+    const chat = ctx.chat;
+    const locale = ctx.match[1];
+    if (!chat || !isLocale(locale)) {
+      await ctx.answerCallbackQuery();
+      return;
+    }
+    if (!(await isChatAdmin(ctx))) {
+      await ctx.answerCallbackQuery({ text: ctx.t("error-group-admin-only"), show_alert: true });
+      return;
+    }
+    const now = services.clock.now();
+    if (chat.type === "private") await setUserLocale(services.db.kysely, ctx.from.id, locale, now);
+    await setChatLocale(services.db.kysely, chat.id, locale, now);
+    ctx.i18n.useLocale(locale);
+    ctx.locale = locale;
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageText(ctx.t("language-changed", { language: LOCALE_NAMES[locale].name }));
+  });
+  return composer;
+}

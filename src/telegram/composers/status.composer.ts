@@ -1,0 +1,166 @@
+/**
+ * /status, for real: each Zoom account connected to this chat with its email and since when,
+ * whether Zoom answers right now (a live `users/me` and its latency), the chat's last deliveries
+ * and how many jobs are still waiting. A chat without a connection is told how to make one.
+ */
+import { Composer } from "grammy";
+import { describeError, isAppError } from "../../errors.js";
+import { formatDateTime } from "../../i18n/format.js";
+import type { Locale } from "../../i18n/locales.js";
+import type { Services } from "../../services.js";
+import { findConnectionsByChatId, type ZoomConnection } from "../../zoom/connection.repository.js";
+import type { TokenService } from "../../zoom/token-service.js";
+import type { BotContext } from "../context.js";
+
+const RECENT_DELIVERIES = 5;
+const UNFINISHED_JOB_STATES = ["queued", "retry", "active"] as const;
+
+/** Delivery state → the words /history uses for it. */
+const STATE_KEYS: Readonly<Record<string, string>> = {
+  pending: "meeting-state-received",
+  downloading: "meeting-state-downloading",
+  uploading: "meeting-state-uploading",
+  delivered: "meeting-state-delivered",
+  failed: "meeting-state-failed",
+  skipped: "meeting-state-skipped",
+};
+
+export function createStatusComposer(
+  services: Services,
+  deps: { tokens: TokenService },
+): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  const logger = services.logger.child({ component: "telegram.status" });
+
+  async function zoomLine(ctx: BotContext, connection: ZoomConnection): Promise<string> {
+    if (connection.status === "broken") {
+      return ctx.t("status-zoom-unreachable", { reason: ctx.t("reason-zoom-access-rejected") });
+    }
+    const started = performance.now();
+    try {
+      let token = await deps.tokens.getAccessToken(connection.zoomUserId);
+      try {
+        await deps.tokens.oauth.getMe(token.accessToken, token.apiBaseUrl);
+      } catch (error) {
+        // A token Zoom no longer accepts (revoked, rotated out): refresh once, then ask again.
+        if (!isAppError(error) || error.code !== "zoom.unauthorized") throw error;
+        token = await deps.tokens.getAccessToken(connection.zoomUserId, { forceRefresh: true });
+        await deps.tokens.oauth.getMe(token.accessToken, token.apiBaseUrl);
+      }
+      return ctx.t("status-zoom-reachable", { ms: Math.max(1, Math.round(performance.now() - started)) });
+    } catch (error) {
+      logger.info({ zoomUserId: connection.zoomUserId, err: describeError(error) }, "live Zoom check failed");
+      const reason =
+        isAppError(error) && (error.code === "zoom.refresh_rejected" || error.code === "zoom.unauthorized")
+          ? "reason-zoom-access-rejected"
+          : isAppError(error) && error.code === "zoom.rate_limited"
+            ? "reason-zoom-rate-limited"
+            : "reason-zoom-unreachable";
+      return ctx.t("status-zoom-unreachable", { reason: ctx.t(reason) });
+    }
+  }
+
+  async function recentLines(
+    ctx: BotContext,
+    chatId: number,
+    locale: Locale,
+    fallbackZone: string | undefined,
+  ) {
+    const rows = await services.db.kysely
+      .selectFrom("deliveries")
+      .leftJoin("meetings", "meetings.meeting_uuid", "deliveries.meeting_uuid")
+      .select([
+        "deliveries.state",
+        "deliveries.created_at",
+        "meetings.topic",
+        "meetings.start_time",
+        "meetings.timezone",
+      ])
+      .where("deliveries.chat_id", "=", chatId)
+      .orderBy("deliveries.created_at", "desc")
+      .orderBy("deliveries.id", "desc")
+      .limit(RECENT_DELIVERIES)
+      .execute();
+    if (rows.length === 0) return [ctx.t("status-recent-empty")];
+    return [
+      ctx.t("status-recent-header"),
+      ...rows.map((row) => {
+        const start = row.start_time ? Date.parse(row.start_time) : Number.NaN;
+        const when = Number.isNaN(start) ? Number(row.created_at) : start;
+        return ctx.t("status-recent-item", {
+          topic: row.topic?.trim() || ctx.t("meeting-untitled"),
+          date: formatDateTime(locale, new Date(when), row.timezone ?? fallbackZone),
+          state: ctx.t(STATE_KEYS[row.state] ?? "meeting-state-received"),
+        });
+      }),
+    ];
+  }
+
+  async function pendingJobs(chatId: number, zoomUserIds: ReadonlySet<string>): Promise<number> {
+    const rows = await services.db.kysely
+      .selectFrom("jobs")
+      .select("payload")
+      .where("state", "in", UNFINISHED_JOB_STATES)
+      .execute();
+    let count = 0;
+    for (const row of rows) {
+      const payload = parsePayload(row.payload);
+      if (
+        payload &&
+        (payload.chatId === chatId ||
+          (typeof payload.zoomUserId === "string" && zoomUserIds.has(payload.zoomUserId)))
+      ) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  composer.command("status", async (ctx) => {
+    const chat = ctx.chat;
+    if (!chat) return;
+    const locale = ctx.locale ?? "en";
+    const connections = await findConnectionsByChatId(
+      services.db.kysely,
+      chat.id,
+      services.config.zoom.apiBaseUrl,
+      {
+        includeBroken: true,
+      },
+    );
+    if (connections.length === 0) {
+      await ctx.reply(ctx.t("status-not-connected"));
+      return;
+    }
+    const lines = [ctx.t("status-header"), ""];
+    for (const connection of connections) {
+      lines.push(ctx.t("status-connected", { email: connection.email }));
+      lines.push(
+        ctx.t("status-connected-since", {
+          date: formatDateTime(locale, new Date(connection.connectedAt), connection.timezone ?? undefined),
+        }),
+      );
+      lines.push(await zoomLine(ctx, connection));
+      lines.push("");
+    }
+    lines.push(...(await recentLines(ctx, chat.id, locale, connections[0]?.timezone ?? undefined)));
+    lines.push("");
+    lines.push(
+      ctx.t("status-jobs-pending", {
+        count: await pendingJobs(chat.id, new Set(connections.map((c) => c.zoomUserId))),
+      }),
+    );
+    await ctx.reply(lines.join("\n"));
+  });
+  return composer;
+}
+
+function parsePayload(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === "object" ? (value as Record<string, unknown>) : undefined;
+  } catch (error) {
+    if (error instanceof SyntaxError) return undefined;
+    throw error;
+  }
+}

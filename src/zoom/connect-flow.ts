@@ -1,0 +1,244 @@
+/**
+ * The browser half of /connect (CONTRACT `GET /zoom/connect`, `GET /zoom/callback`), as two
+ * functions from a query to an outcome, so the routes stay thin and the rules are testable:
+ *
+ * - {@link startConnect}: the signed link from the bot → a single-use `state` + PKCE pair → a 302
+ *   to Zoom's authorize URL. Anything not signed by us (tampered, the bare
+ *   `?telegram_chat_id=…` form) or expired gets a 400 page and never reaches Zoom.
+ * - {@link completeConnect}: Zoom's redirect → state checked (signature, expiry, single use) →
+ *   code exchanged with the PKCE verifier → `users/me` at the regional `api_url` → connection
+ *   stored with encrypted tokens → the chat is told → a result page.
+ */
+import { withTransaction } from "../db/database.js";
+import { AppError, describeError } from "../errors.js";
+import type { ResultPage } from "../i18n/html-page.js";
+import { type Locale, resolveLocale } from "../i18n/locales.js";
+import { CONNECT_LINK_MAX_TTL_SECONDS, verifyConnectParams } from "../security/connect-link.js";
+import type { Services } from "../services.js";
+import { chatLocale, findChat } from "../telegram/chat.repository.js";
+import { apiBaseUrlFor, upsertConnection } from "./connection.repository.js";
+import type { OAuthClient } from "./oauth-client.js";
+import {
+  consumeOAuthState,
+  createNonce,
+  createPkcePair,
+  deleteExpiredOAuthStates,
+  insertOAuthState,
+  OAUTH_STATE_TTL_MS,
+  signOAuthState,
+  verifyOAuthState,
+} from "./oauth-state.js";
+
+export interface PageOutcome {
+  kind: "page";
+  status: 200 | 400 | 429 | 500 | 502;
+  page: ResultPage;
+  locale: Locale;
+  vars?: Record<string, string>;
+}
+
+export type StartOutcome = { kind: "redirect"; location: string } | PageOutcome;
+
+const page = (
+  status: PageOutcome["status"],
+  p: ResultPage,
+  locale: Locale,
+  vars?: Record<string, string>,
+): PageOutcome =>
+  vars ? { kind: "page", status, page: p, locale, vars } : { kind: "page", status, page: p, locale };
+
+/** When a link was signed: the bot signs every link for exactly the maximum lifetime. */
+function linkIssuedAt(expiresAtSeconds: number): number {
+  return (expiresAtSeconds - CONNECT_LINK_MAX_TTL_SECONDS) * 1000;
+}
+
+export async function startConnect(
+  services: Services,
+  query: URLSearchParams,
+  fallback: Locale,
+): Promise<StartOutcome> {
+  const { config, db, clock, cipher } = services;
+  const now = clock.now();
+  const link = verifyConnectParams(query, config.stateSecret, now);
+  if (!link.ok) {
+    // "expired" is only reported for a genuine signature, so its language parameter is ours.
+    if (link.reason === "expired")
+      return page(400, "link-expired", resolveLocale(query.get("l") ?? fallback));
+    return page(400, "link-invalid", fallback);
+  }
+  const locale = link.locale !== undefined ? resolveLocale(link.locale) : fallback;
+
+  // "Works only once": a link is spent once its user connected this chat with it (or after it).
+  const spent = await db.kysely
+    .selectFrom("zoom_connections")
+    .select("id")
+    .where("chat_id", "=", link.chatId)
+    .where("telegram_user_id", "=", link.userId)
+    .where("connected_at", ">=", linkIssuedAt(link.expiresAt))
+    .executeTakeFirst();
+  if (spent) return page(400, "link-expired", locale);
+
+  const nonce = createNonce();
+  const pkce = createPkcePair();
+  const expiresAt = now + OAUTH_STATE_TTL_MS;
+  await withTransaction(db, async (tx) => {
+    await deleteExpiredOAuthStates(tx, now);
+    await insertOAuthState(
+      tx,
+      {
+        nonce,
+        chatId: link.chatId,
+        telegramUserId: link.userId,
+        codeVerifierEnc: cipher.encrypt(pkce.verifier, nonce),
+        locale,
+        expiresAt,
+      },
+      now,
+    );
+  });
+  const state = await signOAuthState(
+    config.stateSecret,
+    { nonce, chatId: link.chatId, telegramUserId: link.userId, locale },
+    now,
+  );
+
+  const authorize = new URL(`${config.zoom.oauthBaseUrl.replace(/\/+$/, "")}/oauth/authorize`);
+  authorize.search = new URLSearchParams({
+    response_type: "code",
+    client_id: config.zoom.clientId,
+    redirect_uri: config.zoom.redirectUrl,
+    state,
+    code_challenge: pkce.challenge,
+    code_challenge_method: "S256",
+  }).toString();
+  return { kind: "redirect", location: authorize.toString() };
+}
+
+export interface CompleteDeps {
+  oauth: OAuthClient;
+  /** Shown on "failed" pages so the operator can find the log line. */
+  ref: string;
+}
+
+export async function completeConnect(
+  services: Services,
+  query: URLSearchParams,
+  fallback: Locale,
+  deps: CompleteDeps,
+): Promise<PageOutcome> {
+  const { config, db, clock, cipher } = services;
+  const logger = services.logger.child({ component: "zoom.connect" });
+  const stateParam = single(query, "state");
+  if (!stateParam) return page(400, "state-invalid", fallback);
+  const verified = await verifyOAuthState(config.stateSecret, stateParam, clock.now());
+  if (!verified.ok) {
+    logger.info({ reason: verified.reason, ref: deps.ref }, "OAuth callback with an invalid state");
+    return page(400, "state-invalid", fallback);
+  }
+  const { claims } = verified;
+  const locale = claims.locale;
+  // Single use: the row is deleted as it is read, so a replayed callback finds nothing.
+  const pending = await consumeOAuthState(db.kysely, claims.nonce, clock.now());
+  if (!pending || pending.chatId !== claims.chatId || pending.telegramUserId !== claims.telegramUserId) {
+    logger.info({ ref: deps.ref }, "OAuth callback with a used or unknown state");
+    return page(400, "state-invalid", locale);
+  }
+
+  const zoomError = single(query, "error");
+  if (zoomError !== undefined) {
+    logger.info(
+      { zoomError: zoomError.slice(0, 64), chatId: pending.chatId },
+      "Zoom authorization not granted",
+    );
+    return zoomError === "access_denied"
+      ? page(400, "access-denied", locale)
+      : page(400, "failed", locale, { ref: deps.ref });
+  }
+  const code = single(query, "code");
+  if (!code || code.length > 4096) return page(400, "failed", locale, { ref: deps.ref });
+
+  try {
+    const verifier = cipher.decrypt(pending.codeVerifierEnc, pending.nonce);
+    const tokens = await deps.oauth.exchangeCode({
+      code,
+      codeVerifier: verifier,
+      redirectUri: config.zoom.redirectUrl,
+    });
+    const apiBaseUrl = apiBaseUrlFor(tokens.apiUrl, config.zoom.apiBaseUrl);
+    const me = await deps.oauth.getMe(tokens.accessToken, apiBaseUrl);
+    const now = clock.now();
+    const { previousChatId } = await withTransaction(db, (tx) =>
+      upsertConnection(
+        tx,
+        {
+          zoomUserId: me.id,
+          zoomAccountId: me.accountId,
+          email: me.email,
+          displayName: me.displayName,
+          timezone: me.timezone,
+          chatId: pending.chatId,
+          telegramUserId: pending.telegramUserId,
+          accessTokenEnc: cipher.encrypt(tokens.accessToken, me.id),
+          refreshTokenEnc: cipher.encrypt(tokens.refreshToken, me.id),
+          tokenKeyId: cipher.keyIds[0] as string,
+          accessExpiresAt: now + tokens.expiresIn * 1000,
+          apiUrl: tokens.apiUrl ?? null,
+          scope: tokens.scope ?? null,
+        },
+        now,
+      ),
+    );
+    logger.info(
+      { zoomUserId: me.id, chatId: pending.chatId, movedFrom: previousChatId },
+      "Zoom account connected",
+    );
+    await tellChats(services, { chatId: pending.chatId, email: me.email, previousChatId });
+    return page(200, "connected", locale, { email: me.email });
+  } catch (error) {
+    const remote = error instanceof AppError && error.code.startsWith("zoom.");
+    logger.warn(
+      { ref: deps.ref, chatId: pending.chatId, err: describeError(error) },
+      "connecting Zoom failed",
+    );
+    return page(
+      remote ? 502 : error instanceof AppError && error.code === "connect.failed" ? 400 : 500,
+      "failed",
+      locale,
+      {
+        ref: deps.ref,
+      },
+    );
+  }
+}
+
+/** "Connected as …" to the chat; "moved away" to the chat that delivered this account before. */
+async function tellChats(
+  services: Services,
+  input: { chatId: number; email: string; previousChatId: number | undefined },
+): Promise<void> {
+  const { db, translator, telegram, logger } = services;
+  const send = async (chatId: number, text: string) => {
+    try {
+      await telegram.sendMessage(chatId, text);
+    } catch (error) {
+      logger.warn({ chatId, err: describeError(error) }, "could not tell the chat about the connection");
+    }
+  };
+  const locale = await chatLocale(db.kysely, input.chatId);
+  await send(input.chatId, translator.t(locale, "connect-success", { email: input.email }));
+  if (input.previousChatId !== undefined) {
+    const oldLocale = await chatLocale(db.kysely, input.previousChatId);
+    const target = await findChat(db.kysely, input.chatId);
+    const text =
+      target && target.type !== "private" && target.title
+        ? translator.t(oldLocale, "connect-moved-away", { email: input.email, chat_title: target.title })
+        : translator.t(oldLocale, "connect-moved-away-private", { email: input.email });
+    await send(input.previousChatId, text);
+  }
+}
+
+/** The one value of a query parameter; a repeated one counts as absent (parameter smuggling). */
+function single(query: URLSearchParams, name: string): string | undefined {
+  const values = query.getAll(name);
+  return values.length === 1 ? values[0] : undefined;
+}
