@@ -54,8 +54,8 @@ export function createDisconnectComposer(
     const id = Number(ctx.match[1]);
     const connection = await findConnectionById(services.db.kysely, id, apiBase);
     if (!connection || connection.chatId !== chat.id) {
-      await ctx.answerCallbackQuery();
-      await ctx.editMessageText(ctx.t("disconnect-nothing"));
+      // Already disconnected (a second press), or a button that does not belong to this chat.
+      await ctx.answerCallbackQuery({ text: ctx.t("disconnect-nothing") });
       return;
     }
     // Answer the button at once: the revocation may take a few seconds if Zoom is slow.
