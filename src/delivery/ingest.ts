@@ -62,3 +62,8 @@ export function encryptDownloadToken(
 export function digest(parts: readonly string[]): string {
   return createHash("sha256").update(parts.join("\n")).digest("base64url").slice(0, 22);
 }
+
+/** The ingestor for an event, typed for the event it came with (the table guarantees the pairing). */
+export function ingestorFor(table: IngestTable, event: ZoomEvent): Ingestor | undefined {
+  return table[event.event] as Ingestor | undefined;
+}

@@ -1,0 +1,141 @@
+/**
+ * Where a delivery job learns what to download and with which tokens (reference/zoom.md §4.1,
+ * §4.3, §6.5):
+ *
+ * 1. The connection's OAuth token (src/zoom/token-service.ts) and a fresh
+ *    `GET /meetings/{uuid}/recordings?include_fields=download_access_token&ttl=…`; a 401 there
+ *    refreshes the token once.
+ * 2. When the connection cannot be used (broken, or gone mid-flight), the newest stored
+ *    `recording.completed` of the meeting: its file list and its own `download_token`, which Zoom
+ *    honours for 24 h without any OAuth token.
+ *
+ * Download tokens are offered in Zoom's preferred order: the fresh `download_access_token`, the
+ * webhook's `download_token`, the OAuth access token, and finally a newly refreshed OAuth token.
+ */
+
+import { AppError } from "../errors.js";
+import type { JobContext } from "../jobs/worker.js";
+import type { Services } from "../services.js";
+import type { ZoomConnection } from "../zoom/connection.repository.js";
+import { findConnectionByZoomUserId } from "../zoom/connection.repository.js";
+import type { DownloadToken } from "../zoom/download.js";
+import { recordingMeetingSchema, type ZoomRecordingMeeting } from "../zoom/events.js";
+import type { AccessToken, TokenService } from "../zoom/token-service.js";
+import type { ZoomApi } from "../zoom/zoom-api.js";
+import { findLatestEventWithToken } from "./delivery.repository.js";
+import { downloadTokenAad } from "./ingest.js";
+
+export interface RecordingSource {
+  meeting: ZoomRecordingMeeting;
+  /** `api` (fresh from Zoom) or `webhook` (the stored event, OAuth unusable). */
+  from: "api" | "webhook";
+  tokens: DownloadToken[];
+  /** The connection, when one exists (for its time zone and name). */
+  connection: ZoomConnection | undefined;
+}
+
+export interface LoadRecordingInput {
+  meetingUuid: string;
+  zoomUserId: string;
+  ctx: Pick<JobContext, "signal" | "job">;
+}
+
+/** OAuth failures that the webhook's own token can work around. */
+function isAuthFailure(error: unknown): boolean {
+  return (
+    error instanceof AppError &&
+    (error.code === "zoom.refresh_rejected" || error.code === "zoom.unauthorized")
+  );
+}
+
+export async function loadRecordingSource(
+  services: Services,
+  deps: { tokens: TokenService; zoomApi: ZoomApi },
+  input: LoadRecordingInput,
+): Promise<RecordingSource> {
+  const { meetingUuid, zoomUserId, ctx } = input;
+  const signal = ctx.signal;
+  const webhook = await storedWebhook(services, meetingUuid);
+
+  let access: AccessToken | undefined;
+  let authError: unknown;
+  try {
+    access = await deps.tokens.getAccessToken(zoomUserId, { signal });
+  } catch (error) {
+    if (!isAuthFailure(error)) throw error;
+    authError = error;
+  }
+
+  let meeting: (ZoomRecordingMeeting & { download_access_token?: string }) | undefined;
+  if (access) {
+    const call = (token: AccessToken) =>
+      deps.zoomApi.getMeetingRecordings(
+        { apiBaseUrl: token.apiBaseUrl, accessToken: token.accessToken, signal, attempt: ctx.job.attempts },
+        meetingUuid,
+      );
+    try {
+      meeting = await call(access);
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === "zoom.unauthorized")) throw error;
+      try {
+        access = await deps.tokens.getAccessToken(zoomUserId, { signal, forceRefresh: true });
+        meeting = await call(access);
+      } catch (retryError) {
+        if (!isAuthFailure(retryError)) throw retryError;
+        authError = retryError;
+        access = undefined;
+      }
+    }
+  }
+
+  if (!meeting) {
+    if (!webhook?.meeting)
+      throw authError ?? new AppError("zoom.unauthorized", "no way to reach the recording");
+    meeting = webhook.meeting;
+  }
+  const connection =
+    access?.connection ??
+    (await findConnectionByZoomUserId(services.db.kysely, zoomUserId, services.config.zoom.apiBaseUrl));
+  const freshAccessToken = meeting.download_access_token;
+  const oauthToken = access?.accessToken;
+  const canRefresh = access !== undefined;
+  const tokens: DownloadToken[] = [
+    { name: "download_access_token", get: async () => freshAccessToken },
+    { name: "webhook_download_token", get: async () => webhook?.token },
+    { name: "oauth", get: async () => oauthToken },
+    {
+      name: "oauth_refreshed",
+      get: async () =>
+        canRefresh
+          ? (await deps.tokens.getAccessToken(zoomUserId, { signal, forceRefresh: true })).accessToken
+          : undefined,
+    },
+  ];
+  return { meeting, from: access && meeting !== webhook?.meeting ? "api" : "webhook", tokens, connection };
+}
+
+/** The newest stored `recording.completed` of the meeting: its token and its file list. */
+async function storedWebhook(
+  services: Services,
+  meetingUuid: string,
+): Promise<{ token: string | undefined; meeting: ZoomRecordingMeeting | undefined } | undefined> {
+  const row = await findLatestEventWithToken(services.db.kysely, meetingUuid, "recording.completed");
+  if (!row) return undefined;
+  let token: string | undefined;
+  try {
+    token = services.cipher.decrypt(row.downloadTokenEnc, downloadTokenAad(meetingUuid));
+  } catch {
+    // Encrypted with a key no longer configured: the API path still works without it.
+    token = undefined;
+  }
+  let meeting: ZoomRecordingMeeting | undefined;
+  try {
+    const parsed = recordingMeetingSchema.safeParse(
+      (JSON.parse(row.payload) as { payload?: { object?: unknown } }).payload?.object,
+    );
+    meeting = parsed.success ? parsed.data : undefined;
+  } catch {
+    meeting = undefined;
+  }
+  return { token, meeting };
+}

@@ -1,0 +1,131 @@
+/**
+ * `POST /webhooks/zoom` and `POST /webhooks/zoom/deauth` (CONTRACT "HTTP endpoints",
+ * reference/zoom.md §1, §2). In order, and nothing is written before the request proved itself:
+ *
+ * 1. the raw body bytes (over 1 MiB: 413 from the app-wide body limit);
+ * 2. `x-zm-signature` over exactly those bytes, in constant time, and `x-zm-request-timestamp`
+ *    within 300 s → else 401 (Zoom never retries a 4xx);
+ * 3. JSON and the event's schema → else 400; an unknown but signed event → 200, ignored;
+ * 4. the CRC (`endpoint.url_validation`) is answered only now, after verification (§1.6);
+ * 5. the event's ingestor (src/delivery/ingest-table.ts) commits the audit row, the event's rows
+ *    and its jobs in one transaction; only then does the 200 go out.
+ *
+ * Nothing here calls Zoom or Telegram, so an answer takes milliseconds, far inside Zoom's 3 s.
+ * A database failure in step 5 is a 500 on purpose: that is the one case Zoom should retry.
+ */
+import { performance } from "node:perf_hooks";
+import type { Context } from "hono";
+import { type IngestTable, ingestorFor } from "../delivery/ingest.js";
+import { ingestors as defaultIngestors } from "../delivery/ingest-table.js";
+import type { HttpApp, HttpEnv } from "../http/create-http-app.js";
+import type { Services } from "../services.js";
+import { parseZoomEvent } from "./events.js";
+import { computeCrcResponse, verifyZoomSignature } from "./webhook-signature.js";
+
+export const ZOOM_WEBHOOK_PATH = "/webhooks/zoom";
+export const ZOOM_DEAUTH_PATH = "/webhooks/zoom/deauth";
+
+export function zoomWebhookRoutes(
+  app: HttpApp,
+  services: Services,
+  ingestors: IngestTable = defaultIngestors,
+): void {
+  const handler = (c: Context<HttpEnv>) => handleZoomWebhook(c, services, ingestors);
+  app.post(ZOOM_WEBHOOK_PATH, handler);
+  // Zoom's deauthorization endpoint is configured separately but verified the same way; every
+  // event is accepted on both paths.
+  app.post(ZOOM_DEAUTH_PATH, handler);
+}
+
+const decoder = new TextDecoder("utf-8", { fatal: true });
+
+async function handleZoomWebhook(c: Context<HttpEnv>, services: Services, ingestors: IngestTable) {
+  const started = performance.now();
+  const { metrics } = services;
+  const logger = services.logger.child({ component: "zoom.webhook", requestId: c.get("requestId") });
+  const done = (event: string, result: string) => {
+    metrics.webhooks.inc({ event, result });
+    metrics.webhookLatency.observe({ event }, (performance.now() - started) / 1000);
+  };
+
+  const receivedAt = services.clock.now();
+  const rawBody = new Uint8Array(await c.req.arrayBuffer());
+  const verified = verifyZoomSignature({
+    secret: services.config.zoom.webhookSecret,
+    timestampHeader: c.req.header("x-zm-request-timestamp"),
+    signatureHeader: c.req.header("x-zm-signature"),
+    rawBody,
+    nowMs: receivedAt,
+  });
+  if (!verified.ok) {
+    done("unverified", verified.reason);
+    services.alerts.webhookVerificationFailed(verified.reason);
+    // Stale timestamps on correctly signed requests tell us how Zoom's retries behave (zoom.md §1.3).
+    logger.warn({ reason: verified.reason }, "Zoom webhook refused: verification failed");
+    const stale = verified.reason === "stale_timestamp";
+    return c.json(
+      {
+        error: stale ? "webhook.stale" : "webhook.unauthorized",
+        message: stale ? "request timestamp is more than 300 s off" : "signature verification failed",
+      },
+      401,
+    );
+  }
+
+  let json: unknown;
+  try {
+    json = JSON.parse(decoder.decode(rawBody));
+  } catch {
+    done("malformed", "invalid");
+    return c.json({ error: "webhook.malformed", message: "body is not UTF-8 JSON" }, 400);
+  }
+  const parsed = parseZoomEvent(json);
+  if (parsed.kind === "unknown") {
+    done("other", "ignored");
+    logger.info({ event: parsed.event.slice(0, 100) }, "Zoom event not handled; acknowledged");
+    return c.json({ status: "ignored" }, 200);
+  }
+  if (parsed.kind === "invalid") {
+    const name =
+      typeof (json as { event?: unknown }).event === "string"
+        ? String((json as { event: string }).event)
+        : "malformed";
+    done(metricEventName(name), "invalid");
+    logger.warn({ issues: parsed.issues.slice(0, 10) }, "Zoom event did not match its schema");
+    return c.json({ error: "webhook.malformed", message: "event does not have the documented shape" }, 400);
+  }
+
+  const event = parsed.event;
+  if (event.event === "endpoint.url_validation") {
+    done(event.event, "crc");
+    return c.json(computeCrcResponse(services.config.zoom.webhookSecret, event.payload.plainToken), 200);
+  }
+
+  const ingest = ingestorFor(ingestors, event);
+  if (!ingest) {
+    done(event.event, "ignored");
+    return c.json({ status: "ignored" }, 200);
+  }
+  const outcome = await ingest(services, event, {
+    receivedAt,
+    requestId:
+      c.req.header("x-zm-request-id") ?? c.req.header("x-zm-trackingid") ?? c.get("requestId") ?? null,
+    raw: json as Record<string, unknown>,
+  });
+  done(event.event, outcome.result);
+  logger.info({ event: event.event, result: outcome.result, jobs: outcome.jobs }, "Zoom event recorded");
+  return c.json({ status: outcome.result }, 200);
+}
+
+/** Metric labels stay a small set: known event names, else "other". */
+function metricEventName(name: string): string {
+  return [
+    "recording.completed",
+    "recording.transcript_completed",
+    "meeting.summary_completed",
+    "app_deauthorized",
+    "endpoint.url_validation",
+  ].includes(name)
+    ? name
+    : "other";
+}
