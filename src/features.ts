@@ -3,6 +3,7 @@
  * Each feature module adds itself here with one line.
  */
 import type { Feature } from "./services.js";
+import { deliveryFeature } from "./delivery/delivery.feature.js";
 import { connectFeature } from "./zoom/connect.feature.js";
 
-export const features: readonly Feature[] = [connectFeature];
+export const features: readonly Feature[] = [connectFeature, deliveryFeature];
