@@ -5,6 +5,8 @@ import { type Config, parseConfig, readEnvironment } from "../config.js";
 import { openDatabase } from "../db/database.js";
 import { migrateToLatest, pendingMigrations } from "../db/migrate.js";
 import { describeError } from "../errors.js";
+import { createTokenCipher } from "../security/token-cipher.js";
+import { formatRotationReport, rotateEncryptionKeys } from "./rotate-keys.js";
 
 type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
@@ -141,6 +143,44 @@ Applies every pending migration to DATABASE_URL (SQLite or PostgreSQL) and exits
         return 0;
       } catch (error) {
         process.stderr.write(`zoomgram migrate: ${describeError(error)}\n`);
+        return 1;
+      } finally {
+        await db.close();
+      }
+    },
+  },
+  "rotate-keys": {
+    summary: "Re-encrypt stored tokens with the first TOKEN_ENCRYPTION_KEY",
+    help: `Usage: zoomgram rotate-keys [--dry-run]
+
+Re-encrypts every stored OAuth token, pending PKCE verifier and webhook download token with the
+FIRST key of TOKEN_ENCRYPTION_KEY (a comma-separated list: the first encrypts, all decrypt), then
+reports counts. To retire a key: put the new key first, keep the old one after it, run this, then
+remove the old key. Safe to run while the service is up.
+
+  --dry-run   only count what would be re-encrypted; change nothing`,
+    options: { "dry-run": { type: "boolean" } },
+    async run(values) {
+      const config = configOrReport();
+      if (!config) return EXIT_CONFIG;
+      const db = await openDatabase(config.database.url, { connectRetries: config.database.connectRetries });
+      try {
+        const pending = await pendingMigrations(db);
+        if (pending.length > 0) {
+          process.stderr.write(
+            "zoomgram rotate-keys: the database is not migrated; run `zoomgram migrate` first\n",
+          );
+          return 1;
+        }
+        const dryRun = values["dry-run"] === true;
+        const report = await rotateEncryptionKeys(db, createTokenCipher(config.tokenEncryptionKeys), {
+          dryRun,
+        });
+        process.stdout.write(formatRotationReport(report, dryRun));
+        const failed = report.connections.failed + report.oauthStates.failed + report.webhookEvents.failed;
+        return failed > 0 ? 1 : 0;
+      } catch (error) {
+        process.stderr.write(`zoomgram rotate-keys: ${describeError(error)}\n`);
         return 1;
       } finally {
         await db.close();
