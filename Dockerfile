@@ -1,0 +1,63 @@
+# syntax=docker/dockerfile:1
+#
+# Zoomgram: one image for every role (`serve`, `web`, `worker`, `migrate`, `doctor`, `simulate`).
+# The service runs from its TypeScript sources through tsx (a runtime dependency, see
+# bin/zoomgram.mjs), so there is no compile step: the build stage only installs production
+# dependencies — compiling better-sqlite3 if no prebuilt binary fits — and the runtime stage copies
+# them next to the sources and runs as the unprivileged `node` user.
+#
+#   docker build -t zoomgram .
+#   docker run --env-file .env -p 3000:3000 -v zoomgram-data:/data zoomgram          # serve
+#   docker run --env-file .env zoomgram doctor                                       # check the setup
+#
+# ffmpeg comes from npm (@ffmpeg-installer/ffmpeg, a static build for linux-x64 and linux-arm64);
+# set INSTALL_APT_FFMPEG=1 to use Debian's ffmpeg instead (found first, on PATH).
+
+ARG NODE_VERSION=20
+
+# --- build: production node_modules ---------------------------------------------------------
+FROM node:${NODE_VERSION}-bookworm-slim AS deps
+WORKDIR /app
+# Toolchain for native modules (better-sqlite3) when no prebuilt binary matches the platform.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund \
+ && npm cache clean --force
+
+# --- runtime ---------------------------------------------------------------------------------
+FROM node:${NODE_VERSION}-bookworm-slim AS runtime
+ARG INSTALL_APT_FFMPEG=0
+RUN if [ "$INSTALL_APT_FFMPEG" = "1" ]; then \
+      apt-get update && apt-get install -y --no-install-recommends ffmpeg && rm -rf /var/lib/apt/lists/*; \
+    fi \
+ && mkdir -p /data /tmp/zoomgram \
+ && chown node:node /data /tmp/zoomgram
+
+WORKDIR /app
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=3000 \
+    DATABASE_URL=sqlite:/data/zoomgram.db \
+    MEDIA_DIR=/tmp/zoomgram
+
+COPY --from=deps --chown=root:root /app/node_modules ./node_modules
+COPY --chown=root:root package.json ./
+COPY --chown=root:root bin ./bin
+COPY --chown=root:root src ./src
+
+# The code is owned by root and read-only to the service; only /data and the media dir are
+# writable by it.
+USER node
+VOLUME ["/data"]
+EXPOSE 3000
+
+# No curl in the slim image: Node's own fetch asks /healthz.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+
+# SIGTERM lets in-flight jobs finish (zoomgram stops claiming, waits, then releases the rest).
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["node", "bin/zoomgram.mjs"]
+CMD ["serve"]
