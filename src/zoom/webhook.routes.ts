@@ -86,10 +86,9 @@ async function handleZoomWebhook(c: Context<HttpEnv>, services: Services, ingest
     return c.json({ status: "ignored" }, 200);
   }
   if (parsed.kind === "invalid") {
-    const name =
-      typeof (json as { event?: unknown }).event === "string"
-        ? String((json as { event: string }).event)
-        : "malformed";
+    // `json` may be any JSON value here, `null` included: read `event` only off an object.
+    const event = typeof json === "object" && json !== null ? (json as { event?: unknown }).event : undefined;
+    const name = typeof event === "string" ? event : "malformed";
     done(metricEventName(name), "invalid");
     logger.warn({ issues: parsed.issues.slice(0, 10) }, "Zoom event did not match its schema");
     return c.json({ error: "webhook.malformed", message: "event does not have the documented shape" }, 400);
