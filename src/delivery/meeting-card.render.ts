@@ -1,0 +1,231 @@
+/**
+ * The meeting card as text and buttons, rendered from its stored state alone: every edit shows the
+ * whole card, so a lost or reordered progress event can never leave a half-updated message. Plain
+ * text (no parse_mode): the topic is user text and must never break a message (en.ftl header).
+ */
+import { formatDateTime } from "../i18n/format.js";
+import type { Locale } from "../i18n/locales.js";
+import type { TranslationVariables } from "../i18n/translator.js";
+import { stripControlChars, truncate } from "../telegram/text/escape.js";
+import type { MeetingPart, PartProgress, PartStatus } from "./progress.js";
+
+/** The parts a card shows a line for; `received` only moves the stage line. */
+export type CardPart = Exclude<MeetingPart, "received">;
+
+export const CARD_PARTS: readonly CardPart[] = ["audio", "transcript", "summary"];
+
+export interface CardPartState {
+  status: PartStatus;
+  /** A `reason-*` key (failed) or a short progress word (`downloading`, `uploading 2/3`). */
+  detail?: string;
+}
+
+/** What the `meeting_cards.state` column holds (JSON). */
+export interface CardState {
+  v: 1;
+  receivedAt?: number;
+  parts: Record<CardPart, CardPartState>;
+  /** When this card was last sent or edited (per-chat edit pacing). */
+  editedAt?: number;
+  /** Set while one process sends the first message; others then only store state. */
+  creatingSince?: number;
+  /** The inline keyboard last shown, so a button change alone still counts as a change. */
+  lastMarkup?: string;
+  /** When the parts timeout job was enqueued (once per card). */
+  timeoutScheduled?: boolean;
+}
+
+export function emptyCardState(): CardState {
+  return {
+    v: 1,
+    parts: {
+      audio: { status: "pending" },
+      transcript: { status: "pending" },
+      summary: { status: "pending" },
+    },
+  };
+}
+
+/** Reads the stored JSON leniently: an unreadable state starts over rather than failing a delivery. */
+export function parseCardState(json: string | null | undefined): CardState {
+  const state = emptyCardState();
+  if (!json) return state;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch (error) {
+    if (error instanceof SyntaxError) return state;
+    throw error;
+  }
+  if (typeof raw !== "object" || raw === null) return state;
+  const r = raw as Partial<CardState>;
+  for (const part of CARD_PARTS) {
+    const p = r.parts?.[part];
+    if (p && typeof p.status === "string" && isStatus(p.status)) {
+      state.parts[part] =
+        typeof p.detail === "string" ? { status: p.status, detail: p.detail } : { status: p.status };
+    }
+  }
+  if (typeof r.receivedAt === "number") state.receivedAt = r.receivedAt;
+  if (typeof r.editedAt === "number") state.editedAt = r.editedAt;
+  if (typeof r.creatingSince === "number") state.creatingSince = r.creatingSince;
+  if (typeof r.lastMarkup === "string") state.lastMarkup = r.lastMarkup;
+  if (r.timeoutScheduled === true) state.timeoutScheduled = true;
+  return state;
+}
+
+const STATUSES: readonly PartStatus[] = ["pending", "working", "done", "failed", "unavailable", "waiting"];
+
+function isStatus(value: string): value is PartStatus {
+  return (STATUSES as readonly string[]).includes(value);
+}
+
+/** Settled: nothing more will happen to this part unless a new event arrives. */
+export function isTerminal(status: PartStatus): boolean {
+  return status === "done" || status === "failed" || status === "unavailable";
+}
+
+/**
+ * Applies one progress event. A part that is already `done` is not pulled back by a late
+ * `working`/`pending` from a duplicate or retried job: what the chat has received stays received.
+ */
+export function applyProgress(state: CardState, event: PartProgress, now: number): CardState {
+  const next: CardState = { ...state, parts: { ...state.parts } };
+  if (event.part === "received") {
+    next.receivedAt ??= now;
+    return next;
+  }
+  const current = next.parts[event.part];
+  if (current.status === "done" && !isTerminal(event.status)) return next;
+  next.parts[event.part] =
+    event.detail === undefined ? { status: event.status } : { status: event.status, detail: event.detail };
+  return next;
+}
+
+export interface CardMeeting {
+  topic: string;
+  startTime: string | null;
+  /** The Zoom user's zone (connection), else the meeting's, else UTC. */
+  timeZone: string | null;
+}
+
+export interface CardButtons {
+  /** The audio delivery a "resend" button re-sends. */
+  audioDeliveryId?: number;
+  /** The delivered transcript a "get transcript" button re-sends. */
+  transcriptDeliveryId?: number;
+}
+
+export interface InlineButton {
+  text: string;
+  callback_data: string;
+}
+
+export interface RenderedCard {
+  text: string;
+  keyboard: InlineButton[][];
+}
+
+export interface CardTranslator {
+  t(locale: Locale, key: string, vars?: TranslationVariables): string;
+  keys(): string[];
+}
+
+/** Telegram's callback_data limit in bytes. */
+export const CALLBACK_DATA_MAX_BYTES = 64;
+
+export const CARD_CALLBACK = {
+  resend: (deliveryId: number) => `card:resend:${deliveryId}`,
+  transcript: (deliveryId: number) => `card:transcript:${deliveryId}`,
+} as const;
+
+const MAX_TOPIC_CHARS = 200;
+
+/**
+ * The card:
+ *
+ * ```text
+ * 🎥 Weekly sync · Mar 1, 2026, 10:00 AM GMT+1
+ * ⬇️ Downloading from Zoom…
+ * 🎧 Audio: in progress…
+ * 📝 Transcript: waiting
+ * 🧠 Summary: waiting
+ * ```
+ */
+export function renderMeetingCard(input: {
+  state: CardState;
+  meeting: CardMeeting;
+  buttons: CardButtons;
+  locale: Locale;
+  translator: CardTranslator;
+}): RenderedCard {
+  const { state, meeting, buttons, locale, translator } = input;
+  const t = (key: string, vars?: TranslationVariables) => translator.t(locale, key, vars);
+  const topic =
+    truncate(stripControlChars(meeting.topic).replace(/\s+/g, " ").trim(), MAX_TOPIC_CHARS) ||
+    t("meeting-untitled");
+  const start = meeting.startTime ? new Date(meeting.startTime) : undefined;
+  const date =
+    start && !Number.isNaN(start.getTime())
+      ? formatDateTime(locale, start, meeting.timeZone ?? undefined)
+      : "";
+  const title = date ? t("card-title", { topic, date }) : `🎥 ${topic}`;
+
+  const known = new Set(translator.keys());
+  const statusText = (part: CardPartState): string => {
+    switch (part.status) {
+      case "pending":
+        return t("card-status-pending");
+      case "working":
+        return t("card-status-in-progress");
+      case "waiting":
+        return t("card-status-waiting");
+      case "done":
+        return t("card-status-done");
+      case "unavailable":
+        return t("card-status-not-available");
+      case "failed": {
+        // Only our own reason keys are shown; free text from a job is not translated, so it is not shown.
+        const reasonKey =
+          part.detail?.startsWith("reason-") && known.has(part.detail) ? part.detail : "reason-unknown";
+        return t("card-status-failed", { reason: t(reasonKey) });
+      }
+    }
+  };
+
+  const lines = [title];
+  const stage = stageKey(state);
+  if (stage) lines.push(t(stage));
+  lines.push(t("card-line-audio", { status: statusText(state.parts.audio) }));
+  lines.push(t("card-line-transcript", { status: statusText(state.parts.transcript) }));
+  lines.push(t("card-line-summary", { status: statusText(state.parts.summary) }));
+
+  const row: InlineButton[] = [];
+  if (buttons.audioDeliveryId !== undefined && isTerminal(state.parts.audio.status)) {
+    row.push({
+      text: t("card-button-resend-audio"),
+      callback_data: CARD_CALLBACK.resend(buttons.audioDeliveryId),
+    });
+  }
+  if (buttons.transcriptDeliveryId !== undefined && state.parts.transcript.status === "done") {
+    row.push({
+      text: t("card-button-get-transcript"),
+      callback_data: CARD_CALLBACK.transcript(buttons.transcriptDeliveryId),
+    });
+  }
+  return { text: lines.join("\n"), keyboard: row.length > 0 ? [row] : [] };
+}
+
+/** The line under the title: where the meeting as a whole stands, or none while parts trickle in. */
+function stageKey(state: CardState): string | undefined {
+  const parts = CARD_PARTS.map((p) => state.parts[p]);
+  if (parts.every((p) => isTerminal(p.status))) {
+    return parts.some((p) => p.status === "failed") ? "card-stage-problem" : "card-stage-done";
+  }
+  if (parts.some((p) => p.status === "waiting")) return "card-stage-waiting";
+  const audio = state.parts.audio;
+  if (audio.status === "working")
+    return audio.detail?.startsWith("upload") ? "card-stage-uploading" : "card-stage-downloading";
+  if (audio.status === "pending") return "card-stage-received";
+  return undefined;
+}
