@@ -1,0 +1,144 @@
+/**
+ * The browser part of /connect, walked by a real headless Chromium (Debian's, driven by
+ * playwright-core) against the real HTTP server on a free port and the fake Zoom: open the
+ * button's link → our 302 → Zoom's authorize → Zoom's 302 back → the result page the person sees.
+ * Checks what is visible (title, heading, the account, the way back to Telegram), that the page's
+ * strict CSP still lets its own stylesheet apply, and the refusal pages for a tampered link and a
+ * denied authorization, in the browser's language.
+ */
+import { createServer } from "node:net";
+import type { Update } from "grammy/types";
+import { type Browser, chromium } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type ConnectBench, startBench } from "./support.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+const ADA = { id: 1001, first_name: "Ada", language_code: "en" };
+
+let browser: Browser;
+let bench: ConnectBench | undefined;
+
+beforeAll(async () => {
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+});
+afterAll(async () => {
+  await browser?.close();
+});
+afterEach(async () => {
+  await bench?.close();
+  bench = undefined;
+});
+
+async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+    server.on("error", fail);
+  });
+}
+
+/** The real server on 127.0.0.1:<free port>, with Zoom redirecting back to it. */
+async function serve(): Promise<ConnectBench> {
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  bench = await startBench({
+    env: {
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      ZOOM_REDIRECT: `${origin}/zoom/callback`,
+      PUBLIC_URL: origin,
+    },
+  });
+  await bench.app.start();
+  bench.zoom.addUser({ email: "ada@example.com" });
+  bench.tg.addUser(ADA);
+  return bench;
+}
+
+async function connectLink(b: ConnectBench): Promise<string> {
+  await b.app.bot.handleUpdate(
+    b.tg.userSends({ chatId: ADA.id, from: ADA.id, text: "/connect" }) as unknown as Update,
+  );
+  const markup = b.tg.sent.at(-1)?.replyMarkup as { inline_keyboard: Array<Array<{ url: string }>> };
+  return markup.inline_keyboard[0]![0]!.url;
+}
+
+describe("connect flow in a real browser", () => {
+  it("walks from the Telegram button to a clean 'connected' page naming the Zoom account", async () => {
+    const b = await serve();
+    const link = await connectLink(b);
+    const context = await browser.newContext({ locale: "en-US" });
+    const page = await context.newPage();
+    const cspViolations: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error") cspViolations.push(message.text());
+    });
+
+    const response = await page.goto(link);
+    expect(response?.status()).toBe(200);
+    expect(new URL(page.url()).pathname).toBe("/zoom/callback");
+    expect(await page.title()).toBe("Zoom is connected · Zoomgram");
+    expect(await page.locator("h1").innerText()).toBe("Zoom is connected");
+    const body = await page.locator("main p").first().innerText();
+    expect(body).toContain("You're connected as ada@example.com");
+    expect(body).toContain("return to Telegram");
+    const back = page.locator("a.action");
+    expect(await back.innerText()).toBe("Back to Telegram");
+    expect(await back.getAttribute("href")).toBe("https://t.me/zoomgram_fake_bot");
+    // The inline stylesheet is allowed by its CSP hash: the card is styled, nothing was blocked.
+    expect(await page.locator("main").evaluate((el) => getComputedStyle(el).borderRadius)).toBe("16px");
+    expect(cspViolations).toEqual([]);
+
+    // The visit went through Zoom's authorize page with PKCE, and the chat heard about it.
+    expect(
+      b.zoom.requests.some((r) => r.route === "authorize" && r.path.includes("code_challenge_method=S256")),
+    ).toBe(true);
+    expect(b.tg.sent.at(-1)?.text).toContain("Connected to Zoom as ada@example.com");
+
+    // Reloading the callback (a replay) shows a page that says what to do, and changes nothing.
+    const replay = await page.reload();
+    expect(replay?.status()).toBe(400);
+    expect(await page.locator("h1").innerText()).toBe("This sign-in can't be completed");
+    expect(b.zoom.stats.codeExchanges).toBe(1);
+    await context.close();
+  });
+
+  it("a tampered link shows a refusal in the browser's language and never reaches Zoom", async () => {
+    const b = await serve();
+    const link = new URL(await connectLink(b));
+    link.searchParams.set("c", "-100123");
+    const context = await browser.newContext({ locale: "fr-FR" });
+    const page = await context.newPage();
+    const response = await page.goto(link.toString());
+    expect(response?.status()).toBe(400);
+    expect(await page.locator("html").getAttribute("lang")).toBe("fr");
+    expect(await page.locator("main p").first().innerText()).toContain("/connect");
+    expect(b.zoom.requests.filter((r) => r.route === "authorize")).toHaveLength(0);
+    await context.close();
+  });
+
+  it("declining in Zoom ends on a page that says nothing was connected", async () => {
+    const b = await serve();
+    b.zoom.setNextAuthorization({ deny: true });
+    const context = await browser.newContext({ locale: "en-US" });
+    const page = await context.newPage();
+    await page.goto(await connectLink(b));
+    expect(await page.locator("h1").innerText()).toBe("Connection cancelled");
+    expect(await page.locator("main p").first().innerText()).toContain("nothing was connected");
+    const rows = await b.app.services.db.kysely.selectFrom("zoom_connections").selectAll().execute();
+    expect(rows).toEqual([]);
+    await context.close();
+  });
+});
