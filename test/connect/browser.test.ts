@@ -8,7 +8,7 @@
  */
 import { createServer } from "node:net";
 import type { Update } from "grammy/types";
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, chromium, type Locator } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type ConnectBench, startBench } from "./support.js";
 
@@ -38,6 +38,10 @@ afterEach(async () => {
   await bench?.close();
   bench = undefined;
 });
+
+/** The text as rendered for the person (Playwright's innerText: CSS applied, hidden text left out). */
+// biome-ignore lint/performance/useDomNodeTextContent: a Playwright Locator, not a DOM node
+const seen = (locator: Locator) => locator.innerText();
 
 async function freePort(): Promise<number> {
   return new Promise((done, fail) => {
@@ -90,12 +94,12 @@ describe("connect flow in a real browser", () => {
     expect(response?.status()).toBe(200);
     expect(new URL(page.url()).pathname).toBe("/zoom/callback");
     expect(await page.title()).toBe("Zoom is connected · Zoomgram");
-    expect(await page.locator("h1").innerText()).toBe("Zoom is connected");
-    const body = await page.locator("main p").first().innerText();
+    expect(await seen(page.locator("h1"))).toBe("Zoom is connected");
+    const body = await seen(page.locator("main p").first());
     expect(body).toContain("You're connected as ada@example.com");
     expect(body).toContain("return to Telegram");
     const back = page.locator("a.action");
-    expect(await back.innerText()).toBe("Back to Telegram");
+    expect(await seen(back)).toBe("Back to Telegram");
     expect(await back.getAttribute("href")).toBe("https://t.me/zoomgram_fake_bot");
     // The inline stylesheet is allowed by its CSP hash: the card is styled, nothing was blocked.
     expect(await page.locator("main").evaluate((el) => getComputedStyle(el).borderRadius)).toBe("16px");
@@ -110,7 +114,7 @@ describe("connect flow in a real browser", () => {
     // Reloading the callback (a replay) shows a page that says what to do, and changes nothing.
     const replay = await page.reload();
     expect(replay?.status()).toBe(400);
-    expect(await page.locator("h1").innerText()).toBe("This sign-in can't be completed");
+    expect(await seen(page.locator("h1"))).toBe("This sign-in can't be completed");
     expect(b.zoom.stats.codeExchanges).toBe(1);
     await context.close();
   });
@@ -124,7 +128,7 @@ describe("connect flow in a real browser", () => {
     const response = await page.goto(link.toString());
     expect(response?.status()).toBe(400);
     expect(await page.locator("html").getAttribute("lang")).toBe("fr");
-    expect(await page.locator("main p").first().innerText()).toContain("/connect");
+    expect(await seen(page.locator("main p").first())).toContain("/connect");
     expect(b.zoom.requests.filter((r) => r.route === "authorize")).toHaveLength(0);
     await context.close();
   });
@@ -135,8 +139,8 @@ describe("connect flow in a real browser", () => {
     const context = await browser.newContext({ locale: "en-US" });
     const page = await context.newPage();
     await page.goto(await connectLink(b));
-    expect(await page.locator("h1").innerText()).toBe("Connection cancelled");
-    expect(await page.locator("main p").first().innerText()).toContain("nothing was connected");
+    expect(await seen(page.locator("h1"))).toBe("Connection cancelled");
+    expect(await seen(page.locator("main p").first())).toContain("nothing was connected");
     const rows = await b.app.services.db.kysely.selectFrom("zoom_connections").selectAll().execute();
     expect(rows).toEqual([]);
     await context.close();
