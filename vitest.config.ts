@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // Whole-fleet tests run separately, one at a time (vitest.serial.config.ts).
+    exclude: ["test/fleet/**", "**/node_modules/**"],
     environment: "node",
     pool: "forks",
     maxWorkers: 2,

@@ -1,0 +1,275 @@
+/**
+ * Issue 7's proof: two `web` and three `worker` processes on one PostgreSQL. A few users are
+ * connected; 300 signed recording.completed events are spread across both web processes; one
+ * worker and the long-polling holder are SIGKILLed mid-run. Afterwards every recording reached
+ * the fake Telegram exactly once, no job is stuck, and the bot still answers /status (another web
+ * process took over polling).
+ *
+ * Always runs against PostgreSQL (the fleet mode); it lives in the serial project
+ * (vitest.serial.config.ts) so five child processes do not compete with the parallel suite.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { sql } from "kysely";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { type App, createApp } from "../../src/app.js";
+import { type FakeTelegram, startFakeTelegram } from "../fakes/fake-telegram.js";
+import { type FakeZoom, signWebhook, startFakeZoom } from "../fakes/fake-zoom.js";
+import { TEST_ENV, testConfig } from "../support/config.js";
+import { connectZoomUser } from "../support/connection.js";
+import { createTestDatabaseUrl } from "../support/db.js";
+import { makeTestAudio } from "../support/media.js";
+
+const BIN = resolve("bin/zoomgram.mjs");
+const MEETINGS = 300;
+const USERS = 5;
+
+interface Proc {
+  name: string;
+  role: "web" | "worker";
+  child: ChildProcess;
+  port?: number;
+  log: string[];
+  exited: Promise<number | null>;
+}
+
+let zoom: FakeZoom;
+let tg: FakeTelegram;
+let dbUrl: string;
+let dropDb: () => Promise<void>;
+let app: App; // in-process, roles off: only used to read the database and to connect users
+let mediaDir: string;
+const procs: Proc[] = [];
+
+async function freePort(): Promise<number> {
+  return new Promise((res) => {
+    const srv = createServer().listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => res(port));
+    });
+  });
+}
+
+function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    ...TEST_ENV,
+    ZOOM_REDIRECT: "http://127.0.0.1:3000/zoom/callback",
+    DATABASE_URL: dbUrl,
+    ZOOM_OAUTH_BASE_URL: zoom.url,
+    ZOOM_API_BASE_URL: zoom.apiBaseUrl,
+    ZOOM_DOWNLOAD_HOSTS: "127.0.0.1,localhost",
+    TELEGRAM_API_ROOT: tg.url,
+    TELEGRAM_BOT_TOKEN: tg.token,
+    MEDIA_DIR: mediaDir,
+    JOB_LEASE_SECONDS: "5",
+    JOB_POLL_INTERVAL_MS: "500",
+    TELEGRAM_POLLING_LEASE_SECONDS: "4",
+    WORKER_CONCURRENCY: "4",
+    DB_POOL_MAX: "6",
+    LOG_LEVEL: "warn",
+    ...extra,
+  };
+}
+
+async function startProc(name: string, role: "web" | "worker"): Promise<Proc> {
+  const port = role === "web" ? await freePort() : undefined;
+  const child = spawn(process.execPath, [BIN, role], {
+    cwd: mediaDir,
+    env: childEnv(port ? { PORT: String(port), HOST: "127.0.0.1" } : {}),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const log: string[] = [];
+  child.stdout?.on("data", (d: Buffer) => log.push(d.toString()));
+  child.stderr?.on("data", (d: Buffer) => log.push(d.toString()));
+  const proc: Proc = {
+    name,
+    role,
+    child,
+    port,
+    log,
+    exited: new Promise((r) => child.on("close", (c) => r(c))),
+  };
+  procs.push(proc);
+  return proc;
+}
+
+async function until<T>(
+  what: string,
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 120_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200)); // waiting on other processes, not on time itself
+  }
+}
+
+function pidOf(instanceId: string | null | undefined): number | undefined {
+  const pid = Number(instanceId?.split(":")[1]);
+  return Number.isFinite(pid) ? pid : undefined;
+}
+
+beforeAll(async () => {
+  ({ url: dbUrl, drop: dropDb } = await createTestDatabaseUrl("postgres"));
+  mediaDir = mkdtempSync(join(tmpdir(), "zoomgram-fleet-"));
+  // Downloads take a little while (as real ones do), so a kill usually lands mid-download,
+  // not in the few milliseconds between Telegram accepting an upload and our commit.
+  zoom = await startFakeZoom({ latencyMs: 100 });
+  tg = await startFakeTelegram();
+  app = await createApp(
+    testConfig({ DATABASE_URL: dbUrl, TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url }),
+    { web: false, worker: false },
+    { botInfo: tg.botInfo, ffmpeg: null },
+  );
+}, 120_000);
+
+afterAll(async () => {
+  for (const p of procs) p.child.kill("SIGKILL");
+  await Promise.all(procs.map((p) => p.exited));
+  await app?.stop();
+  await zoom?.close();
+  await tg?.close();
+  await dropDb?.();
+  rmSync(mediaDir, { recursive: true, force: true });
+});
+
+it("300 recordings through 2 web + 3 worker processes, with a worker and the polling holder killed, arrive exactly once", async () => {
+  const audio = await makeTestAudio({ seconds: 8, bitrateKbps: 48 });
+  const users = [];
+  for (let i = 0; i < USERS; i++) {
+    const chatId = 910_000 + i;
+    tg.addUser({ id: chatId, first_name: `User${i}`, language_code: "en" });
+    tg.addChat({ id: chatId, type: "private", first_name: `User${i}` });
+    users.push(await connectZoomUser(app.services, zoom, { chatId, email: `fleet${i}@example.com` }));
+  }
+  const meetings = Array.from({ length: MEETINGS }, (_, i) =>
+    zoom.addMeeting({
+      uuid: `fleet-${String(i).padStart(3, "0")}/x==`,
+      hostUserId: users[i % USERS]!.zoomUserId,
+      topic: `Fleet meeting ${String(i).padStart(3, "0")}`,
+      start_time: "2026-03-01T08:00:00Z",
+      duration: 1,
+      files: [{ file_type: "M4A", recording_type: "audio_only", path: audio }],
+    }),
+  );
+
+  const webs = [await startProc("web1", "web"), await startProc("web2", "web")];
+  const workers = [
+    await startProc("w1", "worker"),
+    await startProc("w2", "worker"),
+    await startProc("w3", "worker"),
+  ];
+  for (const w of webs) {
+    await until(
+      `${w.name} ready`,
+      async () => (await fetch(`http://127.0.0.1:${w.port}/readyz`).catch(() => undefined))?.ok,
+      60_000,
+    );
+  }
+  // One web process holds long polling.
+  const pollingPid = await until("a polling holder", async () => {
+    const row = await app.services.db.kysely
+      .selectFrom("leases")
+      .select("holder")
+      .where("name", "=", "telegram:polling")
+      .executeTakeFirst();
+    return pidOf(row?.holder);
+  });
+  const holderWeb = webs.find((w) => w.child.pid === pollingPid)!;
+  const otherWeb = webs.find((w) => w !== holderWeb)!;
+  expect(holderWeb).toBeDefined();
+
+  let sent = 0;
+  let killedWorker: Proc | undefined;
+  let killedHolder = false;
+  const statuses: number[] = [];
+  const sendOne = async (i: number) => {
+    const target = killedHolder ? otherWeb : webs[i % 2]!;
+    const body = JSON.stringify(zoom.buildEvent("recording.completed", meetings[i]!.uuid));
+    const res = await fetch(`http://127.0.0.1:${target.port}/webhooks/zoom`, {
+      method: "POST",
+      headers: signWebhook(body, TEST_ENV.ZOOM_WEBHOOK_SECRET, Math.floor(Date.now() / 1000)),
+      body,
+    });
+    statuses.push(res.status);
+    sent++;
+  };
+  for (let i = 0; i < MEETINGS; i += 10) {
+    await Promise.all(Array.from({ length: Math.min(10, MEETINGS - i) }, (_, k) => sendOne(i + k)));
+    if (!killedWorker && sent >= 100) {
+      // Kill a worker that holds jobs right now, and the polling holder.
+      const active = await app.services.db.kysely
+        .selectFrom("jobs")
+        .select("locked_by")
+        .where("state", "=", "active")
+        .execute();
+      const busy = workers.find((w) => active.some((a) => pidOf(a.locked_by) === w.child.pid)) ?? workers[0]!;
+      busy.child.kill("SIGKILL");
+      killedWorker = busy;
+      holderWeb.child.kill("SIGKILL");
+      killedHolder = true;
+    }
+  }
+  expect(statuses.filter((s) => s !== 200)).toEqual([]);
+  expect(killedWorker).toBeDefined();
+
+  // Every recording delivered.
+  await until(
+    "all deliveries",
+    async () => {
+      const row = await app.services.db.kysely
+        .selectFrom("deliveries")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("kind", "=", "audio")
+        .where("state", "=", "delivered")
+        .executeTakeFirstOrThrow();
+      return Number(row.n) === MEETINGS;
+    },
+    180_000,
+  );
+  // Exactly once at Telegram: one accepted sendAudio per meeting.
+  const audioSends = tg.sent.filter((s) => s.method === "sendaudio" || s.method === "sendAudio");
+  const perTopic = new Map<string, number>();
+  for (const s of audioSends) {
+    const topic = /Fleet meeting \d{3}/.exec(`${s.caption ?? ""} ${JSON.stringify(s.fields)}`)?.[0] ?? "?";
+    perTopic.set(topic, (perTopic.get(topic) ?? 0) + 1);
+  }
+  expect(perTopic.size).toBe(MEETINGS);
+  expect([...perTopic.entries()].filter(([, n]) => n !== 1)).toEqual([]);
+
+  // No job stuck: nothing queued, running or waiting for a retry; nothing dead.
+  await until("the queue to settle", async () => {
+    const rows = await sql<{
+      state: string;
+      n: number;
+    }>`select state, count(*) as n from jobs group by state`.execute(app.services.db.kysely);
+    const open = rows.rows.filter((r) => ["queued", "active", "retry", "dead"].includes(r.state));
+    return open.length === 0;
+  });
+
+  // The bot still answers /status: the surviving web process took over polling.
+  const chatId = users[0]!.chatId;
+  const before = tg.sent.length;
+  tg.userSends({ chatId, from: chatId, text: "/status" });
+  const reply = await until(
+    "a /status reply",
+    async () =>
+      tg.sent.slice(before).find((s) => s.chatId === chatId && s.method.toLowerCase() === "sendmessage"),
+    60_000,
+  );
+  expect(reply.text).toContain("fleet0@example.com");
+  const holderNow = await app.services.db.kysely
+    .selectFrom("leases")
+    .select("holder")
+    .where("name", "=", "telegram:polling")
+    .executeTakeFirst();
+  expect(pidOf(holderNow?.holder)).toBe(otherWeb.child.pid);
+}, 400_000);

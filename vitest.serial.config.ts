@@ -1,0 +1,16 @@
+import { defineConfig } from "vitest/config";
+
+/**
+ * Tests that run whole fleets of child processes: one file at a time, after the parallel suite,
+ * so they neither starve nor are starved by it on a 2-core machine.
+ */
+export default defineConfig({
+  test: {
+    include: ["test/fleet/**/*.test.ts"],
+    environment: "node",
+    pool: "forks",
+    fileParallelism: false,
+    testTimeout: 600_000,
+    hookTimeout: 120_000,
+  },
+});
