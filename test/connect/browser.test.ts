@@ -102,7 +102,16 @@ describe("connect flow in a real browser", () => {
     expect(await seen(back)).toBe("Back to Telegram");
     expect(await back.getAttribute("href")).toBe("https://t.me/zoomgram_fake_bot");
     // The inline stylesheet is allowed by its CSP hash: the card is styled, nothing was blocked.
-    expect(await page.locator("main").evaluate("(el) => getComputedStyle(el).borderRadius")).toBe("16px");
+    expect(
+      await page
+        .locator("main")
+        .evaluate(
+          (el) =>
+            (
+              globalThis as unknown as { getComputedStyle(e: typeof el): { borderRadius: string } }
+            ).getComputedStyle(el).borderRadius,
+        ),
+    ).toBe("16px");
     expect(cspViolations).toEqual([]);
 
     // The visit went through Zoom's authorize page with PKCE, and the chat heard about it.
