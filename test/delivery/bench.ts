@@ -32,6 +32,8 @@ export interface BenchOptions {
   ffmpeg?: FfmpegBinaries | null;
   /** The fake Telegram's upload limit (MB, whole request); default TELEGRAM_UPLOAD_LIMIT_MB or 50. */
   telegramLimitMb?: number;
+  /** Keep uploaded files on disk (`UploadedFile.path`) to inspect them. */
+  keepTelegramFiles?: boolean;
   deps?: Partial<AppDeps>;
 }
 
@@ -61,7 +63,11 @@ export async function startDeliveryBench(options: BenchOptions = {}): Promise<De
   const clock = new ManualClock(Date.UTC(2026, 2, 1, 9, 0, 0));
   const zoom = await startFakeZoom({ now: () => clock.now() });
   const limitMb = options.telegramLimitMb ?? Number(options.env?.TELEGRAM_UPLOAD_LIMIT_MB ?? 50);
-  const tg = await startFakeTelegram({ now: () => clock.now(), uploadLimitMb: limitMb });
+  const tg = await startFakeTelegram({
+    now: () => clock.now(),
+    uploadLimitMb: limitMb,
+    keepFiles: options.keepTelegramFiles ?? false,
+  });
   const database = await createTestDatabaseUrl();
   const mediaDir = mkdtempSync(join(tmpdir(), "zoomgram-media-"));
   const config = testConfig({
