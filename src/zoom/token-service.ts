@@ -18,6 +18,7 @@
 
 import type { ConnectionRow } from "../db/schema.js";
 import { AppError, describeError } from "../errors.js";
+import { TokenCipherError } from "../security/token-cipher.js";
 import type { Services } from "../services.js";
 import { chatLocale } from "../telegram/chat.repository.js";
 import {
@@ -163,10 +164,28 @@ function buildTokenService(services: Services, options: TokenServiceOptions): To
     return row;
   }
 
+  /** Decrypts a stored token; a key missing from TOKEN_ENCRYPTION_KEY is the operator's to fix. */
+  function decrypt(ciphertext: string, zoomUserId: string): string {
+    try {
+      return cipher.decrypt(ciphertext, zoomUserId);
+    } catch (error) {
+      if (!(error instanceof TokenCipherError)) throw error;
+      throw new AppError(
+        "internal",
+        `stored Zoom token cannot be decrypted (${error.code}); check TOKEN_ENCRYPTION_KEY`,
+        {
+          retryable: true,
+          cause: error,
+          details: { zoomUserId },
+        },
+      );
+    }
+  }
+
   function fromRow(row: ConnectionRow): AccessToken {
     const connection = toZoomConnection(row, defaultApi);
     return {
-      accessToken: cipher.decrypt(row.access_token_enc, row.zoom_user_id),
+      accessToken: decrypt(row.access_token_enc, row.zoom_user_id),
       apiBaseUrl: connection.apiBaseUrl,
       connection,
     };
@@ -196,7 +215,7 @@ function buildTokenService(services: Services, options: TokenServiceOptions): To
     try {
       // Deliberately not abortable by a caller: a refresh cut off after Zoom rotated the token
       // would lose the only valid refresh token. The client's own timeout still bounds it.
-      tokens = await oauth.refresh(cipher.decrypt(row.refresh_token_enc, zoomUserId));
+      tokens = await oauth.refresh(decrypt(row.refresh_token_enc, zoomUserId));
     } catch (error) {
       if (error instanceof AppError && error.code === "zoom.refresh_rejected") {
         // Broken only if the token Zoom refused is still the stored one: a re-authorization that
@@ -334,6 +353,7 @@ function buildTokenService(services: Services, options: TokenServiceOptions): To
     async tokensForRevocation(zoomUserId) {
       const row = await findConnectionRow(db.kysely, zoomUserId);
       if (!row) return undefined;
+      // Raw TokenCipherError on purpose: disconnect deletes unreadable tokens without revoking.
       return {
         accessToken: cipher.decrypt(row.access_token_enc, zoomUserId),
         refreshToken: cipher.decrypt(row.refresh_token_enc, zoomUserId),

@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { AppError } from "../../src/errors.js";
+import { createTokenCipher } from "../../src/security/token-cipher.js";
 import { findConnectionRow } from "../../src/zoom/connection.repository.js";
 import { createTokenService } from "../../src/zoom/token-service.js";
 import { type ConnectBench, seedConnection, startBench, yieldToIo } from "./support.js";
@@ -248,5 +249,20 @@ describe("token service", () => {
     await expect(aborted).rejects.toThrow("job cancelled");
     expect((await other).accessToken).toBeTruthy();
     expect(b.zoom.stats.refreshes).toBe(1);
+  });
+  it("a token no configured key can decrypt is a retryable internal error, not a crash or a leak", async () => {
+    const b = await bench();
+    const user = b.zoom.addUser({ email: "ada@example.com" });
+    await seedConnection(b, { user, chatId: CHAT, telegramUserId: 7 });
+    const foreign = createTokenCipher([Buffer.alloc(32, 9).toString("base64")]);
+    await b.app.services.db.kysely
+      .updateTable("zoom_connections")
+      .set({ access_token_enc: foreign.encrypt("at", user.id) })
+      .execute();
+    const error = await createTokenService(b.app.services)
+      .getAccessToken(user.id)
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "internal", retryable: true });
+    expect((error as Error).message).toContain("TOKEN_ENCRYPTION_KEY");
   });
 });
