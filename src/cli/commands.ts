@@ -6,7 +6,9 @@ import { openDatabase } from "../db/database.js";
 import { migrateToLatest, pendingMigrations } from "../db/migrate.js";
 import { describeError } from "../errors.js";
 import { createTokenCipher } from "../security/token-cipher.js";
+import { doctorCommand } from "./doctor.js";
 import { formatRotationReport, rotateEncryptionKeys } from "./rotate-keys.js";
+import { simulateCommand } from "./simulate.js";
 
 type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
@@ -187,4 +189,6 @@ remove the old key. Safe to run while the service is up.
       }
     },
   },
+  doctor: doctorCommand,
+  simulate: simulateCommand,
 };
