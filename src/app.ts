@@ -178,9 +178,23 @@ export async function createApp(config: Config, roles: AppRoles, deps: AppDeps =
           secretToken: config.telegram.webhookSecret,
           onTimeout: "return",
         });
-        app.post("/telegram/webhook", (c) => {
+        app.post("/telegram/webhook", async (c) => {
           metrics.telegramUpdates.inc({ mode: "webhook" });
-          return handle(c);
+          try {
+            return await handle(c);
+          } catch (error) {
+            // grammY checked the secret, then choked on a body that is no update (not JSON,
+            // `null`): that is a 400. Handler errors end in bot.catch and never get here, so
+            // anything else (getMe failing at init) stays a 5xx and Telegram will retry.
+            const body: unknown = await c.req.json().catch(() => undefined);
+            if (
+              typeof body === "object" &&
+              body !== null &&
+              typeof (body as { update_id?: unknown }).update_id === "number"
+            )
+              throw error;
+            return c.json({ error: "http.bad_request", message: "body is not a Telegram update" }, 400);
+          }
         });
       },
     ],
