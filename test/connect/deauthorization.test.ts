@@ -1,0 +1,79 @@
+/**
+ * Deauthorization end to end: a user connected through the real flow removes Zoomgram in Zoom;
+ * Zoom's signed `app_deauthorized` arrives at POST /webhooks/zoom/deauth; once the worker has run,
+ * the tokens and the user's data are gone, the chat was told, and a recording event for that user
+ * that comes later delivers nothing.
+ */
+import type { Update } from "grammy/types";
+import { afterEach, describe, expect, it } from "vitest";
+import { computeZoomSignature } from "../../src/zoom/webhook-signature.js";
+import { type ConnectBench, startBench } from "./support.js";
+
+let bench: ConnectBench | undefined;
+afterEach(async () => {
+  await bench?.close();
+  bench = undefined;
+});
+
+const ADA = { id: 1001, first_name: "Ada", language_code: "en" };
+
+async function post(b: ConnectBench, path: string, body: unknown) {
+  const raw = JSON.stringify(body);
+  const ts = String(Math.floor(b.clock.now() / 1000));
+  return b.app.http.request(path, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "x-zm-request-timestamp": ts,
+      "x-zm-signature": computeZoomSignature(b.app.services.config.zoom.webhookSecret, ts, raw),
+    },
+    body: raw,
+  });
+}
+
+async function connectThroughTheFlow(b: ConnectBench) {
+  await b.app.bot.handleUpdate(
+    b.tg.userSends({ chatId: ADA.id, from: ADA.id, text: "/connect" }) as unknown as Update,
+  );
+  const markup = b.tg.sent.at(-1)?.replyMarkup as { inline_keyboard: Array<Array<{ url: string }>> };
+  const link = new URL(markup.inline_keyboard[0]![0]!.url);
+  const start = await b.app.http.request(`${link.pathname}${link.search}`);
+  const atZoom = await fetch(start.headers.get("location")!, { redirect: "manual" });
+  const back = new URL(atZoom.headers.get("location")!);
+  expect((await b.app.http.request(`${back.pathname}${back.search}`)).status).toBe(200);
+}
+
+describe("app_deauthorized", () => {
+  it("deletes the user's tokens and data, tells the chat, and later recording events deliver nothing", async () => {
+    bench = await startBench();
+    const b = bench;
+    const user = b.zoom.addUser({ email: "ada@example.com" });
+    b.tg.addUser(ADA);
+    await connectThroughTheFlow(b);
+    const db = b.app.services.db.kysely;
+    expect(await db.selectFrom("zoom_connections").select("id").execute()).toHaveLength(1);
+
+    const response = await post(b, "/webhooks/zoom/deauth", b.zoom.buildDeauthorizationEvent(user.id));
+    expect(response.status).toBeLessThan(300);
+    await b.app.worker!.drain();
+
+    expect(await db.selectFrom("zoom_connections").select("id").execute()).toEqual([]);
+    expect(b.tg.messages(ADA.id).at(-1)?.text).toContain("Zoomgram was removed from the Zoom account");
+
+    // A recording that finishes afterwards (Zoom may still send it) is not delivered anywhere.
+    b.zoom.addMeeting({
+      uuid: "late-meeting==",
+      hostUserId: user.id,
+      topic: "After removal",
+      start_time: "2026-01-15T11:00:00Z",
+      files: [{ file_type: "M4A", recording_type: "audio_only", bytes: "not really audio" }],
+    });
+    const sentBefore = b.tg.sent.length;
+    const late = await post(b, "/webhooks/zoom", b.zoom.buildEvent("recording.completed", "late-meeting=="));
+    expect(late.status).toBeLessThan(300);
+    await b.app.worker!.drain();
+    expect(b.tg.sent.length).toBe(sentBefore);
+    expect(await db.selectFrom("deliveries").select("id").execute()).toEqual([]);
+    expect(b.zoom.requests.filter((r) => r.route === "download")).toHaveLength(0);
+  });
+});
