@@ -57,7 +57,7 @@ async function serve(
   return s;
 }
 
-const BODY = Buffer.alloc(200_000, 0).map((_, i) => (i * 7) % 251);
+const BODY = Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 7) % 251));
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 
 let dir: string;
