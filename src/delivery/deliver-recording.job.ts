@@ -82,10 +82,16 @@ export function deliverRecordingJob(
       ...(detail !== undefined ? { detail } : {}),
     });
 
+  /** The job's own deliveries that are not settled yet. */
+  async function openDeliveries(payload: DeliverRecordingPayload) {
+    const owned = payload.fileIds === undefined ? undefined : new Set(payload.fileIds);
+    return (await findDeliveries(db.kysely, payload.meetingUuid, payload.chatId, AUDIO_KINDS)).filter(
+      (d) => !isSettled(d.state) && (owned === undefined || owned.has(d.file_id)),
+    );
+  }
+
   async function run(payload: DeliverRecordingPayload, ctx: JobContext): Promise<JobOutcome> {
-    const pending = (
-      await findDeliveries(db.kysely, payload.meetingUuid, payload.chatId, AUDIO_KINDS)
-    ).filter((d) => !isSettled(d.state));
+    const pending = await openDeliveries(payload);
     if (pending.length === 0) return undefined; // a re-run of work already done
     const target = await resolveChatTarget(services, payload.chatId);
     if (target.paused) {
@@ -142,6 +148,9 @@ export function deliverRecordingJob(
     const maxBytes = services.config.media.maxRecordingMb * 1_000_000;
     const workspace = await createMediaWorkspace(services.config.media.dir, `deliver-${ctx.job.id}`);
     try {
+      // Segments (a recording stopped and restarted) are numbered in the file names across jobs.
+      const all = await findDeliveries(db.kysely, payload.meetingUuid, payload.chatId, AUDIO_KINDS);
+      const segments = (id: number) => ({ index: all.findIndex((d) => d.id === id) + 1, total: all.length });
       for (const [index, item] of work.entries()) {
         const size = item.file.file_size;
         if (size !== undefined && size > maxBytes) {
@@ -156,7 +165,7 @@ export function deliverRecordingJob(
           await publish(payload, "audio", "unavailable");
           continue;
         }
-        const result = await deliverFile(payload, ctx, target, source, workspace, item, index, work.length);
+        const result = await deliverFile(payload, ctx, target, source, workspace, item, index, segments);
         const now = clock.now();
         await updateDelivery(
           db.kysely,
@@ -200,7 +209,7 @@ export function deliverRecordingJob(
     workspace: MediaWorkspace,
     item: { id: number; file: ZoomRecordingFile; state: LadderState },
     index: number,
-    total: number,
+    segments: (deliveryId: number) => PartLabel,
   ): Promise<LadderResult> {
     const { file } = item;
     const meeting = source.meeting;
@@ -240,10 +249,11 @@ export function deliverRecordingJob(
     const topic = displayTopic(services.translator, target.locale, meeting.topic);
     const timeZone = source.connection?.timezone ?? meeting.timezone ?? "UTC";
     const meetingRow = await findMeeting(db.kysely, payload.meetingUuid);
-    const segment = total > 1 ? ` ${index + 1}` : "";
+    const { index: segmentIndex, total: segmentCount } = segments(item.id);
+    const segment = segmentCount > 1 && segmentIndex > 1 ? String(segmentIndex) : "";
     const name = (extension: string, part?: PartLabel) =>
       meetingFileName(meeting.topic, meeting.start_time, timeZone, {
-        label: [segment.trim(), part ? `part ${part.index} of ${part.total}` : ""].filter(Boolean).join(" "),
+        label: [segment, part ? `part ${part.index} of ${part.total}` : ""].filter(Boolean).join(" "),
         extension,
         fallbackTopic: "Zoom meeting",
       });
@@ -353,8 +363,7 @@ export function deliverRecordingJob(
     const appError = isAppError(error) ? error : undefined;
     metrics.jobFailures.inc({ kind: DELIVER_RECORDING_JOB, cause: failureCause(error) });
     const now = clock.now();
-    for (const d of await findDeliveries(db.kysely, payload.meetingUuid, payload.chatId, AUDIO_KINDS)) {
-      if (isSettled(d.state)) continue;
+    for (const d of await openDeliveries(payload)) {
       await updateDelivery(db.kysely, d.id, { state: "pending", lastError: describeError(error) }, now);
     }
     if (appError?.retryable) await publish(payload, "audio", "waiting", reasonKeyFor(error));
@@ -366,9 +375,7 @@ export function deliverRecordingJob(
     async onDead(payload, error) {
       const reasonKey = reasonKeyFor(error);
       const now = clock.now();
-      const rows = (await findDeliveries(db.kysely, payload.meetingUuid, payload.chatId, AUDIO_KINDS)).filter(
-        (d) => !isSettled(d.state),
-      );
+      const rows = await openDeliveries(payload);
       for (const d of rows) {
         await updateDelivery(db.kysely, d.id, { state: "failed", lastError: error }, now);
       }

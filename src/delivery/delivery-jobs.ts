@@ -19,9 +19,18 @@ export interface DeliverRecordingPayload {
   zoomUserId: string;
   /** When the webhook that caused it was received (ms): end-to-end latency. */
   requestedAt: number;
+  /**
+   * The deliveries (file keys) this job owns. Two jobs of one meeting and chat (a later event that
+   * adds a file) then never work on the same delivery. Absent: every pending audio delivery.
+   */
+  fileIds?: string[];
 }
 
-export interface DeliverTranscriptPayload extends DeliverRecordingPayload {
+export interface DeliverTranscriptPayload {
+  meetingUuid: string;
+  chatId: number;
+  zoomUserId: string;
+  requestedAt: number;
   fileId: string;
 }
 
@@ -33,7 +42,7 @@ export interface DeliverTranscriptPayload extends DeliverRecordingPayload {
 export async function enqueueRecordingDelivery(
   tx: Executor,
   services: Services,
-  payload: DeliverRecordingPayload,
+  payload: Omit<DeliverRecordingPayload, "fileIds">,
   fileIds: readonly string[],
   now: number,
 ): Promise<number | null> {
@@ -41,7 +50,7 @@ export async function enqueueRecordingDelivery(
     tx,
     {
       kind: DELIVER_RECORDING_JOB,
-      payload,
+      payload: { ...payload, fileIds: [...fileIds] } satisfies DeliverRecordingPayload,
       dedupeKey: `${DELIVER_RECORDING_JOB}:${payload.chatId}:${digest([payload.meetingUuid, ...[...fileIds].sort()])}`,
     },
     now,

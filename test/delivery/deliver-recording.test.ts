@@ -5,9 +5,11 @@
 import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Writable } from "node:stream";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { findDeliveries } from "../../src/delivery/delivery.repository.js";
 import { extractAudio } from "../../src/media/transform.js";
+import { createLogger } from "../../src/observability/logger.js";
 import type { FakeMeeting } from "../fakes/fake-zoom.js";
 import { TEST_DIALECT } from "../support/db.js";
 import { FFMPEG, makeTestAudio, makeTestVideo } from "../support/media.js";
@@ -160,5 +162,80 @@ describe(`recording delivery on ${TEST_DIALECT}`, () => {
     await b.post(b.zoom.buildEvent("recording.completed", meeting.uuid));
     await b.settle();
     expect(b.uploads(4242).map((s) => s.method)).toEqual(["sendDocument"]);
+  });
+
+  it("delivers each segment once when a later event adds a file, even with both jobs running at once", async () => {
+    const { b, zoomUserId } = await setup();
+    const second = await makeTestAudio({ seconds: 12, bitrateKbps: 64 });
+    const meeting = addMeeting(b, zoomUserId, {
+      files: [
+        { file_type: "M4A", recording_type: "audio_only", path: audio30 },
+        { file_type: "M4A", recording_type: "audio_only", path: second },
+      ],
+    });
+    const early = b.zoom.buildEvent("recording.completed", meeting.uuid);
+    const object = (early.payload as { object: { recording_files: unknown[] } }).object;
+    object.recording_files = object.recording_files.slice(0, 1);
+    expect(await (await b.post(early)).json()).toEqual({ status: "accepted" });
+    expect(await (await b.post(b.zoom.buildEvent("recording.completed", meeting.uuid))).json()).toEqual({
+      status: "accepted",
+    });
+    await b.settle();
+    const hashes = b.uploads(4242).map((u) => u.files[0]!.sha256);
+    expect(hashes.sort()).toEqual([await sha256File(audio30), await sha256File(second)].sort());
+    const names = b.uploads(4242).map((u) => u.files[0]!.filename);
+    expect(names.sort()).toEqual(["2026-03-01 Weekly sync - 2.m4a", "2026-03-01 Weekly sync.m4a"]);
+  });
+
+  it("publishes progress at each stage, counts metrics, and never logs a token", async () => {
+    const lines: string[] = [];
+    const logger = createLogger({
+      level: "debug",
+      destination: new Writable({
+        write(chunk, _encoding, callback) {
+          lines.push(String(chunk));
+          callback();
+        },
+      }),
+    });
+    const { b, zoomUserId } = await setup({ deps: { logger } });
+    const events: string[] = [];
+    b.services.progress.subscribe(async (e) => {
+      events.push([e.part, e.status, e.detail].filter(Boolean).join(":"));
+    });
+    const meeting = addMeeting(b, zoomUserId);
+    const event = b.zoom.buildEvent("recording.completed", meeting.uuid);
+    await b.post(event);
+    b.clock.advance(1500);
+    await b.settle();
+    expect(events).toEqual([
+      "received:done",
+      "audio:working:downloading",
+      "audio:working:uploading",
+      "audio:done",
+    ]);
+
+    const m = b.services.metrics;
+    expect((await m.webhooks.get()).values).toContainEqual(
+      expect.objectContaining({ labels: { event: "recording.completed", result: "accepted" }, value: 1 }),
+    );
+    expect((await m.bytesDownloaded.get()).values[0]?.value).toBe(meeting.files[0]!.file_size);
+    expect((await m.bytesUploaded.get()).values[0]?.value).toBe(meeting.files[0]!.file_size);
+    expect((await m.deliveries.get()).values).toContainEqual(
+      expect.objectContaining({ labels: { kind: "audio", result: "delivered" }, value: 1 }),
+    );
+    const latency = (await m.deliveryLatency.get()).values.find((v) => v.metricName?.endsWith("_sum"));
+    expect(latency?.value).toBe(1.5);
+
+    const log = lines.join("");
+    expect(log).toContain("audio delivered");
+    const tokens = [
+      event.download_token,
+      ...b.zoom.requests.map((r) => String(r.headers.authorization ?? "")),
+    ]
+      .map((t) => t.replace(/^Bearer /, ""))
+      .filter((t) => t.length > 20);
+    expect(tokens.length).toBeGreaterThan(1);
+    for (const token of tokens) expect(log).not.toContain(token);
   });
 });

@@ -180,6 +180,7 @@ describe(`Zoom webhook routes on ${TEST_DIALECT}`, () => {
       chatId: 77,
       zoomUserId: meeting.hostUserId,
       requestedAt: bench.clock.now(),
+      fileIds: [meeting.files[0]!.id],
     });
     const transcriptFile = meeting.files.find((f) => f.file_type === "TRANSCRIPT")!;
     expect(JSON.parse(jobs[1]!.payload)).toMatchObject({
