@@ -1,0 +1,176 @@
+/**
+ * Benchmark 1 — webhook ingest. Signed `recording.completed` requests, each for a new meeting and
+ * signed when it is sent, at fixed rates and at maximum (closed loop), against Zoomgram's `web`
+ * process on SQLite and on PostgreSQL, and against a bare `node:http` server that only verifies
+ * the HMAC. The server runs pinned to CPU 1, the load generator (this process) to CPU 0.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { startFakes } from "./lib/fixtures.js";
+import { type LoadRequest, type LoadResult, runFixedRate, runMax } from "./lib/loadgen.js";
+import { createPostgresDatabase } from "./lib/postgres.js";
+import { cpuSeconds, readMemory } from "./lib/proc.js";
+import { type Child, startBareServer, startZoomgram } from "./lib/processes.js";
+import { seedConnection, signedHeaders, WEBHOOK_SECRET, zoomgramEnv } from "./lib/setup.js";
+
+export interface IngestRun extends LoadResult {
+  /** CPU the server process used, % of one core. */
+  serverCpuPct: number | undefined;
+}
+
+export interface IngestTarget {
+  name: "zoomgram-sqlite" | "zoomgram-postgres" | "bare";
+  runs: IngestRun[];
+  /** Server RSS after the runs, bytes. */
+  serverRss: number | undefined;
+}
+
+export interface IngestResult {
+  rates: number[];
+  durationMs: number;
+  maxConcurrency: number;
+  requestBytes: number;
+  targets: IngestTarget[];
+}
+
+export interface IngestOptions {
+  rates?: number[];
+  durationMs?: number;
+  maxConcurrency?: number;
+  workDir: string;
+  log: (line: string) => void;
+}
+
+/** A `recording.completed` body template whose meeting UUID and file ids are replaced per request. */
+function eventTemplate(fakes: Awaited<ReturnType<typeof startFakes>>): (i: number) => string {
+  const uuid = "TEMPLATEuuid0000000000==";
+  const m = fakes.zoom.addMeeting({
+    uuid,
+    hostUserId: fakes.user.id,
+    topic: "Weekly sync",
+    start_time: "2026-03-02T10:00:00Z",
+    duration: 45,
+    files: [
+      { file_type: "M4A", recording_type: "audio_only", bytes: "m4a" },
+      { file_type: "MP4", recording_type: "shared_screen_with_speaker_view", bytes: "mp4" },
+      { file_type: "TRANSCRIPT", recording_type: "audio_transcript", bytes: "WEBVTT\n" },
+    ],
+  });
+  let json = JSON.stringify(fakes.zoom.buildEvent("recording.completed", uuid));
+  json = json.split(uuid).join("@@U@@");
+  m.files.forEach((f, k) => {
+    json = json.split(f.id).join(`@@F${k}@@`);
+  });
+  const run = Date.now().toString(36);
+  return (i) => {
+    const tag = `${run}-${i}`;
+    const u = `bench${tag}`.padEnd(22, "A").concat("==");
+    return json.replaceAll("@@U@@", u).replace(/@@F(\d)@@/g, (_, k: string) => `file${k}-${tag}`);
+  };
+}
+
+async function measure(
+  child: Child,
+  url: string,
+  make: (i: number) => LoadRequest,
+  o: Required<Pick<IngestOptions, "rates" | "durationMs" | "maxConcurrency">>,
+  log: (line: string) => void,
+  label: string,
+): Promise<IngestTarget["runs"]> {
+  const runs: IngestRun[] = [];
+  const withCpu = async (fn: () => Promise<LoadResult>): Promise<IngestRun> => {
+    const c0 = cpuSeconds(child.pid);
+    const t0 = performance.now();
+    const r = await fn();
+    const c1 = cpuSeconds(child.pid);
+    const wall = (performance.now() - t0) / 1000;
+    return {
+      ...r,
+      serverCpuPct: c0 !== undefined && c1 !== undefined ? ((c1 - c0) / wall) * 100 : undefined,
+    };
+  };
+  // Warm-up (JIT, connection pools, SQLite page cache); not reported.
+  await runFixedRate({ url, ratePerSecond: 200, durationMs: 2000, make });
+  for (const rate of o.rates) {
+    const r = await withCpu(() => runFixedRate({ url, ratePerSecond: rate, durationMs: o.durationMs, make }));
+    log(
+      `  ${label} ${rate}/s: ${r.throughput.toFixed(0)}/s ok, p50 ${r.latency.p50.toFixed(2)} ms, p99 ${r.latency.p99.toFixed(2)} ms, errors ${r.errors}, server CPU ${r.serverCpuPct?.toFixed(0)}%, client CPU ${r.clientCpuPct.toFixed(0)}%`,
+    );
+    runs.push(r);
+    await sleep(500);
+  }
+  const max = await withCpu(() =>
+    runMax({ url, concurrency: o.maxConcurrency, durationMs: o.durationMs, make }),
+  );
+  log(
+    `  ${label} max: ${max.throughput.toFixed(0)}/s, p50 ${max.latency.p50.toFixed(2)} ms, p99 ${max.latency.p99.toFixed(2)} ms, errors ${max.errors}, server CPU ${max.serverCpuPct?.toFixed(0)}%, client CPU ${max.clientCpuPct.toFixed(0)}%`,
+  );
+  runs.push(max);
+  return runs;
+}
+
+export async function runIngest(opts: IngestOptions): Promise<IngestResult> {
+  const o = {
+    rates: opts.rates ?? [200, 500, 1000, 2000],
+    durationMs: opts.durationMs ?? 5000,
+    maxConcurrency: opts.maxConcurrency ?? 32,
+  };
+  const fakes = await startFakes();
+  const template = eventTemplate(fakes);
+  const make = (i: number): LoadRequest => {
+    const body = template(i);
+    return { headers: signedHeaders(body), body };
+  };
+  const targets: IngestTarget[] = [];
+  try {
+    for (const dialect of ["sqlite", "postgres"] as const) {
+      const dir = mkdtempSync(join(tmpdir(), "zoomgram-bench-ingest-"));
+      const pgDb = dialect === "postgres" ? await createPostgresDatabase("ingest") : undefined;
+      const databaseUrl = pgDb?.url ?? `sqlite:${join(dir, "zoomgram.db")}`;
+      let child: Child | undefined;
+      try {
+        await seedConnection(databaseUrl, fakes.zoom, fakes.user);
+        child = await startZoomgram({
+          role: "web",
+          env: zoomgramEnv({ databaseUrl, zoom: fakes.zoom, tg: fakes.tg, mediaDir: join(dir, "media") }),
+          logFile: join(opts.workDir, `ingest-${dialect}.log`),
+          cpu: 1,
+        });
+        const url = `http://127.0.0.1:${child.port}/webhooks/zoom`;
+        const first = await fetch(url, {
+          method: "POST",
+          ...(() => {
+            const b = template(-1);
+            return { headers: signedHeaders(b), body: b };
+          })(),
+        });
+        if (first.status !== 200) throw new Error(`Zoomgram answered ${first.status}: ${await first.text()}`);
+        opts.log(`ingest: Zoomgram web on ${dialect} (pid ${child.pid}, CPU 1)`);
+        const runs = await measure(child, url, make, o, opts.log, dialect);
+        targets.push({ name: `zoomgram-${dialect}`, runs, serverRss: readMemory(child.pid)?.rss });
+      } finally {
+        await child?.stop();
+        await pgDb?.drop();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+    const bare = await startBareServer({
+      secret: WEBHOOK_SECRET,
+      logFile: join(opts.workDir, "ingest-bare.log"),
+      cpu: 1,
+    });
+    try {
+      opts.log(`ingest: bare node:http HMAC server (pid ${bare.pid}, CPU 1)`);
+      const url = `http://127.0.0.1:${bare.port}/webhooks/zoom`;
+      const runs = await measure(bare, url, make, o, opts.log, "bare");
+      targets.push({ name: "bare", runs, serverRss: readMemory(bare.pid)?.rss });
+    } finally {
+      await bare.stop();
+    }
+  } finally {
+    await fakes.close();
+  }
+  return { ...o, requestBytes: Buffer.byteLength(template(0)), targets };
+}

@@ -1,0 +1,55 @@
+/** Fake servers and meetings shared by the benchmarks. */
+import { type FakeTelegram, startFakeTelegram } from "../../test/fakes/fake-telegram.js";
+import { type FakeZoom, startFakeZoom, type ZoomUser } from "../../test/fakes/fake-zoom.js";
+import { CHAT_ID } from "./setup.js";
+
+export interface Fakes {
+  zoom: FakeZoom;
+  tg: FakeTelegram;
+  user: ZoomUser;
+  close(): Promise<void>;
+}
+
+export async function startFakes(opts: { uploadLimitMb?: number; latencyMs?: number } = {}): Promise<Fakes> {
+  const zoom = await startFakeZoom({ latencyMs: opts.latencyMs ?? 0 });
+  const tg = await startFakeTelegram({
+    uploadLimitMb: opts.uploadLimitMb ?? 50,
+    latencyMs: opts.latencyMs ?? 0,
+    // Millisecond timestamps with sub-millisecond precision, on the same clock as the harness.
+    now: () => performance.timeOrigin + performance.now(),
+  });
+  tg.addChat({ id: CHAT_ID, type: "private", first_name: "Bench" });
+  const user = zoom.addUser({ email: "bench@example.com", first_name: "Bench", last_name: "Host" });
+  return {
+    zoom,
+    tg,
+    user,
+    async close() {
+      await zoom.close();
+      await tg.close();
+    },
+  };
+}
+
+let meetingSeq = 0;
+/** A unique Zoom-shaped meeting UUID (22 base64 characters and `==`). */
+export function meetingUuid(tag: string, n = ++meetingSeq): string {
+  const digits = n.toString(36);
+  return `${tag.slice(0, 21 - digits.length).padEnd(22 - digits.length, "A")}${digits}==`;
+}
+
+/** Adds a meeting with one audio_only M4A from disk; returns its UUID. */
+export function addAudioMeeting(
+  fakes: Fakes,
+  opts: { uuid: string; path: string; durationMinutes: number; topic?: string },
+): string {
+  fakes.zoom.addMeeting({
+    uuid: opts.uuid,
+    hostUserId: fakes.user.id,
+    topic: opts.topic ?? "Benchmark meeting",
+    start_time: "2026-03-02T10:00:00Z",
+    duration: opts.durationMinutes,
+    files: [{ file_type: "M4A", recording_type: "audio_only", path: opts.path }],
+  });
+  return opts.uuid;
+}

@@ -1,0 +1,170 @@
+/**
+ * Benchmark 2 — relay. A 100 MB and a 1 GiB M4A from the fake Zoom through Zoomgram (`serve`, one
+ * fresh process per size, pinned to CPU 1) to the fake Telegram with a 2000 MB limit: the time
+ * from the webhook to Telegram's answer to the upload, and the Zoomgram process's peak RSS
+ * (VmHWM). Beside it, in the same run, `curl | curl` relaying the same file between the same fakes.
+ */
+import { createHash } from "node:crypto";
+import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { curlRelay } from "./lib/curl-relay.js";
+import { addAudioMeeting, type Fakes, meetingUuid, startFakes } from "./lib/fixtures.js";
+import { makeLongAudio } from "./lib/media.js";
+import { MemorySampler, readMemory } from "./lib/proc.js";
+import { startZoomgram } from "./lib/processes.js";
+import { CHAT_ID, postWebhook, seedConnection, zoomgramEnv } from "./lib/setup.js";
+
+export interface RelayCase {
+  label: string;
+  bytes: number;
+  audioSeconds: number;
+  zoomgram: {
+    wallMs: number;
+    ackMs: number;
+    /** VmHWM of the Zoomgram process over its whole life (start-up included). */
+    peakRss: number;
+    /** RSS right before the webhook (idle, after start-up). */
+    idleRss: number;
+    uploadedBytes: number;
+    sha256Match: boolean;
+  };
+  curl: {
+    wallMs: number;
+    downloaderPeakRss: number;
+    uploaderPeakRss: number;
+    sha256Match: boolean;
+  };
+  timeRatio: number;
+}
+
+export interface RelayResult {
+  uploadLimitMb: number;
+  cases: RelayCase[];
+  mediaGenerationMs: number;
+}
+
+async function sha256File(path: string): Promise<string> {
+  const cache = `${path}.sha256`;
+  if (existsSync(cache)) return readFileSync(cache, "utf8").trim();
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  const hex = hash.digest("hex");
+  writeFileSync(cache, hex);
+  return hex;
+}
+
+async function relayOne(
+  fakes: Fakes,
+  media: { path: string; bytes: number; seconds: number; label: string },
+  workDir: string,
+  log: (line: string) => void,
+): Promise<RelayCase> {
+  const sha = await sha256File(media.path);
+  const dir = mkdtempSync(join(tmpdir(), "zoomgram-bench-relay-"));
+  const databaseUrl = `sqlite:${join(dir, "zoomgram.db")}`;
+  await seedConnection(databaseUrl, fakes.zoom, fakes.user);
+  const child = await startZoomgram({
+    role: "serve",
+    env: zoomgramEnv({
+      databaseUrl,
+      zoom: fakes.zoom,
+      tg: fakes.tg,
+      uploadLimitMb: 2000,
+      mediaDir: join(dir, "media"),
+    }),
+    logFile: join(workDir, `relay-${media.label}.log`),
+    cpu: 1,
+  });
+  try {
+    const idleRss = readMemory(child.pid)?.rss ?? 0;
+    const sampler = new MemorySampler(child.pid, 50).start();
+    const uuid = addAudioMeeting(fakes, {
+      uuid: meetingUuid(`relay${media.label}`),
+      path: media.path,
+      durationMinutes: Math.round(media.seconds / 60),
+      topic: `Relay ${media.label}`,
+    });
+    const sentBefore = fakes.tg.sent.length;
+    const t0 = Date.now();
+    const ack = await postWebhook(child.port as number, fakes.zoom.buildEvent("recording.completed", uuid));
+    if (ack.status !== 200) throw new Error(`webhook answered ${ack.status}`);
+    const sent = await fakes.tg.waitFor(
+      () => fakes.tg.sent.slice(sentBefore).find((s) => s.method === "sendAudio" && s.files.length > 0),
+      15 * 60_000,
+    );
+    const wallMs = sent.at - t0;
+    const peakRss = sampler.stop();
+    const file = sent.files[0];
+    log(
+      `  relay ${media.label}: Zoomgram ${(wallMs / 1000).toFixed(2)} s, peak RSS ${(peakRss / 1e6).toFixed(0)} MB (idle ${(idleRss / 1e6).toFixed(0)} MB)`,
+    );
+
+    const curlEvent = fakes.zoom.buildEvent("recording.completed", uuid) as {
+      download_token: string;
+      payload: { object: { recording_files: Array<{ download_url: string }> } };
+    };
+    const curlBefore = fakes.tg.sent.length;
+    const curl = await curlRelay({
+      downloadUrl: curlEvent.payload.object.recording_files[0]?.download_url as string,
+      bearer: curlEvent.download_token,
+      uploadUrl: `${fakes.tg.url}/bot${fakes.tg.token}/sendAudio`,
+      chatId: CHAT_ID,
+      cpu: 1,
+    });
+    const curlSent = fakes.tg.sent.slice(curlBefore).find((s) => s.method === "sendAudio");
+    log(
+      `  relay ${media.label}: curl|curl ${(curl.wallMs / 1000).toFixed(2)} s, peak RSS ${(curl.downloaderPeakRss / 1e6).toFixed(0)} MB + ${(curl.uploaderPeakRss / 1e6).toFixed(0)} MB, exit ${curl.exitCodes.join("/")}`,
+    );
+    return {
+      label: media.label,
+      bytes: media.bytes,
+      audioSeconds: media.seconds,
+      zoomgram: {
+        wallMs,
+        ackMs: ack.ackAt - t0,
+        peakRss,
+        idleRss,
+        uploadedBytes: file?.size ?? 0,
+        sha256Match: file?.sha256 === sha,
+      },
+      curl: {
+        wallMs: curl.wallMs,
+        downloaderPeakRss: curl.downloaderPeakRss,
+        uploaderPeakRss: curl.uploaderPeakRss,
+        sha256Match: curlSent?.files[0]?.sha256 === sha,
+      },
+      timeRatio: wallMs / curl.wallMs,
+    };
+  } finally {
+    await child.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function runRelay(opts: { workDir: string; log: (line: string) => void }): Promise<RelayResult> {
+  const t0 = Date.now();
+  const sizes = [
+    { label: "100MB", targetBytes: 100e6 },
+    { label: "1GiB", targetBytes: 2 ** 30 },
+  ];
+  const media = [];
+  for (const s of sizes) {
+    const m = await makeLongAudio({
+      bitrateKbps: 256,
+      targetBytes: s.targetBytes,
+      name: `relay-${s.label}-256k`,
+    });
+    media.push({ ...m, label: s.label });
+  }
+  const mediaGenerationMs = Date.now() - t0;
+  opts.log(`relay: media ready in ${(mediaGenerationMs / 1000).toFixed(1)} s (cached under os.tmpdir())`);
+  const fakes = await startFakes({ uploadLimitMb: 2000 });
+  try {
+    const cases: RelayCase[] = [];
+    for (const m of media) cases.push(await relayOne(fakes, m, opts.workDir, opts.log));
+    return { uploadLimitMb: 2000, cases, mediaGenerationMs };
+  } finally {
+    await fakes.close();
+  }
+}
