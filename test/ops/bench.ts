@@ -5,6 +5,9 @@
  * the app recorded (by watching the app's own fetch), so tests can look for them where they must
  * not be.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Writable } from "node:stream";
 import type { Logger } from "pino";
 import { type App, type AppDeps, type AppRoles, createApp } from "../../src/app.js";
@@ -12,10 +15,12 @@ import { ManualClock } from "../../src/clock.js";
 import type { Env } from "../../src/config.js";
 import { upsertChat, upsertTelegramUser } from "../../src/telegram/chat.repository.js";
 import { upsertConnection } from "../../src/zoom/connection.repository.js";
+import { computeZoomSignature } from "../../src/zoom/webhook-signature.js";
 import { type FakeTelegram, startFakeTelegram } from "../fakes/fake-telegram.js";
 import { type FakeZoom, startFakeZoom, type ZoomUser } from "../fakes/fake-zoom.js";
 import { testConfig } from "../support/config.js";
 import { createTestDatabaseUrl } from "../support/db.js";
+import { FFMPEG, FFPROBE } from "../support/media.js";
 
 export interface OpsBench {
   app: App;
@@ -34,6 +39,10 @@ export interface OpsBench {
     telegramUserId?: number;
     locale?: string;
   }): Promise<{ accessToken: string; refreshToken: string }>;
+  /** POSTs `event` to /webhooks/zoom, signed with the app's secret at the bench clock. */
+  post(event: unknown): Promise<Response>;
+  /** Runs due jobs of `kinds`, jumping the clock to each retry, until none is waiting. */
+  settle(kinds?: string[], maxRounds?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -51,6 +60,7 @@ export async function startOpsBench(options: OpsBenchOptions = {}): Promise<OpsB
   const zoom = await startFakeZoom({ now: () => clock.now() });
   const tg = await startFakeTelegram({ now: () => clock.now() });
   const db = await createTestDatabaseUrl();
+  const mediaDir = mkdtempSync(join(tmpdir(), "zoomgram-ops-media-"));
 
   const lines: string[] = [];
   const destination = new Writable({
@@ -83,6 +93,7 @@ export async function startOpsBench(options: OpsBenchOptions = {}): Promise<OpsB
     DATABASE_URL: db.url,
     PUBLIC_URL: "http://127.0.0.1:3000",
     LOG_LEVEL: "debug",
+    MEDIA_DIR: mediaDir,
     ...options.env,
   });
   const app = await createApp(config, options.roles ?? { web: true, worker: true }, {
@@ -91,7 +102,7 @@ export async function startOpsBench(options: OpsBenchOptions = {}): Promise<OpsB
     botInfo: tg.botInfo as never,
     disablePolling: true,
     disablePeriodic: true,
-    ffmpeg: null,
+    ffmpeg: { ffmpeg: FFMPEG, ffprobe: FFPROBE, source: "npm" },
     ...(options.logger ? { logger: options.logger(destination) } : { logDestination: destination }),
     ...options.deps,
   });
@@ -115,7 +126,11 @@ export async function startOpsBench(options: OpsBenchOptions = {}): Promise<OpsB
       issued.add(tokens.refresh_token);
       const { cipher, db: appDb } = app.services;
       const now = clock.now();
-      await upsertTelegramUser(appDb.kysely, { id: telegramUserId, first_name: "Test" }, now);
+      await upsertTelegramUser(
+        appDb.kysely,
+        { id: telegramUserId, first_name: "Test", language_code: locale },
+        now,
+      );
       await upsertChat(
         appDb.kysely,
         { id: chatId, type: chatId > 0 ? "private" : "group", title: "Team" },
@@ -143,11 +158,41 @@ export async function startOpsBench(options: OpsBenchOptions = {}): Promise<OpsB
       );
       return { accessToken: tokens.access_token, refreshToken: tokens.refresh_token };
     },
+    async post(event) {
+      const raw = JSON.stringify(event);
+      const ts = String(Math.floor(clock.now() / 1000));
+      return app.http.request("/webhooks/zoom", {
+        method: "POST",
+        headers: {
+          "content-type": "application/json; charset=utf-8",
+          "x-zm-request-timestamp": ts,
+          "x-zm-signature": computeZoomSignature(config.zoom.webhookSecret, ts, raw),
+        },
+        body: raw,
+      });
+    },
+    async settle(kinds = ["deliver-recording"], maxRounds = 40) {
+      const worker = app.worker;
+      if (!worker) throw new Error("settle needs the worker role");
+      for (let round = 0; round < maxRounds; round++) {
+        await worker.drain();
+        const next = await app.services.db.kysely
+          .selectFrom("jobs")
+          .select((eb) => eb.fn.min("run_at").as("at"))
+          .where("kind", "in", kinds)
+          .where("state", "in", ["queued", "retry"])
+          .executeTakeFirst();
+        if (next?.at === null || next?.at === undefined) return;
+        clock.set(Math.max(clock.now(), Number(next.at)));
+      }
+      throw new Error(`jobs ${kinds.join(", ")} did not settle`);
+    },
     async close() {
       await app.stop();
       await zoom.close();
       await tg.close();
       await db.drop();
+      rmSync(mediaDir, { recursive: true, force: true });
     },
   };
 }
