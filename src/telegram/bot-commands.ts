@@ -12,6 +12,7 @@ export const BOT_COMMANDS: readonly string[] = [
   "help",
   "connect",
   "status",
+  "history",
   "disconnect",
   "language",
 ];

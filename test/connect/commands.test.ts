@@ -456,13 +456,14 @@ describe("command menu and webhook mode", () => {
       "help",
       "connect",
       "status",
+      "history",
       "disconnect",
       "language",
     ]);
     expect(b.tg.commands(undefined, "ru")?.find((c) => c.command === "connect")?.description).not.toBe(
       english?.find((c) => c.command === "connect")?.description,
     );
-    for (const locale of SUPPORTED_LOCALES) expect(b.tg.commands(undefined, locale)).toHaveLength(6);
+    for (const locale of SUPPORTED_LOCALES) expect(b.tg.commands(undefined, locale)).toHaveLength(7);
   });
 
   it("webhook mode takes updates at POST /telegram/webhook only with the secret header", async () => {
