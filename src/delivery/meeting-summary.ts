@@ -41,10 +41,15 @@ export function zoomSummaryMarkdown(summary: NormalizedMeetingSummary, t: T): st
   return text === "" ? undefined : text;
 }
 
-/** The extractive key sentences as the Markdown list that is stored. */
-export function extractiveMarkdown(sentences: readonly string[]): string | undefined {
-  const text = sentences.map((s) => `- ${oneLine(s)}`).join("\n");
-  return text === "" ? undefined : text;
+/** The extractive key sentences as the Markdown list that is stored, under a "Key points" heading. */
+export function extractiveMarkdown(sentences: readonly string[], heading?: string): string | undefined {
+  const list = sentences
+    .map(oneLine)
+    .filter(Boolean)
+    .map((s) => `- ${s}`)
+    .join("\n");
+  if (list === "") return undefined;
+  return heading ? `## ${oneLine(heading)}\n${list}` : list;
 }
 
 /**

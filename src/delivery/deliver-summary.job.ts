@@ -1,0 +1,254 @@
+/**
+ * Job `deliver-summary` (payload {@link DeliverSummaryPayload}): sends a meeting's summary to the
+ * chat once (a `deliveries` row with file_id `summary`), from the best source available:
+ *
+ * 1. Zoom's AI Companion summary: stored on the meeting by `meeting.summary_completed`, or read
+ *    from `GET /meetings/{uuid}/meeting_summary` (reference/zoom.md §2.4). A token without the
+ *    `meeting:read:summary` scope (code 4700) or no summary at Zoom means: none is coming.
+ * 2. The OpenAI-compatible endpoint at SUMMARY_API_URL, given the transcript.
+ * 3. The built-in extractive summary of the transcript (its key sentences).
+ *
+ * 2 and 3 add speaking time per speaker. The message is plain text split at 4096 characters; a
+ * retried job continues after the chunks already sent. When there is no source at all (no Zoom
+ * summary and no transcript), the card says "not available" and the row is `skipped`, which a
+ * Zoom summary arriving later still replaces.
+ */
+import { AppError } from "../errors.js";
+import type { TranslationVariables } from "../i18n/translator.js";
+import type { JobContext, JobHandler } from "../jobs/worker.js";
+import type { Services } from "../services.js";
+import { chatLocale } from "../telegram/chat.repository.js";
+import { splitMessage } from "../telegram/text/split-message.js";
+import { extractiveSummary } from "../transcript/extractive-summary.js";
+import { renderTranscriptText } from "../transcript/render.js";
+import { type SpeakerTime, speakingTime } from "../transcript/speaking-time.js";
+import { createSummaryApiClient, type SummaryApiClient, SummaryApiError } from "../transcript/summary-api.js";
+import { parseVtt } from "../transcript/vtt.js";
+import { displayTopic } from "./caption.js";
+import { resolveChatTarget } from "./chat-target.js";
+import {
+  deliveredMessageIds,
+  findMeeting,
+  insertDeliveryIfAbsent,
+  updateDelivery,
+} from "./delivery.repository.js";
+import { reasonKeyFor } from "./failure.js";
+import {
+  claimDelivery,
+  type DeliverSummaryPayload,
+  findDelivery,
+  SUMMARY_FILE_ID,
+  storeMeetingSummary,
+  transcriptFileIds,
+} from "./meeting-parts.repository.js";
+import {
+  extractiveMarkdown,
+  renderSummaryMessage,
+  type SummarySource,
+  zoomSummaryMarkdown,
+} from "./meeting-summary.js";
+import type { MeetingZoom } from "./meeting-zoom.js";
+import { sendPlainText } from "./part-telegram.js";
+
+/** Attempts spent waiting for a flaky summary API before the extractive summary is used instead. */
+const SUMMARY_API_ATTEMPTS = 3;
+const TRANSCRIPT_PROCESSING_RETRY_MS = 2 * 60_000;
+
+type Summary = { text: string; source: SummarySource; speakers?: SpeakerTime[] };
+
+type Resolved =
+  | { kind: "summary"; summary: Summary }
+  | { kind: "unavailable" }
+  | { kind: "later"; at: number };
+
+export function deliverSummaryJob(
+  services: Services,
+  deps: { zoom: MeetingZoom; summaryApi?: SummaryApiClient | undefined },
+): JobHandler<DeliverSummaryPayload> {
+  const { db, clock, progress, translator, config } = services;
+  const summaryApi =
+    deps.summaryApi ??
+    (config.summary.apiUrl
+      ? createSummaryApiClient({
+          url: config.summary.apiUrl,
+          ...(config.summary.apiKey ? { apiKey: config.summary.apiKey } : {}),
+          ...(config.summary.model ? { model: config.summary.model } : {}),
+          fetch: services.fetch,
+        })
+      : undefined);
+
+  async function resolve(payload: DeliverSummaryPayload, ctx: JobContext): Promise<Resolved> {
+    const { meetingUuid, chatId } = payload;
+    const locale = await chatLocale(db.kysely, chatId);
+    const t = (key: string, vars?: TranslationVariables) => translator.t(locale, key, vars);
+    const meeting = await findMeeting(db.kysely, meetingUuid);
+    if (meeting?.summary_source === "zoom" && meeting.summary_text) {
+      return { kind: "summary", summary: { text: meeting.summary_text, source: "zoom" } };
+    }
+    const zoom = await deps.zoom.fetchSummary({
+      zoomUserId: payload.zoomUserId,
+      meetingUuid,
+      attempt: ctx.job.attempts,
+      signal: ctx.signal,
+    });
+    if (zoom.kind === "ok") {
+      const text = zoomSummaryMarkdown(zoom.summary, t);
+      if (text) {
+        await storeMeetingSummary(db.kysely, meetingUuid, text, "zoom", clock.now());
+        return { kind: "summary", summary: { text, source: "zoom" } };
+      }
+    }
+    ctx.logger.info({ meetingUuid, zoom: zoom.kind }, "no Zoom summary; making one from the transcript");
+    if (payload.origin === "no-transcript") return { kind: "unavailable" };
+
+    const [fileId] = await transcriptFileIds(db.kysely, meetingUuid);
+    if (fileId === undefined) return { kind: "unavailable" };
+    const fetched = await deps.zoom.fetchTranscript({
+      zoomUserId: payload.zoomUserId,
+      meetingUuid,
+      fileId,
+      jobId: ctx.job.id,
+      attempt: ctx.job.attempts,
+      signal: ctx.signal,
+    });
+    if (fetched.kind === "processing")
+      return { kind: "later", at: clock.now() + TRANSCRIPT_PROCESSING_RETRY_MS };
+    if (fetched.kind === "missing") return { kind: "unavailable" };
+    const cues = parseVtt(fetched.text);
+    if (cues.length === 0) return { kind: "unavailable" };
+    const speakers = speakingTime(cues);
+
+    if (summaryApi) {
+      try {
+        const text = await summaryApi.summarize(
+          {
+            transcriptText: renderTranscriptText(cues, { title: meeting?.topic ?? "" }),
+            topic: meeting?.topic ?? "",
+            language: locale,
+          },
+          ctx.signal,
+        );
+        return { kind: "summary", summary: { text, source: "api", speakers } };
+      } catch (error) {
+        if (!(error instanceof SummaryApiError)) throw error;
+        if (error.retryable && ctx.job.attempts < SUMMARY_API_ATTEMPTS) {
+          throw new AppError("internal", `summary API failed, will retry: ${error.message}`, {
+            retryable: true,
+            cause: error,
+          });
+        }
+        ctx.logger.warn(
+          { meetingUuid, err: error.message },
+          "summary API failed; using the extractive summary",
+        );
+      }
+    }
+    const text = extractiveMarkdown(extractiveSummary(cues).sentences, t("summary-key-points"));
+    if (!text) return { kind: "unavailable" };
+    return { kind: "summary", summary: { text, source: "extractive", speakers } };
+  }
+
+  return {
+    async run(payload, ctx) {
+      const { meetingUuid, chatId } = payload;
+      const now = clock.now();
+      await insertDeliveryIfAbsent(
+        db.kysely,
+        { meetingUuid, fileId: SUMMARY_FILE_ID, chatId, kind: "summary", requestedAt: payload.requestedAt },
+        now,
+      );
+      const row = await findDelivery(db.kysely, meetingUuid, SUMMARY_FILE_ID, chatId);
+      if (!row || row.state === "delivered") return undefined;
+      const deliveryId = Number(row.id);
+      const target = await resolveChatTarget(services, chatId);
+      if (target.paused) {
+        await updateDelivery(db.kysely, deliveryId, { state: "skipped", lastError: "chat paused" }, now);
+        return undefined;
+      }
+      if (!(await claimDelivery(db.kysely, deliveryId, `job:${ctx.job.id}`, now))) return undefined;
+      await progress.publish({ meetingUuid, chatId, part: "summary", status: "working" });
+
+      const resolved = await resolve(payload, ctx);
+      if (resolved.kind === "later") {
+        await updateDelivery(db.kysely, deliveryId, { state: "pending", detail: null }, clock.now());
+        return { rescheduleAt: resolved.at, note: "transcript still processing at Zoom" };
+      }
+      if (resolved.kind === "unavailable") {
+        await updateDelivery(
+          db.kysely,
+          deliveryId,
+          { state: "skipped", detail: "no summary source" },
+          clock.now(),
+        );
+        await progress.publish({ meetingUuid, chatId, part: "summary", status: "unavailable" });
+        return undefined;
+      }
+      const { summary } = resolved;
+      // A made-up summary only fills the gap; Zoom's (stored above) always wins.
+      if (summary.source !== "zoom")
+        await storeMeetingSummary(db.kysely, meetingUuid, summary.text, summary.source, clock.now());
+
+      const locale = target.locale;
+      const meeting = await findMeeting(db.kysely, meetingUuid);
+      const message = renderSummaryMessage({
+        text: summary.text,
+        source: summary.source,
+        topic: displayTopic(translator, locale, meeting?.topic ?? ""),
+        ...(summary.speakers ? { speakers: summary.speakers } : {}),
+        locale,
+        t: (key, vars) => translator.t(locale, key, vars),
+      });
+      const chunks = splitMessage(message);
+      // A retry continues after what already arrived (the same text for the same source).
+      const sent = deliveredMessageIds(row);
+      for (let i = sent.length; i < chunks.length; i++) {
+        const chunk = chunks[i]!;
+        const result = await sendPlainText(services, target, { text: chunk, signal: ctx.signal });
+        sent.push(result.message_id);
+        await updateDelivery(db.kysely, deliveryId, { messageIds: sent }, clock.now());
+      }
+      const done = clock.now();
+      await updateDelivery(
+        db.kysely,
+        deliveryId,
+        {
+          state: "delivered",
+          detail: summary.source,
+          lastError: null,
+          messageIds: sent,
+          bytes: Buffer.byteLength(message, "utf8"),
+          deliveredAt: done,
+        },
+        done,
+      );
+      services.metrics.deliveries.inc({ kind: "summary", result: "delivered" });
+      services.metrics.deliveryLatency.observe(
+        { kind: "summary" },
+        Math.max(0, done - payload.requestedAt) / 1000,
+      );
+      await progress.publish({ meetingUuid, chatId, part: "summary", status: "done" });
+      return undefined;
+    },
+
+    async onDead(payload, error) {
+      const { meetingUuid, chatId } = payload;
+      const row = await findDelivery(db.kysely, meetingUuid, SUMMARY_FILE_ID, chatId);
+      if (row && row.state !== "delivered") {
+        await updateDelivery(
+          db.kysely,
+          Number(row.id),
+          { state: "failed", detail: null, lastError: error },
+          clock.now(),
+        );
+      }
+      services.metrics.deliveries.inc({ kind: "summary", result: "failed" });
+      await progress.publish({
+        meetingUuid,
+        chatId,
+        part: "summary",
+        status: "failed",
+        detail: reasonKeyFor(error),
+      });
+    },
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * `meeting.summary_completed` (reference/zoom.md §2.4): Zoom's AI Companion summary, inline in the
+ * event, in either of the two documented shapes (normalizeMeetingSummary reads both). It is the
+ * best summary there is, so it is stored on the meeting over any other (the audio caption reads
+ * its first line from there) and a `deliver-summary` job sends it, unless a summary message was
+ * already delivered to the chat. One transaction, no outside calls; workers woken after commit.
+ */
+import { withTransaction } from "../db/database.js";
+import type { Services } from "../services.js";
+import { chatLocale } from "../telegram/chat.repository.js";
+import { findConnectionByZoomUserId } from "../zoom/connection.repository.js";
+import { type MeetingSummaryCompletedEvent, normalizeMeetingSummary } from "../zoom/events.js";
+import { insertWebhookEvent, type WebhookResult } from "./delivery.repository.js";
+import { auditPayload, type IngestContext, type IngestResult } from "./ingest.js";
+import {
+  enqueueSummaryDelivery,
+  findDelivery,
+  insertMeetingIfNew,
+  SUMMARY_FILE_ID,
+  storeMeetingSummary,
+} from "./meeting-parts.repository.js";
+import { zoomSummaryMarkdown } from "./meeting-summary.js";
+
+export async function ingestSummaryCompleted(
+  services: Services,
+  event: MeetingSummaryCompletedEvent,
+  ctx: IngestContext,
+): Promise<IngestResult> {
+  const object = event.payload.object;
+  const zoomUserId = object.meeting_host_id;
+  const meetingUuid = object.meeting_uuid;
+  const connection = await findConnectionByZoomUserId(
+    services.db.kysely,
+    zoomUserId,
+    services.config.zoom.apiBaseUrl,
+  );
+  const locale = connection ? await chatLocale(services.db.kysely, connection.chatId) : "en";
+  const text = zoomSummaryMarkdown(normalizeMeetingSummary(object), (key, vars) =>
+    services.translator.t(locale, key, vars),
+  );
+
+  const outcome = await withTransaction(services.db, async (tx): Promise<IngestResult> => {
+    const audit = (result: WebhookResult) =>
+      insertWebhookEvent(tx, {
+        receivedAt: ctx.receivedAt,
+        event: event.event,
+        meetingUuid,
+        zoomUserId,
+        requestId: ctx.requestId,
+        result,
+        downloadTokenEnc: null,
+        payload: auditPayload(ctx.raw),
+      });
+    if (connection?.status !== "active") {
+      await audit("no_connection");
+      return { result: "no_connection", jobs: 0 };
+    }
+    if (text === undefined) {
+      // A summary without a word in it: nothing to show.
+      await audit("ignored");
+      return { result: "ignored", jobs: 0 };
+    }
+    await insertMeetingIfNew(tx, {
+      meeting: {
+        uuid: meetingUuid,
+        id: object.meeting_id ?? "",
+        topic: object.meeting_topic ?? "",
+        start_time: object.meeting_start_time ?? "",
+        duration: minutesBetween(object.meeting_start_time, object.meeting_end_time),
+        host_email: object.meeting_host_email,
+      },
+      zoomUserId,
+      now: ctx.receivedAt,
+    });
+    await storeMeetingSummary(tx, meetingUuid, text, "zoom", ctx.receivedAt);
+    const existing = await findDelivery(tx, meetingUuid, SUMMARY_FILE_ID, connection.chatId);
+    if (existing?.state === "delivered") {
+      await audit("duplicate");
+      return { result: "duplicate", jobs: 0 };
+    }
+    const enqueued = await enqueueSummaryDelivery(
+      tx,
+      { meetingUuid, chatId: connection.chatId, zoomUserId, requestedAt: ctx.receivedAt, origin: "zoom" },
+      ctx.receivedAt,
+      services.config.jobs.maxAttempts,
+    );
+    const result: WebhookResult = enqueued ? "accepted" : "duplicate";
+    await audit(result);
+    return { result, jobs: enqueued ? 1 : 0 };
+  });
+  if (outcome.jobs > 0) services.notifier.notify();
+  return outcome;
+}
+
+function minutesBetween(start: string | undefined, end: string | undefined): number | undefined {
+  if (!start || !end) return undefined;
+  const ms = Date.parse(end) - Date.parse(start);
+  return Number.isFinite(ms) && ms >= 0 ? Math.round(ms / 60_000) : undefined;
+}

@@ -1,0 +1,80 @@
+/**
+ * The card's buttons: `card:resend:<deliveryId>` and `card:transcript:<deliveryId>` (both far
+ * under Telegram's 64-byte callback_data limit). A press only checks the delivery belongs to this
+ * chat and enqueues a `resend-part` job; the answer comes at once, the file a moment later. One
+ * resend per delivery and minute, however often the button is pressed.
+ */
+import { Composer } from "grammy";
+import type { Executor } from "../db/database.js";
+import { enqueueJob } from "../jobs/queue.js";
+import type { Services } from "../services.js";
+import { chatLocale } from "../telegram/chat.repository.js";
+import type { BotContext } from "../telegram/context.js";
+import { findDeliveryById } from "./meeting-parts.repository.js";
+import { RESEND_PART_JOB, type ResendPartPayload } from "./resend-part.job.js";
+
+const CARD_DATA = /^card:(resend|transcript):(\d{1,15})$/;
+
+export function meetingCardComposer(services: Services): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  composer.callbackQuery(CARD_DATA, async (ctx) => {
+    const [, action, rawId] = ctx.match;
+    const chatId = ctx.callbackQuery.message?.chat.id ?? ctx.chat?.id;
+    if (chatId === undefined) {
+      await ctx.answerCallbackQuery();
+      return;
+    }
+    const locale = await chatLocale(services.db.kysely, chatId);
+    const t = (key: string) => services.translator.t(locale, key);
+    const answer = await decide(
+      services.db.kysely,
+      action === "transcript" ? "transcript" : "resend",
+      Number(rawId),
+      chatId,
+    );
+    if (answer.kind === "refuse") {
+      await ctx.answerCallbackQuery({ text: t(answer.key) });
+      return;
+    }
+    const now = services.clock.now();
+    const id = await enqueueJob(
+      services.db.kysely,
+      {
+        kind: RESEND_PART_JOB,
+        payload: { deliveryId: answer.deliveryId, chatId } satisfies ResendPartPayload,
+        dedupeKey: `${RESEND_PART_JOB}:${answer.deliveryId}:${Math.floor(now / 60_000)}`,
+      },
+      now,
+      services.config.jobs.maxAttempts,
+    );
+    if (id !== null) services.notifier.notify();
+    await ctx.answerCallbackQuery({
+      text: t(action === "transcript" ? "callback-transcript-queued" : "callback-resend-queued"),
+    });
+  });
+  return composer;
+}
+
+type Decision = { kind: "refuse"; key: string } | { kind: "resend"; deliveryId: number };
+
+async function decide(
+  db: Executor,
+  action: "resend" | "transcript",
+  deliveryId: number,
+  chatId: number,
+): Promise<Decision> {
+  const delivery = Number.isSafeInteger(deliveryId) ? await findDeliveryById(db, deliveryId) : undefined;
+  // A button from another chat (forwarded card) or for a purged delivery acts on nothing.
+  if (!delivery || Number(delivery.chat_id) !== chatId) return { kind: "refuse", key: "callback-expired" };
+  if (action === "transcript") {
+    if (delivery.kind !== "transcript" || delivery.state !== "delivered") {
+      return { kind: "refuse", key: "callback-transcript-unavailable" };
+    }
+    return { kind: "resend", deliveryId };
+  }
+  if (delivery.kind !== "audio" && delivery.kind !== "video")
+    return { kind: "refuse", key: "callback-expired" };
+  if (delivery.state !== "delivered" && delivery.state !== "failed")
+    return { kind: "refuse", key: "callback-expired" };
+  return { kind: "resend", deliveryId };
+}

@@ -1,0 +1,35 @@
+/**
+ * Job `meeting-parts-timeout` (payload `{ meetingUuid, chatId }`), enqueued when a meeting's card
+ * appears and run a day later: Zoom may take up to 24 h to process a recording (reference/zoom.md
+ * §4.3), and a transcript that has not been announced by then is not coming (the account may not
+ * produce transcripts at all, §2.3). The card then says so instead of "waiting" forever, and the
+ * summary is settled: Zoom's if it has one, else "not available".
+ */
+import type { JobHandler } from "../jobs/worker.js";
+import type { Services } from "../services.js";
+import { findDeliveries, findMeeting } from "./delivery.repository.js";
+import type { CardRefreshPayload } from "./meeting-card.js";
+import { enqueueSummaryDelivery } from "./meeting-parts.repository.js";
+
+export function meetingPartsTimeoutJob(services: Services): JobHandler<CardRefreshPayload> {
+  const { db, clock, progress } = services;
+  return {
+    async run({ meetingUuid, chatId }, ctx) {
+      const transcripts = await findDeliveries(db.kysely, meetingUuid, chatId, ["transcript"]);
+      if (transcripts.length > 0) return undefined; // it came; its own job reports on it
+      ctx.logger.info({ meetingUuid, chatId }, "no transcript arrived; marking it unavailable");
+      await progress.publish({ meetingUuid, chatId, part: "transcript", status: "unavailable" });
+      const meeting = await findMeeting(db.kysely, meetingUuid);
+      if (!meeting) return undefined;
+      const now = clock.now();
+      const enqueued = await enqueueSummaryDelivery(
+        db.kysely,
+        { meetingUuid, chatId, zoomUserId: meeting.zoom_user_id, requestedAt: now, origin: "no-transcript" },
+        now,
+        services.config.jobs.maxAttempts,
+      );
+      if (enqueued) services.notifier.notify();
+      return undefined;
+    },
+  };
+}

@@ -1,0 +1,249 @@
+/**
+ * The Zoom side of the transcript and summary jobs, on top of the delivery pipeline's REST client
+ * (zoom-api.ts), download (download.ts) and the connect feature's token service:
+ *
+ * - the transcript's text: a fresh `download_access_token` from `GET /meetings/{uuid}/recordings`
+ *   (reference/zoom.md §4.1), then the download through the ZOOM_DOWNLOAD_HOSTS policy with the
+ *   token ladder (fresh API token, the webhook's, OAuth);
+ * - Zoom's AI Companion summary from `GET /meetings/{uuid}/meeting_summary` (§2.4), which needs
+ *   the `meeting:read:summary` scope: without it Zoom answers 400 with code 4700, which means "no
+ *   summary will come from Zoom", not a failure.
+ */
+import { readFile } from "node:fs/promises";
+import { z } from "zod";
+import { AppError, isAppError } from "../errors.js";
+import { createMediaWorkspace } from "../media/temp-files.js";
+import type { Services } from "../services.js";
+import { type DownloadToken, downloadRecording } from "../zoom/download.js";
+import {
+  type NormalizedMeetingSummary,
+  normalizeMeetingSummary,
+  type ZoomRecordingFile,
+} from "../zoom/events.js";
+import { encodeMeetingUuid } from "../zoom/meeting-uuid.js";
+import { retryDelayFromZoomResponse } from "../zoom/rate-limit.js";
+import { fileKey, isFileReady } from "../zoom/recording-files.js";
+import { createTokenService, type TokenService } from "../zoom/token-service.js";
+import { createZoomApi, type MeetingRecordings, type ZoomApi, type ZoomAuth } from "../zoom/zoom-api.js";
+import { latestWebhookDownloadToken } from "./meeting-parts.repository.js";
+
+/** Transcripts are text: anything near this size is not one. */
+const MAX_TRANSCRIPT_BYTES = 50 * 1024 * 1024;
+
+export type TranscriptFetch =
+  | { kind: "ok"; text: string; bytes: number; meeting: MeetingRecordings }
+  /** Zoom lists the file but is still processing it: ask again later. */
+  | { kind: "processing" }
+  /** The meeting no longer lists this file (deleted, or the id changed). */
+  | { kind: "missing" };
+
+export type ZoomSummaryFetch =
+  | { kind: "ok"; summary: NormalizedMeetingSummary }
+  /** Zoom has no summary for this meeting (AI Companion off, or nothing produced). */
+  | { kind: "none" }
+  /** The connection's token lacks `meeting:read:summary` (code 4700): Zoom's summary cannot be read. */
+  | { kind: "no_scope" };
+
+export interface MeetingZoom {
+  fetchTranscript(input: {
+    zoomUserId: string;
+    meetingUuid: string;
+    fileId: string;
+    jobId: number;
+    attempt: number;
+    signal: AbortSignal;
+  }): Promise<TranscriptFetch>;
+  fetchSummary(input: {
+    zoomUserId: string;
+    meetingUuid: string;
+    attempt: number;
+    signal: AbortSignal;
+  }): Promise<ZoomSummaryFetch>;
+}
+
+export function createMeetingZoom(
+  services: Services,
+  deps: { tokens?: TokenService; api?: ZoomApi } = {},
+): MeetingZoom {
+  const tokens = deps.tokens ?? createTokenService(services);
+  const api =
+    deps.api ?? createZoomApi({ fetch: services.fetch, clock: services.clock, random: services.random });
+
+  /** Runs a REST call as the user; a 401 gets one forced token refresh (the stored one may be revoked). */
+  async function asUser<T>(
+    zoomUserId: string,
+    signal: AbortSignal,
+    attempt: number,
+    call: (auth: ZoomAuth) => Promise<T>,
+  ): Promise<T> {
+    const first = await tokens.getAccessToken(zoomUserId, { signal });
+    try {
+      return await call({ apiBaseUrl: first.apiBaseUrl, accessToken: first.accessToken, signal, attempt });
+    } catch (error) {
+      if (!(isAppError(error) && error.code === "zoom.unauthorized")) throw error;
+      const again = await tokens.getAccessToken(zoomUserId, { signal, forceRefresh: true });
+      return call({ apiBaseUrl: again.apiBaseUrl, accessToken: again.accessToken, signal, attempt });
+    }
+  }
+
+  return {
+    async fetchTranscript(input) {
+      const meeting = await asUser(input.zoomUserId, input.signal, input.attempt, (auth) =>
+        api.getMeetingRecordings(auth, input.meetingUuid),
+      );
+      const file = meeting.recording_files.find((f) => fileKey(f) === input.fileId);
+      if (!file?.download_url) return { kind: "missing" };
+      if (!isFileReady(file)) return { kind: "processing" };
+      const workspace = await createMediaWorkspace(services.config.media.dir, `transcript-${input.jobId}`);
+      try {
+        const destination = workspace.file(`${input.fileId}.vtt`);
+        const result = await downloadRecording({
+          url: file.download_url,
+          allowedHosts: services.config.zoom.downloadHosts,
+          tokens: downloadTokens(services, tokens, input, meeting),
+          destination,
+          ...expectedSize(file),
+          maxBytes: Math.min(MAX_TRANSCRIPT_BYTES, services.config.media.maxRecordingMb * 1_000_000),
+          fetch: services.fetch,
+          signal: input.signal,
+          now: () => services.clock.now(),
+          random: services.random,
+          attempt: input.attempt,
+          onBytes: (n) => services.metrics.bytesDownloaded.inc(n),
+        });
+        const text = await readFile(destination, "utf8");
+        return { kind: "ok", text, bytes: result.bytes, meeting };
+      } finally {
+        await workspace.cleanup();
+      }
+    },
+
+    async fetchSummary(input) {
+      return asUser(input.zoomUserId, input.signal, input.attempt, (auth) =>
+        getMeetingSummary(services, auth, input.meetingUuid),
+      );
+    },
+  };
+}
+
+function expectedSize(file: ZoomRecordingFile): { expectedBytes?: number } {
+  return file.file_size !== undefined ? { expectedBytes: file.file_size } : {};
+}
+
+function downloadTokens(
+  services: Services,
+  tokens: TokenService,
+  input: { zoomUserId: string; meetingUuid: string; signal: AbortSignal },
+  meeting: MeetingRecordings,
+): DownloadToken[] {
+  return [
+    { name: "download_access_token", get: async () => meeting.download_access_token },
+    {
+      name: "webhook_download_token",
+      get: () =>
+        latestWebhookDownloadToken(
+          services.db.kysely,
+          services.cipher,
+          input.meetingUuid,
+          "recording.transcript_completed",
+        ),
+    },
+    {
+      name: "oauth",
+      get: async () => (await tokens.getAccessToken(input.zoomUserId, { signal: input.signal })).accessToken,
+    },
+  ];
+}
+
+const summaryErrorBody = z.looseObject({ code: z.number().optional(), message: z.string().optional() });
+
+/** `GET /meetings/{uuid}/meeting_summary`: Zoom's summary, or why there is none. */
+export async function getMeetingSummary(
+  services: Services,
+  auth: ZoomAuth,
+  meetingUuid: string,
+): Promise<ZoomSummaryFetch> {
+  const url = `${auth.apiBaseUrl.replace(/\/+$/, "")}/meetings/${encodeMeetingUuid(meetingUuid)}/meeting_summary`;
+  let response: Response;
+  let text: string;
+  try {
+    response = await services.fetch(url, {
+      headers: { authorization: `Bearer ${auth.accessToken}`, accept: "application/json" },
+      signal: auth.signal,
+      redirect: "error",
+    });
+    text = await response.text();
+  } catch (error) {
+    if (auth.signal?.aborted) throw auth.signal.reason;
+    throw new AppError("zoom.unavailable", "Zoom could not be reached (get meeting summary)", {
+      retryable: true,
+      cause: error,
+    });
+  }
+  if (response.ok) {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw new AppError(
+        "zoom.bad_response",
+        "Zoom answered the meeting summary with something that is not JSON",
+        {
+          retryable: true,
+          cause: error,
+        },
+      );
+    }
+    const summary = normalizeMeetingSummary(json);
+    const empty =
+      !summary.overview &&
+      !summary.markdown &&
+      summary.sections.length === 0 &&
+      summary.nextSteps.length === 0;
+    return empty ? { kind: "none" } : { kind: "ok", summary };
+  }
+  const body = parseBody(text);
+  const status = response.status;
+  // 4700: "Invalid access token, does not contain scopes:[meeting:read:summary]" (zoom.md §2.4).
+  if (body.code === 4700 || (status === 400 && /scope/i.test(body.message ?? "")))
+    return { kind: "no_scope" };
+  if (status === 404) return { kind: "none" };
+  if (status === 401) {
+    throw new AppError("zoom.unauthorized", "Zoom refused the access token (get meeting summary)", {
+      status,
+      retryable: true,
+    });
+  }
+  const decision = retryDelayFromZoomResponse(
+    status,
+    response.headers,
+    services.clock.now(),
+    auth.attempt ?? 1,
+    services.random,
+  );
+  if (decision.retry) {
+    throw new AppError(
+      status === 429 ? "zoom.rate_limited" : "zoom.unavailable",
+      `Zoom answered the summary with ${status}`,
+      {
+        status,
+        retryable: true,
+        retryAfterMs: decision.delayMs,
+      },
+    );
+  }
+  // Another 4xx (plan without AI Companion, meeting of another user): no summary from Zoom.
+  services.logger.info({ meetingUuid, status, zoomCode: body.code }, "Zoom has no readable meeting summary");
+  return { kind: "none" };
+}
+
+function parseBody(text: string): { code?: number; message?: string } {
+  try {
+    const parsed = summaryErrorBody.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : {};
+  } catch (error) {
+    // Load-balancer error pages are HTML: no code to read.
+    if (error instanceof SyntaxError) return {};
+    throw error;
+  }
+}
