@@ -92,6 +92,19 @@ describe(`delivery faults on ${TEST_DIALECT}`, () => {
     expect(rows.map((r) => r.state)).toEqual(["failed"]);
   });
 
+  it("alerts ADMIN_CHAT_ID when a delivery dies, besides telling the chat", async () => {
+    const { b, zoomUserId } = await setup({ env: { ADMIN_CHAT_ID: "-100999" } });
+    b.tg.addChat({ id: -100999, type: "supergroup", title: "Ops" });
+    const m = meetingOf(b, zoomUserId);
+    b.zoom.inject("download", { kind: "html" }, 1000);
+    await b.post(b.zoom.buildEvent("recording.completed", m.uuid));
+    await b.settle();
+    await b.services.alerts.settle();
+    expect(failedMessages(b)).toHaveLength(1);
+    const [alert] = b.tg.sent.filter((s) => s.chatId === -100999);
+    expect(alert?.text).toMatch(/^🚨 Job \d+ \(deliver-recording\) failed for good: download\.html: /);
+  });
+
   it("resumes a cut-off download with Range and delivers the exact bytes", async () => {
     const { b, zoomUserId } = await setup();
     const m = meetingOf(b, zoomUserId);
@@ -127,6 +140,7 @@ describe(`delivery faults on ${TEST_DIALECT}`, () => {
     const retry = await b.services.db.kysely
       .selectFrom("jobs")
       .select(["run_at", "last_error"])
+      .where("kind", "=", "deliver-recording")
       .executeTakeFirstOrThrow();
     // Retry-After: 40 s is honoured (the worker's own backoff is shorter on the first attempt).
     expect(Number(retry.run_at) - start).toBeGreaterThanOrEqual(40_000);
@@ -150,7 +164,11 @@ describe(`delivery faults on ${TEST_DIALECT}`, () => {
     await b.post(b.zoom.buildEvent("recording.completed", m.uuid));
     const start = b.clock.now();
     await b.app.worker!.drain();
-    const job = await b.services.db.kysely.selectFrom("jobs").select(["run_at"]).executeTakeFirstOrThrow();
+    const job = await b.services.db.kysely
+      .selectFrom("jobs")
+      .select(["run_at"])
+      .where("kind", "=", "deliver-recording")
+      .executeTakeFirstOrThrow();
     expect(Number(job.run_at) - start).toBeGreaterThanOrEqual(30_000);
     await b.settle();
     const audioCalls = b.tg.calls.filter((c) => c.method === "sendAudio");
@@ -235,7 +253,8 @@ describe(`delivery faults on ${TEST_DIALECT}`, () => {
     await b.post(b.zoom.buildEvent("recording.completed", m.uuid));
     await b.settle();
     expect(b.zoom.requests.filter((r) => r.route === "download")).toHaveLength(0);
-    const [message] = b.tg.sent.filter((s) => s.method === "sendMessage");
+    // Other features (the meeting card) may post too: pick the refusal.
+    const [message] = b.tg.sent.filter((s) => s.method === "sendMessage" && s.text?.startsWith("📦"));
     expect(message?.text).toMatch(
       /^📦 The recording of “Retro” is 1\.\d MB, over this Zoomgram server's 1 MB limit/,
     );

@@ -114,6 +114,7 @@ describe(`the upload ladder on ${TEST_DIALECT}`, () => {
     const job = await b.services.db.kysely
       .selectFrom("jobs")
       .select(["state", "attempts"])
+      .where("kind", "=", "deliver-recording")
       .executeTakeFirstOrThrow();
     expect(job).toEqual({ state: "completed", attempts: 2 });
   });
@@ -124,7 +125,7 @@ describe(`the upload ladder on ${TEST_DIALECT}`, () => {
     ]);
     await b.settle();
     expect(b.uploads(CHAT)).toHaveLength(0);
-    const [message] = b.tg.sent.filter((s) => s.method === "sendMessage");
+    const [message] = b.tg.sent.filter((s) => s.method === "sendMessage" && s.text?.includes("🔗"));
     expect(message?.text).toContain("🎙 All hands");
     expect(message?.text).toMatch(
       /🔗 This file can't be sent through Telegram \(the file is larger than Telegram accepts \(1 MB\) and this server can't make it smaller\), so here is a link instead: http:\/\/127\.0\.0\.1:\d+\/rec\/share\//,
