@@ -7,8 +7,12 @@
 import type { IngestTable } from "./ingest.js";
 import { ingestAppDeauthorized } from "./ingest-deauthorize.js";
 import { ingestRecordingCompleted } from "./ingest-recording.js";
+import { ingestSummaryCompleted } from "./ingest-summary.js";
+import { ingestTranscriptCompleted } from "./ingest-transcript.js";
 
 export const ingestors: IngestTable = {
   "recording.completed": ingestRecordingCompleted,
+  "recording.transcript_completed": ingestTranscriptCompleted,
+  "meeting.summary_completed": ingestSummaryCompleted,
   app_deauthorized: ingestAppDeauthorized,
 };
