@@ -4,6 +4,7 @@
  */
 import type { Feature } from "./services.js";
 import { deliveryFeature } from "./delivery/delivery.feature.js";
+import { meetingFeature } from "./delivery/meeting.feature.js";
 import { opsFeature } from "./ops.feature.js";
 import { connectFeature } from "./zoom/connect.feature.js";
 
