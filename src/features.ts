@@ -8,4 +8,4 @@ import { meetingFeature } from "./delivery/meeting.feature.js";
 import { opsFeature } from "./ops.feature.js";
 import { connectFeature } from "./zoom/connect.feature.js";
 
-export const features: readonly Feature[] = [connectFeature, deliveryFeature, opsFeature];
+export const features: readonly Feature[] = [connectFeature, deliveryFeature, meetingFeature, opsFeature];
