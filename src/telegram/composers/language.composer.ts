@@ -3,7 +3,7 @@
  * chat) and for the chat (a group's deliveries); in a group only an administrator may change it.
  */
 import { Composer, InlineKeyboard } from "grammy";
-import { isLocale, LOCALE_NAMES, SUPPORTED_LOCALES } from "../../i18n/locales.js";
+import { isLocale, LOCALE_NAMES, type Locale, SUPPORTED_LOCALES } from "../../i18n/locales.js";
 import type { Services } from "../../services.js";
 import { setChatLocale, setUserLocale } from "../chat.repository.js";
 import { isChatAdmin } from "../chat-admin.js";
@@ -22,7 +22,27 @@ export function languageKeyboard(): InlineKeyboard {
 
 export function createLanguageComposer(services: Services): Composer<BotContext> {
   const composer = new Composer<BotContext>();
+  /** Stores the choice for the user (private chat) and the chat, and speaks it from now on. */
+  async function choose(ctx: BotContext, chat: { id: number; type: string }, userId: number, locale: Locale) {
+    const now = services.clock.now();
+    if (chat.type === "private") await setUserLocale(services.db.kysely, userId, locale, now);
+    await setChatLocale(services.db.kysely, chat.id, locale, now);
+    ctx.i18n.useLocale(locale);
+    ctx.locale = locale;
+  }
+
   composer.command("language", async (ctx) => {
+    // `/language de` sets it at once; a bare /language (or an unknown code) shows the buttons.
+    const wanted = ctx.match.trim().toLowerCase();
+    if (ctx.chat && ctx.from && isLocale(wanted)) {
+      if (!(await isChatAdmin(ctx))) {
+        await ctx.reply(ctx.t("error-group-admin-only"));
+        return;
+      }
+      await choose(ctx, ctx.chat, ctx.from.id, wanted);
+      await ctx.reply(ctx.t("language-changed", { language: LOCALE_NAMES[wanted].name }));
+      return;
+    }
     await ctx.reply(ctx.t("language-prompt"), { reply_markup: languageKeyboard() });
   });
 
@@ -37,11 +57,7 @@ export function createLanguageComposer(services: Services): Composer<BotContext>
       await ctx.answerCallbackQuery({ text: ctx.t("error-group-admin-only"), show_alert: true });
       return;
     }
-    const now = services.clock.now();
-    if (chat.type === "private") await setUserLocale(services.db.kysely, ctx.from.id, locale, now);
-    await setChatLocale(services.db.kysely, chat.id, locale, now);
-    ctx.i18n.useLocale(locale);
-    ctx.locale = locale;
+    await choose(ctx, chat, ctx.from.id, locale);
     await ctx.answerCallbackQuery();
     await ctx.editMessageText(ctx.t("language-changed", { language: LOCALE_NAMES[locale].name }));
   });
