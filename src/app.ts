@@ -13,6 +13,7 @@ import { type Clock, systemClock } from "./clock.js";
 import type { Config } from "./config.js";
 import { type Db, openDatabase, pingDatabase } from "./db/database.js";
 import { migrateToLatest, pendingMigrations } from "./db/migrate.js";
+import { failureCause } from "./delivery/failure.js";
 import { createProgressBus } from "./delivery/progress.js";
 import { describeError } from "./errors.js";
 import { features as allFeatures } from "./features.js";
@@ -155,6 +156,13 @@ export async function createApp(config: Config, roles: AppRoles, deps: AppDeps =
     instanceId,
     alerts,
   };
+  // Long polling counts each update here; in webhook mode the /telegram/webhook route counts them.
+  if (config.telegram.webhookUrl === undefined) {
+    bot.use((_ctx, next) => {
+      metrics.telegramUpdates.inc({ mode: "polling" });
+      return next();
+    });
+  }
   for (const feature of features) {
     const composer = feature.composer?.(services);
     if (composer) bot.use(composer);
@@ -307,7 +315,17 @@ function observeJob(metrics: Metrics, event: WorkerEvent): void {
     metrics.jobDuration.observe({ kind: event.job.kind, outcome: "completed" }, event.durationMs / 1000);
   } else if (event.type === "retry") {
     metrics.jobDuration.observe({ kind: event.job.kind, outcome: "retry" }, event.durationMs / 1000);
+    countFailure(metrics, event.job.kind, event.error);
   } else if (event.type === "dead") {
     metrics.jobDuration.observe({ kind: event.job.kind, outcome: "dead" }, 0);
+    countFailure(metrics, event.job.kind, event.error);
   }
+}
+
+/** Job kinds whose handler counts its own failures (with causes the worker cannot see, like 413 rungs). */
+const COUNTS_OWN_FAILURES = new Set(["deliver-recording"]);
+
+function countFailure(metrics: Metrics, kind: string, error: unknown): void {
+  if (COUNTS_OWN_FAILURES.has(kind)) return;
+  metrics.jobFailures.inc({ kind, cause: failureCause(error) });
 }
