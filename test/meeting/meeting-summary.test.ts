@@ -92,7 +92,7 @@ describe("renderSummaryMessage", () => {
 
   it("adds speaking time with Intl durations and shares in the chat's language", () => {
     const text = renderSummaryMessage({
-      text: extractiveMarkdown(["Wir veröffentlichen am Donnerstag."]) ?? "",
+      text: extractiveMarkdown(["Wir veröffentlichen am Donnerstag."], "Wichtigste Punkte") ?? "",
       source: "extractive",
       topic: "Planung",
       speakers: [
@@ -107,6 +107,7 @@ describe("renderSummaryMessage", () => {
         "🧠 Zusammenfassung: Planung",
         "Automatisch aus dem Transkript erstellt",
         "",
+        "Wichtigste Punkte",
         "• Wir veröffentlichen am Donnerstag.",
         "",
         "Redezeit",
