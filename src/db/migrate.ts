@@ -31,8 +31,32 @@ export interface MigrationReport {
   applied: string[];
 }
 
+/**
+ * Kysely's introspection reads the catalog of EVERY schema in the database (has_schema_privilege,
+ * pg_get_serial_sequence), so a schema or table dropped meanwhile by someone else — another
+ * deployment, a parallel test — fails it with "schema/relation/column … does not exist" before any
+ * migration ran. Such a failure is worth repeating; migrations themselves run in a transaction.
+ */
+const VANISHED_OBJECT_CODES = new Set(["3F000", "42P01", "42703"]);
+const ATTEMPTS = 10;
+
+function isVanishedSchema(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === "string" && VANISHED_OBJECT_CODES.has(code)) return true;
+  return (
+    code === "XX000" &&
+    typeof message === "string" &&
+    /cache lookup failed|could not open relation/.test(message)
+  );
+}
+
 export async function migrateToLatest(db: Db): Promise<MigrationReport> {
-  const result: MigrationResultSet = await (await migrator(db)).migrateToLatest();
+  let result: MigrationResultSet;
+  for (let attempt = 1; ; attempt++) {
+    result = await (await migrator(db)).migrateToLatest();
+    if (!(result.error && isVanishedSchema(result.error) && attempt < ATTEMPTS)) break;
+  }
   if (result.error) {
     const failed = result.results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
     throw new Error(`migration ${failed} failed`, { cause: result.error });
@@ -44,6 +68,14 @@ export async function migrateToLatest(db: Db): Promise<MigrationReport> {
 
 /** Names of migrations known to the code but not yet applied; empty when the schema is current. */
 export async function pendingMigrations(db: Db): Promise<string[]> {
-  const all = await (await migrator(db)).getMigrations();
+  let all: Awaited<ReturnType<Migrator["getMigrations"]>>;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      all = await (await migrator(db)).getMigrations();
+      break;
+    } catch (error) {
+      if (!isVanishedSchema(error) || attempt >= ATTEMPTS) throw error;
+    }
+  }
   return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }
