@@ -146,7 +146,20 @@ export function deliverRecordingJob(
     }
 
     const maxBytes = services.config.media.maxRecordingMb * 1_000_000;
-    const workspace = await createMediaWorkspace(services.config.media.dir, `deliver-${ctx.job.id}`);
+    let workspace: MediaWorkspace;
+    try {
+      workspace = await createMediaWorkspace(services.config.media.dir, `deliver-${ctx.job.id}`);
+    } catch (error) {
+      // MEDIA_DIR cannot be written (missing parent, read-only, full): a storage problem the chat
+      // is told about in those words, retried like any other (space may come back).
+      throw await failed(
+        payload,
+        new AppError("media.unwritable", `MEDIA_DIR is not writable: ${describeError(error)}`, {
+          retryable: true,
+          cause: error,
+        }),
+      );
+    }
     try {
       // Segments (a recording stopped and restarted) are numbered in the file names across jobs.
       const all = await findDeliveries(db.kysely, payload.meetingUuid, payload.chatId, AUDIO_KINDS);

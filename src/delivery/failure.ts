@@ -30,6 +30,7 @@ const REASONS: Partial<Record<ErrorCode, string>> = {
   "telegram.too_large": "reason-telegram-file-too-large",
   "telegram.unavailable": "reason-telegram-unreachable",
   "telegram.rate_limited": "reason-telegram-unreachable",
+  "media.unwritable": "reason-server-storage",
 };
 
 /** The `reason-*` key for a failure; `reason-unknown` when nothing more precise fits. */

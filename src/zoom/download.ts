@@ -99,7 +99,9 @@ async function attemptWithToken(
   const maxResumes = options.maxResumes ?? 3;
   let offset = 0;
   let resumes = 0;
-  const file = await open(options.destination, "w", 0o600);
+  const file = await open(options.destination, "w", 0o600).catch((error: unknown) => {
+    throw unwritable(error);
+  });
   try {
     for (;;) {
       const response = await requestFollowingRedirects(options, url, token, offset);
@@ -270,7 +272,12 @@ async function streamBody(
         await response.body.cancel().catch(() => {});
         throw tooLarge(offset + chunk.length, options.maxBytes);
       }
-      await file.write(chunk, 0, chunk.length, offset);
+      // A local write failure (disk full, read-only) is ours, not a broken download: resuming
+      // from Zoom would only fail the same way and blame Zoom for it.
+      await file.write(chunk, 0, chunk.length, offset).catch(async (error: unknown) => {
+        await response.body?.cancel().catch(() => {});
+        throw unwritable(error);
+      });
       offset += chunk.length;
       options.onBytes?.(chunk.length);
     }
@@ -295,6 +302,18 @@ function htmlPage(): AppError {
   return new AppError("download.html", "Zoom answered the download with an HTML page, not the recording", {
     retryable: true,
   });
+}
+
+function unwritable(cause: unknown): AppError {
+  const code = (cause as { code?: unknown } | null)?.code;
+  return new AppError(
+    "media.unwritable",
+    `could not write the download to MEDIA_DIR (${String(code ?? cause)})`,
+    {
+      retryable: true,
+      cause,
+    },
+  );
 }
 
 function tooLarge(bytes: number, max: number): AppError {

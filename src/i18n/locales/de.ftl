@@ -146,6 +146,7 @@ reason-telegram-file-too-large = Telegram hat die Datei abgelehnt, weil sie zu g
 reason-file-over-upload-limit = die Datei ist größer, als Telegram annimmt ({ $limit }), und dieser Server kann sie nicht verkleinern
 reason-telegram-unreachable = Telegram war nicht erreichbar
 reason-unknown = ein unerwarteter Fehler ist aufgetreten
+reason-server-storage = dieser Server konnte die Aufnahme nicht zwischenspeichern (sein Medienordner ist voll oder nicht beschreibbar)
 
 ## Meeting-Karte (eine Nachricht pro Meeting, wird laufend aktualisiert)
 

@@ -153,6 +153,7 @@ reason-telegram-file-too-large = Telegram refused the file because it is too lar
 reason-file-over-upload-limit = the file is larger than Telegram accepts ({ $limit }) and this server can't make it smaller
 reason-telegram-unreachable = Telegram couldn't be reached
 reason-unknown = an unexpected error occurred
+reason-server-storage = this server couldn't store the recording temporarily (its media folder is full or not writable)
 
 ## Meeting card (one message per meeting, edited as parts arrive)
 

@@ -146,6 +146,7 @@ reason-telegram-file-too-large = Telegram rechazó el archivo por ser demasiado 
 reason-file-over-upload-limit = el archivo supera lo que acepta Telegram ({ $limit }) y este servidor no puede reducirlo
 reason-telegram-unreachable = no se pudo contactar con Telegram
 reason-unknown = se produjo un error inesperado
+reason-server-storage = este servidor no pudo guardar temporalmente la grabación (su carpeta de medios está llena o no admite escritura)
 
 ## Tarjeta de la reunión (un mensaje por reunión, se actualiza a medida que llegan las partes)
 

@@ -147,6 +147,7 @@ reason-telegram-file-too-large = Telegram a refusé le fichier car il est trop v
 reason-file-over-upload-limit = le fichier dépasse ce que Telegram accepte ({ $limit }) et ce serveur ne peut pas le réduire
 reason-telegram-unreachable = Telegram n’a pas pu être joint
 reason-unknown = une erreur inattendue s’est produite
+reason-server-storage = ce serveur n’a pas pu stocker temporairement l’enregistrement (son dossier de médias est plein ou protégé en écriture)
 
 ## Fiche de la réunion (un message par réunion, mis à jour au fil des envois)
 

@@ -146,6 +146,7 @@ reason-telegram-file-too-large = o Telegram recusou o arquivo porque ele é gran
 reason-file-over-upload-limit = o arquivo é maior do que o Telegram aceita ({ $limit }) e este servidor não consegue reduzi-lo
 reason-telegram-unreachable = não foi possível acessar o Telegram
 reason-unknown = ocorreu um erro inesperado
+reason-server-storage = este servidor não conseguiu guardar a gravação temporariamente (a pasta de mídia está cheia ou sem permissão de escrita)
 
 ## Cartão da reunião (uma mensagem por reunião, atualizada conforme as partes chegam)
 

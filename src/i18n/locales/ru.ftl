@@ -150,6 +150,7 @@ reason-telegram-file-too-large = Telegram не принял файл, потом
 reason-file-over-upload-limit = файл больше, чем принимает Telegram ({ $limit }), а этот сервер не может его уменьшить
 reason-telegram-unreachable = не удалось связаться с Telegram
 reason-unknown = произошла непредвиденная ошибка
+reason-server-storage = сервер не смог временно сохранить запись (папка для медиафайлов переполнена или недоступна для записи)
 
 ## Карточка встречи (одно сообщение на встречу, обновляется по мере доставки)
 
