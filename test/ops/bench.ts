@@ -18,7 +18,7 @@ import { upsertConnection } from "../../src/zoom/connection.repository.js";
 import { computeZoomSignature } from "../../src/zoom/webhook-signature.js";
 import { type FakeTelegram, startFakeTelegram } from "../fakes/fake-telegram.js";
 import { type FakeZoom, startFakeZoom, type ZoomUser } from "../fakes/fake-zoom.js";
-import { testConfig } from "../support/config.js";
+import { TEST_ENV, testConfig } from "../support/config.js";
 import { createTestDatabaseUrl } from "../support/db.js";
 import { FFMPEG, FFPROBE } from "../support/media.js";
 
@@ -28,6 +28,8 @@ export interface OpsBench {
   tg: FakeTelegram;
   clock: ManualClock;
   databaseUrl: string;
+  /** The environment the app's Config was parsed from (for CLI subprocesses of the same setup). */
+  env: Readonly<Record<string, string>>;
   /** Raw log lines written so far. */
   lines: string[];
   /** Every access, refresh and download token the fake Zoom issued to the app so far. */
@@ -82,7 +84,8 @@ export async function startOpsBench(options: OpsBenchOptions = {}): Promise<OpsB
     return response;
   };
 
-  const config = testConfig({
+  const env: Record<string, string> = {
+    ...TEST_ENV,
     ZOOM_CLIENT_ID: zoom.clientId,
     ZOOM_CLIENT_SECRET: zoom.clientSecret,
     ZOOM_OAUTH_BASE_URL: zoom.url,
@@ -94,8 +97,9 @@ export async function startOpsBench(options: OpsBenchOptions = {}): Promise<OpsB
     PUBLIC_URL: "http://127.0.0.1:3000",
     LOG_LEVEL: "debug",
     MEDIA_DIR: mediaDir,
-    ...options.env,
-  });
+  };
+  for (const [key, value] of Object.entries(options.env ?? {})) if (value !== undefined) env[key] = value;
+  const config = testConfig(env);
   const app = await createApp(config, options.roles ?? { web: true, worker: true }, {
     clock,
     fetch: watchingFetch,
@@ -113,6 +117,7 @@ export async function startOpsBench(options: OpsBenchOptions = {}): Promise<OpsB
     tg,
     clock,
     databaseUrl: db.url,
+    env,
     lines,
     issued: () => [...issued],
     async connect({ user, chatId, telegramUserId = chatId > 0 ? chatId : 1001, locale = "en" }) {
