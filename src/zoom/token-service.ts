@@ -51,9 +51,9 @@ export interface GetAccessTokenOptions {
 
 export interface TokenService {
   /**
-   * Throws AppError `zoom.unauthorized` (no active connection), `zoom.refresh_rejected` (Zoom
-   * refused the refresh; the connection is now broken and the chat was told), or
-   * `zoom.unavailable` / `zoom.rate_limited` (retryable).
+   * Throws AppError `zoom.unauthorized` (no active connection: none, or one already broken),
+   * `zoom.refresh_rejected` (Zoom refused this refresh; the connection is now broken and the chat
+   * was told, once), or `zoom.unavailable` / `zoom.rate_limited` (retryable). None is retried here.
    */
   getAccessToken(zoomUserId: string, options?: GetAccessTokenOptions): Promise<AccessToken>;
   /**
@@ -157,10 +157,16 @@ function buildTokenService(services: Services, options: TokenServiceOptions): To
       details: { zoomUserId },
     });
 
+  /** The row if it is an active connection; none, or a broken one, is `zoom.unauthorized`. */
   function usable(row: ConnectionRow | undefined, zoomUserId: string): ConnectionRow {
     if (!row) throw unauthorized(zoomUserId);
-    if (row.status === "broken") throw rejected(zoomUserId);
-    if (row.status !== "active") throw unauthorized(zoomUserId);
+    if (row.status !== "active") {
+      throw new AppError("zoom.unauthorized", "the Zoom connection is broken; the chat must /connect again", {
+        status: 401,
+        retryable: false,
+        details: { zoomUserId, status: row.status },
+      });
+    }
     return row;
   }
 
@@ -259,20 +265,29 @@ function buildTokenService(services: Services, options: TokenServiceOptions): To
     }
 
     const now = clock.now();
-    const saved = await saveRefreshedTokens(
-      db.kysely,
-      zoomUserId,
-      row.refresh_token_enc,
-      {
-        accessTokenEnc: cipher.encrypt(tokens.accessToken, zoomUserId),
-        refreshTokenEnc: cipher.encrypt(tokens.refreshToken, zoomUserId),
-        tokenKeyId: cipher.keyIds[0] as string,
-        accessExpiresAt: now + tokens.expiresIn * 1000,
-        apiUrl: tokens.apiUrl,
-        scope: tokens.scope,
-      },
-      now,
-    );
+    const rotated = {
+      accessTokenEnc: cipher.encrypt(tokens.accessToken, zoomUserId),
+      refreshTokenEnc: cipher.encrypt(tokens.refreshToken, zoomUserId),
+      tokenKeyId: cipher.keyIds[0] as string,
+      accessExpiresAt: now + tokens.expiresIn * 1000,
+      apiUrl: tokens.apiUrl,
+      scope: tokens.scope,
+    };
+    // Zoom has already invalidated the old refresh token: losing this write would break the
+    // connection, so a failing write (a dropped database connection) is tried again at once.
+    let saved = false;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        saved = await saveRefreshedTokens(db.kysely, zoomUserId, row.refresh_token_enc, rotated, now);
+        break;
+      } catch (error) {
+        if (attempt >= 3) throw error;
+        logger.warn(
+          { zoomUserId, attempt, err: describeError(error) },
+          "storing refreshed tokens failed; retrying",
+        );
+      }
+    }
     if (!saved) {
       // The row vanished (disconnect, deauthorization) or was re-authorized while we refreshed.
       // The new tokens are not stored, so they are not handed out either.

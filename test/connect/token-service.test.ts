@@ -163,8 +163,13 @@ describe("token service", () => {
     );
     for (const error of errors)
       expect(error).toMatchObject({ code: "zoom.refresh_rejected", retryable: false });
+    // Later callers find the connection broken: not active, so unauthorized, and no new refresh.
     const again = await tokens.getAccessToken(user.id).catch((e: unknown) => e);
-    expect(again).toMatchObject({ code: "zoom.refresh_rejected", retryable: false });
+    expect(again).toMatchObject({
+      code: "zoom.unauthorized",
+      retryable: false,
+      details: { status: "broken" },
+    });
     expect(b.zoom.stats.invalidGrants).toBe(1);
 
     const row = await findConnectionRow(b.app.services.db.kysely, user.id);
