@@ -36,8 +36,18 @@ const REASONS: Partial<Record<ErrorCode, string>> = {
 /** The `reason-*` key for a failure; `reason-unknown` when nothing more precise fits. */
 export function reasonKeyFor(error: unknown): string {
   const code = errorCodeOf(error);
+  // Zoom answered every attempt, but refused every credential we hold (revoked app, dead tokens):
+  // the last word is about access, not about reaching Zoom, and the fix is /connect. Only the
+  // final error (onDead's string) says so; a single 401 may just be a file Zoom has not finished
+  // (zoom.md §6.4), so a waiting card keeps the milder reason.
+  if (code === "download.failed" && typeof error === "string" && REFUSED_EVERY_TOKEN.test(error)) {
+    return "reason-zoom-access-rejected";
+  }
   return (code && REASONS[code]) ?? "reason-unknown";
 }
+
+/** downloadRecording's final refusal, as the worker stores it. */
+const REFUSED_EVERY_TOKEN = /refused every download token \(HTTP 40[13]\)/;
 
 /** A low-cardinality cause label for the failure metric. */
 export function failureCause(error: unknown): string {
