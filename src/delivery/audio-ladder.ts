@@ -203,7 +203,7 @@ export async function deliverAudio(input: LadderInput): Promise<LadderResult> {
         case "split":
           return await sendParts();
         case "link":
-          return await sendLink(input, ffmpeg === null);
+          return await sendLink(input);
       }
     } catch (error) {
       if (!isTooLarge(error) || rung === "link") throw error;
@@ -214,10 +214,13 @@ export async function deliverAudio(input: LadderInput): Promise<LadderResult> {
   }
 }
 
-/** The last rung: the topic, why the file is not attached, and Zoom's link. */
+/**
+ * The last rung: the topic, why the file is not attached, and Zoom's link. The reason is
+ * "Telegram refused it" when a 413 brought us here, else "larger than the upload limit" (no
+ * ffmpeg to make it smaller, or nothing to shrink).
+ */
 async function sendLink(
   input: Pick<LadderInput, "services" | "target" | "signal" | "caption" | "linkUrl" | "state">,
-  noFfmpeg: boolean,
 ): Promise<LadderResult> {
   const { services, target } = input;
   if (!input.linkUrl) {
@@ -226,9 +229,10 @@ async function sendLink(
   const limitMb = services.config.telegram.uploadLimitMb;
   const t = (key: string, vars?: Record<string, string | number>) =>
     services.translator.t(target.locale, key, vars);
-  const reason = noFfmpeg
-    ? t("reason-file-over-upload-limit", { limit: formatBytes(target.locale, limitMb * 1_000_000) })
-    : t("reason-telegram-file-too-large");
+  const reason =
+    input.state.attempted.length > 0
+      ? t("reason-telegram-file-too-large")
+      : t("reason-file-over-upload-limit", { limit: formatBytes(target.locale, limitMb * 1_000_000) });
   const text = `${input.caption()}\n\n${t("delivery-sent-as-link", { reason, url: input.linkUrl })}`;
   const message = await sendToChat(services, target, (chatId) =>
     sendText(services.telegram, chatId, text, { signal: input.signal }),
@@ -286,15 +290,12 @@ export async function deliverVideoDocument(input: VideoDocumentInput): Promise<L
       await input.save(state);
     }
   }
-  return sendLink(
-    {
-      services,
-      target,
-      signal: input.signal,
-      caption: () => input.caption,
-      linkUrl: input.linkUrl,
-      state,
-    },
-    services.ffmpeg === null,
-  );
+  return sendLink({
+    services,
+    target,
+    signal: input.signal,
+    caption: () => input.caption,
+    linkUrl: input.linkUrl,
+    state,
+  });
 }

@@ -8,7 +8,7 @@ import { findDeliveries } from "../../src/delivery/delivery.repository.js";
 import { probeMedia } from "../../src/media/probe.js";
 import type { AddRecordingFileInput } from "../fakes/fake-zoom.js";
 import { TEST_DIALECT } from "../support/db.js";
-import { FFPROBE, makeTestAudio } from "../support/media.js";
+import { FFPROBE, makeTestAudio, makeTestVideo } from "../support/media.js";
 import { type DeliveryBench, sha256File, startDeliveryBench } from "./bench.js";
 
 let small: string;
@@ -130,6 +130,18 @@ describe(`the upload ladder on ${TEST_DIALECT}`, () => {
     expect(message?.text).toMatch(
       /🔗 This file can't be sent through Telegram \(the file is larger than Telegram accepts \(1 MB\) and this server can't make it smaller\), so here is a link instead: http:\/\/127\.0\.0\.1:\d+\/rec\/share\//,
     );
+  });
+
+  it("without ffmpeg, falls back from a refused video document to the link, saying Telegram refused it", async () => {
+    const video = await makeTestVideo({ seconds: 10 });
+    const { b } = await deliver({ ffmpeg: null }, [
+      { file_type: "MP4", recording_type: "shared_screen_with_speaker_view", path: video },
+    ]);
+    b.tg.inject("sendDocument", { kind: "413" }, 1);
+    await b.settle();
+    expect(b.tg.calls.filter((c) => c.method === "sendDocument").map((c) => c.status)).toEqual([413]);
+    const [message] = b.tg.sent.filter((s) => s.method === "sendMessage" && s.text?.includes("🔗"));
+    expect(message?.text).toContain("(Telegram refused the file because it is too large)");
   });
 
   it("gets a real M4A over 50 MB to a 50 MB-limited Telegram in uploads each under the limit", async () => {
