@@ -80,6 +80,8 @@ export interface HarnessOptions {
   keepLogs?: boolean;
   /** Telegram upload limit of the fake and the app (MB). */
   uploadLimitMb?: number;
+  /** The fake Telegram keeps uploaded files on disk (`files[].path`), to check what was delivered. */
+  keepFiles?: boolean;
 }
 
 export const START = Date.UTC(2026, 0, 15, 12, 0, 0);
@@ -90,6 +92,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const tg = await startFakeTelegram({
     now: () => clock.now(),
     ...(options.uploadLimitMb ? { uploadLimitMb: options.uploadLimitMb } : {}),
+    ...(options.keepFiles ? { keepFiles: true } : {}),
   });
   const database = await createTestDatabaseUrl();
   const mediaDir = mkdtempSync(join(tmpdir(), "zoomgram-fault-media-"));

@@ -1,0 +1,118 @@
+/**
+ * Fault matrix, our own storage (issue #9 §2): the database busy or locked by another
+ * connection, and the media folder unwritable or full. One test per row, through the real app and
+ * the fakes; test/fault/matrix.ts checks the shared invariants.
+ */
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { sql } from "kysely";
+import { afterEach, describe, expect, it, onTestFinished } from "vitest";
+import { TEST_DIALECT } from "../support/db.js";
+import { holdLock } from "./locks.js";
+import { announce, failureText, finish, type Row, recordingJobs, settle, startRow, UUID } from "./matrix.js";
+
+let row: Row | undefined;
+afterEach(async () => {
+  await row?.h.close();
+  row = undefined;
+});
+
+/** How long the app waits for a lock before failing the statement (ms). */
+const PATIENCE_MS = 300;
+
+async function countRows(row: Row, table: "webhook_events" | "jobs" | "meetings" | "deliveries") {
+  const result = await row.h.db.kysely
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
+  return Number(result.n);
+}
+
+describe(`fault matrix: storage (${TEST_DIALECT})`, () => {
+  it("database busy or locked: short locks are waited out; a long one costs a 500 (Zoom retries) or a job retry, never a half-written event or a lost job", async () => {
+    row = await startRow({
+      // PostgreSQL: a statement waiting longer than this on a lock is cancelled.
+      env: { DB_STATEMENT_TIMEOUT_MS: String(PATIENCE_MS) },
+      zoom: { latencyMs: 400 },
+    });
+    const { h } = row;
+    // SQLite: the same patience for the app's connection (busy_timeout is 10 s in production).
+    if (h.db.dialect === "sqlite") await sql.raw(`pragma busy_timeout = ${PATIENCE_MS}`).execute(h.db.kysely);
+    const event = h.zoom.buildEvent("recording.completed", UUID);
+
+    // 1. A lock shorter than the patience: the webhook waits and is accepted.
+    const short = holdLock(h.databaseUrl, ["meetings", "webhook_events"], 100);
+    await short.locked;
+    expect((await h.postZoomWebhook(event)).status).toBe(200);
+    await short.released;
+    expect(await countRows(row, "webhook_events")).toBe(1);
+
+    // 2. A lock longer than the patience: the webhook gets a 500, so Zoom sends it again later,
+    //    and nothing of it was written (its transaction rolled back whole).
+    const before = { events: await countRows(row, "webhook_events"), jobs: await countRows(row, "jobs") };
+    const long = holdLock(h.databaseUrl, ["meetings", "webhook_events"], 1500);
+    await long.locked;
+    const retried = h.zoom.buildEvent("recording.completed", UUID);
+    expect((await h.postZoomWebhook(retried)).status).toBe(500);
+    await long.released;
+    expect(await countRows(row, "webhook_events")).toBe(before.events);
+    expect(await countRows(row, "jobs")).toBe(before.jobs);
+    // Zoom's retry lands after the lock is gone: recorded as a duplicate, no second job.
+    const again = await h.postZoomWebhook(retried);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual({ status: "duplicate" });
+
+    // 3. The job runs into a lock mid-way (taken as its download starts): that attempt fails and
+    //    is retried; nothing was uploaded by it and the delivery is not lost.
+    const drained = h.drain();
+    await h.zoom.waitForRequest((r) => r.route === "download", 10_000);
+    const midway = holdLock(h.databaseUrl, ["deliveries"], 1500);
+    await midway.locked;
+    await drained;
+    await midway.released;
+    const [job] = await recordingJobs(row);
+    expect(job?.state).toBe("retry");
+    expect(h.tg.sent.filter((s) => s.method === "sendAudio")).toHaveLength(0);
+    await settle(h);
+    const out = await finish(row);
+    expect(out.delivered).toBe(true);
+    expect(out.uploads).toHaveLength(1);
+  }, 60_000);
+
+  it("media folder unwritable: bounded attempts, then the chat is told; nothing is uploaded", async () => {
+    // A regular file where MEDIA_DIR's parent should be: mkdir fails even for root.
+    const scratch = join(tmpdir(), `zoomgram-unwritable-${process.pid}-${Date.now()}`);
+    writeFileSync(scratch, "not a directory");
+    onTestFinished(() => rmSync(scratch, { force: true }));
+    row = await startRow({ env: { MEDIA_DIR: join(scratch, "media") } });
+    const { h } = row;
+    await announce(row);
+    await settle(h);
+    const out = await finish(row);
+    expect(out.uploads).toHaveLength(0);
+    const [job] = await recordingJobs(row);
+    expect(job).toMatchObject({ state: "dead", attempts: 4 });
+    expect(job?.last_error).toMatch(/^media\.unwritable/);
+    expect(out.texts).toContain(failureText(row, "reason-server-storage"));
+  });
+
+  it("media folder full mid-download: the attempt fails as a storage problem (not a broken download), the retry delivers the exact bytes", async () => {
+    row = await startRow();
+    const { h } = row;
+    await announce(row);
+    // The job's workspace is MEDIA_DIR/deliver-<job id>; its download lands in a "disk" that is full.
+    const [job] = await recordingJobs(row);
+    const workspace = join(h.mediaDir, `deliver-${job?.id}`);
+    mkdirSync(workspace, { recursive: true, mode: 0o700 });
+    symlinkSync("/dev/full", join(workspace, "source-1.m4a"));
+    await h.drain();
+    const [failedOnce] = await recordingJobs(row);
+    expect(failedOnce?.state).toBe("retry");
+    expect(failedOnce?.last_error).toMatch(/^media\.unwritable/);
+    await settle(h);
+    const out = await finish(row);
+    expect(out.delivered).toBe(true);
+    expect(out.uploads[0]?.files[0]?.sha256).toBe(row.audioSha);
+  });
+});

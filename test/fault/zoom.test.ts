@@ -1,0 +1,161 @@
+/**
+ * Fault matrix, Zoom's side (issue #9 §2): 429, 5xx, a connection reset mid-download, the HTML
+ * login page, an expired webhook `download_token`, `invalid_grant` on refresh, and an app the
+ * user removed without Zoom telling us. One test per row, each through the real app and the
+ * fakes, each ending in a delivery or a plain message to the chat (test/fault/matrix.ts checks
+ * the rest: settled, nothing corrupt, nothing doubled).
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { TEST_DIALECT } from "../support/db.js";
+import { announce, failureText, finish, type Row, recordingJobs, settle, startRow, UUID } from "./matrix.js";
+
+let row: Row | undefined;
+afterEach(async () => {
+  await row?.h.close();
+  row = undefined;
+});
+
+describe(`fault matrix: Zoom (${TEST_DIALECT})`, () => {
+  it("Zoom 429 on the API and the download: waits Retry-After, then delivers once", async () => {
+    row = await startRow();
+    const { h } = row;
+    h.zoom.inject("recordings", { kind: "status", status: 429, retryAfter: "120", rateLimitType: "QPS" }, 1);
+    h.zoom.inject("download", { kind: "status", status: 429, retryAfter: "300" }, 1);
+    await announce(row);
+    const t0 = h.clock.now();
+    await h.drain();
+    const [first] = await recordingJobs(row);
+    expect(first?.state).toBe("retry");
+    // The wait Zoom asked for is honoured (not hammered sooner).
+    expect(Number(first?.run_at)).toBeGreaterThanOrEqual(t0 + 120_000);
+    await settle(h);
+    const out = await finish(row);
+    expect(out.delivered).toBe(true);
+    expect(out.uploads).toHaveLength(1);
+  });
+
+  it("Zoom 5xx on the API and the download: backs off, then delivers once", async () => {
+    row = await startRow();
+    const { h } = row;
+    h.zoom.inject("recordings", { kind: "status", status: 503 }, 2);
+    h.zoom.inject("download", { kind: "status", status: 502 }, 1);
+    await announce(row);
+    await settle(h);
+    const out = await finish(row);
+    expect(out.delivered).toBe(true);
+    expect(out.uploads).toHaveLength(1);
+    expect((await recordingJobs(row))[0]?.attempts).toBeGreaterThan(1);
+  });
+
+  it("Zoom 5xx that never ends: bounded attempts, then the chat is told", async () => {
+    row = await startRow();
+    const { h } = row;
+    h.zoom.inject("recordings", { kind: "status", status: 500 }, 1000);
+    h.zoom.inject("download", { kind: "status", status: 500 }, 1000);
+    await announce(row);
+    await settle(h);
+    const out = await finish(row);
+    expect(out.delivered).toBe(false);
+    expect(out.uploads).toHaveLength(0);
+    const [job] = await recordingJobs(row);
+    expect(job?.state).toBe("dead");
+    expect(job?.attempts).toBe(4);
+    expect(out.texts).toContain(failureText(row, "reason-zoom-unreachable"));
+  });
+
+  it("connection reset mid-download: resumes and delivers the exact bytes", async () => {
+    row = await startRow();
+    const { h } = row;
+    h.zoom.inject("download", { kind: "reset" }, 1);
+    await announce(row);
+    await settle(h);
+    const out = await finish(row);
+    expect(out.delivered).toBe(true);
+    expect(out.uploads[0]?.files[0]?.sha256).toBe(row.audioSha);
+    expect(h.zoom.stats.downloadsStarted).toBeGreaterThanOrEqual(2);
+  });
+
+  it("HTML login page instead of the file: never delivered; the real file is, on a later attempt", async () => {
+    row = await startRow();
+    const { h } = row;
+    h.zoom.inject("download", { kind: "html" }, 2);
+    await announce(row);
+    await settle(h);
+    const out = await finish(row);
+    expect(out.delivered).toBe(true);
+    expect(out.uploads).toHaveLength(1);
+    expect(out.uploads[0]?.files[0]?.sha256).toBe(row.audioSha);
+  });
+
+  it("HTML login page every time: nothing uploaded, the chat is told the download was broken", async () => {
+    row = await startRow();
+    const { h } = row;
+    h.zoom.inject("download", { kind: "html" }, 1000);
+    await announce(row);
+    await settle(h);
+    const out = await finish(row);
+    expect(out.uploads).toHaveLength(0);
+    expect(out.texts).toContain(failureText(row, "reason-download-corrupted"));
+  });
+
+  it("expired webhook download_token (the job runs a day late): a fresh token from the API delivers", async () => {
+    row = await startRow();
+    const { h } = row;
+    const event = h.zoom.buildEvent("recording.completed", UUID);
+    expect((await h.postZoomWebhook(event)).status).toBe(200);
+    h.clock.advance(25 * 3_600_000); // past the webhook token's 24 h and the access token's hour
+    await settle(h);
+    const out = await finish(row);
+    expect(out.delivered).toBe(true);
+    expect(out.uploads[0]?.files[0]?.sha256).toBe(row.audioSha);
+    // The file came with a fresh token, not the webhook's dead one.
+    const downloads = h.zoom.requests.filter((r) => r.route === "download");
+    expect(downloads.length).toBeGreaterThan(0);
+    expect(downloads.every((r) => r.headers.authorization !== `Bearer ${event.download_token}`)).toBe(true);
+    expect(h.zoom.stats.refreshes).toBeGreaterThanOrEqual(1);
+  });
+
+  it("invalid_grant on refresh: the connection is marked broken, the chat is told to reconnect", async () => {
+    row = await startRow();
+    const { h } = row;
+    await announce(row);
+    h.clock.advance(2 * 3_600_000); // the access token expired: the job must refresh
+    h.zoom.inject("token", { kind: "invalid_grant" }, 1000);
+    await settle(h);
+    const out = await finish(row);
+    const connection = await h.db.kysely.selectFrom("zoom_connections").select("status").executeTakeFirst();
+    expect(connection?.status).toBe("broken");
+    const t = h.app.services.translator;
+    expect(out.texts).toContain(t.t("en", "connect-broken", { email: row.user.email }));
+    // One refresh attempt, not one per retry: a broken connection is not hammered.
+    expect(h.zoom.stats.invalidGrants).toBe(1);
+    // The webhook's own download token still worked, so the audio may be delivered regardless;
+    // if not, the chat was told why.
+    // The webhook's own download token is still good, so the recording still arrives.
+    expect(out.delivered).toBe(true);
+  });
+
+  it("the app was removed in Zoom, no deauthorization arrived, and the webhook's token is dead: bounded, and the chat is told", async () => {
+    row = await startRow();
+    const { h } = row;
+    await announce(row);
+    // Zoom revokes every token of the user; the app_deauthorized webhook is lost; by the time the
+    // job runs the webhook's download_token has expired too. No credential is left.
+    h.zoom.buildDeauthorizationEvent(row.user.id, { revokeTokens: true });
+    h.clock.advance(25 * 3_600_000);
+    await settle(h);
+    const out = await finish(row);
+    const connection = await h.db.kysely.selectFrom("zoom_connections").select("status").executeTakeFirst();
+    expect(connection?.status).toBe("broken");
+    const t = h.app.services.translator;
+    expect(out.texts).toContain(t.t("en", "connect-broken", { email: row.user.email }));
+    expect(out.uploads).toHaveLength(0);
+    // Zoom was reached every time; it refused us. The chat hears that, and what to do.
+    expect(out.texts).toContain(failureText(row, "reason-zoom-access-rejected"));
+    expect(out.jobs.find((j) => j.kind === "deliver-recording")).toMatchObject({
+      state: "dead",
+      attempts: 4,
+    });
+    expect(h.zoom.stats.invalidGrants).toBe(1);
+  });
+});
