@@ -51,7 +51,7 @@ export const ingestRecordingCompleted: Ingestor<RecordingCompletedEvent> = async
         topic: meeting.topic,
         startTime: meeting.start_time,
         timezone: meeting.timezone ?? null,
-        durationMinutes: meeting.duration ?? null,
+        durationMinutes: wholeMinutes(meeting.duration),
         hostEmail: meeting.host_email ?? null,
         shareUrl: meeting.share_url ?? null,
       },
@@ -119,3 +119,12 @@ export const ingestRecordingCompleted: Ingestor<RecordingCompletedEvent> = async
   if (outcome.jobs > 0) services.notifier.notify();
   return outcome;
 };
+
+/**
+ * `duration` is display-only and its schema is lenient ("60", 60.0): store whole minutes that fit
+ * the 32-bit column, or nothing, so a strange value can never turn a signed event into a 500.
+ */
+function wholeMinutes(value: number | undefined): number | null {
+  if (value === undefined || !Number.isFinite(value) || value < 0 || value > 1_000_000) return null;
+  return Math.round(value);
+}

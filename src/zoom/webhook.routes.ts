@@ -79,6 +79,8 @@ async function handleZoomWebhook(c: Context<HttpEnv>, services: Services, ingest
     done("malformed", "invalid");
     return c.json({ error: "webhook.malformed", message: "body is not UTF-8 JSON" }, 400);
   }
+  // Zoom never sends U+0000, and PostgreSQL text cannot hold it: drop it before anything is stored.
+  json = withoutNul(json);
   const parsed = parseZoomEvent(json);
   if (parsed.kind === "unknown") {
     done("other", "ignored");
@@ -127,4 +129,16 @@ function metricEventName(name: string): string {
   ].includes(name)
     ? name
     : "other";
+}
+
+/** Removes U+0000 from every string (keys too) of a parsed JSON value. */
+function withoutNul(value: unknown): unknown {
+  if (typeof value === "string") return value.includes("\u0000") ? value.replaceAll("\u0000", "") : value;
+  if (Array.isArray(value)) return value.map(withoutNul);
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) out[withoutNul(key) as string] = withoutNul(inner);
+    return out;
+  }
+  return value;
 }

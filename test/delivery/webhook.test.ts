@@ -138,6 +138,26 @@ describe(`Zoom webhook routes on ${TEST_DIALECT}`, () => {
     expect(await counts(bench)).toEqual({ ...NOTHING, events: 0 });
   });
 
+  it("stores odd but valid values without failing: fractional or absurd durations, Unicode topics", async () => {
+    bench = await startDeliveryBench();
+    const meeting = await connectedMeeting(bench);
+    for (const duration of [1.5, "45", 1e12, -3]) {
+      const event = bench.zoom.buildEvent("recording.completed", meeting.uuid);
+      const object = (event.payload as { object: Record<string, unknown> }).object;
+      object.duration = duration;
+      object.topic = "Ünïcødé 🎙 \u0000 <script>";
+      const response = await bench.post(event);
+      expect(response.status).toBe(200);
+    }
+    const stored = await bench.services.db.kysely
+      .selectFrom("meetings")
+      .selectAll()
+      .executeTakeFirstOrThrow();
+    expect(stored.duration_minutes).toBeNull();
+    // U+0000 cannot be stored in PostgreSQL text and never comes from Zoom: it is dropped.
+    expect(stored.topic).toBe("Ünïcødé 🎙  <script>");
+  });
+
   it("refuses a body over 1 MiB with 413 before looking at it", async () => {
     bench = await startDeliveryBench();
     const big = JSON.stringify({ event: "recording.completed", pad: "x".repeat(1024 * 1024) });
