@@ -148,7 +148,12 @@ export function deliverRecordingJob(
     const maxBytes = services.config.media.maxRecordingMb * 1_000_000;
     let workspace: MediaWorkspace;
     try {
-      workspace = await createMediaWorkspace(services.config.media.dir, `deliver-${ctx.job.id}`);
+      // One directory per attempt: an attempt abandoned on its deadline (or a lost lease) still
+      // runs its cleanup, which must not delete the next attempt's files.
+      workspace = await createMediaWorkspace(
+        services.config.media.dir,
+        `deliver-${ctx.job.id}-${ctx.job.attempts}`,
+      );
     } catch (error) {
       // MEDIA_DIR cannot be written (missing parent, read-only, full): a storage problem the chat
       // is told about in those words, retried like any other (space may come back).

@@ -94,7 +94,11 @@ export function createMeetingZoom(
       const file = meeting.recording_files.find((f) => fileKey(f) === input.fileId);
       if (!file?.download_url) return { kind: "missing" };
       if (!isFileReady(file)) return { kind: "processing" };
-      const workspace = await createMediaWorkspace(services.config.media.dir, `transcript-${input.jobId}`);
+      // Per attempt, like the audio job's: an abandoned attempt's cleanup must not hit the next one.
+      const workspace = await createMediaWorkspace(
+        services.config.media.dir,
+        `transcript-${input.jobId}-${input.attempt}`,
+      );
       try {
         const destination = workspace.file(`${input.fileId}.vtt`);
         const result = await downloadRecording({
