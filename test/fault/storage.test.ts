@@ -101,9 +101,10 @@ describe(`fault matrix: storage (${TEST_DIALECT})`, () => {
     row = await startRow();
     const { h } = row;
     await announce(row);
-    // The job's workspace is MEDIA_DIR/deliver-<job id>; its download lands in a "disk" that is full.
+    // The first attempt's workspace is MEDIA_DIR/deliver-<job id>-1; its download lands on a
+    // "disk" that is full.
     const [job] = await recordingJobs(row);
-    const workspace = join(h.mediaDir, `deliver-${job?.id}`);
+    const workspace = join(h.mediaDir, `deliver-${job?.id}-1`);
     mkdirSync(workspace, { recursive: true, mode: 0o700 });
     symlinkSync("/dev/full", join(workspace, "source-1.m4a"));
     await h.drain();
