@@ -251,6 +251,23 @@ describe(`meeting parts on ${TEST_DIALECT}`, () => {
     expect(bench.cards()).toHaveLength(1);
   });
 
+  it("a meeting Zoom only sent a summary for: the summary, and after a day no waiting lines", async () => {
+    await setup();
+    bench.zoom.setSummary(UUID, { summary_overview: "Only a summary was made." });
+    expect(await post(bench.zoom.buildSummaryCompletedEvent(UUID, "rivet"))).toBe("accepted");
+    await bench.settle();
+    expect(summaries()).toHaveLength(1);
+    expect(bench.cards()[0]?.text).toContain("🎧 Audio: waiting");
+    bench.clock.advance(24 * 3_600_000);
+    await bench.settle();
+    expect(summaries()).toHaveLength(1);
+    const card = bench.cards()[0]?.text ?? "";
+    expect(card).toContain("🎧 Audio: not available");
+    expect(card).toContain("📝 Transcript: not available");
+    expect(card).toContain("🧠 Summary: ✓ done");
+    expect(bench.cards()).toHaveLength(1);
+  });
+
   it("transcript never and no Zoom summary: both say not available", async () => {
     await setup();
     await recordingCompleted();
