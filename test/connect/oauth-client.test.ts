@@ -162,7 +162,7 @@ describe("OAuth client", () => {
       timezone: null,
     });
     expect(seen[0]?.url).toBe("https://eu01api.zoom.us/v2/users/me");
-    expect((seen[0]?.init?.headers as Record<string, string>).authorization).toBe("Bearer at");
+    expect((seen[0]?.init?.headers as Record<string, string> | undefined)?.authorization).toBe("Bearer at");
   });
 
   it("revoke: success, an unknown token, and an outage", async () => {
