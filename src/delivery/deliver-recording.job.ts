@@ -379,6 +379,8 @@ export function deliverRecordingJob(
   async function failed(payload: DeliverRecordingPayload, thrown: unknown): Promise<unknown> {
     const error = isMediaError(thrown) ? mediaFailure(thrown) : thrown;
     const appError = isAppError(error) ? error : undefined;
+    // A run stopped by shutdown or a lost lease is not a failure of the delivery.
+    if (appError?.code === "job.cancelled") return error;
     metrics.jobFailures.inc({ kind: DELIVER_RECORDING_JOB, cause: failureCause(error) });
     const now = clock.now();
     for (const d of await openDeliveries(payload)) {
