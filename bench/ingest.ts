@@ -71,6 +71,21 @@ function eventTemplate(fakes: Awaited<ReturnType<typeof startFakes>>): (i: numbe
   };
 }
 
+/**
+ * After an overloaded run the server may still be working through requests the generator gave up
+ * on: wait (at most 15 s) until it uses under a fifth of a core, so the next run starts clean.
+ */
+async function settle(child: Child): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  let before = cpuSeconds(child.pid) ?? 0;
+  while (Date.now() < deadline) {
+    await sleep(250);
+    const now = cpuSeconds(child.pid) ?? 0;
+    if ((now - before) / 0.25 < 0.2) return;
+    before = now;
+  }
+}
+
 async function measure(
   child: Child,
   url: string,
@@ -92,14 +107,15 @@ async function measure(
     };
   };
   // Warm-up (JIT, connection pools, SQLite page cache); not reported.
-  await runFixedRate({ url, ratePerSecond: 200, durationMs: 2000, make });
+  await runFixedRate({ url, ratePerSecond: 100, durationMs: 2000, make });
+  await settle(child);
   for (const rate of o.rates) {
     const r = await withCpu(() => runFixedRate({ url, ratePerSecond: rate, durationMs: o.durationMs, make }));
     log(
       `  ${label} ${rate}/s: ${r.throughput.toFixed(0)}/s ok, p50 ${r.latency.p50.toFixed(2)} ms, p99 ${r.latency.p99.toFixed(2)} ms, errors ${r.errors}, server CPU ${r.serverCpuPct?.toFixed(0)}%, client CPU ${r.clientCpuPct.toFixed(0)}%`,
     );
     runs.push(r);
-    await sleep(500);
+    await settle(child);
   }
   const max = await withCpu(() =>
     runMax({ url, concurrency: o.maxConcurrency, durationMs: o.durationMs, make }),

@@ -42,7 +42,7 @@ interface Common {
   url: string;
   /** Builds request `i`; called right before it is sent. */
   make: (index: number) => LoadRequest;
-  /** Per-request timeout (ms); a timeout counts as an error. Default 10 s. */
+  /** Per-request deadline (ms after it was due); a timeout counts as an error. Default 5 s. */
   timeoutMs?: number;
 }
 
@@ -62,17 +62,22 @@ export interface MaxOptions extends Common {
 
 type Outcome = { ok: true; status: number } | { ok: false; status: number | string };
 
+/**
+ * Sends one request; `remainingMs` is how long it may still take (its deadline counts from when it
+ * was due, so a request stuck in the agent's queue times out too and a run always ends).
+ */
 function send(
   agent: http.Agent,
   target: URL,
   req: LoadRequest,
-  timeoutMs: number,
+  remainingMs: number,
   done: (o: Outcome) => void,
 ): void {
   let settled = false;
   const finish = (o: Outcome) => {
     if (settled) return;
     settled = true;
+    clearTimeout(timer);
     done(o);
   };
   const body = Buffer.from(req.body);
@@ -84,7 +89,6 @@ function send(
       path: target.pathname + target.search,
       method: "POST",
       headers: { ...req.headers, "content-length": String(body.length) },
-      timeout: timeoutMs,
     },
     (res) => {
       const status = res.statusCode ?? 0;
@@ -95,10 +99,13 @@ function send(
       res.resume();
     },
   );
-  r.on("timeout", () => {
-    r.destroy();
-    finish({ ok: false, status: "timeout" });
-  });
+  const timer = setTimeout(
+    () => {
+      finish({ ok: false, status: "timeout" });
+      r.destroy();
+    },
+    Math.max(0, remainingMs),
+  );
   r.on("error", (e: NodeJS.ErrnoException) => finish({ ok: false, status: e.code ?? "error" }));
   r.end(body);
 }
@@ -112,6 +119,7 @@ export async function runFixedRate(o: FixedRateOptions): Promise<LoadResult> {
   const target = new URL(o.url);
   const total = totalRequests(o.ratePerSecond, o.durationMs);
   const agent = new http.Agent({ keepAlive: true, maxSockets: o.connections ?? 256 });
+  const timeoutMs = o.timeoutMs ?? 5_000;
   const latencies = new Float64Array(total);
   const statusCounts: Record<string, number> = {};
   let okCount = 0;
@@ -135,7 +143,8 @@ export async function runFixedRate(o: FixedRateOptions): Promise<LoadResult> {
       const due = dueCount(performance.now() - start, o.ratePerSecond, total);
       while (sent < due) {
         const i = sent++;
-        send(agent, target, o.make(i), o.timeoutMs ?? 10_000, onAnswer(i));
+        const dueAt = start + intendedOffsetMs(i, o.ratePerSecond);
+        send(agent, target, o.make(i), dueAt + timeoutMs - performance.now(), onAnswer(i));
       }
       if (sent < total) setTimeout(tick, 1);
     };
@@ -178,7 +187,7 @@ export async function runMax(o: MaxOptions): Promise<LoadResult> {
           return;
         }
         const sentAt = performance.now();
-        send(agent, target, o.make(sent++), o.timeoutMs ?? 10_000, (out) => {
+        send(agent, target, o.make(sent++), o.timeoutMs ?? 5_000, (out) => {
           const t = performance.now();
           lastAnswerAt = t;
           statusCounts[String(out.status)] = (statusCounts[String(out.status)] ?? 0) + 1;

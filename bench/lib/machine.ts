@@ -36,13 +36,16 @@ export async function describeMachine(): Promise<MachineInfo> {
   sqlite.close();
   return {
     cpu: os.cpus()[0]?.model ?? "unknown",
-    cores: os.availableParallelism(),
+    // os.cpus(), not availableParallelism(): the harness pins itself to one CPU.
+    cores: os.cpus().length,
     memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
     kernel: `${os.type()} ${os.release()} ${os.arch()}`,
     node: process.version,
     sqlite: sqliteVersion,
     postgres: await postgresVersion(),
-    ffmpeg: firstLine(FFMPEG, ["-version"]).replace(/ Copyright.*/, ""),
+    ffmpeg: firstLine(FFMPEG, ["-version"])
+      .replace(/ Copyright.*/, "")
+      .replace(/\s+https?:\S+/, ""),
     curl: firstLine("curl", ["--version"]).split(" ").slice(0, 2).join(" "),
     taskset: firstLine("taskset", ["--version"]) !== "not found",
   };

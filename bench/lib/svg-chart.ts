@@ -60,9 +60,9 @@ export function linearTicks(hi: number, count = 5): number[] {
 const fmtTick = (v: number) => (v >= 1000 ? `${v / 1000}k` : v >= 1 ? String(v) : String(v));
 
 export function lineChart(options: LineChartOptions): string {
-  const width = options.width ?? 760;
+  const width = options.width ?? 840;
   const height = options.height ?? 420;
-  const m = { left: 70, right: 190, top: 40, bottom: 56 };
+  const m = { left: 70, right: 250, top: 40, bottom: 56 };
   const pw = width - m.left - m.right;
   const ph = height - m.top - m.bottom;
   const pts = options.series.flatMap((s) => s.points).filter((p) => Number.isFinite(p.x) && p.y > 0);
