@@ -769,6 +769,9 @@ describe("fake Telegram: timing (benchmarks)", () => {
       at: 2_000,
     });
 
+    // The message it created says when its request began arriving, and when it was accepted.
+    expect(tg.sent.at(-1)).toMatchObject({ method: "sendMessage", startedAt: 1_000, at: 2_000 });
+
     // A request without a body has no first-byte time.
     await call(tg, "getMe", {}, "get");
     expect(tg.calls.at(-1)?.startedAt).toBe(2_000);

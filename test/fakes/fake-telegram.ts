@@ -114,7 +114,13 @@ export interface SentRecord {
   replyMarkup?: unknown;
   /** The Message object returned to the caller. */
   message: TgMessage;
+  /** When the message was accepted (created), before the answer went out. */
   at: number;
+  /**
+   * When the request that created it began to arrive. A client killed after that moment may
+   * still have its request accepted (the body was complete) without ever hearing the answer.
+   */
+  startedAt?: number;
 }
 
 export interface StoredMessage {
@@ -1434,7 +1440,10 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
       return;
     }
     try {
+      const sentBefore = sent.length;
       const out = handlers[method]!(p);
+      // Handlers are synchronous: whatever they added to `sent` came from this request.
+      for (let i = sentBefore; i < sent.length; i++) (sent[i] as SentRecord).startedAt = startedAt;
       const wrapped =
         out && typeof out === "object" && "result" in out && "description" in out
           ? { ok: true, ...(out as object) }
