@@ -19,7 +19,7 @@ import { type App, createApp } from "../../src/app.js";
 import { type FakeTelegram, startFakeTelegram } from "../fakes/fake-telegram.js";
 import { type FakeZoom, signWebhook, startFakeZoom } from "../fakes/fake-zoom.js";
 import { TEST_ENV, testConfig } from "../support/config.js";
-import { connectZoomUser } from "../support/connection.js";
+import { type ConnectedUser, connectZoomUser } from "../support/connection.js";
 import { createTestDatabaseUrl } from "../support/db.js";
 import { makeTestAudio } from "../support/media.js";
 
