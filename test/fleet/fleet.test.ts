@@ -143,7 +143,7 @@ afterAll(async () => {
 
 it("300 recordings through 2 web + 3 worker processes, with a worker and the polling holder killed, arrive exactly once", async () => {
   const audio = await makeTestAudio({ seconds: 8, bitrateKbps: 48 });
-  const users = [];
+  const users: ConnectedUser[] = [];
   for (let i = 0; i < USERS; i++) {
     const chatId = 910_000 + i;
     tg.addUser({ id: chatId, first_name: `User${i}`, language_code: "en" });
