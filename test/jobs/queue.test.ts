@@ -346,7 +346,7 @@ describe(`job queue across processes on ${TEST_DIALECT}`, () => {
     );
     expect(Number(distinct.rows[0]?.n)).toBe(total);
     expect((await countJobsByState(t.db.kysely)).completed).toBe(total);
-  });
+  }, 240_000); // three child processes on 2 shared cores: generous under a loaded CI machine
 
   it("a job whose worker was SIGKILLed is completed by another worker after the lease expires", async () => {
     const id = await enqueueJob(t.db.kysely, { kind: "test", payload: { n: 1 } }, Date.now());
@@ -377,7 +377,7 @@ describe(`job queue across processes on ${TEST_DIALECT}`, () => {
     const job = await getJob(t.db.kysely, id!);
     expect(job?.state).toBe("completed");
     expect(job?.attempts).toBe(2);
-  });
+  }, 120_000);
 });
 
 function runChild(args: string[]): Promise<{ stdout: string; stderr: string }> {
