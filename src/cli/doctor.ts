@@ -86,7 +86,12 @@ export async function runDoctor(env: Env, deps: DoctorDeps = {}): Promise<Doctor
   ];
   // Independent checks run at once; the report keeps this order.
   const checks = await Promise.all([
-    checkDatabase(config),
+    withTimeout(checkDatabase(config), ctx.timeoutMs * 2, {
+      name: "Database",
+      status: "fail",
+      detail: "the database did not answer in time",
+      fix: "check DATABASE_URL's host and port, and that a firewall does not drop the connection",
+    }),
     checkTelegram(ctx),
     checkAdminChat(ctx),
     checkZoomCredentials(ctx),
@@ -454,6 +459,19 @@ async function checkMediaDir(config: Config): Promise<CheckResult> {
 }
 
 // ---------------------------------------------------------------------------------------------
+
+/** `promise`, or `fallback` once `ms` have passed (a silent firewall makes connects hang). */
+async function withTimeout<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(fallback), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 type BotApiResult =
   | { kind: "ok"; result: unknown }

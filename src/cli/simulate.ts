@@ -212,7 +212,9 @@ function explain(event: SimulatedEvent, result: SendResult, zoomUserId: string |
     case "duplicate":
       return "Duplicate: these files were delivered (or queued) before — each file reaches a chat once. Use /history to resend.";
     case "no_connection":
-      return `No connection: Zoom user ${zoomUserId ?? "(example)"} is not connected to any chat. /connect first, or pass --zoom-user.`;
+      return zoomUserId
+        ? `No connection: Zoom user ${zoomUserId} is not connected to any chat; /connect first.`
+        : "No connection (the example's Zoom user): the route, signature and database work. Add --from-zoom to replay your latest recording for real.";
     case "ignored":
       return "Ignored: nothing deliverable in this event.";
     default:
@@ -230,8 +232,8 @@ Events: ${SIMULATED_EVENTS.join(", ")}
   --url URL            the instance's base URL (default PUBLIC_URL); the path /webhooks/zoom is added
   --meeting-uuid UUID  the meeting instance UUID (default: the example's; with --from-zoom, the
                        user's latest cloud recording)
-  --zoom-user ID       the Zoom user id the event is about (default: the most recently connected
-                       user in DATABASE_URL, else the example's)
+  --zoom-user ID       the Zoom user id the event is about (default: the example's, which matches
+                       no connection; with --from-zoom, the most recently connected user)
   --topic TEXT         the meeting topic
   --from-zoom          take the real meeting and its files from the Zoom API with the user's token
                        (needs DATABASE_URL); the delivery then really happens
@@ -267,23 +269,26 @@ Exit code 0 when the instance answered 2xx (and, for endpoint.url_validation, co
     let zoomUserId = str("zoom-user");
     let meeting: ZoomRecordingMeeting | undefined;
     let downloadToken: string | undefined;
-    const needsDatabase =
-      values["from-zoom"] === true || (zoomUserId === undefined && event !== "endpoint.url_validation");
-    if (needsDatabase) {
+    const fromZoom = values["from-zoom"] === true;
+    if (fromZoom && event !== "recording.completed" && event !== "recording.transcript_completed") {
+      process.stderr.write("zoomgram simulate: --from-zoom works with the recording events only\n");
+      return 1;
+    }
+    if (fromZoom) {
+      // Only here is a real user picked by default: an example event for a real user would make
+      // a job chase files that do not exist (and app_deauthorized would really disconnect them).
       let app: App | undefined;
       try {
         app = await openQuietApp(config);
         zoomUserId ??= await latestConnectedUser(app);
-        if (values["from-zoom"]) {
-          if (!zoomUserId) throw new Error("no connected Zoom user: /connect first, or pass --zoom-user");
-          ({ meeting, downloadToken } = await meetingFromZoom(app, {
-            zoomUserId,
-            meetingUuid: str("meeting-uuid"),
-          }));
-        }
+        if (!zoomUserId) throw new Error("no connected Zoom user: /connect first, or pass --zoom-user");
+        ({ meeting, downloadToken } = await meetingFromZoom(app, {
+          zoomUserId,
+          meetingUuid: str("meeting-uuid"),
+        }));
       } catch (error) {
         process.stderr.write(`zoomgram simulate: ${describeError(error)}\n`);
-        if (values["from-zoom"]) return 1;
+        return 1;
       } finally {
         await app?.stop().catch(() => undefined);
       }

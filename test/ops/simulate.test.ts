@@ -101,7 +101,17 @@ describe(`zoomgram simulate on ${TEST_DIALECT}`, () => {
       "nobody-here",
     ]);
     expect(other.code).toBe(0);
-    expect(other.out).toContain("No connection: Zoom user nobody-here is not connected");
+    expect(other.out).toContain(
+      "No connection: Zoom user nobody-here is not connected to any chat; /connect first.",
+    );
+    const example = await simulate(["recording.completed", "--url", url]);
+    expect(example.code).toBe(0);
+    expect(example.out).toContain(
+      "No connection (the example's Zoom user): the route, signature and database work.",
+    );
+    const deauth = await simulate(["app_deauthorized", "--url", url, "--from-zoom"]);
+    expect(deauth.code).toBe(1);
+    expect(deauth.out).toContain("--from-zoom works with the recording events only");
   });
 
   it("endpoint.url_validation is answered with our secret; another secret is refused", async () => {
