@@ -67,8 +67,8 @@ describe(`metrics on ${TEST_DIALECT}`, () => {
       files: [{ file_type: "M4A", recording_type: "audio_only", path: audio }],
     });
     const size = statSync(audio).size;
-    const before = await scrape(b);
-    expect(before("zoomgram_webhooks_total")).toBe(0);
+    const initial = await scrape(b);
+    expect(initial("zoomgram_webhooks_total")).toBe(0);
 
     // The stored access token is past due by the time the job runs: the job refreshes it.
     b.clock.advance(2 * 3_600_000);
@@ -86,35 +86,41 @@ describe(`metrics on ${TEST_DIALECT}`, () => {
     expect(waiting("zoomgram_oldest_waiting_job_seconds")).toBe(90);
 
     await b.settle();
-    const after = await scrape(b);
+    const delivered = await scrape(b);
 
-    expect(after("zoomgram_webhooks_total", { event: "recording.completed", result: "accepted" })).toBe(1);
-    expect(after("zoomgram_webhooks_total", { event: "recording.completed", result: "duplicate" })).toBe(1);
-    expect(after("zoomgram_webhooks_total", { event: "unverified", result: "missing_headers" })).toBe(1);
-    expect(after("zoomgram_webhook_handling_seconds_count", { event: "recording.completed" })).toBe(2);
-    expect(after("zoomgram_webhook_handling_seconds_sum", { event: "recording.completed" })).toBeGreaterThan(
-      0,
+    expect(delivered("zoomgram_webhooks_total", { event: "recording.completed", result: "accepted" })).toBe(
+      1,
+    );
+    expect(delivered("zoomgram_webhooks_total", { event: "recording.completed", result: "duplicate" })).toBe(
+      1,
+    );
+    expect(delivered("zoomgram_webhooks_total", { event: "unverified", result: "missing_headers" })).toBe(1);
+    expect(delivered("zoomgram_webhook_handling_seconds_count", { event: "recording.completed" })).toBe(2);
+    expect(
+      delivered("zoomgram_webhook_handling_seconds_sum", { event: "recording.completed" }),
+    ).toBeGreaterThan(0);
+
+    expect(delivered("zoomgram_jobs", { state: "completed" })).toBeGreaterThanOrEqual(1);
+    expect(delivered("zoomgram_oldest_waiting_job_seconds")).toBe(0);
+    expect(
+      delivered("zoomgram_job_duration_seconds_count", { kind: "deliver-recording", outcome: "completed" }),
+    ).toBe(1);
+    expect(
+      delivered("zoomgram_job_duration_seconds_count", { kind: "deliver-recording", outcome: "retry" }),
+    ).toBe(1);
+    expect(delivered("zoomgram_job_failures_total", { kind: "deliver-recording", cause: "zoom_429" })).toBe(
+      1,
     );
 
-    expect(after("zoomgram_jobs", { state: "completed" })).toBeGreaterThanOrEqual(1);
-    expect(after("zoomgram_oldest_waiting_job_seconds")).toBe(0);
-    expect(
-      after("zoomgram_job_duration_seconds_count", { kind: "deliver-recording", outcome: "completed" }),
-    ).toBe(1);
-    expect(
-      after("zoomgram_job_duration_seconds_count", { kind: "deliver-recording", outcome: "retry" }),
-    ).toBe(1);
-    expect(after("zoomgram_job_failures_total", { kind: "deliver-recording", cause: "zoom_429" })).toBe(1);
-
-    expect(after("zoomgram_bytes_downloaded_total")).toBe(size);
-    expect(after("zoomgram_bytes_uploaded_total")).toBeGreaterThanOrEqual(size);
-    expect(after("zoomgram_deliveries_total", { kind: "audio", result: "delivered" })).toBe(1);
-    expect(after("zoomgram_delivery_latency_seconds_count", { kind: "audio" })).toBe(1);
+    expect(delivered("zoomgram_bytes_downloaded_total")).toBe(size);
+    expect(delivered("zoomgram_bytes_uploaded_total")).toBeGreaterThanOrEqual(size);
+    expect(delivered("zoomgram_deliveries_total", { kind: "audio", result: "delivered" })).toBe(1);
+    expect(delivered("zoomgram_delivery_latency_seconds_count", { kind: "audio" })).toBe(1);
     // Webhook → chat on the bench clock: 90 s queued plus the 7 s Zoom asked to wait, at least.
-    const latency = after("zoomgram_delivery_latency_seconds_sum", { kind: "audio" });
+    const latency = delivered("zoomgram_delivery_latency_seconds_sum", { kind: "audio" });
     expect(latency).toBeGreaterThanOrEqual(97);
     expect(latency).toBeLessThanOrEqual((b.clock.now() - webhookAt) / 1000);
-    expect(after("zoomgram_token_refreshes_total", { result: "ok" })).toBeGreaterThanOrEqual(1);
+    expect(delivered("zoomgram_token_refreshes_total", { result: "ok" })).toBeGreaterThanOrEqual(1);
 
     await b.app.bot.handleUpdate(b.tg.userSends({ chatId: 4242, from: 4242, text: "/help" }) as never);
     const last = await scrape(b);
@@ -156,8 +162,10 @@ describe(`metrics on ${TEST_DIALECT}`, () => {
       200,
     );
     await b.settle(["deliver-transcript"]);
-    const after = await scrape(b);
-    expect(after("zoomgram_job_failures_total", { kind: "deliver-transcript", cause: "zoom_5xx" })).toBe(1);
-    expect(after("zoomgram_deliveries_total", { kind: "transcript", result: "delivered" })).toBe(1);
+    const delivered = await scrape(b);
+    expect(delivered("zoomgram_job_failures_total", { kind: "deliver-transcript", cause: "zoom_5xx" })).toBe(
+      1,
+    );
+    expect(delivered("zoomgram_deliveries_total", { kind: "transcript", result: "delivered" })).toBe(1);
   });
 });
