@@ -12,6 +12,8 @@ export interface LogContext {
   jobId?: number;
   jobKind?: string;
   meetingUuid?: string;
+  /** A Telegram update being handled, and its chat. */
+  updateId?: number;
   chatId?: number;
 }
 
