@@ -26,6 +26,7 @@ import { Worker, type WorkerEvent } from "./jobs/worker.js";
 import { createPeriodicRunner, type PeriodicRunner } from "./leases/periodic.js";
 import { type FfmpegBinaries, locateFfmpeg } from "./media/ffmpeg-locator.js";
 import { createAdminAlerts } from "./observability/admin-alerts.js";
+import { withLogContext } from "./observability/log-context.js";
 import { createLogger, scrubLine } from "./observability/logger.js";
 import { createMetrics, type Metrics } from "./observability/metrics.js";
 import { createTokenCipher } from "./security/token-cipher.js";
@@ -156,6 +157,9 @@ export async function createApp(config: Config, roles: AppRoles, deps: AppDeps =
     instanceId,
     alerts,
   };
+  // Lines logged while an update is handled carry its id and chat (and, in webhook mode, the
+  // HTTP request id the access log put in the context).
+  bot.use((ctx, next) => withLogContext({ updateId: ctx.update.update_id, chatId: ctx.chat?.id }, next));
   // Long polling counts each update here; in webhook mode the /telegram/webhook route counts them.
   if (config.telegram.webhookUrl === undefined) {
     bot.use((_ctx, next) => {
