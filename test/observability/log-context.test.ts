@@ -4,15 +4,20 @@
  * uses another logger instance than the one the worker or middleware holds — and never a
  * duplicate key.
  */
+import { Composer } from "grammy";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/clock.js";
 import { AppError } from "../../src/errors.js";
+import { features } from "../../src/features.js";
 import { createHttpApp } from "../../src/http/create-http-app.js";
 import { enqueueJob } from "../../src/jobs/queue.js";
 import { Worker } from "../../src/jobs/worker.js";
 import { currentLogContext, withLogContext } from "../../src/observability/log-context.js";
 import { createLogger } from "../../src/observability/logger.js";
 import { createMetrics } from "../../src/observability/metrics.js";
+import type { Feature } from "../../src/services.js";
+import type { BotContext } from "../../src/telegram/context.js";
+import { startOpsBench } from "../ops/bench.js";
 import { createTestDatabase, TEST_DIALECT, type TestDatabase } from "../support/db.js";
 
 function memoryLogger() {
@@ -165,5 +170,34 @@ describe(`job log context on ${TEST_DIALECT}`, () => {
     // Outside a job nothing is added.
     other.logger.info("idle");
     expect(other.records().at(-1)).not.toHaveProperty("jobId");
+  });
+});
+
+describe(`bot update log context on ${TEST_DIALECT}`, () => {
+  it("lines logged while the bot handles an update carry its update id and chat", async () => {
+    const probe: Feature = {
+      name: "probe",
+      composer: (services) => {
+        const composer = new Composer<BotContext>();
+        composer.command("probe", async (ctx) => {
+          await new Promise((r) => setImmediate(r));
+          services.logger.info("probe handled");
+          await ctx.reply("ok");
+        });
+        return composer;
+      },
+    };
+    const bench = await startOpsBench({ deps: { features: [...features, probe] } });
+    try {
+      bench.tg.addUser({ id: 77, first_name: "Ann" });
+      const update = bench.tg.userSends({ chatId: 77, from: 77, text: "/probe" });
+      await bench.app.bot.handleUpdate(update as never);
+      const line = bench.lines
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .find((r) => r.msg === "probe handled");
+      expect(line).toMatchObject({ updateId: update.update_id, chatId: 77 });
+    } finally {
+      await bench.close();
+    }
   });
 });
