@@ -9,6 +9,7 @@ import { createTranslator } from "../../src/i18n/translator.js";
 import { type AdminAlerts, createAdminAlerts } from "../../src/observability/admin-alerts.js";
 import { silentLogger } from "../../src/observability/logger.js";
 import { upsertChat } from "../../src/telegram/chat.repository.js";
+import { startOpsBench } from "../ops/bench.js";
 import { createTestDatabase, TEST_DIALECT, type TestDatabase } from "../support/db.js";
 
 const ADMIN = -100500;
@@ -144,5 +145,30 @@ describe(`admin alerts on ${TEST_DIALECT}`, () => {
     await a.settle();
     expect(sent).toHaveLength(2);
     expect(sent[1]?.text).toContain("more alerts like this were held back");
+  });
+});
+
+describe(`admin alerts in the running app on ${TEST_DIALECT}`, () => {
+  it("forged webhooks reach the admin chat once, through the real route and bot", async () => {
+    const bench = await startOpsBench({ env: { ADMIN_CHAT_ID: String(ADMIN) } });
+    try {
+      bench.tg.addChat({ id: ADMIN, type: "supergroup", title: "Operators" });
+      for (let i = 0; i < 8; i++) {
+        const ts = String(Math.floor(bench.clock.now() / 1000));
+        const res = await bench.app.http.request("/webhooks/zoom", {
+          method: "POST",
+          body: JSON.stringify({ event: "recording.completed", payload: {} }),
+          headers: { "x-zm-request-timestamp": ts, "x-zm-signature": `v0=${"0".repeat(64)}` },
+        });
+        expect(res.status).toBe(401);
+      }
+      await bench.app.services.alerts.settle();
+      const alerts = bench.tg.sent.filter((m) => m.chatId === ADMIN);
+      expect(alerts.map((m) => m.text)).toEqual([
+        "⚠️ 5 Zoom webhook requests failed signature verification in the last 10 minutes. Check ZOOM_WEBHOOK_SECRET, or someone may be sending forged requests.",
+      ]);
+    } finally {
+      await bench.close();
+    }
   });
 });
