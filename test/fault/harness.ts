@@ -55,7 +55,10 @@ export interface Harness {
   mediaDir: string;
   /** Log lines written so far (empty when `keepLogs` is false). */
   readonly lines: string[];
-  /** Every access, refresh and download token the fake Zoom issued to the app so far. */
+  /**
+   * Every credential that passed between the app and the fake Zoom so far: access, refresh and
+   * download tokens it was issued, and the codes, PKCE verifiers and tokens it sent.
+   */
   issued(): string[];
   /** A connected Zoom user delivering to `chatId`, as a finished authorization leaves it. */
   connect(input: { user?: ZoomUser; chatId: number; telegramUserId?: number; locale?: string }): Promise<{
@@ -82,19 +85,27 @@ export interface HarnessOptions {
   uploadLimitMb?: number;
   /** The fake Telegram keeps uploaded files on disk (`files[].path`), to check what was delivered. */
   keepFiles?: boolean;
+  /**
+   * Run against what an earlier harness left: its database (not dropped by close) and its fakes
+   * (not closed by close). A restart of the service with another configuration.
+   */
+  reuse?: { databaseUrl: string; zoom: FakeZoom; tg: FakeTelegram; clock: ManualClock };
 }
 
 export const START = Date.UTC(2026, 0, 15, 12, 0, 0);
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const clock = options.clock ?? new ManualClock(START);
-  const zoom = await startFakeZoom({ now: () => clock.now(), ...options.zoom });
-  const tg = await startFakeTelegram({
-    now: () => clock.now(),
-    ...(options.uploadLimitMb ? { uploadLimitMb: options.uploadLimitMb } : {}),
-    ...(options.keepFiles ? { keepFiles: true } : {}),
-  });
-  const database = await createTestDatabaseUrl();
+  const reuse = options.reuse;
+  const clock = reuse?.clock ?? options.clock ?? new ManualClock(START);
+  const zoom = reuse?.zoom ?? (await startFakeZoom({ now: () => clock.now(), ...options.zoom }));
+  const tg =
+    reuse?.tg ??
+    (await startFakeTelegram({
+      now: () => clock.now(),
+      ...(options.uploadLimitMb ? { uploadLimitMb: options.uploadLimitMb } : {}),
+      ...(options.keepFiles ? { keepFiles: true } : {}),
+    }));
+  const database = reuse ? { url: reuse.databaseUrl, drop: async () => {} } : await createTestDatabaseUrl();
   const mediaDir = mkdtempSync(join(tmpdir(), "zoomgram-fault-media-"));
 
   const keepLogs = options.keepLogs ?? true;
@@ -109,8 +120,22 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const issued = new Set<string>();
   const baseFetch = options.deps?.fetch ?? globalThis.fetch;
   const watchingFetch: typeof fetch = async (input, init) => {
-    const response = await baseFetch(input, init);
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+    if (url.startsWith(zoom.url)) {
+      // What the app itself sends: the authorization code, the PKCE verifier, refresh tokens,
+      // bearer tokens (Basic client credentials are configuration, checked separately).
+      const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
+      const bearer = /^Bearer\s+(\S+)/i.exec(headers.get("authorization") ?? "")?.[1];
+      if (bearer) issued.add(bearer);
+      if (typeof init?.body === "string" || init?.body instanceof URLSearchParams) {
+        const form = new URLSearchParams(String(init.body));
+        for (const key of ["code", "code_verifier", "refresh_token", "token"]) {
+          const value = form.get(key);
+          if (value) issued.add(value);
+        }
+      }
+    }
+    const response = await baseFetch(input, init);
     if (url.startsWith(zoom.url) && /json/.test(response.headers.get("content-type") ?? "")) {
       try {
         const body = (await response.clone().json()) as Record<string, unknown>;
@@ -229,6 +254,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async close() {
       await app.stop();
+      if (reuse) {
+        rmSync(mediaDir, { recursive: true, force: true });
+        return;
+      }
       await Promise.all([zoom.close(), tg.close()]);
       await database.drop();
       rmSync(mediaDir, { recursive: true, force: true });
