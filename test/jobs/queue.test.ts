@@ -25,6 +25,7 @@ afterEach(async () => {
 
 function worker(
   db: Db,
+  // biome-ignore lint/suspicious/noExplicitAny: test handlers take varied payloads
   handlers: Record<string, JobHandler<any>>,
   extra: Partial<ConstructorParameters<typeof Worker>[0]> = {},
 ) {
