@@ -158,16 +158,41 @@ export function ingestSection(rec: PartRecord<IngestRecord> | undefined): string
     `SQLite commit ceiling on this disk (one-row transactions, WAL): ${num(r.sqliteCommitsPerSecond.full)}/s with \`synchronous=FULL\` (Zoomgram's setting), ${num(r.sqliteCommitsPerSecond.normal)}/s with \`synchronous=NORMAL\`.`,
     "",
   );
+  const collapsed = [sqlite, postgres].flatMap((t) => {
+    const m = maxOf(t);
+    const worst = t?.runs
+      .filter((x) => x.mode === "rate" && m !== undefined && (x.offeredRate ?? 0) > m)
+      .sort((a, b) => a.throughput - b.throughput)[0];
+    return t && m !== undefined && worst && worst.throughput < 0.8 * m
+      ? [
+          `${TARGET_NAMES[t.name]}: ${num(worst.throughput)}/s answered in time at ${num(worst.offeredRate)}/s offered, against ${num(m)}/s at maximum`,
+        ]
+      : [];
+  });
+  if (collapsed.length) {
+    out.push(
+      `**Past saturation, fewer requests are answered in time than at maximum** (${collapsed.join("; ")}). Requests that cannot be served queue up; by the time the server reaches them their senders have given up, yet it still does their work, so the requests that could still make it wait behind them. Zoom gives up on an answer after 3 s and retries a timed-out or 5xx delivery only after 5, 20 and 60 minutes (reference/zoom.md §1.7). **What would fix it:** admission control — answer 503 at once when the ingest backlog is deeper than a second or so of work, so the work done is work someone still waits for and the refused events come back in 5 minutes instead of being processed for nobody; and the group commit below, which raises the point where that starts.`,
+      "",
+    );
+  }
   const missed =
     (at1000 && at1000.latency.p99 > TARGETS.ingestP99AtThousandMs) ||
     shares.some((s) => s !== undefined && s < TARGETS.ingestShareOfBare);
   if (missed) {
     const sqliteMax = maxOf(sqlite);
     const cpu = sqlite?.runs.find((x) => x.mode === "max")?.serverCpuPct;
-    out.push(
-      `**Why it misses.** Zoomgram saturates at about ${num(sqliteMax)} requests/s on SQLite and ${num(maxOf(postgres))}/s on PostgreSQL, while its process used only ${cpu === undefined ? "–" : `${num(cpu)}%`} of its core at maximum: it spends its time waiting, not computing. Every webhook is acknowledged only after its own transaction is committed (the contract: no 200 before the job is durable), and on SQLite better-sqlite3 runs that COMMIT synchronously with \`synchronous=FULL\`, so the event loop stops for each fsync. Offered more than that, requests queue and the open-loop latency grows with the queue for as long as the run lasts, which is what the p99 at 1,000/s shows. **What would fix it:** group commit — hold webhooks that arrive within a few milliseconds and commit them in one transaction, answering each after that shared COMMIT (same durability, one fsync per batch; the ceiling above shows how much headroom one fsync per batch would give); or \`synchronous=NORMAL\` in WAL mode (durable against a process crash, not against power loss) for operators who accept that. On PostgreSQL, the same batching (or \`synchronous_commit=off\` for the ingest transaction, at the same trade-off) would apply.`,
-      "",
-    );
+    const ceiling = r.sqliteCommitsPerSecond.full;
+    const commitBound = sqliteMax !== undefined && sqliteMax > 0.5 * ceiling;
+    const busy = cpu !== undefined && cpu >= 70;
+    const why = [
+      `**Why it misses.** Zoomgram saturates at about ${num(sqliteMax)} requests/s on SQLite and ${num(maxOf(postgres))}/s on PostgreSQL; at maximum on SQLite its process used ${cpu === undefined ? "–" : `${num(cpu)}%`} of its core. Every webhook is acknowledged only after its own transaction is committed (the contract: no 200 before the job is durable): verify, parse and validate the JSON, then one transaction of more than ten statements (connection lookup, meeting, files, deliveries, jobs, audit row), each prepared anew by Kysely's SQLite driver and run synchronously by better-sqlite3, with a COMMIT that waits for fsync (\`synchronous=FULL\`); then two log lines (access log and event).`,
+      commitBound
+        ? `That is more than half of the ${num(ceiling)} bare commits/s this disk allowed during the run, so waiting for fsync is a large part of each request.`
+        : `This disk allowed ${num(ceiling)} bare commits/s during the run, so the commit's fsync alone is not the limit: ${busy ? "the process was computing — the statements and the work around them, on one core" : "the process was neither computing all the time nor bound by fsync, so it was also waiting for a CPU it shared with other work"}.`,
+      "Offered more than the maximum, requests queue and the open-loop latency grows with the queue for as long as the run lasts, which is what the p99 at 1,000/s shows.",
+      `**What would fix it:** group commit — gather the webhooks that arrive within a few milliseconds into one transaction and answer each after that shared COMMIT (same durability, one fsync and one round of statement overhead per batch); prepared statements cached across requests; one log line per webhook instead of two. \`synchronous=NORMAL\` in WAL mode is durable against a process crash but not a power loss, a trade-off for operators to choose. On PostgreSQL the same batching applies; PostgreSQL ran on the cores the server and the generator were using.`,
+    ];
+    out.push(why.join(" "), "");
   }
   return out;
 }
@@ -418,6 +443,12 @@ export function scaleSection(rec: PartRecord<ScaleResult> | undefined): string[]
     const floorMs = one.callsPerJob * r.latencyMs;
     out.push(
       `If the ${num(one.callsPerJob, 1)} sequential fake calls of a job (${ms(floorMs)}) were all it waited for, ${r.concurrencyPerWorker} jobs in flight per worker would drain ${num((r.concurrencyPerWorker / floorMs) * 1000, 1)} jobs/s per worker; the rest of a job's time is its own work (database updates and commits, writing the file, an ffprobe run) and waiting for a CPU. Jobs of other kinds that deliveries spawn (meeting card refreshes) run in the same workers.`,
+      "",
+    );
+  }
+  if (r.speedup > 2.05) {
+    out.push(
+      `More than 2× from twice the workers cannot come from the workers: the machine was busier during the one-worker run than during the two-worker run (see the load averages), so that run was slowed by other work. Read this speedup as noisy; only a run on an otherwise idle machine separates the two.`,
       "",
     );
   }

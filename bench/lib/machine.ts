@@ -45,7 +45,8 @@ export async function describeMachine(): Promise<MachineInfo> {
     postgres: await postgresVersion(),
     ffmpeg: firstLine(FFMPEG, ["-version"])
       .replace(/ Copyright.*/, "")
-      .replace(/\s+https?:\S+/, ""),
+      .replace(/\s+https?:\S+/, "")
+      .trim(),
     curl: firstLine("curl", ["--version"]).split(" ").slice(0, 2).join(" "),
     taskset: firstLine("taskset", ["--version"]) !== "not found",
   };
