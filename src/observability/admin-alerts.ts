@@ -86,16 +86,47 @@ export function createAdminAlerts(options: AdminAlertsOptions): AdminAlerts {
     // A fresh holder can only take a free or expired lease, never renew one: exactly one sender
     // per window, whichever process asks.
     const won = await acquireLease(db.kysely, `alert:${kind}`, randomUUID(), minIntervalMs, now);
-    knownTakenUntil.set(kind, now + (won ? minIntervalMs : Math.min(minIntervalMs, 60_000)));
+    // Never shorten what is already known (a slower claim must not undo a faster one's window).
+    const until = now + (won ? minIntervalMs : Math.min(minIntervalMs, 60_000));
+    knownTakenUntil.set(kind, Math.max(until, knownTakenUntil.get(kind) ?? 0));
     return won;
   }
 
+  const holdBack = (kind: string) => {
+    suppressed.set(kind, (suppressed.get(kind) ?? 0) + 1);
+    logger.info({ alert: kind }, "admin alert suppressed by rate limit");
+  };
+
+  // One claim-and-send per alert kind at a time in this process: alerts that come while it runs
+  // (a burst of forged webhooks) wait for it and are held back, instead of each asking the
+  // database for the lease, and are counted in the next message.
+  const sending = new Map<string, Promise<void>>();
+
   async function deliver(kind: string, render: (locale: Parameters<Translator["t"]>[0]) => string) {
     if (adminChatId === undefined) return;
+    const running = sending.get(kind);
+    if (running) {
+      await running;
+      holdBack(kind);
+      return;
+    }
+    const attempt = claimAndSend(kind, render, adminChatId);
+    sending.set(kind, attempt);
+    try {
+      await attempt;
+    } finally {
+      sending.delete(kind);
+    }
+  }
+
+  async function claimAndSend(
+    kind: string,
+    render: (locale: Parameters<Translator["t"]>[0]) => string,
+    adminChatId: number,
+  ) {
     try {
       if (!(await claim(kind))) {
-        suppressed.set(kind, (suppressed.get(kind) ?? 0) + 1);
-        logger.info({ alert: kind }, "admin alert suppressed by rate limit");
+        holdBack(kind);
         return;
       }
       const locale = await chatLocale(db.kysely, adminChatId);
