@@ -34,7 +34,7 @@ describe(`fault matrix: storage (${TEST_DIALECT})`, () => {
     row = await startRow({
       // PostgreSQL: a statement waiting longer than this on a lock is cancelled.
       env: { DB_STATEMENT_TIMEOUT_MS: String(PATIENCE_MS) },
-      zoom: { latencyMs: 400 },
+      zoom: { latencyMs: 500 },
     });
     const { h } = row;
     // SQLite: the same patience for the app's connection (busy_timeout is 10 s in production).
@@ -63,10 +63,11 @@ describe(`fault matrix: storage (${TEST_DIALECT})`, () => {
     expect(again.status).toBe(200);
     expect(await again.json()).toEqual({ status: "duplicate" });
 
-    // 3. The job runs into a lock mid-way (taken as its download starts): that attempt fails and
-    //    is retried; nothing was uploaded by it and the delivery is not lost.
+    // 3. The job runs into a lock mid-way (taken as it asks Zoom for the recording; every Zoom
+    //    answer takes 500 ms, so the lock is held long before the job writes again): that
+    //    attempt fails and is retried; nothing was uploaded by it and the delivery is not lost.
     const drained = h.drain();
-    await h.zoom.waitForRequest((r) => r.route === "download", 10_000);
+    await h.zoom.waitForRequest((r) => r.route === "recordings", 10_000);
     const midway = holdLock(h.databaseUrl, ["deliveries"], 1500);
     await midway.locked;
     await drained;
