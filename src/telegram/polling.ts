@@ -65,7 +65,7 @@ export function createPollingHolder(opts: {
       opts.logger.warn("polling lease lost; stopping polling");
       const h = handle;
       handle = undefined;
-      await h.stop().catch(() => {});
+      await stopRunner(h);
     }
   }
 
@@ -87,11 +87,20 @@ export function createPollingHolder(opts: {
       if (handle) {
         const h = handle;
         handle = undefined;
-        await h.stop().catch(() => {});
+        await stopRunner(h);
         await releaseLease(opts.db.kysely, POLLING_LEASE, opts.holder).catch(() => {});
       }
     },
     isPolling: () => handle !== undefined,
     tick: () => tick(),
   };
+}
+
+/** Stops a runner; the runner answers stop() with nothing when it had already ended (e.g. a 409). */
+async function stopRunner(handle: RunnerHandle): Promise<void> {
+  try {
+    await handle.stop();
+  } catch {
+    // Already stopped or failed: either way it no longer polls.
+  }
 }
