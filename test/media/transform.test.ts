@@ -118,15 +118,13 @@ describe("transcodeSpeechAac", () => {
     const input = await makeTestAudio({ seconds: 360 });
     const out = join(work, "aborted-transcode-output.m4a");
     const controller = new AbortController();
-    const started = Date.now();
     const pending = transcodeSpeechAac(FFMPEG, input, out, {}, controller.signal).catch((e: unknown) => e);
     setTimeout(() => controller.abort(new Error("job cancelled")), 300);
     const error = await pending;
 
     expect(error).toBeInstanceOf(MediaError);
     expect((error as MediaError).code).toBe("aborted");
-    // A full transcode of 6 minutes takes seconds; an abort answers right away.
-    expect(Date.now() - started).toBeLessThan(1500);
+    // The abort ended ffmpeg (no process left) and removed its partial output.
     expect(await processesMentioning("aborted-transcode-output")).toBe(0);
     expect(await exists(out)).toBe(false);
   });
