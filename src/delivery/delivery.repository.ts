@@ -6,6 +6,8 @@
  */
 import type { Executor } from "../db/database.js";
 import type { DeliveryRow, MeetingRow } from "../db/schema.js";
+import type { ZoomRecordingFile } from "../zoom/events.js";
+import { fileKey } from "../zoom/recording-files.js";
 
 export type DeliveryKind = "audio" | "video" | "transcript" | "summary";
 export type DeliveryState = "pending" | "downloading" | "uploading" | "delivered" | "failed" | "skipped";
@@ -106,38 +108,30 @@ export async function findMeeting(db: Executor, meetingUuid: string): Promise<Me
   return db.selectFrom("meetings").selectAll().where("meeting_uuid", "=", meetingUuid).executeTakeFirst();
 }
 
-export interface RecordingFileInput {
-  meetingUuid: string;
-  fileId: string;
-  fileType: string;
-  recordingType: string | null;
-  fileExtension: string | null;
-  fileSize: number | null;
-  status: string | null;
-  recordingStart: string | null;
-  recordingEnd: string | null;
-  playUrl: string | null;
-}
-
+/**
+ * Records one of a meeting's Zoom files (the row is keyed by the file's stable key, so a re-sent
+ * event updates it). Takes the parsed Zoom file itself: the mapping lives here, once.
+ */
 export async function upsertRecordingFile(
   db: Executor,
-  input: RecordingFileInput,
+  meetingUuid: string,
+  file: ZoomRecordingFile,
   now: number,
 ): Promise<void> {
   const values = {
-    file_type: input.fileType,
-    recording_type: input.recordingType,
-    file_extension: input.fileExtension,
-    file_size: input.fileSize,
-    status: input.status,
-    recording_start: input.recordingStart,
-    recording_end: input.recordingEnd,
-    play_url: input.playUrl,
+    file_type: file.file_type,
+    recording_type: file.recording_type ?? null,
+    file_extension: file.file_extension ?? null,
+    file_size: file.file_size ?? null,
+    status: file.status ?? null,
+    recording_start: file.recording_start ?? null,
+    recording_end: file.recording_end ?? null,
+    play_url: file.play_url ?? null,
     updated_at: now,
   };
   await db
     .insertInto("recordings")
-    .values({ meeting_uuid: input.meetingUuid, file_id: input.fileId, created_at: now, ...values })
+    .values({ meeting_uuid: meetingUuid, file_id: fileKey(file), created_at: now, ...values })
     .onConflict((oc) => oc.columns(["meeting_uuid", "file_id"]).doUpdateSet(values))
     .execute();
 }

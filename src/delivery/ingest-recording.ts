@@ -58,22 +58,7 @@ export const ingestRecordingCompleted: Ingestor<RecordingCompletedEvent> = async
       now,
     );
     for (const file of meeting.recording_files) {
-      await upsertRecordingFile(
-        tx,
-        {
-          meetingUuid,
-          fileId: fileKey(file),
-          fileType: file.file_type,
-          recordingType: file.recording_type ?? null,
-          fileExtension: file.file_extension ?? null,
-          fileSize: file.file_size ?? null,
-          status: file.status ?? null,
-          recordingStart: file.recording_start ?? null,
-          recordingEnd: file.recording_end ?? null,
-          playUrl: file.play_url ?? null,
-        },
-        now,
-      );
+      await upsertRecordingFile(tx, meetingUuid, file, now);
     }
 
     const audioFiles = chooseAudioSources(meeting.recording_files).files;

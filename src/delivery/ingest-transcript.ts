@@ -57,22 +57,7 @@ export async function ingestTranscriptCompleted(
     let jobs = 0;
     for (const file of files) {
       const fileId = fileKey(file);
-      await upsertRecordingFile(
-        tx,
-        {
-          meetingUuid: meeting.uuid,
-          fileId,
-          fileType: file.file_type,
-          recordingType: file.recording_type ?? null,
-          fileExtension: file.file_extension ?? null,
-          fileSize: file.file_size ?? null,
-          status: file.status ?? null,
-          recordingStart: file.recording_start ?? null,
-          recordingEnd: file.recording_end ?? null,
-          playUrl: file.play_url ?? null,
-        },
-        ctx.receivedAt,
-      );
+      await upsertRecordingFile(tx, meeting.uuid, file, ctx.receivedAt);
       const enqueued = await enqueueTranscriptForChat(tx, services, {
         meetingUuid: meeting.uuid,
         chatId: connection.chatId,
