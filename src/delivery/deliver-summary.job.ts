@@ -48,6 +48,7 @@ import {
   zoomSummaryMarkdown,
 } from "./meeting-summary.js";
 import type { MeetingZoom } from "./meeting-zoom.js";
+import { recordPartDelivered } from "./part-delivered.js";
 import { sendPlainText } from "./part-telegram.js";
 
 /** Attempts spent waiting for a flaky summary API before the extractive summary is used instead. */
@@ -207,26 +208,14 @@ export function deliverSummaryJob(
         sent.push(result.message_id);
         await updateDelivery(db.kysely, deliveryId, { messageIds: sent }, clock.now());
       }
-      const done = clock.now();
-      await updateDelivery(
-        db.kysely,
+      await recordPartDelivered(services, {
+        part: "summary",
         deliveryId,
-        {
-          state: "delivered",
-          detail: summary.source,
-          lastError: null,
-          messageIds: sent,
-          bytes: Buffer.byteLength(message, "utf8"),
-          deliveredAt: done,
-        },
-        done,
-      );
-      services.metrics.deliveries.inc({ kind: "summary", result: "delivered" });
-      services.metrics.deliveryLatency.observe(
-        { kind: "summary" },
-        Math.max(0, done - payload.requestedAt) / 1000,
-      );
-      await progress.publish({ meetingUuid, chatId, part: "summary", status: "done" });
+        meetingUuid,
+        chatId,
+        requestedAt: payload.requestedAt,
+        update: { detail: summary.source, messageIds: sent, bytes: Buffer.byteLength(message, "utf8") },
+      });
       return undefined;
     },
 

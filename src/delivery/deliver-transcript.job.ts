@@ -28,6 +28,7 @@ import {
   findDelivery,
 } from "./meeting-parts.repository.js";
 import type { MeetingZoom } from "./meeting-zoom.js";
+import { recordPartDelivered } from "./part-delivered.js";
 import { sendTextDocument } from "./part-telegram.js";
 
 /** While Zoom still processes the file, look again this often… */
@@ -134,27 +135,19 @@ export function deliverTranscriptJob(
         caption: t("transcript-caption", { topic }),
         signal: ctx.signal,
       });
-      const done = clock.now();
-      await updateDelivery(
-        db.kysely,
-        delivery.id,
-        {
-          state: "delivered",
+      await recordPartDelivered(services, {
+        part: "transcript",
+        deliveryId: delivery.id,
+        meetingUuid,
+        chatId,
+        requestedAt: payload.requestedAt,
+        update: {
           detail: null,
-          lastError: null,
           messageIds: [message.message_id],
           telegramFileId: message.document.file_id,
           bytes: Buffer.byteLength(text, "utf8"),
-          deliveredAt: done,
         },
-        done,
-      );
-      services.metrics.deliveries.inc({ kind: "transcript", result: "delivered" });
-      services.metrics.deliveryLatency.observe(
-        { kind: "transcript" },
-        Math.max(0, done - payload.requestedAt) / 1000,
-      );
-      await progress.publish({ meetingUuid, chatId, part: "transcript", status: "done" });
+      });
       await askForSummary(services, payload, "transcript");
       return undefined;
     },
