@@ -6,6 +6,7 @@ export default defineConfig({
     // Whole-fleet tests run separately, one at a time (vitest.serial.config.ts).
     exclude: ["test/fleet/**", "**/node_modules/**"],
     environment: "node",
+    setupFiles: ["test/support/fast-check-seed.ts"],
     pool: "forks",
     maxWorkers: 2,
     testTimeout: 60_000,

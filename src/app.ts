@@ -1,40 +1,46 @@
 /**
  * The composition root: Config in, wired service out ({ start(), stop() }). Roles decide what
  * runs in this process: `web` (HTTP + bot), `worker` (jobs + periodic sweeps), or both (`serve`).
+ * It builds the infrastructure once (database, notifier, bot, Zoom client, token service), builds
+ * each feature once from it (src/features.ts), and installs what the features return.
  */
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { hostname } from "node:os";
 import { type ServerType, serve } from "@hono/node-server";
-import { type Bot, webhookCallback } from "grammy";
+import type { Bot } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { DestinationStream, Logger } from "pino";
 import { type Clock, systemClock } from "./clock.js";
 import type { Config } from "./config.js";
+import { createTokenService } from "./connect/token-service.js";
 import { type Db, openDatabase, pingDatabase } from "./db/database.js";
 import { migrateToLatest, pendingMigrations } from "./db/migrate.js";
-import { failureCause } from "./delivery/failure.js";
 import { createProgressBus } from "./delivery/progress.js";
 import { describeError } from "./errors.js";
-import { features as allFeatures } from "./features.js";
+import { type AppServices, features as allFeatures, type Feature } from "./features.js";
 import { createHttpApp, type HttpApp } from "./http/create-http-app.js";
 import { createTranslator } from "./i18n/translator.js";
 import { createJobNotifier, type JobNotifier } from "./jobs/notifier.js";
 import { createPgJobNotifier, type PgJobNotifier } from "./jobs/pg-notifier.js";
 import { countJobsByState, oldestWaitingAgeMs } from "./jobs/queue.js";
-import { Worker, type WorkerEvent } from "./jobs/worker.js";
+import { type JobHandler, type JobHandlers, Worker, type WorkerEvent } from "./jobs/worker.js";
 import { createPeriodicRunner, type PeriodicRunner } from "./leases/periodic.js";
 import { type FfmpegBinaries, locateFfmpeg } from "./media/ffmpeg-locator.js";
 import { createAdminAlerts } from "./observability/admin-alerts.js";
+import { failureCause } from "./observability/failure-cause.js";
 import { withLogContext } from "./observability/log-context.js";
 import { createLogger, scrubLine } from "./observability/logger.js";
 import { createMetrics, type Metrics } from "./observability/metrics.js";
 import { createTokenCipher } from "./security/token-cipher.js";
-import type { Feature, Services } from "./services.js";
+import type { FeatureParts } from "./services.js";
 import { createBot } from "./telegram/bot.js";
+import { registerBotCommands } from "./telegram/bot-commands.js";
 import type { BotContext } from "./telegram/context.js";
 import { negotiateLocale } from "./telegram/locale-negotiator.js";
 import { createPollingHolder, type PollingHolder } from "./telegram/polling.js";
+import { mountTelegramWebhook } from "./telegram/webhook.route.js";
+import { createZoomApi } from "./zoom/zoom-api.js";
 
 export interface AppRoles {
   web: boolean;
@@ -64,179 +70,45 @@ export interface AppDeps {
 }
 
 export interface App {
-  readonly services: Services;
+  readonly services: AppServices;
   readonly http: HttpApp;
   readonly bot: Bot<BotContext>;
   readonly worker: Worker | undefined;
   readonly periodic: PeriodicRunner;
   readonly polling: PollingHolder | undefined;
+  /** Registers the features' bot commands (setMyCommands); `start()` does it in the web role. */
+  registerCommands(): Promise<void>;
   /** Starts the roles; resolves with the bound HTTP port (web role). */
   start(): Promise<{ port: number | undefined }>;
   stop(): Promise<void>;
 }
 
 export async function createApp(config: Config, roles: AppRoles, deps: AppDeps = {}): Promise<App> {
-  const secrets = [
-    config.zoom.clientSecret,
-    config.zoom.webhookSecret,
-    config.stateSecret,
-    config.telegram.botToken,
-    config.telegram.webhookSecret,
-    config.summary.apiKey,
-    ...config.tokenEncryptionKeys,
-  ].filter((s): s is string => typeof s === "string");
+  const secrets = configSecrets(config);
   const logger =
     deps.logger ?? createLogger({ level: config.logLevel, secrets, destination: deps.logDestination });
   const clock = deps.clock ?? systemClock;
   const instanceId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const db = await openAndMigrate(config, logger);
+  const pgNotifier = createCrossProcessNotifier(config, db, logger, deps);
+  const services = await buildServices(config, { db, logger, clock, instanceId, secrets, pgNotifier }, deps);
+  const bot = services.bot;
 
-  const db: Db = await openDatabase(config.database.url, {
-    poolMax: config.database.poolMax,
-    statementTimeoutMs: config.database.statementTimeoutMs,
-    connectRetries: config.database.connectRetries,
-    onConnectRetry: (attempt, error) =>
-      logger.warn({ attempt, err: describeError(error) }, "database not reachable yet; retrying"),
-  });
-  const migrated = await migrateToLatest(db);
-  if (migrated.applied.length > 0) logger.info({ applied: migrated.applied }, "migrations applied");
-
-  const metrics = deps.metrics ?? createMetrics();
-  // On PostgreSQL, enqueues in one process wake workers in every other one (LISTEN/NOTIFY).
-  const pgNotifier: PgJobNotifier | undefined =
-    !deps.notifier && db.dialect === "postgres"
-      ? createPgJobNotifier(db, config.database.url, logger.child({ component: "jobs.notify" }))
-      : undefined;
-  const notifier: JobNotifier = deps.notifier ?? pgNotifier ?? createJobNotifier();
-  const translator = createTranslator<BotContext>({
-    onWarning: (message) => logger.warn({ i18n: message }, "translation problem"),
-    localeNegotiator: (ctx) => negotiateLocale(db.kysely, ctx),
-  });
-  const ffmpeg =
-    deps.ffmpeg !== undefined
-      ? deps.ffmpeg
-      : await locateFfmpeg({ configuredPath: config.media.ffmpegPath, searchPath: config.media.systemPath });
-  if (!ffmpeg) logger.warn("no ffmpeg found: large recordings will be sent as links");
-
-  const features = deps.features ?? allFeatures;
-  // The bot is created before services so services.telegram is the bot's own api.
-  const composers: NonNullable<ReturnType<NonNullable<Feature["composer"]>>>[] = [];
-  const bot = createBot({
-    token: config.telegram.botToken,
-    apiRoot: config.telegram.apiRoot,
-    translator,
-    logger: logger.child({ component: "telegram.bot" }),
-    composers,
-    botInfo: deps.botInfo,
-  });
-
-  const alerts = createAdminAlerts({
-    adminChatId: config.telegram.adminChatId,
-    db,
-    clock,
-    logger: logger.child({ component: "admin-alerts" }),
-    translator,
-    send: (chatId, text) => bot.api.sendMessage(chatId, text),
-    redact: (text) => scrubLine(text, secrets),
-  });
-  const services: Services = {
-    config,
-    db,
-    clock,
-    logger,
-    metrics,
-    fetch: deps.fetch ?? globalThis.fetch,
-    random: deps.random ?? Math.random,
-    cipher: createTokenCipher(config.tokenEncryptionKeys),
-    notifier,
-    translator,
-    telegram: bot.api,
-    ffmpeg,
-    progress: createProgressBus((error) =>
-      logger.warn({ err: describeError(error) }, "progress listener failed"),
-    ),
-    instanceId,
-    alerts,
-  };
-  // Lines logged while an update is handled carry its id and chat (and, in webhook mode, the
-  // HTTP request id the access log put in the context).
-  bot.use((ctx, next) => withLogContext({ updateId: ctx.update.update_id, chatId: ctx.chat?.id }, next));
-  // Long polling counts each update here; in webhook mode the /telegram/webhook route counts them.
-  if (config.telegram.webhookUrl === undefined) {
-    bot.use((_ctx, next) => {
-      metrics.telegramUpdates.inc({ mode: "polling" });
-      return next();
-    });
-  }
-  for (const feature of features) {
-    const composer = feature.composer?.(services);
-    if (composer) bot.use(composer);
-  }
-
-  const webhookMode = config.telegram.webhookUrl !== undefined;
-  const http = createHttpApp({
-    logger: logger.child({ component: "http" }),
-    metrics,
-    ready: async () => (await pingDatabase(db)) && (await pendingMigrations(db)).length === 0,
-    beforeScrape: async () => {
-      const counts = await countJobsByState(db.kysely);
-      for (const [state, n] of Object.entries(counts)) metrics.jobs.set({ state }, n);
-      metrics.oldestWaitingJobSeconds.set((await oldestWaitingAgeMs(db.kysely, clock.now())) / 1000);
-    },
-    routes: [
-      ...features.filter((f) => f.routes).map((f) => (app: HttpApp) => f.routes?.(app, services)),
-      (app) => {
-        if (!webhookMode) return;
-        const handle = webhookCallback(bot, "hono", {
-          secretToken: config.telegram.webhookSecret,
-          onTimeout: "return",
-        });
-        app.post("/telegram/webhook", async (c) => {
-          metrics.telegramUpdates.inc({ mode: "webhook" });
-          try {
-            return await handle(c);
-          } catch (error) {
-            // grammY checked the secret, then choked on a body that is no update (not JSON,
-            // `null`): that is a 400. Handler errors end in bot.catch and never get here, so
-            // anything else (getMe failing at init) stays a 5xx and Telegram will retry.
-            const body: unknown = await c.req.json().catch(() => undefined);
-            if (
-              typeof body === "object" &&
-              body !== null &&
-              typeof (body as { update_id?: unknown }).update_id === "number"
-            )
-              throw error;
-            return c.json({ error: "http.bad_request", message: "body is not a Telegram update" }, 400);
-          }
-        });
-      },
-    ],
-  });
-
-  const worker = roles.worker
-    ? new Worker({
-        db,
-        clock,
-        logger: logger.child({ component: "jobs" }),
-        handlers: Object.assign({}, ...features.map((f) => f.jobs?.(services) ?? {})),
-        workerId: instanceId,
-        concurrency: config.jobs.concurrency,
-        leaseMs: config.jobs.leaseSeconds * 1000,
-        pollIntervalMs: config.jobs.pollIntervalMs,
-        timeoutMs: config.jobs.timeoutSeconds * 1000,
-        notifier,
-        onEvent: (event) => observeJob(metrics, event),
-        onDead: (job, error) => alerts.jobDead(job, error),
-      })
-    : undefined;
-
+  const parts = (deps.features ?? allFeatures).map((feature) => ({
+    name: feature.name,
+    ...feature.build(services.app),
+  }));
+  installComposers(bot, parts, services.app);
+  const http = buildHttp(config, services.app, bot, parts);
+  const worker = roles.worker ? buildWorker(config, services.app, parts) : undefined;
   const periodic = createPeriodicRunner({
     db,
     clock,
     logger: logger.child({ component: "periodic" }),
     holder: instanceId,
-    tasks: roles.worker ? features.flatMap((f) => f.periodic?.(services) ?? []) : [],
+    tasks: roles.worker ? parts.flatMap((p) => p.periodic ?? []) : [],
   });
-
+  const webhookMode = config.telegram.webhookUrl !== undefined;
   const polling =
     roles.web && !webhookMode && !deps.disablePolling
       ? createPollingHolder({
@@ -250,45 +122,51 @@ export async function createApp(config: Config, roles: AppRoles, deps: AppDeps =
           ...deps.polling,
         })
       : undefined;
+  const registerCommands = () => registerBotCommands(bot.api, services.app.translator, menuOf(parts));
 
   let server: ServerType | undefined;
   let started = false;
 
+  async function startWeb(): Promise<number> {
+    server = await listen(config, http);
+    const port = (server.address() as AddressInfo).port;
+    logger.info({ host: config.http.host, port }, "HTTP server listening");
+    const startTasks: Array<{ name: string; run: () => Promise<void> }> = [
+      { name: "bot commands", run: registerCommands },
+      ...parts.flatMap((p) =>
+        p.onWebStart ? [{ name: p.name, run: () => p.onWebStart?.() ?? Promise.resolve() }] : [],
+      ),
+    ];
+    for (const task of startTasks) {
+      task
+        .run()
+        .catch((error) =>
+          logger.warn({ feature: task.name, err: describeError(error) }, "start-up task failed"),
+        );
+    }
+    if (webhookMode && config.telegram.webhookUrl) {
+      bot.api
+        .setWebhook(config.telegram.webhookUrl, {
+          secret_token: config.telegram.webhookSecret,
+          allowed_updates: ["message", "callback_query", "my_chat_member"],
+        })
+        .catch((error) => logger.error({ err: describeError(error) }, "setWebhook failed"));
+    }
+    polling?.start();
+    return port;
+  }
+
   return {
-    services,
+    services: services.app,
     http,
     bot,
     worker,
     periodic,
     polling,
+    registerCommands,
     async start() {
       started = true;
-      let port: number | undefined;
-      if (roles.web) {
-        server = await new Promise<ServerType>((resolve) => {
-          const s = serve({ fetch: http.fetch, hostname: config.http.host, port: config.http.port }, () =>
-            resolve(s),
-          );
-        });
-        port = (server.address() as AddressInfo).port;
-        logger.info({ host: config.http.host, port }, "HTTP server listening");
-        for (const feature of features) {
-          feature
-            .onWebStart?.(services)
-            .catch((error) =>
-              logger.warn({ feature: feature.name, err: describeError(error) }, "start-up task failed"),
-            );
-        }
-        if (webhookMode && config.telegram.webhookUrl) {
-          bot.api
-            .setWebhook(config.telegram.webhookUrl, {
-              secret_token: config.telegram.webhookSecret,
-              allowed_updates: ["message", "callback_query", "my_chat_member"],
-            })
-            .catch((error) => logger.error({ err: describeError(error) }, "setWebhook failed"));
-        }
-        polling?.start();
-      }
+      const port = roles.web ? await startWeb() : undefined;
       if (worker) {
         await pgNotifier?.listen();
         worker.start();
@@ -299,14 +177,10 @@ export async function createApp(config: Config, roles: AppRoles, deps: AppDeps =
     async stop() {
       if (started) {
         await polling?.stop();
-        if (server) {
-          const s = server;
-          await new Promise<void>((resolve) => s.close(() => resolve()));
-          if ("closeAllConnections" in s) (s as { closeAllConnections(): void }).closeAllConnections();
-        }
+        if (server) await closeServer(server);
         await periodic.stop();
         await worker?.stop();
-        await alerts.settle();
+        await services.app.alerts.settle();
       }
       await pgNotifier?.close();
       await db.close();
@@ -314,22 +188,215 @@ export async function createApp(config: Config, roles: AppRoles, deps: AppDeps =
   };
 }
 
-function observeJob(metrics: Metrics, event: WorkerEvent): void {
+type BuiltFeature = FeatureParts & { readonly name: string };
+
+/** Every secret in the config: the logger scrubs them from every line. */
+function configSecrets(config: Config): string[] {
+  return [
+    config.zoom.clientSecret,
+    config.zoom.webhookSecret,
+    config.stateSecret,
+    config.telegram.botToken,
+    config.telegram.webhookSecret,
+    config.summary.apiKey,
+    ...config.tokenEncryptionKeys,
+  ].filter((s): s is string => typeof s === "string");
+}
+
+async function openAndMigrate(config: Config, logger: Logger): Promise<Db> {
+  const db = await openDatabase(config.database.url, {
+    poolMax: config.database.poolMax,
+    statementTimeoutMs: config.database.statementTimeoutMs,
+    connectRetries: config.database.connectRetries,
+    onConnectRetry: (attempt, error) =>
+      logger.warn({ attempt, err: describeError(error) }, "database not reachable yet; retrying"),
+  });
+  const migrated = await migrateToLatest(db);
+  if (migrated.applied.length > 0) logger.info({ applied: migrated.applied }, "migrations applied");
+  return db;
+}
+
+/** On PostgreSQL, enqueues in one process wake workers in every other one (LISTEN/NOTIFY). */
+function createCrossProcessNotifier(
+  config: Config,
+  db: Db,
+  logger: Logger,
+  deps: AppDeps,
+): PgJobNotifier | undefined {
+  if (deps.notifier || db.dialect !== "postgres") return undefined;
+  return createPgJobNotifier(db, config.database.url, logger.child({ component: "jobs.notify" }));
+}
+
+/** The infrastructure, each piece built once: what every feature is built from. */
+async function buildServices(
+  config: Config,
+  base: {
+    db: Db;
+    logger: Logger;
+    clock: Clock;
+    instanceId: string;
+    secrets: string[];
+    pgNotifier: PgJobNotifier | undefined;
+  },
+  deps: AppDeps,
+): Promise<{ app: AppServices; bot: Bot<BotContext> }> {
+  const { db, logger, clock, instanceId } = base;
+  const metrics = deps.metrics ?? createMetrics();
+  const translator = createTranslator<BotContext>({
+    onWarning: (message) => logger.warn({ i18n: message }, "translation problem"),
+    localeNegotiator: (ctx) => negotiateLocale(db.kysely, ctx),
+  });
+  const ffmpeg =
+    deps.ffmpeg !== undefined
+      ? deps.ffmpeg
+      : await locateFfmpeg({ configuredPath: config.media.ffmpegPath, searchPath: config.media.systemPath });
+  if (!ffmpeg) logger.warn("no ffmpeg found: large recordings will be sent as links");
+  // The bot exists before the features so every sender uses the bot's own api (one set of
+  // transformers); composers are installed once the features are built.
+  const bot = createBot({
+    token: config.telegram.botToken,
+    apiRoot: config.telegram.apiRoot,
+    translator,
+    logger: logger.child({ component: "telegram.bot" }),
+    composers: [],
+    botInfo: deps.botInfo,
+  });
+  const alerts = createAdminAlerts({
+    adminChatId: config.telegram.adminChatId,
+    db,
+    clock,
+    logger: logger.child({ component: "admin-alerts" }),
+    translator,
+    send: (chatId, text) => bot.api.sendMessage(chatId, text),
+    redact: (text) => scrubLine(text, base.secrets),
+  });
+  const fetchImpl = deps.fetch ?? globalThis.fetch;
+  const random = deps.random ?? Math.random;
+  const infrastructure = {
+    config,
+    db,
+    clock,
+    logger,
+    metrics,
+    fetch: fetchImpl,
+    random,
+    cipher: createTokenCipher(config.tokenEncryptionKeys),
+    notifier: deps.notifier ?? base.pgNotifier ?? createJobNotifier(),
+    translator,
+    telegram: bot.api,
+    zoomApi: createZoomApi({ fetch: fetchImpl, clock, random }),
+    ffmpeg,
+    instanceId,
+    alerts,
+  };
+  const app: AppServices = {
+    ...infrastructure,
+    tokens: createTokenService(infrastructure),
+    progress: createProgressBus((error) =>
+      logger.warn({ err: describeError(error) }, "progress listener failed"),
+    ),
+  };
+  return { app, bot };
+}
+
+function installComposers(bot: Bot<BotContext>, parts: readonly BuiltFeature[], services: AppServices): void {
+  // Lines logged while an update is handled carry its id and chat (and, in webhook mode, the
+  // HTTP request id the access log put in the context).
+  bot.use((ctx, next) => withLogContext({ updateId: ctx.update.update_id, chatId: ctx.chat?.id }, next));
+  // Long polling counts each update here; in webhook mode the /telegram/webhook route counts them.
+  if (services.config.telegram.webhookUrl === undefined) {
+    bot.use((_ctx, next) => {
+      services.metrics.telegramUpdates.inc({ mode: "polling" });
+      return next();
+    });
+  }
+  for (const part of parts) if (part.composer) bot.use(part.composer);
+}
+
+function buildHttp(
+  config: Config,
+  services: AppServices,
+  bot: Bot<BotContext>,
+  parts: readonly BuiltFeature[],
+): HttpApp {
+  const { db, clock, metrics } = services;
+  return createHttpApp({
+    logger: services.logger.child({ component: "http" }),
+    metrics,
+    ready: async () => (await pingDatabase(db)) && (await pendingMigrations(db)).length === 0,
+    beforeScrape: async () => {
+      const counts = await countJobsByState(db.kysely);
+      for (const [state, n] of Object.entries(counts)) metrics.jobs.set({ state }, n);
+      metrics.oldestWaitingJobSeconds.set((await oldestWaitingAgeMs(db.kysely, clock.now())) / 1000);
+    },
+    routes: [
+      ...parts.flatMap((p) => (p.routes ? [(app: HttpApp) => p.routes?.(app)] : [])),
+      (app) => {
+        if (config.telegram.webhookUrl === undefined) return;
+        mountTelegramWebhook(app, bot, {
+          secretToken: config.telegram.webhookSecret,
+          onUpdate: () => metrics.telegramUpdates.inc({ mode: "webhook" }),
+        });
+      },
+    ],
+  });
+}
+
+function buildWorker(config: Config, services: AppServices, parts: readonly BuiltFeature[]): Worker {
+  const handlers: JobHandlers = Object.assign({}, ...parts.map((p) => p.jobs ?? {}));
+  const selfCounting = new Set(
+    Object.entries(handlers as Readonly<Record<string, JobHandler<unknown> | undefined>>)
+      .filter(([, handler]) => handler?.countsOwnFailures === true)
+      .map(([kind]) => kind),
+  );
+  return new Worker({
+    db: services.db,
+    clock: services.clock,
+    logger: services.logger.child({ component: "jobs" }),
+    handlers,
+    workerId: services.instanceId,
+    concurrency: config.jobs.concurrency,
+    leaseMs: config.jobs.leaseSeconds * 1000,
+    pollIntervalMs: config.jobs.pollIntervalMs,
+    timeoutMs: config.jobs.timeoutSeconds * 1000,
+    notifier: services.notifier,
+    onEvent: (event) => observeJob(services.metrics, event, selfCounting),
+    onDead: (job, error) => services.alerts.jobDead(job, error),
+  });
+}
+
+/** The bot menu: every feature's commands, ordered by their places. */
+function menuOf(parts: readonly BuiltFeature[]): string[] {
+  return parts
+    .flatMap((p) => Object.entries(p.commands ?? {}))
+    .sort(([, a], [, b]) => a - b)
+    .map(([command]) => command);
+}
+
+function listen(config: Config, http: HttpApp): Promise<ServerType> {
+  return new Promise<ServerType>((resolve) => {
+    const s = serve({ fetch: http.fetch, hostname: config.http.host, port: config.http.port }, () =>
+      resolve(s),
+    );
+  });
+}
+
+async function closeServer(server: ServerType): Promise<void> {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if ("closeAllConnections" in server) (server as { closeAllConnections(): void }).closeAllConnections();
+}
+
+function observeJob(metrics: Metrics, event: WorkerEvent, selfCounting: ReadonlySet<string>): void {
+  const countFailure = (kind: string, error: unknown) => {
+    if (!selfCounting.has(kind)) metrics.jobFailures.inc({ kind, cause: failureCause(error) });
+  };
   if (event.type === "completed") {
     metrics.jobDuration.observe({ kind: event.job.kind, outcome: "completed" }, event.durationMs / 1000);
   } else if (event.type === "retry") {
     metrics.jobDuration.observe({ kind: event.job.kind, outcome: "retry" }, event.durationMs / 1000);
-    countFailure(metrics, event.job.kind, event.error);
+    countFailure(event.job.kind, event.error);
   } else if (event.type === "dead") {
     metrics.jobDuration.observe({ kind: event.job.kind, outcome: "dead" }, 0);
-    countFailure(metrics, event.job.kind, event.error);
+    countFailure(event.job.kind, event.error);
   }
-}
-
-/** Job kinds whose handler counts its own failures (with causes the worker cannot see, like 413 rungs). */
-const COUNTS_OWN_FAILURES = new Set(["deliver-recording"]);
-
-function countFailure(metrics: Metrics, kind: string, error: unknown): void {
-  if (COUNTS_OWN_FAILURES.has(kind)) return;
-  metrics.jobFailures.inc({ kind, cause: failureCause(error) });
 }

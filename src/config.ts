@@ -1,6 +1,6 @@
 /**
- * The only reader of process.env. Parses every variable of the operator contract
- * (../shared/CONTRACT.md) with zod, applies defaults, and returns a frozen Config — or one problem
+ * The only reader of process.env. Parses every variable of the operator contract (README.md,
+ * Configuration) with zod, applies defaults, and returns a frozen Config — or one problem
  * line per faulty variable, which the CLI prints before exiting with code 2.
  */
 import { existsSync, readFileSync } from "node:fs";

@@ -1,11 +1,24 @@
 /**
- * The features the app is made of, in the order their bot composers and routes are installed.
- * Each feature module adds itself here with one line.
+ * The features the app is made of, lowest first (ops → delivery → connect: each may use those
+ * before it). The composition root builds each once from the services and installs what it
+ * returns: routes, composer, job handlers, periodic tasks, bot commands. A new feature adds one line.
  */
-import { deliveryFeature } from "./delivery/delivery.feature.js";
-import { meetingFeature } from "./delivery/meeting.feature.js";
-import { opsFeature } from "./ops.feature.js";
-import type { Feature } from "./services.js";
-import { connectFeature } from "./zoom/connect.feature.js";
+import { createConnectFeature } from "./connect/connect.feature.js";
+import { createDeliveryFeature } from "./delivery/delivery.feature.js";
+import type { DeliveryServices } from "./delivery/delivery-services.js";
+import { createOpsFeature } from "./ops/ops.feature.js";
+import type { FeatureParts } from "./services.js";
 
-export const features: readonly Feature[] = [connectFeature, deliveryFeature, meetingFeature, opsFeature];
+/** Everything the composition root builds: the infrastructure plus what features provide below. */
+export type AppServices = DeliveryServices;
+
+export interface Feature {
+  readonly name: string;
+  build(services: AppServices): FeatureParts;
+}
+
+export const features: readonly Feature[] = [
+  { name: "connect", build: createConnectFeature },
+  { name: "delivery", build: createDeliveryFeature },
+  { name: "ops", build: createOpsFeature },
+];

@@ -4,11 +4,11 @@
  * signed `recording.completed` webhooks.
  */
 import { createHmac } from "node:crypto";
+import { upsertConnection } from "../../src/connect/connection.repository.js";
 import { openDatabase } from "../../src/db/database.js";
 import { migrateToLatest } from "../../src/db/migrate.js";
 import { createTokenCipher } from "../../src/security/token-cipher.js";
 import { upsertChat, upsertTelegramUser } from "../../src/telegram/chat.repository.js";
-import { upsertConnection } from "../../src/zoom/connection.repository.js";
 import type { FakeTelegram } from "../../test/fakes/fake-telegram.js";
 import type { FakeZoom, ZoomUser } from "../../test/fakes/fake-zoom.js";
 

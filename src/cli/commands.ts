@@ -1,23 +1,16 @@
 /** The CLI's commands. Each is thin: configuration, then the same functions the service runs. */
-import type { ParseArgsConfig } from "node:util";
 import { createApp } from "../app.js";
 import { type Config, parseConfig, readEnvironment } from "../config.js";
 import { openDatabase } from "../db/database.js";
 import { migrateToLatest, pendingMigrations } from "../db/migrate.js";
 import { describeError } from "../errors.js";
 import { createTokenCipher } from "../security/token-cipher.js";
+import type { Command, Values } from "./command.js";
 import { doctorCommand } from "./doctor.js";
 import { formatRotationReport, rotateEncryptionKeys } from "./rotate-keys.js";
 import { simulateCommand } from "./simulate.js";
 
-type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
-
-export interface Command {
-  summary: string;
-  help: string;
-  options: NonNullable<ParseArgsConfig["options"]>;
-  run(values: Values, positionals: string[]): Promise<number>;
-}
+export type { Command };
 
 /** Exit code for configuration problems (CONTRACT). */
 export const EXIT_CONFIG = 2;

@@ -21,7 +21,7 @@ import { pendingMigrations } from "../db/migrate.js";
 import { describeError } from "../errors.js";
 import { type FfmpegBinaries, locateFfmpeg } from "../media/ffmpeg-locator.js";
 import { computeCrcResponse, computeZoomSignature } from "../zoom/webhook-signature.js";
-import type { Command } from "./commands.js";
+import type { Command } from "./command.js";
 
 export type CheckStatus = "ok" | "warn" | "fail" | "skip";
 

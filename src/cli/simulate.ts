@@ -16,10 +16,8 @@ import { type Config, parseConfig, readEnvironment } from "../config.js";
 import { describeError } from "../errors.js";
 import { createLogger } from "../observability/logger.js";
 import type { ZoomRecordingMeeting } from "../zoom/events.js";
-import { createTokenService } from "../zoom/token-service.js";
 import { computeCrcResponse, computeZoomSignature } from "../zoom/webhook-signature.js";
-import { createZoomApi } from "../zoom/zoom-api.js";
-import type { Command } from "./commands.js";
+import type { Command } from "./command.js";
 
 export const SIMULATED_EVENTS = [
   "recording.completed",
@@ -158,8 +156,7 @@ export async function meetingFromZoom(
   input: { zoomUserId: string; meetingUuid?: string | undefined; days?: number },
 ): Promise<{ meeting: ZoomRecordingMeeting; downloadToken: string | undefined }> {
   const { services } = app;
-  const tokens = createTokenService(services);
-  const zoomApi = createZoomApi({ fetch: services.fetch, clock: services.clock, random: services.random });
+  const { tokens, zoomApi } = services;
   const access = await tokens.getAccessToken(input.zoomUserId);
   const auth = { apiBaseUrl: access.apiBaseUrl, accessToken: access.accessToken };
   let uuid = input.meetingUuid;

@@ -13,8 +13,8 @@ import { formatBytes } from "../i18n/format.js";
 import { planAudioDelivery, type Rung, splitSourceFor, uploadBudgetBytes } from "../media/delivery-plan.js";
 import type { MediaWorkspace } from "../media/temp-files.js";
 import { splitAudio, transcodeSpeechAac } from "../media/transform.js";
-import type { Services } from "../services.js";
 import { type ChatTarget, sendToChat } from "./chat-target.js";
+import type { DeliveryServices } from "./delivery-services.js";
 import { fileSize, sendAudioFile, sendDocumentFile, sendText } from "./telegram-upload.js";
 
 /** What a delivery remembers between attempts (stored as JSON in `deliveries.detail`). */
@@ -35,7 +35,7 @@ export interface PartLabel {
 }
 
 export interface LadderInput {
-  services: Services;
+  services: DeliveryServices;
   target: ChatTarget;
   signal: AbortSignal;
   workspace: MediaWorkspace;
@@ -242,7 +242,7 @@ async function sendLink(
 }
 
 export interface VideoDocumentInput {
-  services: Services;
+  services: DeliveryServices;
   target: ChatTarget;
   signal: AbortSignal;
   videoPath: string;

@@ -10,8 +10,8 @@
 
 import { AppError } from "../errors.js";
 import type { Locale } from "../i18n/locales.js";
-import type { Services } from "../services.js";
 import { chatLocale, findChat, migrateChat, pauseChat } from "../telegram/chat.repository.js";
+import type { DeliveryServices } from "./delivery-services.js";
 
 export interface ChatTarget {
   /** The chat the delivery row names. */
@@ -23,7 +23,7 @@ export interface ChatTarget {
 }
 
 /** Follows `migrated_to` links (a few hops at most; a loop is cut). */
-export async function resolveChatTarget(services: Services, chatId: number): Promise<ChatTarget> {
+export async function resolveChatTarget(services: DeliveryServices, chatId: number): Promise<ChatTarget> {
   let current = chatId;
   let row = await findChat(services.db.kysely, current);
   for (let hops = 0; row?.status === "migrated" && row.migrated_to !== null && hops < 5; hops++) {
@@ -43,7 +43,7 @@ export async function resolveChatTarget(services: Services, chatId: number): Pro
  * chat id to use; it must throw classified AppErrors (src/delivery/telegram-upload.ts).
  */
 export async function sendToChat<T>(
-  services: Services,
+  services: DeliveryServices,
   target: ChatTarget,
   call: (chatId: number) => Promise<T>,
 ): Promise<T> {

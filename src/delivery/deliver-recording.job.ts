@@ -16,19 +16,20 @@
  * HTML download) come back with backoff; when the attempts are used up or the error is final,
  * onDead tells the chat in plain words. Progress goes to `services.progress` at every stage.
  */
+
+import type { TokenService } from "../connect/token-service.js";
 import { AppError, describeError, isAppError } from "../errors.js";
 import { formatBytes } from "../i18n/format.js";
 import type { JobContext, JobHandler, JobOutcome } from "../jobs/worker.js";
 import { probeMedia } from "../media/probe.js";
 import { createMediaWorkspace, type MediaWorkspace } from "../media/temp-files.js";
 import { extractAudio, isMediaError } from "../media/transform.js";
-import type { Services } from "../services.js";
+import { failureCause } from "../observability/failure-cause.js";
 import { meetingFileName } from "../transcript/file-name.js";
 import { downloadRecording } from "../zoom/download.js";
 import type { ZoomRecordingFile, ZoomRecordingMeeting } from "../zoom/events.js";
 import { fileKey, isFileReady } from "../zoom/recording-files.js";
-import { createTokenService, type TokenService } from "../zoom/token-service.js";
-import { createZoomApi, type ZoomApi } from "../zoom/zoom-api.js";
+import type { ZoomApi } from "../zoom/zoom-api.js";
 import {
   deliverAudio,
   deliverVideoDocument,
@@ -42,7 +43,8 @@ import { type ChatTarget, resolveChatTarget, sendToChat } from "./chat-target.js
 import { isVideoFile } from "./choose-files.js";
 import { findDeliveries, findMeeting, isSettled, updateDelivery } from "./delivery.repository.js";
 import { DELIVER_RECORDING_JOB, type DeliverRecordingPayload } from "./delivery-jobs.js";
-import { failureCause, reasonKeyFor } from "./failure.js";
+import type { DeliveryServices } from "./delivery-services.js";
+import { reasonKeyFor } from "./failure.js";
 import type { MeetingPart, PartStatus } from "./progress.js";
 import { loadRecordingSource, type RecordingSource } from "./recording-source.js";
 import { sendText } from "./telegram-upload.js";
@@ -59,11 +61,11 @@ export interface DeliverRecordingOptions {
 const AUDIO_KINDS = ["audio", "video"] as const;
 
 export function deliverRecordingJob(
-  services: Services,
+  services: DeliveryServices,
   options: DeliverRecordingOptions = {},
 ): JobHandler<DeliverRecordingPayload> {
-  const tokens = options.tokens ?? createTokenService(services);
-  const zoomApi = options.zoomApi ?? createZoomApi(services);
+  const tokens = options.tokens ?? services.tokens;
+  const zoomApi = options.zoomApi ?? services.zoomApi;
   const processingRetryMs = options.processingRetryMs ?? 5 * 60_000;
   const processingGiveUpMs = options.processingGiveUpMs ?? 48 * 3_600_000;
   const { db, clock, metrics } = services;
@@ -392,6 +394,7 @@ export function deliverRecordingJob(
 
   return {
     run,
+    countsOwnFailures: true,
     async onDead(payload, error) {
       const reasonKey = reasonKeyFor(error);
       const now = clock.now();

@@ -16,7 +16,6 @@
 import { AppError } from "../errors.js";
 import type { TranslationVariables } from "../i18n/translator.js";
 import type { JobContext, JobHandler } from "../jobs/worker.js";
-import type { Services } from "../services.js";
 import { chatLocale } from "../telegram/chat.repository.js";
 import { splitMessage } from "../telegram/text/split-message.js";
 import { extractiveSummary } from "../transcript/extractive-summary.js";
@@ -32,10 +31,11 @@ import {
   insertDeliveryIfAbsent,
   updateDelivery,
 } from "./delivery.repository.js";
+import type { DeliverSummaryPayload } from "./delivery-jobs.js";
+import type { DeliveryServices } from "./delivery-services.js";
 import { reasonKeyFor } from "./failure.js";
 import {
   claimDelivery,
-  type DeliverSummaryPayload,
   findDelivery,
   SUMMARY_FILE_ID,
   storeMeetingSummary,
@@ -63,7 +63,7 @@ type Resolved =
   | { kind: "later"; at: number };
 
 export function deliverSummaryJob(
-  services: Services,
+  services: DeliveryServices,
   deps: { zoom: MeetingZoom; summaryApi?: SummaryApiClient | undefined },
 ): JobHandler<DeliverSummaryPayload> {
   const { db, clock, progress, translator, config } = services;

@@ -12,21 +12,17 @@ import { AppError } from "../errors.js";
 import { formatDateTime, formatDuration } from "../i18n/format.js";
 import type { TranslationVariables } from "../i18n/translator.js";
 import type { JobHandler } from "../jobs/worker.js";
-import type { Services } from "../services.js";
 import { transcriptFileName } from "../transcript/file-name.js";
 import { renderTranscriptText } from "../transcript/render.js";
 import { parseVtt } from "../transcript/vtt.js";
 import { displayTopic } from "./caption.js";
 import { resolveChatTarget } from "./chat-target.js";
 import { findMeeting, insertDeliveryIfAbsent, updateDelivery } from "./delivery.repository.js";
+import type { DeliverTranscriptPayload } from "./delivery-jobs.js";
+import type { DeliveryServices } from "./delivery-services.js";
 import { reasonKeyFor } from "./failure.js";
 import { loadCardMeeting } from "./meeting-card.js";
-import {
-  claimDelivery,
-  type DeliverTranscriptPayload,
-  enqueueSummaryDelivery,
-  findDelivery,
-} from "./meeting-parts.repository.js";
+import { claimDelivery, enqueueSummaryDelivery, findDelivery } from "./meeting-parts.repository.js";
 import type { MeetingZoom } from "./meeting-zoom.js";
 import { recordPartDelivered } from "./part-delivered.js";
 import { sendTextDocument } from "./part-telegram.js";
@@ -37,7 +33,7 @@ const PROCESSING_RETRY_MS = 2 * 60_000;
 const PROCESSING_GIVE_UP_MS = 26 * 3_600_000;
 
 export function deliverTranscriptJob(
-  services: Services,
+  services: DeliveryServices,
   deps: { zoom: MeetingZoom },
 ): JobHandler<DeliverTranscriptPayload> {
   const { db, clock, progress, translator } = services;
@@ -178,7 +174,7 @@ export function deliverTranscriptJob(
   };
 }
 
-async function ensureDelivery(services: Services, payload: DeliverTranscriptPayload) {
+async function ensureDelivery(services: DeliveryServices, payload: DeliverTranscriptPayload) {
   const { db, clock } = services;
   await insertDeliveryIfAbsent(
     db.kysely,
@@ -197,7 +193,7 @@ async function ensureDelivery(services: Services, payload: DeliverTranscriptPayl
 }
 
 async function askForSummary(
-  services: Services,
+  services: DeliveryServices,
   payload: DeliverTranscriptPayload,
   origin: "transcript" | "no-transcript",
 ): Promise<void> {

@@ -1,16 +1,15 @@
 /**
- * The job kinds of the delivery pipeline and the one way to enqueue each, so every producer
- * (webhook ingest, the missed-webhook sweep, a "resend" button) uses the same payload and dedupe
- * key. Call these inside the transaction that wrote the delivery rows, and
- * `services.notifier.notify()` after it committed.
+ * The delivery feature's job catalogue: every kind it runs, its payload type (registered in the
+ * typed catalogue, src/jobs/catalogue.ts), and the one way to enqueue the kinds other producers
+ * share (webhook ingest, the missed-webhook sweep, a "resend" button), so each uses the same payload
+ * and dedupe key. Call these inside the transaction that wrote the delivery rows, and
+ * `notifier.notify()` after it committed.
  */
 import type { Executor } from "../db/database.js";
 import { enqueueJob } from "../jobs/queue.js";
-import type { Services } from "../services.js";
 import { digest } from "./ingest.js";
 
 export const DELIVER_RECORDING_JOB = "deliver-recording";
-/** Handled by the transcript feature (issue #5); a kind without a handler simply waits. */
 export const DELIVER_TRANSCRIPT_JOB = "deliver-transcript";
 
 export interface DeliverRecordingPayload {
@@ -34,6 +33,46 @@ export interface DeliverTranscriptPayload {
   fileId: string;
 }
 
+export const DELIVER_SUMMARY_JOB = "deliver-summary";
+export const CARD_REFRESH_JOB = "meeting-card-refresh";
+export const PARTS_TIMEOUT_JOB = "meeting-parts-timeout";
+export const RESEND_PART_JOB = "resend-part";
+
+export interface DeliverSummaryPayload {
+  meetingUuid: string;
+  chatId: number;
+  zoomUserId: string;
+  requestedAt: number;
+  /**
+   * Why it runs: `zoom` (Zoom's summary arrived), `transcript` (the transcript was delivered: make
+   * one if Zoom has none), `no-transcript` (the transcript failed or never came: Zoom's or nothing).
+   */
+  origin: "zoom" | "transcript" | "no-transcript";
+}
+
+/** Redraw a meeting's card in a chat (and, for the timeout, settle parts that never came). */
+export interface CardRefreshPayload {
+  meetingUuid: string;
+  chatId: number;
+}
+
+/** A card button: send a delivered part again by its file_id, or retry a failed audio. */
+export interface ResendPartPayload {
+  deliveryId: number;
+  chatId: number;
+}
+
+declare module "../jobs/catalogue.js" {
+  interface JobCatalogue {
+    [DELIVER_RECORDING_JOB]: DeliverRecordingPayload;
+    [DELIVER_TRANSCRIPT_JOB]: DeliverTranscriptPayload;
+    [DELIVER_SUMMARY_JOB]: DeliverSummaryPayload;
+    [CARD_REFRESH_JOB]: CardRefreshPayload;
+    [PARTS_TIMEOUT_JOB]: CardRefreshPayload;
+    [RESEND_PART_JOB]: ResendPartPayload;
+  }
+}
+
 /**
  * Enqueues delivery of a meeting's pending audio to a chat. `fileIds` are the deliveries this
  * producer just created: a later event that adds a file gets a job of its own, while a re-sent
@@ -41,28 +80,28 @@ export interface DeliverTranscriptPayload {
  */
 export async function enqueueRecordingDelivery(
   tx: Executor,
-  services: Services,
   payload: Omit<DeliverRecordingPayload, "fileIds">,
   fileIds: readonly string[],
   now: number,
+  maxAttempts: number,
 ): Promise<number | null> {
   return enqueueJob(
     tx,
     {
       kind: DELIVER_RECORDING_JOB,
-      payload: { ...payload, fileIds: [...fileIds] } satisfies DeliverRecordingPayload,
+      payload: { ...payload, fileIds: [...fileIds] },
       dedupeKey: `${DELIVER_RECORDING_JOB}:${payload.chatId}:${digest([payload.meetingUuid, ...[...fileIds].sort()])}`,
     },
     now,
-    services.config.jobs.maxAttempts,
+    maxAttempts,
   );
 }
 
 export async function enqueueTranscriptDelivery(
   tx: Executor,
-  services: Services,
   payload: DeliverTranscriptPayload,
   now: number,
+  maxAttempts: number,
 ): Promise<number | null> {
   return enqueueJob(
     tx,
@@ -72,6 +111,6 @@ export async function enqueueTranscriptDelivery(
       dedupeKey: `${DELIVER_TRANSCRIPT_JOB}:${payload.chatId}:${digest([payload.meetingUuid, payload.fileId])}`,
     },
     now,
-    services.config.jobs.maxAttempts,
+    maxAttempts,
   );
 }

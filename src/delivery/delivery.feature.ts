@@ -1,26 +1,47 @@
 /**
- * The delivery pipeline as a feature (issue #4): the Zoom webhook routes, the jobs that deliver
- * recordings and act on deauthorizations, and the sweep of leftover media.
+ * Delivering recordings: the Zoom webhook routes and their ingest, the jobs that deliver audio,
+ * transcript and summary, and the one live card per meeting and chat (a progress-bus listener, its
+ * buttons, and the timeout that settles parts that never come).
  */
-import type { Feature } from "../services.js";
-import { zoomWebhookRoutes } from "../zoom/webhook.routes.js";
+import type { FeatureParts } from "../services.js";
 import { deliverRecordingJob } from "./deliver-recording.job.js";
-import { DELIVER_RECORDING_JOB } from "./delivery-jobs.js";
-import { DEAUTHORIZE_JOB, deauthorizeJob } from "./ingest-deauthorize.js";
-import { mediaSweepTask } from "./media-sweep.js";
+import { deliverSummaryJob } from "./deliver-summary.job.js";
+import { deliverTranscriptJob } from "./deliver-transcript.job.js";
+import {
+  CARD_REFRESH_JOB,
+  DELIVER_RECORDING_JOB,
+  DELIVER_SUMMARY_JOB,
+  DELIVER_TRANSCRIPT_JOB,
+  PARTS_TIMEOUT_JOB,
+  RESEND_PART_JOB,
+} from "./delivery-jobs.js";
+import type { DeliveryServices } from "./delivery-services.js";
+import { meetingCardComposer } from "./meeting-card.callbacks.js";
+import { createMeetingCards } from "./meeting-card.js";
+import { meetingPartsTimeoutJob } from "./meeting-parts-timeout.job.js";
+import { createMeetingZoom } from "./meeting-zoom.js";
+import { resendPartJob } from "./resend-part.job.js";
+import { zoomWebhookRoutes } from "./webhook.routes.js";
 
-export const deliveryFeature: Feature = {
-  name: "delivery",
-  routes(app, services) {
-    zoomWebhookRoutes(app, services);
-  },
-  jobs(services) {
-    return {
+export function createDeliveryFeature(services: DeliveryServices): FeatureParts {
+  const cards = createMeetingCards(services);
+  // Jobs publish progress in the worker; the card listens in the same process.
+  services.progress.subscribe((event) => cards.onProgress(event));
+  const zoom = createMeetingZoom(services);
+  return {
+    routes: (app) => zoomWebhookRoutes(app, services),
+    composer: meetingCardComposer(services),
+    jobs: {
       [DELIVER_RECORDING_JOB]: deliverRecordingJob(services),
-      [DEAUTHORIZE_JOB]: deauthorizeJob(services),
-    };
-  },
-  periodic(services) {
-    return [mediaSweepTask(services)];
-  },
-};
+      [DELIVER_TRANSCRIPT_JOB]: deliverTranscriptJob(services, { zoom }),
+      [DELIVER_SUMMARY_JOB]: deliverSummaryJob(services, { zoom }),
+      [CARD_REFRESH_JOB]: {
+        run: async ({ meetingUuid, chatId }) => {
+          await cards.refresh(meetingUuid, chatId);
+        },
+      },
+      [PARTS_TIMEOUT_JOB]: meetingPartsTimeoutJob(services),
+      [RESEND_PART_JOB]: resendPartJob(services),
+    },
+  };
+}

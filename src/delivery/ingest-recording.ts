@@ -5,8 +5,9 @@
  * re-sends events (each copy with a new download_token) and they arrive late or twice: a copy
  * that creates no new delivery is recorded as `duplicate` and enqueues nothing.
  */
+
+import { findConnectionByZoomUserId } from "../connect/connection.repository.js";
 import { withTransaction } from "../db/database.js";
-import { findConnectionByZoomUserId } from "../zoom/connection.repository.js";
 import type { RecordingCompletedEvent } from "../zoom/events.js";
 import { fileKey } from "../zoom/recording-files.js";
 import { chooseAudioSources, chooseTranscripts } from "./choose-files.js";
@@ -75,7 +76,10 @@ export const ingestRecordingCompleted: Ingestor<RecordingCompletedEvent> = async
     }
     let jobs = 0;
     const base = { meetingUuid, chatId, zoomUserId, requestedAt: now };
-    if (newAudio.length > 0 && (await enqueueRecordingDelivery(tx, services, base, newAudio, now)) !== null)
+    if (
+      newAudio.length > 0 &&
+      (await enqueueRecordingDelivery(tx, base, newAudio, now, services.config.jobs.maxAttempts)) !== null
+    )
       jobs++;
 
     let newTranscripts = 0;
@@ -88,7 +92,11 @@ export const ingestRecordingCompleted: Ingestor<RecordingCompletedEvent> = async
       );
       if (!created) continue;
       newTranscripts++;
-      if ((await enqueueTranscriptDelivery(tx, services, { ...base, fileId }, now)) !== null) jobs++;
+      if (
+        (await enqueueTranscriptDelivery(tx, { ...base, fileId }, now, services.config.jobs.maxAttempts)) !==
+        null
+      )
+        jobs++;
     }
 
     // Nothing deliverable at all (chat files only, say) is `ignored`; all of it seen before, `duplicate`.

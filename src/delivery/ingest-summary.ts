@@ -5,12 +5,13 @@
  * its first line from there) and a `deliver-summary` job sends it, unless a summary message was
  * already delivered to the chat. One transaction, no outside calls; workers woken after commit.
  */
+
+import { findConnectionByZoomUserId } from "../connect/connection.repository.js";
 import { withTransaction } from "../db/database.js";
-import type { Services } from "../services.js";
 import { chatLocale } from "../telegram/chat.repository.js";
-import { findConnectionByZoomUserId } from "../zoom/connection.repository.js";
 import { type MeetingSummaryCompletedEvent, normalizeMeetingSummary } from "../zoom/events.js";
 import { insertWebhookEvent, type WebhookResult } from "./delivery.repository.js";
+import type { DeliveryServices } from "./delivery-services.js";
 import { auditPayload, type IngestContext, type IngestResult } from "./ingest.js";
 import {
   enqueueSummaryDelivery,
@@ -22,7 +23,7 @@ import {
 import { zoomSummaryMarkdown } from "./meeting-summary.js";
 
 export async function ingestSummaryCompleted(
-  services: Services,
+  services: DeliveryServices,
   event: MeetingSummaryCompletedEvent,
   ctx: IngestContext,
 ): Promise<IngestResult> {

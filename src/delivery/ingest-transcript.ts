@@ -8,17 +8,18 @@
  * `recording.completed` may have listed the same file) and the `deliver-transcript` job. Workers
  * are woken after the commit. The audio never waits for any of this.
  */
+
+import { findConnectionByZoomUserId } from "../connect/connection.repository.js";
 import { withTransaction } from "../db/database.js";
-import type { Services } from "../services.js";
-import { findConnectionByZoomUserId } from "../zoom/connection.repository.js";
 import type { RecordingTranscriptCompletedEvent } from "../zoom/events.js";
 import { fileKey, pickTranscriptFiles } from "../zoom/recording-files.js";
 import { insertWebhookEvent, upsertRecordingFile, type WebhookResult } from "./delivery.repository.js";
+import type { DeliveryServices } from "./delivery-services.js";
 import { auditPayload, encryptDownloadToken, type IngestContext, type IngestResult } from "./ingest.js";
 import { enqueueTranscriptForChat, insertMeetingIfNew } from "./meeting-parts.repository.js";
 
 export async function ingestTranscriptCompleted(
-  services: Services,
+  services: DeliveryServices,
   event: RecordingTranscriptCompletedEvent,
   ctx: IngestContext,
 ): Promise<IngestResult> {
@@ -58,13 +59,17 @@ export async function ingestTranscriptCompleted(
     for (const file of files) {
       const fileId = fileKey(file);
       await upsertRecordingFile(tx, meeting.uuid, file, ctx.receivedAt);
-      const enqueued = await enqueueTranscriptForChat(tx, services, {
-        meetingUuid: meeting.uuid,
-        chatId: connection.chatId,
-        zoomUserId,
-        fileId,
-        requestedAt: ctx.receivedAt,
-      });
+      const enqueued = await enqueueTranscriptForChat(
+        tx,
+        {
+          meetingUuid: meeting.uuid,
+          chatId: connection.chatId,
+          zoomUserId,
+          fileId,
+          requestedAt: ctx.receivedAt,
+        },
+        services.config.jobs.maxAttempts,
+      );
       if (enqueued) jobs++;
     }
     const result: WebhookResult = jobs > 0 ? "accepted" : "duplicate";

@@ -7,9 +7,9 @@
  * the route answers 2xx, so everything Zoom must not have to re-send is durable by then.
  */
 import { createHash } from "node:crypto";
-import type { Services } from "../services.js";
 import type { ZoomEvent, ZoomEventName } from "../zoom/events.js";
 import type { WebhookResult } from "./delivery.repository.js";
+import type { DeliveryServices } from "./delivery-services.js";
 
 export interface IngestContext {
   /** services.clock.now() when the request arrived. */
@@ -28,7 +28,7 @@ export interface IngestResult {
 }
 
 export type Ingestor<E extends ZoomEvent = ZoomEvent> = (
-  services: Services,
+  services: DeliveryServices,
   event: E,
   ctx: IngestContext,
 ) => Promise<IngestResult>;
@@ -51,7 +51,7 @@ export function downloadTokenAad(meetingUuid: string): string {
 }
 
 export function encryptDownloadToken(
-  services: Services,
+  services: DeliveryServices,
   token: string | undefined,
   meetingUuid: string,
 ): string | null {

@@ -7,15 +7,15 @@
 import { Composer } from "grammy";
 import type { Executor } from "../db/database.js";
 import { enqueueJob } from "../jobs/queue.js";
-import type { Services } from "../services.js";
 import { chatLocale } from "../telegram/chat.repository.js";
 import type { BotContext } from "../telegram/context.js";
+import { RESEND_PART_JOB, type ResendPartPayload } from "./delivery-jobs.js";
+import type { DeliveryServices } from "./delivery-services.js";
 import { findDeliveryById } from "./meeting-parts.repository.js";
-import { RESEND_PART_JOB, type ResendPartPayload } from "./resend-part.job.js";
 
 const CARD_DATA = /^card:(resend|transcript):(\d{1,15})$/;
 
-export function meetingCardComposer(services: Services): Composer<BotContext> {
+export function meetingCardComposer(services: DeliveryServices): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   composer.callbackQuery(CARD_DATA, async (ctx) => {
     const [, action, rawId] = ctx.match;

@@ -19,8 +19,9 @@ import type { Db, Executor } from "../db/database.js";
 import { withTransaction } from "../db/database.js";
 import { describeError } from "../errors.js";
 import { enqueueJob } from "../jobs/queue.js";
-import type { Services } from "../services.js";
 import { resolveChatTarget } from "./chat-target.js";
+import { CARD_REFRESH_JOB, type CardRefreshPayload, PARTS_TIMEOUT_JOB } from "./delivery-jobs.js";
+import type { DeliveryServices } from "./delivery-services.js";
 import {
   applyProgress,
   type CardButtons,
@@ -33,14 +34,6 @@ import {
   renderMeetingCard,
 } from "./meeting-card.render.js";
 import type { PartProgress } from "./progress.js";
-
-export const CARD_REFRESH_JOB = "meeting-card-refresh";
-export const PARTS_TIMEOUT_JOB = "meeting-parts-timeout";
-
-export interface CardRefreshPayload {
-  meetingUuid: string;
-  chatId: number;
-}
 
 export interface MeetingCardOptions {
   /** Shortest time between two edits of cards in one chat. Default 3000 ms. */
@@ -69,7 +62,10 @@ interface CardRow {
   lastText: string | null;
 }
 
-export function createMeetingCards(services: Services, options: MeetingCardOptions = {}): MeetingCards {
+export function createMeetingCards(
+  services: DeliveryServices,
+  options: MeetingCardOptions = {},
+): MeetingCards {
   const minEditIntervalMs = options.minEditIntervalMs ?? 3_000;
   const creationStaleMs = options.creationStaleMs ?? 60_000;
   const partsTimeoutMs = options.partsTimeoutMs ?? 24 * 3_600_000;

@@ -7,12 +7,12 @@
  * meeting Zoom only sent a summary for.
  */
 import type { JobHandler } from "../jobs/worker.js";
-import type { Services } from "../services.js";
 import { findDeliveries, findMeeting } from "./delivery.repository.js";
-import type { CardRefreshPayload } from "./meeting-card.js";
+import type { CardRefreshPayload } from "./delivery-jobs.js";
+import type { DeliveryServices } from "./delivery-services.js";
 import { enqueueSummaryDelivery } from "./meeting-parts.repository.js";
 
-export function meetingPartsTimeoutJob(services: Services): JobHandler<CardRefreshPayload> {
+export function meetingPartsTimeoutJob(services: DeliveryServices): JobHandler<CardRefreshPayload> {
   const { db, clock, progress } = services;
   return {
     async run({ meetingUuid, chatId }, ctx) {

@@ -8,33 +8,20 @@ import type { Executor } from "../db/database.js";
 import type { DeliveryRow } from "../db/schema.js";
 import { enqueueJob } from "../jobs/queue.js";
 import { type TokenCipher, TokenCipherError } from "../security/token-cipher.js";
-import type { Services } from "../services.js";
 import type { ZoomRecordingMeeting } from "../zoom/events.js";
 import { findLatestEventWithToken, insertDeliveryIfAbsent } from "./delivery.repository.js";
 import {
+  DELIVER_SUMMARY_JOB,
   DELIVER_TRANSCRIPT_JOB,
+  type DeliverSummaryPayload,
   type DeliverTranscriptPayload,
   enqueueTranscriptDelivery,
 } from "./delivery-jobs.js";
 import { downloadTokenAad } from "./ingest.js";
 import type { SummarySource } from "./meeting-summary.js";
 
-export { DELIVER_TRANSCRIPT_JOB, type DeliverTranscriptPayload } from "./delivery-jobs.js";
-export const DELIVER_SUMMARY_JOB = "deliver-summary";
 /** The synthetic `deliveries.file_id` of a meeting's summary message. */
 export const SUMMARY_FILE_ID = "summary";
-
-export interface DeliverSummaryPayload {
-  meetingUuid: string;
-  chatId: number;
-  zoomUserId: string;
-  requestedAt: number;
-  /**
-   * Why it runs: `zoom` (Zoom's summary arrived), `transcript` (the transcript was delivered: make
-   * one if Zoom has none), `no-transcript` (the transcript failed or never came: Zoom's or nothing).
-   */
-  origin: "zoom" | "transcript" | "no-transcript";
-}
 
 /**
  * The newest download token a webhook brought for this meeting (the fallback when the API's fresh
@@ -132,8 +119,8 @@ export async function findDeliveryById(db: Executor, id: number): Promise<Delive
  */
 export async function enqueueTranscriptForChat(
   db: Executor,
-  services: Services,
   payload: DeliverTranscriptPayload,
+  maxAttempts: number,
 ): Promise<boolean> {
   const now = payload.requestedAt;
   const created = await insertDeliveryIfAbsent(
@@ -147,7 +134,7 @@ export async function enqueueTranscriptForChat(
     },
     now,
   );
-  if (created) return (await enqueueTranscriptDelivery(db, services, payload, now)) !== null;
+  if (created) return (await enqueueTranscriptDelivery(db, payload, now, maxAttempts)) !== null;
   const reopened = await db
     .updateTable("deliveries")
     .set({ state: "pending", detail: null, last_error: null, updated_at: now })
@@ -165,7 +152,7 @@ export async function enqueueTranscriptForChat(
       dedupeKey: `${DELIVER_TRANSCRIPT_JOB}:again:${payload.chatId}:${payload.meetingUuid}:${payload.fileId}:${now}`,
     },
     now,
-    services.config.jobs.maxAttempts,
+    maxAttempts,
   );
   return id !== null;
 }

@@ -11,9 +11,9 @@
  */
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
+import type { TokenService } from "../connect/token-service.js";
 import { AppError, isAppError } from "../errors.js";
 import { createMediaWorkspace } from "../media/temp-files.js";
-import type { Services } from "../services.js";
 import { type DownloadToken, downloadRecording } from "../zoom/download.js";
 import {
   type NormalizedMeetingSummary,
@@ -23,8 +23,8 @@ import {
 import { encodeMeetingUuid } from "../zoom/meeting-uuid.js";
 import { retryDelayFromZoomResponse } from "../zoom/rate-limit.js";
 import { fileKey, isFileReady } from "../zoom/recording-files.js";
-import { createTokenService, type TokenService } from "../zoom/token-service.js";
-import { createZoomApi, type MeetingRecordings, type ZoomApi, type ZoomAuth } from "../zoom/zoom-api.js";
+import type { MeetingRecordings, ZoomApi, ZoomAuth } from "../zoom/zoom-api.js";
+import type { DeliveryServices } from "./delivery-services.js";
 import { latestWebhookDownloadToken } from "./meeting-parts.repository.js";
 
 /** Transcripts are text: anything near this size is not one. */
@@ -62,12 +62,11 @@ export interface MeetingZoom {
 }
 
 export function createMeetingZoom(
-  services: Services,
+  services: DeliveryServices,
   deps: { tokens?: TokenService; api?: ZoomApi } = {},
 ): MeetingZoom {
-  const tokens = deps.tokens ?? createTokenService(services);
-  const api =
-    deps.api ?? createZoomApi({ fetch: services.fetch, clock: services.clock, random: services.random });
+  const tokens = deps.tokens ?? services.tokens;
+  const api = deps.api ?? services.zoomApi;
 
   /** Runs a REST call as the user; a 401 gets one forced token refresh (the stored one may be revoked). */
   async function asUser<T>(
@@ -135,7 +134,7 @@ function expectedSize(file: ZoomRecordingFile): { expectedBytes?: number } {
 }
 
 function downloadTokens(
-  services: Services,
+  services: DeliveryServices,
   tokens: TokenService,
   input: { zoomUserId: string; meetingUuid: string; signal: AbortSignal },
   meeting: MeetingRecordings,
@@ -163,7 +162,7 @@ const summaryErrorBody = z.looseObject({ code: z.number().optional(), message: z
 
 /** `GET /meetings/{uuid}/meeting_summary`: Zoom's summary, or why there is none. */
 export async function getMeetingSummary(
-  services: Services,
+  services: DeliveryServices,
   auth: ZoomAuth,
   meetingUuid: string,
 ): Promise<ZoomSummaryFetch> {

@@ -3,8 +3,9 @@
  * marked delivered, the metrics count it (with end-to-end latency from the webhook), and the
  * meeting card hears that the part is done.
  */
-import type { Services } from "../services.js";
+
 import { type DeliveryUpdate, updateDelivery } from "./delivery.repository.js";
+import type { DeliveryServices } from "./delivery-services.js";
 
 export interface PartDelivered {
   part: "transcript" | "summary";
@@ -17,7 +18,7 @@ export interface PartDelivered {
   update: Omit<DeliveryUpdate, "state" | "lastError" | "deliveredAt">;
 }
 
-export async function recordPartDelivered(services: Services, input: PartDelivered): Promise<void> {
+export async function recordPartDelivered(services: DeliveryServices, input: PartDelivered): Promise<void> {
   const done = services.clock.now();
   await updateDelivery(
     services.db.kysely,

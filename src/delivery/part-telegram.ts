@@ -6,9 +6,9 @@
  */
 import { type Api, InputFile } from "grammy";
 import type { Message } from "grammy/types";
-import type { Services } from "../services.js";
 import { truncate } from "../telegram/text/escape.js";
 import { type ChatTarget, sendToChat } from "./chat-target.js";
+import type { DeliveryServices } from "./delivery-services.js";
 import { callTelegram, uploadFileName } from "./telegram-upload.js";
 
 /** grammY types its AbortSignal with the `abort-controller` polyfill; Node's is the same thing at runtime. */
@@ -20,7 +20,7 @@ const CAPTION_LIMIT = 1024;
 
 /** A text file (the transcript) as a document, from memory: small, and re-sendable on retry. */
 export function sendTextDocument(
-  services: Services,
+  services: DeliveryServices,
   target: ChatTarget,
   input: { text: string; fileName: string; caption: string; signal?: AbortSignal },
 ): Promise<Message.DocumentMessage> {
@@ -39,7 +39,7 @@ export function sendTextDocument(
 
 /** One plain-text message (no parse_mode: every string is plain, user text included). */
 export function sendPlainText(
-  services: Services,
+  services: DeliveryServices,
   target: ChatTarget,
   input: { text: string; signal?: AbortSignal },
 ): Promise<Message.TextMessage> {

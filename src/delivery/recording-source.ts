@@ -13,16 +13,16 @@
  * webhook's `download_token`, the OAuth access token, and finally a newly refreshed OAuth token.
  */
 
+import type { ZoomConnection } from "../connect/connection.repository.js";
+import { findConnectionByZoomUserId } from "../connect/connection.repository.js";
+import type { AccessToken, TokenService } from "../connect/token-service.js";
 import { AppError } from "../errors.js";
 import type { JobContext } from "../jobs/worker.js";
-import type { Services } from "../services.js";
-import type { ZoomConnection } from "../zoom/connection.repository.js";
-import { findConnectionByZoomUserId } from "../zoom/connection.repository.js";
 import type { DownloadToken } from "../zoom/download.js";
 import { recordingMeetingSchema, type ZoomRecordingMeeting } from "../zoom/events.js";
-import type { AccessToken, TokenService } from "../zoom/token-service.js";
 import type { ZoomApi } from "../zoom/zoom-api.js";
 import { findLatestEventWithToken } from "./delivery.repository.js";
+import type { DeliveryServices } from "./delivery-services.js";
 import { downloadTokenAad } from "./ingest.js";
 
 export interface RecordingSource {
@@ -49,7 +49,7 @@ function isAuthFailure(error: unknown): boolean {
 }
 
 export async function loadRecordingSource(
-  services: Services,
+  services: DeliveryServices,
   deps: { tokens: TokenService; zoomApi: ZoomApi },
   input: LoadRecordingInput,
 ): Promise<RecordingSource> {
@@ -116,7 +116,7 @@ export async function loadRecordingSource(
 
 /** The newest stored `recording.completed` of the meeting: its token and its file list. */
 async function storedWebhook(
-  services: Services,
+  services: DeliveryServices,
   meetingUuid: string,
 ): Promise<{ token: string | undefined; meeting: ZoomRecordingMeeting | undefined } | undefined> {
   const row = await findLatestEventWithToken(services.db.kysely, meetingUuid, "recording.completed");

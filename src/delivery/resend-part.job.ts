@@ -5,24 +5,17 @@
  */
 import { enqueueJob } from "../jobs/queue.js";
 import type { JobHandler } from "../jobs/worker.js";
-import type { Services } from "../services.js";
 import { buildCaption, displayTopic } from "./caption.js";
 import { resolveChatTarget, sendToChat } from "./chat-target.js";
 import { findMeeting, updateDelivery } from "./delivery.repository.js";
-import { DELIVER_RECORDING_JOB, type DeliverRecordingPayload } from "./delivery-jobs.js";
+import { DELIVER_RECORDING_JOB, type ResendPartPayload } from "./delivery-jobs.js";
+import type { DeliveryServices } from "./delivery-services.js";
 import { loadCardMeeting } from "./meeting-card.js";
 import { findDeliveryById } from "./meeting-parts.repository.js";
 import { grammySignal } from "./part-telegram.js";
 import { callTelegram } from "./telegram-upload.js";
 
-export const RESEND_PART_JOB = "resend-part";
-
-export interface ResendPartPayload {
-  deliveryId: number;
-  chatId: number;
-}
-
-export function resendPartJob(services: Services): JobHandler<ResendPartPayload> {
+export function resendPartJob(services: DeliveryServices): JobHandler<ResendPartPayload> {
   const { db, clock, translator } = services;
   return {
     async run({ deliveryId, chatId }, ctx) {
@@ -78,7 +71,7 @@ export function resendPartJob(services: Services): JobHandler<ResendPartPayload>
               zoomUserId: meeting.zoom_user_id,
               requestedAt: now,
               fileIds: [delivery.file_id],
-            } satisfies DeliverRecordingPayload,
+            },
             dedupeKey: `${DELIVER_RECORDING_JOB}:resend:${deliveryId}:${now}`,
           },
           now,

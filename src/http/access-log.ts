@@ -8,7 +8,7 @@
 import type { MiddlewareHandler } from "hono";
 import type { Logger } from "pino";
 import { withLogContext } from "../observability/log-context.js";
-import type { HttpEnv } from "./create-http-app.js";
+import type { HttpEnv } from "./http-env.js";
 
 const QUIET_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
 

@@ -2,6 +2,7 @@
  * The HTTP app is a value: tests call app.request() on it, only app.ts binds a port. Every route
  * shares one body limit, one request id and one error mapping.
  */
+
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
@@ -10,9 +11,9 @@ import type { Logger } from "pino";
 import { AppError, describeError } from "../errors.js";
 import type { Metrics } from "../observability/metrics.js";
 import { accessLog } from "./access-log.js";
+import type { HttpApp, HttpEnv } from "./http-env.js";
 
-export type HttpEnv = { Variables: { requestId: string } };
-export type HttpApp = Hono<HttpEnv>;
+export type { HttpApp, HttpEnv };
 
 /** Zoom and Telegram send small JSON; CONTRACT: bodies over 1 MiB get 413. */
 export const MAX_BODY_BYTES = 1024 * 1024;

@@ -10,6 +10,7 @@
 import type { Kysely } from "kysely";
 import type { Dialect, Executor } from "../db/database.js";
 import type { Database, JobRow } from "../db/schema.js";
+import type { JobKind, JobRequest } from "./catalogue.js";
 
 export type JobState = "queued" | "active" | "retry" | "completed" | "dead" | "cancelled";
 
@@ -25,16 +26,6 @@ export interface Job<P = unknown> {
   leaseExpiresAt: number | null;
   lastError: string | null;
   createdAt: number;
-}
-
-export interface EnqueueInput {
-  kind: string;
-  payload: unknown;
-  runAt?: number;
-  maxAttempts?: number;
-  priority?: number;
-  /** At most one job with this key ever exists: a second enqueue is a no-op. */
-  dedupeKey?: string;
 }
 
 export function toJob(row: JobRow): Job {
@@ -54,9 +45,9 @@ export function toJob(row: JobRow): Job {
 }
 
 /** Inserts a job; returns its id, or null when a job with the same dedupe key already exists. */
-export async function enqueueJob(
+export async function enqueueJob<K extends JobKind>(
   db: Executor,
-  input: EnqueueInput,
+  input: JobRequest<K>,
   now: number,
   defaultMaxAttempts = 8,
 ): Promise<number | null> {

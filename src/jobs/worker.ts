@@ -12,6 +12,7 @@ import type { Db } from "../db/database.js";
 import { AppError, describeError, isAppError } from "../errors.js";
 import { meetingUuidOf, withLogContext } from "../observability/log-context.js";
 import { type BackoffOptions, backoffDelayMs } from "./backoff.js";
+import type { JobCatalogue, JobKind } from "./catalogue.js";
 import type { JobNotifier } from "./notifier.js";
 import {
   claimJobs,
@@ -40,7 +41,15 @@ export interface JobHandler<P = unknown> {
   /** Called once when the job is declared dead (attempts used up or a permanent error). */
   onDead?(payload: P, error: string, job: Job): Promise<void>;
   timeoutMs?: number;
+  /**
+   * The handler counts its own failures in `zoomgram_job_failures_total` (with causes the worker
+   * cannot see, like an upload rung's 413), so the app's worker-event metrics leave them out.
+   */
+  countsOwnFailures?: boolean;
 }
+
+/** A feature's handlers: each kind's handler takes that kind's payload (src/jobs/catalogue.ts). */
+export type JobHandlers = { readonly [K in JobKind]?: JobHandler<JobCatalogue[K]> };
 
 export type WorkerEvent =
   | { type: "claimed"; job: Job }
@@ -52,8 +61,8 @@ export type WorkerEvent =
 
 export interface WorkerOptions {
   db: Db;
-  // biome-ignore lint/suspicious/noExplicitAny: handlers narrow their own payload type
-  handlers: Record<string, JobHandler<any>>;
+  /** Every feature's handlers, merged; a kind without a handler is never claimed. */
+  handlers: JobHandlers;
   clock: Clock;
   logger: Logger;
   workerId?: string;
@@ -197,13 +206,21 @@ export class Worker {
     this.inflight.set(job.id, { controller, done });
   }
 
+  /**
+   * The handler of a stored job's kind. The payload was written by `enqueueJob` for that kind, so
+   * it has the catalogue's type; the worker itself only passes it through.
+   */
+  private handlerFor(kind: string): JobHandler<unknown> | undefined {
+    return (this.opts.handlers as Readonly<Record<string, JobHandler<unknown> | undefined>>)[kind];
+  }
+
   private async claim(limit: number): Promise<Job[]> {
     const now = this.opts.clock.now();
     const dead = await reapExpiredJobs(this.opts.db.kysely, now);
     for (const job of dead) {
       const error = job.lastError ?? "lease expired";
       try {
-        await this.opts.handlers[job.kind]?.onDead?.(job.payload, error, job);
+        await this.handlerFor(job.kind)?.onDead?.(job.payload, error, job);
       } catch (deadError) {
         this.opts.logger.error({ err: describeError(deadError) }, "onDead handler failed");
       }
@@ -222,7 +239,7 @@ export class Worker {
 
   private async execute(job: Job, controller = new AbortController()): Promise<void> {
     const { db, clock } = this.opts;
-    const handler = this.opts.handlers[job.kind];
+    const handler = this.handlerFor(job.kind);
     const meetingUuid = meetingUuidOf(job.payload);
     const logger = this.opts.logger.child({
       jobId: job.id,

@@ -1,27 +1,16 @@
 /**
  * The bot's command menu (setMyCommands), one list per locale, descriptions from `cmd-<name>` in
- * the locale files. A command is listed only when some feature handles it: the engineer who adds
- * /history adds "history" here.
+ * the locale files. The commands come from the features that handle them (`FeatureParts.commands`).
  */
 import type { Api } from "grammy";
 import { SUPPORTED_LOCALES } from "../i18n/locales.js";
 import type { Translator } from "../i18n/translator.js";
 
-export const BOT_COMMANDS: readonly string[] = [
-  "start",
-  "help",
-  "connect",
-  "status",
-  "history",
-  "disconnect",
-  "language",
-];
-
 /** Default list (English, for languages without their own) plus one list per supported locale. */
 export async function registerBotCommands(
   api: Api,
   translator: Pick<Translator, "t">,
-  commands: readonly string[] = BOT_COMMANDS,
+  commands: readonly string[],
 ): Promise<void> {
   const list = (locale: (typeof SUPPORTED_LOCALES)[number]) =>
     commands.map((command) => ({

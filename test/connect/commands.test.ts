@@ -7,10 +7,8 @@
 import type { Update } from "grammy/types";
 import { afterEach, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
+import { deauthorizeZoomUser } from "../../src/connect/deauthorize.js";
 import { SUPPORTED_LOCALES } from "../../src/i18n/locales.js";
-import { connectFeature } from "../../src/zoom/connect.feature.js";
-import { deauthorizeZoomUser } from "../../src/zoom/deauthorize.js";
-import { createTokenService } from "../../src/zoom/token-service.js";
 import { testConfig } from "../support/config.js";
 import { type ConnectBench, seedConnection, startBench } from "./support.js";
 
@@ -382,7 +380,7 @@ describe("deauthorization", () => {
       jobs: ["queued", "retry", "completed"],
     });
     // Nothing can act for the user any more.
-    const tokens = createTokenService(b.app.services);
+    const tokens = b.app.services.tokens;
     expect(await tokens.getAccessToken(user.id).catch((e: unknown) => e)).toMatchObject({
       code: "zoom.unauthorized",
     });
@@ -449,7 +447,7 @@ describe("/language", () => {
 describe("command menu and webhook mode", () => {
   it("registers the commands with localized descriptions for every locale", async () => {
     const { b } = await setup();
-    await connectFeature.onWebStart?.(b.app.services);
+    await b.app.registerCommands();
     const english = b.tg.commands(undefined, undefined);
     expect(english?.map((c) => c.command)).toEqual([
       "start",

@@ -6,8 +6,8 @@
  */
 import type { Update } from "grammy/types";
 import { afterEach, describe, expect, it } from "vitest";
-import { signConnectParams } from "../../src/security/connect-link.js";
-import { signOAuthState } from "../../src/zoom/oauth-state.js";
+import { signConnectParams } from "../../src/connect/connect-link.js";
+import { signOAuthState } from "../../src/connect/oauth-state.js";
 import { type ConnectBench, rememberCode, startBench } from "./support.js";
 
 let bench: ConnectBench | undefined;

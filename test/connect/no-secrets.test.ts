@@ -9,7 +9,6 @@ import type { Update } from "grammy/types";
 import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseDatabaseUrl } from "../../src/db/database.js";
-import { createTokenService } from "../../src/zoom/token-service.js";
 import { type ConnectBench, rememberCode, startBench } from "./support.js";
 
 let bench: ConnectBench | undefined;
@@ -61,7 +60,7 @@ describe("no OAuth secret at rest or in logs", () => {
     // A replay logs a refusal with the same code and state in the URL.
     expect((await b.app.http.request(`${back.pathname}${back.search}`)).status).toBe(400);
 
-    await createTokenService(b.app.services).getAccessToken(user.id, { forceRefresh: true });
+    await b.app.services.tokens.getAccessToken(user.id, { forceRefresh: true });
     b.clock.advance(3600_000);
     await b.app.bot.handleUpdate(
       b.tg.userSends({ chatId: ADA.id, from: ADA.id, text: "/status" }) as unknown as Update,

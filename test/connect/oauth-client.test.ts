@@ -6,15 +6,15 @@
 import { createHash } from "node:crypto";
 import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
-import { AppError } from "../../src/errors.js";
-import { createRateLimiter } from "../../src/http/rate-limiter.js";
-import { createOAuthClient } from "../../src/zoom/oauth-client.js";
 import {
   createPkcePair,
   OAUTH_STATE_TTL_MS,
   signOAuthState,
   verifyOAuthState,
-} from "../../src/zoom/oauth-state.js";
+} from "../../src/connect/oauth-state.js";
+import { AppError } from "../../src/errors.js";
+import { createRateLimiter } from "../../src/http/rate-limiter.js";
+import { createOAuthClient } from "../../src/zoom/oauth-client.js";
 
 const SECRET_TOKEN = "rt-SUPER-SECRET-REFRESH-TOKEN-VALUE-0123456789";
 

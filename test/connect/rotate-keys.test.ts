@@ -8,10 +8,10 @@ import { spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { formatRotationReport, rotateEncryptionKeys } from "../../src/cli/rotate-keys.js";
+import { upsertConnection } from "../../src/connect/connection.repository.js";
+import { insertOAuthState } from "../../src/connect/oauth-state.js";
 import { downloadTokenAad } from "../../src/delivery/ingest.js";
 import { createTokenCipher, type TokenCipher } from "../../src/security/token-cipher.js";
-import { upsertConnection } from "../../src/zoom/connection.repository.js";
-import { insertOAuthState } from "../../src/zoom/oauth-state.js";
 import { TEST_ENV } from "../support/config.js";
 import { createTestDatabase, type TestDatabase } from "../support/db.js";
 

@@ -6,7 +6,6 @@
 import { createHash } from "node:crypto";
 import { createInterface } from "node:readline";
 import { createApp } from "../../src/app.js";
-import { createTokenService } from "../../src/zoom/token-service.js";
 import { testConfig } from "../support/config.js";
 
 const [databaseUrl, zoomUrl, clientId, clientSecret, zoomUserId, count] = process.argv.slice(2);
@@ -24,7 +23,7 @@ const app = await createApp(
   { web: false, worker: false },
   { ffmpeg: null, disablePolling: true, disablePeriodic: true },
 );
-const tokens = createTokenService(app.services);
+const tokens = app.services.tokens;
 process.stdout.write("ready\n");
 const lines = createInterface({ input: process.stdin });
 for await (const line of lines) {

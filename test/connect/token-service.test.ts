@@ -5,10 +5,10 @@
  * refused refresh breaks the connection once and never loops; network trouble is retryable.
  */
 import { afterEach, describe, expect, it } from "vitest";
+import { findConnectionRow } from "../../src/connect/connection.repository.js";
+import { createTokenService } from "../../src/connect/token-service.js";
 import { AppError } from "../../src/errors.js";
 import { createTokenCipher } from "../../src/security/token-cipher.js";
-import { findConnectionRow } from "../../src/zoom/connection.repository.js";
-import { createTokenService } from "../../src/zoom/token-service.js";
 import { type ConnectBench, seedConnection, startBench, yieldToIo } from "./support.js";
 
 let benches: ConnectBench[] = [];
@@ -35,7 +35,7 @@ describe("token service", () => {
     const b = await bench();
     const user = b.zoom.addUser({ email: "ada@example.com" });
     const seeded = await seedConnection(b, { user, chatId: CHAT, telegramUserId: 7 });
-    const tokens = createTokenService(b.app.services);
+    const tokens = b.app.services.tokens;
 
     const got = await tokens.getAccessToken(user.id);
     expect(got.accessToken).toBe(seeded.accessToken);
@@ -61,7 +61,7 @@ describe("token service", () => {
     const b = await bench();
     const user = b.zoom.addUser({ email: "ada@example.com" });
     await seedConnection(b, { user, chatId: CHAT, telegramUserId: 7, expired: true });
-    const tokens = createTokenService(b.app.services);
+    const tokens = b.app.services.tokens;
 
     const results = await Promise.all(Array.from({ length: 10 }, () => tokens.getAccessToken(user.id)));
     expect(b.zoom.stats.refreshes).toBe(1);
@@ -156,7 +156,7 @@ describe("token service", () => {
     await seedConnection(b, { user, chatId: CHAT, telegramUserId: 7, expired: true });
     b.tg.addChat({ id: CHAT, type: "private", first_name: "Ada" });
     b.zoom.grantTokens(user.id); // a newer authorization elsewhere rotates our refresh token out
-    const tokens = createTokenService(b.app.services);
+    const tokens = b.app.services.tokens;
 
     const errors = await Promise.all(
       Array.from({ length: 3 }, () => tokens.getAccessToken(user.id).catch((e: unknown) => e)),
@@ -186,7 +186,7 @@ describe("token service", () => {
     const b = await bench();
     const user = b.zoom.addUser({ email: "ada@example.com" });
     await seedConnection(b, { user, chatId: CHAT, telegramUserId: 7, expired: true });
-    const tokens = createTokenService(b.app.services);
+    const tokens = b.app.services.tokens;
 
     b.zoom.inject("token", { kind: "status", status: 503 });
     expect(await tokens.getAccessToken(user.id).catch((e: unknown) => e)).toMatchObject({
@@ -213,7 +213,7 @@ describe("token service", () => {
 
   it("no connection, or a removed one, is zoom.unauthorized", async () => {
     const b = await bench();
-    const tokens = createTokenService(b.app.services);
+    const tokens = b.app.services.tokens;
     expect(await tokens.getAccessToken("nobody").catch((e: unknown) => e)).toMatchObject({
       code: "zoom.unauthorized",
       retryable: false,
@@ -225,7 +225,7 @@ describe("token service", () => {
     const user = b.zoom.addUser({ email: "ada@example.com" });
     await seedConnection(b, { user, chatId: CHAT, telegramUserId: 7, expired: true });
     b.zoom.setApiUrl(`http://localhost:${new URL(b.zoom.url).port}`);
-    const tokens = createTokenService(b.app.services);
+    const tokens = b.app.services.tokens;
     const got = await tokens.getAccessToken(user.id);
     expect(got.apiBaseUrl).toBe(`http://localhost:${new URL(b.zoom.url).port}/v2`);
     expect(got.connection.apiBaseUrl).toBe(got.apiBaseUrl);
@@ -236,7 +236,7 @@ describe("token service", () => {
     const b = await bench();
     const user = b.zoom.addUser({ email: "ada@example.com" });
     const seeded = await seedConnection(b, { user, chatId: CHAT, telegramUserId: 7 });
-    const tokens = createTokenService(b.app.services);
+    const tokens = b.app.services.tokens;
     const got = await tokens.getAccessToken(user.id, { forceRefresh: true });
     expect(got.accessToken).not.toBe(seeded.accessToken);
     expect(b.zoom.stats.refreshes).toBe(1);
@@ -246,7 +246,7 @@ describe("token service", () => {
     const b = await bench();
     const user = b.zoom.addUser({ email: "ada@example.com" });
     await seedConnection(b, { user, chatId: CHAT, telegramUserId: 7, expired: true });
-    const tokens = createTokenService(b.app.services);
+    const tokens = b.app.services.tokens;
     const controller = new AbortController();
     const aborted = tokens.getAccessToken(user.id, { signal: controller.signal });
     const other = tokens.getAccessToken(user.id);
@@ -264,9 +264,7 @@ describe("token service", () => {
       .updateTable("zoom_connections")
       .set({ access_token_enc: foreign.encrypt("at", user.id) })
       .execute();
-    const error = await createTokenService(b.app.services)
-      .getAccessToken(user.id)
-      .catch((e: unknown) => e);
+    const error = await b.app.services.tokens.getAccessToken(user.id).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "internal", retryable: true });
     expect((error as Error).message).toContain("TOKEN_ENCRYPTION_KEY");
   });

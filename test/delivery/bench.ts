@@ -13,9 +13,9 @@ import { type App, type AppDeps, createApp } from "../../src/app.js";
 import { ManualClock } from "../../src/clock.js";
 import type { Config, Env } from "../../src/config.js";
 import { DELIVER_RECORDING_JOB } from "../../src/delivery/delivery-jobs.js";
+import type { AppServices } from "../../src/features.js";
 import type { FfmpegBinaries } from "../../src/media/ffmpeg-locator.js";
 import { silentLogger } from "../../src/observability/logger.js";
-import type { Services } from "../../src/services.js";
 import { computeZoomSignature } from "../../src/zoom/webhook-signature.js";
 import { type FakeTelegram, type SentRecord, startFakeTelegram } from "../fakes/fake-telegram.js";
 import { type FakeZoom, startFakeZoom } from "../fakes/fake-zoom.js";
@@ -39,7 +39,7 @@ export interface BenchOptions {
 
 export interface DeliveryBench {
   app: App;
-  services: Services;
+  services: AppServices;
   config: Config;
   zoom: FakeZoom;
   tg: FakeTelegram;

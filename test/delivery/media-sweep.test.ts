@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { MEDIA_SWEEP_TASK } from "../../src/delivery/media-sweep.js";
+import { MEDIA_SWEEP_TASK } from "../../src/ops/media-sweep.js";
 import { TEST_DIALECT } from "../support/db.js";
 import { type DeliveryBench, startDeliveryBench } from "./bench.js";
 

@@ -7,7 +7,7 @@
  */
 import { createHmac } from "node:crypto";
 import fc from "fast-check";
-import { signConnectParams } from "../../src/security/connect-link.js";
+import { signConnectParams } from "../../src/connect/connect-link.js";
 import { computeZoomSignature } from "../../src/zoom/webhook-signature.js";
 
 export interface HostileRequest {

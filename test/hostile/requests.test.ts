@@ -17,7 +17,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signConnectParams } from "../../src/security/connect-link.js";
+import { signConnectParams } from "../../src/connect/connect-link.js";
 import { fakeActivity, type Harness, rowCounts, snapshotDatabase, startHarness } from "../fault/harness.js";
 import {
   CLIENT_POOL_SIZE,

@@ -4,17 +4,17 @@
  * edit for an unchanged text, and a card that cannot be edited replaced rather than duplicated.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { meetingFeature } from "../../src/delivery/meeting.feature.js";
 import { createMeetingCards } from "../../src/delivery/meeting-card.js";
 import { insertMeetingIfNew } from "../../src/delivery/meeting-parts.repository.js";
 import type { PartProgress } from "../../src/delivery/progress.js";
+import { features } from "../../src/features.js";
 import { type MeetingBench, startMeetingBench } from "./bench.js";
 
 let bench: MeetingBench;
 const UUID = "card/+uuid==";
 
 beforeEach(async () => {
-  bench = await startMeetingBench({ features: [meetingFeature] });
+  bench = await startMeetingBench({ features: features.filter((f) => f.name === "delivery") });
   await insertMeetingIfNew(bench.app.services.db.kysely, {
     meeting: { uuid: UUID, id: "81234567890", topic: "Weekly sync", start_time: "2026-03-01T09:00:00Z" },
     zoomUserId: bench.user.id,

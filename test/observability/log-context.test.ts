@@ -8,6 +8,7 @@ import { Composer } from "grammy";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/clock.js";
 import { AppError } from "../../src/errors.js";
+import type { Feature } from "../../src/features.js";
 import { features } from "../../src/features.js";
 import { createHttpApp } from "../../src/http/create-http-app.js";
 import { enqueueJob } from "../../src/jobs/queue.js";
@@ -15,7 +16,6 @@ import { Worker } from "../../src/jobs/worker.js";
 import { currentLogContext, withLogContext } from "../../src/observability/log-context.js";
 import { createLogger } from "../../src/observability/logger.js";
 import { createMetrics } from "../../src/observability/metrics.js";
-import type { Feature } from "../../src/services.js";
 import type { BotContext } from "../../src/telegram/context.js";
 import { startOpsBench } from "../ops/bench.js";
 import { createTestDatabase, TEST_DIALECT, type TestDatabase } from "../support/db.js";
@@ -177,14 +177,14 @@ describe(`bot update log context on ${TEST_DIALECT}`, () => {
   it("lines logged while the bot handles an update carry its update id and chat", async () => {
     const probe: Feature = {
       name: "probe",
-      composer: (services) => {
+      build: (services) => {
         const composer = new Composer<BotContext>();
         composer.command("probe", async (ctx) => {
           await new Promise((r) => setImmediate(r));
           services.logger.info("probe handled");
           await ctx.reply("ok");
         });
-        return composer;
+        return { composer };
       },
     };
     const bench = await startOpsBench({ deps: { features: [...features, probe] } });

@@ -13,11 +13,11 @@ import { randomBytes } from "node:crypto";
 import type { Writable } from "node:stream";
 import pino, { type Logger } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
+import { createTokenService } from "../../src/connect/token-service.js";
 import { AppError } from "../../src/errors.js";
+import type { Feature } from "../../src/features.js";
 import { features } from "../../src/features.js";
 import { enqueueJob } from "../../src/jobs/queue.js";
-import type { Feature } from "../../src/services.js";
-import { createTokenService } from "../../src/zoom/token-service.js";
 import { computeZoomSignature } from "../../src/zoom/webhook-signature.js";
 import { type OpsBench, startOpsBench } from "../ops/bench.js";
 import { TEST_DIALECT } from "../support/db.js";
@@ -169,14 +169,16 @@ async function runFlow(bench: OpsBench, s: Secrets): Promise<void> {
 function probeFeature(s: Secrets): Feature {
   return {
     name: "probe-leak",
-    jobs: () => ({
-      "probe-leak": {
-        run: async () => {
-          throw new AppError(
-            "download.failed",
-            `GET https://zoom.us/rec/download/x?access_token=${s.downloadToken} answered 401 to Bearer ${s.zoomAccessToken}; ` +
-              `then https://api.telegram.org/bot${s.botToken}/sendMessage failed`,
-          );
+    build: () => ({
+      jobs: {
+        "probe-leak": {
+          run: async () => {
+            throw new AppError(
+              "download.failed",
+              `GET https://zoom.us/rec/download/x?access_token=${s.downloadToken} answered 401 to Bearer ${s.zoomAccessToken}; ` +
+                `then https://api.telegram.org/bot${s.botToken}/sendMessage failed`,
+            );
+          },
         },
       },
     }),

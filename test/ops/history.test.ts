@@ -11,7 +11,7 @@ import {
   updateDelivery,
   upsertMeeting,
 } from "../../src/delivery/delivery.repository.js";
-import { chatHistory, meetingState } from "../../src/telegram/composers/history.composer.js";
+import { chatHistory, meetingState } from "../../src/ops/history.composer.js";
 import type { ZoomUser } from "../fakes/fake-zoom.js";
 import { TEST_DIALECT } from "../support/db.js";
 import { makeTestAudio } from "../support/media.js";

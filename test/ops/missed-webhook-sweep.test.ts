@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { findDeliveries } from "../../src/delivery/delivery.repository.js";
-import { MISSED_WEBHOOK_SWEEP, sweepMissedWebhooks } from "../../src/delivery/missed-webhook-sweep.js";
+import { MISSED_WEBHOOK_SWEEP, sweepMissedWebhooks } from "../../src/ops/missed-webhook-sweep.js";
 import type { ZoomUser } from "../fakes/fake-zoom.js";
 import { TEST_DIALECT } from "../support/db.js";
 import { makeTestAudio } from "../support/media.js";

@@ -6,8 +6,8 @@
  */
 import { readFileSync } from "node:fs";
 import { expect } from "vitest";
+import { signConnectParams } from "../../src/connect/connect-link.js";
 import { parseDatabaseUrl } from "../../src/db/database.js";
-import { signConnectParams } from "../../src/security/connect-link.js";
 import { type Harness, snapshotDatabase } from "../fault/harness.js";
 import { makeTestAudio } from "../support/media.js";
 

@@ -6,7 +6,7 @@
  * fresh bucket.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { signConnectParams } from "../../src/security/connect-link.js";
+import { signConnectParams } from "../../src/connect/connect-link.js";
 import { type Harness, startHarness } from "../fault/harness.js";
 import { TEST_DIALECT } from "../support/db.js";
 import { openConnectLink } from "./flows.js";

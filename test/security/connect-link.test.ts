@@ -5,7 +5,7 @@ import {
   type ConnectLinkClaims,
   signConnectParams,
   verifyConnectParams,
-} from "../../src/security/connect-link.js";
+} from "../../src/connect/connect-link.js";
 
 const SECRET = "state-secret-with-at-least-32-characters!!";
 const NOW = Date.parse("2026-03-01T12:00:00Z");

@@ -4,10 +4,11 @@
  * re-authorization), and they are stored encrypted with the app's own cipher, exactly as the
  * OAuth callback stores them. The chat row is created too, in the chat's locale.
  */
+
+import { upsertConnection } from "../../src/connect/connection.repository.js";
 import type { Locale } from "../../src/i18n/locales.js";
 import type { Services } from "../../src/services.js";
 import { upsertChat } from "../../src/telegram/chat.repository.js";
-import { upsertConnection } from "../../src/zoom/connection.repository.js";
 import type { FakeZoom, ZoomUser } from "../fakes/fake-zoom.js";
 
 export interface ConnectInput {

@@ -1,12 +1,12 @@
 /**
- * Loads the shared Zoom sample payloads (`reference/zoom.md` §8). They live outside the repository,
- * in `../shared/fixtures/zoom/` relative to the repo root, so every test resolves them from here.
+ * Loads the Zoom sample payloads (Zoom's official examples and our synthetic ones) kept in
+ * `test/fixtures/zoom/`, so a fresh clone runs its tests with nothing beside it.
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-/** `<repo>/../shared/fixtures/zoom/`, resolved from this file (`<repo>/test/support/`). */
-export const ZOOM_FIXTURES_DIR = new URL("../../../shared/fixtures/zoom/", import.meta.url);
+/** `<repo>/test/fixtures/zoom/`, resolved from this file (`<repo>/test/support/`). */
+export const ZOOM_FIXTURES_DIR = new URL("../fixtures/zoom/", import.meta.url);
 
 /** Absolute path of one Zoom fixture file, e.g. `recording.completed.official-example.json`. */
 export function zoomFixturePath(name: string): string {

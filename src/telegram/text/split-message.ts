@@ -56,8 +56,9 @@ export function splitMessage(text: string, max: number = TELEGRAM_MESSAGE_LIMIT)
     }
     let contentStart = pos;
     while (contentStart < text.length && WHITESPACE.test(text[contentStart]!)) contentStart++;
-    if (contentStart - pos >= max) {
-      // A whitespace run longer than a whole message: nothing to keep, move on.
+    if (contentStart > pos) {
+      // Whitespace that starts a chunk is dropped, as at every cut: it must not take the room of
+      // the first code point (a surrogate pair after one space in a 2-unit chunk).
       pos = contentStart;
       continue;
     }

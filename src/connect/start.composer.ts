@@ -1,8 +1,8 @@
 /** /start (what Zoomgram does and how to begin) and /help (every command, how delivery works). */
 import { Composer } from "grammy";
-import type { Services } from "../../services.js";
-import { findConnectionsByChatId } from "../../zoom/connection.repository.js";
-import type { BotContext } from "../context.js";
+import type { Services } from "../services.js";
+import type { BotContext } from "../telegram/context.js";
+import { findConnectionsByChatId } from "./connection.repository.js";
 
 export function createStartComposer(services: Services): Composer<BotContext> {
   const composer = new Composer<BotContext>();

@@ -3,11 +3,11 @@
  * chat) and for the chat (a group's deliveries); in a group only an administrator may change it.
  */
 import { Composer, InlineKeyboard } from "grammy";
-import { isLocale, LOCALE_NAMES, type Locale, SUPPORTED_LOCALES } from "../../i18n/locales.js";
-import type { Services } from "../../services.js";
-import { setChatLocale, setUserLocale } from "../chat.repository.js";
-import { isChatAdmin } from "../chat-admin.js";
-import type { BotContext } from "../context.js";
+import { isLocale, LOCALE_NAMES, type Locale, SUPPORTED_LOCALES } from "../i18n/locales.js";
+import type { Services } from "../services.js";
+import { setChatLocale, setUserLocale } from "../telegram/chat.repository.js";
+import { isChatAdmin } from "../telegram/chat-admin.js";
+import type { BotContext } from "../telegram/context.js";
 
 const CHOICE = /^zg:lang:([a-z]{2})$/;
 

@@ -4,13 +4,13 @@
  * and how many jobs are still waiting. A chat without a connection is told how to make one.
  */
 import { Composer } from "grammy";
-import { describeError, isAppError } from "../../errors.js";
-import { formatDateTime } from "../../i18n/format.js";
-import type { Locale } from "../../i18n/locales.js";
-import type { Services } from "../../services.js";
-import { findConnectionsByChatId, type ZoomConnection } from "../../zoom/connection.repository.js";
-import type { TokenService } from "../../zoom/token-service.js";
-import type { BotContext } from "../context.js";
+import { describeError, isAppError } from "../errors.js";
+import { formatDateTime } from "../i18n/format.js";
+import type { Locale } from "../i18n/locales.js";
+import type { Services } from "../services.js";
+import type { BotContext } from "../telegram/context.js";
+import { findConnectionsByChatId, type ZoomConnection } from "./connection.repository.js";
+import type { TokenService } from "./token-service.js";
 
 const RECENT_DELIVERIES = 5;
 const UNFINISHED_JOB_STATES = ["queued", "retry", "active"] as const;

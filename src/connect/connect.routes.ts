@@ -8,8 +8,8 @@ import { createRateLimiter, type RateLimiter } from "../http/rate-limiter.js";
 import { PAGE_HEADERS, renderResultPage } from "../i18n/html-page.js";
 import { type Locale, resolveLocale } from "../i18n/locales.js";
 import type { Services } from "../services.js";
+import type { OAuthClient } from "../zoom/oauth-client.js";
 import { completeConnect, type PageOutcome, startConnect } from "./connect-flow.js";
-import type { OAuthClient } from "./oauth-client.js";
 
 export interface ConnectRoutesDeps {
   oauth: OAuthClient;

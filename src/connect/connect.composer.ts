@@ -4,11 +4,11 @@
  * flow with it. In a group only an administrator gets one: recordings then go to the whole group.
  */
 import { Composer, InlineKeyboard } from "grammy";
-import { CONNECT_LINK_MAX_TTL_SECONDS, signConnectParams } from "../../security/connect-link.js";
-import type { Services } from "../../services.js";
-import { findConnectionsByChatId } from "../../zoom/connection.repository.js";
-import { isChatAdmin } from "../chat-admin.js";
-import type { BotContext } from "../context.js";
+import type { Services } from "../services.js";
+import { isChatAdmin } from "../telegram/chat-admin.js";
+import type { BotContext } from "../telegram/context.js";
+import { CONNECT_LINK_MAX_TTL_SECONDS, signConnectParams } from "./connect-link.js";
+import { findConnectionsByChatId } from "./connection.repository.js";
 
 /** The connect link for a chat and user, valid for the maximum 15 minutes from `nowMs`. */
 export function connectLink(

@@ -4,12 +4,12 @@
  * administrator may do it; the button's connection id is checked against the chat it was pressed in.
  */
 import { Composer, InlineKeyboard } from "grammy";
-import type { Services } from "../../services.js";
-import { findConnectionById, findConnectionsByChatId } from "../../zoom/connection.repository.js";
-import { disconnectZoomUser } from "../../zoom/disconnect.js";
-import type { TokenService } from "../../zoom/token-service.js";
-import { isChatAdmin } from "../chat-admin.js";
-import type { BotContext } from "../context.js";
+import type { Services } from "../services.js";
+import { isChatAdmin } from "../telegram/chat-admin.js";
+import type { BotContext } from "../telegram/context.js";
+import { findConnectionById, findConnectionsByChatId } from "./connection.repository.js";
+import { disconnectZoomUser } from "./disconnect.js";
+import type { TokenService } from "./token-service.js";
 
 const CONFIRM = /^zg:disc:y:(\d{1,15})$/;
 const CANCEL = "zg:disc:n";

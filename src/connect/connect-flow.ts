@@ -13,11 +13,11 @@ import { withTransaction } from "../db/database.js";
 import { AppError, describeError } from "../errors.js";
 import type { ResultPage } from "../i18n/html-page.js";
 import { type Locale, resolveLocale } from "../i18n/locales.js";
-import { CONNECT_LINK_MAX_TTL_SECONDS, verifyConnectParams } from "../security/connect-link.js";
 import type { Services } from "../services.js";
 import { chatLocale, findChat } from "../telegram/chat.repository.js";
+import type { OAuthClient } from "../zoom/oauth-client.js";
+import { CONNECT_LINK_MAX_TTL_SECONDS, verifyConnectParams } from "./connect-link.js";
 import { apiBaseUrlFor, upsertConnection } from "./connection.repository.js";
-import type { OAuthClient } from "./oauth-client.js";
 import {
   consumeOAuthState,
   createNonce,

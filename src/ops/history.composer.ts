@@ -6,11 +6,11 @@
  * enqueues the resend job for both.
  */
 import { Composer, InlineKeyboard } from "grammy";
-import type { Executor } from "../../db/database.js";
-import { formatDateTime } from "../../i18n/format.js";
-import type { Services } from "../../services.js";
-import type { BotContext } from "../context.js";
-import { stripControlChars, truncate } from "../text/escape.js";
+import type { Executor } from "../db/database.js";
+import type { DeliveryServices } from "../delivery/delivery-services.js";
+import { formatDateTime } from "../i18n/format.js";
+import type { BotContext } from "../telegram/context.js";
+import { stripControlChars, truncate } from "../telegram/text/escape.js";
 
 export const HISTORY_LIMIT = 10;
 const TOPIC_MAX = 80;
@@ -110,7 +110,7 @@ export async function chatHistory(
   });
 }
 
-export function historyComposer(services: Services): Composer<BotContext> {
+export function historyComposer(services: DeliveryServices): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   composer.command("history", async (ctx) => {
     const chat = ctx.chat;

@@ -4,10 +4,10 @@
  * language. A chat that paused deliveries (bot blocked) is active again once it writes to us.
  */
 import { Composer } from "grammy";
-import { resolveLocale } from "../../i18n/locales.js";
-import type { Services } from "../../services.js";
-import { reactivateChat, upsertChat, upsertTelegramUser } from "../chat.repository.js";
-import type { BotContext } from "../context.js";
+import { resolveLocale } from "../i18n/locales.js";
+import type { Services } from "../services.js";
+import { reactivateChat, upsertChat, upsertTelegramUser } from "../telegram/chat.repository.js";
+import type { BotContext } from "../telegram/context.js";
 
 export function createTrackChatComposer(services: Services): Composer<BotContext> {
   const composer = new Composer<BotContext>();

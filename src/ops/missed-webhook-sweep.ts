@@ -13,19 +13,19 @@
  * delivery's unique key makes it a duplicate), and the chat has no delivery for it yet.
  */
 import type { Logger } from "pino";
+import { findConnectionByZoomUserId } from "../connect/connection.repository.js";
+import type { TokenService } from "../connect/token-service.js";
+import type { DeliveryServices } from "../delivery/delivery-services.js";
+import { ingestRecordingCompleted } from "../delivery/ingest-recording.js";
 import { AppError, describeError } from "../errors.js";
 import type { PeriodicTask } from "../leases/periodic.js";
-import type { Services } from "../services.js";
-import { findConnectionByZoomUserId } from "../zoom/connection.repository.js";
 import {
   type RecordingCompletedEvent,
   recordingCompletedEventSchema,
   type ZoomRecordingMeeting,
 } from "../zoom/events.js";
 import { isFileReady } from "../zoom/recording-files.js";
-import { createTokenService, type TokenService } from "../zoom/token-service.js";
-import { createZoomApi, type ZoomApi, type ZoomAuth } from "../zoom/zoom-api.js";
-import { ingestRecordingCompleted } from "./ingest-recording.js";
+import type { ZoomApi, ZoomAuth } from "../zoom/zoom-api.js";
 
 export const MISSED_WEBHOOK_SWEEP = "missed-webhook-sweep";
 
@@ -53,7 +53,7 @@ export interface SweepReport {
 }
 
 export function missedWebhookSweepTask(
-  services: Services,
+  services: DeliveryServices,
   options: MissedWebhookSweepOptions = {},
 ): PeriodicTask {
   return {
@@ -66,15 +66,13 @@ export function missedWebhookSweepTask(
 }
 
 export async function sweepMissedWebhooks(
-  services: Services,
+  services: DeliveryServices,
   options: MissedWebhookSweepOptions = {},
   signal?: AbortSignal,
 ): Promise<SweepReport> {
   const logger = services.logger.child({ component: MISSED_WEBHOOK_SWEEP });
-  const tokens = options.tokens ?? createTokenService(services);
-  const zoomApi =
-    options.zoomApi ??
-    createZoomApi({ fetch: services.fetch, clock: services.clock, random: services.random });
+  const tokens = options.tokens ?? services.tokens;
+  const zoomApi = options.zoomApi ?? services.zoomApi;
   const report: SweepReport = { users: 0, listed: 0, recovered: [], failedUsers: 0 };
 
   const users = await services.db.kysely
@@ -118,7 +116,12 @@ interface SweepDeps {
   signal: AbortSignal | undefined;
 }
 
-async function sweepUser(services: Services, deps: SweepDeps, zoomUserId: string, report: SweepReport) {
+async function sweepUser(
+  services: DeliveryServices,
+  deps: SweepDeps,
+  zoomUserId: string,
+  report: SweepReport,
+) {
   const { clock, db, config } = services;
   const connection = await findConnectionByZoomUserId(db.kysely, zoomUserId, config.zoom.apiBaseUrl);
   if (connection?.status !== "active") return;

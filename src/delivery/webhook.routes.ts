@@ -15,19 +15,19 @@
  */
 import { performance } from "node:perf_hooks";
 import type { Context } from "hono";
-import { type IngestTable, ingestorFor } from "../delivery/ingest.js";
-import { ingestors as defaultIngestors } from "../delivery/ingest-table.js";
 import type { HttpApp, HttpEnv } from "../http/create-http-app.js";
-import type { Services } from "../services.js";
-import { parseZoomEvent } from "./events.js";
-import { computeCrcResponse, verifyZoomSignature } from "./webhook-signature.js";
+import { parseZoomEvent } from "../zoom/events.js";
+import { computeCrcResponse, verifyZoomSignature } from "../zoom/webhook-signature.js";
+import type { DeliveryServices } from "./delivery-services.js";
+import { type IngestTable, ingestorFor } from "./ingest.js";
+import { ingestors as defaultIngestors } from "./ingest-table.js";
 
 export const ZOOM_WEBHOOK_PATH = "/webhooks/zoom";
 export const ZOOM_DEAUTH_PATH = "/webhooks/zoom/deauth";
 
 export function zoomWebhookRoutes(
   app: HttpApp,
-  services: Services,
+  services: DeliveryServices,
   ingestors: IngestTable = defaultIngestors,
 ): void {
   const handler = (c: Context<HttpEnv>) => handleZoomWebhook(c, services, ingestors);
@@ -39,7 +39,7 @@ export function zoomWebhookRoutes(
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
-async function handleZoomWebhook(c: Context<HttpEnv>, services: Services, ingestors: IngestTable) {
+async function handleZoomWebhook(c: Context<HttpEnv>, services: DeliveryServices, ingestors: IngestTable) {
   const started = performance.now();
   const { metrics } = services;
   const logger = services.logger.child({ component: "zoom.webhook", requestId: c.get("requestId") });

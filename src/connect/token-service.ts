@@ -1,0 +1,425 @@
+/**
+ * A valid Zoom access token for a connected user, refreshed when less than 5 minutes remain. The
+ * one place where stored tokens are decrypted.
+ *
+ * Zoom refresh tokens ROTATE: every refresh invalidates the refresh token it used, and a second
+ * refresh with the old one fails with `invalid_grant` (reference/zoom.md §3.3, §6.3). So a refresh
+ * must happen once, with the latest token, and its result must be durable before anyone uses it:
+ *
+ * 1. In-process: one promise per Zoom user; concurrent callers share it.
+ * 2. Across processes: a lease in `zoom_connections.refresh_lock_owner/_until`, taken with a
+ *    conditional UPDATE. A process that cannot take it waits (bounded, injectable sleep) and
+ *    re-reads the row until the holder has committed the new tokens.
+ * 3. The rotated tokens are written with a compare-and-swap on the refresh token that was used,
+ *    in the statement that releases the lease, before the access token is returned.
+ * 4. `invalid_grant` (any 4xx from the token endpoint) marks the connection broken — only when
+ *    the refresh token we used is still the stored one — and tells the chat once. Nothing loops.
+ */
+
+import type { ConnectionRow } from "../db/schema.js";
+import { AppError, describeError } from "../errors.js";
+import { TokenCipherError } from "../security/token-cipher.js";
+import type { Services } from "../services.js";
+import { chatLocale } from "../telegram/chat.repository.js";
+import { createOAuthClient, type OAuthClient, type ZoomTokenSet } from "../zoom/oauth-client.js";
+import {
+  apiBaseUrlFor,
+  findConnectionRow,
+  markConnectionBroken,
+  releaseRefreshLock,
+  saveRefreshedTokens,
+  toZoomConnection,
+  tryAcquireRefreshLock,
+  type ZoomConnection,
+} from "./connection.repository.js";
+
+/** Refresh when less than this remains (issue #3: 5 minutes). */
+export const REFRESH_MARGIN_MS = 5 * 60_000;
+
+export interface AccessToken {
+  accessToken: string;
+  /** REST base for this user: regional `api_url` + `/v2`, else `ZOOM_API_BASE_URL`. */
+  apiBaseUrl: string;
+  connection: ZoomConnection;
+}
+
+export interface GetAccessTokenOptions {
+  signal?: AbortSignal;
+  /** Refresh even if the stored token looks valid (Zoom just answered 401 to it). */
+  forceRefresh?: boolean;
+}
+
+export interface TokenService {
+  /**
+   * Throws AppError `zoom.unauthorized` (no active connection: none, or one already broken),
+   * `zoom.refresh_rejected` (Zoom refused this refresh; the connection is now broken and the chat
+   * was told, once), or `zoom.unavailable` / `zoom.rate_limited` (retryable). None is retried here.
+   */
+  getAccessToken(zoomUserId: string, options?: GetAccessTokenOptions): Promise<AccessToken>;
+  /**
+   * The stored tokens of a connection, decrypted, for revoking them at Zoom when the user
+   * disconnects (the tokens are deleted locally first). Undefined when there is no connection.
+   */
+  tokensForRevocation(zoomUserId: string): Promise<{ accessToken: string; refreshToken: string } | undefined>;
+  /** The OAuth client this service uses (same fetch and timeouts). */
+  readonly oauth: OAuthClient;
+}
+
+export interface TokenServiceOptions {
+  oauth?: OAuthClient;
+  /** Waits between re-reads while another process refreshes. Default: setTimeout. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Default {@link REFRESH_MARGIN_MS}. */
+  refreshMarginMs?: number;
+  /** How long a refresh lease lasts if its holder dies. Default 30 s (> the 15 s token timeout). */
+  leaseMs?: number;
+  /** Wait between re-reads. Default 100 ms. */
+  waitMs?: number;
+  /** Re-reads before giving up with a retryable error. Default 300 (≈ 30 s). */
+  maxWaits?: number;
+  /** Lease owner id; default the process's `instanceId`. */
+  owner?: string;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A caller may stop waiting for the shared refresh; the refresh itself carries on for the others. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** What the token service uses from the process's services. */
+export type TokenServiceDeps = Pick<
+  Services,
+  | "config"
+  | "db"
+  | "clock"
+  | "cipher"
+  | "metrics"
+  | "logger"
+  | "fetch"
+  | "telegram"
+  | "translator"
+  | "instanceId"
+>;
+
+/**
+ * The token service. The composition root builds one per process and hands it to every feature:
+ * in-process single-flight only works if every caller in the process — jobs, bot handlers, routes
+ * — shares the same instance. Tests build more (another lease owner, an injected sleep).
+ */
+export function createTokenService(deps: TokenServiceDeps, options: TokenServiceOptions = {}): TokenService {
+  const ctx = refreshContext(deps, options);
+  const inflight = new Map<string, Promise<AccessToken>>();
+
+  async function getAccessToken(
+    zoomUserId: string,
+    options: GetAccessTokenOptions = {},
+  ): Promise<AccessToken> {
+    options.signal?.throwIfAborted();
+    const joined = inflight.get(zoomUserId);
+    if (joined) return untilAborted(joined, options.signal);
+    const row = usable(await findConnectionRow(ctx.db.kysely, zoomUserId), zoomUserId);
+    if (!options.forceRefresh && isFresh(ctx, row)) return accessFromRow(ctx, row);
+    // Re-check after the await: another caller may have started the refresh meanwhile.
+    let promise = inflight.get(zoomUserId);
+    if (!promise) {
+      promise = refreshOrWait(ctx, zoomUserId, row, options.forceRefresh === true).finally(() =>
+        inflight.delete(zoomUserId),
+      );
+      inflight.set(zoomUserId, promise);
+    }
+    return untilAborted(promise, options.signal);
+  }
+
+  return {
+    oauth: ctx.oauth,
+    getAccessToken,
+    async tokensForRevocation(zoomUserId) {
+      const row = await findConnectionRow(ctx.db.kysely, zoomUserId);
+      if (!row) return undefined;
+      // Raw TokenCipherError on purpose: disconnect deletes unreadable tokens without revoking.
+      return {
+        accessToken: ctx.cipher.decrypt(row.access_token_enc, zoomUserId),
+        refreshToken: ctx.cipher.decrypt(row.refresh_token_enc, zoomUserId),
+      };
+    },
+  };
+}
+
+/** Everything one refresh needs, resolved once from the services and options. */
+interface RefreshContext extends TokenServiceDeps {
+  readonly oauth: OAuthClient;
+  readonly log: TokenServiceDeps["logger"];
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly marginMs: number;
+  readonly leaseMs: number;
+  readonly waitMs: number;
+  readonly maxWaits: number;
+  readonly owner: string;
+  readonly defaultApi: string;
+}
+
+function refreshContext(deps: TokenServiceDeps, options: TokenServiceOptions): RefreshContext {
+  const { config, clock } = deps;
+  return {
+    ...deps,
+    oauth:
+      options.oauth ??
+      createOAuthClient({
+        fetch: deps.fetch,
+        clientId: config.zoom.clientId,
+        clientSecret: config.zoom.clientSecret,
+        oauthBaseUrl: config.zoom.oauthBaseUrl,
+        now: () => clock.now(),
+      }),
+    log: deps.logger.child({ component: "zoom.tokens" }),
+    sleep: options.sleep ?? defaultSleep,
+    marginMs: options.refreshMarginMs ?? REFRESH_MARGIN_MS,
+    leaseMs: options.leaseMs ?? 30_000,
+    waitMs: options.waitMs ?? 100,
+    maxWaits: options.maxWaits ?? 300,
+    owner: options.owner ?? deps.instanceId,
+    defaultApi: config.zoom.apiBaseUrl,
+  };
+}
+
+function unauthorized(zoomUserId: string): AppError {
+  return new AppError("zoom.unauthorized", "no active Zoom connection for this user", {
+    status: 401,
+    retryable: false,
+    details: { zoomUserId },
+  });
+}
+
+function rejected(zoomUserId: string, cause?: unknown): AppError {
+  return new AppError(
+    "zoom.refresh_rejected",
+    "Zoom refused the refresh token; the user must connect again",
+    {
+      status: 401,
+      retryable: false,
+      cause,
+      details: { zoomUserId },
+    },
+  );
+}
+
+/** The row if it is an active connection; none, or a broken one, is `zoom.unauthorized`. */
+function usable(row: ConnectionRow | undefined, zoomUserId: string): ConnectionRow {
+  if (!row) throw unauthorized(zoomUserId);
+  if (row.status !== "active") {
+    throw new AppError("zoom.unauthorized", "the Zoom connection is broken; the chat must /connect again", {
+      status: 401,
+      retryable: false,
+      details: { zoomUserId, status: row.status },
+    });
+  }
+  return row;
+}
+
+/** Decrypts a stored token; a key missing from TOKEN_ENCRYPTION_KEY is the operator's to fix. */
+function decrypt(ctx: RefreshContext, ciphertext: string, zoomUserId: string): string {
+  try {
+    return ctx.cipher.decrypt(ciphertext, zoomUserId);
+  } catch (error) {
+    if (!(error instanceof TokenCipherError)) throw error;
+    throw new AppError(
+      "internal",
+      `stored Zoom token cannot be decrypted (${error.code}); check TOKEN_ENCRYPTION_KEY`,
+      { retryable: true, cause: error, details: { zoomUserId } },
+    );
+  }
+}
+
+function accessFromRow(ctx: RefreshContext, row: ConnectionRow): AccessToken {
+  const connection = toZoomConnection(row, ctx.defaultApi);
+  return {
+    accessToken: decrypt(ctx, row.access_token_enc, row.zoom_user_id),
+    apiBaseUrl: connection.apiBaseUrl,
+    connection,
+  };
+}
+
+function isFresh(ctx: RefreshContext, row: ConnectionRow): boolean {
+  return row.access_expires_at - ctx.clock.now() > ctx.marginMs;
+}
+
+async function tellChatBroken(ctx: RefreshContext, row: ConnectionRow): Promise<void> {
+  try {
+    const locale = await chatLocale(ctx.db.kysely, row.chat_id);
+    await ctx.telegram.sendMessage(
+      row.chat_id,
+      ctx.translator.t(locale, "connect-broken", { email: row.email }),
+    );
+  } catch (error) {
+    ctx.log.warn(
+      { chatId: row.chat_id, err: describeError(error) },
+      "could not tell the chat its connection broke",
+    );
+  }
+}
+
+/**
+ * Takes the lease and refreshes, or waits for whoever holds it. `seen` is the row the caller
+ * judged stale: a different refresh token in the row later means someone else already refreshed.
+ */
+async function refreshOrWait(
+  ctx: RefreshContext,
+  zoomUserId: string,
+  seen: ConnectionRow,
+  force: boolean,
+): Promise<AccessToken> {
+  const { db, clock, owner } = ctx;
+  for (let waits = 0; ; waits++) {
+    const acquired = await tryAcquireRefreshLock(db.kysely, zoomUserId, owner, clock.now(), ctx.leaseMs);
+    const row = usable(await findConnectionRow(db.kysely, zoomUserId), zoomUserId);
+    // Someone (another process, or a re-authorization) rotated the tokens since we looked.
+    const rotated = row.refresh_token_enc !== seen.refresh_token_enc;
+    if (acquired) {
+      if (rotated || (!force && isFresh(ctx, row))) {
+        await releaseRefreshLock(db.kysely, zoomUserId, owner);
+        return accessFromRow(ctx, row);
+      }
+      return refreshHoldingLease(ctx, row);
+    }
+    if (rotated && isFresh(ctx, row)) return accessFromRow(ctx, row);
+    if (waits >= ctx.maxWaits) {
+      ctx.metrics.tokenRefreshes.inc({ result: "lock_timeout" });
+      throw new AppError("zoom.unavailable", "another process is still refreshing this Zoom token", {
+        status: 503,
+        retryable: true,
+        details: { zoomUserId },
+      });
+    }
+    await ctx.sleep(ctx.waitMs);
+  }
+}
+
+/** Refreshes with the row's refresh token while holding the lease. */
+async function refreshHoldingLease(ctx: RefreshContext, row: ConnectionRow): Promise<AccessToken> {
+  let tokens: ZoomTokenSet;
+  try {
+    // Deliberately not abortable by a caller: a refresh cut off after Zoom rotated the token
+    // would lose the only valid refresh token. The client's own timeout still bounds it.
+    tokens = await ctx.oauth.refresh(decrypt(ctx, row.refresh_token_enc, row.zoom_user_id));
+  } catch (error) {
+    throw await refreshFailed(ctx, row, error);
+  }
+  return storeRotatedTokens(ctx, row, tokens);
+}
+
+/** What a failed refresh means: the connection broke (Zoom refused the token), or try again. */
+async function refreshFailed(ctx: RefreshContext, row: ConnectionRow, error: unknown): Promise<unknown> {
+  const { db, clock, owner, metrics } = ctx;
+  const zoomUserId = row.zoom_user_id;
+  if (!(error instanceof AppError && error.code === "zoom.refresh_rejected")) {
+    await releaseRefreshLock(db.kysely, zoomUserId, owner).catch((releaseError) =>
+      ctx.log.warn({ zoomUserId, err: describeError(releaseError) }, "could not release the refresh lease"),
+    );
+    metrics.tokenRefreshes.inc({
+      result:
+        error instanceof AppError && error.code === "zoom.rate_limited" ? "rate_limited" : "unavailable",
+    });
+    return error;
+  }
+  // Broken only if the token Zoom refused is still the stored one: a re-authorization that
+  // landed meanwhile has already replaced it with a good one.
+  const current = await findConnectionRow(db.kysely, zoomUserId);
+  if (current && current.refresh_token_enc !== row.refresh_token_enc) {
+    await releaseRefreshLock(db.kysely, zoomUserId, owner);
+    metrics.tokenRefreshes.inc({ result: "superseded" });
+    return new AppError("zoom.unavailable", "the connection was re-authorized during a refresh; try again", {
+      status: 503,
+      retryable: true,
+    });
+  }
+  const reason = typeof error.details?.zoomError === "string" ? error.details.zoomError : error.code;
+  const changed = await markConnectionBroken(
+    db.kysely,
+    zoomUserId,
+    `refresh rejected: ${reason}`,
+    clock.now(),
+  );
+  metrics.tokenRefreshes.inc({ result: "rejected" });
+  ctx.log.warn(
+    { zoomUserId, status: error.details?.status, zoomError: reason },
+    "Zoom refused the refresh token; connection marked broken",
+  );
+  if (changed) await tellChatBroken(ctx, row);
+  return rejected(zoomUserId, error);
+}
+
+/**
+ * Stores Zoom's rotated tokens (compare-and-swap on the refresh token used, releasing the lease)
+ * before they are handed out: Zoom has already invalidated the old refresh token.
+ */
+async function storeRotatedTokens(
+  ctx: RefreshContext,
+  row: ConnectionRow,
+  tokens: ZoomTokenSet,
+): Promise<AccessToken> {
+  const { db, clock, cipher, metrics } = ctx;
+  const zoomUserId = row.zoom_user_id;
+  const now = clock.now();
+  const rotated = {
+    accessTokenEnc: cipher.encrypt(tokens.accessToken, zoomUserId),
+    refreshTokenEnc: cipher.encrypt(tokens.refreshToken, zoomUserId),
+    tokenKeyId: cipher.keyIds[0] as string,
+    accessExpiresAt: now + tokens.expiresIn * 1000,
+    apiUrl: tokens.apiUrl,
+    scope: tokens.scope,
+  };
+  // Losing this write would break the connection, so a failing write (a dropped database
+  // connection) is tried again at once.
+  let saved = false;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      saved = await saveRefreshedTokens(db.kysely, zoomUserId, row.refresh_token_enc, rotated, now);
+      break;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      ctx.log.warn(
+        { zoomUserId, attempt, err: describeError(error) },
+        "storing refreshed tokens failed; retrying",
+      );
+    }
+  }
+  if (!saved) {
+    // The row vanished (disconnect, deauthorization) or was re-authorized while we refreshed.
+    // The new tokens are not stored, so they are not handed out either.
+    metrics.tokenRefreshes.inc({ result: "discarded" });
+    const current = await findConnectionRow(db.kysely, zoomUserId);
+    if (!current) throw unauthorized(zoomUserId);
+    throw new AppError("zoom.unavailable", "the connection changed during a refresh; try again", {
+      status: 503,
+      retryable: true,
+    });
+  }
+  metrics.tokenRefreshes.inc({ result: "ok" });
+  ctx.log.info({ zoomUserId }, "Zoom access token refreshed");
+  const apiUrl = tokens.apiUrl ?? row.api_url;
+  return {
+    accessToken: tokens.accessToken,
+    apiBaseUrl: apiBaseUrlFor(apiUrl, ctx.defaultApi),
+    connection: toZoomConnection(
+      { ...row, api_url: apiUrl, access_expires_at: now + tokens.expiresIn * 1000 },
+      ctx.defaultApi,
+    ),
+  };
+}
