@@ -103,7 +103,8 @@ const int = (min: number, max: number) =>
  */
 function webhookSecretProblem(v: string): string | undefined {
   if (!/^[A-Za-z0-9_-]*$/.test(v)) return "must be 32-256 characters of A-Z a-z 0-9 _ - (Telegram's set)";
-  if (v.length < 32) return "must be at least 32 characters of A-Z a-z 0-9 _ - (make one with: openssl rand -hex 32)";
+  if (v.length < 32)
+    return "must be at least 32 characters of A-Z a-z 0-9 _ - (make one with: openssl rand -hex 32)";
   if (v.length > 256) return "must be at most 256 characters (Telegram's limit)";
   return undefined;
 }

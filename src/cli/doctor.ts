@@ -98,6 +98,7 @@ export async function runDoctor(env: Env, deps: DoctorDeps = {}): Promise<Doctor
     checkPublicUrl(ctx),
     checkFfmpeg(config, deps.locateFfmpeg),
     checkMediaDir(config),
+    loginDomainCannotBeChecked(config),
   ]);
   for (const c of checks) results.push(...(Array.isArray(c) ? c : [c]));
   return { results, exitCode: results.some((r) => r.status === "fail") ? 1 : 0 };
@@ -456,6 +457,20 @@ async function checkMediaDir(config: Config): Promise<CheckResult> {
       fix: "set MEDIA_DIR to a writable folder with room for the largest recording (MAX_RECORDING_MB) twice",
     };
   }
+}
+
+/**
+ * /connect's login_url button opens only on the domain linked with BotFather's /setdomain, and the
+ * Bot API has no method that tells which one that is: doctor says so instead of guessing.
+ */
+function loginDomainCannotBeChecked(config: Config): CheckResult {
+  const host = new URL(config.http.publicUrl).host;
+  return {
+    name: "Telegram login domain",
+    status: "skip",
+    detail: `cannot be checked from here: the Bot API does not tell which domain BotFather's /setdomain linked (it must be ${host})`,
+    fix: `in @BotFather send /setdomain, pick the bot, send ${host}; otherwise /connect's button shows "Bot domain invalid"`,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -16,8 +16,8 @@ import { AppError, describeError } from "../errors.js";
 import type { ResultPage } from "../i18n/html-page.js";
 import { type Locale, resolveLocale } from "../i18n/locales.js";
 import type { Services } from "../services.js";
-import { isAdministratorNow } from "../telegram/chat-admin.js";
 import { chatLocale, findChat } from "../telegram/chat.repository.js";
+import { isAdministratorNow } from "../telegram/chat-admin.js";
 import { type TelegramLoginUser, verifyTelegramLogin, withoutTelegramLogin } from "../telegram/login-url.js";
 import type { OAuthClient } from "../zoom/oauth-client.js";
 import { verifyConnectParams } from "./connect-link.js";
@@ -82,7 +82,10 @@ export async function startConnect(
 
   const identity = verifyTelegramLogin(query, config.telegram.botToken, now);
   if (!identity.ok) {
-    logger.info({ reason: identity.reason, chatId: link.chatId }, "connect link opened without valid Telegram data");
+    logger.info(
+      { reason: identity.reason, chatId: link.chatId },
+      "connect link opened without valid Telegram data",
+    );
     return page(403, "identity-missing", locale);
   }
   if (identity.user.id !== link.userId) {
@@ -100,11 +103,18 @@ export async function startConnect(
   return beginOAuth(services, link, identity.user, locale);
 }
 
-async function administratorNow(services: Services, chatId: number, userId: number): Promise<boolean | undefined> {
+async function administratorNow(
+  services: Services,
+  chatId: number,
+  userId: number,
+): Promise<boolean | undefined> {
   try {
     return await isAdministratorNow(services.telegram, chatId, userId);
   } catch (error) {
-    services.logger.warn({ chatId, err: describeError(error) }, "could not ask Telegram who administers the chat");
+    services.logger.warn(
+      { chatId, err: describeError(error) },
+      "could not ask Telegram who administers the chat",
+    );
     return undefined;
   }
 }
@@ -123,7 +133,12 @@ async function beginOAuth(
   const spent = await withTransaction(db, async (tx) => {
     const fresh = await spendConnectLink(
       tx,
-      { linkId: link.linkId, chatId: link.chatId, telegramUserId: link.userId, expiresAt: link.expiresAt * 1000 },
+      {
+        linkId: link.linkId,
+        chatId: link.chatId,
+        telegramUserId: link.userId,
+        expiresAt: link.expiresAt * 1000,
+      },
       now,
     );
     if (!fresh) return true;

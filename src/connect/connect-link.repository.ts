@@ -31,6 +31,9 @@ export async function spendConnectLink(db: Executor, link: SpendLinkInput, now: 
 
 /** Forgets spent links that expired before `before` (they can no longer verify anyway). */
 export async function deleteExpiredConnectLinks(db: Executor, before: number): Promise<number> {
-  const result = await db.deleteFrom("connect_links_spent").where("expires_at", "<", before).executeTakeFirst();
+  const result = await db
+    .deleteFrom("connect_links_spent")
+    .where("expires_at", "<", before)
+    .executeTakeFirst();
   return Number(result.numDeletedRows);
 }

@@ -63,7 +63,8 @@ export function verifyTelegramLogin(
     if (values.length === 1) fields[name] = values[0] as string;
   }
   const { id, auth_date: authDate, hash } = fields;
-  if (id === undefined || authDate === undefined || hash === undefined) return { ok: false, reason: "missing" };
+  if (id === undefined || authDate === undefined || hash === undefined)
+    return { ok: false, reason: "missing" };
   if (!/^[0-9a-f]{64}$/.test(hash)) return { ok: false, reason: "bad_hash" };
   const expected = Buffer.from(telegramLoginHash(botToken, fields), "ascii");
   if (!timingSafeEqual(expected, Buffer.from(hash, "ascii"))) return { ok: false, reason: "bad_hash" };

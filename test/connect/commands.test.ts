@@ -493,7 +493,9 @@ describe("command menu and webhook mode", () => {
     expect((await post({})).status).toBe(401);
     expect((await post({ "x-telegram-bot-api-secret-token": "wrong" })).status).toBe(401);
     expect(b.tg.sent).toHaveLength(0);
-    expect((await post({ "x-telegram-bot-api-secret-token": "hook_secret_123_hook_secret_123_hook" })).status).toBe(200);
+    expect(
+      (await post({ "x-telegram-bot-api-secret-token": "hook_secret_123_hook_secret_123_hook" })).status,
+    ).toBe(200);
     expect(lastText(b, ADA.id)).toContain("Zoomgram delivers your Zoom cloud recordings");
   });
 

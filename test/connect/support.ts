@@ -165,3 +165,22 @@ export async function seedConnection(
 
 /** Yields to the event loop: a "short wait" that lets I/O progress without sleeping a fixed time. */
 export const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The newest bot message in a chat with a `login_url` button: its id and the button's bare URL. */
+export function lastLoginButton(b: { tg: FakeTelegram }, chatId: number): { messageId: number; url: string } {
+  const message = b.tg.sent.filter((s) => s.chatId === chatId && s.replyMarkup !== undefined).at(-1);
+  const markup = message?.replyMarkup as
+    | { inline_keyboard: Array<Array<{ login_url?: { url: string } }>> }
+    | undefined;
+  const url = markup?.inline_keyboard[0]?.[0]?.login_url?.url;
+  if (!message || !url) throw new Error("no login_url button in the last message");
+  return { messageId: message.messageId as number, url };
+}
+
+/** `from` presses the newest connect button of `chatId`: the URL Telegram opens, signed data added. */
+export function pressConnectButton(b: { tg: FakeTelegram }, chatId: number, from: number): string {
+  const { messageId } = lastLoginButton(b, chatId);
+  return b.tg.pressLoginButton({ chatId, messageId, from });
+}
+
+export { continueUrlOf } from "../support/connect-link.js";

@@ -562,7 +562,7 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
           if ("login_url" in button) {
             const login = button.login_url as { url?: unknown } | null;
             if (!login || typeof login !== "object" || typeof login.url !== "string")
-              throw badRequest("can't parse inline keyboard button: Field \"url\" must be of type String");
+              throw badRequest('can\'t parse inline keyboard button: Field "url" must be of type String');
             try {
               new URL(login.url);
             } catch {
@@ -1647,7 +1647,9 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
         ?.inline_keyboard;
       const button = rows
         ?.flat()
-        .find((b): b is { login_url: { url: string } } => typeof b === "object" && b !== null && "login_url" in b);
+        .find(
+          (b): b is { login_url: { url: string } } => typeof b === "object" && b !== null && "login_url" in b,
+        );
       if (!button) throw new Error(`fake-telegram: message ${messageId} has no login_url button`);
       const url = new URL(button.login_url.url);
       if (linkedDomain !== undefined && url.hostname !== linkedDomain) throw new Error("Bot domain invalid");

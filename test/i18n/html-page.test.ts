@@ -109,7 +109,9 @@ describe("renderResultPage", () => {
         });
         expect(html).toContain(`<html lang="${locale}">`);
         expect(html).toContain(`<h1>${escapeHtml(translator.t(locale, `page-${page}-title`))}</h1>`);
-        expect(html).toContain(`<main class="${["connected", "confirm", "confirm-private"].includes(page) ? "ok" : "error"}">`);
+        expect(html).toContain(
+          `<main class="${["connected", "confirm", "confirm-private"].includes(page) ? "ok" : "error"}">`,
+        );
         expect(html).toContain(escapeHtml(translator.t(locale, "page-back-to-telegram")));
         expect(html).not.toMatch(/page-[a-z-]+-(title|body)/);
       }
