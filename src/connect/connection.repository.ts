@@ -208,6 +208,52 @@ export async function markConnectionBroken(
   return Number(result.numUpdatedRows) === 1;
 }
 
+/** Connections an older release marked broken for a refusal other than `invalid_grant`. */
+export const WRONGLY_BROKEN_REASON = { like: "refresh rejected:%", notLike: "%invalid_grant%" } as const;
+
+/**
+ * Brings broken connections back to active (issue #13, item 2): the named one whatever its reason
+ * (the operator decided), or, without a name, every one broken for a token-endpoint refusal other
+ * than `invalid_grant`. The next refresh tries the stored token again; if Zoom really revoked it,
+ * that refresh marks it broken again with `invalid_grant`.
+ */
+export async function restoreBrokenConnections(
+  db: Executor,
+  filter: { zoomUserId?: string },
+  now: number,
+): Promise<Array<{ zoomUserId: string; email: string; chatId: number; reason: string | null }>> {
+  let query = db
+    .updateTable("zoom_connections")
+    .set({
+      status: "active",
+      status_reason: null,
+      refresh_lock_owner: null,
+      refresh_lock_until: null,
+      updated_at: now,
+    })
+    .where("status", "=", "broken");
+  query =
+    filter.zoomUserId !== undefined
+      ? query.where("zoom_user_id", "=", filter.zoomUserId)
+      : query
+          .where("status_reason", "like", WRONGLY_BROKEN_REASON.like)
+          .where("status_reason", "not like", WRONGLY_BROKEN_REASON.notLike);
+  // RETURNING shows the new values; the old reason is read first, in the same transaction.
+  const before = await db
+    .selectFrom("zoom_connections")
+    .select(["zoom_user_id", "status_reason"])
+    .where("status", "=", "broken")
+    .execute();
+  const reasons = new Map(before.map((r) => [r.zoom_user_id, r.status_reason]));
+  const rows = await query.returning(["zoom_user_id", "email", "chat_id"]).execute();
+  return rows.map((r) => ({
+    zoomUserId: r.zoom_user_id,
+    email: r.email,
+    chatId: Number(r.chat_id),
+    reason: reasons.get(r.zoom_user_id) ?? null,
+  }));
+}
+
 /** Deletes the connection and with it the tokens. Returns the deleted row's chat, if any. */
 export async function deleteConnection(
   db: Executor,

@@ -23,6 +23,16 @@ export function securityReview(dialect: Dialect): Migration {
         .execute();
       await db.schema.alterTable("jobs").addColumn("lease_token", "text").execute();
       await db.schema.alterTable("zoom_connections").addColumn("refresh_lock_token", "text").execute();
+      // Automatic recovery: earlier releases marked a connection broken for ANY 4xx from the token
+      // endpoint (e.g. invalid_client after a rotated client secret). Only invalid_grant means the
+      // user's grant is gone; the others come back, and their next refresh decides.
+      await db
+        .updateTable("zoom_connections")
+        .set({ status: "active", status_reason: null })
+        .where("status", "=", "broken")
+        .where("status_reason", "like", "refresh rejected:%")
+        .where("status_reason", "not like", "%invalid_grant%")
+        .execute();
     },
     // biome-ignore lint/suspicious/noExplicitAny: migrations are frozen in time and untyped by design
     async down(db: Kysely<any>) {

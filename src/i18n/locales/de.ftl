@@ -250,3 +250,4 @@ page-not-admin-title = Nur Gruppen-Admins können verbinden
 page-not-admin-body = Du bist kein Administrator dieser Gruppe mehr, daher wurde nichts verbunden. Bitte einen Gruppen-Admin, /connect zu senden.
 page-link-used-title = Dieser Link wurde schon benutzt
 page-link-used-body = Jeder Verbindungslink startet nur eine Anmeldung. Diesmal wurde nichts verbunden: Geh zurück zu Telegram und sende /connect für einen neuen Link.
+admin-token-endpoint-refused = 🚨 Zooms Token-Endpunkt hat eine Token-Erneuerung abgelehnt: { $reason }. Das liegt nicht an den Nutzern (wurde das Client-Secret der Zoom-App geändert? prüfe ZOOM_CLIENT_ID und ZOOM_CLIENT_SECRET). Verbindungen bleiben bestehen, Erneuerungen werden wiederholt; kein Chat wurde gebeten, sich neu zu verbinden.

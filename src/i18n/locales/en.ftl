@@ -257,3 +257,4 @@ page-not-admin-title = Only group admins can connect
 page-not-admin-body = You are no longer an administrator of this group, so nothing was connected. Ask a group admin to send /connect.
 page-link-used-title = This link was already used
 page-link-used-body = Each connect link can start one sign-in only. Nothing was connected this time: go back to Telegram and send /connect to get a new link.
+admin-token-endpoint-refused = 🚨 Zoom's token endpoint refused a token refresh: { $reason }. This is not the users' doing (was the Zoom app's client secret rotated? check ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET). Connections are kept and refreshes are retried; no chat was asked to reconnect.

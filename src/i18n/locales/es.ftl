@@ -250,3 +250,4 @@ page-not-admin-title = Solo los administradores del grupo pueden conectar
 page-not-admin-body = Ya no eres administrador de este grupo, así que no se conectó nada. Pide a un administrador del grupo que envíe /connect.
 page-link-used-title = Este enlace ya se usó
 page-link-used-body = Cada enlace de conexión inicia un solo inicio de sesión. Esta vez no se conectó nada: vuelve a Telegram y envía /connect para obtener un enlace nuevo.
+admin-token-endpoint-refused = 🚨 El endpoint de tokens de Zoom rechazó una renovación de token: { $reason }. No es culpa de los usuarios (¿se cambió el client secret de la app de Zoom? revisa ZOOM_CLIENT_ID y ZOOM_CLIENT_SECRET). Las conexiones se mantienen y las renovaciones se reintentan; no se pidió a ningún chat que se vuelva a conectar.

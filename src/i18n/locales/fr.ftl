@@ -251,3 +251,4 @@ page-not-admin-title = Seuls les administrateurs du groupe peuvent connecter
 page-not-admin-body = Vous n'êtes plus administrateur de ce groupe, donc rien n'a été connecté. Demandez à un administrateur du groupe d'envoyer /connect.
 page-link-used-title = Ce lien a déjà servi
 page-link-used-body = Chaque lien de connexion ne lance qu'une seule connexion. Rien n'a été connecté cette fois : retournez dans Telegram et envoyez /connect pour obtenir un nouveau lien.
+admin-token-endpoint-refused = 🚨 Le point de terminaison des jetons de Zoom a refusé un renouvellement : { $reason }. Les utilisateurs n'y sont pour rien (le secret client de l'app Zoom a-t-il changé ? vérifiez ZOOM_CLIENT_ID et ZOOM_CLIENT_SECRET). Les connexions sont conservées et les renouvellements réessayés ; aucune discussion n'a été invitée à se reconnecter.

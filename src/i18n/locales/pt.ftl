@@ -250,3 +250,4 @@ page-not-admin-title = Só administradores do grupo podem conectar
 page-not-admin-body = Você não é mais administrador deste grupo, então nada foi conectado. Peça a um administrador do grupo para enviar /connect.
 page-link-used-title = Este link já foi usado
 page-link-used-body = Cada link de conexão inicia um único login. Desta vez nada foi conectado: volte ao Telegram e envie /connect para receber um link novo.
+admin-token-endpoint-refused = 🚨 O endpoint de tokens do Zoom recusou uma renovação de token: { $reason }. Não é culpa dos usuários (o client secret do app Zoom foi trocado? verifique ZOOM_CLIENT_ID e ZOOM_CLIENT_SECRET). As conexões foram mantidas e as renovações são repetidas; nenhum chat foi solicitado a se reconectar.
