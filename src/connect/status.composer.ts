@@ -28,7 +28,11 @@ const STATE_KEYS: Readonly<Record<string, string>> = {
 
 export function createStatusComposer(
   services: Services,
-  deps: { tokens: TokenService },
+  deps: {
+    tokens: TokenService;
+    /** Sections features above connect add (the chat's settings), after the connections. */
+    extraLines?: ReadonlyArray<(ctx: BotContext, chatId: number) => Promise<string[]>>;
+  },
 ): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   const logger = services.logger.child({ component: "telegram.status" });
@@ -118,6 +122,10 @@ export function createStatusComposer(
       );
       lines.push(await zoomLine(ctx, connection));
       lines.push("");
+    }
+    for (const section of deps.extraLines ?? []) {
+      const extra = await section(ctx, chat.id);
+      if (extra.length > 0) lines.push(...extra, "");
     }
     lines.push(...(await recentLines(ctx, chat.id, locale, connections[0]?.timezone ?? undefined)));
     lines.push("");
