@@ -4,6 +4,7 @@ import { type Config, parseConfig, readEnvironment } from "../config.js";
 import { openDatabase } from "../db/database.js";
 import { migrateToLatest, pendingMigrations } from "../db/migrate.js";
 import { describeError } from "../errors.js";
+import { prepareMediaDir } from "../media/media-dir.js";
 import { createTokenCipher } from "../security/token-cipher.js";
 import type { Command, Values } from "./command.js";
 import { doctorCommand } from "./doctor.js";
@@ -40,6 +41,13 @@ function serverOverrides(values: Values): Record<string, string | undefined> {
 async function runServer(roles: { web: boolean; worker: boolean }, values: Values): Promise<number> {
   const config = configOrReport(serverOverrides(values));
   if (!config) return EXIT_CONFIG;
+  if (roles.worker) {
+    const problem = await prepareMediaDir(config.media.dir).catch((error: unknown) => describeError(error));
+    if (problem !== undefined) {
+      process.stderr.write(`zoomgram: the configuration has problems:\n  MEDIA_DIR: ${problem}\n`);
+      return EXIT_CONFIG;
+    }
+  }
   let app: Awaited<ReturnType<typeof createApp>>;
   try {
     app = await createApp(config, roles);

@@ -13,13 +13,14 @@
  */
 import { randomBytes } from "node:crypto";
 import { constants, existsSync } from "node:fs";
-import { access, mkdir } from "node:fs/promises";
+import { access } from "node:fs/promises";
 import { dirname } from "node:path";
 import { type Config, type Env, parseConfig, readEnvironment } from "../config.js";
 import { openDatabase, parseDatabaseUrl, pingDatabase } from "../db/database.js";
 import { pendingMigrations } from "../db/migrate.js";
 import { describeError } from "../errors.js";
 import { type FfmpegBinaries, locateFfmpeg } from "../media/ffmpeg-locator.js";
+import { prepareMediaDir } from "../media/media-dir.js";
 import { computeCrcResponse, computeZoomSignature } from "../zoom/webhook-signature.js";
 import type { Command } from "./command.js";
 
@@ -446,9 +447,17 @@ async function checkFfmpeg(
 async function checkMediaDir(config: Config): Promise<CheckResult> {
   const name = "Media directory";
   try {
-    await mkdir(config.media.dir, { recursive: true, mode: 0o700 });
+    const problem = await prepareMediaDir(config.media.dir);
+    if (problem !== undefined) {
+      return {
+        name,
+        status: "fail",
+        detail: problem,
+        fix: "start-up refuses this folder (exit 2) until it is fixed",
+      };
+    }
     await access(config.media.dir, constants.W_OK);
-    return { name, status: "ok", detail: `${config.media.dir} is writable` };
+    return { name, status: "ok", detail: `${config.media.dir} is writable, private (0700) and ours` };
   } catch (error) {
     return {
       name,

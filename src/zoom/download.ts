@@ -13,8 +13,9 @@
  *   retryable failure, never a file. A connection that breaks mid-body is resumed with `Range`
  *   (or restarted from byte 0 when the server answers 200 instead of 206).
  */
-import { type FileHandle, open } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
 import { AppError } from "../errors.js";
+import { openMediaFileExclusive } from "../media/media-dir.js";
 import { checkDownloadUrl } from "./download-url-policy.js";
 import { retryDelayFromZoomResponse } from "./rate-limit.js";
 
@@ -99,7 +100,7 @@ async function attemptWithToken(
   const maxResumes = options.maxResumes ?? 3;
   let offset = 0;
   let resumes = 0;
-  const file = await open(options.destination, "w", 0o600).catch((error: unknown) => {
+  const file = await openMediaFileExclusive(options.destination).catch((error: unknown) => {
     throw unwritable(error);
   });
   try {
