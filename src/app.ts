@@ -84,7 +84,8 @@ export interface App {
   /** Registers the features' bot commands (setMyCommands); `start()` does it in the web role. */
   registerCommands(): Promise<void>;
   /** Starts the roles; resolves with the bound HTTP port (web role). */
-  start(): Promise<{ port: number | undefined }>;
+  /** `metricsPort`: the METRICS_PORT listener's port, when one was configured. */
+  start(): Promise<{ port: number | undefined; metricsPort?: number | undefined }>;
   stop(): Promise<void>;
 }
 
@@ -121,12 +122,19 @@ export async function createApp(config: Config, roles: AppRoles, deps: AppDeps =
   const registerCommands = () => registerBotCommands(bot.api, services.app.translator, menuOf(parts));
 
   let server: ServerType | undefined;
+  let metricsServer: ServerType | undefined;
+  let metricsPort: number | undefined;
   let started = false;
 
   async function startWeb(web: HttpApp): Promise<number> {
-    server = await listen(config, web);
+    server = await listen(web, { host: config.http.host, port: config.http.port });
     const port = (server.address() as AddressInfo).port;
     logger.info({ host: config.http.host, port }, "HTTP server listening");
+    metricsServer = await listenForMetrics(config, services.app);
+    if (metricsServer) {
+      metricsPort = (metricsServer.address() as AddressInfo).port;
+      logger.info({ host: config.metrics.host, port: metricsPort }, "metrics listener listening");
+    }
     const startTasks: Array<{ name: string; run: () => Promise<void> }> = [
       { name: "bot commands", run: registerCommands },
       ...parts.flatMap((p) =>
@@ -171,12 +179,13 @@ export async function createApp(config: Config, roles: AppRoles, deps: AppDeps =
         worker.start();
         if (!deps.disablePeriodic) periodic.start();
       }
-      return { port };
+      return { port, metricsPort };
     },
     async stop() {
       if (started) {
         await polling?.stop();
         if (server) await closeServer(server);
+        if (metricsServer) await closeServer(metricsServer);
         await periodic.stop();
         await worker?.stop();
         await services.app.alerts.settle();
@@ -327,11 +336,9 @@ async function buildHttp(
     logger: services.logger.child({ component: "http" }),
     metrics,
     ready: async () => (await pingDatabase(db)) && (await pendingMigrations(db)).length === 0,
-    beforeScrape: async () => {
-      const counts = await countJobsByState(db.kysely);
-      for (const [state, n] of Object.entries(counts)) metrics.jobs.set({ state }, n);
-      metrics.oldestWaitingJobSeconds.set((await oldestWaitingAgeMs(db.kysely, clock.now())) / 1000);
-    },
+    beforeScrape: () => refreshDatabaseGauges(services),
+    metricsToken: config.metrics.token,
+    now: () => clock.now(),
     routes: [
       ...parts.flatMap((p) => (p.routes ? [(app: HttpApp) => p.routes?.(app)] : [])),
       (app) => {
@@ -396,13 +403,32 @@ function menuOf(parts: readonly BuiltFeature[]): string[] {
     .map(([command]) => command);
 }
 
-async function listen(config: Config, http: HttpApp): Promise<ServerType> {
+/** Gauges read from the shared database: every process reports the same, fleet-wide values. */
+async function refreshDatabaseGauges(services: AppServices): Promise<void> {
+  const { db, clock, metrics } = services;
+  const counts = await countJobsByState(db.kysely);
+  for (const [state, n] of Object.entries(counts)) metrics.jobs.set({ state }, n);
+  metrics.oldestWaitingJobSeconds.set((await oldestWaitingAgeMs(db.kysely, clock.now())) / 1000);
+}
+
+async function listen(http: HttpApp, at: { host: string; port: number }): Promise<ServerType> {
   const { serve } = await import("@hono/node-server");
   return new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: http.fetch, hostname: config.http.host, port: config.http.port }, () =>
-      resolve(s),
-    );
+    const s = serve({ fetch: http.fetch, hostname: at.host, port: at.port }, () => resolve(s));
   });
+}
+
+/** METRICS_PORT: `GET /metrics` alone, on its own listener (loopback by default). */
+async function listenForMetrics(config: Config, services: AppServices): Promise<ServerType | undefined> {
+  if (config.metrics.port === undefined) return undefined;
+  const { createMetricsApp } = await import("./http/create-http-app.js");
+  const app = createMetricsApp({
+    logger: services.logger.child({ component: "metrics" }),
+    metrics: services.metrics,
+    beforeScrape: () => refreshDatabaseGauges(services),
+    now: () => services.clock.now(),
+  });
+  return listen(app, { host: config.metrics.host, port: config.metrics.port });
 }
 
 async function closeServer(server: ServerType): Promise<void> {

@@ -8,6 +8,7 @@ describe("parseConfig", () => {
       ...TEST_ENV,
       DATABASE_URL: undefined,
       LOG_LEVEL: undefined,
+      METRICS_TOKEN: undefined,
       PATH: "/usr/bin",
     });
     expect(result.ok).toBe(true);
