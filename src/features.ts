@@ -7,6 +7,7 @@ import { createConnectFeature } from "./connect/connect.feature.js";
 import { createDeliveryFeature } from "./delivery/delivery.feature.js";
 import type { DeliveryServices } from "./delivery/delivery-services.js";
 import { createOpsFeature } from "./ops/ops.feature.js";
+import { createSettingsFeature } from "./settings/settings.feature.js";
 import type { FeatureParts } from "./services.js";
 
 /** Everything the composition root builds: the infrastructure plus what features provide below. */
@@ -19,6 +20,7 @@ export interface Feature {
 
 export const features: readonly Feature[] = [
   { name: "connect", build: createConnectFeature },
+  { name: "settings", build: createSettingsFeature },
   { name: "delivery", build: createDeliveryFeature },
   { name: "ops", build: createOpsFeature },
 ];

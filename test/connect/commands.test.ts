@@ -454,6 +454,7 @@ describe("command menu and webhook mode", () => {
       "help",
       "connect",
       "status",
+      "settings",
       "history",
       "disconnect",
       "language",
