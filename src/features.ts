@@ -7,8 +7,8 @@ import { createConnectFeature } from "./connect/connect.feature.js";
 import { createDeliveryFeature } from "./delivery/delivery.feature.js";
 import type { DeliveryServices } from "./delivery/delivery-services.js";
 import { createOpsFeature } from "./ops/ops.feature.js";
-import { createSettingsFeature } from "./settings/settings.feature.js";
 import type { FeatureParts } from "./services.js";
+import { createSettingsFeature } from "./settings/settings.feature.js";
 
 /** Everything the composition root builds: the infrastructure plus what features provide below. */
 export type AppServices = DeliveryServices;
