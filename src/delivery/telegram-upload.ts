@@ -123,9 +123,15 @@ export async function callTelegram<T>(method: string, call: () => Promise<T>): P
   }
 }
 
+/** Bytes per read of an upload: 1 MiB chunks cost grammY's multipart generators 16× fewer hops than 64 KiB. */
+export const UPLOAD_READ_BYTES = 1 << 20;
+
 /** A re-openable upload: each attempt opens the file afresh and sends all of it. */
 export function fileInput(path: string, fileName: string): InputFile {
-  return new InputFile(() => createReadStream(path), uploadFileName(fileName));
+  return new InputFile(
+    () => createReadStream(path, { highWaterMark: UPLOAD_READ_BYTES }),
+    uploadFileName(fileName),
+  );
 }
 
 /**
