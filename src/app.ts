@@ -17,6 +17,7 @@ import type { UserFromGetMe } from "grammy/types";
 import type { DestinationStream, Logger } from "pino";
 import { type Clock, systemClock } from "./clock.js";
 import type { Config } from "./config.js";
+import { createConnectExtensions } from "./connect/connect-services.js";
 import { createTokenService } from "./connect/token-service.js";
 import { type Db, openDatabase, pingDatabase } from "./db/database.js";
 import { migrateToLatest, pendingMigrations } from "./db/migrate.js";
@@ -290,6 +291,7 @@ async function buildServices(
   const app: AppServices = {
     ...infrastructure,
     tokens: createTokenService(infrastructure),
+    connectExtensions: createConnectExtensions(),
     progress: createProgressBus((error) =>
       logger.warn({ err: describeError(error) }, "progress listener failed"),
     ),
