@@ -147,6 +147,8 @@ export function uploadFileName(name: string): string {
 export interface SendAudioInput {
   chatId: number;
   path: string;
+  /** Streams the audio instead of reading `path` (a download still growing); called per attempt. */
+  stream?: () => AsyncIterable<Uint8Array>;
   fileName: string;
   durationSec?: number;
   title?: string;
@@ -160,7 +162,9 @@ export async function sendAudioFile(api: Api, input: SendAudioInput): Promise<Me
   return callTelegram("sendAudio", () =>
     api.sendAudio(
       input.chatId,
-      fileInput(input.path, input.fileName),
+      input.stream
+        ? new InputFile(input.stream, uploadFileName(input.fileName))
+        : fileInput(input.path, input.fileName),
       {
         ...(input.durationSec !== undefined ? { duration: Math.max(0, Math.round(input.durationSec)) } : {}),
         ...(input.title ? { title: input.title } : {}),
