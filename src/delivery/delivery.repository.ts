@@ -235,3 +235,14 @@ export function deliveredMessageIds(row: Pick<DeliveryRow, "message_ids">): numb
     return [];
   }
 }
+
+/** The result recorded for the webhook that carried `requestId`, once the inbox processor ran it. */
+export async function findWebhookResult(db: Executor, requestId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom("webhook_events")
+    .select("result")
+    .where("request_id", "=", requestId)
+    .orderBy("id", "desc")
+    .executeTakeFirst();
+  return row?.result;
+}

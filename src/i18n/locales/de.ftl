@@ -228,3 +228,4 @@ page-failed-body = Wir konnten die Verbindung mit Zoom nicht abschließen. Bitte
 page-rate-limited-title = Zu viele Versuche
 page-rate-limited-body = Bitte warte eine Minute und versuch es dann noch einmal.
 page-back-to-telegram = Zurück zu Telegram
+admin-webhook-overloaded = ⚠️ Zoom-Webhooks werden mit 503 abgewiesen: der älteste unverarbeitete wartet seit { $seconds } s. Zoom wiederholt sie nach 5, 20 und 60 Minuten. Prüfe, ob Worker-Prozesse laufen und hinterherkommen.

@@ -235,3 +235,4 @@ page-failed-body = We couldn't finish connecting Zoom. Please try again with /co
 page-rate-limited-title = Too many attempts
 page-rate-limited-body = Please wait a minute, then try again.
 page-back-to-telegram = Back to Telegram
+admin-webhook-overloaded = ⚠️ Zoom webhooks are being refused with 503: the oldest unprocessed one has waited { $seconds } s. Zoom retries them in 5, 20 and 60 minutes. Check that worker processes are running and keeping up.

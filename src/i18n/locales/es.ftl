@@ -228,3 +228,4 @@ page-failed-body = No pudimos terminar de conectar Zoom. Vuelve a intentarlo con
 page-rate-limited-title = Demasiados intentos
 page-rate-limited-body = Espera un minuto y vuelve a intentarlo.
 page-back-to-telegram = Volver a Telegram
+admin-webhook-overloaded = ⚠️ Los webhooks de Zoom se están rechazando con 503: el más antiguo sin procesar lleva { $seconds } s esperando. Zoom los reintenta a los 5, 20 y 60 minutos. Comprueba que los procesos worker funcionan y dan abasto.

@@ -229,3 +229,4 @@ page-failed-body = Nous n’avons pas pu terminer la connexion à Zoom. Veuillez
 page-rate-limited-title = Trop de tentatives
 page-rate-limited-body = Veuillez patienter une minute, puis réessayer.
 page-back-to-telegram = Retour à Telegram
+admin-webhook-overloaded = ⚠️ Les webhooks Zoom sont refusés avec 503 : le plus ancien non traité attend depuis { $seconds } s. Zoom les renvoie après 5, 20 et 60 minutes. Vérifiez que les processus worker tournent et suivent le rythme.

@@ -228,3 +228,4 @@ page-failed-body = Não conseguimos concluir a conexão com o Zoom. Tente de nov
 page-rate-limited-title = Tentativas demais
 page-rate-limited-body = Aguarde um minuto e tente de novo.
 page-back-to-telegram = Voltar ao Telegram
+admin-webhook-overloaded = ⚠️ Os webhooks do Zoom estão sendo recusados com 503: o mais antigo não processado espera há { $seconds } s. O Zoom os reenvia após 5, 20 e 60 minutos. Verifique se os processos worker estão rodando e dando conta.

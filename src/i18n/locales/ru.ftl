@@ -240,3 +240,4 @@ page-failed-body = Не удалось завершить подключение
 page-rate-limited-title = Слишком много попыток
 page-rate-limited-body = Подождите минуту и попробуйте снова.
 page-back-to-telegram = Вернуться в Telegram
+admin-webhook-overloaded = ⚠️ Вебхуки Zoom отклоняются с кодом 503: самый старый необработанный ждёт уже { $seconds } с. Zoom повторит их через 5, 20 и 60 минут. Проверьте, что процессы worker запущены и успевают.
