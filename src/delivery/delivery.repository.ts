@@ -246,3 +246,15 @@ export async function findWebhookResult(db: Executor, requestId: string): Promis
     .executeTakeFirst();
   return row?.result;
 }
+
+/** Whether the chat has any delivery of the meeting (it was received, whatever became of it). */
+export async function hasAnyDelivery(db: Executor, meetingUuid: string, chatId: number): Promise<boolean> {
+  const row = await db
+    .selectFrom("deliveries")
+    .select("id")
+    .where("meeting_uuid", "=", meetingUuid)
+    .where("chat_id", "=", chatId)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
