@@ -72,14 +72,14 @@ export function createInboxProcessor(
   async function loop(): Promise<void> {
     while (running) {
       pendingWake = false;
-      let handled = 0;
+      let found = 0;
       try {
-        handled = await processBatch(services, table, batchSize, logger);
+        found = (await processBatch(services, table, batchSize, logger)).claimed;
       } catch (error) {
         logger.warn({ err: describeError(error) }, "webhook inbox batch failed; retrying");
       }
       if (!running) break;
-      if (handled === batchSize || pendingWake) continue;
+      if (found > 0 || pendingWake) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, pollIntervalMs);
         wakeUp = () => {
@@ -109,9 +109,9 @@ export function createInboxProcessor(
     async drain() {
       let total = 0;
       for (;;) {
-        const handled = await processBatch(services, table, batchSize, logger);
-        total += handled;
-        if (handled === 0) return total;
+        const { claimed, processed } = await processBatch(services, table, batchSize, logger);
+        total += processed;
+        if (claimed === 0) return total;
       }
     },
   };
@@ -119,17 +119,19 @@ export function createInboxProcessor(
 
 /**
  * Processes one batch in one transaction; on failure, each of its events alone. Returns how many
- * events it took (0: nothing due).
+ * events it claimed (0: nothing due) and how many of them it processed (fewer when a failed
+ * batch's events were taken by another worker meanwhile, or failed again).
  */
 async function processBatch(
   services: DeliveryServices,
   table: IngestTable,
   batchSize: number,
   logger: Logger,
-): Promise<number> {
+): Promise<{ claimed: number; processed: number }> {
   const now = services.clock.now();
   let claimed: InboxEvent[] = [];
   let enqueued = false;
+  let processed = 0;
   const outcomes: Outcome[] = [];
   try {
     await withTransaction(services.db, async (tx) => {
@@ -145,6 +147,7 @@ async function processBatch(
       );
     });
     countOutcomes(services, outcomes);
+    processed = claimed.length;
   } catch (error) {
     if (claimed.length === 0) throw error;
     logger.warn(
@@ -153,21 +156,23 @@ async function processBatch(
     );
     enqueued = false;
     for (const event of claimed) {
-      if (await processAlone(services, table, event.id, logger)) enqueued = true;
+      const alone = await processAlone(services, table, event.id, logger);
+      if (alone === "enqueued" || alone === "processed") processed++;
+      if (alone === "enqueued") enqueued = true;
     }
   }
-  if (claimed.length > 0) services.metrics.inboxCommitSize.observe({ side: "process" }, claimed.length);
+  if (processed > 0) services.metrics.inboxCommitSize.observe({ side: "process" }, processed);
   if (enqueued) services.notifier.notify();
-  return claimed.length;
+  return { claimed: claimed.length, processed };
 }
 
-/** One event in its own transaction (after its batch failed). Returns whether it enqueued jobs. */
+/** One event in its own transaction (after its batch failed). */
 async function processAlone(
   services: DeliveryServices,
   table: IngestTable,
   id: number,
   logger: Logger,
-): Promise<boolean> {
+): Promise<"enqueued" | "processed" | "taken" | "failed"> {
   const now = services.clock.now();
   let enqueued = false;
   let event: InboxEvent | undefined;
@@ -182,8 +187,9 @@ async function processAlone(
       await ingestOne(scoped, table, event, logger, outcomes);
       await deleteInboxEvents(tx, [id]);
     });
+    if (!event) return "taken";
     countOutcomes(services, outcomes);
-    return enqueued;
+    return enqueued ? "enqueued" : "processed";
   } catch (error) {
     if (!event) throw error;
     const attempts = event.attempts + 1;
@@ -198,7 +204,7 @@ async function processAlone(
     await recordInboxFailure(services.db.kysely, id, message, retryAt).catch((writeError) =>
       logger.warn({ err: describeError(writeError) }, "could not record the webhook event's failure"),
     );
-    return false;
+    return "failed";
   }
 }
 
