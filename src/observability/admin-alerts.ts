@@ -37,6 +37,11 @@ export interface AdminAlerts {
    * One message per window, fleet-wide; connections stay as they are.
    */
   tokenEndpointRefused(reason: string): Promise<void>;
+  /**
+   * Webhooks are being refused with 503 because the inbox is `lagSeconds` behind. Cheap and
+   * synchronous for the route; at most one message per window.
+   */
+  webhookOverloaded(lagSeconds: number): void;
   /** Resolves when alerts started so far have been sent or given up (tests, shutdown). */
   settle(): Promise<void>;
 }
@@ -194,6 +199,14 @@ export function createAdminAlerts(options: AdminAlertsOptions): AdminAlerts {
             count,
             minutes: Math.round(verificationWindowMs / 60_000),
           }),
+        ),
+      );
+    },
+    webhookOverloaded(lagSeconds) {
+      if (adminChatId === undefined) return;
+      void track(
+        deliver("webhook-overload", (locale) =>
+          translator.t(locale, "admin-webhook-overloaded", { seconds: Math.round(lagSeconds) }),
         ),
       );
     },
