@@ -6,7 +6,7 @@
  * deliberately leaves the token columns out: tokens are decrypted in exactly one place, the token
  * service (`token-service.ts`).
  */
-import type { Executor } from "../db/database.js";
+import type { Dialect, Executor } from "../db/database.js";
 import type { ConnectionRow } from "../db/schema.js";
 
 export type ConnectionStatus = "active" | "broken";
@@ -80,6 +80,39 @@ export async function findConnectionByZoomUserId(
 ): Promise<ZoomConnection | undefined> {
   const row = await findConnectionRow(db, zoomUserId);
   return row ? toZoomConnection(row, defaultApiBaseUrl) : undefined;
+}
+
+/**
+ * Inside an ingest transaction (issue #13, item 7): the Zoom user's active connection, re-read
+ * with a row lock on PostgreSQL (FOR SHARE). A purge takes FOR UPDATE on the same row
+ * ({@link lockConnectionForPurge}), so it cannot commit between this check and the ingest's
+ * commit: either the ingest sees no connection, or the purge waits and then cancels its jobs.
+ * (SQLite serializes write transactions, so the plain read is enough there.)
+ */
+export async function lockConnectionForIngest(
+  tx: Executor,
+  zoomUserId: string,
+  dialect: Dialect,
+  defaultApiBaseUrl: string,
+): Promise<ZoomConnection | undefined> {
+  const query = tx.selectFrom("zoom_connections").selectAll().where("zoom_user_id", "=", zoomUserId);
+  const row = await (dialect === "postgres" ? query.forShare() : query).executeTakeFirst();
+  return row && row.status === "active" ? toZoomConnection(row, defaultApiBaseUrl) : undefined;
+}
+
+/** The purge's side of {@link lockConnectionForIngest}: FOR UPDATE on PostgreSQL. */
+export async function lockConnectionForPurge(
+  tx: Executor,
+  zoomUserId: string,
+  dialect: Dialect,
+): Promise<void> {
+  if (dialect !== "postgres") return;
+  await tx
+    .selectFrom("zoom_connections")
+    .select("id")
+    .where("zoom_user_id", "=", zoomUserId)
+    .forUpdate()
+    .execute();
 }
 
 export async function findConnectionById(
