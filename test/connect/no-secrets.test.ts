@@ -9,7 +9,7 @@ import type { Update } from "grammy/types";
 import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseDatabaseUrl } from "../../src/db/database.js";
-import { type ConnectBench, rememberCode, startBench } from "./support.js";
+import { type ConnectBench, continueUrlOf, pressConnectButton, rememberCode, startBench } from "./support.js";
 
 let bench: ConnectBench | undefined;
 afterEach(async () => {
@@ -50,10 +50,9 @@ describe("no OAuth secret at rest or in logs", () => {
     await b.app.bot.handleUpdate(
       b.tg.userSends({ chatId: ADA.id, from: ADA.id, text: "/connect" }) as unknown as Update,
     );
-    const markup = b.tg.sent.at(-1)?.replyMarkup as { inline_keyboard: Array<Array<{ url: string }>> };
-    const link = new URL(markup.inline_keyboard[0]![0]!.url);
+    const link = new URL(pressConnectButton(b, ADA.id, ADA.id));
     const start = await b.app.http.request(`${link.pathname}${link.search}`);
-    const atZoom = await fetch(start.headers.get("location")!, { redirect: "manual" });
+    const atZoom = await fetch(continueUrlOf(await start.text()), { redirect: "manual" });
     const back = new URL(atZoom.headers.get("location")!);
     rememberCode(b.zoom, back.searchParams.get("code")!);
     expect((await b.app.http.request(`${back.pathname}${back.search}`)).status).toBe(200);
