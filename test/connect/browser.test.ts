@@ -10,7 +10,7 @@ import { createServer } from "node:net";
 import type { Update } from "grammy/types";
 import { type Browser, chromium, type Locator } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type ConnectBench, startBench } from "./support.js";
+import { type ConnectHarness, startConnectHarness } from "./harness.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const ARGS = [
@@ -26,7 +26,7 @@ const ARGS = [
 const ADA = { id: 1001, first_name: "Ada", language_code: "en" };
 
 let browser: Browser;
-let bench: ConnectBench | undefined;
+let bench: ConnectHarness | undefined;
 
 beforeAll(async () => {
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
@@ -54,10 +54,10 @@ async function freePort(): Promise<number> {
 }
 
 /** The real server on 127.0.0.1:<free port>, with Zoom redirecting back to it. */
-async function serve(): Promise<ConnectBench> {
+async function serve(): Promise<ConnectHarness> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  bench = await startBench({
+  bench = await startConnectHarness({
     env: {
       HOST: "127.0.0.1",
       PORT: String(port),
@@ -71,7 +71,7 @@ async function serve(): Promise<ConnectBench> {
   return bench;
 }
 
-async function connectLink(b: ConnectBench): Promise<string> {
+async function connectLink(b: ConnectHarness): Promise<string> {
   await b.app.bot.handleUpdate(
     b.tg.userSends({ chatId: ADA.id, from: ADA.id, text: "/connect" }) as unknown as Update,
   );

@@ -7,9 +7,9 @@
 import type { Update } from "grammy/types";
 import { afterEach, describe, expect, it } from "vitest";
 import { computeZoomSignature } from "../../src/zoom/webhook-signature.js";
-import { type ConnectBench, startBench } from "./support.js";
+import { type ConnectHarness, startConnectHarness } from "./harness.js";
 
-let bench: ConnectBench | undefined;
+let bench: ConnectHarness | undefined;
 afterEach(async () => {
   await bench?.close();
   bench = undefined;
@@ -17,7 +17,7 @@ afterEach(async () => {
 
 const ADA = { id: 1001, first_name: "Ada", language_code: "en" };
 
-async function post(b: ConnectBench, path: string, body: unknown) {
+async function post(b: ConnectHarness, path: string, body: unknown) {
   const raw = JSON.stringify(body);
   const ts = String(Math.floor(b.clock.now() / 1000));
   return b.app.http.request(path, {
@@ -31,7 +31,7 @@ async function post(b: ConnectBench, path: string, body: unknown) {
   });
 }
 
-async function connectThroughTheFlow(b: ConnectBench) {
+async function connectThroughTheFlow(b: ConnectHarness) {
   await b.app.bot.handleUpdate(
     b.tg.userSends({ chatId: ADA.id, from: ADA.id, text: "/connect" }) as unknown as Update,
   );
@@ -45,7 +45,7 @@ async function connectThroughTheFlow(b: ConnectBench) {
 
 describe("app_deauthorized", () => {
   it("deletes the user's tokens and data, tells the chat, and later recording events deliver nothing", async () => {
-    bench = await startBench();
+    bench = await startConnectHarness();
     const b = bench;
     const user = b.zoom.addUser({ email: "ada@example.com" });
     b.tg.addUser(ADA);

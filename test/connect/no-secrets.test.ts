@@ -9,9 +9,9 @@ import type { Update } from "grammy/types";
 import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseDatabaseUrl } from "../../src/db/database.js";
-import { type ConnectBench, rememberCode, startBench } from "./support.js";
+import { type ConnectHarness, rememberCode, startConnectHarness } from "./harness.js";
 
-let bench: ConnectBench | undefined;
+let bench: ConnectHarness | undefined;
 afterEach(async () => {
   await bench?.close();
   bench = undefined;
@@ -19,7 +19,7 @@ afterEach(async () => {
 
 const ADA = { id: 1001, first_name: "Ada", language_code: "en" };
 
-async function databaseText(b: ConnectBench): Promise<Buffer> {
+async function databaseText(b: ConnectHarness): Promise<Buffer> {
   const { dialect, target } = parseDatabaseUrl(b.databaseUrl);
   if (dialect === "sqlite") {
     return Buffer.concat(
@@ -42,7 +42,7 @@ async function databaseText(b: ConnectBench): Promise<Buffer> {
 
 describe("no OAuth secret at rest or in logs", () => {
   it("the database and the logs contain no access token, refresh token or code", async () => {
-    bench = await startBench();
+    bench = await startConnectHarness();
     const b = bench;
     const user = b.zoom.addUser({ email: "ada@example.com" });
     b.tg.addUser(ADA);

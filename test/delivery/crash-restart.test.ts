@@ -21,7 +21,7 @@ import { TEST_ENV } from "../support/config.js";
 import { connectZoomUser } from "../support/connection.js";
 import { createTestDatabaseUrl, TEST_DIALECT } from "../support/db.js";
 import { FFMPEG, makeTestAudio } from "../support/media.js";
-import { sha256File } from "./bench.js";
+import { sha256File } from "./harness.js";
 
 const BIN = resolve("bin/zoomgram.mjs");
 

@@ -9,7 +9,7 @@ import { createTranslator } from "../../src/i18n/translator.js";
 import { type AdminAlerts, createAdminAlerts } from "../../src/observability/admin-alerts.js";
 import { silentLogger } from "../../src/observability/logger.js";
 import { upsertChat } from "../../src/telegram/chat.repository.js";
-import { startOpsBench } from "../ops/bench.js";
+import { startOpsHarness } from "../ops/harness.js";
 import { createTestDatabase, TEST_DIALECT, type TestDatabase } from "../support/db.js";
 
 const ADMIN = -100500;
@@ -150,7 +150,7 @@ describe(`admin alerts on ${TEST_DIALECT}`, () => {
 
 describe(`admin alerts in the running app on ${TEST_DIALECT}`, () => {
   it("forged webhooks reach the admin chat once, through the real route and bot", async () => {
-    const bench = await startOpsBench({ env: { ADMIN_CHAT_ID: String(ADMIN) } });
+    const bench = await startOpsHarness({ env: { ADMIN_CHAT_ID: String(ADMIN) } });
     try {
       bench.tg.addChat({ id: ADMIN, type: "supergroup", title: "Operators" });
       for (let i = 0; i < 8; i++) {

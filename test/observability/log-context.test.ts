@@ -17,7 +17,7 @@ import { currentLogContext, withLogContext } from "../../src/observability/log-c
 import { createLogger } from "../../src/observability/logger.js";
 import { createMetrics } from "../../src/observability/metrics.js";
 import type { BotContext } from "../../src/telegram/context.js";
-import { startOpsBench } from "../ops/bench.js";
+import { startOpsHarness } from "../ops/harness.js";
 import { createTestDatabase, TEST_DIALECT, type TestDatabase } from "../support/db.js";
 
 function memoryLogger() {
@@ -187,7 +187,7 @@ describe(`bot update log context on ${TEST_DIALECT}`, () => {
         return { composer };
       },
     };
-    const bench = await startOpsBench({ deps: { features: [...features, probe] } });
+    const bench = await startOpsHarness({ deps: { features: [...features, probe] } });
     try {
       bench.tg.addUser({ id: 77, first_name: "Ann" });
       const update = bench.tg.userSends({ chatId: 77, from: 77, text: "/probe" });

@@ -15,15 +15,15 @@ import { type CheckResult, type DoctorReport, formatDoctorReport, runDoctor } fr
 import { openDatabase } from "../../src/db/database.js";
 import { TEST_ENV } from "../support/config.js";
 import { TEST_DIALECT } from "../support/db.js";
-import { type OpsBench, startOpsBench } from "./bench.js";
+import { type OpsHarness, startOpsHarness } from "./harness.js";
 
-let bench: OpsBench;
+let bench: OpsHarness;
 let port: number;
 let env: Record<string, string>;
 let scratch: string;
 
 beforeAll(async () => {
-  bench = await startOpsBench({ env: { HOST: "127.0.0.1", PORT: "0" } });
+  bench = await startOpsHarness({ env: { HOST: "127.0.0.1", PORT: "0" } });
   port = (await bench.app.start()).port as number;
   bench.tg.addChat({ id: -100123, type: "supergroup", title: "Operators" });
   scratch = mkdtempSync(join(tmpdir(), "zoomgram-doctor-"));

@@ -15,16 +15,19 @@ import { parseZoomEvent } from "../../src/zoom/events.js";
 import type { ZoomUser } from "../fakes/fake-zoom.js";
 import { TEST_DIALECT } from "../support/db.js";
 import { makeTestAudio } from "../support/media.js";
-import { type OpsBench, startOpsBench } from "./bench.js";
+import { type OpsHarness, startOpsHarness } from "./harness.js";
 
 const UUID = "simulated/Meeting==";
-let bench: OpsBench;
+let bench: OpsHarness;
 let user: ZoomUser;
 let url: string;
 
 beforeAll(async () => {
   // The CLI signs with the wall clock, so the instance's clock must be near it.
-  bench = await startOpsBench({ clock: new ManualClock(Date.now()), env: { HOST: "127.0.0.1", PORT: "0" } });
+  bench = await startOpsHarness({
+    clock: new ManualClock(Date.now()),
+    env: { HOST: "127.0.0.1", PORT: "0" },
+  });
   user = bench.zoom.addUser({ email: "host@example.com" });
   await bench.connect({ user, chatId: 4242 });
   bench.zoom.addMeeting({
