@@ -19,9 +19,11 @@ import type { Logger } from "pino";
 import { type App, type AppDeps, type AppRoles, createApp } from "../../src/app.js";
 import { ManualClock } from "../../src/clock.js";
 import type { Config, Env } from "../../src/config.js";
-import type { Db } from "../../src/db/database.js";
+import { type Db, openDatabase } from "../../src/db/database.js";
+import { migrateToLatest } from "../../src/db/migrate.js";
 import type { AppServices } from "../../src/features.js";
 import type { FfmpegBinaries } from "../../src/media/ffmpeg-locator.js";
+import { createTokenCipher } from "../../src/security/token-cipher.js";
 import { computeZoomSignature } from "../../src/zoom/webhook-signature.js";
 import {
   type AddChatInput,
@@ -31,8 +33,13 @@ import {
 } from "../fakes/fake-telegram.js";
 import { type FakeZoom, type FakeZoomOptions, startFakeZoom } from "../fakes/fake-zoom.js";
 import { TEST_ENV, testConfig } from "./config.js";
-import { type ConnectedUser, connectZoomUser, type SeedConnectionInput } from "./connection.js";
-import { createTestDatabaseUrl } from "./db.js";
+import {
+  type ConnectedUser,
+  connectZoomUser,
+  type SeedConnectionInput,
+  seedConnection,
+} from "./connection.js";
+import { createTestDatabaseUrl, type TestDialect } from "./db.js";
 import { FFMPEG, FFPROBE } from "./media.js";
 
 /** The world's clock starts here unless told otherwise. */
@@ -376,4 +383,73 @@ async function settleJobs(world: World, options: SettleOptions = {}): Promise<vo
     world.clock.set(Math.max(world.clock.now(), Number(next.at)));
   }
   throw new Error(`jobs (${kinds?.join(", ") ?? "every kind"}) did not settle`);
+}
+
+// ---------------------------------------------------------------------------------- a service world
+
+export interface ServiceWorldOptions {
+  zoom?: FakeZoomOptions;
+  telegram?: FakeTelegramOptions;
+  /** Default TEST_DATABASE's. */
+  dialect?: TestDialect;
+  /** Connections of this process's own handle on the database (default 4). */
+  poolMax?: number;
+  /** Name prefix of the work folder (media in `<dir>/media`, logs beside it). */
+  dirPrefix?: string;
+}
+
+/**
+ * The world around Zoomgram run as child processes (`node bin/zoomgram.mjs …`, reading
+ * process.env): the fakes on the wall clock, a fresh migrated database with a handle to read and
+ * seed it, a work folder, and the environment that points a child at all of them.
+ */
+export interface ServiceWorld {
+  zoom: FakeZoom;
+  tg: FakeTelegram;
+  databaseUrl: string;
+  /** This process's own handle on the database (seeding, assertions). */
+  db: Db;
+  /** The work folder; MEDIA_DIR is `<dir>/media`. */
+  dir: string;
+  mediaDir: string;
+  /** A child's environment: PATH, HOME, the world's configuration, then `extra`. */
+  env(extra?: Env): Record<string, string>;
+  /** A connected Zoom user (rows written with TEST_ENV's encryption key, at the wall clock). */
+  connect(input: WorldConnectInput): Promise<ConnectedUser>;
+  /** Stops the fakes and closes the handle; drops the database and the folder unless `keep`. */
+  close(options?: { keep?: boolean }): Promise<void>;
+}
+
+export async function startServiceWorld(options: ServiceWorldOptions = {}): Promise<ServiceWorld> {
+  const fakes = await startFakes({
+    ...(options.zoom ? { zoom: options.zoom } : {}),
+    ...(options.telegram ? { telegram: options.telegram } : {}),
+  });
+  const { zoom, tg } = fakes;
+  const database = await createTestDatabaseUrl(options.dialect);
+  const db = await openDatabase(database.url, { poolMax: options.poolMax ?? 4, connectRetries: 0 });
+  await migrateToLatest(db);
+  const dir = makeMediaDir(options.dirPrefix ?? "zoomgram-service-");
+  const mediaDir = join(dir.path, "media");
+  const cipher = createTokenCipher([TEST_ENV.TOKEN_ENCRYPTION_KEY]);
+  return {
+    zoom,
+    tg,
+    databaseUrl: database.url,
+    db,
+    dir: dir.path,
+    mediaDir,
+    env: (extra) => processEnv(serviceEnv({ zoom, tg, databaseUrl: database.url, mediaDir, env: extra })),
+    async connect({ fakeChat, ...input }) {
+      tg.addChat({ id: input.chatId, type: input.chatId > 0 ? "private" : "group", ...fakeChat });
+      return seedConnection({ db, cipher, now: Date.now() }, zoom, input);
+    },
+    async close({ keep = false } = {}) {
+      await db.close();
+      await fakes.close();
+      if (keep) return;
+      await database.drop();
+      dir.remove();
+    },
+  };
 }
