@@ -3,23 +3,28 @@
  * runs in this process: `web` (HTTP + bot), `worker` (jobs + periodic sweeps), or both (`serve`).
  * It builds the infrastructure once (database, notifier, bot, Zoom client, token service), builds
  * each feature once from it (src/features.ts), and installs what the features return.
+ *
+ * Role-specific pieces are imported lazily (`await import`): a `worker` process never loads the
+ * HTTP stack (hono, @hono/node-server) or the long-polling runner (@grammyjs/runner), which keeps
+ * its memory and start-up to what it uses (test/cli/role-modules.test.ts checks it).
  */
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { hostname } from "node:os";
-import { type ServerType, serve } from "@hono/node-server";
+import type { ServerType } from "@hono/node-server";
 import type { Bot } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { DestinationStream, Logger } from "pino";
 import { type Clock, systemClock } from "./clock.js";
 import type { Config } from "./config.js";
+import { createConnectExtensions } from "./connect/connect-services.js";
 import { createTokenService } from "./connect/token-service.js";
 import { type Db, openDatabase, pingDatabase } from "./db/database.js";
 import { migrateToLatest, pendingMigrations } from "./db/migrate.js";
 import { createProgressBus } from "./delivery/progress.js";
 import { describeError } from "./errors.js";
 import { type AppServices, features as allFeatures, type Feature } from "./features.js";
-import { createHttpApp, type HttpApp } from "./http/create-http-app.js";
+import type { HttpApp } from "./http/create-http-app.js";
 import { createTranslator } from "./i18n/translator.js";
 import { createJobNotifier, type JobNotifier } from "./jobs/notifier.js";
 import { createPgJobNotifier, type PgJobNotifier } from "./jobs/pg-notifier.js";
@@ -38,8 +43,7 @@ import { createBot } from "./telegram/bot.js";
 import { registerBotCommands } from "./telegram/bot-commands.js";
 import type { BotContext } from "./telegram/context.js";
 import { negotiateLocale } from "./telegram/locale-negotiator.js";
-import { createPollingHolder, type PollingHolder } from "./telegram/polling.js";
-import { mountTelegramWebhook } from "./telegram/webhook.route.js";
+import type { PollingHolder } from "./telegram/polling.js";
 import { createZoomApi } from "./zoom/zoom-api.js";
 
 export interface AppRoles {
@@ -71,6 +75,7 @@ export interface AppDeps {
 
 export interface App {
   readonly services: AppServices;
+  /** The HTTP app (web role only; reading it in another role throws). */
   readonly http: HttpApp;
   readonly bot: Bot<BotContext>;
   readonly worker: Worker | undefined;
@@ -91,82 +96,82 @@ export async function createApp(config: Config, roles: AppRoles, deps: AppDeps =
   const instanceId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const db = await openAndMigrate(config, logger);
   const pgNotifier = createCrossProcessNotifier(config, db, logger, deps);
-  const services = await buildServices(config, { db, logger, clock, instanceId, secrets, pgNotifier }, deps);
-  const bot = services.bot;
-
+  const { app: services, bot } = await buildServices(
+    config,
+    { db, logger, clock, instanceId, secrets, pgNotifier },
+    deps,
+  );
   const parts = (deps.features ?? allFeatures).map((feature) => ({
     name: feature.name,
-    ...feature.build(services.app),
+    ...feature.build(services),
   }));
-  installComposers(bot, parts, services.app);
-  const http = buildHttp(config, services.app, bot, parts);
-  const worker = roles.worker ? buildWorker(config, services.app, parts) : undefined;
-  const periodic = createPeriodicRunner({
-    db,
-    clock,
-    logger: logger.child({ component: "periodic" }),
-    holder: instanceId,
-    tasks: roles.worker ? parts.flatMap((p) => p.periodic ?? []) : [],
-  });
+  installComposers(bot, parts, services);
   const webhookMode = config.telegram.webhookUrl !== undefined;
-  const polling =
-    roles.web && !webhookMode && !deps.disablePolling
-      ? createPollingHolder({
-          bot,
-          db,
-          clock,
-          logger: logger.child({ component: "telegram.polling" }),
-          holder: instanceId,
-          leaseMs: config.telegram.pollingLeaseSeconds * 1000,
-          renewMs: Math.max(500, (config.telegram.pollingLeaseSeconds * 1000) / 4),
-          ...deps.polling,
-        })
-      : undefined;
-  const registerCommands = () => registerBotCommands(bot.api, services.app.translator, menuOf(parts));
+  const pieces: AppPieces = {
+    config,
+    deps,
+    services,
+    bot,
+    parts,
+    pgNotifier,
+    http: roles.web ? await buildHttp(config, services, bot, parts) : undefined,
+    worker: roles.worker ? buildWorker(config, services, parts) : undefined,
+    periodic: createPeriodicRunner({
+      db,
+      clock,
+      logger: logger.child({ component: "periodic" }),
+      holder: instanceId,
+      tasks: roles.worker ? parts.flatMap((p) => p.periodic ?? []) : [],
+    }),
+    polling:
+      roles.web && !webhookMode && !deps.disablePolling
+        ? await buildPolling(config, services, bot, deps)
+        : undefined,
+    registerCommands: () => registerBotCommands(bot.api, services.translator, menuOf(parts)),
+  };
+  return assembleApp(pieces);
+}
 
+/** Everything createApp built, before it is started. */
+interface AppPieces {
+  readonly config: Config;
+  readonly deps: AppDeps;
+  readonly services: AppServices;
+  readonly bot: Bot<BotContext>;
+  readonly parts: readonly BuiltFeature[];
+  readonly pgNotifier: PgJobNotifier | undefined;
+  readonly http: HttpApp | undefined;
+  readonly worker: Worker | undefined;
+  readonly periodic: PeriodicRunner;
+  readonly polling: PollingHolder | undefined;
+  registerCommands(): Promise<void>;
+}
+
+/** The app's one start and one stop: web role (server, start-up tasks, updates), worker role, then close. */
+function assembleApp(pieces: AppPieces): App {
+  const { services, http, worker, periodic, polling, pgNotifier, deps } = pieces;
   let server: ServerType | undefined;
   let started = false;
-
-  async function startWeb(): Promise<number> {
-    server = await listen(config, http);
-    const port = (server.address() as AddressInfo).port;
-    logger.info({ host: config.http.host, port }, "HTTP server listening");
-    const startTasks: Array<{ name: string; run: () => Promise<void> }> = [
-      { name: "bot commands", run: registerCommands },
-      ...parts.flatMap((p) =>
-        p.onWebStart ? [{ name: p.name, run: () => p.onWebStart?.() ?? Promise.resolve() }] : [],
-      ),
-    ];
-    for (const task of startTasks) {
-      task
-        .run()
-        .catch((error) =>
-          logger.warn({ feature: task.name, err: describeError(error) }, "start-up task failed"),
-        );
-    }
-    if (webhookMode && config.telegram.webhookUrl) {
-      bot.api
-        .setWebhook(config.telegram.webhookUrl, {
-          secret_token: config.telegram.webhookSecret,
-          allowed_updates: ["message", "callback_query", "my_chat_member"],
-        })
-        .catch((error) => logger.error({ err: describeError(error) }, "setWebhook failed"));
-    }
-    polling?.start();
-    return port;
-  }
-
   return {
-    services: services.app,
-    http,
-    bot,
+    services,
+    get http(): HttpApp {
+      if (!http) throw new Error("this app runs without the web role: it has no HTTP app");
+      return http;
+    },
+    bot: pieces.bot,
     worker,
     periodic,
     polling,
-    registerCommands,
+    registerCommands: pieces.registerCommands,
     async start() {
       started = true;
-      const port = roles.web ? await startWeb() : undefined;
+      let port: number | undefined;
+      if (http) {
+        server = await listen(pieces.config, http);
+        port = (server.address() as AddressInfo).port;
+        services.logger.info({ host: pieces.config.http.host, port }, "HTTP server listening");
+        startWebTasks(pieces);
+      }
       if (worker) {
         await pgNotifier?.listen();
         worker.start();
@@ -180,12 +185,43 @@ export async function createApp(config: Config, roles: AppRoles, deps: AppDeps =
         if (server) await closeServer(server);
         await periodic.stop();
         await worker?.stop();
-        await services.app.alerts.settle();
+        await services.alerts.settle();
       }
       await pgNotifier?.close();
-      await db.close();
+      await services.db.close();
     },
   };
+}
+
+/**
+ * Once the web role listens: the bot menu and each feature's start-up task (logged, never fatal),
+ * the Telegram webhook registration in webhook mode, else long polling.
+ */
+function startWebTasks(pieces: AppPieces): void {
+  const { config, bot, parts, polling } = pieces;
+  const logger = pieces.services.logger;
+  const tasks: Array<{ name: string; run: () => Promise<void> }> = [
+    { name: "bot commands", run: pieces.registerCommands },
+    ...parts.flatMap((p) =>
+      p.onWebStart ? [{ name: p.name, run: () => p.onWebStart?.() ?? Promise.resolve() }] : [],
+    ),
+  ];
+  for (const task of tasks) {
+    task
+      .run()
+      .catch((error) =>
+        logger.warn({ feature: task.name, err: describeError(error) }, "start-up task failed"),
+      );
+  }
+  if (config.telegram.webhookUrl) {
+    bot.api
+      .setWebhook(config.telegram.webhookUrl, {
+        secret_token: config.telegram.webhookSecret,
+        allowed_updates: ["message", "callback_query", "my_chat_member"],
+      })
+      .catch((error) => logger.error({ err: describeError(error) }, "setWebhook failed"));
+  }
+  polling?.start();
 }
 
 type BuiltFeature = FeatureParts & { readonly name: string };
@@ -292,6 +328,7 @@ async function buildServices(
   const app: AppServices = {
     ...infrastructure,
     tokens: createTokenService(infrastructure),
+    connectExtensions: createConnectExtensions(),
     progress: createProgressBus((error) =>
       logger.warn({ err: describeError(error) }, "progress listener failed"),
     ),
@@ -313,12 +350,15 @@ function installComposers(bot: Bot<BotContext>, parts: readonly BuiltFeature[], 
   for (const part of parts) if (part.composer) bot.use(part.composer);
 }
 
-function buildHttp(
+/** The HTTP app (web role): hono and the Telegram webhook route are loaded only here. */
+async function buildHttp(
   config: Config,
   services: AppServices,
   bot: Bot<BotContext>,
   parts: readonly BuiltFeature[],
-): HttpApp {
+): Promise<HttpApp> {
+  const { createHttpApp } = await import("./http/create-http-app.js");
+  const { mountTelegramWebhook } = await import("./telegram/webhook.route.js");
   const { db, clock, metrics } = services;
   return createHttpApp({
     logger: services.logger.child({ component: "http" }),
@@ -339,6 +379,26 @@ function buildHttp(
         });
       },
     ],
+  });
+}
+
+/** Long polling (web role without TELEGRAM_WEBHOOK_URL): @grammyjs/runner is loaded only here. */
+async function buildPolling(
+  config: Config,
+  services: AppServices,
+  bot: Bot<BotContext>,
+  deps: AppDeps,
+): Promise<PollingHolder> {
+  const { createPollingHolder } = await import("./telegram/polling.js");
+  return createPollingHolder({
+    bot,
+    db: services.db,
+    clock: services.clock,
+    logger: services.logger.child({ component: "telegram.polling" }),
+    holder: services.instanceId,
+    leaseMs: config.telegram.pollingLeaseSeconds * 1000,
+    renewMs: Math.max(500, (config.telegram.pollingLeaseSeconds * 1000) / 4),
+    ...deps.polling,
   });
 }
 
@@ -373,7 +433,8 @@ function menuOf(parts: readonly BuiltFeature[]): string[] {
     .map(([command]) => command);
 }
 
-function listen(config: Config, http: HttpApp): Promise<ServerType> {
+async function listen(config: Config, http: HttpApp): Promise<ServerType> {
+  const { serve } = await import("@hono/node-server");
   return new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: http.fetch, hostname: config.http.host, port: config.http.port }, () =>
       resolve(s),
