@@ -249,7 +249,12 @@ export interface SettleOptions {
   kinds?: readonly string[];
   /** Only jobs due within this many ms of now count (default: any time). */
   horizonMs?: number;
+  /** Default 40. */
   maxRounds?: number;
+  /** Move the clock at least this far each round (default 0: to the next due job only). */
+  minStepMs?: number;
+  /** After `maxRounds` with work left: throw (default) or return quietly. */
+  ifUnsettled?: "throw" | "return";
 }
 
 export interface WebhookPostOptions {
@@ -368,7 +373,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
 }
 
 async function settleJobs(world: World, options: SettleOptions = {}): Promise<void> {
-  const { kinds, horizonMs, maxRounds = 40 } = options;
+  const { kinds, horizonMs, maxRounds = 40, minStepMs = 0, ifUnsettled = "throw" } = options;
   const until = horizonMs === undefined ? undefined : world.clock.now() + horizonMs;
   for (let round = 0; round < maxRounds; round++) {
     await world.drain();
@@ -380,8 +385,9 @@ async function settleJobs(world: World, options: SettleOptions = {}): Promise<vo
       .$if(until !== undefined, (qb) => qb.where("run_at", "<=", until as number))
       .executeTakeFirst();
     if (next?.at === null || next?.at === undefined) return;
-    world.clock.set(Math.max(world.clock.now(), Number(next.at)));
+    world.clock.set(Math.max(world.clock.now() + minStepMs, Number(next.at)));
   }
+  if (ifUnsettled === "return") return;
   throw new Error(`jobs (${kinds?.join(", ") ?? "every kind"}) did not settle`);
 }
 
