@@ -5,7 +5,7 @@
  * duplicate key.
  */
 import { Composer } from "grammy";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/clock.js";
 import { AppError } from "../../src/errors.js";
 import type { Feature } from "../../src/features.js";
@@ -18,7 +18,8 @@ import { createLogger } from "../../src/observability/logger.js";
 import { createMetrics } from "../../src/observability/metrics.js";
 import type { BotContext } from "../../src/telegram/context.js";
 import { startOpsHarness } from "../ops/harness.js";
-import { createTestDatabase, TEST_DIALECT, type TestDatabase } from "../support/db.js";
+import { TEST_DIALECT } from "../support/db.js";
+import { databaseForEachTest } from "../support/each-test.js";
 
 function memoryLogger() {
   const lines: string[] = [];
@@ -102,14 +103,8 @@ describe("log context", () => {
 });
 
 describe(`job log context on ${TEST_DIALECT}`, () => {
-  let t: TestDatabase;
+  const t = databaseForEachTest();
   const clock = new ManualClock();
-  beforeEach(async () => {
-    t = await createTestDatabase();
-  });
-  afterEach(async () => {
-    await t.cleanup();
-  });
 
   it("lines written while a job runs carry jobId, jobKind and meetingUuid, through any logger, once each", async () => {
     const worker = memoryLogger();
