@@ -6,10 +6,10 @@
  * strict CSP still lets its own stylesheet apply, and the refusal pages for a tampered link and a
  * denied authorization, in the browser's language.
  */
-import { createServer } from "node:net";
 import type { Update } from "grammy/types";
 import { type Browser, chromium, type Locator } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../support/world.js";
 import { type ConnectHarness, startConnectHarness } from "./harness.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -42,16 +42,6 @@ afterEach(async () => {
 /** The text as rendered for the person (Playwright's innerText: CSS applied, hidden text left out). */
 // biome-ignore lint/performance/useDomNodeTextContent: a Playwright Locator, not a DOM node
 const seen = (locator: Locator) => locator.innerText();
-
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-    server.on("error", fail);
-  });
-}
 
 /** The real server on 127.0.0.1:<free port>, with Zoom redirecting back to it. */
 async function serve(): Promise<ConnectHarness> {

@@ -7,7 +7,6 @@
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,6 +14,7 @@ import { type CheckResult, type DoctorReport, formatDoctorReport, runDoctor } fr
 import { openDatabase } from "../../src/db/database.js";
 import { TEST_ENV } from "../support/config.js";
 import { TEST_DIALECT } from "../support/db.js";
+import { freePort } from "../support/world.js";
 import { type OpsHarness, startOpsHarness } from "./harness.js";
 
 let bench: OpsHarness;
@@ -48,13 +48,7 @@ afterAll(async () => {
 });
 
 /** A port nothing listens on (bound, then released). */
-const closedPort = () =>
-  new Promise<number>((done) => {
-    const srv = createServer().listen(0, "127.0.0.1", () => {
-      const { port: p } = srv.address() as { port: number };
-      srv.close(() => done(p));
-    });
-  });
+const closedPort = freePort;
 
 const doctor = (overrides: Record<string, string | undefined> = {}) =>
   runDoctor(
