@@ -30,6 +30,10 @@ export interface DeliveryHarnessOptions {
 export interface DeliveryHarness extends Omit<World, "connect" | "settle"> {
   /** A connected Zoom user delivering to a chat the fake Telegram knows. */
   connect(input: ConnectInput): Promise<ConnectedUser>;
+  /** Runs the inbox processor until the inbox is empty; returns how many events it took. */
+  processInbox(): Promise<number>;
+  /** The results on the audit rows (webhook_events), oldest first: what the processor decided. */
+  auditResults(): Promise<string[]>;
   /** Runs jobs until no deliver-recording job is waiting, jumping the clock to each retry. */
   settle(maxRounds?: number): Promise<void>;
   /** sendAudio / sendDocument records for a chat, in order. */
@@ -60,6 +64,15 @@ export async function startDeliveryHarness(options: DeliveryHarnessOptions = {})
           type: input.chatId > 0 ? "private" : input.chatType === "supergroup" ? "supergroup" : "group",
         },
       }),
+    processInbox: async () => (await world.app.worker?.drainFeeders()) ?? 0,
+    async auditResults() {
+      const rows = await world.db.kysely
+        .selectFrom("webhook_events")
+        .select("result")
+        .orderBy("id")
+        .execute();
+      return rows.map((r) => r.result);
+    },
     settle: (maxRounds) => world.settle({ kinds: [DELIVER_RECORDING_JOB], maxRounds }),
     uploads: (chatId) =>
       world.tg.sent.filter(

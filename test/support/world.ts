@@ -262,6 +262,8 @@ export interface WebhookPostOptions {
   timestampSec?: number;
   secret?: string;
   headers?: Record<string, string>;
+  /** After a 200, let the worker role's inbox processor take the event now (default true). */
+  process?: boolean;
 }
 
 export interface World {
@@ -282,7 +284,10 @@ export interface World {
   issued(): string[];
   /** A connected Zoom user delivering to a chat the fake Telegram knows. */
   connect(input: WorldConnectInput): Promise<ConnectedUser>;
-  /** Signs `body` as Zoom would (timestamp = the clock) and POSTs it to /webhooks/zoom. */
+  /**
+   * Signs `body` as Zoom would (timestamp = the clock), POSTs it to /webhooks/zoom, then (the
+   * answer means "in the inbox") runs the inbox processor unless `process: false`.
+   */
   post(body: unknown, options?: WebhookPostOptions): Promise<Response>;
   /** Runs due jobs until none is due (the worker's deterministic drain). */
   drain(): Promise<number>;
@@ -342,20 +347,20 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       watcher.issued.add(connected.refreshToken);
       return connected;
     },
-    post(body, opts = {}) {
+    async post(body, opts = {}) {
       const signed = signedWebhook(
         body,
         opts.secret ?? config.zoom.webhookSecret,
         clock.now(),
         opts.timestampSec ?? Math.floor(clock.now() / 1000),
       );
-      return Promise.resolve(
-        app.http.request(opts.path ?? "/webhooks/zoom", {
-          method: "POST",
-          headers: { ...signed.headers, ...opts.headers },
-          body: signed.raw,
-        }),
-      );
+      const response = await app.http.request(opts.path ?? "/webhooks/zoom", {
+        method: "POST",
+        headers: { ...signed.headers, ...opts.headers },
+        body: signed.raw,
+      });
+      if (opts.process !== false && response.status === 200) await app.worker?.drainFeeders();
+      return response;
     },
     async drain() {
       if (!app.worker) throw new Error("world: the app has no worker role");
