@@ -1,13 +1,6 @@
-/**
- * Deauthorization end to end: a user connected through the real flow removes Zoomgram in Zoom;
- * Zoom's signed `app_deauthorized` arrives at POST /webhooks/zoom/deauth; once the worker has run,
- * the tokens and the user's data are gone, the chat was told, and a recording event for that user
- * that comes later delivers nothing.
- */
-import type { Update } from "grammy/types";
 import { afterEach, describe, expect, it } from "vitest";
 import { computeZoomSignature } from "../../src/zoom/webhook-signature.js";
-import { type ConnectHarness, startConnectHarness } from "./harness.js";
+import { type ConnectHarness, connectUntilCallback, startConnectHarness } from "./harness.js";
 
 let bench: ConnectHarness | undefined;
 afterEach(async () => {
@@ -32,14 +25,7 @@ async function post(b: ConnectHarness, path: string, body: unknown) {
 }
 
 async function connectThroughTheFlow(b: ConnectHarness) {
-  await b.app.bot.handleUpdate(
-    b.tg.userSends({ chatId: ADA.id, from: ADA.id, text: "/connect" }) as unknown as Update,
-  );
-  const markup = b.tg.sent.at(-1)?.replyMarkup as { inline_keyboard: Array<Array<{ url: string }>> };
-  const link = new URL(markup.inline_keyboard[0]![0]!.url);
-  const start = await b.app.http.request(`${link.pathname}${link.search}`);
-  const atZoom = await fetch(start.headers.get("location")!, { redirect: "manual" });
-  const back = new URL(atZoom.headers.get("location")!);
+  const back = await connectUntilCallback(b, ADA.id);
   expect((await b.app.http.request(`${back.pathname}${back.search}`)).status).toBe(200);
 }
 

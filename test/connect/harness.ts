@@ -3,6 +3,7 @@
  * a redacting debug logger, and every token and code the fake Zoom hands out recorded so a test
  * can look for them where they must not be.
  */
+import type { Update } from "grammy/types";
 import type { AppRoles } from "../../src/app.js";
 import type { ManualClock } from "../../src/clock.js";
 import type { Env } from "../../src/config.js";
@@ -82,6 +83,23 @@ export async function seedConnection(
     telegramUser: { first_name: "Test" },
     chat: false,
   });
+}
+
+/**
+ * The browser part of /connect up to Zoom's answer: `userId` sends /connect in its private chat,
+ * opens the button's link, Zoom approves; returns the callback URL Zoom sends the browser back to
+ * (not requested yet).
+ */
+export async function connectUntilCallback(harness: ConnectHarness, userId: number): Promise<URL> {
+  const { app, tg } = harness;
+  await app.bot.handleUpdate(
+    tg.userSends({ chatId: userId, from: userId, text: "/connect" }) as unknown as Update,
+  );
+  const markup = tg.sent.at(-1)?.replyMarkup as { inline_keyboard: Array<Array<{ url: string }>> };
+  const link = new URL(markup.inline_keyboard[0]![0]!.url);
+  const start = await app.http.request(`${link.pathname}${link.search}`);
+  const atZoom = await fetch(start.headers.get("location")!, { redirect: "manual" });
+  return new URL(atZoom.headers.get("location")!);
 }
 
 /** Yields to the event loop: a "short wait" that lets I/O progress without sleeping a fixed time. */

@@ -9,7 +9,7 @@ import type { Update } from "grammy/types";
 import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseDatabaseUrl } from "../../src/db/database.js";
-import { type ConnectHarness, rememberCode, startConnectHarness } from "./harness.js";
+import { type ConnectHarness, connectUntilCallback, rememberCode, startConnectHarness } from "./harness.js";
 
 let bench: ConnectHarness | undefined;
 afterEach(async () => {
@@ -47,14 +47,7 @@ describe("no OAuth secret at rest or in logs", () => {
     const user = b.zoom.addUser({ email: "ada@example.com" });
     b.tg.addUser(ADA);
 
-    await b.app.bot.handleUpdate(
-      b.tg.userSends({ chatId: ADA.id, from: ADA.id, text: "/connect" }) as unknown as Update,
-    );
-    const markup = b.tg.sent.at(-1)?.replyMarkup as { inline_keyboard: Array<Array<{ url: string }>> };
-    const link = new URL(markup.inline_keyboard[0]![0]!.url);
-    const start = await b.app.http.request(`${link.pathname}${link.search}`);
-    const atZoom = await fetch(start.headers.get("location")!, { redirect: "manual" });
-    const back = new URL(atZoom.headers.get("location")!);
+    const back = await connectUntilCallback(b, ADA.id);
     rememberCode(b.zoom, back.searchParams.get("code")!);
     expect((await b.app.http.request(`${back.pathname}${back.search}`)).status).toBe(200);
     // A replay logs a refusal with the same code and state in the URL.

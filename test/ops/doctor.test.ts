@@ -1,18 +1,11 @@
-/**
- * `zoomgram doctor` against a running instance and the fake Zoom and Telegram: a healthy setup
- * passes; each typical mistake — a wrong bot token, wrong Zoom credentials, another webhook
- * secret in the running service, an unreachable PUBLIC_URL, an unmigrated or unreachable
- * database, an admin chat the bot is not in — fails its own line with a fix, and the exit code
- * says so. Nothing secret is printed. The CLI itself runs as a subprocess once.
- */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CheckResult, type DoctorReport, formatDoctorReport, runDoctor } from "../../src/cli/doctor.js";
 import { openDatabase } from "../../src/db/database.js";
 import { migrationsFor } from "../../src/db/migrate.js";
+import { runZoomgram } from "../support/cli.js";
 import { TEST_ENV } from "../support/config.js";
 import { TEST_DIALECT } from "../support/db.js";
 import { freePort } from "../support/world.js";
@@ -175,19 +168,10 @@ describe(`zoomgram doctor on ${TEST_DIALECT}`, () => {
 
   it("as a CLI: a wrong bot token exits 1 and names the problem", async () => {
     const wrong = "7000000001:WRONG-token-from-the-cli_abcdefgh";
-    const child = spawn(process.execPath, [resolve("bin/zoomgram.mjs"), "doctor"], {
+    const { code, out } = await runZoomgram(["doctor"], {
       cwd: scratch,
       env: { ...env, TELEGRAM_BOT_TOKEN: wrong, HOME: process.env.HOME ?? "" },
-      stdio: ["ignore", "pipe", "pipe"],
     });
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      out += d.toString();
-    });
-    const code = await new Promise<number | null>((r) => child.on("close", r));
     expect(code, out).toBe(1);
     expect(out).toContain("✗ Telegram bot");
     expect(out).toContain("TELEGRAM_BOT_TOKEN is not accepted by Telegram");
