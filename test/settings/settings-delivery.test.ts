@@ -139,7 +139,11 @@ describe(`settings applied to deliveries on ${TEST_DIALECT}`, () => {
     await b.settle();
     expect(await kinds(b, "topic-1")).toEqual([]);
     // Workers run jobs concurrently: the order between meetings is not fixed.
-    expect(sentTo(b, b.chatId, "sendAudio").map((s) => s.fields.title).sort()).toEqual(["Daily Standup"]);
+    expect(
+      sentTo(b, b.chatId, "sendAudio")
+        .map((s) => s.fields.title)
+        .sort(),
+    ).toEqual(["Daily Standup"]);
 
     await updateChatSettings(
       db,
@@ -285,11 +289,11 @@ describe(`webinars on ${TEST_DIALECT}`, () => {
     }
     await b.settle();
     // Workers run jobs concurrently: the order between meetings is not fixed.
-    expect(sentTo(b, b.chatId, "sendAudio").map((s) => s.fields.title).sort()).toEqual([
-      "Webinar type 5",
-      "Webinar type 6",
-      "Webinar type 9",
-    ]);
+    expect(
+      sentTo(b, b.chatId, "sendAudio")
+        .map((s) => s.fields.title)
+        .sort(),
+    ).toEqual(["Webinar type 5", "Webinar type 6", "Webinar type 9"]);
     expect(sentTo(b, b.chatId, "sendDocument")).toHaveLength(3);
   });
 
@@ -302,5 +306,26 @@ describe(`webinars on ${TEST_DIALECT}`, () => {
     expect(event.payload.object.type).toBe(5);
     expect(await post(b, event)).toBe("accepted");
     expect(await kinds(b, String(event.payload.object.uuid))).toEqual(["audio", "transcript"]);
+  });
+});
+
+describe(`the meeting card follows the parts on ${TEST_DIALECT}`, () => {
+  it("a part the chat turned off has no line, and the card still reaches done", async () => {
+    const b = await setup();
+    await updateChatSettings(
+      b.app.services.db.kysely,
+      b.chatId,
+      { parts: { summary: false } },
+      b.clock.now(),
+    );
+    addMeeting(b, "card-1", "Weekly sync");
+    await completed(b, "card-1");
+    await transcript(b, "card-1");
+    await b.settle();
+    const card = b.cards()[0]?.text ?? "";
+    expect(card).toContain("🎧 Audio: ✓ done");
+    expect(card).toContain("📝 Transcript: ✓ done");
+    expect(card).not.toContain("🧠");
+    expect(card).toContain("✅ All done");
   });
 });
