@@ -237,6 +237,17 @@ describe(`destinations on ${TEST_DIALECT}`, () => {
     expect(sentTo(b, CHANNEL, "sendAudio")).toHaveLength(1);
     expect(sentTo(b, CHANNEL, "sendDocument")).toHaveLength(1);
     expect(sentTo(b, b.chatId, "sendAudio")).toHaveLength(0);
+    // The card's buttons work in the channel: the transcript is sent there again.
+    const card = b.tg.messages(CHANNEL).find((m) => m.text?.startsWith("🎥"));
+    const button = (
+      card?.replyMarkup as { inline_keyboard: Array<Array<{ callback_data: string }>> }
+    ).inline_keyboard
+      .flat()
+      .find((x) => x.callback_data.startsWith("card:transcript:"));
+    await b.press(card?.messageId ?? 0, button?.callback_data ?? "", CHANNEL);
+    expect(b.tg.callbackAnswers.at(-1)?.text).toBe("The transcript is on its way.");
+    await b.settle();
+    expect(sentTo(b, CHANNEL, "sendDocument")).toHaveLength(2);
 
     b.tg.setBotMembership(CHANNEL, { status: "kicked" });
     addMeeting(b, "channel-2", "Retro");
