@@ -216,6 +216,64 @@ export async function deliverAudio(input: LadderInput): Promise<LadderResult> {
   }
 }
 
+export interface StreamedDirectInput
+  extends Pick<
+    LadderInput,
+    "services" | "target" | "signal" | "title" | "performer" | "state" | "save" | "onUploading"
+  > {
+  /** Where the file is being written; `stream()` follows it as it grows. */
+  audioPath: string;
+  stream(): AsyncIterable<Uint8Array>;
+  /** Zoom's `file_size`: what the upload will be once the download completes. */
+  sizeBytes: number;
+  durationSec: number;
+  fileName: string;
+  caption: string;
+}
+
+/**
+ * The `direct` rung while the file is still downloading (the caller checked that Zoom's
+ * `file_size` fits the budget). A 413 is remembered like the ladder's own, so the caller can go on
+ * with the ladder from the file on disk once the download completes.
+ */
+export async function deliverAudioStreamed(input: StreamedDirectInput): Promise<LadderResult> {
+  const { services, state } = input;
+  if (state.rung !== "direct") {
+    state.rung = "direct";
+    await input.save(state);
+  }
+  await input.onUploading("uploading");
+  try {
+    const message = await sendToChat(services, input.target, (chatId) =>
+      sendAudioFile(services.telegram, {
+        chatId,
+        path: input.audioPath,
+        stream: input.stream,
+        fileName: input.fileName,
+        durationSec: input.durationSec,
+        title: input.title,
+        performer: input.performer,
+        caption: input.caption,
+        signal: input.signal,
+      }),
+    );
+    services.metrics.bytesUploaded.inc(input.sizeBytes);
+    return {
+      rung: "direct",
+      messageIds: [message.message_id],
+      telegramFileId: message.audio.file_id,
+      bytes: input.sizeBytes,
+    };
+  } catch (error) {
+    if (isTooLarge(error)) {
+      services.metrics.jobFailures.inc({ kind: "deliver-recording", cause: "telegram_413" });
+      state.attempted.push("direct");
+      await input.save(state);
+    }
+    throw error;
+  }
+}
+
 /**
  * The last rung: the topic, why the file is not attached, and Zoom's link. The reason is
  * "Telegram refused it" when a 413 brought us here, else "larger than the upload limit" (no

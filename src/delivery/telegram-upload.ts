@@ -124,9 +124,15 @@ export async function callTelegram<T>(method: string, call: () => Promise<T>): P
   }
 }
 
+/** Bytes per read of an upload: 1 MiB chunks cost grammY's multipart generators 16× fewer hops than 64 KiB. */
+export const UPLOAD_READ_BYTES = 1 << 20;
+
 /** A re-openable upload: each attempt opens the file afresh and sends all of it. */
 export function fileInput(path: string, fileName: string): InputFile {
-  return new InputFile(() => createReadStream(path), uploadFileName(fileName));
+  return new InputFile(
+    () => createReadStream(path, { highWaterMark: UPLOAD_READ_BYTES }),
+    uploadFileName(fileName),
+  );
 }
 
 /**
@@ -144,6 +150,8 @@ export interface SendAudioInput {
   /** The forum topic to post in (from sendToChat). */
   thread?: ThreadOptions;
   path: string;
+  /** Streams the audio instead of reading `path` (a download still growing); called per attempt. */
+  stream?: () => AsyncIterable<Uint8Array>;
   fileName: string;
   durationSec?: number;
   title?: string;
@@ -157,7 +165,9 @@ export async function sendAudioFile(api: Api, input: SendAudioInput): Promise<Me
   return callTelegram("sendAudio", () =>
     api.sendAudio(
       input.chatId,
-      fileInput(input.path, input.fileName),
+      input.stream
+        ? new InputFile(input.stream, uploadFileName(input.fileName))
+        : fileInput(input.path, input.fileName),
       {
         ...input.thread,
         ...(input.durationSec !== undefined ? { duration: Math.max(0, Math.round(input.durationSec)) } : {}),

@@ -18,6 +18,7 @@ const SAMPLE_VARS = {
   topic: 'Weekly sync <Q1> & "plans"',
   state: "delivered",
   count: 3,
+  seconds: 12,
   language: "🇩🇪 Deutsch",
   duration: "1 hr 5 min",
   host: "Ann Lee",

@@ -289,3 +289,4 @@ destination-paused-notice = ⏸ Zustellungen sind pausiert: { $reason }. Ein Adm
 reason-topic-closed = das Forenthema, in das sie gehen, wurde geschlossen
 reason-topic-deleted = das Forenthema, in das sie gehen, wurde gelöscht
 reason-destination-lost = ich kann nicht mehr in { $title } posten
+admin-webhook-overloaded = ⚠️ Zoom-Webhooks werden mit 503 abgewiesen: der älteste unverarbeitete wartet seit { $seconds } s. Zoom wiederholt sie nach 5, 20 und 60 Minuten. Prüfe, ob Worker-Prozesse laufen und hinterherkommen.

@@ -296,3 +296,4 @@ destination-paused-notice = ⏸ Deliveries are paused: { $reason }. An administr
 reason-topic-closed = the forum topic they go to was closed
 reason-topic-deleted = the forum topic they go to was deleted
 reason-destination-lost = I can no longer post in { $title }
+admin-webhook-overloaded = ⚠️ Zoom webhooks are being refused with 503: the oldest unprocessed one has waited { $seconds } s. Zoom retries them in 5, 20 and 60 minutes. Check that worker processes are running and keeping up.

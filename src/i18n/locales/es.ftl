@@ -289,3 +289,4 @@ destination-paused-notice = ⏸ Las entregas están en pausa: { $reason }. Un ad
 reason-topic-closed = el tema del foro al que van se ha cerrado
 reason-topic-deleted = el tema del foro al que van se ha eliminado
 reason-destination-lost = ya no puedo publicar en { $title }
+admin-webhook-overloaded = ⚠️ Los webhooks de Zoom se están rechazando con 503: el más antiguo sin procesar lleva { $seconds } s esperando. Zoom los reintenta a los 5, 20 y 60 minutos. Comprueba que los procesos worker funcionan y dan abasto.

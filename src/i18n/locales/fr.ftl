@@ -290,3 +290,4 @@ destination-paused-notice = ⏸ Les envois sont en pause : { $reason }. Un admin
 reason-topic-closed = le sujet du forum où ils vont a été fermé
 reason-topic-deleted = le sujet du forum où ils vont a été supprimé
 reason-destination-lost = je ne peux plus publier dans { $title }
+admin-webhook-overloaded = ⚠️ Les webhooks Zoom sont refusés avec 503 : le plus ancien non traité attend depuis { $seconds } s. Zoom les renvoie après 5, 20 et 60 minutes. Vérifiez que les processus worker tournent et suivent le rythme.

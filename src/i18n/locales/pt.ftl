@@ -289,3 +289,4 @@ destination-paused-notice = ⏸ As entregas estão pausadas: { $reason }. Um adm
 reason-topic-closed = o tópico do fórum para onde vão foi fechado
 reason-topic-deleted = o tópico do fórum para onde vão foi excluído
 reason-destination-lost = não consigo mais publicar em { $title }
+admin-webhook-overloaded = ⚠️ Os webhooks do Zoom estão sendo recusados com 503: o mais antigo não processado espera há { $seconds } s. O Zoom os reenvia após 5, 20 e 60 minutos. Verifique se os processos worker estão rodando e dando conta.

@@ -301,3 +301,4 @@ destination-paused-notice = ⏸ Доставка приостановлена: {
 reason-topic-closed = тема форума, куда она шла, закрыта
 reason-topic-deleted = тема форума, куда она шла, удалена
 reason-destination-lost = я больше не могу публиковать в { $title }
+admin-webhook-overloaded = ⚠️ Вебхуки Zoom отклоняются с кодом 503: самый старый необработанный ждёт уже { $seconds } с. Zoom повторит их через 5, 20 и 60 минут. Проверьте, что процессы worker запущены и успевают.
