@@ -246,9 +246,10 @@ describe(`destinations on ${TEST_DIALECT}`, () => {
     expect(sentTo(b, b.chatId, "sendAudio")).toHaveLength(0);
     // The card's buttons work in the channel: the transcript is sent there again.
     const card = b.tg.messages(CHANNEL).find((m) => m.text?.startsWith("🎥"));
-    const button = (
-      card?.replyMarkup as { inline_keyboard: Array<Array<{ callback_data: string }>> }
-    ).inline_keyboard
+    const markup = card?.replyMarkup as
+      | { inline_keyboard: Array<Array<{ callback_data: string }>> }
+      | undefined;
+    const button = (markup?.inline_keyboard ?? [])
       .flat()
       .find((x) => x.callback_data.startsWith("card:transcript:"));
     await b.press(card?.messageId ?? 0, button?.callback_data ?? "", CHANNEL);
