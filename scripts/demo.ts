@@ -99,7 +99,13 @@ async function main(): Promise<number> {
     });
     tg.addUser({ id: CHAT, first_name: "Ann", language_code: "en" });
     say(`1. Ann opens the bot and sends /connect.`);
-    tg.userSends({ chatId: CHAT, from: CHAT, text: "/connect" });
+    const typed: Array<{ messageId: number; text: string }> = [];
+    const annSends = (text: string, replyTo?: number) => {
+      const update = tg?.userSends({ chatId: CHAT, from: CHAT, text, ...(replyTo ? { replyTo } : {}) });
+      const message = update?.message as { message_id: number } | undefined;
+      if (message) typed.push({ messageId: message.message_id, text });
+    };
+    annSends("/connect");
     const prompt = await tg.waitForSent(
       (s) => s.chatId === CHAT && buttonUrl(s.replyMarkup) !== undefined,
       TIMEOUT_MS,
@@ -110,7 +116,23 @@ async function main(): Promise<number> {
     if (page.status !== 200) throw new Error(`the connect flow ended with HTTP ${page.status}`);
     await tg.waitForSent((s) => s.chatId === CHAT && (s.text ?? "").startsWith("✅"), TIMEOUT_MS);
 
-    // 2. Zoom records a meeting and tells Zoomgram, as it would: three signed webhooks.
+    // 2. She chooses what arrives: /settings, one message with buttons, edited in place.
+    say(`3. She sends /settings, taps "Topic contains…" and replies "product sync":`);
+    say(`   only meetings whose topic contains it will arrive here.`);
+    annSends("/settings");
+    const panel = await tg.waitForSent(
+      (s) => s.chatId === CHAT && (s.text ?? "").startsWith("⚙️"),
+      TIMEOUT_MS,
+    );
+    tg.userPresses({ chatId: CHAT, from: CHAT, messageId: panel.messageId, data: "zg:set:topic:contains" });
+    const question = await tg.waitForSent(
+      (s) => s.chatId === CHAT && (s.replyMarkup as { force_reply?: boolean })?.force_reply === true,
+      TIMEOUT_MS,
+    );
+    annSends("product sync", question.messageId);
+    await tg.waitForSent((s) => s.chatId === CHAT && (s.text ?? "").startsWith("✅ Saved"), TIMEOUT_MS);
+
+    // 3. Zoom records a meeting and tells Zoomgram, as it would: three signed webhooks.
     const audio = await makeTestAudio({ seconds: 20, bitrateKbps: 64 });
     zoom.addMeeting({
       uuid: MEETING_UUID,
@@ -128,7 +150,7 @@ async function main(): Promise<number> {
       summary_details: [{ label: "Release", summary: "Beta ships Thursday; announcement on Monday." }],
       next_steps: ["Bob publishes the changelog.", "Ann collects feedback for a week."],
     });
-    say(`3. Ann records "${TOPIC}" to the cloud; Zoom sends recording.completed,`);
+    say(`4. Ann records "${TOPIC}" to the cloud; Zoom sends recording.completed,`);
     say(`   then recording.transcript_completed and meeting.summary_completed.`);
     const webhookAt = Date.now();
     for (const event of [
@@ -140,7 +162,7 @@ async function main(): Promise<number> {
       if (response.status !== 200) throw new Error(`the webhook was answered ${response.status}`);
     }
 
-    // 3. Wait until every part of the meeting reached the chat.
+    // 4. Wait until every part of the meeting reached the chat.
     const db = app.services.db.kysely;
     const parts = await waitFor("the meeting's audio, transcript and summary", async () => {
       const rows = await db
@@ -162,8 +184,11 @@ async function main(): Promise<number> {
     say();
     say("The chat, oldest message first:");
     say();
-    say("  Ann: /connect");
-    for (const message of tg.messages(CHAT)) say(render(message));
+    const chat = [
+      ...tg.messages(CHAT).map((m) => ({ messageId: m.messageId, line: render(m) })),
+      ...typed.map((m) => ({ messageId: m.messageId, line: `  Ann: ${m.text}` })),
+    ].sort((a, b) => a.messageId - b.messageId);
+    for (const entry of chat) say(entry.line);
     say();
     const failed = parts.filter((p) => p.state !== "delivered");
     if (failed.length > 0) {
