@@ -42,6 +42,8 @@ export function zoomgramEnv(opts: {
     TOKEN_ENCRYPTION_KEY: ENCRYPTION_KEY,
     DATABASE_URL: opts.databaseUrl,
     LOG_LEVEL: "info",
+    // Node flags for the process under test (a profile: BENCH_NODE_OPTIONS="--cpu-prof").
+    ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
     ...opts.extra,
   };
   if (opts.mediaDir) env.MEDIA_DIR = opts.mediaDir;
