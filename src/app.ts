@@ -368,6 +368,7 @@ async function buildHttp(
       const counts = await countJobsByState(db.kysely);
       for (const [state, n] of Object.entries(counts)) metrics.jobs.set({ state }, n);
       metrics.oldestWaitingJobSeconds.set((await oldestWaitingAgeMs(db.kysely, clock.now())) / 1000);
+      for (const part of parts) await part.beforeScrape?.();
     },
     routes: [
       ...parts.flatMap((p) => (p.routes ? [(app: HttpApp) => p.routes?.(app)] : [])),
@@ -422,6 +423,7 @@ function buildWorker(config: Config, services: AppServices, parts: readonly Buil
     notifier: services.notifier,
     onEvent: (event) => observeJob(services.metrics, event, selfCounting),
     onDead: (job, error) => services.alerts.jobDead(job, error),
+    feeders: parts.flatMap((p) => p.feeders ?? []),
   });
 }
 

@@ -105,9 +105,10 @@ export async function deliverAudio(input: LadderInput): Promise<LadderResult> {
 
   const sendOne = async (path: string, size: number, rung: Rung): Promise<LadderResult> => {
     await input.onUploading("uploading");
-    const message = await sendToChat(services, input.target, (chatId) =>
+    const message = await sendToChat(services, input.target, (chatId, thread) =>
       sendAudioFile(services.telegram, {
         chatId,
+        thread,
         path,
         fileName: input.fileName(),
         durationSec: input.durationSec,
@@ -152,9 +153,10 @@ export async function deliverAudio(input: LadderInput): Promise<LadderResult> {
       const label = { index: i + 1, total: parts.length };
       await input.onUploading(`uploading ${label.index}/${label.total}`);
       const replyTo = state.messageIds[0];
-      const message = await sendToChat(services, input.target, (chatId) =>
+      const message = await sendToChat(services, input.target, (chatId, thread) =>
         sendAudioFile(services.telegram, {
           chatId,
+          thread,
           path: part.path,
           fileName: input.fileName(label),
           durationSec: part.durationSec,
@@ -292,8 +294,8 @@ async function sendLink(
       ? t("reason-telegram-file-too-large")
       : t("reason-file-over-upload-limit", { limit: formatBytes(target.locale, limitMb * 1_000_000) });
   const text = `${input.caption()}\n\n${t("delivery-sent-as-link", { reason, url: input.linkUrl })}`;
-  const message = await sendToChat(services, target, (chatId) =>
-    sendText(services.telegram, chatId, text, { signal: input.signal }),
+  const message = await sendToChat(services, target, (chatId, thread) =>
+    sendText(services.telegram, chatId, text, { signal: input.signal, thread }),
   );
   input.state.messageIds.push(message.message_id);
   return { rung: "link", messageIds: [...input.state.messageIds], telegramFileId: null, bytes: 0 };
@@ -325,9 +327,10 @@ export async function deliverVideoDocument(input: VideoDocumentInput): Promise<L
   if (size <= budget && !state.attempted.includes("direct")) {
     try {
       await input.onUploading("uploading");
-      const message = await sendToChat(services, target, (chatId) =>
+      const message = await sendToChat(services, target, (chatId, thread) =>
         sendDocumentFile(services.telegram, {
           chatId,
+          thread,
           path: input.videoPath,
           fileName: input.fileName,
           caption,

@@ -290,7 +290,7 @@ async function skipTooLarge(env: JobEnv, scope: RunScope, item: WorkItem, size: 
     size: formatBytes(target.locale, size),
     limit: formatBytes(target.locale, config.media.maxRecordingMb * 1_000_000),
   });
-  await sendToChat(env.services, target, (chatId) => sendText(telegram, chatId, text));
+  await sendToChat(env.services, target, (chatId, thread) => sendText(telegram, chatId, text, { thread }));
   await updateDelivery(
     db.kysely,
     item.id,
@@ -680,7 +680,9 @@ async function settleDead(env: JobEnv, payload: DeliverRecordingPayload, error: 
     reason: t(reasonKey),
   });
   try {
-    await sendToChat(services, target, (chatId) => sendText(services.telegram, chatId, text));
+    await sendToChat(services, target, (chatId, thread) =>
+      sendText(services.telegram, chatId, text, { thread }),
+    );
   } catch (sendError) {
     services.logger.warn({ err: describeError(sendError) }, "could not tell the chat that delivery failed");
   }
