@@ -74,7 +74,7 @@ export async function runLarge(opts: { workDir: string; log: (line: string) => v
       .map((c) => ({ method: c.method, requestBytes: c.bytesReceived, at: c.at }));
     const files = fakes.tg.sent.filter((s) => s.files.length > 0).map((s) => s.files[0]?.size ?? 0);
     const lastAt = Math.max(...uploads.map((u) => u.at));
-    // Only ffmpeg/ffprobe runs (tsx's esbuild service is a child too).
+    // Only ffmpeg/ffprobe runs.
     const ffmpeg = sightings
       .filter((s) => /ff(mpeg|probe)$/.test(s.argv[0] ?? ""))
       .map((s) => ({ kind: classify(s.argv), wallMs: s.lastSeen - s.firstSeen }));

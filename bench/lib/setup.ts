@@ -38,7 +38,13 @@ export function zoomgramEnv(opts: {
       tg: opts.tg,
       databaseUrl: opts.databaseUrl,
       ...(opts.mediaDir ? { mediaDir: opts.mediaDir } : {}),
-      env: { TELEGRAM_UPLOAD_LIMIT_MB: String(opts.uploadLimitMb ?? 50), LOG_LEVEL: "info", ...opts.extra },
+      env: {
+        TELEGRAM_UPLOAD_LIMIT_MB: String(opts.uploadLimitMb ?? 50),
+        LOG_LEVEL: "info",
+        // Node flags for the process under test (a profile: BENCH_NODE_OPTIONS="--cpu-prof").
+        ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
+        ...opts.extra,
+      },
     }),
   );
 }
