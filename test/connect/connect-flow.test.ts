@@ -9,15 +9,15 @@ import { afterEach, describe, expect, it } from "vitest";
 import { signConnectParams } from "../../src/connect/connect-link.js";
 import { signOAuthState } from "../../src/connect/oauth-state.js";
 import {
-  type ConnectBench,
+  type ConnectHarness,
   continueUrlOf,
   lastLoginButton,
   pressConnectButton,
   rememberCode,
-  startBench,
-} from "./support.js";
+  startConnectHarness,
+} from "./harness.js";
 
-let bench: ConnectBench | undefined;
+let bench: ConnectHarness | undefined;
 afterEach(async () => {
   await bench?.close();
   bench = undefined;
@@ -26,23 +26,23 @@ afterEach(async () => {
 const ADA = { id: 1001, first_name: "Ada", username: "ada", language_code: "en" };
 
 async function setup() {
-  bench = await startBench();
+  bench = await startConnectHarness();
   const user = bench.zoom.addUser({ email: "ada@example.com", first_name: "Ada", last_name: "Lovelace" });
   bench.tg.addUser(ADA);
   return { b: bench, user };
 }
 
-async function send(b: ConnectBench, chatId: number, from: number, text: string) {
+async function send(b: ConnectHarness, chatId: number, from: number, text: string) {
   await b.app.bot.handleUpdate(b.tg.userSends({ chatId, from, text }) as unknown as Update);
 }
 
 /** The bare URL of the login_url button of the newest bot message in a chat (a "copied" link). */
-function lastButtonUrl(b: ConnectBench, chatId: number): string {
+function lastButtonUrl(b: ConnectHarness, chatId: number): string {
   return lastLoginButton(b, chatId).url;
 }
 
 /** ADA presses the newest connect button in `chatId`: the URL with Telegram's signed data. */
-function pressed(b: ConnectBench, chatId: number, from = ADA.id): string {
+function pressed(b: ConnectHarness, chatId: number, from = ADA.id): string {
   return pressConnectButton(b, chatId, from);
 }
 
@@ -56,7 +56,7 @@ const pathOf = (url: string) => {
  * fake Zoom, which 302s back to us.
  */
 async function authorize(
-  b: ConnectBench,
+  b: ConnectHarness,
   buttonUrl: string,
 ): Promise<{ callbackPath: string; authorizeUrl: URL; confirmation: string }> {
   const start = await b.app.http.request(pathOf(buttonUrl));
@@ -71,7 +71,7 @@ async function authorize(
   return { callbackPath: pathOf(back.toString()), authorizeUrl, confirmation };
 }
 
-async function connectionCount(b: ConnectBench): Promise<number> {
+async function connectionCount(b: ConnectHarness): Promise<number> {
   const rows = await b.app.services.db.kysely.selectFrom("zoom_connections").select("id").execute();
   return rows.length;
 }

@@ -8,15 +8,15 @@ import type { Update } from "grammy/types";
 import { afterEach, describe, expect, it } from "vitest";
 import { signLoginData } from "../fakes/fake-telegram.js";
 import {
-  type ConnectBench,
+  type ConnectHarness,
   continueUrlOf,
   lastLoginButton,
   pressConnectButton,
   rememberCode,
-  startBench,
-} from "./support.js";
+  startConnectHarness,
+} from "./harness.js";
 
-let bench: ConnectBench | undefined;
+let bench: ConnectHarness | undefined;
 afterEach(async () => {
   await bench?.close();
   bench = undefined;
@@ -28,7 +28,7 @@ const MALLORY = { id: 6666, first_name: "Mallory", username: "mallory", language
 const GROUP = -100777;
 
 async function setup() {
-  bench = await startBench();
+  bench = await startConnectHarness();
   bench.zoom.addUser({ email: "ada@example.com", first_name: "Ada", last_name: "Lovelace" });
   for (const u of [ADA, BOB, MALLORY]) bench.tg.addUser(u);
   bench.tg.addChat({
@@ -41,7 +41,7 @@ async function setup() {
   return bench;
 }
 
-async function send(b: ConnectBench, chatId: number, from: number, text: string) {
+async function send(b: ConnectHarness, chatId: number, from: number, text: string) {
   await b.app.bot.handleUpdate(b.tg.userSends({ chatId, from, text }) as unknown as Update);
 }
 
@@ -51,7 +51,7 @@ const pathOf = (url: string) => {
 };
 
 /** Nothing was started or stored: no OAuth state, no spent link, no connection, no Zoom call. */
-async function expectNothingStored(b: ConnectBench) {
+async function expectNothingStored(b: ConnectHarness) {
   const db = b.app.services.db.kysely;
   expect(await db.selectFrom("oauth_states").selectAll().execute()).toEqual([]);
   expect(await db.selectFrom("connect_links_spent").selectAll().execute()).toEqual([]);
@@ -61,7 +61,7 @@ async function expectNothingStored(b: ConnectBench) {
 
 /** Opens the confirmation, follows its button through the fake Zoom and the callback. */
 async function finish(
-  b: ConnectBench,
+  b: ConnectHarness,
   pressedUrl: string,
 ): Promise<{ status: number; confirmation: string }> {
   const start = await b.app.http.request(pathOf(pressedUrl));

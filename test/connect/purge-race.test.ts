@@ -11,12 +11,12 @@ import { purgeZoomUser } from "../../src/connect/deauthorize.js";
 import { withTransaction } from "../../src/db/database.js";
 import { ingestRecordingCompleted } from "../../src/delivery/ingest-recording.js";
 import { parseZoomEvent, type RecordingCompletedEvent } from "../../src/zoom/events.js";
-import { type MeetingBench, startMeetingBench } from "../meeting/bench.js";
+import { type MeetingHarness, startMeetingHarness } from "../meeting/harness.js";
 import { TEST_DIALECT } from "../support/db.js";
 import { makeTestAudio } from "../support/media.js";
-import { yieldToIo } from "./support.js";
+import { yieldToIo } from "./harness.js";
 
-let bench: MeetingBench | undefined;
+let bench: MeetingHarness | undefined;
 afterEach(async () => {
   await bench?.close();
   bench = undefined;
@@ -24,7 +24,7 @@ afterEach(async () => {
 
 describe(`purge against ingest (${TEST_DIALECT})`, () => {
   it("an ingest racing a purge that commits in between leaves no job and no meeting behind", async () => {
-    bench = await startMeetingBench();
+    bench = await startMeetingHarness();
     const b = bench;
     const audio = await makeTestAudio({ seconds: 2, bitrateKbps: 32 });
     b.zoom.addMeeting({

@@ -8,9 +8,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { formatRestoreReport, restoreConnections } from "../../src/cli/restore-connections.js";
 import { findConnectionRow, markConnectionBroken } from "../../src/connect/connection.repository.js";
 import { AppError } from "../../src/errors.js";
-import { type ConnectBench, seedConnection, startBench } from "./support.js";
+import { type ConnectHarness, seedConnection, startConnectHarness } from "./harness.js";
 
-let b: ConnectBench | undefined;
+let b: ConnectHarness | undefined;
 afterEach(async () => {
   await b?.close();
   b = undefined;
@@ -20,7 +20,10 @@ const ADMIN = -100900;
 const CHAT = 5151;
 
 async function setup() {
-  b = await startBench({ roles: { web: false, worker: false }, env: { ADMIN_CHAT_ID: String(ADMIN) } });
+  b = await startConnectHarness({
+    roles: { web: false, worker: false },
+    env: { ADMIN_CHAT_ID: String(ADMIN) },
+  });
   b.tg.addChat({ id: ADMIN, type: "supergroup", title: "Operators" });
   b.tg.addChat({ id: CHAT, type: "private", first_name: "Ada" });
   const user = b.zoom.addUser({ email: "ada@example.com" });

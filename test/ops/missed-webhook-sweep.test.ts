@@ -14,7 +14,7 @@ import type { ZoomUser } from "../fakes/fake-zoom.js";
 import { METRICS_AUTH } from "../support/config.js";
 import { TEST_DIALECT } from "../support/db.js";
 import { makeTestAudio } from "../support/media.js";
-import { type OpsBench, startOpsBench } from "./bench.js";
+import { type OpsHarness, startOpsHarness } from "./harness.js";
 
 const HOUR = 3_600_000;
 let audio: string;
@@ -22,15 +22,15 @@ beforeAll(async () => {
   audio = await makeTestAudio({ seconds: 6, bitrateKbps: 48 });
 });
 
-let bench: OpsBench | undefined;
+let bench: OpsHarness | undefined;
 afterEach(async () => {
   await bench?.close();
   bench = undefined;
 });
 
 /** Connected at the bench's start (12:00 UTC); the clock is then moved on by `hoursLater`. */
-async function setup(hoursLater = 4): Promise<{ b: OpsBench; user: ZoomUser }> {
-  const b = await startOpsBench();
+async function setup(hoursLater = 4): Promise<{ b: OpsHarness; user: ZoomUser }> {
+  const b = await startOpsHarness();
   bench = b;
   const user = b.zoom.addUser({ email: "host@example.com", timezone: "UTC" });
   await b.connect({ user, chatId: 4242 });
@@ -39,7 +39,13 @@ async function setup(hoursLater = 4): Promise<{ b: OpsBench; user: ZoomUser }> {
 }
 
 /** A meeting starting `startHoursAfterConnect` after 12:00 UTC, lasting `minutes`. */
-function addMeeting(b: OpsBench, user: ZoomUser, uuid: string, startHoursAfterConnect: number, minutes = 30) {
+function addMeeting(
+  b: OpsHarness,
+  user: ZoomUser,
+  uuid: string,
+  startHoursAfterConnect: number,
+  minutes = 30,
+) {
   const start = new Date(Date.UTC(2026, 0, 15, 12, 0, 0) + startHoursAfterConnect * HOUR).toISOString();
   return b.zoom.addMeeting({
     uuid,

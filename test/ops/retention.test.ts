@@ -6,9 +6,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { pruneOldData } from "../../src/ops/retention.js";
 import { TEST_DIALECT } from "../support/db.js";
-import { type OpsBench, startOpsBench } from "./bench.js";
+import { type OpsHarness, startOpsHarness } from "./harness.js";
 
-let bench: OpsBench | undefined;
+let bench: OpsHarness | undefined;
 afterEach(async () => {
   await bench?.close();
   bench = undefined;
@@ -18,7 +18,7 @@ const DAY = 86_400_000;
 
 describe(`retention on ${TEST_DIALECT}`, () => {
   it("prunes rows older than RETENTION_DAYS and keeps dedupe keys, unfinished jobs and recent rows", async () => {
-    const b = await startOpsBench({ env: { RETENTION_DAYS: "7" } });
+    const b = await startOpsHarness({ env: { RETENTION_DAYS: "7" } });
     bench = b;
     const db = b.app.services.db.kysely;
     const now = b.clock.now();
@@ -106,13 +106,13 @@ describe(`retention on ${TEST_DIALECT}`, () => {
   });
 
   it("RETENTION_DAYS defaults to 30", async () => {
-    const b = await startOpsBench();
+    const b = await startOpsHarness();
     bench = b;
     expect(b.app.services.config.retentionDays).toBe(30);
   });
 
   it("an event for a Zoom user who is not connected keeps no content and no download token", async () => {
-    const b = await startOpsBench();
+    const b = await startOpsHarness();
     bench = b;
     const stranger = b.zoom.addUser({ email: "stranger@example.com" });
     const meeting = b.zoom.addMeeting({

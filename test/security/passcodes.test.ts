@@ -8,11 +8,11 @@ import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { stripPasscodes, stripUrlPasscode } from "../../src/zoom/passcodes.js";
 import { everyStoredValue } from "../fault/harness.js";
-import { type MeetingBench, startMeetingBench } from "../meeting/bench.js";
+import { type MeetingHarness, startMeetingHarness } from "../meeting/harness.js";
 import { TEST_DIALECT } from "../support/db.js";
 import { makeTestAudio } from "../support/media.js";
 
-let bench: MeetingBench | undefined;
+let bench: MeetingHarness | undefined;
 afterEach(async () => {
   await bench?.close();
   bench = undefined;
@@ -53,7 +53,7 @@ describe("stripping passcodes", () => {
 
 describe(`recording passcodes at rest (${TEST_DIALECT})`, () => {
   it("no passcode from a webhook or a REST answer is stored, in any table or (SQLite) the file and WAL", async () => {
-    bench = await startMeetingBench();
+    bench = await startMeetingHarness();
     const audio = await makeTestAudio({ seconds: 4, bitrateKbps: 32 });
     bench.zoom.addMeeting({
       uuid: "passcode-uuid==",
