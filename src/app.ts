@@ -376,7 +376,8 @@ async function buildHttp(
     logger: services.logger.child({ component: "http" }),
     metrics,
     ready: async () => (await pingDatabase(db)) && (await pendingMigrations(db)).length === 0,
-    beforeScrape: () => refreshDatabaseGauges(services, parts),
+    beforeScrape: () => refreshDatabaseGauges(services),
+    everyScrape: () => refreshFeatureGauges(parts),
     metricsToken: config.metrics.token,
     now: () => clock.now(),
     routes: [
@@ -445,11 +446,15 @@ function menuOf(parts: readonly BuiltFeature[]): string[] {
 }
 
 /** Gauges read from the shared database: every process reports the same, fleet-wide values. */
-async function refreshDatabaseGauges(services: AppServices, parts: readonly BuiltFeature[]): Promise<void> {
+async function refreshDatabaseGauges(services: AppServices): Promise<void> {
   const { db, clock, metrics } = services;
   const counts = await countJobsByState(db.kysely);
   for (const [state, n] of Object.entries(counts)) metrics.jobs.set({ state }, n);
   metrics.oldestWaitingJobSeconds.set((await oldestWaitingAgeMs(db.kysely, clock.now())) / 1000);
+}
+
+/** Features' own scrape-time gauges (each constant-cost), on every scrape. */
+async function refreshFeatureGauges(parts: readonly BuiltFeature[]): Promise<void> {
   for (const part of parts) await part.beforeScrape?.();
 }
 
@@ -468,7 +473,8 @@ async function listenForMetrics(pieces: AppPieces): Promise<ServerType | undefin
   const app = createMetricsApp({
     logger: services.logger.child({ component: "metrics" }),
     metrics: services.metrics,
-    beforeScrape: () => refreshDatabaseGauges(services, parts),
+    beforeScrape: () => refreshDatabaseGauges(services),
+    everyScrape: () => refreshFeatureGauges(parts),
     now: () => services.clock.now(),
   });
   return listen(app, { host: config.metrics.host, port: config.metrics.port });

@@ -24,8 +24,13 @@ export interface HttpAppOptions {
   metrics: Metrics;
   /** Resolves true when the database answers and migrations are applied. */
   ready: () => Promise<boolean>;
-  /** Refreshes gauges that are read from the database (jobs by state) before a scrape. */
+  /**
+   * Refreshes gauges that are read from the database (jobs by state) before a scrape; cached for
+   * {@link SCRAPE_REFRESH_MS}.
+   */
   beforeScrape?: () => Promise<void>;
+  /** Constant-cost refreshes run before every scrape (features' own gauges, e.g. the inbox backlog). */
+  everyScrape?: () => Promise<void>;
   /**
    * Who may read `GET /metrics` on this (public) listener (issue #13, item 9): with a token, only
    * `Authorization: Bearer <token>`; without one, nobody (404) — scrape the METRICS_PORT listener.
@@ -40,7 +45,7 @@ export interface HttpAppOptions {
 /** How long gauges read from the database are reused: a scrape costs at most this often a query. */
 export const SCRAPE_REFRESH_MS = 5_000;
 
-type ScrapeOptions = Pick<HttpAppOptions, "logger" | "metrics" | "beforeScrape" | "now">;
+type ScrapeOptions = Pick<HttpAppOptions, "logger" | "metrics" | "beforeScrape" | "everyScrape" | "now">;
 
 /**
  * `GET /metrics`: the registry as text. Gauges read from the database are refreshed at most once
@@ -63,6 +68,9 @@ function metricsHandler(options: ScrapeOptions) {
         });
       await refreshing;
     }
+    await options
+      .everyScrape?.()
+      .catch((error) => options.logger.warn({ err: describeError(error) }, "metrics refresh failed"));
     const body = await options.metrics.registry.metrics();
     return c.body(body, 200, { "content-type": options.metrics.registry.contentType });
   };
