@@ -51,6 +51,7 @@ describe("every shared Zoom fixture", () => {
     "oauth-token.response.SYNTHETIC.json": "invalid",
     "recording.completed.official-example.json": "ok",
     "recording.transcript_completed.official-example.json": "ok",
+    "recording.completed.webinar.SYNTHETIC.json": "ok",
     "signature-test-vectors.SYNTHETIC.json": "invalid",
     "webhook-request-headers.official-example.json": "invalid",
   };
