@@ -10,7 +10,7 @@ import {
   setChatDestination,
   updateChatSettings,
 } from "../../src/settings/chat-settings.repository.js";
-import { type MeetingBench, startMeetingBench } from "../meeting/bench.js";
+import { type MeetingHarness, startMeetingHarness } from "../meeting/harness.js";
 import { TEST_DIALECT } from "../support/db.js";
 import { loadZoomFixture } from "../support/fixtures.js";
 import { makeTestAudio } from "../support/media.js";
@@ -31,7 +31,7 @@ beforeAll(async () => {
   audio = await makeTestAudio({ seconds: 6, bitrateKbps: 32 });
 });
 
-let bench: MeetingBench | undefined;
+let bench: MeetingHarness | undefined;
 afterEach(async () => {
   await bench?.close();
   bench = undefined;
@@ -42,11 +42,11 @@ const CHANNEL = -1002600;
 const ADMIN = 501;
 
 async function setup(options: { chatId?: number } = {}) {
-  bench = await startMeetingBench(options.chatId ? { chatId: options.chatId } : {});
+  bench = await startMeetingHarness(options.chatId ? { chatId: options.chatId } : {});
   return bench;
 }
 
-function addMeeting(b: MeetingBench, uuid: string, topic: string, type = 2) {
+function addMeeting(b: MeetingHarness, uuid: string, topic: string, type = 2) {
   b.zoom.addMeeting({
     uuid,
     hostUserId: b.user.id,
@@ -62,7 +62,7 @@ function addMeeting(b: MeetingBench, uuid: string, topic: string, type = 2) {
 }
 
 /** Posts a signed webhook, lets the worker process the inbox, and answers what ingest decided. */
-async function post(b: MeetingBench, body: Record<string, unknown>): Promise<string> {
+async function post(b: MeetingHarness, body: Record<string, unknown>): Promise<string> {
   const response = await b.post(body);
   expect(response.status).toBe(200);
   await b.app.worker?.drainFeeders();
@@ -74,16 +74,17 @@ async function post(b: MeetingBench, body: Record<string, unknown>): Promise<str
   return audit.result;
 }
 
-const completed = (b: MeetingBench, uuid: string) =>
+const completed = (b: MeetingHarness, uuid: string) =>
   post(b, b.zoom.buildEvent("recording.completed", uuid, { fileTypes: ["M4A"] }));
-const transcript = (b: MeetingBench, uuid: string) =>
+const transcript = (b: MeetingHarness, uuid: string) =>
   post(b, b.zoom.buildEvent("recording.transcript_completed", uuid));
-const summary = (b: MeetingBench, uuid: string) => post(b, b.zoom.buildSummaryCompletedEvent(uuid, "rivet"));
+const summary = (b: MeetingHarness, uuid: string) =>
+  post(b, b.zoom.buildSummaryCompletedEvent(uuid, "rivet"));
 
-const sentTo = (b: MeetingBench, chatId: number, method?: string) =>
+const sentTo = (b: MeetingHarness, chatId: number, method?: string) =>
   b.tg.sent.filter((s) => s.chatId === chatId && (method === undefined || s.method === method));
 
-const kinds = async (b: MeetingBench, uuid: string) =>
+const kinds = async (b: MeetingHarness, uuid: string) =>
   (
     await b.app.services.db.kysely
       .selectFrom("deliveries")
