@@ -52,7 +52,6 @@ describe("every shared Zoom fixture", () => {
     "recording.completed.official-example.json": "ok",
     "recording.completed.webinar.SYNTHETIC.json": "ok",
     "recording.transcript_completed.official-example.json": "ok",
-    "recording.completed.webinar.SYNTHETIC.json": "ok",
     "signature-test-vectors.SYNTHETIC.json": "invalid",
     "webhook-request-headers.official-example.json": "invalid",
   };
