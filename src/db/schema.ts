@@ -53,6 +53,11 @@ export interface ChatSettingsTable {
   destination_title: string | null;
   /** Set when the destination stopped accepting posts (topic closed/deleted, channel lost). */
   destination_paused_reason: string | null;
+  /**
+   * On a person's private chat: the chat whose destination they are picking with the
+   * `request_chat` button sent there (request_chat works in private chats only).
+   */
+  destination_request_for: number | null;
   created_at: number;
   updated_at: number;
 }

@@ -35,6 +35,13 @@ const SAMPLE_VARS = {
   job_id: "job_01HXYZ",
   ref: "ERR-7F3A",
   summary: "The team agreed to ship on Friday.",
+  title: "Team recordings",
+  phrase: "standup",
+  parts: "Audio, Transcript",
+  part: "Audio",
+  label: "All meetings",
+  filter: "Which meetings: all",
+  chat: "Design team",
 } as const;
 
 /** Keys other parts of the product rely on; removing or renaming one breaks them. */
