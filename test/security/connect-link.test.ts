@@ -39,6 +39,7 @@ describe("signConnectParams / verifyConnectParams", () => {
       userId: 42,
       expiresAt: NOW_S + 600,
       locale: "ru",
+      linkId: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
     });
   });
 
@@ -50,6 +51,7 @@ describe("signConnectParams / verifyConnectParams", () => {
       chatId: 7,
       userId: 7,
       expiresAt: NOW_S + 60,
+      linkId: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
     });
   });
 
