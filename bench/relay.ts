@@ -5,15 +5,14 @@
  * (VmHWM). Beside it, in the same run, `curl | curl` relaying the same file between the same fakes.
  */
 import { createHash } from "node:crypto";
-import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { createReadStream, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { curlRelay } from "./lib/curl-relay.js";
 import { addAudioMeeting, type Fakes, meetingUuid, startFakes } from "./lib/fixtures.js";
 import { makeLongAudio } from "./lib/media.js";
 import { cpuSeconds, MemorySampler, readMemory } from "./lib/proc.js";
 import { startZoomgram } from "./lib/processes.js";
-import { CHAT_ID, postWebhook, seedConnection, zoomgramEnv } from "./lib/setup.js";
+import { CHAT_ID, postWebhook, prepareService } from "./lib/setup.js";
 
 export interface RelayCase {
   label: string;
@@ -64,18 +63,10 @@ async function relayOne(
   log: (line: string) => void,
 ): Promise<RelayCase> {
   const sha = await sha256File(media.path);
-  const dir = mkdtempSync(join(tmpdir(), "zoomgram-bench-relay-"));
-  const databaseUrl = `sqlite:${join(dir, "zoomgram.db")}`;
-  await seedConnection(databaseUrl, fakes.zoom, fakes.user);
+  const service = await prepareService(fakes, { name: "relay", uploadLimitMb: 2000 });
   const child = await startZoomgram({
     role: "serve",
-    env: zoomgramEnv({
-      databaseUrl,
-      zoom: fakes.zoom,
-      tg: fakes.tg,
-      uploadLimitMb: 2000,
-      mediaDir: join(dir, "media"),
-    }),
+    env: service.env,
     logFile: join(workDir, `relay-${media.label}.log`),
     cpu: 1,
   });
@@ -146,7 +137,7 @@ async function relayOne(
     };
   } finally {
     await child.stop();
-    rmSync(dir, { recursive: true, force: true });
+    service.remove();
   }
 }
 

@@ -39,10 +39,13 @@ export interface BenchResults {
 export const TARGETS = {
   ingestP99AtThousandMs: 50,
   ingestShareOfBare: 0.3,
+  ingestShareOfBarePostgres: 0.15,
+  /** Answered in time at twice the maximum rate, as a share of the maximum. */
+  ingestAtTwiceMax: 0.9,
   relayTimeRatio: 1.5,
   relayPeakRssBytes: 150e6,
   idleRssBytes: 90e6,
-  firstByteP50Ms: 250,
+  firstByteP50Ms: 100,
   transcodeSpeed: 100,
   scaleSpeedup: 1.6,
 } as const;
@@ -88,7 +91,7 @@ export function ingestSection(rec: PartRecord<IngestRecord> | undefined): string
   const r = rec?.result;
   if (!r) return out;
   out.push(
-    `Signed \`recording.completed\` requests (${num(r.requestBytes)} bytes, each for a new meeting, signed when sent) from the in-repo load generator (\`bench/lib/loadgen.ts\`, \`node:http\` keep-alive). Fixed rates are open-loop for ${num(r.durationMs / 1000)} s each, latency counted from each request's intended send time, and a request not answered 5 s after it was due counts as an error (timeout) — percentiles are of answered requests, so a saturated server's sit just under that 5 s deadline; "max" is closed-loop with ${r.maxConcurrency} requests in flight, measured first on each fresh server (after a 2 s warm-up), before the fixed rates. The server under test is pinned to CPU 1, the generator to CPU 0 (PostgreSQL's own processes are not pinned). Zoomgram runs \`zoomgram web\` with LOG_LEVEL=info, a connected Zoom user, so each request does the whole ingest: verify, parse, one transaction writing the audit row, meeting, files, deliveries and jobs.`,
+    `Signed \`recording.completed\` requests (${num(r.requestBytes)} bytes, each for a new meeting, signed when sent) from the in-repo load generator (\`bench/lib/loadgen.ts\`, \`node:http\` keep-alive). Fixed rates are open-loop for ${num(r.durationMs / 1000)} s each, latency counted from each request's intended send time, and a request not answered 5 s after it was due counts as an error (timeout) — percentiles are of answered requests, so a saturated server's sit just under that 5 s deadline; "max" is closed-loop with ${r.maxConcurrency} requests in flight, measured first on each fresh server (after a 2 s warm-up), before the fixed rates. The server under test is pinned to CPU 1, the generator to CPU 0 (PostgreSQL's own processes are not pinned). Zoomgram runs \`zoomgram web\` with LOG_LEVEL=info and a connected Zoom user; each request is verified, parsed, validated and appended to the durable webhook inbox with group commit (one multi-row INSERT and one fsync per batch, \`synchronous=FULL\`), and answered after that commit. No worker runs beside it, so admission control is set out of reach (WEBHOOK_MAX_BACKLOG_SECONDS=3600) for these runs; the inbox processor — audit row, meeting, files, deliveries and jobs for a batch of events per transaction — is timed separately afterwards on what the runs stored (in the harness process, CPU 0, no job running). The last fixed rate is twice the measured maximum.`,
     "",
   );
   const rows = r.targets.flatMap((t) =>
@@ -132,6 +135,32 @@ export function ingestSection(rec: PartRecord<IngestRecord> | undefined): string
     const m = maxOf(t);
     return m !== undefined && bare ? m / bare : undefined;
   });
+  const shareGoals = [TARGETS.ingestShareOfBare, TARGETS.ingestShareOfBarePostgres];
+  const twiceRows = [sqlite, postgres].map((t) => {
+    const m = maxOf(t);
+    const run = t?.runs
+      .filter((x) => x.mode === "rate" && m !== undefined && (x.offeredRate ?? 0) >= 1.9 * m)
+      .sort((a, b) => (b.offeredRate ?? 0) - (a.offeredRate ?? 0))[0];
+    const label = t ? TARGET_NAMES[t.name] : "–";
+    return [
+      `answered in time at 2× the maximum ≥ ${TARGETS.ingestAtTwiceMax * 100}% of the maximum (${label})`,
+      run && m
+        ? `${num(run.throughput)}/s at ${num(run.offeredRate)}/s offered = ${num((run.throughput / m) * 100, 1)}% of ${num(m)}/s`
+        : "–",
+      mark(run && m ? run.throughput >= TARGETS.ingestAtTwiceMax * m : undefined),
+    ];
+  });
+  const processingRows = [sqlite, postgres].flatMap((t) =>
+    t?.processing
+      ? [
+          [
+            `inbox processor (${TARGET_NAMES[t.name]})`,
+            `${num(t.processing.perSecond)} events/s (${num(t.processing.events)} events in ${num(t.processing.seconds, 1)} s, batches of ${t.processing.batchSize})`,
+            "(sizing)",
+          ],
+        ]
+      : [],
+  );
   out.push(
     table(
       ["goal", "measured", "verdict"],
@@ -149,10 +178,12 @@ export function ingestSection(rec: PartRecord<IngestRecord> | undefined): string
           mark(shares[0] === undefined ? undefined : shares[0] >= TARGETS.ingestShareOfBare),
         ],
         [
-          `maximum ≥ ${TARGETS.ingestShareOfBare * 100}% of the bare server's (PostgreSQL)`,
+          `maximum ≥ ${TARGETS.ingestShareOfBarePostgres * 100}% of the bare server's (PostgreSQL)`,
           `${num(maxOf(postgres))}/s of ${num(bare)}/s = ${shares[1] === undefined ? "–" : `${num(shares[1] * 100, 1)}%`}`,
-          mark(shares[1] === undefined ? undefined : shares[1] >= TARGETS.ingestShareOfBare),
+          mark(shares[1] === undefined ? undefined : shares[1] >= TARGETS.ingestShareOfBarePostgres),
         ],
+        ...twiceRows,
+        ...processingRows,
       ],
     ),
     "",
@@ -178,7 +209,7 @@ export function ingestSection(rec: PartRecord<IngestRecord> | undefined): string
   }
   const missed =
     (at1000 && at1000.latency.p99 > TARGETS.ingestP99AtThousandMs) ||
-    shares.some((s) => s !== undefined && s < TARGETS.ingestShareOfBare);
+    shares.some((s, i) => s !== undefined && s < (shareGoals[i] ?? TARGETS.ingestShareOfBare));
   if (missed) {
     const sqliteMax = maxOf(sqlite);
     const cpu = sqlite?.runs.find((x) => x.mode === "max")?.serverCpuPct;
