@@ -46,7 +46,7 @@ const RETRY_DELAYS_MS = [1_000, 5_000, 30_000, 120_000];
 
 export interface InboxProcessorOptions {
   batchSize?: number;
-  /** Batches processed side by side in this process (default: 4 on PostgreSQL, 1 on SQLite). */
+  /** Batches processed side by side in this process (default: 2 on PostgreSQL, 1 on SQLite). */
   loops?: number;
   pollIntervalMs?: number;
   ingestors?: IngestTable;
@@ -62,7 +62,7 @@ export function createInboxProcessor(
   const logger = services.logger.child({ component: "webhook.inbox" });
   // PostgreSQL: several batches at once (SKIP LOCKED keeps them disjoint), since a batch mostly
   // waits on round trips; SQLite has one writer, so one.
-  const loops = options.loops ?? (services.db.dialect === "postgres" ? 4 : 1);
+  const loops = options.loops ?? (services.db.dialect === "postgres" ? 2 : 1);
   let running = false;
   let loopsDone: Promise<unknown> | undefined;
   const sleepers = new Set<() => void>();
