@@ -381,7 +381,7 @@ export function latencySection(rec: PartRecord<LatencyResult> | undefined): stri
   );
   if (r.ackToFirstByte.p50 > TARGETS.firstByteP50Ms) {
     out.push(
-      "**Why it misses.** Between the acknowledgement and the upload a job is claimed, the meeting card is sent, the recordings API is called, the file is downloaded and probed; on a loaded machine each step waits for CPU. **What would fix it:** send the meeting card after the upload has started, and skip the probe when Zoom's recording times give the duration.",
+      "**Why it misses.** The acknowledgement now comes as soon as the event is in the inbox, so everything else happens after it: the inbox processor is woken, runs the ingest transaction and wakes the job worker, which claims the job; then the meeting card is sent, the recordings API is called, the file is downloaded and probed. Each of these steps waits for a CPU on a loaded machine (see the load average). **What would fix it:** send the meeting card after the upload has started, skip the probe when Zoom's recording times give the duration, and let the inbox processor hand the jobs it created straight to the worker in the same process instead of through a claim query.",
       "",
     );
   }
