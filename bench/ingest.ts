@@ -1,11 +1,3 @@
-/**
- * Benchmark 1 — webhook ingest. Signed `recording.completed` requests, each for a new meeting and
- * signed when it is sent, at fixed rates and at maximum (closed loop), against Zoomgram's `web`
- * process on SQLite and on PostgreSQL, and against a bare `node:http` server that only verifies
- * the HMAC. The server runs pinned to CPU 1, the load generator (this process) to CPU 0.
- */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createApp } from "../src/app.js";
@@ -18,7 +10,7 @@ import { type LoadRequest, type LoadResult, runFixedRate, runMax } from "./lib/l
 import { createPostgresDatabase } from "./lib/postgres.js";
 import { cpuSeconds, readMemory } from "./lib/proc.js";
 import { type Child, startBareServer, startZoomgram } from "./lib/processes.js";
-import { seedConnection, signedHeaders, WEBHOOK_SECRET, zoomgramEnv } from "./lib/setup.js";
+import { type BenchService, prepareService, signedHeaders, WEBHOOK_SECRET } from "./lib/setup.js";
 
 export interface IngestRun extends LoadResult {
   /** CPU the server process used, % of one core. */
@@ -164,25 +156,21 @@ export async function runIngest(opts: IngestOptions): Promise<IngestResult> {
   const targets: IngestTarget[] = [];
   try {
     for (const dialect of ["sqlite", "postgres"] as const) {
-      const dir = mkdtempSync(join(tmpdir(), "zoomgram-bench-ingest-"));
       const pgDb = dialect === "postgres" ? await createPostgresDatabase("ingest") : undefined;
-      const databaseUrl = pgDb?.url ?? `sqlite:${join(dir, "zoomgram.db")}`;
+      let service: BenchService | undefined;
       let child: Child | undefined;
       try {
-        await seedConnection(databaseUrl, fakes.zoom, fakes.user);
         // The request path alone: the web role appends to the inbox and no worker runs beside it, so
         // admission control (503 after WEBHOOK_MAX_BACKLOG_SECONDS of backlog) is set out of reach
         // here; the inbox processor's own rate is measured after the runs, from what they stored.
-        const env = zoomgramEnv({
-          databaseUrl,
-          zoom: fakes.zoom,
-          tg: fakes.tg,
-          mediaDir: join(dir, "media"),
+        service = await prepareService(fakes, {
+          name: "ingest",
+          ...(pgDb ? { databaseUrl: pgDb.url } : {}),
           extra: { WEBHOOK_MAX_BACKLOG_SECONDS: "3600" },
         });
         child = await startZoomgram({
           role: "web",
-          env,
+          env: service.env,
           logFile: join(opts.workDir, `ingest-${dialect}.log`),
           cpu: 1,
         });
@@ -200,7 +188,7 @@ export async function runIngest(opts: IngestOptions): Promise<IngestResult> {
         const serverRss = readMemory(child.pid)?.rss;
         await child.stop();
         child = undefined;
-        const processing = await measureProcessing(env, opts.processEvents ?? 10_000);
+        const processing = await measureProcessing(service.env, opts.processEvents ?? 10_000);
         opts.log(
           `  ${dialect} inbox processing: ${processing.events} events in ${processing.seconds.toFixed(2)} s = ${processing.perSecond.toFixed(0)}/s (batches of ${processing.batchSize}, harness CPU)`,
         );
@@ -208,7 +196,7 @@ export async function runIngest(opts: IngestOptions): Promise<IngestResult> {
       } finally {
         await child?.stop();
         await pgDb?.drop();
-        rmSync(dir, { recursive: true, force: true });
+        service?.remove();
       }
     }
     const bare = await startBareServer({
