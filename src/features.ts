@@ -8,6 +8,7 @@ import { createDeliveryFeature } from "./delivery/delivery.feature.js";
 import type { DeliveryServices } from "./delivery/delivery-services.js";
 import { createOpsFeature } from "./ops/ops.feature.js";
 import type { FeatureParts } from "./services.js";
+import { createSpeechFeature } from "./speech/speech.feature.js";
 
 /** Everything the composition root builds: the infrastructure plus what features provide below. */
 export type AppServices = DeliveryServices;
@@ -20,5 +21,6 @@ export interface Feature {
 export const features: readonly Feature[] = [
   { name: "connect", build: createConnectFeature },
   { name: "delivery", build: createDeliveryFeature },
+  { name: "speech", build: (services) => createSpeechFeature(services) },
   { name: "ops", build: createOpsFeature },
 ];

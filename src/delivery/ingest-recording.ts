@@ -17,7 +17,11 @@ import {
   upsertMeeting,
   upsertRecordingFile,
 } from "./delivery.repository.js";
-import { enqueueRecordingDelivery, enqueueTranscriptDelivery } from "./delivery-jobs.js";
+import {
+  enqueueRecordingDelivery,
+  enqueueSpeechTranscription,
+  enqueueTranscriptDelivery,
+} from "./delivery-jobs.js";
 import { auditPayload, encryptDownloadToken, type Ingestor, type IngestResult } from "./ingest.js";
 
 export const ingestRecordingCompleted: Ingestor<RecordingCompletedEvent> = async (services, event, ctx) => {
@@ -96,6 +100,14 @@ export const ingestRecordingCompleted: Ingestor<RecordingCompletedEvent> = async
         (await enqueueTranscriptDelivery(tx, { ...base, fileId }, now, services.config.jobs.maxAttempts)) !==
         null
       )
+        jobs++;
+    }
+
+    // No transcript from Zoom (yet): speech to text gets the audio once Zoom had STT_WAIT_MINUTES
+    // to send its own (the speech feature's wait policy looks again when the job runs).
+    if (services.config.stt.apiUrl && transcriptFiles.length === 0 && newAudio.length > 0) {
+      const runAt = now + services.config.stt.waitMinutes * 60_000;
+      if ((await enqueueSpeechTranscription(tx, base, runAt, now, services.config.jobs.maxAttempts)) !== null)
         jobs++;
     }
 

@@ -197,7 +197,17 @@ export function renderMeetingCard(input: {
   const stage = stageKey(state);
   if (stage) lines.push(t(stage));
   lines.push(t("card-line-audio", { status: statusText(state.parts.audio) }));
-  lines.push(t("card-line-transcript", { status: statusText(state.parts.transcript) }));
+  const transcript = state.parts.transcript;
+  // Where a delivered transcript came from: Zoom's own, or speech to text (issue 16).
+  const transcriptSource =
+    transcript.status === "done" && (transcript.detail === "zoom" || transcript.detail === "stt")
+      ? t(`card-transcript-source-${transcript.detail}`)
+      : undefined;
+  lines.push(
+    t("card-line-transcript", {
+      status: transcriptSource ? `${statusText(transcript)} (${transcriptSource})` : statusText(transcript),
+    }),
+  );
   lines.push(t("card-line-summary", { status: statusText(state.parts.summary) }));
 
   const row: InlineButton[] = [];
