@@ -21,6 +21,7 @@ import { splitMessage } from "../telegram/text/split-message.js";
 import { extractiveSummary } from "../transcript/extractive-summary.js";
 import { renderTranscriptText } from "../transcript/render.js";
 import { type SpeakerTime, speakingTime } from "../transcript/speaking-time.js";
+import { parseStructuredSummary, structuredSummaryMarkdown } from "../transcript/structured-summary.js";
 import { createSummaryApiClient, type SummaryApiClient, SummaryApiError } from "../transcript/summary-api.js";
 import { type Cue, parseVtt } from "../transcript/vtt.js";
 import { displayTopic } from "./caption.js";
@@ -144,7 +145,18 @@ export function deliverSummaryJob(
           },
           ctx.signal,
         );
-        return { kind: "summary", summary: { text, source: "api", speakers } };
+        // The structured answer with localized headings; free text (older prompts, other models) as is.
+        const structured = parseStructuredSummary(text);
+        const markdown = structured
+          ? structuredSummaryMarkdown(structured, {
+              overview: t("summary-overview"),
+              keyPoints: t("summary-key-points"),
+              decisions: t("summary-decisions"),
+              actionItems: t("summary-action-items"),
+              openQuestions: t("summary-open-questions"),
+            })
+          : text;
+        return { kind: "summary", summary: { text: markdown, source: "api", speakers } };
       } catch (error) {
         if (!(error instanceof SummaryApiError)) throw error;
         if (error.retryable && ctx.job.attempts < SUMMARY_API_ATTEMPTS) {
