@@ -14,7 +14,7 @@ import type { ChatTarget } from "./chat-target.js";
 import { findDeliveries, findMeeting } from "./delivery.repository.js";
 import { SPEECH_TRANSCRIPT_FILE_ID } from "./delivery-jobs.js";
 import type { DeliveryServices } from "./delivery-services.js";
-import { loadCardMeeting } from "./meeting-card.js";
+import { loadCardMeeting } from "./meeting-card.repository.js";
 import { enqueueSummaryDelivery } from "./meeting-parts.repository.js";
 import { recordPartDelivered } from "./part-delivered.js";
 import { sendTextDocument } from "./part-telegram.js";
