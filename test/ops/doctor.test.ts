@@ -13,6 +13,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CheckResult, type DoctorReport, formatDoctorReport, runDoctor } from "../../src/cli/doctor.js";
 import { openDatabase } from "../../src/db/database.js";
+import { migrationsFor } from "../../src/db/migrate.js";
 import { TEST_ENV } from "../support/config.js";
 import { TEST_DIALECT } from "../support/db.js";
 import { type OpsBench, startOpsBench } from "./bench.js";
@@ -77,6 +78,7 @@ describe(`zoomgram doctor on ${TEST_DIALECT}`, () => {
       ["Zoom webhook endpoint", "ok"],
       ["ffmpeg", "ok"],
       ["Media directory", "ok"],
+      ["Speech to text", "skip"],
     ]);
     expect(report.exitCode).toBe(0);
     expect(line(report, "Telegram bot")?.detail).toContain(`@${bench.tg.botInfo.username}`);
@@ -139,7 +141,9 @@ describe(`zoomgram doctor on ${TEST_DIALECT}`, () => {
     await empty.close();
     const pending = line(await doctor({ DATABASE_URL: `sqlite:${fresh}` }), "Database");
     expect(pending).toMatchObject({ status: "warn" });
-    expect(pending?.detail).toContain("1 migration(s) pending");
+    // Every migration is pending on an empty database (the count grows with each new migration).
+    const all = Object.keys(migrationsFor("sqlite"));
+    expect(pending?.detail).toContain(`${all.length} migration(s) pending: ${all.join(", ")}`);
     expect(pending?.fix).toContain("zoomgram migrate");
 
     const missing = line(
