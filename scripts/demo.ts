@@ -5,7 +5,10 @@
  * them (HTTP server, long-polling bot, job worker, a throwaway SQLite database), and plays one
  * meeting: a Telegram user sends /connect and approves the app in "Zoom"; "Zoom" records a
  * meeting and sends its webhooks — recording.completed, recording.transcript_completed,
- * meeting.summary_completed — signed like the real ones. Then it prints what the chat received.
+ * meeting.summary_completed — signed like the real ones. A second meeting gets no transcript from
+ * Zoom: the bundled fake speech-to-text server (STT_API_URL) transcribes its audio and the fake
+ * summary API (SUMMARY_API_URL) lists its decisions and action items. Then it prints what the chat
+ * received.
  *
  * Nothing leaves the machine: every URL points at 127.0.0.1. Needs only `npm ci`.
  */
@@ -18,13 +21,33 @@ import { type App, createApp } from "../src/app.js";
 import { parseConfig } from "../src/config.js";
 import { createLogger } from "../src/observability/logger.js";
 import { computeZoomSignature } from "../src/zoom/webhook-signature.js";
+import { type FakeSpeech, startFakeSpeech } from "../test/fakes/fake-speech.js";
 import { type FakeTelegram, type StoredMessage, startFakeTelegram } from "../test/fakes/fake-telegram.js";
 import { type FakeZoom, startFakeZoom } from "../test/fakes/fake-zoom.js";
+import { type FakeSummaryApi, startFakeSummaryApi } from "../test/meeting/fake-summary-api.js";
 import { makeTestAudio } from "../test/support/media.js";
 
 const CHAT = 501;
 const TOPIC = "Weekly product sync";
 const MEETING_UUID = "dEmO/Meeting+uuid==";
+const STT_TOPIC = "Design review";
+const STT_UUID = "dEmO/NoTranscript+uuid==";
+/** What the fake speech-to-text server "hears" in the second meeting's audio. */
+const SPOKEN = [
+  "We looked at both onboarding designs and agreed to ship the shorter one.",
+  "Carol will update the mock-ups by Friday, and Bob writes the migration guide.",
+  "We still don't know whether the old flow needs a deprecation notice.",
+];
+const STT_SUMMARY = JSON.stringify({
+  overview: "The team chose the shorter onboarding design.",
+  key_points: ["Both onboarding designs were compared."],
+  decisions: ["Ship the shorter onboarding design."],
+  action_items: [
+    { task: "Update the mock-ups", owner: "Carol", due: "Friday" },
+    { task: "Write the migration guide", owner: "Bob", due: null },
+  ],
+  open_questions: ["Does the old flow need a deprecation notice?"],
+});
 const TIMEOUT_MS = 90_000;
 const VTT = `WEBVTT
 
@@ -69,12 +92,20 @@ async function main(): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), "zoomgram-demo-"));
   let zoom: FakeZoom | undefined;
   let tg: FakeTelegram | undefined;
+  let speech: FakeSpeech | undefined;
+  let summaryApi: FakeSummaryApi | undefined;
   let app: App | undefined;
   try {
     say("Zoomgram demo: the real service against a fake Zoom and a fake Telegram on 127.0.0.1.");
     say();
     zoom = await startFakeZoom();
     tg = await startFakeTelegram();
+    let heard = 0;
+    speech = await startFakeSpeech({
+      segmentsFor: () =>
+        SPOKEN.map((text, i) => ({ start: 1 + i * 5, end: 5 + i * 5, text })).slice(heard, (heard += 3)),
+    });
+    summaryApi = await startFakeSummaryApi(STT_SUMMARY);
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const parsed = parseConfig({
@@ -94,6 +125,9 @@ async function main(): Promise<number> {
       PORT: String(port),
       MEDIA_DIR: join(dir, "media"),
       JOB_POLL_INTERVAL_MS: "200",
+      STT_API_URL: speech.url,
+      STT_WAIT_MINUTES: "0",
+      SUMMARY_API_URL: summaryApi.url,
       LOG_LEVEL: "warn",
       PATH: process.env.PATH,
     });
@@ -172,17 +206,38 @@ async function main(): Promise<number> {
       tg?.messages(CHAT).some((m) => (m.text ?? "").includes("✅")) ? true : undefined,
     ).catch(() => undefined);
 
+    // 4. A meeting Zoom makes no transcript for: speech to text takes over.
+    const sttParts = await meetingWithoutTranscript(
+      zoom,
+      ann.id,
+      async (event) => {
+        const response = await postWebhook(`${base}/webhooks/zoom`, config.zoom.webhookSecret, event);
+        if (response.status !== 200) throw new Error(`the webhook was answered ${response.status}`);
+      },
+      db,
+    );
+    await waitFor("the second meeting card", () =>
+      (tg?.messages(CHAT).filter((m) => /^🎥 [^\n]*\n✅/.test(m.text ?? "")).length ?? 0) >= 2
+        ? true
+        : undefined,
+    ).catch(() => undefined);
+
     say();
     say("The chat, oldest message first:");
     say();
     say("  Ann: /connect");
     for (const message of tg.messages(CHAT)) say(render(message));
     say();
-    const failed = parts.filter((p) => p.state !== "delivered");
+    const failed = [...parts, ...sttParts].filter((p) => p.state !== "delivered");
     if (failed.length > 0) {
-      say(`✗ Not everything was delivered: ${failed.map((p) => `${p.kind} ${p.state}`).join(", ")}.`);
+      say(
+        `✗ Not everything was delivered: ${failed.map((p) => `${p.kind} ${p.state}${"detail" in p && p.detail ? ` (${p.detail})` : ""}`).join(", ")}.`,
+      );
       return 1;
     }
+    say(
+      `✓ Speech to text: "${STT_TOPIC}" had no Zoom transcript; ${speech.requests.length} audio piece(s) were transcribed and summarized with decisions and action items.`,
+    );
     say(
       `✓ Delivered: the audio, transcript and summary of "${TOPIC}" reached the chat ${deliveredIn} s after Zoom's webhook.`,
     );
@@ -194,8 +249,43 @@ async function main(): Promise<number> {
     await app?.stop().catch((error) => process.stderr.write(`stopping: ${String(error)}\n`));
     await tg?.close();
     await zoom?.close();
+    await speech?.close();
+    await summaryApi?.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** A second meeting, audio only: recording.completed, then wait until all of it settled. */
+async function meetingWithoutTranscript(
+  zoom: FakeZoom,
+  hostUserId: string,
+  post: (event: unknown) => Promise<void>,
+  db: App["services"]["db"]["kysely"],
+) {
+  const audio = await makeTestAudio({ seconds: 15, bitrateKbps: 64 });
+  zoom.addMeeting({
+    uuid: STT_UUID,
+    hostUserId,
+    topic: STT_TOPIC,
+    start_time: new Date(Date.now() - 20 * 60_000).toISOString().replace(/\.\d{3}Z$/, "Z"),
+    duration: 1,
+    files: [{ file_type: "M4A", recording_type: "audio_only", path: audio }],
+  });
+  say(`4. Ann records "${STT_TOPIC}"; this account makes no Zoom transcript, so only`);
+  say(`   recording.completed comes. STT_API_URL points at a (fake) speech-to-text server.`);
+  await post(zoom.buildEvent("recording.completed", STT_UUID));
+  return waitFor("the second meeting's audio, transcript and summary", async () => {
+    const rows = await db
+      .selectFrom("deliveries")
+      .select(["kind", "state", "detail"])
+      .where("meeting_uuid", "=", STT_UUID)
+      .execute();
+    const kinds = new Set(rows.map((r) => r.kind));
+    const settled = rows.every((r) => ["delivered", "failed", "skipped"].includes(r.state));
+    return kinds.has("audio") && kinds.has("transcript") && kinds.has("summary") && settled
+      ? rows
+      : undefined;
+  });
 }
 
 /** The app's own redacting logger, warnings and errors only, on stderr. */

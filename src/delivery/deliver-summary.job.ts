@@ -133,7 +133,9 @@ export function deliverSummaryJob(
     const transcript = await transcriptCues(payload, ctx, meeting?.speech_transcript ?? null);
     if (transcript.kind !== "cues") return transcript;
     const { cues } = transcript;
-    const speakers = speakingTime(cues);
+    // Speaking time says nothing when no speaker is named (speech to text labels none).
+    const timed = speakingTime(cues);
+    const speakers = timed.some((s) => s.speaker) ? timed : undefined;
 
     if (summaryApi) {
       try {

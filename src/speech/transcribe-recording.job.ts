@@ -52,19 +52,10 @@ export function transcribeRecordingJob(
       ctx.logger.info({ meetingUuid, chatId, why: before.why }, "no speech to text needed");
       return undefined;
     }
-    const deliveryId = await ensureDelivery(payload);
     const target = await resolveChatTarget(services, chatId);
-    if (target.paused) {
-      await updateDelivery(
-        db.kysely,
-        deliveryId,
-        { state: "skipped", lastError: "chat paused" },
-        clock.now(),
-      );
-      return undefined;
-    }
-    if (!(await claimDelivery(db.kysely, deliveryId, `job:${ctx.job.id}`, clock.now()))) return undefined;
+    if (target.paused) return undefined; // nobody to send to; a new recording is a new chance
 
+    // Decide before any delivery row exists, so waiting or handing over leaves no trace in the chat.
     const source = await loadRecordingSource(
       services,
       { tokens: services.tokens, zoomApi: services.zoomApi },
@@ -78,14 +69,23 @@ export function transcribeRecordingJob(
       now: clock.now(),
       waitMinutes: services.config.stt.waitMinutes,
     });
-    if (zoom.kind === "zoom-ready") return handOverToZoom(payload, deliveryId, zoomTranscripts.map(fileKey));
-    if (zoom.kind === "wait") return release(deliveryId, zoom.until, "Zoom is still making its transcript");
-
+    if (zoom.kind === "zoom-ready") return handOverToZoom(payload, zoomTranscripts.map(fileKey));
+    if (zoom.kind === "wait") {
+      await releaseOurs(payload);
+      return { rescheduleAt: zoom.until, note: "Zoom is still making its transcript" };
+    }
     const audio = chooseAudioSources(files).files;
     if (audio.length === 0) throw new AppError("zoom.not_found", "the recording has no audio to transcribe");
     if (!audio.every(isFileReady)) {
-      return release(deliveryId, clock.now() + AUDIO_PROCESSING_RETRY_MS, "audio still processing at Zoom");
+      await releaseOurs(payload);
+      return {
+        rescheduleAt: clock.now() + AUDIO_PROCESSING_RETRY_MS,
+        note: "audio still processing at Zoom",
+      };
     }
+
+    const deliveryId = await ensureDelivery(payload);
+    if (!(await claimDelivery(db.kysely, deliveryId, `job:${ctx.job.id}`, clock.now()))) return undefined;
     await progress.publish({ meetingUuid, chatId, part: "transcript", status: "working", detail: "stt" });
     const result = await transcribeMeetingAudio(services, {
       client,
@@ -146,19 +146,40 @@ export function transcribeRecordingJob(
     return Number(row.id);
   }
 
-  async function release(deliveryId: number, until: number, note: string): Promise<JobOutcome> {
-    await updateDelivery(db.kysely, deliveryId, { state: "pending", detail: null }, clock.now());
-    return { rescheduleAt: until, note };
+  /** A retried run that waits gives its claimed row back (pending), so nothing looks stuck. */
+  async function releaseOurs(payload: TranscribeRecordingPayload): Promise<void> {
+    const ours = await findDelivery(
+      db.kysely,
+      payload.meetingUuid,
+      SPEECH_TRANSCRIPT_FILE_ID,
+      payload.chatId,
+    );
+    if (ours && ours.state !== "delivered" && ours.state !== "pending") {
+      await updateDelivery(db.kysely, Number(ours.id), { state: "pending", detail: null }, clock.now());
+    }
   }
 
   /** Zoom lists a ready transcript after all (its webhook may have been missed): deliver that one. */
   async function handOverToZoom(
     payload: TranscribeRecordingPayload,
-    deliveryId: number,
     fileIds: readonly string[],
   ): Promise<JobOutcome> {
     const now = clock.now();
-    await updateDelivery(db.kysely, deliveryId, { state: "skipped", detail: "Zoom made a transcript" }, now);
+    // An earlier attempt of ours may have left its row claimed: Zoom's transcript replaces it.
+    const ours = await findDelivery(
+      db.kysely,
+      payload.meetingUuid,
+      SPEECH_TRANSCRIPT_FILE_ID,
+      payload.chatId,
+    );
+    if (ours && ours.state !== "delivered") {
+      await updateDelivery(
+        db.kysely,
+        Number(ours.id),
+        { state: "skipped", detail: "Zoom made a transcript" },
+        now,
+      );
+    }
     let enqueued = false;
     for (const fileId of fileIds) {
       const job = { ...payload, fileId, requestedAt: now };
