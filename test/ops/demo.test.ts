@@ -46,7 +46,9 @@ describe("npm run demo", () => {
     expect(out).toContain("Decisions\n      • Ship the shorter onboarding design.");
     expect(out).toContain("Action items\n      • Carol: Update the mock-ups (Friday)");
     expect(out).toContain("Open questions\n      • Does the old flow need a deprecation notice?");
-    expect(out).toMatch(/✓ Speech to text: "Design review" had no Zoom transcript; \d+ audio piece\(s\) were transcribed/);
+    expect(out).toMatch(
+      /✓ Speech to text: "Design review" had no Zoom transcript; \d+ audio piece\(s\) were transcribed/,
+    );
     // The demo's own bot token never shows, not even in warnings.
     expect(`${out}${err}`).not.toMatch(/\d+:FAKE-telegram-token/);
   }, 180_000);

@@ -49,7 +49,13 @@ afterEach(async () => {
 });
 
 async function setup(
-  options: { transcriptHidden?: boolean; withTranscript?: boolean; env?: Record<string, string> } = {},
+  options: {
+    transcriptHidden?: boolean;
+    withTranscript?: boolean;
+    env?: Record<string, string>;
+    /** Without SUMMARY_API_URL: the built-in extractive summary. */
+    offline?: boolean;
+  } = {},
 ) {
   let said = 0;
   speech = await startFakeSpeech({
@@ -58,7 +64,12 @@ async function setup(
   summaryApi = await startFakeSummaryApi(SUMMARY_JSON);
   waits = [];
   bench = await startMeetingBench({
-    env: { STT_API_URL: speech.url, STT_WAIT_MINUTES: "10", SUMMARY_API_URL: summaryApi.url, ...options.env },
+    env: {
+      STT_API_URL: speech.url,
+      STT_WAIT_MINUTES: "10",
+      ...(options.offline ? {} : { SUMMARY_API_URL: summaryApi.url }),
+      ...options.env,
+    },
     // A tiny piece limit (20 kB: 5 s of 24 kbit/s Opus) makes 14 s of audio need three pieces.
     features: features.map((f) =>
       f.name === "speech"
@@ -215,5 +226,28 @@ describe(`speech to text on ${TEST_DIALECT}`, () => {
     );
     expect(failures).toContain('cause="server"');
     expect(failures).toContain('cause="meeting"} 1');
+  });
+
+  it("Zoom lists a ready transcript whose webhook never came: that one is delivered, nothing transcribed", async () => {
+    await setup({ withTranscript: true });
+    await post(bench.zoom.buildEvent("recording.completed", UUID, { fileTypes: ["M4A"] }));
+    await bench.settle(15 * 60_000);
+    expect(speech.requests).toHaveLength(0);
+    expect(documents()).toHaveLength(1);
+    expect(documents()[0]?.caption).toBe("📝 Transcript: Weekly sync");
+    const rows = await findDeliveries(bench.app.services.db.kysely, UUID, bench.chatId, ["transcript"]);
+    expect(rows.map((r) => r.state)).toEqual(["delivered"]);
+  });
+
+  it("without a summary API the transcript from speech to text still gets the built-in summary", async () => {
+    await setup({ offline: true });
+    await post(bench.zoom.buildEvent("recording.completed", UUID, { fileTypes: ["M4A"] }));
+    await bench.settle(15 * 60_000);
+    expect(documents()).toHaveLength(1);
+    const [summary] = summaries();
+    expect(summary?.text).toContain("Key points\n• ");
+    expect(summary?.text).toContain("release");
+    expect(summary?.text).not.toContain("Speaking time");
+    expect(summaryApi.requests).toHaveLength(0);
   });
 });
