@@ -100,10 +100,10 @@ async function main(): Promise<number> {
     say();
     zoom = await startFakeZoom();
     tg = await startFakeTelegram();
-    let heard = 0;
+    // One piece (15 s of audio, pieces of up to 10 minutes): it "says" the whole script.
     speech = await startFakeSpeech({
-      segmentsFor: () =>
-        SPOKEN.map((text, i) => ({ start: 1 + i * 5, end: 5 + i * 5, text })).slice(heard, (heard += 3)),
+      segmentsFor: (request) =>
+        request.index === 0 ? SPOKEN.map((text, i) => ({ start: 1 + i * 5, end: 5 + i * 5, text })) : [],
     });
     summaryApi = await startFakeSummaryApi(STT_SUMMARY);
     const port = await freePort();

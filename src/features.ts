@@ -8,6 +8,7 @@ import { createDeliveryFeature } from "./delivery/delivery.feature.js";
 import type { DeliveryServices } from "./delivery/delivery-services.js";
 import { createOpsFeature } from "./ops/ops.feature.js";
 import type { FeatureParts } from "./services.js";
+import { createSettingsFeature } from "./settings/settings.feature.js";
 import { createSpeechFeature } from "./speech/speech.feature.js";
 
 /** Everything the composition root builds: the infrastructure plus what features provide below. */
@@ -20,6 +21,7 @@ export interface Feature {
 
 export const features: readonly Feature[] = [
   { name: "connect", build: createConnectFeature },
+  { name: "settings", build: createSettingsFeature },
   { name: "delivery", build: createDeliveryFeature },
   { name: "speech", build: (services) => createSpeechFeature(services) },
   { name: "ops", build: createOpsFeature },

@@ -16,6 +16,9 @@ import {
   RESEND_PART_JOB,
 } from "./delivery-jobs.js";
 import type { DeliveryServices } from "./delivery-services.js";
+import { createInboxAdmission } from "./inbox-admission.js";
+import { createInboxProcessor } from "./inbox-processor.js";
+import { createInboxWriter } from "./inbox-writer.js";
 import { meetingCardComposer } from "./meeting-card.callbacks.js";
 import { createMeetingCards } from "./meeting-card.js";
 import { meetingPartsTimeoutJob } from "./meeting-parts-timeout.job.js";
@@ -28,8 +31,11 @@ export function createDeliveryFeature(services: DeliveryServices): FeatureParts 
   // Jobs publish progress in the worker; the card listens in the same process.
   services.progress.subscribe((event) => cards.onProgress(event));
   const zoom = createMeetingZoom(services);
+  const inbox = { writer: createInboxWriter(services), admission: createInboxAdmission(services) };
   return {
-    routes: (app) => zoomWebhookRoutes(app, services),
+    routes: (app) => zoomWebhookRoutes(app, services, inbox),
+    feeders: [createInboxProcessor(services)],
+    beforeScrape: () => inbox.admission.refresh(),
     composer: meetingCardComposer(services),
     jobs: {
       [DELIVER_RECORDING_JOB]: deliverRecordingJob(services),

@@ -8,6 +8,8 @@
 
 import { findConnectionByZoomUserId } from "../connect/connection.repository.js";
 import { withTransaction } from "../db/database.js";
+import { getChatSettings, topicPasses } from "../settings/chat-settings.repository.js";
+import { defaultChatSettings } from "../settings/default-chat-settings.js";
 import type { RecordingCompletedEvent } from "../zoom/events.js";
 import { fileKey } from "../zoom/recording-files.js";
 import { chooseAudioSources, chooseTranscripts } from "./choose-files.js";
@@ -66,8 +68,13 @@ export const ingestRecordingCompleted: Ingestor<RecordingCompletedEvent> = async
       await upsertRecordingFile(tx, meetingUuid, file, now);
     }
 
-    const audioFiles = chooseAudioSources(meeting.recording_files).files;
-    const transcriptFiles = chooseTranscripts(meeting.recording_files);
+    // What this chat chose in /settings: which parts, and whether this meeting's topic passes.
+    const settings = await getChatSettings(tx, chatId, defaultChatSettings(services.config));
+    const wanted = topicPasses(settings.topicFilter, meeting.topic);
+    const audioFiles =
+      wanted && settings.parts.audio ? chooseAudioSources(meeting.recording_files).files : [];
+    const transcriptFiles =
+      wanted && settings.parts.transcript ? chooseTranscripts(meeting.recording_files) : [];
     const newAudio: string[] = [];
     for (const file of audioFiles) {
       const fileId = fileKey(file);
@@ -103,15 +110,24 @@ export const ingestRecordingCompleted: Ingestor<RecordingCompletedEvent> = async
         jobs++;
     }
 
-    // No transcript from Zoom (yet): speech to text gets the audio once Zoom had STT_WAIT_MINUTES
-    // to send its own (the speech feature's wait policy looks again when the job runs).
-    if (services.config.stt.apiUrl && transcriptFiles.length === 0 && newAudio.length > 0) {
+    // No transcript from Zoom (yet) for a chat that wants one: speech to text gets the audio once
+    // Zoom had STT_WAIT_MINUTES to send its own (the speech feature's wait policy looks again then).
+    const zoomWillTranscribe = chooseTranscripts(meeting.recording_files).length > 0;
+    const audioToHear = chooseAudioSources(meeting.recording_files).files.length > 0;
+    if (
+      services.config.stt.apiUrl &&
+      wanted &&
+      settings.parts.transcript &&
+      !zoomWillTranscribe &&
+      audioToHear
+    ) {
       const runAt = now + services.config.stt.waitMinutes * 60_000;
       if ((await enqueueSpeechTranscription(tx, base, runAt, now, services.config.jobs.maxAttempts)) !== null)
         jobs++;
     }
 
-    // Nothing deliverable at all (chat files only, say) is `ignored`; all of it seen before, `duplicate`.
+    // Nothing deliverable at all (chat files only, say, or nothing this chat wants) is `ignored`;
+    // all of it seen before, `duplicate`.
     const result =
       newAudio.length + newTranscripts > 0
         ? "accepted"

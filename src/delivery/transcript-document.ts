@@ -18,6 +18,7 @@ import { loadCardMeeting } from "./meeting-card.repository.js";
 import { enqueueSummaryDelivery } from "./meeting-parts.repository.js";
 import { recordPartDelivered } from "./part-delivered.js";
 import { sendTextDocument } from "./part-telegram.js";
+import { wantsSummary } from "./wants-summary.js";
 
 /** Where a transcript came from: Zoom's own, or speech to text. Shown on the card. */
 export type TranscriptSource = "zoom" | "stt";
@@ -103,6 +104,7 @@ export async function askForSummary(
   origin: "transcript" | "no-transcript",
 ): Promise<void> {
   const now = services.clock.now();
+  if (!(await wantsSummary(services, payload.chatId))) return;
   const enqueued = await enqueueSummaryDelivery(
     services.db.kysely,
     {

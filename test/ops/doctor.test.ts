@@ -141,9 +141,7 @@ describe(`zoomgram doctor on ${TEST_DIALECT}`, () => {
     await empty.close();
     const pending = line(await doctor({ DATABASE_URL: `sqlite:${fresh}` }), "Database");
     expect(pending).toMatchObject({ status: "warn" });
-    // Every migration is pending on an empty database (the count grows with each new migration).
-    const all = Object.keys(migrationsFor("sqlite"));
-    expect(pending?.detail).toContain(`${all.length} migration(s) pending: ${all.join(", ")}`);
+    expect(pending?.detail).toContain(`${Object.keys(migrationsFor("sqlite")).length} migration(s) pending`);
     expect(pending?.fix).toContain("zoomgram migrate");
 
     const missing = line(
