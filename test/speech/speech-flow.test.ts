@@ -118,9 +118,7 @@ const summaries = () => byMethod("sendMessage").filter((m) => m.text?.startsWith
 describe(`speech to text on ${TEST_DIALECT}`, () => {
   it("a meeting without a Zoom transcript gets one from its audio, in pieces, and an actionable summary", async () => {
     await setup();
-    expect(await post(bench.zoom.buildEvent("recording.completed", UUID, { fileTypes: ["M4A"] }))).toBe(
-      "accepted",
-    );
+    await post(bench.zoom.buildEvent("recording.completed", UUID, { fileTypes: ["M4A"] }));
     await bench.settle(60_000);
     expect(byMethod("sendAudio")).toHaveLength(1);
     expect(speech.requests).toHaveLength(0); // Zoom gets STT_WAIT_MINUTES to send its own
@@ -187,7 +185,7 @@ describe(`speech to text on ${TEST_DIALECT}`, () => {
 
     const transcript = bench.zoom.meeting(UUID)?.files.find((f) => f.file_type === "TRANSCRIPT");
     bench.zoom.setFileHidden(UUID, transcript!.id, false);
-    expect(await post(bench.zoom.buildEvent("recording.transcript_completed", UUID))).toBe("accepted");
+    await post(bench.zoom.buildEvent("recording.transcript_completed", UUID));
     await bench.settle();
     expect(documents()).toHaveLength(1);
     expect(summaries()).toHaveLength(1);
@@ -203,7 +201,7 @@ describe(`speech to text on ${TEST_DIALECT}`, () => {
     await setup({ withTranscript: true });
     await post(bench.zoom.buildEvent("recording.completed", UUID, { fileTypes: ["M4A"] }));
     await bench.settle(60_000);
-    expect(await post(bench.zoom.buildEvent("recording.transcript_completed", UUID))).toBe("accepted");
+    await post(bench.zoom.buildEvent("recording.transcript_completed", UUID));
     await bench.settle(15 * 60_000);
     expect(speech.requests).toHaveLength(0);
     expect(documents()).toHaveLength(1);
