@@ -61,10 +61,17 @@ function addMeeting(b: MeetingBench, uuid: string, topic: string, type = 2) {
   });
 }
 
+/** Posts a signed webhook, lets the worker process the inbox, and answers what ingest decided. */
 async function post(b: MeetingBench, body: Record<string, unknown>): Promise<string> {
   const response = await b.post(body);
   expect(response.status).toBe(200);
-  return ((await response.json()) as { status: string }).status;
+  await b.app.worker?.drainFeeders();
+  const audit = await b.app.services.db.kysely
+    .selectFrom("webhook_events")
+    .select("result")
+    .orderBy("id", "desc")
+    .executeTakeFirstOrThrow();
+  return audit.result;
 }
 
 const completed = (b: MeetingBench, uuid: string) =>
