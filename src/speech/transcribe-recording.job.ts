@@ -33,6 +33,8 @@ import { storeSpeechTranscript } from "./speech.repository.js";
 import { type SpeechPieceLimits, transcribeMeetingAudio } from "./transcribe-audio.js";
 import { decideBeforeDownload, decideFromZoomFiles } from "./wait-policy.js";
 
+/** The least time one run may take (the worker's JOB_TIMEOUT_SECONDS applies when it is longer). */
+export const SPEECH_JOB_TIMEOUT_MS = 6 * 3_600_000;
 /** While Zoom still processes the audio file itself, look again this often. */
 const AUDIO_PROCESSING_RETRY_MS = 2 * 60_000;
 
@@ -191,8 +193,9 @@ export function transcribeRecordingJob(
   }
 
   return {
-    // Long meetings on CPU servers take a while; the worker's JOB_TIMEOUT_SECONDS still applies.
     run,
+    // A long meeting on a CPU server takes a while: at least 6 hours, or JOB_TIMEOUT_SECONDS if longer.
+    timeoutMs: Math.max(SPEECH_JOB_TIMEOUT_MS, services.config.jobs.timeoutSeconds * 1000),
     async onDead(payload, error) {
       const { meetingUuid, chatId } = payload;
       const row = await findDelivery(db.kysely, meetingUuid, SPEECH_TRANSCRIPT_FILE_ID, chatId);
