@@ -13,12 +13,17 @@ import type { JobHandler } from "../jobs/worker.js";
 import { parseVtt } from "../transcript/vtt.js";
 import { resolveChatTarget } from "./chat-target.js";
 import { insertDeliveryIfAbsent, updateDelivery } from "./delivery.repository.js";
-import { type DeliverTranscriptPayload, enqueueSpeechTranscription } from "./delivery-jobs.js";
+import type { DeliverTranscriptPayload } from "./delivery-jobs.js";
 import type { DeliveryServices } from "./delivery-services.js";
 import { reasonKeyFor } from "./failure.js";
 import { claimDelivery, findDelivery } from "./meeting-parts.repository.js";
 import type { MeetingZoom } from "./meeting-zoom.js";
-import { askForSummary, otherTranscriptTaken, sendTranscriptDocument } from "./transcript-document.js";
+import {
+  askForSummary,
+  fallBackToSpeech,
+  otherTranscriptTaken,
+  sendTranscriptDocument,
+} from "./transcript-document.js";
 
 /** While Zoom still processes the file, look again this often… */
 const PROCESSING_RETRY_MS = 2 * 60_000;
@@ -88,6 +93,7 @@ export function deliverTranscriptJob(
       if (cues.length === 0) {
         // A transcript without a single readable cue: nothing worth a document.
         await updateDelivery(db.kysely, delivery.id, { state: "skipped", detail: "empty transcript" }, now);
+        if (await fallBackToSpeech(services, payload)) return undefined;
         await progress.publish({ meetingUuid, chatId, part: "transcript", status: "unavailable" });
         await askForSummary(services, payload, "no-transcript");
         return undefined;
@@ -133,19 +139,7 @@ export function deliverTranscriptJob(
         detail: reasonKeyFor(error),
       });
       // Speech to text can still make one from the audio (issue 16); it asks for the summary then.
-      if (services.config.stt.apiUrl) {
-        const enqueued = await enqueueSpeechTranscription(
-          db.kysely,
-          { meetingUuid, chatId, zoomUserId: payload.zoomUserId, requestedAt: now },
-          now,
-          now,
-          services.config.jobs.maxAttempts,
-        );
-        if (enqueued !== null) {
-          services.notifier.notify();
-          return;
-        }
-      }
+      if (await fallBackToSpeech(services, payload)) return;
       // Zoom's own summary may still exist; without a transcript nothing else can be made.
       await askForSummary(services, payload, "no-transcript");
     },

@@ -12,7 +12,7 @@ import type { Cue } from "../transcript/vtt.js";
 import { displayTopic } from "./caption.js";
 import type { ChatTarget } from "./chat-target.js";
 import { findDeliveries, findMeeting } from "./delivery.repository.js";
-import { SPEECH_TRANSCRIPT_FILE_ID } from "./delivery-jobs.js";
+import { enqueueSpeechTranscription, SPEECH_TRANSCRIPT_FILE_ID } from "./delivery-jobs.js";
 import type { DeliveryServices } from "./delivery-services.js";
 import { loadCardMeeting } from "./meeting-card.repository.js";
 import { enqueueSummaryDelivery } from "./meeting-parts.repository.js";
@@ -136,4 +136,31 @@ export async function otherTranscriptTaken(
       r.file_id !== fileId &&
       (r.state === "delivered" || (r.state === "uploading" && r.file_id === SPEECH_TRANSCRIPT_FILE_ID)),
   );
+}
+
+/**
+ * Zoom's transcript failed for good or came empty: with STT_API_URL, speech to text makes one from
+ * the audio now (once per meeting and chat; its job asks for the summary). False when it will not.
+ */
+export async function fallBackToSpeech(
+  services: DeliveryServices,
+  payload: { meetingUuid: string; chatId: number; zoomUserId: string },
+): Promise<boolean> {
+  if (!services.config.stt.apiUrl) return false;
+  const now = services.clock.now();
+  const enqueued = await enqueueSpeechTranscription(
+    services.db.kysely,
+    {
+      meetingUuid: payload.meetingUuid,
+      chatId: payload.chatId,
+      zoomUserId: payload.zoomUserId,
+      requestedAt: now,
+    },
+    now,
+    now,
+    services.config.jobs.maxAttempts,
+  );
+  if (enqueued === null) return false;
+  services.notifier.notify();
+  return true;
 }

@@ -31,7 +31,7 @@ import { writeVtt } from "../transcript/write-vtt.js";
 import { fileKey, isFileReady } from "../zoom/recording-files.js";
 import { storeSpeechTranscript } from "./speech.repository.js";
 import { type SpeechPieceLimits, transcribeMeetingAudio } from "./transcribe-audio.js";
-import { decideBeforeDownload, decideFromZoomFiles } from "./wait-policy.js";
+import { decideBeforeDownload, decideFromZoomFiles, spentZoomTranscripts } from "./wait-policy.js";
 
 /** The least time one run may take (the worker's JOB_TIMEOUT_SECONDS applies when it is longer). */
 export const SPEECH_JOB_TIMEOUT_MS = 6 * 3_600_000;
@@ -64,7 +64,9 @@ export function transcribeRecordingJob(
       { meetingUuid, zoomUserId: payload.zoomUserId, ctx },
     );
     const files = source.meeting.recording_files;
-    const zoomTranscripts = chooseTranscripts(files);
+    // Zoom's transcripts that already failed for good or came empty are no reason to wait or hand over.
+    const spent = new Set(spentZoomTranscripts(existing));
+    const zoomTranscripts = chooseTranscripts(files).filter((f) => !spent.has(fileKey(f)));
     const zoom = decideFromZoomFiles({
       transcripts: zoomTranscripts.map((f) => ({ ready: isFileReady(f) })),
       requestedAt: payload.requestedAt,

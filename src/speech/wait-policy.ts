@@ -21,14 +21,26 @@ export type SpeechDecision =
 /** How long a transcript Zoom still processes is waited for before we transcribe anyway. */
 export const MAX_ZOOM_TRANSCRIPT_WAIT_MS = 24 * 3_600_000;
 
+/** Zoom transcript deliveries that failed for good or came empty: they leave the gap to us. */
+export function spentZoomTranscripts(
+  deliveries: readonly Pick<DeliveryRow, "file_id" | "state" | "detail">[],
+): string[] {
+  return deliveries
+    .filter(
+      (d) =>
+        d.file_id !== SPEECH_TRANSCRIPT_FILE_ID && (d.state === "failed" || d.detail === "empty transcript"),
+    )
+    .map((d) => d.file_id);
+}
+
 export function decideBeforeDownload(
   deliveries: readonly Pick<DeliveryRow, "file_id" | "state" | "detail">[],
 ): SpeechDecision {
   const ours = deliveries.find((d) => d.file_id === SPEECH_TRANSCRIPT_FILE_ID);
   if (ours?.state === "delivered") return { kind: "skip", why: "already transcribed" };
-  const zoom = deliveries.filter((d) => d.file_id !== SPEECH_TRANSCRIPT_FILE_ID);
   // A Zoom transcript that failed for good, or came empty, leaves the gap for us to fill.
-  const usable = zoom.filter((d) => d.state !== "failed" && d.detail !== "empty transcript");
+  const spent = new Set(spentZoomTranscripts(deliveries));
+  const usable = deliveries.filter((d) => d.file_id !== SPEECH_TRANSCRIPT_FILE_ID && !spent.has(d.file_id));
   if (usable.length > 0) return { kind: "skip", why: "Zoom's transcript is here" };
   return { kind: "transcribe" };
 }

@@ -55,6 +55,8 @@ async function setup(
     env?: Record<string, string>;
     /** Without SUMMARY_API_URL: the built-in extractive summary. */
     offline?: boolean;
+    /** What Zoom's transcript file holds (default a one-cue VTT). */
+    zoomVtt?: string;
   } = {},
 ) {
   let said = 0;
@@ -95,7 +97,7 @@ async function setup(
     files: [
       { file_type: "M4A", recording_type: "audio_only", path: audio },
       ...(options.withTranscript
-        ? [{ file_type: "TRANSCRIPT", recording_type: "audio_transcript", bytes: VTT }]
+        ? [{ file_type: "TRANSCRIPT", recording_type: "audio_transcript", bytes: options.zoomVtt ?? VTT }]
         : []),
     ],
   });
@@ -247,5 +249,16 @@ describe(`speech to text on ${TEST_DIALECT}`, () => {
     expect(summary?.text).toContain("release");
     expect(summary?.text).not.toContain("Speaking time");
     expect(summaryApi.requests).toHaveLength(0);
+  });
+
+  it("a Zoom transcript with nothing in it is replaced by speech to text at once", async () => {
+    await setup({ withTranscript: true, zoomVtt: "WEBVTT\n\n" });
+    await post(bench.zoom.buildEvent("recording.completed", UUID, { fileTypes: ["M4A", "TRANSCRIPT"] }));
+    await bench.settle(60_000);
+    expect(speech.requests.length).toBeGreaterThanOrEqual(3);
+    expect(documents()).toHaveLength(1);
+    expect(documents()[0]?.caption).toBe("📝 Transcript (speech to text): Weekly sync");
+    expect(summaries()[0]?.text).toContain("Decisions\n• Release version 2.4 on Thursday.");
+    expect(bench.cards()[0]?.text).toContain("📝 Transcript: ✓ done (speech to text)");
   });
 });
