@@ -39,9 +39,13 @@ export interface BenchResults {
 export const TARGETS = {
   ingestP99AtThousandMs: 50,
   ingestShareOfBare: 0.3,
+  ingestShareOfBarePostgres: 0.15,
+  /** Answered in time at twice the maximum rate, as a share of the maximum. */
+  ingestAtTwiceMax: 0.9,
   relayTimeRatio: 1.5,
   relayPeakRssBytes: 150e6,
-  firstByteP50Ms: 250,
+  idleRssBytes: 90e6,
+  firstByteP50Ms: 100,
   transcodeSpeed: 100,
   scaleSpeedup: 1.6,
 } as const;
@@ -87,7 +91,7 @@ export function ingestSection(rec: PartRecord<IngestRecord> | undefined): string
   const r = rec?.result;
   if (!r) return out;
   out.push(
-    `Signed \`recording.completed\` requests (${num(r.requestBytes)} bytes, each for a new meeting, signed when sent) from the in-repo load generator (\`bench/lib/loadgen.ts\`, \`node:http\` keep-alive). Fixed rates are open-loop for ${num(r.durationMs / 1000)} s each, latency counted from each request's intended send time, and a request not answered 5 s after it was due counts as an error (timeout) — percentiles are of answered requests, so a saturated server's sit just under that 5 s deadline; "max" is closed-loop with ${r.maxConcurrency} requests in flight, measured first on each fresh server (after a 2 s warm-up), before the fixed rates. The server under test is pinned to CPU 1, the generator to CPU 0 (PostgreSQL's own processes are not pinned). Zoomgram runs \`zoomgram web\` with LOG_LEVEL=info, a connected Zoom user, so each request does the whole ingest: verify, parse, one transaction writing the audit row, meeting, files, deliveries and jobs.`,
+    `Signed \`recording.completed\` requests (${num(r.requestBytes)} bytes, each for a new meeting, signed when sent) from the in-repo load generator (\`bench/lib/loadgen.ts\`, \`node:http\` keep-alive). Fixed rates are open-loop for ${num(r.durationMs / 1000)} s each, latency counted from each request's intended send time, and a request not answered 5 s after it was due counts as an error (timeout) — percentiles are of answered requests, so a saturated server's sit just under that 5 s deadline; "max" is closed-loop with ${r.maxConcurrency} requests in flight, measured first on each fresh server (after a 2 s warm-up), before the fixed rates. The server under test is pinned to CPU 1, the generator to CPU 0 (PostgreSQL's own processes are not pinned). Zoomgram runs \`zoomgram web\` with LOG_LEVEL=info and a connected Zoom user; each request is verified, parsed, validated and appended to the durable webhook inbox with group commit (one multi-row INSERT and one fsync per batch, \`synchronous=FULL\`), and answered after that commit. No worker runs beside it, so admission control is set out of reach (WEBHOOK_MAX_BACKLOG_SECONDS=3600) for these runs; the inbox processor — audit row, meeting, files, deliveries and jobs for a batch of events per transaction — is timed separately afterwards on what the runs stored (in the harness process, CPU 0, no job running). The last fixed rate is twice the measured maximum.`,
     "",
   );
   const rows = r.targets.flatMap((t) =>
@@ -131,6 +135,32 @@ export function ingestSection(rec: PartRecord<IngestRecord> | undefined): string
     const m = maxOf(t);
     return m !== undefined && bare ? m / bare : undefined;
   });
+  const shareGoals = [TARGETS.ingestShareOfBare, TARGETS.ingestShareOfBarePostgres];
+  const twiceRows = [sqlite, postgres].map((t) => {
+    const m = maxOf(t);
+    const run = t?.runs
+      .filter((x) => x.mode === "rate" && m !== undefined && (x.offeredRate ?? 0) >= 1.9 * m)
+      .sort((a, b) => (b.offeredRate ?? 0) - (a.offeredRate ?? 0))[0];
+    const label = t ? TARGET_NAMES[t.name] : "–";
+    return [
+      `answered in time at 2× the maximum ≥ ${TARGETS.ingestAtTwiceMax * 100}% of the maximum (${label})`,
+      run && m
+        ? `${num(run.throughput)}/s at ${num(run.offeredRate)}/s offered = ${num((run.throughput / m) * 100, 1)}% of ${num(m)}/s`
+        : "–",
+      mark(run && m ? run.throughput >= TARGETS.ingestAtTwiceMax * m : undefined),
+    ];
+  });
+  const processingRows = [sqlite, postgres].flatMap((t) =>
+    t?.processing
+      ? [
+          [
+            `inbox processor (${TARGET_NAMES[t.name]})`,
+            `${num(t.processing.perSecond)} events/s (${num(t.processing.events)} events in ${num(t.processing.seconds, 1)} s, batches of ${t.processing.batchSize})`,
+            "(sizing)",
+          ],
+        ]
+      : [],
+  );
   out.push(
     table(
       ["goal", "measured", "verdict"],
@@ -148,10 +178,12 @@ export function ingestSection(rec: PartRecord<IngestRecord> | undefined): string
           mark(shares[0] === undefined ? undefined : shares[0] >= TARGETS.ingestShareOfBare),
         ],
         [
-          `maximum ≥ ${TARGETS.ingestShareOfBare * 100}% of the bare server's (PostgreSQL)`,
+          `maximum ≥ ${TARGETS.ingestShareOfBarePostgres * 100}% of the bare server's (PostgreSQL)`,
           `${num(maxOf(postgres))}/s of ${num(bare)}/s = ${shares[1] === undefined ? "–" : `${num(shares[1] * 100, 1)}%`}`,
-          mark(shares[1] === undefined ? undefined : shares[1] >= TARGETS.ingestShareOfBare),
+          mark(shares[1] === undefined ? undefined : shares[1] >= TARGETS.ingestShareOfBarePostgres),
         ],
+        ...twiceRows,
+        ...processingRows,
       ],
     ),
     "",
@@ -177,7 +209,7 @@ export function ingestSection(rec: PartRecord<IngestRecord> | undefined): string
   }
   const missed =
     (at1000 && at1000.latency.p99 > TARGETS.ingestP99AtThousandMs) ||
-    shares.some((s) => s !== undefined && s < TARGETS.ingestShareOfBare);
+    shares.some((s, i) => s !== undefined && s < (shareGoals[i] ?? TARGETS.ingestShareOfBare));
   if (missed) {
     const sqliteMax = maxOf(sqlite);
     const cpu = sqlite?.runs.find((x) => x.mode === "max")?.serverCpuPct;
@@ -233,7 +265,7 @@ export function relaySection(rec: PartRecord<RelayResult> | undefined): string[]
   const r = rec?.result;
   if (!r) return out;
   out.push(
-    `An M4A from the fake Zoom through Zoomgram (\`zoomgram serve\`, SQLite, a fresh process per size, pinned to CPU 1) to the fake Bot API with a ${num(r.uploadLimitMb)} MB limit: time from sending the webhook to Telegram's answer to the upload; peak RSS is the Zoomgram process's VmHWM over its whole life (start-up included), sampled from /proc. Beside it, the same file between the same fakes with \`curl -s url | curl -s -F "audio=@-;filename=x.m4a" …\` (both pinned to CPU 1). Both fakes run in the harness process. Bytes at the fake Telegram are checked by SHA-256 against the source file.`,
+    `An M4A from the fake Zoom through Zoomgram (\`zoomgram serve\`, SQLite, a fresh process per size, pinned to CPU 1) to the fake Bot API with a ${num(r.uploadLimitMb)} MB limit: time from sending the webhook to Telegram's answer to the upload; peak RSS is the Zoomgram process's VmHWM over its whole life (start-up included), sampled from /proc; idle RSS is read two seconds after start-up, before the webhook (the \`serve\` idle figure); CPU is the process's user + system seconds from the webhook to the answer (for curl, both processes), which contention does not inflate the way it inflates wall time. Zoomgram runs the compiled \`dist/\`; the file fits the budget, so it is uploaded while it downloads. Beside it, the same file between the same fakes with \`curl -s url | curl -s -F "audio=@-;filename=x.m4a" …\` (both pinned to CPU 1). Both fakes run in the harness process. Bytes at the fake Telegram are checked by SHA-256 against the source file.`,
     "",
   );
   out.push(
@@ -245,6 +277,7 @@ export function relaySection(rec: PartRecord<RelayResult> | undefined): string[]
         "time ratio",
         "Zoomgram peak RSS (idle)",
         "curl peak RSS (download + upload)",
+        "CPU s Zoomgram / curl",
         "SHA-256 Zoomgram / curl",
       ],
       r.cases.map((c) => [
@@ -254,25 +287,34 @@ export function relaySection(rec: PartRecord<RelayResult> | undefined): string[]
         ratio(c.timeRatio),
         `${mb(c.zoomgram.peakRss)} (${mb(c.zoomgram.idleRss)})`,
         `${mb(c.curl.downloaderPeakRss)} + ${mb(c.curl.uploaderPeakRss)}`,
+        `${num(c.zoomgram.cpuSeconds ?? Number.NaN, 2)} / ${num(c.curl.cpuSeconds ?? Number.NaN, 2)}`,
         `${c.zoomgram.sha256Match ? "match" : "MISMATCH"} / ${c.curl.sha256Match ? "match" : "MISMATCH"}`,
       ]),
-      ["l", "r", "r", "r", "r", "r", "l"],
+      ["l", "r", "r", "r", "r", "r", "r", "l"],
     ),
     "",
     table(
       ["goal", "measured", "verdict"],
-      r.cases.flatMap((c) => [
-        [
-          `${c.label}: time ≤ ${TARGETS.relayTimeRatio}× curl`,
-          ratio(c.timeRatio),
-          mark(c.timeRatio <= TARGETS.relayTimeRatio),
-        ],
-        [
-          `${c.label}: peak RSS ≤ ${mb(TARGETS.relayPeakRssBytes)}`,
-          mb(c.zoomgram.peakRss),
-          mark(c.zoomgram.peakRss <= TARGETS.relayPeakRssBytes),
-        ],
-      ]),
+      r.cases
+        .flatMap((c) => [
+          [
+            `${c.label}: time ≤ ${TARGETS.relayTimeRatio}× curl`,
+            ratio(c.timeRatio),
+            mark(c.timeRatio <= TARGETS.relayTimeRatio),
+          ],
+          [
+            `${c.label}: peak RSS ≤ ${mb(TARGETS.relayPeakRssBytes)}`,
+            mb(c.zoomgram.peakRss),
+            mark(c.zoomgram.peakRss <= TARGETS.relayPeakRssBytes),
+          ],
+        ])
+        .concat([
+          [
+            `idle RSS of \`serve\` ≤ ${mb(TARGETS.idleRssBytes)}`,
+            mb(Math.max(...r.cases.map((c) => c.zoomgram.idleRss))),
+            mark(Math.max(...r.cases.map((c) => c.zoomgram.idleRss)) <= TARGETS.idleRssBytes),
+          ],
+        ]),
     ),
     "",
   );
@@ -280,14 +322,14 @@ export function relaySection(rec: PartRecord<RelayResult> | undefined): string[]
   const fat = r.cases.filter((c) => c.zoomgram.peakRss > TARGETS.relayPeakRssBytes);
   if (slow.length) {
     out.push(
-      `**Why the time misses (${slow.map((c) => c.label).join(", ")}).** Zoomgram downloads the whole file to MEDIA_DIR, then uploads it (it must: the upload ladder needs the size and duration before it picks a rung, and a file on disk survives a failed upload for the retry), so its time is download + upload, while \`curl | curl\` overlaps them. The fixed costs of a job (the webhook transaction, the recordings API call, the meeting card message, probing, the database updates) weigh most on the smaller file. **What would fix it:** for a file that is already known to fit (Zoom's \`file_size\` within the budget), stream the download into the upload while also writing it to disk for retries, so the two overlap as curl's do.`,
+      `**Why the time misses (${slow.map((c) => c.label).join(", ")}).** The download and the upload already overlap (the upload follows the file on disk as the download writes it), so the wall time is bounded by the slower of the two plus the job's fixed costs (the webhook's inbox and transaction, the recordings API call, the meeting card message, the database updates), which weigh most on the smaller file. What is left is CPU: Zoomgram spent ${slow.map((c) => `${num(c.zoomgram.cpuSeconds ?? Number.NaN, 2)} s (${c.label})`).join(" and ")} of CPU against curl's ${slow.map((c) => `${num(c.curl.cpuSeconds ?? Number.NaN, 2)} s`).join(" and ")}: JavaScript moves every byte twice (socket → file → socket, through grammY's multipart generator) where curl is C passing a pipe. On one core that other work also wants, each CPU second costs more than a second of wall time, so the ratio grows with the load average above.`,
       "",
     );
   }
   if (fat.length) {
     const idle = Math.max(...r.cases.map((c) => c.zoomgram.idleRss));
     out.push(
-      `**Why the RSS misses (${fat.map((c) => c.label).join(", ")}).** The process already holds ${mb(idle)} when idle, before any byte is relayed: Node.js, the tsx loader that transpiles the TypeScript sources at start-up (\`bin/zoomgram.mjs\` runs them through tsx when no compiled \`dist/\` exists), and every library (grammY, Hono, Kysely, pg, pino, prom-client, zod). The relay itself adds only ${r.cases.map((c) => `${mb(c.zoomgram.peakRss - c.zoomgram.idleRss)} (${c.label})`).join(" and ")} over idle and does not grow with the file: it streams. **What would fix it:** ship and run a compiled \`dist/\` (no transpiler in the process), and load the bot and HTTP stacks only in the roles that use them.`,
+      `**Why the RSS misses (${fat.map((c) => c.label).join(", ")}).** The process holds ${mb(idle)} idle, before any byte is relayed: Node.js itself (about 41 MB for an empty process on this machine), the code of the libraries every role needs (Kysely, zod, grammY, pino, prom-client, @grammyjs/i18n), and V8's young generation (up to 16 MB per semi-space by default; \`node --max-semi-space-size=1\` measured about 15 MB less). It already runs compiled JavaScript (no transpiler) and loads only what its role and dialect use. The relay adds ${r.cases.map((c) => `${mb(c.zoomgram.peakRss - c.zoomgram.idleRss)} (${c.label})`).join(" and ")} over idle and does not grow with the file: it streams; the growth is socket and file buffers already consumed but not yet collected (V8 collects external memory after roughly 64 MB of it). **What would fix it:** fewer libraries in the process (a smaller validator than zod, a lighter query builder), or a smaller V8 young generation set by the operator (see docs/scaling.md).`,
       "",
     );
   }

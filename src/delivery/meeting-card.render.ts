@@ -158,8 +158,11 @@ export function renderMeetingCard(input: {
   buttons: CardButtons;
   locale: Locale;
   translator: CardTranslator;
+  /** Parts the chat turned off in /settings: no line, and nothing to wait for. */
+  hidden?: ReadonlySet<CardPart>;
 }): RenderedCard {
   const { state, meeting, buttons, locale, translator } = input;
+  const hidden = input.hidden ?? new Set<CardPart>();
   const t = (key: string, vars?: TranslationVariables) => translator.t(locale, key, vars);
   const topic =
     truncate(stripControlChars(meeting.topic).replace(/\s+/g, " ").trim(), MAX_TOPIC_CHARS) ||
@@ -193,22 +196,25 @@ export function renderMeetingCard(input: {
     }
   };
 
-  const lines = [title];
-  const stage = stageKey(state);
-  if (stage) lines.push(t(stage));
-  lines.push(t("card-line-audio", { status: statusText(state.parts.audio) }));
-  const transcript = state.parts.transcript;
   // Where a delivered transcript came from: Zoom's own, or speech to text (issue 16).
-  const transcriptSource =
-    transcript.status === "done" && (transcript.detail === "zoom" || transcript.detail === "stt")
-      ? t(`card-transcript-source-${transcript.detail}`)
-      : undefined;
-  lines.push(
-    t("card-line-transcript", {
-      status: transcriptSource ? `${statusText(transcript)} (${transcriptSource})` : statusText(transcript),
-    }),
-  );
-  lines.push(t("card-line-summary", { status: statusText(state.parts.summary) }));
+  const partStatus = (part: CardPart): string => {
+    const state_ = state.parts[part];
+    const source =
+      part === "transcript" &&
+      state_.status === "done" &&
+      (state_.detail === "zoom" || state_.detail === "stt")
+        ? t(`card-transcript-source-${state_.detail}`)
+        : undefined;
+    return source ? `${statusText(state_)} (${source})` : statusText(state_);
+  };
+
+  const lines = [title];
+  const stage = stageKey(state, hidden);
+  if (stage) lines.push(t(stage));
+  for (const part of CARD_PARTS) {
+    if (hidden.has(part)) continue;
+    lines.push(t(`card-line-${part}`, { status: partStatus(part) }));
+  }
 
   const row: InlineButton[] = [];
   if (buttons.audioDeliveryId !== undefined && isTerminal(state.parts.audio.status)) {
@@ -227,12 +233,13 @@ export function renderMeetingCard(input: {
 }
 
 /** The line under the title: where the meeting as a whole stands, or none while parts trickle in. */
-function stageKey(state: CardState): string | undefined {
-  const parts = CARD_PARTS.map((p) => state.parts[p]);
+function stageKey(state: CardState, hidden: ReadonlySet<CardPart>): string | undefined {
+  const parts = CARD_PARTS.filter((p) => !hidden.has(p)).map((p) => state.parts[p]);
   if (parts.every((p) => isTerminal(p.status))) {
     return parts.some((p) => p.status === "failed") ? "card-stage-problem" : "card-stage-done";
   }
   if (parts.some((p) => p.status === "waiting")) return "card-stage-waiting";
+  if (hidden.has("audio")) return undefined;
   const audio = state.parts.audio;
   if (audio.status === "working")
     return audio.detail?.startsWith("upload") ? "card-stage-uploading" : "card-stage-downloading";

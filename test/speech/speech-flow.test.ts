@@ -10,8 +10,8 @@ import { findDeliveries, findMeeting } from "../../src/delivery/delivery.reposit
 import { features } from "../../src/features.js";
 import { createSpeechFeature } from "../../src/speech/speech.feature.js";
 import { type FakeSpeech, startFakeSpeech } from "../fakes/fake-speech.js";
-import { type MeetingBench, startMeetingBench } from "../meeting/bench.js";
 import { type FakeSummaryApi, startFakeSummaryApi } from "../meeting/fake-summary-api.js";
+import { type MeetingHarness, startMeetingHarness } from "../meeting/harness.js";
 import { TEST_DIALECT } from "../support/db.js";
 import { makeTestAudio } from "../support/media.js";
 
@@ -38,7 +38,7 @@ beforeAll(async () => {
   audio = await makeTestAudio({ seconds: 14, bitrateKbps: 32 });
 });
 
-let bench: MeetingBench;
+let bench: MeetingHarness;
 let speech: FakeSpeech;
 let summaryApi: FakeSummaryApi;
 let waits: number[];
@@ -65,7 +65,7 @@ async function setup(
   });
   summaryApi = await startFakeSummaryApi(SUMMARY_JSON);
   waits = [];
-  bench = await startMeetingBench({
+  bench = await startMeetingHarness({
     env: {
       STT_API_URL: speech.url,
       STT_WAIT_MINUTES: "10",
