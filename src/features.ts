@@ -3,6 +3,7 @@
  * before it). The composition root builds each once from the services and installs what it
  * returns: routes, composer, job handlers, periodic tasks, bot commands. A new feature adds one line.
  */
+import { createBackfillFeature } from "./backfill/backfill.feature.js";
 import { createConnectFeature } from "./connect/connect.feature.js";
 import { createDeliveryFeature } from "./delivery/delivery.feature.js";
 import type { DeliveryServices } from "./delivery/delivery-services.js";
@@ -20,5 +21,6 @@ export interface Feature {
 export const features: readonly Feature[] = [
   { name: "connect", build: createConnectFeature },
   { name: "delivery", build: createDeliveryFeature },
+  { name: "backfill", build: createBackfillFeature },
   { name: "ops", build: createOpsFeature },
 ];

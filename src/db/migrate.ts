@@ -5,10 +5,12 @@
 import { type Migration, type MigrationResultSet, Migrator, sql } from "kysely";
 import type { Db, Dialect } from "./database.js";
 import { initial } from "./migrations/2026_11_25_000001_initial.js";
+import { backfill } from "./migrations/2026_12_06_170001_backfill.js";
 
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {
   return {
     "2026_11_25_000001_initial": initial(dialect),
+    "2026_12_06_170001_backfill": backfill(dialect),
   };
 }
 

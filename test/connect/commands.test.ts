@@ -454,6 +454,7 @@ describe("command menu and webhook mode", () => {
       "help",
       "connect",
       "status",
+      "import",
       "history",
       "disconnect",
       "language",
@@ -461,7 +462,7 @@ describe("command menu and webhook mode", () => {
     expect(b.tg.commands(undefined, "ru")?.find((c) => c.command === "connect")?.description).not.toBe(
       english?.find((c) => c.command === "connect")?.description,
     );
-    for (const locale of SUPPORTED_LOCALES) expect(b.tg.commands(undefined, locale)).toHaveLength(7);
+    for (const locale of SUPPORTED_LOCALES) expect(b.tg.commands(undefined, locale)).toHaveLength(8);
   });
 
   it("webhook mode takes updates at POST /telegram/webhook only with the secret header", async () => {

@@ -9,6 +9,7 @@ cmd-status = Status von Verbindung und Zustellung
 cmd-disconnect = Zoom von diesem Chat trennen
 cmd-language = Sprache ändern
 cmd-history = Letzte Aufzeichnungen und ihre Zustellung
+cmd-import = Frühere Aufzeichnungen eines Zeitraums zustellen
 
 ## /start und /help
 
@@ -29,6 +30,7 @@ help-text =
     /connect – dein Zoom-Konto mit diesem Chat verbinden
     /status – Verbindung, Erreichbarkeit von Zoom und letzte Zustellungen
     /history – letzte Aufzeichnungen und was mit ihnen passiert ist
+    /import – frühere Aufzeichnungen zustellen, z. B. /import 30d
     /language – Sprache ändern
     /disconnect – Zustellung beenden und Zoom trennen
     /help – diese Nachricht
@@ -228,3 +230,28 @@ page-failed-body = Wir konnten die Verbindung mit Zoom nicht abschließen. Bitte
 page-rate-limited-title = Zu viele Versuche
 page-rate-limited-body = Bitte warte eine Minute und versuch es dann noch einmal.
 page-back-to-telegram = Zurück zu Telegram
+
+## /import (past recordings)
+
+import-error-usage =
+    So importierst du frühere Aufzeichnungen:
+    /import 2026-01-01 – von diesem Tag bis heute
+    /import 2026-01-01 2026-03-31 – diesen Zeitraum
+    /import 30d – die letzten 30 Tage
+    Datumsangaben als JJJJ-MM-TT in UTC. Aufzeichnungen, die dieser Chat schon hat, werden übersprungen.
+import-error-bad-date = Dieses Datum gibt es nicht. Bitte als JJJJ-MM-TT angeben, z. B. /import 2026-01-15.
+import-error-order = Das Startdatum liegt nach dem Enddatum. Bitte tausche die beiden.
+import-error-future = Dieser Zeitraum hat noch nicht begonnen. Bitte wähle ein Startdatum bis heute.
+import-error-too-long = Dieser Zeitraum ist länger als zehn Jahre. Bitte wähle einen kürzeren.
+import-not-connected = Dieser Chat ist noch nicht mit Zoom verbunden. Sende zuerst /connect, dann /import.
+import-already-running = In diesem Chat läuft bereits ein Import ({ $from } – { $to }). Warte, bis er fertig ist, oder brich ihn mit der Schaltfläche in seiner Fortschrittsnachricht ab.
+import-state-listing = 📥 Importiere Aufzeichnungen vom { $from } bis { $to }: suche sie in Zoom…
+import-state-delivering = 📥 Importiere Aufzeichnungen vom { $from } bis { $to }: stelle zu, die ältesten zuerst…
+import-state-done = ✅ Import abgeschlossen ({ $from } – { $to }).
+import-state-cancelled = ⏹ Import abgebrochen ({ $from } – { $to }). Aufzeichnungen, die schon unterwegs sind, kommen trotzdem an.
+import-state-failed = ⚠️ Import angehalten ({ $from } – { $to }): Zoom hat wiederholt Fehler gemeldet. Sende /import später noch einmal; bereits zugestellte Aufzeichnungen werden übersprungen.
+import-counts = Gefunden: { $found } · Zugestellt: { $delivered } · Übersprungen (schon hier): { $skipped }
+import-counts-failed = Fehlgeschlagen: { $failed } (siehe die Statusnachricht des jeweiligen Meetings)
+import-button-cancel = ⏹ Import abbrechen
+import-nothing-to-cancel = Es gibt keinen Import zum Abbrechen.
+import-cancelled-toast = Import abgebrochen.

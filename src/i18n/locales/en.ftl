@@ -16,6 +16,7 @@ cmd-status = Connection and delivery status
 cmd-disconnect = Disconnect Zoom from this chat
 cmd-language = Change the language
 cmd-history = Recent recordings and their delivery
+cmd-import = Deliver past recordings of a period
 
 ## /start and /help
 
@@ -36,6 +37,7 @@ help-text =
     /connect — connect your Zoom account to this chat
     /status — connection, Zoom availability and recent deliveries
     /history — recent recordings and what happened to them
+    /import — deliver past recordings, e.g. /import 30d
     /language — change the language
     /disconnect — stop deliveries and disconnect Zoom
     /help — this message
@@ -235,3 +237,28 @@ page-failed-body = We couldn't finish connecting Zoom. Please try again with /co
 page-rate-limited-title = Too many attempts
 page-rate-limited-body = Please wait a minute, then try again.
 page-back-to-telegram = Back to Telegram
+
+## /import (past recordings)
+
+import-error-usage =
+    How to import past recordings:
+    /import 2026-01-01 — from that day until today
+    /import 2026-01-01 2026-03-31 — that period
+    /import 30d — the last 30 days
+    Dates are YYYY-MM-DD in UTC. Recordings this chat already has are skipped.
+import-error-bad-date = That date does not exist. Please use YYYY-MM-DD, e.g. /import 2026-01-15.
+import-error-order = The start date is after the end date. Please swap them.
+import-error-future = That period has not started yet. Please pick a start date that is today or earlier.
+import-error-too-long = That period is longer than ten years. Please choose a shorter one.
+import-not-connected = This chat is not connected to Zoom yet. Send /connect first, then /import.
+import-already-running = An import is already running in this chat ({ $from } – { $to }). Wait for it to finish or cancel it with the button on its progress message.
+import-state-listing = 📥 Importing recordings from { $from } to { $to }: looking them up in Zoom…
+import-state-delivering = 📥 Importing recordings from { $from } to { $to }: delivering, oldest first…
+import-state-done = ✅ Import finished ({ $from } – { $to }).
+import-state-cancelled = ⏹ Import cancelled ({ $from } – { $to }). Recordings already on their way still arrive.
+import-state-failed = ⚠️ Import stopped ({ $from } – { $to }): Zoom kept failing. Send /import again later; recordings already delivered are skipped.
+import-counts = Found: { $found } · Delivered: { $delivered } · Skipped (already here): { $skipped }
+import-counts-failed = Failed: { $failed } (see each meeting's status message)
+import-button-cancel = ⏹ Cancel import
+import-nothing-to-cancel = There is no import to cancel.
+import-cancelled-toast = Import cancelled.

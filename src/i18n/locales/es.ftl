@@ -9,6 +9,7 @@ cmd-status = Estado de la conexión y de las entregas
 cmd-disconnect = Desconecta Zoom de este chat
 cmd-language = Cambiar el idioma
 cmd-history = Grabaciones recientes y su entrega
+cmd-import = Entregar grabaciones pasadas de un periodo
 
 ## /start y /help
 
@@ -29,6 +30,7 @@ help-text =
     /connect — conecta tu cuenta de Zoom a este chat
     /status — conexión, disponibilidad de Zoom y últimas entregas
     /history — grabaciones recientes y qué pasó con ellas
+    /import — entregar grabaciones pasadas, p. ej. /import 30d
     /language — cambia el idioma
     /disconnect — detiene las entregas y desconecta Zoom
     /help — este mensaje
@@ -228,3 +230,28 @@ page-failed-body = No pudimos terminar de conectar Zoom. Vuelve a intentarlo con
 page-rate-limited-title = Demasiados intentos
 page-rate-limited-body = Espera un minuto y vuelve a intentarlo.
 page-back-to-telegram = Volver a Telegram
+
+## /import (past recordings)
+
+import-error-usage =
+    Cómo importar grabaciones pasadas:
+    /import 2026-01-01 — desde ese día hasta hoy
+    /import 2026-01-01 2026-03-31 — ese periodo
+    /import 30d — los últimos 30 días
+    Las fechas van como AAAA-MM-DD en UTC. Las grabaciones que este chat ya tiene se omiten.
+import-error-bad-date = Esa fecha no existe. Usa AAAA-MM-DD, p. ej. /import 2026-01-15.
+import-error-order = La fecha de inicio es posterior a la de fin. Intercámbialas, por favor.
+import-error-future = Ese periodo aún no ha empezado. Elige una fecha de inicio de hoy o anterior.
+import-error-too-long = Ese periodo dura más de diez años. Elige uno más corto.
+import-not-connected = Este chat todavía no está conectado a Zoom. Envía primero /connect y luego /import.
+import-already-running = Ya hay una importación en curso en este chat ({ $from } – { $to }). Espera a que termine o cancélala con el botón de su mensaje de progreso.
+import-state-listing = 📥 Importando grabaciones del { $from } al { $to }: buscándolas en Zoom…
+import-state-delivering = 📥 Importando grabaciones del { $from } al { $to }: entregando, las más antiguas primero…
+import-state-done = ✅ Importación terminada ({ $from } – { $to }).
+import-state-cancelled = ⏹ Importación cancelada ({ $from } – { $to }). Las grabaciones que ya van en camino llegarán igualmente.
+import-state-failed = ⚠️ Importación detenida ({ $from } – { $to }): Zoom falló una y otra vez. Envía /import más tarde; las grabaciones ya entregadas se omitirán.
+import-counts = Encontradas: { $found } · Entregadas: { $delivered } · Omitidas (ya están aquí): { $skipped }
+import-counts-failed = Fallidas: { $failed } (mira el mensaje de estado de cada reunión)
+import-button-cancel = ⏹ Cancelar importación
+import-nothing-to-cancel = No hay ninguna importación que cancelar.
+import-cancelled-toast = Importación cancelada.

@@ -10,6 +10,7 @@ cmd-status = État de la connexion et des envois
 cmd-disconnect = Déconnecter Zoom de ce chat
 cmd-language = Changer de langue
 cmd-history = Enregistrements récents et leur envoi
+cmd-import = Envoyer les enregistrements passés d’une période
 
 ## /start et /help
 
@@ -30,6 +31,7 @@ help-text =
     /connect — connecter votre compte Zoom à ce chat
     /status — connexion, disponibilité de Zoom et derniers envois
     /history — enregistrements récents et ce qu’il en est advenu
+    /import — envoyer des enregistrements passés, p. ex. /import 30d
     /language — changer de langue
     /disconnect — arrêter les envois et déconnecter Zoom
     /help — ce message
@@ -229,3 +231,28 @@ page-failed-body = Nous n’avons pas pu terminer la connexion à Zoom. Veuillez
 page-rate-limited-title = Trop de tentatives
 page-rate-limited-body = Veuillez patienter une minute, puis réessayer.
 page-back-to-telegram = Retour à Telegram
+
+## /import (past recordings)
+
+import-error-usage =
+    Comment importer des enregistrements passés :
+    /import 2026-01-01 — de ce jour à aujourd’hui
+    /import 2026-01-01 2026-03-31 — cette période
+    /import 30d — les 30 derniers jours
+    Dates au format AAAA-MM-JJ, en UTC. Les enregistrements que ce chat a déjà sont ignorés.
+import-error-bad-date = Cette date n’existe pas. Utilisez AAAA-MM-JJ, p. ex. /import 2026-01-15.
+import-error-order = La date de début est après la date de fin. Inversez-les, s’il vous plaît.
+import-error-future = Cette période n’a pas encore commencé. Choisissez une date de début au plus tard aujourd’hui.
+import-error-too-long = Cette période dépasse dix ans. Choisissez-en une plus courte.
+import-not-connected = Ce chat n’est pas encore connecté à Zoom. Envoyez d’abord /connect, puis /import.
+import-already-running = Un import est déjà en cours dans ce chat ({ $from } – { $to }). Attendez qu’il se termine ou annulez-le avec le bouton de son message de progression.
+import-state-listing = 📥 Import des enregistrements du { $from } au { $to } : recherche dans Zoom…
+import-state-delivering = 📥 Import des enregistrements du { $from } au { $to } : envoi, les plus anciens d’abord…
+import-state-done = ✅ Import terminé ({ $from } – { $to }).
+import-state-cancelled = ⏹ Import annulé ({ $from } – { $to }). Les enregistrements déjà en route arriveront quand même.
+import-state-failed = ⚠️ Import arrêté ({ $from } – { $to }) : Zoom a échoué à plusieurs reprises. Renvoyez /import plus tard ; les enregistrements déjà envoyés seront ignorés.
+import-counts = Trouvés : { $found } · Envoyés : { $delivered } · Ignorés (déjà ici) : { $skipped }
+import-counts-failed = Échecs : { $failed } (voir le message d’état de chaque réunion)
+import-button-cancel = ⏹ Annuler l’import
+import-nothing-to-cancel = Il n’y a aucun import à annuler.
+import-cancelled-toast = Import annulé.

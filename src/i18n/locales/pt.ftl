@@ -9,6 +9,7 @@ cmd-status = Status da conexão e das entregas
 cmd-disconnect = Desconectar o Zoom deste chat
 cmd-language = Mudar o idioma
 cmd-history = Gravações recentes e suas entregas
+cmd-import = Entregar gravações antigas de um período
 
 ## /start e /help
 
@@ -29,6 +30,7 @@ help-text =
     /connect — conecta sua conta do Zoom a este chat
     /status — conexão, disponibilidade do Zoom e últimas entregas
     /history — gravações recentes e o que aconteceu com elas
+    /import — entregar gravações antigas, p. ex. /import 30d
     /language — muda o idioma
     /disconnect — interrompe as entregas e desconecta o Zoom
     /help — esta mensagem
@@ -228,3 +230,28 @@ page-failed-body = Não conseguimos concluir a conexão com o Zoom. Tente de nov
 page-rate-limited-title = Tentativas demais
 page-rate-limited-body = Aguarde um minuto e tente de novo.
 page-back-to-telegram = Voltar ao Telegram
+
+## /import (past recordings)
+
+import-error-usage =
+    Como importar gravações antigas:
+    /import 2026-01-01 — desse dia até hoje
+    /import 2026-01-01 2026-03-31 — esse período
+    /import 30d — os últimos 30 dias
+    As datas são AAAA-MM-DD em UTC. Gravações que este chat já tem são ignoradas.
+import-error-bad-date = Essa data não existe. Use AAAA-MM-DD, p. ex. /import 2026-01-15.
+import-error-order = A data de início é posterior à data de fim. Troque-as, por favor.
+import-error-future = Esse período ainda não começou. Escolha uma data de início até hoje.
+import-error-too-long = Esse período tem mais de dez anos. Escolha um mais curto.
+import-not-connected = Este chat ainda não está conectado ao Zoom. Envie /connect primeiro e depois /import.
+import-already-running = Já há uma importação em andamento neste chat ({ $from } – { $to }). Aguarde o fim ou cancele-a pelo botão da mensagem de progresso.
+import-state-listing = 📥 Importando gravações de { $from } a { $to }: procurando no Zoom…
+import-state-delivering = 📥 Importando gravações de { $from } a { $to }: entregando, das mais antigas para as mais novas…
+import-state-done = ✅ Importação concluída ({ $from } – { $to }).
+import-state-cancelled = ⏹ Importação cancelada ({ $from } – { $to }). Gravações que já estão a caminho ainda chegam.
+import-state-failed = ⚠️ Importação interrompida ({ $from } – { $to }): o Zoom falhou repetidamente. Envie /import mais tarde; gravações já entregues serão ignoradas.
+import-counts = Encontradas: { $found } · Entregues: { $delivered } · Ignoradas (já estão aqui): { $skipped }
+import-counts-failed = Com falha: { $failed } (veja a mensagem de status de cada reunião)
+import-button-cancel = ⏹ Cancelar importação
+import-nothing-to-cancel = Não há importação para cancelar.
+import-cancelled-toast = Importação cancelada.

@@ -9,6 +9,7 @@ cmd-status = Состояние подключения и доставки
 cmd-disconnect = Отключить Zoom от этого чата
 cmd-language = Сменить язык
 cmd-history = Последние записи и их доставка
+cmd-import = Доставить прошлые записи за период
 
 ## /start и /help
 
@@ -29,6 +30,7 @@ help-text =
     /connect — подключить аккаунт Zoom к этому чату
     /status — подключение, доступность Zoom и последние доставки
     /history — последние записи и что с ними произошло
+    /import — доставить прошлые записи, например /import 30d
     /language — сменить язык
     /disconnect — остановить доставку и отключить Zoom
     /help — это сообщение
@@ -240,3 +242,28 @@ page-failed-body = Не удалось завершить подключение
 page-rate-limited-title = Слишком много попыток
 page-rate-limited-body = Подождите минуту и попробуйте снова.
 page-back-to-telegram = Вернуться в Telegram
+
+## /import (past recordings)
+
+import-error-usage =
+    Как импортировать прошлые записи:
+    /import 2026-01-01 — с этого дня по сегодня
+    /import 2026-01-01 2026-03-31 — за этот период
+    /import 30d — за последние 30 дней
+    Даты в формате ГГГГ-ММ-ДД по UTC. Записи, которые уже есть в этом чате, пропускаются.
+import-error-bad-date = Такой даты не существует. Укажите дату как ГГГГ-ММ-ДД, например /import 2026-01-15.
+import-error-order = Начальная дата позже конечной. Поменяйте их местами.
+import-error-future = Этот период ещё не начался. Укажите начальную дату не позже сегодняшней.
+import-error-too-long = Период длиннее десяти лет. Выберите период короче.
+import-not-connected = Этот чат ещё не подключён к Zoom. Сначала отправьте /connect, затем /import.
+import-already-running = В этом чате уже идёт импорт ({ $from } – { $to }). Дождитесь окончания или отмените его кнопкой в сообщении о ходе импорта.
+import-state-listing = 📥 Импорт записей с { $from } по { $to }: ищу их в Zoom…
+import-state-delivering = 📥 Импорт записей с { $from } по { $to }: доставляю, начиная со старых…
+import-state-done = ✅ Импорт завершён ({ $from } – { $to }).
+import-state-cancelled = ⏹ Импорт отменён ({ $from } – { $to }). Записи, которые уже в пути, всё равно придут.
+import-state-failed = ⚠️ Импорт остановлен ({ $from } – { $to }): Zoom раз за разом отвечал ошибкой. Отправьте /import позже; уже доставленные записи будут пропущены.
+import-counts = Найдено: { $found } · Доставлено: { $delivered } · Пропущено (уже здесь): { $skipped }
+import-counts-failed = Не удалось: { $failed } (подробности в сообщении о каждой встрече)
+import-button-cancel = ⏹ Отменить импорт
+import-nothing-to-cancel = Нет импорта, который можно отменить.
+import-cancelled-toast = Импорт отменён.
