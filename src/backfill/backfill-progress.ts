@@ -12,6 +12,9 @@ import {
   type BackfillRun,
   backfillItemUuids,
   countBackfillItems,
+  deleteBackfillItems,
+  findBackfillRun,
+  finishBackfillRun,
   setBackfillProgressMessage,
   settledMeetings,
 } from "./backfill.repository.js";
@@ -103,4 +106,22 @@ export async function showProgress(services: DeliveryServices, run: BackfillRun)
     text,
     services.clock.now(),
   );
+}
+
+/**
+ * Ends a run (unless something else ended it first), shows its last counts, then forgets the
+ * meetings it found: a finished run keeps only its period and chat. True when this call ended it.
+ */
+export async function endRun(
+  services: DeliveryServices,
+  runId: number,
+  state: "done" | "cancelled" | "failed",
+  error?: string,
+): Promise<boolean> {
+  const { db, clock } = services;
+  if (!(await finishBackfillRun(db.kysely, runId, state, clock.now(), error))) return false;
+  const run = await findBackfillRun(db.kysely, runId);
+  if (run) await showProgress(services, run);
+  await deleteBackfillItems(db.kysely, runId);
+  return true;
 }

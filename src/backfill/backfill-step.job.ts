@@ -31,14 +31,13 @@ import {
   type BackfillRun,
   chatHasMeeting,
   findBackfillRun,
-  finishBackfillRun,
   insertBackfillItems,
   nextBackfillItem,
   saveBackfillCursor,
   setBackfillItemState,
 } from "./backfill.repository.js";
 import type { BackfillStepPayload } from "./backfill-jobs.js";
-import { backfillCounts, showProgress } from "./backfill-progress.js";
+import { backfillCounts, endRun, showProgress } from "./backfill-progress.js";
 import { isoDay, monthWindow, nextDay } from "./import-range.js";
 import { asZoomUser } from "./zoom-as-user.js";
 
@@ -62,11 +61,7 @@ export function backfillStepJob(
   return {
     run: (payload, ctx) => runBackfillStep(services, payload.runId, ctx, options),
     async onDead(payload, error) {
-      const now = services.clock.now();
-      if (await finishBackfillRun(services.db.kysely, payload.runId, "failed", now, error)) {
-        const run = await findBackfillRun(services.db.kysely, payload.runId);
-        if (run) await showProgress(services, run);
-      }
+      await endRun(services, payload.runId, "failed", error);
     },
   };
 }
@@ -85,6 +80,7 @@ export async function runBackfillStep(
       run.state === "listing"
         ? await listStep(services, run, zoom, options.pageSize ?? LIST_PAGE_SIZE)
         : await deliverStep(services, run, zoom);
+    if (next === undefined) return undefined;
     const fresh = await findBackfillRun(services.db.kysely, runId);
     if (fresh) await showProgress(services, fresh);
     return next;
@@ -187,7 +183,7 @@ async function deliverStep(
   if (counts.onTheirWay > 0) return { rescheduleAt: clock.now() + WAIT_POLL_MS };
   const item = await nextBackfillItem(db.kysely, run.id);
   if (!item) {
-    await finishBackfillRun(db.kysely, run.id, "done", clock.now());
+    await endRun(services, run.id, "done");
     return undefined;
   }
   await ingestItem(services, run, item, zoom);

@@ -150,6 +150,11 @@ export async function finishBackfillRun(
   return Number(result.numUpdatedRows) > 0;
 }
 
+/** Forgets which meetings a finished run found (they name a Zoom user's meetings). */
+export async function deleteBackfillItems(db: Executor, runId: number): Promise<void> {
+  await db.deleteFrom("backfill_items").where("run_id", "=", runId).execute();
+}
+
 export async function setBackfillProgressMessage(
   db: Executor,
   id: number,

@@ -12,12 +12,11 @@ import type { BotContext } from "../telegram/context.js";
 import {
   findActiveBackfillRun,
   findBackfillRun,
-  finishBackfillRun,
   insertBackfillRun,
   setBackfillProgressMessage,
 } from "./backfill.repository.js";
 import { enqueueBackfillStep } from "./backfill-jobs.js";
-import { backfillCounts, CANCEL_PREFIX, renderProgress, showProgress } from "./backfill-progress.js";
+import { backfillCounts, CANCEL_PREFIX, endRun, renderProgress } from "./backfill-progress.js";
 import { parseImportRange } from "./import-range.js";
 
 const CANCEL = new RegExp(`^${CANCEL_PREFIX}(\\d{1,15})$`);
@@ -85,17 +84,11 @@ export function createImportComposer(services: DeliveryServices): Composer<BotCo
     }
     const run = await findBackfillRun(db.kysely, Number(ctx.match[1]));
     // A button from another chat, or a run that already ended: nothing to cancel.
-    if (
-      !run ||
-      run.chatId !== chat.id ||
-      !(await finishBackfillRun(db.kysely, run.id, "cancelled", clock.now()))
-    ) {
+    if (!run || run.chatId !== chat.id || !(await endRun(services, run.id, "cancelled"))) {
       await ctx.answerCallbackQuery({ text: ctx.t("import-nothing-to-cancel") });
       return;
     }
     await ctx.answerCallbackQuery({ text: ctx.t("import-cancelled-toast") });
-    const ended = await findBackfillRun(db.kysely, run.id);
-    if (ended) await showProgress(services, ended);
   });
   return composer;
 }

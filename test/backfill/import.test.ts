@@ -150,6 +150,9 @@ describe(`/import on ${TEST_DIALECT}`, () => {
     expect(progress?.text).toContain("Found: 6 · Delivered: 5 · Skipped (already here): 1");
     expect(progress?.replyMarkup).toEqual({ inline_keyboard: [] });
     expect((await findBackfillRun(b.app.services.db.kysely, run!.id))?.state).toBe("done");
+    // A finished run forgets which meetings it found.
+    const items = await b.app.services.db.kysely.selectFrom("backfill_items").selectAll().execute();
+    expect(items).toEqual([]);
 
     // Again: everything is skipped, nothing is sent twice.
     await send(b, "/import 2025-11-01 2026-01-14");

@@ -44,7 +44,9 @@ const SAMPLE_VARS = {
 
 /** Keys other parts of the product rely on; removing or renaming one breaks them. */
 const REQUIRED_KEYS = [
-  ...["start", "help", "connect", "status", "disconnect", "language", "history", "import"].map((c) => `cmd-${c}`),
+  ...["start", "help", "connect", "status", "disconnect", "language", "history", "import"].map(
+    (c) => `cmd-${c}`,
+  ),
   "start-text",
   "help-text",
   "error-generic",
