@@ -18,6 +18,7 @@
  */
 
 import type { TokenService } from "../connect/token-service.js";
+import type { DeliveryRow } from "../db/schema.js";
 import { AppError, describeError, isAppError } from "../errors.js";
 import { formatBytes } from "../i18n/format.js";
 import type { JobContext, JobHandler, JobOutcome } from "../jobs/worker.js";
@@ -38,7 +39,7 @@ import {
   type PartLabel,
   parseLadderState,
 } from "./audio-ladder.js";
-import { buildCaption, cleanUserText, displayTopic } from "./caption.js";
+import { buildCaption, type CaptionInput, cleanUserText, displayTopic } from "./caption.js";
 import { type ChatTarget, resolveChatTarget, sendToChat } from "./chat-target.js";
 import { isVideoFile } from "./choose-files.js";
 import { findDeliveries, findMeeting, isSettled, updateDelivery } from "./delivery.repository.js";
@@ -60,370 +61,494 @@ export interface DeliverRecordingOptions {
 
 const AUDIO_KINDS = ["audio", "video"] as const;
 
+/** What every step of the job works with: the services and the job's options, resolved once. */
+interface JobEnv {
+  readonly services: DeliveryServices;
+  readonly tokens: TokenService;
+  readonly zoomApi: ZoomApi;
+  readonly processingRetryMs: number;
+  readonly processingGiveUpMs: number;
+}
+
+/** One pending delivery of this job: its row, Zoom's file, and the ladder's remembered state. */
+interface WorkItem {
+  id: number;
+  file: ZoomRecordingFile;
+  state: LadderState;
+}
+
+/** Where one run stands once the chat, the recording and the workspace are known. */
+interface RunScope {
+  readonly payload: DeliverRecordingPayload;
+  readonly ctx: JobContext;
+  readonly target: ChatTarget;
+  readonly source: RecordingSource;
+  readonly workspace: MediaWorkspace;
+}
+
 export function deliverRecordingJob(
   services: DeliveryServices,
   options: DeliverRecordingOptions = {},
 ): JobHandler<DeliverRecordingPayload> {
-  const tokens = options.tokens ?? services.tokens;
-  const zoomApi = options.zoomApi ?? services.zoomApi;
-  const processingRetryMs = options.processingRetryMs ?? 5 * 60_000;
-  const processingGiveUpMs = options.processingGiveUpMs ?? 48 * 3_600_000;
-  const { db, clock, metrics } = services;
+  const env: JobEnv = {
+    services,
+    tokens: options.tokens ?? services.tokens,
+    zoomApi: options.zoomApi ?? services.zoomApi,
+    processingRetryMs: options.processingRetryMs ?? 5 * 60_000,
+    processingGiveUpMs: options.processingGiveUpMs ?? 48 * 3_600_000,
+  };
+  return {
+    run: (payload, ctx) => runDelivery(env, payload, ctx),
+    countsOwnFailures: true,
+    onDead: (payload, error) => settleDead(env, payload, error),
+  };
+}
 
-  const publish = (
-    payload: DeliverRecordingPayload,
-    part: MeetingPart,
-    status: PartStatus,
-    detail?: string,
-  ) =>
-    services.progress.publish({
+async function runDelivery(
+  env: JobEnv,
+  payload: DeliverRecordingPayload,
+  ctx: JobContext,
+): Promise<JobOutcome> {
+  const pending = await openDeliveries(env, payload);
+  if (pending.length === 0) return undefined; // a re-run of work already done
+  const target = await resolveChatTarget(env.services, payload.chatId);
+  if (target.paused) return skipPausedChat(env, payload, pending, ctx);
+  await publish(env, payload, "received", "done");
+
+  let source: RecordingSource;
+  let work: WorkItem[];
+  try {
+    source = await loadRecordingSource(env.services, env, {
       meetingUuid: payload.meetingUuid,
-      chatId: payload.chatId,
-      part,
-      status,
-      ...(detail !== undefined ? { detail } : {}),
+      zoomUserId: payload.zoomUserId,
+      ctx,
     });
+    work = matchFiles(pending, source);
+  } catch (error) {
+    throw await failed(env, payload, error);
+  }
+  const waiting = await waitForProcessing(env, payload, work);
+  if (waiting) return waiting;
 
-  /** The job's own deliveries that are not settled yet. */
-  async function openDeliveries(payload: DeliverRecordingPayload) {
-    const owned = payload.fileIds === undefined ? undefined : new Set(payload.fileIds);
-    return (await findDeliveries(db.kysely, payload.meetingUuid, payload.chatId, AUDIO_KINDS)).filter(
-      (d) => !isSettled(d.state) && (owned === undefined || owned.has(d.file_id)),
+  const workspace = await openWorkspace(env, payload, ctx);
+  try {
+    await deliverAll(env, { payload, ctx, target, source, workspace }, work);
+  } catch (error) {
+    throw await failed(env, payload, error);
+  } finally {
+    await workspace
+      .cleanup()
+      .catch((error) =>
+        ctx.logger.warn({ err: describeError(error) }, "could not delete the job's media; the sweep will"),
+      );
+  }
+  await publish(env, payload, "audio", "done");
+  return undefined;
+}
+
+function publish(
+  env: JobEnv,
+  payload: DeliverRecordingPayload,
+  part: MeetingPart,
+  status: PartStatus,
+  detail?: string,
+): Promise<void> {
+  return env.services.progress.publish({
+    meetingUuid: payload.meetingUuid,
+    chatId: payload.chatId,
+    part,
+    status,
+    ...(detail !== undefined ? { detail } : {}),
+  });
+}
+
+/** The job's own deliveries that are not settled yet. */
+async function openDeliveries(env: JobEnv, payload: DeliverRecordingPayload) {
+  const owned = payload.fileIds === undefined ? undefined : new Set(payload.fileIds);
+  return (
+    await findDeliveries(env.services.db.kysely, payload.meetingUuid, payload.chatId, AUDIO_KINDS)
+  ).filter((d) => !isSettled(d.state) && (owned === undefined || owned.has(d.file_id)));
+}
+
+/** The bot was blocked or removed: no Telegram call, no retry. */
+async function skipPausedChat(
+  env: JobEnv,
+  payload: DeliverRecordingPayload,
+  pending: readonly DeliveryRow[],
+  ctx: JobContext,
+): Promise<JobOutcome> {
+  const { db, clock, metrics } = env.services;
+  for (const d of pending) {
+    await updateDelivery(db.kysely, d.id, { state: "skipped", lastError: "chat paused" }, clock.now());
+  }
+  metrics.deliveries.inc({ kind: "audio", result: "skipped" }, pending.length);
+  ctx.logger.info({ chatId: payload.chatId }, "chat is paused; delivery skipped");
+  return undefined;
+}
+
+/** Zoom's file for each pending delivery; a file Zoom no longer lists is `zoom.not_found`. */
+function matchFiles(pending: readonly DeliveryRow[], source: RecordingSource): WorkItem[] {
+  return pending.map((d) => {
+    const file = source.meeting.recording_files.find((f) => fileKey(f) === d.file_id);
+    if (!file) throw new AppError("zoom.not_found", "the recording file is no longer in Zoom");
+    return { id: d.id, file, state: parseLadderState(d.detail) };
+  });
+}
+
+/** A file Zoom is still processing: look again later without spending an attempt, up to a limit. */
+async function waitForProcessing(
+  env: JobEnv,
+  payload: DeliverRecordingPayload,
+  work: readonly WorkItem[],
+): Promise<JobOutcome> {
+  if (work.every((w) => isFileReady(w.file))) return undefined;
+  const now = env.services.clock.now();
+  if (now - payload.requestedAt > env.processingGiveUpMs) {
+    throw await failed(
+      env,
+      payload,
+      new AppError("zoom.not_found", "Zoom never finished processing the recording"),
     );
   }
+  await publish(env, payload, "audio", "waiting");
+  return { rescheduleAt: now + env.processingRetryMs, note: "Zoom is still processing the recording" };
+}
 
-  async function run(payload: DeliverRecordingPayload, ctx: JobContext): Promise<JobOutcome> {
-    const pending = await openDeliveries(payload);
-    if (pending.length === 0) return undefined; // a re-run of work already done
-    const target = await resolveChatTarget(services, payload.chatId);
-    if (target.paused) {
-      // The bot was blocked or removed: no Telegram call, no retry (issue #4 §6).
-      for (const d of pending) {
-        await updateDelivery(db.kysely, d.id, { state: "skipped", lastError: "chat paused" }, clock.now());
-      }
-      metrics.deliveries.inc({ kind: "audio", result: "skipped" }, pending.length);
-      ctx.logger.info({ chatId: payload.chatId }, "chat is paused; delivery skipped");
-      return undefined;
-    }
-    await publish(payload, "received", "done");
-
-    let source: RecordingSource;
-    try {
-      source = await loadRecordingSource(
-        services,
-        { tokens, zoomApi },
-        {
-          meetingUuid: payload.meetingUuid,
-          zoomUserId: payload.zoomUserId,
-          ctx,
-        },
-      );
-    } catch (error) {
-      throw await failed(payload, error);
-    }
-
-    const work: Array<{ id: number; file: ZoomRecordingFile; state: LadderState }> = [];
-    for (const d of pending) {
-      const file = source.meeting.recording_files.find((f) => fileKey(f) === d.file_id);
-      if (!file)
-        throw await failed(
-          payload,
-          new AppError("zoom.not_found", "the recording file is no longer in Zoom"),
-        );
-      work.push({ id: d.id, file, state: parseLadderState(d.detail) });
-    }
-    const notReady = work.filter((w) => !isFileReady(w.file));
-    if (notReady.length > 0) {
-      if (clock.now() - payload.requestedAt > processingGiveUpMs) {
-        throw await failed(
-          payload,
-          new AppError("zoom.not_found", "Zoom never finished processing the recording"),
-        );
-      }
-      await publish(payload, "audio", "waiting");
-      return {
-        rescheduleAt: clock.now() + processingRetryMs,
-        note: "Zoom is still processing the recording",
-      };
-    }
-
-    const maxBytes = services.config.media.maxRecordingMb * 1_000_000;
-    let workspace: MediaWorkspace;
-    try {
-      // One directory per attempt: an attempt abandoned on its deadline (or a lost lease) still
-      // runs its cleanup, which must not delete the next attempt's files.
-      workspace = await createMediaWorkspace(
-        services.config.media.dir,
-        `deliver-${ctx.job.id}-${ctx.job.attempts}`,
-      );
-    } catch (error) {
-      // MEDIA_DIR cannot be written (missing parent, read-only, full): a storage problem the chat
-      // is told about in those words, retried like any other (space may come back).
-      throw await failed(
-        payload,
-        new AppError("media.unwritable", `MEDIA_DIR is not writable: ${describeError(error)}`, {
-          retryable: true,
-          cause: error,
-        }),
-      );
-    }
-    try {
-      // Segments (a recording stopped and restarted) are numbered in the file names across jobs.
-      const all = await findDeliveries(db.kysely, payload.meetingUuid, payload.chatId, AUDIO_KINDS);
-      const segments = (id: number) => ({ index: all.findIndex((d) => d.id === id) + 1, total: all.length });
-      for (const [index, item] of work.entries()) {
-        const size = item.file.file_size;
-        if (size !== undefined && size > maxBytes) {
-          await tellTooLarge(target, source.meeting, size);
-          await updateDelivery(
-            db.kysely,
-            item.id,
-            { state: "skipped", lastError: "over MAX_RECORDING_MB" },
-            clock.now(),
-          );
-          metrics.deliveries.inc({ kind: "audio", result: "too_large" });
-          await publish(payload, "audio", "unavailable");
-          continue;
-        }
-        const result = await deliverFile(payload, ctx, target, source, workspace, item, index, segments);
-        const now = clock.now();
-        await updateDelivery(
-          db.kysely,
-          item.id,
-          {
-            state: "delivered",
-            detail: JSON.stringify({ ...item.state, rung: result.rung }),
-            messageIds: result.messageIds,
-            telegramFileId: result.telegramFileId,
-            bytes: result.bytes,
-            deliveredAt: now,
-            lastError: null,
-          },
-          now,
-        );
-        metrics.deliveries.inc({ kind: "audio", result: result.rung === "link" ? "link" : "delivered" });
-        metrics.deliveryLatency.observe({ kind: "audio" }, Math.max(0, now - payload.requestedAt) / 1000);
-        ctx.logger.info(
-          { rung: result.rung, bytes: result.bytes, parts: result.messageIds.length },
-          "audio delivered",
-        );
-      }
-    } catch (error) {
-      throw await failed(payload, error);
-    } finally {
-      await workspace
-        .cleanup()
-        .catch((error) =>
-          ctx.logger.warn({ err: describeError(error) }, "could not delete the job's media; the sweep will"),
-        );
-    }
-    await publish(payload, "audio", "done");
-    return undefined;
-  }
-
-  async function deliverFile(
-    payload: DeliverRecordingPayload,
-    ctx: JobContext,
-    target: ChatTarget,
-    source: RecordingSource,
-    workspace: MediaWorkspace,
-    item: { id: number; file: ZoomRecordingFile; state: LadderState },
-    index: number,
-    segments: (deliveryId: number) => PartLabel,
-  ): Promise<LadderResult> {
-    const { file } = item;
-    const meeting = source.meeting;
-    const video = isVideoFile(file);
-    const downloaded = workspace.file(`source-${index + 1}.${video ? "mp4" : "m4a"}`);
-    await updateDelivery(db.kysely, item.id, { state: "downloading", attempt: true }, clock.now());
-    await publish(payload, "audio", "working", "downloading");
-    if (!file.download_url) throw new AppError("zoom.not_found", "Zoom gave no download URL for the file");
-    const downloadedBytes = await downloadRecording({
-      url: file.download_url,
-      allowedHosts: services.config.zoom.downloadHosts,
-      tokens: source.tokens,
-      destination: downloaded,
-      ...(file.file_size !== undefined ? { expectedBytes: file.file_size } : {}),
-      maxBytes: services.config.media.maxRecordingMb * 1_000_000,
-      fetch: services.fetch,
-      signal: ctx.signal,
-      now: () => clock.now(),
-      random: services.random,
-      attempt: ctx.job.attempts,
-      onBytes: (n) => metrics.bytesDownloaded.inc(n),
-    });
-    ctx.logger.info(
-      { bytes: downloadedBytes.bytes, token: downloadedBytes.token, resumes: downloadedBytes.resumes },
-      "downloaded",
+/**
+ * One directory per attempt: an attempt abandoned on its deadline (or a lost lease) still runs its
+ * cleanup, which must not delete the next attempt's files.
+ */
+async function openWorkspace(
+  env: JobEnv,
+  payload: DeliverRecordingPayload,
+  ctx: JobContext,
+): Promise<MediaWorkspace> {
+  try {
+    return await createMediaWorkspace(
+      env.services.config.media.dir,
+      `deliver-${ctx.job.id}-${ctx.job.attempts}`,
     );
+  } catch (error) {
+    // MEDIA_DIR cannot be written (missing parent, read-only, full): a storage problem the chat
+    // is told about in those words, retried like any other (space may come back).
+    throw await failed(
+      env,
+      payload,
+      new AppError("media.unwritable", `MEDIA_DIR is not writable: ${describeError(error)}`, {
+        retryable: true,
+        cause: error,
+      }),
+    );
+  }
+}
 
-    await updateDelivery(db.kysely, item.id, { state: "uploading" }, clock.now());
-    const save = (state: LadderState) =>
+async function deliverAll(env: JobEnv, scope: RunScope, work: readonly WorkItem[]): Promise<void> {
+  const { db } = env.services;
+  const { payload } = scope;
+  const maxBytes = env.services.config.media.maxRecordingMb * 1_000_000;
+  // Segments (a recording stopped and restarted) are numbered in the file names across jobs.
+  const all = await findDeliveries(db.kysely, payload.meetingUuid, payload.chatId, AUDIO_KINDS);
+  const segmentOf = (id: number): PartLabel => ({
+    index: all.findIndex((d) => d.id === id) + 1,
+    total: all.length,
+  });
+  for (const [index, item] of work.entries()) {
+    const size = item.file.file_size;
+    if (size !== undefined && size > maxBytes) {
+      await skipTooLarge(env, scope, item, size);
+      continue;
+    }
+    const result = await deliverFile(env, scope, item, index, segmentOf(item.id));
+    await markDelivered(env, scope, item, result);
+  }
+}
+
+/** Over MAX_RECORDING_MB: the chat is told, nothing is downloaded. */
+async function skipTooLarge(env: JobEnv, scope: RunScope, item: WorkItem, size: number): Promise<void> {
+  const { db, clock, metrics, translator: t, config, telegram } = env.services;
+  const { target } = scope;
+  const text = t.t(target.locale, "delivery-too-large-to-download", {
+    topic: displayTopic(t, target.locale, scope.source.meeting.topic),
+    size: formatBytes(target.locale, size),
+    limit: formatBytes(target.locale, config.media.maxRecordingMb * 1_000_000),
+  });
+  await sendToChat(env.services, target, (chatId) => sendText(telegram, chatId, text));
+  await updateDelivery(
+    db.kysely,
+    item.id,
+    { state: "skipped", lastError: "over MAX_RECORDING_MB" },
+    clock.now(),
+  );
+  metrics.deliveries.inc({ kind: "audio", result: "too_large" });
+  await publish(env, scope.payload, "audio", "unavailable");
+}
+
+/** The delivery row is marked delivered right after Telegram accepted the file. */
+async function markDelivered(
+  env: JobEnv,
+  scope: RunScope,
+  item: WorkItem,
+  result: LadderResult,
+): Promise<void> {
+  const { db, clock, metrics } = env.services;
+  const now = clock.now();
+  await updateDelivery(
+    db.kysely,
+    item.id,
+    {
+      state: "delivered",
+      detail: JSON.stringify({ ...item.state, rung: result.rung }),
+      messageIds: result.messageIds,
+      telegramFileId: result.telegramFileId,
+      bytes: result.bytes,
+      deliveredAt: now,
+      lastError: null,
+    },
+    now,
+  );
+  metrics.deliveries.inc({ kind: "audio", result: result.rung === "link" ? "link" : "delivered" });
+  metrics.deliveryLatency.observe({ kind: "audio" }, Math.max(0, now - scope.payload.requestedAt) / 1000);
+  scope.ctx.logger.info(
+    { rung: result.rung, bytes: result.bytes, parts: result.messageIds.length },
+    "audio delivered",
+  );
+}
+
+/** Download, take the audio out of a video, and climb the upload ladder. */
+async function deliverFile(
+  env: JobEnv,
+  scope: RunScope,
+  item: WorkItem,
+  index: number,
+  segment: PartLabel,
+): Promise<LadderResult> {
+  const video = isVideoFile(item.file);
+  const downloaded = await downloadFile(env, scope, item, index, video);
+  await updateDelivery(env.services.db.kysely, item.id, { state: "uploading" }, env.services.clock.now());
+  const upload = await uploadContext(env, scope, item, segment);
+  if (!video) return uploadAudio(env, scope, item, upload, downloaded);
+  const audio = await extractAudioTrack(env, scope, downloaded, index);
+  if (audio) return uploadAudio(env, scope, item, upload, audio);
+  // Without ffmpeg, or without an audio track, the video goes as a document.
+  return deliverVideoDocument({
+    services: env.services,
+    target: scope.target,
+    signal: scope.ctx.signal,
+    videoPath: downloaded,
+    fileName: upload.name("mp4"),
+    caption: buildCaption(env.services.translator, {
+      ...upload.captionBase,
+      durationSec: durationFromZoom(item.file, scope.source.meeting),
+    }),
+    linkUrl: upload.linkUrl,
+    state: item.state,
+    save: upload.save,
+    onUploading: upload.onUploading,
+  });
+}
+
+/** The download into this job's workspace under MEDIA_DIR (src/zoom/download.ts). */
+async function downloadFile(
+  env: JobEnv,
+  scope: RunScope,
+  item: WorkItem,
+  index: number,
+  video: boolean,
+): Promise<string> {
+  const { services } = env;
+  const { file } = item;
+  const { ctx } = scope;
+  const destination = scope.workspace.file(`source-${index + 1}.${video ? "mp4" : "m4a"}`);
+  await updateDelivery(
+    services.db.kysely,
+    item.id,
+    { state: "downloading", attempt: true },
+    services.clock.now(),
+  );
+  await publish(env, scope.payload, "audio", "working", "downloading");
+  if (!file.download_url) throw new AppError("zoom.not_found", "Zoom gave no download URL for the file");
+  const result = await downloadRecording({
+    url: file.download_url,
+    allowedHosts: services.config.zoom.downloadHosts,
+    tokens: scope.source.tokens,
+    destination,
+    ...(file.file_size !== undefined ? { expectedBytes: file.file_size } : {}),
+    maxBytes: services.config.media.maxRecordingMb * 1_000_000,
+    fetch: services.fetch,
+    signal: ctx.signal,
+    now: () => services.clock.now(),
+    random: services.random,
+    attempt: ctx.job.attempts,
+    onBytes: (n) => services.metrics.bytesDownloaded.inc(n),
+  });
+  ctx.logger.info({ bytes: result.bytes, token: result.token, resumes: result.resumes }, "downloaded");
+  return destination;
+}
+
+/** Audio: the MP4's audio track copied out with ffmpeg; undefined without ffmpeg or an audio track. */
+async function extractAudioTrack(
+  env: JobEnv,
+  scope: RunScope,
+  videoPath: string,
+  index: number,
+): Promise<string | undefined> {
+  const ffmpeg = env.services.ffmpeg;
+  if (!ffmpeg) return undefined;
+  const out = scope.workspace.file(`audio-${index + 1}.m4a`);
+  try {
+    await extractAudio(ffmpeg.ffmpeg, videoPath, out, scope.ctx.signal);
+    return out;
+  } catch (error) {
+    if (isMediaError(error) && error.code === "no_audio") return undefined;
+    throw mediaFailure(error);
+  }
+}
+
+/** What every upload of one file shares: names, caption facts, the link, and state persistence. */
+interface UploadContext {
+  name(extension: string, part?: PartLabel): string;
+  captionBase: Omit<CaptionInput, "durationSec" | "part">;
+  title: string;
+  performer: string | undefined;
+  linkUrl: string | undefined;
+  save(state: LadderState): Promise<void>;
+  onUploading(detail: string): Promise<void>;
+}
+
+async function uploadContext(
+  env: JobEnv,
+  scope: RunScope,
+  item: WorkItem,
+  segment: PartLabel,
+): Promise<UploadContext> {
+  const { db, clock, translator } = env.services;
+  const { meeting, connection } = scope.source;
+  const { target } = scope;
+  const timeZone = connection?.timezone ?? meeting.timezone ?? "UTC";
+  const meetingRow = await findMeeting(db.kysely, scope.payload.meetingUuid);
+  const segmentLabel = segment.total > 1 && segment.index > 1 ? String(segment.index) : "";
+  return {
+    name: (extension, part) =>
+      meetingFileName(meeting.topic, meeting.start_time, timeZone, {
+        label: [segmentLabel, part ? `part ${part.index} of ${part.total}` : ""].filter(Boolean).join(" "),
+        extension,
+        fallbackTopic: "Zoom meeting",
+      }),
+    captionBase: {
+      locale: target.locale,
+      topic: meeting.topic,
+      startTime: meeting.start_time,
+      timeZone,
+      summaryText: meetingRow?.summary_text,
+    },
+    title: cleanUserText(displayTopic(translator, target.locale, meeting.topic), 200),
+    performer: cleanUserText(connection?.displayName ?? meeting.host_email ?? "", 100) || undefined,
+    linkUrl: meeting.share_url ?? item.file.play_url ?? undefined,
+    save: (state) =>
       updateDelivery(
         db.kysely,
         item.id,
         { detail: JSON.stringify(state), messageIds: state.messageIds },
         clock.now(),
-      );
-    const onUploading = (detail: string) => publish(payload, "audio", "working", detail);
-    const topic = displayTopic(services.translator, target.locale, meeting.topic);
-    const timeZone = source.connection?.timezone ?? meeting.timezone ?? "UTC";
-    const meetingRow = await findMeeting(db.kysely, payload.meetingUuid);
-    const { index: segmentIndex, total: segmentCount } = segments(item.id);
-    const segment = segmentCount > 1 && segmentIndex > 1 ? String(segmentIndex) : "";
-    const name = (extension: string, part?: PartLabel) =>
-      meetingFileName(meeting.topic, meeting.start_time, timeZone, {
-        label: [segment, part ? `part ${part.index} of ${part.total}` : ""].filter(Boolean).join(" "),
-        extension,
-        fallbackTopic: "Zoom meeting",
-      });
-    const linkUrl = meeting.share_url ?? file.play_url ?? undefined;
-
-    let audioPath = downloaded;
-    const ffmpeg = services.ffmpeg;
-    if (video) {
-      let extracted = false;
-      if (ffmpeg) {
-        const out = workspace.file(`audio-${index + 1}.m4a`);
-        try {
-          await extractAudio(ffmpeg.ffmpeg, downloaded, out, ctx.signal);
-          audioPath = out;
-          extracted = true;
-        } catch (error) {
-          if (!(isMediaError(error) && error.code === "no_audio")) throw mediaFailure(error);
-        }
-      }
-      if (!extracted) {
-        return deliverVideoDocument({
-          services,
-          target,
-          signal: ctx.signal,
-          videoPath: downloaded,
-          fileName: name("mp4"),
-          caption: buildCaption(services.translator, {
-            locale: target.locale,
-            topic: meeting.topic,
-            startTime: meeting.start_time,
-            timeZone,
-            durationSec: durationFromZoom(file, meeting),
-            summaryText: meetingRow?.summary_text,
-          }),
-          linkUrl,
-          state: item.state,
-          save,
-          onUploading,
-        });
-      }
-    }
-
-    const durationSec = await audioDuration(audioPath, file, meeting, ctx.signal);
-    return deliverAudio({
-      services,
-      target,
-      signal: ctx.signal,
-      workspace,
-      audioPath,
-      durationSec,
-      fileName: (part) => name("m4a", part),
-      caption: (part) =>
-        buildCaption(services.translator, {
-          locale: target.locale,
-          topic: meeting.topic,
-          startTime: meeting.start_time,
-          timeZone,
-          durationSec,
-          summaryText: meetingRow?.summary_text,
-          ...(part ? { part } : {}),
-        }),
-      title: cleanUserText(topic, 200),
-      performer: cleanUserText(source.connection?.displayName ?? meeting.host_email ?? "", 100) || undefined,
-      linkUrl,
-      state: item.state,
-      save,
-      onUploading,
-    });
-  }
-
-  /** Seconds of audio: measured when ffmpeg is here, else Zoom's recording times, else the meeting's minutes. */
-  async function audioDuration(
-    path: string,
-    file: ZoomRecordingFile,
-    meeting: ZoomRecordingMeeting,
-    signal: AbortSignal,
-  ): Promise<number> {
-    if (services.ffmpeg) {
-      try {
-        const info = await probeMedia(services.ffmpeg, path, signal);
-        if (info.durationSec > 0) return info.durationSec;
-      } catch (error) {
-        if (signal.aborted) throw error;
-        services.logger.warn({ err: describeError(error) }, "could not probe the audio; using Zoom's times");
-      }
-    }
-    return durationFromZoom(file, meeting);
-  }
-
-  async function tellTooLarge(
-    target: ChatTarget,
-    meeting: ZoomRecordingMeeting,
-    size: number,
-  ): Promise<void> {
-    const t = services.translator;
-    const text = t.t(target.locale, "delivery-too-large-to-download", {
-      topic: displayTopic(t, target.locale, meeting.topic),
-      size: formatBytes(target.locale, size),
-      limit: formatBytes(target.locale, services.config.media.maxRecordingMb * 1_000_000),
-    });
-    await sendToChat(services, target, (chatId) => sendText(services.telegram, chatId, text));
-  }
-
-  /** Counts the failure, tells the card the delivery waits, puts the reason on the delivery rows. */
-  async function failed(payload: DeliverRecordingPayload, thrown: unknown): Promise<unknown> {
-    const error = isMediaError(thrown) ? mediaFailure(thrown) : thrown;
-    const appError = isAppError(error) ? error : undefined;
-    // A run stopped by shutdown or a lost lease is not a failure of the delivery.
-    if (appError?.code === "job.cancelled") return error;
-    metrics.jobFailures.inc({ kind: DELIVER_RECORDING_JOB, cause: failureCause(error) });
-    const now = clock.now();
-    for (const d of await openDeliveries(payload)) {
-      await updateDelivery(db.kysely, d.id, { state: "pending", lastError: describeError(error) }, now);
-    }
-    if (appError?.retryable) await publish(payload, "audio", "waiting", reasonKeyFor(error));
-    return error;
-  }
-
-  return {
-    run,
-    countsOwnFailures: true,
-    async onDead(payload, error) {
-      const reasonKey = reasonKeyFor(error);
-      const now = clock.now();
-      const rows = await openDeliveries(payload);
-      for (const d of rows) {
-        await updateDelivery(db.kysely, d.id, { state: "failed", lastError: error }, now);
-      }
-      if (rows.length === 0) return;
-      metrics.deliveries.inc({ kind: "audio", result: "failed" }, rows.length);
-      await publish(payload, "audio", "failed", reasonKey);
-      const target = await resolveChatTarget(services, payload.chatId);
-      if (target.paused) return; // blocked or kicked: nobody to tell; the admin alert covers it
-      const meeting = await findMeeting(db.kysely, payload.meetingUuid);
-      const t = (key: string, vars?: Record<string, string>) =>
-        services.translator.t(target.locale, key, vars);
-      const text = t("delivery-failed", {
-        topic: displayTopic(services.translator, target.locale, meeting?.topic ?? ""),
-        reason: t(reasonKey),
-      });
-      try {
-        await sendToChat(services, target, (chatId) => sendText(services.telegram, chatId, text));
-      } catch (sendError) {
-        services.logger.warn(
-          { err: describeError(sendError) },
-          "could not tell the chat that delivery failed",
-        );
-      }
-    },
+      ),
+    onUploading: (detail) => publish(env, scope.payload, "audio", "working", detail),
   };
+}
+
+/** The upload ladder (src/delivery/audio-ladder.ts) for one audio file. */
+async function uploadAudio(
+  env: JobEnv,
+  scope: RunScope,
+  item: WorkItem,
+  upload: UploadContext,
+  audioPath: string,
+): Promise<LadderResult> {
+  const durationSec = await audioDuration(env, audioPath, item.file, scope.source.meeting, scope.ctx.signal);
+  return deliverAudio({
+    services: env.services,
+    target: scope.target,
+    signal: scope.ctx.signal,
+    workspace: scope.workspace,
+    audioPath,
+    durationSec,
+    fileName: (part) => upload.name("m4a", part),
+    caption: (part) =>
+      buildCaption(env.services.translator, {
+        ...upload.captionBase,
+        durationSec,
+        ...(part ? { part } : {}),
+      }),
+    title: upload.title,
+    performer: upload.performer,
+    linkUrl: upload.linkUrl,
+    state: item.state,
+    save: upload.save,
+    onUploading: upload.onUploading,
+  });
+}
+
+/** Seconds of audio: measured when ffmpeg is here, else Zoom's recording times, else the meeting's minutes. */
+async function audioDuration(
+  env: JobEnv,
+  path: string,
+  file: ZoomRecordingFile,
+  meeting: ZoomRecordingMeeting,
+  signal: AbortSignal,
+): Promise<number> {
+  const { ffmpeg, logger } = env.services;
+  if (ffmpeg) {
+    try {
+      const info = await probeMedia(ffmpeg, path, signal);
+      if (info.durationSec > 0) return info.durationSec;
+    } catch (error) {
+      if (signal.aborted) throw error;
+      logger.warn({ err: describeError(error) }, "could not probe the audio; using Zoom's times");
+    }
+  }
+  return durationFromZoom(file, meeting);
+}
+
+/** Counts the failure, tells the card the delivery waits, puts the reason on the delivery rows. */
+async function failed(env: JobEnv, payload: DeliverRecordingPayload, thrown: unknown): Promise<unknown> {
+  const { db, clock, metrics } = env.services;
+  const error = isMediaError(thrown) ? mediaFailure(thrown) : thrown;
+  const appError = isAppError(error) ? error : undefined;
+  // A run stopped by shutdown or a lost lease is not a failure of the delivery.
+  if (appError?.code === "job.cancelled") return error;
+  metrics.jobFailures.inc({ kind: DELIVER_RECORDING_JOB, cause: failureCause(error) });
+  const now = clock.now();
+  for (const d of await openDeliveries(env, payload)) {
+    await updateDelivery(db.kysely, d.id, { state: "pending", lastError: describeError(error) }, now);
+  }
+  if (appError?.retryable) await publish(env, payload, "audio", "waiting", reasonKeyFor(error));
+  return error;
+}
+
+/** Attempts used up or a final error: the rows fail, the card says so, and the chat is told why. */
+async function settleDead(env: JobEnv, payload: DeliverRecordingPayload, error: string): Promise<void> {
+  const { services } = env;
+  const reasonKey = reasonKeyFor(error);
+  const now = services.clock.now();
+  const rows = await openDeliveries(env, payload);
+  for (const d of rows) {
+    await updateDelivery(services.db.kysely, d.id, { state: "failed", lastError: error }, now);
+  }
+  if (rows.length === 0) return;
+  services.metrics.deliveries.inc({ kind: "audio", result: "failed" }, rows.length);
+  await publish(env, payload, "audio", "failed", reasonKey);
+  const target = await resolveChatTarget(services, payload.chatId);
+  if (target.paused) return; // blocked or kicked: nobody to tell; the admin alert covers it
+  const meeting = await findMeeting(services.db.kysely, payload.meetingUuid);
+  const t = (key: string, vars?: Record<string, string>) => services.translator.t(target.locale, key, vars);
+  const text = t("delivery-failed", {
+    topic: displayTopic(services.translator, target.locale, meeting?.topic ?? ""),
+    reason: t(reasonKey),
+  });
+  try {
+    await sendToChat(services, target, (chatId) => sendText(services.telegram, chatId, text));
+  } catch (sendError) {
+    services.logger.warn({ err: describeError(sendError) }, "could not tell the chat that delivery failed");
+  }
 }
 
 function durationFromZoom(file: ZoomRecordingFile, meeting: ZoomRecordingMeeting): number {

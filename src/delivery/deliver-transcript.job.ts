@@ -21,7 +21,7 @@ import { findMeeting, insertDeliveryIfAbsent, updateDelivery } from "./delivery.
 import type { DeliverTranscriptPayload } from "./delivery-jobs.js";
 import type { DeliveryServices } from "./delivery-services.js";
 import { reasonKeyFor } from "./failure.js";
-import { loadCardMeeting } from "./meeting-card.js";
+import { loadCardMeeting } from "./meeting-card.repository.js";
 import { claimDelivery, enqueueSummaryDelivery, findDelivery } from "./meeting-parts.repository.js";
 import type { MeetingZoom } from "./meeting-zoom.js";
 import { recordPartDelivered } from "./part-delivered.js";

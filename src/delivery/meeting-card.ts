@@ -15,24 +15,31 @@
  *   unavailable) edit at once. An unchanged text is never sent.
  */
 import { GrammyError } from "grammy";
-import type { Db, Executor } from "../db/database.js";
-import { withTransaction } from "../db/database.js";
+import { type Executor, withTransaction } from "../db/database.js";
 import { describeError } from "../errors.js";
 import { enqueueJob } from "../jobs/queue.js";
 import { resolveChatTarget } from "./chat-target.js";
-import { CARD_REFRESH_JOB, type CardRefreshPayload, PARTS_TIMEOUT_JOB } from "./delivery-jobs.js";
+import { CARD_REFRESH_JOB, PARTS_TIMEOUT_JOB } from "./delivery-jobs.js";
 import type { DeliveryServices } from "./delivery-services.js";
 import {
   applyProgress,
-  type CardButtons,
-  type CardMeeting,
   type CardState,
   emptyCardState,
   isTerminal,
-  parseCardState,
   type RenderedCard,
   renderMeetingCard,
 } from "./meeting-card.render.js";
+import {
+  type CardRow,
+  insertCardIfAbsent,
+  lastChatEditAt,
+  loadCardButtons,
+  loadCardMeeting,
+  lockCard,
+  releaseCardMessage,
+  saveCardShown,
+  saveCardState,
+} from "./meeting-card.repository.js";
 import type { PartProgress } from "./progress.js";
 
 export interface MeetingCardOptions {
@@ -56,393 +63,302 @@ export interface MeetingCards {
 
 type Action = { kind: "none" } | { kind: "send" } | { kind: "edit"; messageId: number };
 
-interface CardRow {
-  messageId: number | null;
-  state: CardState;
-  lastText: string | null;
+/** The services and timings every step of the card works with. */
+interface CardEnv {
+  readonly services: DeliveryServices;
+  readonly logger: DeliveryServices["logger"];
+  readonly minEditIntervalMs: number;
+  readonly creationStaleMs: number;
+  readonly partsTimeoutMs: number;
+}
+
+/** One card: a meeting in a chat. */
+interface CardKey {
+  readonly meetingUuid: string;
+  readonly chatId: number;
 }
 
 export function createMeetingCards(
   services: DeliveryServices,
   options: MeetingCardOptions = {},
 ): MeetingCards {
-  const minEditIntervalMs = options.minEditIntervalMs ?? 3_000;
-  const creationStaleMs = options.creationStaleMs ?? 60_000;
-  const partsTimeoutMs = options.partsTimeoutMs ?? 24 * 3_600_000;
-  const { db, clock } = services;
-  const logger = services.logger.child({ component: "delivery.card" });
-
+  const env: CardEnv = {
+    services,
+    logger: services.logger.child({ component: "delivery.card" }),
+    minEditIntervalMs: options.minEditIntervalMs ?? 3_000,
+    creationStaleMs: options.creationStaleMs ?? 60_000,
+    partsTimeoutMs: options.partsTimeoutMs ?? 24 * 3_600_000,
+  };
   // In-process serialization per card: concurrent jobs of one meeting take turns here, and the
-  // locked transaction below covers other processes.
+  // locked transaction of `update` covers other processes.
   const chains = new Map<string, Promise<void>>();
-  function serialized(key: string, fn: () => Promise<void>): Promise<void> {
-    const previous = chains.get(key) ?? Promise.resolve();
+  function serialized(key: CardKey, fn: () => Promise<void>): Promise<void> {
+    const id = `${key.meetingUuid}\u0000${key.chatId}`;
+    const previous = chains.get(id) ?? Promise.resolve();
     const next = previous.then(fn, fn);
     const settled = next.catch(() => {});
-    chains.set(key, settled);
+    chains.set(id, settled);
     void settled.then(() => {
-      if (chains.get(key) === settled) chains.delete(key);
+      if (chains.get(id) === settled) chains.delete(id);
     });
     return next;
   }
+  return {
+    onProgress(event) {
+      const key = { meetingUuid: event.meetingUuid, chatId: event.chatId };
+      return serialized(key, () => sync(env, key, event));
+    },
+    refresh(meetingUuid, chatId) {
+      const key = { meetingUuid, chatId };
+      return serialized(key, () => sync(env, key, undefined));
+    },
+  };
+}
 
-  async function update(
-    meetingUuid: string,
-    chatId: number,
-    event: PartProgress | undefined,
-  ): Promise<{ row: CardRow; action: Action; urgent: boolean } | undefined> {
-    const now = clock.now();
-    return withTransaction(db, async (tx) => {
-      // Only a progress event creates a card; a refresh of a card that is gone does nothing.
-      if (event)
-        await tx
-          .insertInto("meeting_cards")
-          .values({
-            meeting_uuid: meetingUuid,
-            chat_id: chatId,
-            message_id: null,
-            state: JSON.stringify(emptyCardState()),
-            last_text: null,
-            updated_at: now,
-          })
-          .onConflict((oc) => oc.columns(["meeting_uuid", "chat_id"]).doNothing())
-          .execute();
-      const row = await lockCard(tx, db, meetingUuid, chatId);
-      if (!row) return undefined;
-      let state = row.state;
-      if (event) state = applyProgress(state, event, now);
-      if (!state.timeoutScheduled) {
-        state.timeoutScheduled = true;
-        await enqueueJob(
-          tx,
-          {
-            kind: PARTS_TIMEOUT_JOB,
-            payload: { meetingUuid, chatId } satisfies CardRefreshPayload,
-            runAt: now + partsTimeoutMs,
-            dedupeKey: `${PARTS_TIMEOUT_JOB}:${meetingUuid}:${chatId}`,
-          },
-          now,
-          services.config.jobs.maxAttempts,
-        );
+/** Stores the event and shows the card: sent once, edited as parts change, paced per chat. */
+async function sync(env: CardEnv, key: CardKey, event: PartProgress | undefined): Promise<void> {
+  const updated = await update(env, key, event);
+  if (!updated || updated.action.kind === "none") return;
+  const { row, action, urgent } = updated;
+  // A blocked bot has nobody to show a card to; the state is stored for when it is back.
+  if ((await resolveChatTarget(env.services, key.chatId)).paused) return;
+  const card = await render(env, key, row.state);
+  if (action.kind === "send") {
+    await sendCard(env, key, card, undefined);
+    return;
+  }
+  if (card.text === row.lastText && markupKey(card) === (row.state.lastMarkup ?? "")) return;
+  const now = env.services.clock.now();
+  const lastEdit = await lastChatEditAt(env.services.db.kysely, key.chatId, now - env.minEditIntervalMs);
+  if (!urgent && lastEdit !== undefined && now - lastEdit < env.minEditIntervalMs) {
+    await scheduleRefresh(env, key, lastEdit + env.minEditIntervalMs);
+    return;
+  }
+  await editCard(env, key, action.messageId, card);
+}
+
+/**
+ * Applies the event to the stored state under the card's lock and decides what to do: send (this
+ * caller takes the creation claim), edit, or nothing (another caller is sending it).
+ */
+async function update(
+  env: CardEnv,
+  key: CardKey,
+  event: PartProgress | undefined,
+): Promise<{ row: CardRow; action: Action; urgent: boolean } | undefined> {
+  const { db, clock } = env.services;
+  const now = clock.now();
+  return withTransaction(db, async (tx) => {
+    // Only a progress event creates a card; a refresh of a card that is gone does nothing.
+    if (event) await insertCardIfAbsent(tx, key.meetingUuid, key.chatId, now);
+    const row = await lockCard(tx, db.dialect, key.meetingUuid, key.chatId);
+    if (!row) return undefined;
+    let state = row.state;
+    if (event) state = applyProgress(state, event, now);
+    if (!state.timeoutScheduled) {
+      state.timeoutScheduled = true;
+      await enqueueJob(
+        tx,
+        {
+          kind: PARTS_TIMEOUT_JOB,
+          payload: { meetingUuid: key.meetingUuid, chatId: key.chatId },
+          runAt: now + env.partsTimeoutMs,
+          dedupeKey: `${PARTS_TIMEOUT_JOB}:${key.meetingUuid}:${key.chatId}`,
+        },
+        now,
+        env.services.config.jobs.maxAttempts,
+      );
+    }
+    let action: Action = { kind: "none" };
+    if (row.messageId === null) {
+      const claimFresh = state.creatingSince !== undefined && now - state.creatingSince < env.creationStaleMs;
+      if (!claimFresh) {
+        state.creatingSince = now;
+        action = { kind: "send" };
       }
-      let action: Action = { kind: "none" };
-      if (row.messageId === null) {
-        const claimFresh = state.creatingSince !== undefined && now - state.creatingSince < creationStaleMs;
-        if (!claimFresh) {
-          state.creatingSince = now;
-          action = { kind: "send" };
-        }
-      } else {
-        action = { kind: "edit", messageId: row.messageId };
-      }
-      await saveState(tx, meetingUuid, chatId, state, now);
-      return { row: { ...row, state }, action, urgent: event !== undefined && isTerminal(event.status) };
+    } else {
+      action = { kind: "edit", messageId: row.messageId };
+    }
+    await saveCardState(tx, key.meetingUuid, key.chatId, state, now);
+    return { row: { ...row, state }, action, urgent: event !== undefined && isTerminal(event.status) };
+  });
+}
+
+async function render(env: CardEnv, key: CardKey, state: CardState): Promise<RenderedCard> {
+  const { db } = env.services;
+  const [meeting, target, buttons] = await Promise.all([
+    loadCardMeeting(db.kysely, key.meetingUuid),
+    resolveChatTarget(env.services, key.chatId),
+    loadCardButtons(db.kysely, key.meetingUuid, key.chatId),
+  ]);
+  return renderMeetingCard({
+    state,
+    meeting,
+    buttons,
+    locale: target.locale,
+    translator: env.services.translator,
+  });
+}
+
+/** Runs `change` on the locked card row; nothing when the row is gone. */
+function withCard<T>(
+  env: CardEnv,
+  key: CardKey,
+  change: (row: CardRow, tx: Executor) => Promise<T>,
+): Promise<T | undefined> {
+  const { db } = env.services;
+  return withTransaction(db, async (tx) => {
+    const row = await lockCard(tx, db.dialect, key.meetingUuid, key.chatId);
+    return row ? change(row, tx) : undefined;
+  });
+}
+
+async function sendCard(
+  env: CardEnv,
+  key: CardKey,
+  card: RenderedCard,
+  replacing: number | undefined,
+): Promise<void> {
+  const { services } = env;
+  let messageId: number;
+  try {
+    // A group that became a supergroup: the card goes where the chat is now.
+    const to = (await resolveChatTarget(services, key.chatId)).chatId;
+    const message = await services.telegram.sendMessage(to, card.text, {
+      // The audio that follows is what people want to be notified about.
+      disable_notification: true,
+      ...(card.keyboard.length > 0 ? { reply_markup: { inline_keyboard: card.keyboard } } : {}),
     });
+    messageId = message.message_id;
+  } catch (error) {
+    await giveUpCreationClaim(env, key);
+    await onTelegramError(env, key, error, "send");
+    return;
   }
-
-  async function sync(meetingUuid: string, chatId: number, event: PartProgress | undefined): Promise<void> {
-    const updated = await update(meetingUuid, chatId, event);
-    if (!updated || updated.action.kind === "none") return;
-    const { row, action, urgent } = updated;
-    // A blocked bot has nobody to show a card to; the state is stored for when it is back.
-    if ((await resolveChatTarget(services, chatId)).paused) return;
-    const card = await render(meetingUuid, chatId, row.state);
-    if (action.kind === "send") {
-      await sendCard(meetingUuid, chatId, card, undefined);
-      return;
-    }
-    if (card.text === row.lastText && markupKey(card) === (row.state.lastMarkup ?? "")) return;
-    const now = clock.now();
-    const lastEdit = await lastChatEditAt(db.kysely, chatId, now - minEditIntervalMs);
-    if (!urgent && lastEdit !== undefined && now - lastEdit < minEditIntervalMs) {
-      await scheduleRefresh(meetingUuid, chatId, lastEdit + minEditIntervalMs);
-      return;
-    }
-    await editCard(meetingUuid, chatId, action.messageId, card);
-  }
-
-  async function render(meetingUuid: string, chatId: number, state: CardState): Promise<RenderedCard> {
-    const [meeting, target, buttons] = await Promise.all([
-      loadCardMeeting(db.kysely, meetingUuid),
-      resolveChatTarget(services, chatId),
-      loadCardButtons(db.kysely, meetingUuid, chatId),
-    ]);
-    return renderMeetingCard({
-      state,
-      meeting,
-      buttons,
-      locale: target.locale,
-      translator: services.translator,
-    });
-  }
-
-  async function sendCard(
-    meetingUuid: string,
-    chatId: number,
-    card: RenderedCard,
-    replacing: number | undefined,
-  ): Promise<void> {
-    let messageId: number;
-    try {
-      // A group that became a supergroup: the card goes where the chat is now.
-      const to = (await resolveChatTarget(services, chatId)).chatId;
-      const message = await services.telegram.sendMessage(to, card.text, {
-        // The audio that follows is what people want to be notified about.
-        disable_notification: true,
-        ...(card.keyboard.length > 0 ? { reply_markup: { inline_keyboard: card.keyboard } } : {}),
-      });
-      messageId = message.message_id;
-    } catch (error) {
-      // Give up the claim so the next event (or the refresh job) tries again.
-      await withTransaction(db, async (tx) => {
-        const row = await lockCard(tx, db, meetingUuid, chatId);
-        if (row && row.messageId === null) {
-          delete row.state.creatingSince;
-          await saveState(tx, meetingUuid, chatId, row.state, clock.now());
-        }
-      });
-      await onTelegramError(meetingUuid, chatId, error, "send");
-      return;
-    }
-    const now = clock.now();
-    const changed = await withTransaction(db, async (tx) => {
-      const row = await lockCard(tx, db, meetingUuid, chatId);
-      if (!row) return emptyCardState();
+  const now = services.clock.now();
+  const changed =
+    (await withCard(env, key, async (row, tx) => {
       delete row.state.creatingSince;
       row.state.editedAt = now;
       row.state.lastMarkup = markupKey(card);
-      await tx
-        .updateTable("meeting_cards")
-        .set({
-          message_id: messageId,
-          last_text: card.text,
-          state: JSON.stringify(row.state),
-          updated_at: now,
-        })
-        .where("meeting_uuid", "=", meetingUuid)
-        .where("chat_id", "=", chatId)
-        .execute();
+      await saveCardShown(tx, key, { messageId, text: card.text, state: row.state }, now);
       return row.state;
-    });
-    logger.debug(
-      { meetingUuid, chatId, messageId, replacing },
-      replacing ? "meeting card replaced" : "meeting card sent",
-    );
-    // Events stored by other processes while we were sending: show them (paced like any edit).
-    const latest = await render(meetingUuid, chatId, changed);
-    if (latest.text !== card.text || markupKey(latest) !== markupKey(card)) {
-      await scheduleRefresh(meetingUuid, chatId, now + minEditIntervalMs);
-    }
-  }
-
-  async function editCard(
-    meetingUuid: string,
-    chatId: number,
-    messageId: number,
-    card: RenderedCard,
-  ): Promise<void> {
-    const now = clock.now();
-    // Reserve the edit slot first, so another process in the same window defers instead.
-    await withTransaction(db, async (tx) => {
-      const row = await lockCard(tx, db, meetingUuid, chatId);
-      if (!row) return;
-      row.state.editedAt = now;
-      await saveState(tx, meetingUuid, chatId, row.state, now);
-    });
-    try {
-      const to = (await resolveChatTarget(services, chatId)).chatId;
-      await services.telegram.editMessageText(to, messageId, card.text, {
-        reply_markup: { inline_keyboard: card.keyboard },
-      });
-    } catch (error) {
-      if (isNotModified(error)) {
-        await recordShown(meetingUuid, chatId, messageId, card);
-        return;
-      }
-      if (isGone(error)) {
-        const replaced = await replace(meetingUuid, chatId, messageId);
-        // "can't be edited" means the old card is still there (e.g. too old): remove it so the chat
-        // keeps one card per meeting. Best effort: Telegram may refuse to delete old messages too.
-        if (replaced && !isNotFound(error)) {
-          const to = (await resolveChatTarget(services, chatId)).chatId;
-          await services.telegram.deleteMessage(to, messageId).catch((deleteError: unknown) => {
-            logger.info({ meetingUuid, chatId, err: describeError(deleteError) }, "old meeting card stays");
-          });
-        }
-        return;
-      }
-      await onTelegramError(meetingUuid, chatId, error, "edit");
-      return;
-    }
-    await recordShown(meetingUuid, chatId, messageId, card);
-  }
-
-  async function recordShown(meetingUuid: string, chatId: number, messageId: number, card: RenderedCard) {
-    await withTransaction(db, async (tx) => {
-      const row = await lockCard(tx, db, meetingUuid, chatId);
-      if (!row || row.messageId !== messageId) return;
-      row.state.lastMarkup = markupKey(card);
-      await tx
-        .updateTable("meeting_cards")
-        .set({ last_text: card.text, state: JSON.stringify(row.state), updated_at: clock.now() })
-        .where("meeting_uuid", "=", meetingUuid)
-        .where("chat_id", "=", chatId)
-        .execute();
-    });
-  }
-
-  /** The card was deleted or is too old to edit: send a new one, unless someone already did. */
-  async function replace(meetingUuid: string, chatId: number, oldMessageId: number): Promise<boolean> {
-    const now = clock.now();
-    const claimed = await withTransaction(db, async (tx) => {
-      const row = await lockCard(tx, db, meetingUuid, chatId);
-      if (!row || row.messageId !== oldMessageId) return undefined;
-      row.state.creatingSince = now;
-      await tx
-        .updateTable("meeting_cards")
-        .set({ message_id: null, last_text: null, state: JSON.stringify(row.state), updated_at: now })
-        .where("meeting_uuid", "=", meetingUuid)
-        .where("chat_id", "=", chatId)
-        .where("message_id", "=", oldMessageId)
-        .execute();
-      return row.state;
-    });
-    if (!claimed) return false;
-    const card = await render(meetingUuid, chatId, claimed);
-    await sendCard(meetingUuid, chatId, card, oldMessageId);
-    return true;
-  }
-
-  async function onTelegramError(meetingUuid: string, chatId: number, error: unknown, op: "send" | "edit") {
-    const retryAfter = error instanceof GrammyError ? error.parameters.retry_after : undefined;
-    if (retryAfter !== undefined) {
-      await scheduleRefresh(meetingUuid, chatId, clock.now() + retryAfter * 1000);
-      return;
-    }
-    const permanent = error instanceof GrammyError && error.error_code >= 400 && error.error_code < 500;
-    logger.warn({ meetingUuid, chatId, op, err: describeError(error) }, "meeting card update failed");
-    // Network trouble or a Telegram 5xx: try again a little later. A 4xx (blocked, chat gone) is
-    // left alone; the deliveries themselves report and pause the chat.
-    if (!permanent)
-      await scheduleRefresh(meetingUuid, chatId, clock.now() + Math.max(minEditIntervalMs, 10_000));
-  }
-
-  async function scheduleRefresh(meetingUuid: string, chatId: number, at: number): Promise<void> {
-    const now = clock.now();
-    const runAt = Math.max(at, now);
-    const id = await enqueueJob(
-      db.kysely,
-      {
-        kind: CARD_REFRESH_JOB,
-        payload: { meetingUuid, chatId } satisfies CardRefreshPayload,
-        runAt,
-        maxAttempts: 5,
-        // One refresh per card and due time: a burst of deferred events schedules it once.
-        dedupeKey: `${CARD_REFRESH_JOB}:${meetingUuid}:${chatId}:${runAt}`,
-      },
-      now,
-    );
-    if (id !== null) services.notifier.notify();
-  }
-
-  return {
-    onProgress(event) {
-      return serialized(`${event.meetingUuid}\u0000${event.chatId}`, () =>
-        sync(event.meetingUuid, event.chatId, event),
-      );
-    },
-    refresh(meetingUuid, chatId) {
-      return serialized(`${meetingUuid}\u0000${chatId}`, () => sync(meetingUuid, chatId, undefined));
-    },
-  };
-}
-
-/** Reads (and on PostgreSQL row-locks) a card inside a transaction. */
-async function lockCard(
-  tx: Executor,
-  db: Db,
-  meetingUuid: string,
-  chatId: number,
-): Promise<CardRow | undefined> {
-  let query = tx
-    .selectFrom("meeting_cards")
-    .select(["message_id", "state", "last_text"])
-    .where("meeting_uuid", "=", meetingUuid)
-    .where("chat_id", "=", chatId);
-  // SQLite transactions here are BEGIN IMMEDIATE (one writer at a time) and know no FOR UPDATE.
-  if (db.dialect === "postgres") query = query.forUpdate();
-  const row = await query.executeTakeFirst();
-  if (!row) return undefined;
-  return {
-    messageId: row.message_id === null ? null : Number(row.message_id),
-    state: parseCardState(row.state),
-    lastText: row.last_text,
-  };
-}
-
-async function saveState(tx: Executor, meetingUuid: string, chatId: number, state: CardState, now: number) {
-  await tx
-    .updateTable("meeting_cards")
-    .set({ state: JSON.stringify(state), updated_at: now })
-    .where("meeting_uuid", "=", meetingUuid)
-    .where("chat_id", "=", chatId)
-    .execute();
-}
-
-/** The latest send or edit of any card in the chat within the pacing window. */
-async function lastChatEditAt(db: Executor, chatId: number, since: number): Promise<number | undefined> {
-  const rows = await db
-    .selectFrom("meeting_cards")
-    .select("state")
-    .where("chat_id", "=", chatId)
-    .where("updated_at", ">=", since)
-    .execute();
-  let latest: number | undefined;
-  for (const row of rows) {
-    const at = parseCardState(row.state).editedAt;
-    if (at !== undefined && at >= since && (latest === undefined || at > latest)) latest = at;
-  }
-  return latest;
-}
-
-/** Topic, start and the zone to show it in: the Zoom user's (connection), else the meeting's. */
-export async function loadCardMeeting(db: Executor, meetingUuid: string): Promise<CardMeeting> {
-  const row = await db
-    .selectFrom("meetings")
-    .leftJoin("zoom_connections", "zoom_connections.zoom_user_id", "meetings.zoom_user_id")
-    .select([
-      "meetings.topic",
-      "meetings.start_time",
-      "meetings.timezone",
-      "zoom_connections.timezone as user_tz",
-    ])
-    .where("meetings.meeting_uuid", "=", meetingUuid)
-    .executeTakeFirst();
-  if (!row) return { topic: "", startTime: null, timeZone: null };
-  return { topic: row.topic, startTime: row.start_time, timeZone: row.user_tz ?? row.timezone };
-}
-
-/** The deliveries the card's buttons point at. */
-export async function loadCardButtons(
-  db: Executor,
-  meetingUuid: string,
-  chatId: number,
-): Promise<CardButtons> {
-  const rows = await db
-    .selectFrom("deliveries")
-    .select(["id", "kind", "state"])
-    .where("meeting_uuid", "=", meetingUuid)
-    .where("chat_id", "=", chatId)
-    .orderBy("id")
-    .execute();
-  const buttons: CardButtons = {};
-  const audio = rows.find(
-    (r) => (r.kind === "audio" || r.kind === "video") && (r.state === "delivered" || r.state === "failed"),
+    })) ?? emptyCardState();
+  env.logger.debug(
+    { ...key, messageId, replacing },
+    replacing ? "meeting card replaced" : "meeting card sent",
   );
-  if (audio) buttons.audioDeliveryId = Number(audio.id);
-  const transcript = rows.find((r) => r.kind === "transcript" && r.state === "delivered");
-  if (transcript) buttons.transcriptDeliveryId = Number(transcript.id);
-  return buttons;
+  // Events stored by other processes while we were sending: show them (paced like any edit).
+  const latest = await render(env, key, changed);
+  if (latest.text !== card.text || markupKey(latest) !== markupKey(card)) {
+    await scheduleRefresh(env, key, now + env.minEditIntervalMs);
+  }
+}
+
+/** A failed send gives up the claim, so the next event (or the refresh job) tries again. */
+async function giveUpCreationClaim(env: CardEnv, key: CardKey): Promise<void> {
+  await withCard(env, key, async (row, tx) => {
+    if (row.messageId !== null) return;
+    delete row.state.creatingSince;
+    await saveCardState(tx, key.meetingUuid, key.chatId, row.state, env.services.clock.now());
+  });
+}
+
+async function editCard(env: CardEnv, key: CardKey, messageId: number, card: RenderedCard): Promise<void> {
+  const { services } = env;
+  const now = services.clock.now();
+  // Reserve the edit slot first, so another process in the same window defers instead.
+  await withCard(env, key, async (row, tx) => {
+    row.state.editedAt = now;
+    await saveCardState(tx, key.meetingUuid, key.chatId, row.state, now);
+  });
+  try {
+    const to = (await resolveChatTarget(services, key.chatId)).chatId;
+    await services.telegram.editMessageText(to, messageId, card.text, {
+      reply_markup: { inline_keyboard: card.keyboard },
+    });
+  } catch (error) {
+    if (isNotModified(error)) await recordShown(env, key, messageId, card);
+    else if (isGone(error)) await replaceGoneCard(env, key, messageId, error);
+    else await onTelegramError(env, key, error, "edit");
+    return;
+  }
+  await recordShown(env, key, messageId, card);
+}
+
+async function recordShown(env: CardEnv, key: CardKey, messageId: number, card: RenderedCard): Promise<void> {
+  await withCard(env, key, async (row, tx) => {
+    if (row.messageId !== messageId) return;
+    row.state.lastMarkup = markupKey(card);
+    await saveCardShown(tx, key, { messageId, text: card.text, state: row.state }, env.services.clock.now());
+  });
+}
+
+/**
+ * The card was deleted or is too old to edit: a new one replaces it. "can't be edited" means the
+ * old card is still there (e.g. too old): remove it so the chat keeps one card per meeting. Best
+ * effort: Telegram may refuse to delete old messages too.
+ */
+async function replaceGoneCard(env: CardEnv, key: CardKey, messageId: number, error: unknown): Promise<void> {
+  const replaced = await replace(env, key, messageId);
+  if (!replaced || isNotFound(error)) return;
+  const to = (await resolveChatTarget(env.services, key.chatId)).chatId;
+  await env.services.telegram.deleteMessage(to, messageId).catch((deleteError: unknown) => {
+    env.logger.info({ ...key, err: describeError(deleteError) }, "old meeting card stays");
+  });
+}
+
+/** Sends a new card unless someone already did (compare-and-set on the old message id). */
+async function replace(env: CardEnv, key: CardKey, oldMessageId: number): Promise<boolean> {
+  const now = env.services.clock.now();
+  const claimed = await withCard(env, key, async (row, tx) => {
+    if (row.messageId !== oldMessageId) return undefined;
+    row.state.creatingSince = now;
+    await releaseCardMessage(tx, key, oldMessageId, row.state, now);
+    return row.state;
+  });
+  if (!claimed) return false;
+  const card = await render(env, key, claimed);
+  await sendCard(env, key, card, oldMessageId);
+  return true;
+}
+
+async function onTelegramError(
+  env: CardEnv,
+  key: CardKey,
+  error: unknown,
+  op: "send" | "edit",
+): Promise<void> {
+  const now = env.services.clock.now();
+  const retryAfter = error instanceof GrammyError ? error.parameters.retry_after : undefined;
+  if (retryAfter !== undefined) {
+    await scheduleRefresh(env, key, now + retryAfter * 1000);
+    return;
+  }
+  const permanent = error instanceof GrammyError && error.error_code >= 400 && error.error_code < 500;
+  env.logger.warn({ ...key, op, err: describeError(error) }, "meeting card update failed");
+  // Network trouble or a Telegram 5xx: try again a little later. A 4xx (blocked, chat gone) is
+  // left alone; the deliveries themselves report and pause the chat.
+  if (!permanent) await scheduleRefresh(env, key, now + Math.max(env.minEditIntervalMs, 10_000));
+}
+
+async function scheduleRefresh(env: CardEnv, key: CardKey, at: number): Promise<void> {
+  const { db, clock, notifier } = env.services;
+  const now = clock.now();
+  const runAt = Math.max(at, now);
+  const id = await enqueueJob(
+    db.kysely,
+    {
+      kind: CARD_REFRESH_JOB,
+      payload: { meetingUuid: key.meetingUuid, chatId: key.chatId },
+      runAt,
+      maxAttempts: 5,
+      // One refresh per card and due time: a burst of deferred events schedules it once.
+      dedupeKey: `${CARD_REFRESH_JOB}:${key.meetingUuid}:${key.chatId}:${runAt}`,
+    },
+    now,
+  );
+  if (id !== null) notifier.notify();
 }
 
 function isNotFound(error: unknown): boolean {

@@ -10,7 +10,7 @@ import { resolveChatTarget, sendToChat } from "./chat-target.js";
 import { findMeeting, updateDelivery } from "./delivery.repository.js";
 import { DELIVER_RECORDING_JOB, type ResendPartPayload } from "./delivery-jobs.js";
 import type { DeliveryServices } from "./delivery-services.js";
-import { loadCardMeeting } from "./meeting-card.js";
+import { loadCardMeeting } from "./meeting-card.repository.js";
 import { findDeliveryById } from "./meeting-parts.repository.js";
 import { grammySignal } from "./part-telegram.js";
 import { callTelegram } from "./telegram-upload.js";
