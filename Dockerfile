@@ -1,10 +1,12 @@
 # syntax=docker/dockerfile:1
 #
 # Zoomgram: one image for every role (`serve`, `web`, `worker`, `migrate`, `doctor`, `simulate`).
-# The service runs from its TypeScript sources through tsx (a runtime dependency, see
-# bin/zoomgram.mjs), so there is no compile step: the build stage only installs production
-# dependencies — compiling better-sqlite3 if no prebuilt binary fits — and the runtime stage copies
-# them next to the sources and runs as the unprivileged `node` user.
+# The service runs compiled JavaScript (dist/, `tsc -p tsconfig.build.json` plus the .ftl and .json
+# assets, see scripts/build.mjs) on Node.js 24 LTS: no transpiler in the process. The build stage
+# installs every dependency (compiling better-sqlite3 against Node 24 if no prebuilt binary fits),
+# compiles src/ to dist/ (`npm ci` runs the build through `prepare`), then drops the
+# devDependencies; the runtime stage copies node_modules and dist/ and runs as the unprivileged
+# `node` user. The sources are not in the image.
 #
 #   docker build -t zoomgram .
 #   docker run --env-file .env -p 3000:3000 -v zoomgram-data:/data zoomgram          # serve
@@ -13,17 +15,22 @@
 # ffmpeg comes from npm (@ffmpeg-installer/ffmpeg, a static build for linux-x64 and linux-arm64);
 # set INSTALL_APT_FFMPEG=1 to use Debian's ffmpeg instead (found first, on PATH).
 
-ARG NODE_VERSION=20
+# Node.js 24 LTS ("Krypton"); CI runs the suite on it and on Node 20 (.ci/run).
+ARG NODE_VERSION=24
 
-# --- build: production node_modules ---------------------------------------------------------
-FROM node:${NODE_VERSION}-bookworm-slim AS deps
+# --- build: compile dist/, then production node_modules --------------------------------------
+FROM node:${NODE_VERSION}-bookworm-slim AS build
 WORKDIR /app
 # Toolchain for native modules (better-sqlite3) when no prebuilt binary matches the platform.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ ca-certificates \
  && rm -rf /var/lib/apt/lists/*
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund \
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+COPY scripts/build.mjs ./scripts/build.mjs
+COPY src ./src
+RUN npm ci --no-audit --no-fund \
+ && test -f dist/cli/main.js \
+ && npm prune --omit=dev --no-audit --no-fund \
  && npm cache clean --force
 
 # --- runtime ---------------------------------------------------------------------------------
@@ -42,10 +49,10 @@ ENV NODE_ENV=production \
     DATABASE_URL=sqlite:/data/zoomgram.db \
     MEDIA_DIR=/tmp/zoomgram
 
-COPY --from=deps --chown=root:root /app/node_modules ./node_modules
+COPY --from=build --chown=root:root /app/node_modules ./node_modules
+COPY --from=build --chown=root:root /app/dist ./dist
 COPY --chown=root:root package.json ./
 COPY --chown=root:root bin ./bin
-COPY --chown=root:root src ./src
 
 # The code is owned by root and read-only to the service; only /data and the media dir are
 # writable by it.

@@ -7,6 +7,8 @@ export default defineConfig({
     exclude: ["test/fleet/**", "**/node_modules/**"],
     environment: "node",
     setupFiles: ["test/support/fast-check-seed.ts"],
+    // Tests that spawn the CLI run the compiled dist/: built first when src/ changed.
+    globalSetup: ["test/support/build-dist.ts"],
     pool: "forks",
     maxWorkers: 2,
     testTimeout: 60_000,

@@ -7,6 +7,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/fleet/**/*.test.ts"],
+    // The fleet spawns the compiled CLI (dist/): built first when src/ changed.
+    globalSetup: ["test/support/build-dist.ts"],
     environment: "node",
     pool: "forks",
     fileParallelism: false,

@@ -3,23 +3,28 @@
  * runs in this process: `web` (HTTP + bot), `worker` (jobs + periodic sweeps), or both (`serve`).
  * It builds the infrastructure once (database, notifier, bot, Zoom client, token service), builds
  * each feature once from it (src/features.ts), and installs what the features return.
+ *
+ * Role-specific pieces are imported lazily (`await import`): a `worker` process never loads the
+ * HTTP stack (hono, @hono/node-server) or the long-polling runner (@grammyjs/runner), which keeps
+ * its memory and start-up to what it uses (test/cli/role-modules.test.ts checks it).
  */
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { hostname } from "node:os";
-import { type ServerType, serve } from "@hono/node-server";
+import type { ServerType } from "@hono/node-server";
 import type { Bot } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { DestinationStream, Logger } from "pino";
 import { type Clock, systemClock } from "./clock.js";
 import type { Config } from "./config.js";
+import { createConnectExtensions } from "./connect/connect-services.js";
 import { createTokenService } from "./connect/token-service.js";
 import { type Db, openDatabase, pingDatabase } from "./db/database.js";
 import { migrateToLatest, pendingMigrations } from "./db/migrate.js";
 import { createProgressBus } from "./delivery/progress.js";
 import { describeError } from "./errors.js";
 import { type AppServices, features as allFeatures, type Feature } from "./features.js";
-import { createHttpApp, type HttpApp } from "./http/create-http-app.js";
+import type { HttpApp } from "./http/create-http-app.js";
 import { createTranslator } from "./i18n/translator.js";
 import { createJobNotifier, type JobNotifier } from "./jobs/notifier.js";
 import { createPgJobNotifier, type PgJobNotifier } from "./jobs/pg-notifier.js";
@@ -38,8 +43,7 @@ import { createBot } from "./telegram/bot.js";
 import { registerBotCommands } from "./telegram/bot-commands.js";
 import type { BotContext } from "./telegram/context.js";
 import { negotiateLocale } from "./telegram/locale-negotiator.js";
-import { createPollingHolder, type PollingHolder } from "./telegram/polling.js";
-import { mountTelegramWebhook } from "./telegram/webhook.route.js";
+import type { PollingHolder } from "./telegram/polling.js";
 import { createZoomApi } from "./zoom/zoom-api.js";
 
 export interface AppRoles {
@@ -71,6 +75,7 @@ export interface AppDeps {
 
 export interface App {
   readonly services: AppServices;
+  /** The HTTP app (web role only; reading it in another role throws). */
   readonly http: HttpApp;
   readonly bot: Bot<BotContext>;
   readonly worker: Worker | undefined;
@@ -99,7 +104,7 @@ export async function createApp(config: Config, roles: AppRoles, deps: AppDeps =
     ...feature.build(services.app),
   }));
   installComposers(bot, parts, services.app);
-  const http = buildHttp(config, services.app, bot, parts);
+  const http = roles.web ? await buildHttp(config, services.app, bot, parts) : undefined;
   const worker = roles.worker ? buildWorker(config, services.app, parts) : undefined;
   const periodic = createPeriodicRunner({
     db,
@@ -111,24 +116,15 @@ export async function createApp(config: Config, roles: AppRoles, deps: AppDeps =
   const webhookMode = config.telegram.webhookUrl !== undefined;
   const polling =
     roles.web && !webhookMode && !deps.disablePolling
-      ? createPollingHolder({
-          bot,
-          db,
-          clock,
-          logger: logger.child({ component: "telegram.polling" }),
-          holder: instanceId,
-          leaseMs: config.telegram.pollingLeaseSeconds * 1000,
-          renewMs: Math.max(500, (config.telegram.pollingLeaseSeconds * 1000) / 4),
-          ...deps.polling,
-        })
+      ? await buildPolling(config, services.app, bot, deps)
       : undefined;
   const registerCommands = () => registerBotCommands(bot.api, services.app.translator, menuOf(parts));
 
   let server: ServerType | undefined;
   let started = false;
 
-  async function startWeb(): Promise<number> {
-    server = await listen(config, http);
+  async function startWeb(web: HttpApp): Promise<number> {
+    server = await listen(config, web);
     const port = (server.address() as AddressInfo).port;
     logger.info({ host: config.http.host, port }, "HTTP server listening");
     const startTasks: Array<{ name: string; run: () => Promise<void> }> = [
@@ -158,7 +154,10 @@ export async function createApp(config: Config, roles: AppRoles, deps: AppDeps =
 
   return {
     services: services.app,
-    http,
+    get http(): HttpApp {
+      if (!http) throw new Error("this app runs without the web role: it has no HTTP app");
+      return http;
+    },
     bot,
     worker,
     periodic,
@@ -166,7 +165,7 @@ export async function createApp(config: Config, roles: AppRoles, deps: AppDeps =
     registerCommands,
     async start() {
       started = true;
-      const port = roles.web ? await startWeb() : undefined;
+      const port = http ? await startWeb(http) : undefined;
       if (worker) {
         await pgNotifier?.listen();
         worker.start();
@@ -292,6 +291,7 @@ async function buildServices(
   const app: AppServices = {
     ...infrastructure,
     tokens: createTokenService(infrastructure),
+    connectExtensions: createConnectExtensions(),
     progress: createProgressBus((error) =>
       logger.warn({ err: describeError(error) }, "progress listener failed"),
     ),
@@ -313,12 +313,15 @@ function installComposers(bot: Bot<BotContext>, parts: readonly BuiltFeature[], 
   for (const part of parts) if (part.composer) bot.use(part.composer);
 }
 
-function buildHttp(
+/** The HTTP app (web role): hono and the Telegram webhook route are loaded only here. */
+async function buildHttp(
   config: Config,
   services: AppServices,
   bot: Bot<BotContext>,
   parts: readonly BuiltFeature[],
-): HttpApp {
+): Promise<HttpApp> {
+  const { createHttpApp } = await import("./http/create-http-app.js");
+  const { mountTelegramWebhook } = await import("./telegram/webhook.route.js");
   const { db, clock, metrics } = services;
   return createHttpApp({
     logger: services.logger.child({ component: "http" }),
@@ -339,6 +342,26 @@ function buildHttp(
         });
       },
     ],
+  });
+}
+
+/** Long polling (web role without TELEGRAM_WEBHOOK_URL): @grammyjs/runner is loaded only here. */
+async function buildPolling(
+  config: Config,
+  services: AppServices,
+  bot: Bot<BotContext>,
+  deps: AppDeps,
+): Promise<PollingHolder> {
+  const { createPollingHolder } = await import("./telegram/polling.js");
+  return createPollingHolder({
+    bot,
+    db: services.db,
+    clock: services.clock,
+    logger: services.logger.child({ component: "telegram.polling" }),
+    holder: services.instanceId,
+    leaseMs: config.telegram.pollingLeaseSeconds * 1000,
+    renewMs: Math.max(500, (config.telegram.pollingLeaseSeconds * 1000) / 4),
+    ...deps.polling,
   });
 }
 
@@ -373,7 +396,8 @@ function menuOf(parts: readonly BuiltFeature[]): string[] {
     .map(([command]) => command);
 }
 
-function listen(config: Config, http: HttpApp): Promise<ServerType> {
+async function listen(config: Config, http: HttpApp): Promise<ServerType> {
+  const { serve } = await import("@hono/node-server");
   return new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: http.fetch, hostname: config.http.host, port: config.http.port }, () =>
       resolve(s),

@@ -21,6 +21,8 @@ export interface Config {
     readonly oauthBaseUrl: string;
     readonly apiBaseUrl: string;
     readonly downloadHosts: readonly string[];
+    /** ZOOM_TRASH_AFTER_DELIVERY: the per-chat "move to Zoom's trash once delivered" default. */
+    readonly trashAfterDelivery: boolean;
   };
   readonly stateSecret: string;
   readonly tokenEncryptionKeys: readonly string[];
@@ -87,6 +89,15 @@ const int = (min: number, max: number) =>
     .transform(Number)
     .refine((n) => n >= min && n <= max, `must be between ${min} and ${max}`);
 
+const bool = () =>
+  z
+    .string()
+    .transform((v) => v.toLowerCase())
+    .refine((v) => BOOLEAN_WORDS.has(v), "must be true or false (also accepted: 1/0, yes/no, on/off)")
+    .transform((v) => TRUE_WORDS.has(v));
+const TRUE_WORDS = new Set(["true", "1", "yes", "on"]);
+const BOOLEAN_WORDS = new Set([...TRUE_WORDS, "false", "0", "no", "off"]);
+
 const required = (name: string) => z.string({ error: `is required` }).min(1, `is required (${name})`);
 
 const schema = z.object({
@@ -123,6 +134,7 @@ const schema = z.object({
         .filter(Boolean),
     )
     .refine((hosts) => hosts.length > 0, "must list at least one host"),
+  ZOOM_TRASH_AFTER_DELIVERY: bool().default(false),
   TELEGRAM_API_ROOT: url("Bot API root").default("https://api.telegram.org"),
   TELEGRAM_UPLOAD_LIMIT_MB: int(1, 2000).default(50),
   TELEGRAM_WEBHOOK_URL: z.string().pipe(url("public URL of POST /telegram/webhook")).optional(),
@@ -191,6 +203,7 @@ export function parseConfig(env: Env): ConfigResult {
       oauthBaseUrl: e.ZOOM_OAUTH_BASE_URL.replace(/\/+$/, ""),
       apiBaseUrl: e.ZOOM_API_BASE_URL.replace(/\/+$/, ""),
       downloadHosts: e.ZOOM_DOWNLOAD_HOSTS,
+      trashAfterDelivery: e.ZOOM_TRASH_AFTER_DELIVERY,
     },
     stateSecret: e.STATE_SECRET,
     tokenEncryptionKeys: keys,

@@ -48,6 +48,7 @@ async function runServer(roles: { web: boolean; worker: boolean }, values: Value
     return 1;
   }
   const { logger } = app.services;
+  logger.info({ roles: Object.keys(roles).filter((r) => roles[r as keyof typeof roles]) }, "started");
   await new Promise<void>((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {

@@ -17,7 +17,7 @@ import type { Services } from "../services.js";
 import { chatLocale, findChat } from "../telegram/chat.repository.js";
 import type { OAuthClient } from "../zoom/oauth-client.js";
 import { CONNECT_LINK_MAX_TTL_SECONDS, verifyConnectParams } from "./connect-link.js";
-import { apiBaseUrlFor, upsertConnection } from "./connection.repository.js";
+import { apiBaseUrlFor, hasConnectedSince, upsertConnection } from "./connection.repository.js";
 import {
   consumeOAuthState,
   createNonce,
@@ -69,13 +69,7 @@ export async function startConnect(
   const locale = link.locale !== undefined ? resolveLocale(link.locale) : fallback;
 
   // "Works only once": a link is spent once its user connected this chat with it (or after it).
-  const spent = await db.kysely
-    .selectFrom("zoom_connections")
-    .select("id")
-    .where("chat_id", "=", link.chatId)
-    .where("telegram_user_id", "=", link.userId)
-    .where("connected_at", ">=", linkIssuedAt(link.expiresAt))
-    .executeTakeFirst();
+  const spent = await hasConnectedSince(db.kysely, link.chatId, link.userId, linkIssuedAt(link.expiresAt));
   if (spent) return page(400, "link-expired", locale);
 
   const nonce = createNonce();

@@ -28,7 +28,10 @@ export function connectLink(
   return `${services.config.http.publicUrl.replace(/\/+$/, "")}/zoom/connect?${params.toString()}`;
 }
 
-export function createConnectComposer(services: Services): Composer<BotContext> {
+export function createConnectComposer(
+  services: Services,
+  deps: { onConnect: ReadonlyArray<(ctx: BotContext) => Promise<void>> } = { onConnect: [] },
+): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   composer.command("connect", async (ctx) => {
     const chat = ctx.chat;
@@ -56,6 +59,7 @@ export function createConnectComposer(services: Services): Composer<BotContext> 
       : ctx.t("connect-prompt", { minutes: CONNECT_LINK_MAX_TTL_SECONDS / 60 });
     const label = ctx.t(mine ? "connect-button-reconnect" : "connect-button");
     await ctx.reply(text, { reply_markup: new InlineKeyboard().url(label, url) });
+    for (const hook of deps.onConnect) await hook(ctx);
   });
   return composer;
 }

@@ -21,8 +21,10 @@ export function createConnectFeature(services: ConnectServices): FeatureParts {
   const composer = new Composer<BotContext>();
   composer.use(createTrackChatComposer(services));
   composer.use(createStartComposer(services));
-  composer.use(createConnectComposer(services));
-  composer.use(createStatusComposer(services, { tokens }));
+  composer.use(createConnectComposer(services, { onConnect: services.connectExtensions.onConnectCommand }));
+  composer.use(
+    createStatusComposer(services, { tokens, extraLines: services.connectExtensions.statusLines }),
+  );
   composer.use(createDisconnectComposer(services, { tokens }));
   composer.use(createLanguageComposer(services));
   const telegramUrl = telegramUrlResolver(services);

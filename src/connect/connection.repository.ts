@@ -308,3 +308,31 @@ export async function saveRefreshedTokens(
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
+
+/** Whether this Telegram user connected this chat at or after `since` (a connect link is spent). */
+export async function hasConnectedSince(
+  db: Executor,
+  chatId: number,
+  telegramUserId: number,
+  since: number,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom("zoom_connections")
+    .select("id")
+    .where("chat_id", "=", chatId)
+    .where("telegram_user_id", "=", telegramUserId)
+    .where("connected_at", ">=", since)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** The Zoom users whose connection works (the missed-webhook sweep lists their recordings). */
+export async function listActiveZoomUserIds(db: Executor): Promise<string[]> {
+  const rows = await db
+    .selectFrom("zoom_connections")
+    .select("zoom_user_id")
+    .where("status", "=", "active")
+    .orderBy("id")
+    .execute();
+  return rows.map((row) => row.zoom_user_id);
+}

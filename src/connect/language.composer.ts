@@ -11,25 +11,39 @@ import type { BotContext } from "../telegram/context.js";
 
 const CHOICE = /^zg:lang:([a-z]{2})$/;
 
-export function languageKeyboard(): InlineKeyboard {
+/** One button per language; `prefix` + the code is each button's callback data (default /language's). */
+export function languageKeyboard(prefix = "zg:lang:"): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   SUPPORTED_LOCALES.forEach((locale, index) => {
-    keyboard.text(LOCALE_NAMES[locale].label, `zg:lang:${locale}`);
+    keyboard.text(LOCALE_NAMES[locale].label, `${prefix}${locale}`);
     if (index % 2 === 1) keyboard.row();
   });
   return keyboard;
 }
 
+/**
+ * Stores a language choice for the user (private chat) and the chat, and speaks it from now on.
+ * The caller has checked that the person may change it (an administrator in a group); /settings
+ * uses the same function.
+ */
+export async function chooseLanguage(
+  services: Services,
+  ctx: BotContext,
+  chat: { id: number; type: string },
+  userId: number,
+  locale: Locale,
+): Promise<void> {
+  const now = services.clock.now();
+  if (chat.type === "private") await setUserLocale(services.db.kysely, userId, locale, now);
+  await setChatLocale(services.db.kysely, chat.id, locale, now);
+  ctx.i18n.useLocale(locale);
+  ctx.locale = locale;
+}
+
 export function createLanguageComposer(services: Services): Composer<BotContext> {
   const composer = new Composer<BotContext>();
-  /** Stores the choice for the user (private chat) and the chat, and speaks it from now on. */
-  async function choose(ctx: BotContext, chat: { id: number; type: string }, userId: number, locale: Locale) {
-    const now = services.clock.now();
-    if (chat.type === "private") await setUserLocale(services.db.kysely, userId, locale, now);
-    await setChatLocale(services.db.kysely, chat.id, locale, now);
-    ctx.i18n.useLocale(locale);
-    ctx.locale = locale;
-  }
+  const choose = (ctx: BotContext, chat: { id: number; type: string }, userId: number, locale: Locale) =>
+    chooseLanguage(services, ctx, chat, userId, locale);
 
   composer.command("language", async (ctx) => {
     // `/language de` sets it at once; a bare /language (or an unknown code) shows the buttons.

@@ -7,13 +7,14 @@ import { Composer } from "grammy";
 import { describeError, isAppError } from "../errors.js";
 import { formatDateTime } from "../i18n/format.js";
 import type { Locale } from "../i18n/locales.js";
+import { listUnfinishedJobPayloads } from "../jobs/queue.js";
 import type { Services } from "../services.js";
 import type { BotContext } from "../telegram/context.js";
 import { findConnectionsByChatId, type ZoomConnection } from "./connection.repository.js";
+import { recentDeliveries } from "./status.repository.js";
 import type { TokenService } from "./token-service.js";
 
 const RECENT_DELIVERIES = 5;
-const UNFINISHED_JOB_STATES = ["queued", "retry", "active"] as const;
 
 /** Delivery state → the words /history uses for it. */
 const STATE_KEYS: Readonly<Record<string, string>> = {
@@ -27,7 +28,11 @@ const STATE_KEYS: Readonly<Record<string, string>> = {
 
 export function createStatusComposer(
   services: Services,
-  deps: { tokens: TokenService },
+  deps: {
+    tokens: TokenService;
+    /** Sections features above connect add (the chat's settings), after the connections. */
+    extraLines?: ReadonlyArray<(ctx: BotContext, chatId: number) => Promise<string[]>>;
+  },
 ): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   const logger = services.logger.child({ component: "telegram.status" });
@@ -66,21 +71,7 @@ export function createStatusComposer(
     locale: Locale,
     fallbackZone: string | undefined,
   ) {
-    const rows = await services.db.kysely
-      .selectFrom("deliveries")
-      .leftJoin("meetings", "meetings.meeting_uuid", "deliveries.meeting_uuid")
-      .select([
-        "deliveries.state",
-        "deliveries.created_at",
-        "meetings.topic",
-        "meetings.start_time",
-        "meetings.timezone",
-      ])
-      .where("deliveries.chat_id", "=", chatId)
-      .orderBy("deliveries.created_at", "desc")
-      .orderBy("deliveries.id", "desc")
-      .limit(RECENT_DELIVERIES)
-      .execute();
+    const rows = await recentDeliveries(services.db.kysely, chatId, RECENT_DELIVERIES);
     if (rows.length === 0) return [ctx.t("status-recent-empty")];
     return [
       ctx.t("status-recent-header"),
@@ -97,23 +88,12 @@ export function createStatusComposer(
   }
 
   async function pendingJobs(chatId: number, zoomUserIds: ReadonlySet<string>): Promise<number> {
-    const rows = await services.db.kysely
-      .selectFrom("jobs")
-      .select("payload")
-      .where("state", "in", UNFINISHED_JOB_STATES)
-      .execute();
-    let count = 0;
-    for (const row of rows) {
-      const payload = parsePayload(row.payload);
-      if (
-        payload &&
-        (payload.chatId === chatId ||
-          (typeof payload.zoomUserId === "string" && zoomUserIds.has(payload.zoomUserId)))
-      ) {
-        count++;
-      }
-    }
-    return count;
+    const jobs = await listUnfinishedJobPayloads(services.db.kysely);
+    return jobs.filter(
+      ({ payload }) =>
+        payload.chatId === chatId ||
+        (typeof payload.zoomUserId === "string" && zoomUserIds.has(payload.zoomUserId)),
+    ).length;
   }
 
   composer.command("status", async (ctx) => {
@@ -143,6 +123,10 @@ export function createStatusComposer(
       lines.push(await zoomLine(ctx, connection));
       lines.push("");
     }
+    for (const section of deps.extraLines ?? []) {
+      const extra = await section(ctx, chat.id);
+      if (extra.length > 0) lines.push(...extra, "");
+    }
     lines.push(...(await recentLines(ctx, chat.id, locale, connections[0]?.timezone ?? undefined)));
     lines.push("");
     lines.push(
@@ -153,14 +137,4 @@ export function createStatusComposer(
     await ctx.reply(lines.join("\n"));
   });
   return composer;
-}
-
-function parsePayload(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value !== null && typeof value === "object" ? (value as Record<string, unknown>) : undefined;
-  } catch (error) {
-    if (error instanceof SyntaxError) return undefined;
-    throw error;
-  }
 }

@@ -30,6 +30,33 @@ export interface ChatsTable {
   updated_at: number;
 }
 
+/**
+ * What a chat chose in /settings. NULL in a choice column: not chosen, the environment default
+ * applies (src/settings/chat-settings.repository.ts).
+ */
+export interface ChatSettingsTable {
+  chat_id: number;
+  part_audio: number | null;
+  part_video: number | null;
+  part_transcript: number | null;
+  part_summary: number | null;
+  /** Zoom's in-meeting chat file. */
+  part_chat: number | null;
+  /** all | contains | excludes */
+  topic_mode: string | null;
+  topic_phrase: string | null;
+  trash_after_delivery: number | null;
+  /** A channel or group deliveries go to instead of this chat; NULL: this chat. */
+  destination_chat_id: number | null;
+  /** Forum topic (message_thread_id) in the destination; NULL: none / the General topic. */
+  destination_thread_id: number | null;
+  destination_title: string | null;
+  /** Set when the destination stopped accepting posts (topic closed/deleted, channel lost). */
+  destination_paused_reason: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface ZoomConnectionsTable {
   id: Id;
   zoom_user_id: string;
@@ -221,6 +248,7 @@ export interface BackfillItemsTable {
 export interface Database {
   users: UsersTable;
   chats: ChatsTable;
+  chat_settings: ChatSettingsTable;
   zoom_connections: ZoomConnectionsTable;
   oauth_states: OauthStatesTable;
   meetings: MeetingsTable;

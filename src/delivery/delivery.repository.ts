@@ -235,3 +235,15 @@ export function deliveredMessageIds(row: Pick<DeliveryRow, "message_ids">): numb
     return [];
   }
 }
+
+/** Whether the chat has any delivery of the meeting (it was received, whatever became of it). */
+export async function hasAnyDelivery(db: Executor, meetingUuid: string, chatId: number): Promise<boolean> {
+  const row = await db
+    .selectFrom("deliveries")
+    .select("id")
+    .where("meeting_uuid", "=", meetingUuid)
+    .where("chat_id", "=", chatId)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -277,3 +277,61 @@ export async function oldestWaitingAgeMs(db: Executor, now: number): Promise<num
   const oldest = row?.oldest === null || row?.oldest === undefined ? undefined : Number(row.oldest);
   return oldest === undefined ? 0 : Math.max(0, now - oldest);
 }
+
+/** Job states that have not finished: such a job may still act. */
+export const UNFINISHED_JOB_STATES = ["queued", "retry", "active"] as const;
+
+/** The payloads of every unfinished job, parsed (a payload that is no JSON is left out). */
+export async function listUnfinishedJobPayloads(
+  db: Executor,
+): Promise<Array<{ id: number; payload: Record<string, unknown> }>> {
+  const rows = await db
+    .selectFrom("jobs")
+    .select(["id", "payload"])
+    .where("state", "in", UNFINISHED_JOB_STATES)
+    .execute();
+  const out: Array<{ id: number; payload: Record<string, unknown> }> = [];
+  for (const row of rows) {
+    const payload = parseJsonObject(row.payload);
+    if (payload) out.push({ id: Number(row.id), payload });
+  }
+  return out;
+}
+
+/** Cancels the given jobs unless they finished meanwhile; returns how many were cancelled. */
+export async function cancelJobs(
+  db: Executor,
+  ids: readonly number[],
+  reason: string,
+  now: number,
+): Promise<number> {
+  let cancelled = 0;
+  for (let i = 0; i < ids.length; i += 500) {
+    const result = await db
+      .updateTable("jobs")
+      .set({
+        state: "cancelled",
+        locked_by: null,
+        lease_expires_at: null,
+        last_error: reason,
+        finished_at: now,
+        updated_at: now,
+      })
+      .where("id", "in", ids.slice(i, i + 500))
+      .where("state", "in", UNFINISHED_JOB_STATES)
+      .executeTakeFirst();
+    cancelled += Number(result.numUpdatedRows);
+  }
+  return cancelled;
+}
+
+function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    if (error instanceof SyntaxError) return undefined; // not ours to judge; the worker reports it
+    throw error;
+  }
+  return value !== null && typeof value === "object" ? (value as Record<string, unknown>) : undefined;
+}

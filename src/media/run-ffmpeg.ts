@@ -6,6 +6,11 @@ import { failureMessage, runProcess } from "./run-process.js";
 /** Flags every ffmpeg run gets: no reading from our stdin, no banner noise, overwrite outputs. */
 export const FFMPEG_COMMON_ARGS = ["-nostdin", "-hide_banner", "-y"] as const;
 
+/** Input arguments that take the first audio stream of `input` and drop video, subtitles and data. */
+export function audioStreamOf(input: string): string[] {
+  return ["-i", input, "-map", "0:a:0", "-vn", "-sn", "-dn"];
+}
+
 /**
  * Runs ffmpeg and throws a MediaError unless it exits 0. `classify` may turn a known stderr
  * message into a more specific error (e.g. `no_audio`). On any failure the outputs are deleted:

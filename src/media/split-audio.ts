@@ -1,7 +1,7 @@
 import { readdir, readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { MediaError } from "./media-error.js";
-import { noAudioClassifier, runFfmpeg } from "./run-ffmpeg.js";
+import { audioStreamOf, noAudioClassifier, runFfmpeg } from "./run-ffmpeg.js";
 
 export interface AudioPart {
   path: string;
@@ -72,13 +72,7 @@ export async function splitAudio(
     await runFfmpeg(
       ffmpeg,
       [
-        "-i",
-        input,
-        "-map",
-        "0:a:0",
-        "-vn",
-        "-sn",
-        "-dn",
+        ...audioStreamOf(input),
         "-c",
         "copy",
         "-f",

@@ -1,4 +1,4 @@
-import { noAudioClassifier, runFfmpeg } from "./run-ffmpeg.js";
+import { audioStreamOf, noAudioClassifier, runFfmpeg } from "./run-ffmpeg.js";
 
 export { isMediaError, MediaError, type MediaErrorCode } from "./media-error.js";
 export { type AudioPart, type SplitAudioOptions, splitAudio } from "./split-audio.js";
@@ -17,20 +17,7 @@ export async function extractAudio(
 ): Promise<void> {
   await runFfmpeg(
     ffmpeg,
-    [
-      "-i",
-      inputMp4,
-      "-map",
-      "0:a:0",
-      "-vn",
-      "-sn",
-      "-dn",
-      "-c:a",
-      "copy",
-      "-movflags",
-      "+faststart",
-      outputM4a,
-    ],
+    [...audioStreamOf(inputMp4), "-c:a", "copy", "-movflags", "+faststart", outputM4a],
     { what: "audio extraction", outputs: [outputM4a], signal, classify: noAudioClassifier(inputMp4) },
   );
 }
@@ -58,13 +45,7 @@ export async function transcodeSpeechAac(
   await runFfmpeg(
     ffmpeg,
     [
-      "-i",
-      input,
-      "-map",
-      "0:a:0",
-      "-vn",
-      "-sn",
-      "-dn",
+      ...audioStreamOf(input),
       "-c:a",
       "aac",
       "-b:a",

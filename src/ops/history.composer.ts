@@ -11,6 +11,7 @@ import type { DeliveryServices } from "../delivery/delivery-services.js";
 import { formatDateTime } from "../i18n/format.js";
 import type { BotContext } from "../telegram/context.js";
 import { stripControlChars, truncate } from "../telegram/text/escape.js";
+import { deliveriesOfMeetings, latestMeetingsOfChat, meetingsByUuid } from "./history.repository.js";
 
 export const HISTORY_LIMIT = 10;
 const TOPIC_MAX = 80;
@@ -65,30 +66,12 @@ export async function chatHistory(
   chatId: number,
   limit = HISTORY_LIMIT,
 ): Promise<HistoryEntry[]> {
-  const latest = await db
-    .selectFrom("deliveries")
-    .select(["meeting_uuid", (eb) => eb.fn.max("requested_at").as("last")])
-    .where("chat_id", "=", chatId)
-    .groupBy("meeting_uuid")
-    .orderBy("last", "desc")
-    .orderBy("meeting_uuid")
-    .limit(limit)
-    .execute();
+  const latest = await latestMeetingsOfChat(db, chatId, limit);
   if (latest.length === 0) return [];
   const uuids = latest.map((r) => r.meeting_uuid);
   const [deliveries, meetings] = await Promise.all([
-    db
-      .selectFrom("deliveries")
-      .select(["id", "meeting_uuid", "kind", "state", "last_error"])
-      .where("chat_id", "=", chatId)
-      .where("meeting_uuid", "in", uuids)
-      .orderBy("id")
-      .execute(),
-    db
-      .selectFrom("meetings")
-      .select(["meeting_uuid", "topic", "start_time", "timezone"])
-      .where("meeting_uuid", "in", uuids)
-      .execute(),
+    deliveriesOfMeetings(db, chatId, uuids),
+    meetingsByUuid(db, uuids),
   ]);
   return latest.map((row) => {
     const own = deliveries

@@ -13,8 +13,9 @@
  * delivery's unique key makes it a duplicate), and the chat has no delivery for it yet.
  */
 import type { Logger } from "pino";
-import { findConnectionByZoomUserId } from "../connect/connection.repository.js";
+import { findConnectionByZoomUserId, listActiveZoomUserIds } from "../connect/connection.repository.js";
 import type { TokenService } from "../connect/token-service.js";
+import { hasAnyDelivery } from "../delivery/delivery.repository.js";
 import type { DeliveryServices } from "../delivery/delivery-services.js";
 import { ingestRecordingCompleted } from "../delivery/ingest-recording.js";
 import { AppError, describeError } from "../errors.js";
@@ -75,13 +76,7 @@ export async function sweepMissedWebhooks(
   const zoomApi = options.zoomApi ?? services.zoomApi;
   const report: SweepReport = { users: 0, listed: 0, recovered: [], failedUsers: 0 };
 
-  const users = await services.db.kysely
-    .selectFrom("zoom_connections")
-    .select("zoom_user_id")
-    .where("status", "=", "active")
-    .orderBy("id")
-    .execute();
-  for (const { zoom_user_id: zoomUserId } of users) {
+  for (const zoomUserId of await listActiveZoomUserIds(services.db.kysely)) {
     if (signal?.aborted) break;
     report.users++;
     try {
@@ -166,14 +161,7 @@ async function sweepUser(
     const ended = endedAt(meeting);
     if (ended === undefined || ended < connection.connectedAt || now - ended < graceMs) continue;
     if (meeting.recording_files.length === 0 || !meeting.recording_files.every(isFileReady)) continue;
-    const delivered = await db.kysely
-      .selectFrom("deliveries")
-      .select("id")
-      .where("meeting_uuid", "=", meeting.uuid)
-      .where("chat_id", "=", connection.chatId)
-      .limit(1)
-      .executeTakeFirst();
-    if (delivered) continue;
+    if (await hasAnyDelivery(db.kysely, meeting.uuid, connection.chatId)) continue;
 
     const raw = {
       event: "recording.completed",

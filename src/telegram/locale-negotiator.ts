@@ -5,21 +5,15 @@
  */
 import type { Executor } from "../db/database.js";
 import { type Locale, resolveLocale } from "../i18n/locales.js";
+import { findChat, findTelegramUser } from "./chat.repository.js";
 import type { BotContext } from "./context.js";
 
 export async function negotiateLocale(db: Executor, ctx: BotContext): Promise<Locale> {
   const chat = ctx.chat;
   const from = ctx.from;
   let stored: string | undefined;
-  if (chat && chat.type !== "private") {
-    stored = (await db.selectFrom("chats").select("locale").where("chat_id", "=", chat.id).executeTakeFirst())
-      ?.locale;
-  }
-  if (stored === undefined && from) {
-    stored = (
-      await db.selectFrom("users").select("locale").where("telegram_user_id", "=", from.id).executeTakeFirst()
-    )?.locale;
-  }
+  if (chat && chat.type !== "private") stored = (await findChat(db, chat.id))?.locale;
+  if (stored === undefined && from) stored = (await findTelegramUser(db, from.id))?.locale;
   const locale = resolveLocale(stored ?? from?.language_code);
   ctx.locale = locale;
   return locale;

@@ -26,8 +26,28 @@ describe("parseConfig", () => {
     expect(c.media.dir).toMatch(/zoomgram$/);
     expect(c.media.systemPath).toBe("/usr/bin");
     expect(c.logLevel).toBe("info");
+    expect(c.zoom.trashAfterDelivery).toBe(false);
     expect(c.tokenEncryptionKeys).toHaveLength(1);
     expect(Object.isFrozen(c.zoom)).toBe(true);
+  });
+
+  it("reads ZOOM_TRASH_AFTER_DELIVERY as a boolean and names a bad value", () => {
+    for (const [value, expected] of [
+      ["true", true],
+      ["1", true],
+      ["YES", true],
+      ["false", false],
+      ["off", false],
+    ] as const) {
+      const result = parseConfig({ ...TEST_ENV, ZOOM_TRASH_AFTER_DELIVERY: value });
+      expect(result.ok && result.config.zoom.trashAfterDelivery).toBe(expected);
+    }
+    const bad = parseConfig({ ...TEST_ENV, ZOOM_TRASH_AFTER_DELIVERY: "sometimes" });
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.problems).toEqual([
+      "ZOOM_TRASH_AFTER_DELIVERY: must be true or false (also accepted: 1/0, yes/no, on/off)",
+    ]);
   });
 
   it("names every missing required variable on its own line", () => {

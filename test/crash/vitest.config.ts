@@ -10,6 +10,8 @@ export default defineConfig({
   test: {
     root: fileURLToPath(new URL("../..", import.meta.url)),
     include: ["test/crash/**/*.crash.ts"],
+    // The suite spawns the compiled CLI (dist/): built first when src/ changed.
+    globalSetup: ["test/support/build-dist.ts"],
     environment: "node",
     pool: "forks",
     maxWorkers: 1,

@@ -316,6 +316,125 @@ describe("fake Telegram: sendMessage and chats", () => {
   });
 });
 
+describe("fake Telegram: forum topics, channels, request_chat", () => {
+  it("sends into an open topic with message_thread_id; General by omission; closed and deleted topics refused", async () => {
+    const tg = await start();
+    tg.addChat({ id: -1005, type: "supergroup", title: "Forum", isForum: true, admins: [1] });
+    tg.addChat({ id: -1006, type: "supergroup", title: "Plain" });
+    const topic = tg.addTopic(-1005, "Recordings");
+    const inTopic = await call(tg, "sendMessage", { chat_id: -1005, message_thread_id: topic, text: "hi" });
+    expect(inTopic.body.result).toMatchObject({ message_thread_id: topic, is_topic_message: true });
+    expect(tg.sent.at(-1)?.threadId).toBe(topic);
+    expect(tg.messages(-1005).at(-1)?.threadId).toBe(topic);
+    const general = await call(tg, "sendMessage", { chat_id: -1005, text: "general" });
+    expect(general.body.result.message_thread_id).toBeUndefined();
+    for (const [chat, thread] of [
+      [-1005, 1],
+      [-1005, 999],
+      [-1006, topic],
+    ] as const) {
+      const refused = await call(tg, "sendMessage", { chat_id: chat, message_thread_id: thread, text: "x" });
+      expect(refused.body).toMatchObject({
+        ok: false,
+        error_code: 400,
+        description: "Bad Request: message thread not found",
+      });
+    }
+    expect((await call(tg, "closeForumTopic", { chat_id: -1005, message_thread_id: topic })).body.ok).toBe(
+      true,
+    );
+    const closed = await call(tg, "sendMessage", { chat_id: -1005, message_thread_id: topic, text: "x" });
+    expect(closed.body).toMatchObject({ error_code: 400, description: "Bad Request: TOPIC_CLOSED" });
+    await call(tg, "reopenForumTopic", { chat_id: -1005, message_thread_id: topic });
+    expect(
+      (await call(tg, "sendMessage", { chat_id: -1005, message_thread_id: topic, text: "y" })).body.ok,
+    ).toBe(true);
+    tg.deleteTopic(-1005, topic);
+    const deleted = await call(tg, "sendMessage", { chat_id: -1005, message_thread_id: topic, text: "x" });
+    expect(deleted.body.description).toBe("Bad Request: message thread not found");
+    const created = await call(tg, "createForumTopic", { chat_id: -1005, name: "Zoom" });
+    expect(created.body.result).toMatchObject({ name: "Zoom" });
+    expect((await call(tg, "createForumTopic", { chat_id: -1006, name: "Zoom" })).body.description).toBe(
+      "Bad Request: the chat is not a forum",
+    );
+    const member = await call(tg, "getChatMember", { chat_id: -1005, user_id: 1 });
+    expect(member.body.result).toMatchObject({ status: "creator" });
+  });
+
+  it("a user's message in a topic carries message_thread_id; a reply quotes its target", async () => {
+    const tg = await start();
+    tg.addChat({ id: -1005, type: "supergroup", isForum: true, admins: [1] });
+    const topic = tg.addTopic(-1005, "Zoom");
+    const update = tg.userSends({ chatId: -1005, from: 1, text: "/connect", threadId: topic });
+    expect(update.message).toMatchObject({ message_thread_id: topic, is_topic_message: true });
+    const sent = await call(tg, "sendMessage", { chat_id: -1005, text: "Reply with a phrase" });
+    const reply = tg.userSends({
+      chatId: -1005,
+      from: 1,
+      text: "standup",
+      replyTo: sent.body.result.message_id,
+    });
+    expect(reply.message).toMatchObject({ reply_to_message: { text: "Reply with a phrase" } });
+  });
+
+  it("channels: only an administrator bot with can_post_messages posts; getChatMember tells", async () => {
+    const tg = await start();
+    tg.addChat({ id: -2001, type: "channel", title: "News", admins: [1] });
+    expect((await call(tg, "sendMessage", { chat_id: -2001, text: "post" })).body.ok).toBe(true);
+    const bot = await call(tg, "getChatMember", { chat_id: -2001, user_id: tg.botInfo.id });
+    expect(bot.body.result).toMatchObject({ status: "administrator", can_post_messages: true });
+    tg.setBotMembership(-2001, { status: "administrator", canPostMessages: false });
+    expect(
+      (await call(tg, "getChatMember", { chat_id: -2001, user_id: tg.botInfo.id })).body.result,
+    ).toMatchObject({
+      can_post_messages: false,
+    });
+    expect((await call(tg, "sendMessage", { chat_id: -2001, text: "post" })).body).toMatchObject({
+      error_code: 400,
+      description: "Bad Request: need administrator rights in the channel chat",
+    });
+    tg.setBotMembership(-2001, { status: "member" });
+    expect((await call(tg, "sendMessage", { chat_id: -2001, text: "post" })).body.error_code).toBe(400);
+    tg.setBotMembership(-2001, { status: "kicked" });
+    expect((await call(tg, "sendMessage", { chat_id: -2001, text: "post" })).body).toMatchObject({
+      error_code: 403,
+      description: "Forbidden: bot was kicked from the channel chat",
+    });
+    tg.setBotMembership(-2001, { status: "left" });
+    expect((await call(tg, "sendMessage", { chat_id: -2001, text: "post" })).body.description).toBe(
+      "Forbidden: bot is not a member of the channel chat",
+    );
+  });
+
+  it("request_chat buttons in private chats only; chat_shared only for a button that was offered", async () => {
+    const tg = await start();
+    tg.addUser({ id: 1, first_name: "Ada" });
+    tg.addChat({ id: 1, type: "private" });
+    tg.addChat({ id: -1007, type: "supergroup" });
+    tg.addChat({ id: -2001, type: "channel", title: "News" });
+    const keyboard = {
+      keyboard: [[{ text: "Pick a channel", request_chat: { request_id: 7, chat_is_channel: true } }]],
+      one_time_keyboard: true,
+    };
+    const inGroup = await call(tg, "sendMessage", { chat_id: -1007, text: "pick", reply_markup: keyboard });
+    expect(inGroup.body).toMatchObject({ error_code: 400, description: "Bad Request: BUTTON_TYPE_INVALID" });
+    expect(() => tg.userSharesChat({ chatId: 1, from: 1, requestId: 7, sharedChatId: -2001 })).toThrow(
+      /no request_chat/,
+    );
+    expect(
+      (await call(tg, "sendMessage", { chat_id: 1, text: "pick", reply_markup: keyboard })).body.ok,
+    ).toBe(true);
+    // A group is not what a channel button picks.
+    expect(() => tg.userSharesChat({ chatId: 1, from: 1, requestId: 7, sharedChatId: -1007 })).toThrow();
+    const update = tg.userSharesChat({ chatId: 1, from: 1, requestId: 7, sharedChatId: -2001 });
+    expect(update.message).toMatchObject({
+      chat: { id: 1 },
+      from: { id: 1 },
+      chat_shared: { request_id: 7, chat_id: -2001, title: "News" },
+    });
+  });
+});
+
 describe("fake Telegram: edits, callbacks, commands", () => {
   it("edits text, refuses identical edits and unknown messages, and keeps the edit history", async () => {
     const tg = await start();

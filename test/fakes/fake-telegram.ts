@@ -78,6 +78,8 @@ export interface TgChat {
   id: number;
   type: "private" | "group" | "supergroup" | "channel";
   title?: string;
+  /** A supergroup with topics (reference/telegram.md §10.3). */
+  is_forum?: true;
   username?: string;
   first_name?: string;
   last_name?: string;
@@ -112,6 +114,8 @@ export interface SentRecord {
   files: UploadedFile[];
   replyTo?: number;
   replyMarkup?: unknown;
+  /** Forum topic the message went to (`message_thread_id`); absent: General or not a forum. */
+  threadId?: number;
   /** The Message object returned to the caller. */
   message: TgMessage;
   /** When the message was accepted (created), before the answer went out. */
@@ -134,6 +138,8 @@ export interface StoredMessage {
   entities?: unknown;
   replyMarkup?: unknown;
   replyTo?: number;
+  /** Forum topic (`message_thread_id`); absent: General or not a forum. */
+  threadId?: number;
   files: UploadedFile[];
   edits: Array<{ method: string; text?: string; replyMarkup?: unknown; at: number }>;
   sentAt: number;
@@ -172,6 +178,14 @@ export interface AddChatInput {
   creator?: number;
   /** When given, users outside `members` ∪ `admins` are reported as `left`. */
   members?: number[];
+  /** A supergroup with topics: `message_thread_id` must name an open topic (General: omit it). */
+  isForum?: boolean;
+  /**
+   * The bot's own membership. Default: a member of groups, and an administrator allowed to post
+   * in channels. In a channel only an administrator with `can_post_messages` may post; anyone
+   * else gets `400 need administrator rights`, a bot that left or was removed `403`.
+   */
+  bot?: { status: "administrator" | "member" | "left" | "kicked"; canPostMessages?: boolean };
 }
 
 export interface FakeTelegram {
@@ -208,9 +222,38 @@ export interface FakeTelegram {
   /** Turns `oldId` into a migrated group: calls on it get 400 with `migrate_to_chat_id: newId`. */
   migrateChat(oldId: number, newId: number): void;
 
+  /** Creates a forum topic in a forum chat (as a user would); returns its `message_thread_id`. */
+  addTopic(chatId: number, name: string): number;
+  /** Closes a topic: sends to it get `400 Bad Request: TOPIC_CLOSED`. */
+  closeTopic(chatId: number, threadId: number): void;
+  /** Deletes a topic: sends to it get `400 Bad Request: message thread not found`. */
+  deleteTopic(chatId: number, threadId: number): void;
+  /** Changes the bot's membership of a chat (promoted, demoted, removed). */
+  setBotMembership(chatId: number, bot: NonNullable<AddChatInput["bot"]>): void;
+
   /** Queues a raw update (assigns `update_id` if missing). In webhook mode nothing is queued. */
   pushUpdate(update: Record<string, unknown>): TgUpdate;
-  userSends(input: { chatId: number; from: number | TgUser; text: string }): TgUpdate;
+  /**
+   * A user's message; `threadId` sends it inside a forum topic (`message_thread_id`,
+   * `is_topic_message`), `replyTo` as a reply to a message of that chat.
+   */
+  userSends(input: {
+    chatId: number;
+    from: number | TgUser;
+    text: string;
+    threadId?: number;
+    replyTo?: number;
+  }): TgUpdate;
+  /**
+   * The user picked a chat with a `request_chat` button the bot sent to this private chat: a
+   * `chat_shared` service message. Throws when no such button was offered (Telegram sends none).
+   */
+  userSharesChat(input: {
+    chatId: number;
+    from: number | TgUser;
+    requestId: number;
+    sharedChatId: number;
+  }): TgUpdate;
   userPresses(input: { chatId: number; from: number | TgUser; messageId: number; data: string }): TgUpdate;
 
   inject(method: string, fault: TelegramFault, times?: number): void;
@@ -308,8 +351,16 @@ type MediaKind = "audio" | "document" | "voice" | "video";
 // ---------------------------------------------------------------------------------------------
 // Internal state
 
+interface TopicState {
+  name: string;
+  closed: boolean;
+  deleted: boolean;
+}
+
 interface ChatState {
   chat: TgChat;
+  topics: Map<number, TopicState>;
+  bot?: NonNullable<AddChatInput["bot"]>;
   admins: number[];
   creator?: number;
   members?: number[];
@@ -480,7 +531,40 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
       });
     }
     if (send && c.blocked) throw new TgApiError(403, c.blocked);
+    if (send) checkBotMayPost(c);
     return c;
+  };
+
+  const botStatus = (c: ChatState): NonNullable<AddChatInput["bot"]> =>
+    c.bot ??
+    (c.chat.type === "channel"
+      ? { status: "administrator", canPostMessages: true }
+      : { status: c.admins.includes(botId) ? "administrator" : "member" });
+
+  /** A bot that left or was removed gets 403; in a channel only an administrator who may post. */
+  const checkBotMayPost = (c: ChatState): void => {
+    if (c.chat.type === "private") return;
+    const kind = c.chat.type === "channel" ? "channel" : c.chat.type === "group" ? "group" : "supergroup";
+    const bot = botStatus(c);
+    if (bot.status === "kicked") throw new TgApiError(403, `Forbidden: bot was kicked from the ${kind} chat`);
+    if (bot.status === "left")
+      throw new TgApiError(403, `Forbidden: bot is not a member of the ${kind} chat`);
+    if (c.chat.type === "channel" && !(bot.status === "administrator" && bot.canPostMessages)) {
+      throw badRequest("need administrator rights in the channel chat");
+    }
+  };
+
+  /**
+   * `message_thread_id` (reference/telegram.md §10.3): only a forum's open topics; General is
+   * addressed by omitting it (1 is refused), a deleted or unknown topic is "not found".
+   */
+  const threadOf = (c: ChatState, p: Params): number | undefined => {
+    const id = p.int("message_thread_id");
+    if (id === undefined) return undefined;
+    const topic = c.chat.is_forum && id !== 1 ? c.topics.get(id) : undefined;
+    if (!topic || topic.deleted) throw badRequest("message thread not found");
+    if (topic.closed) throw badRequest("TOPIC_CLOSED");
+    return id;
   };
 
   const addChat = (input: AddChatInput): TgChat => {
@@ -489,8 +573,10 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
       chat.first_name = input.first_name ?? users.get(input.id)?.first_name ?? `User${input.id}`;
     else chat.title = input.title ?? `Chat ${input.id}`;
     if (input.username) chat.username = input.username;
+    if (input.isForum && input.type === "supergroup") chat.is_forum = true;
     const state: ChatState = {
       chat,
+      topics: new Map(),
       admins: input.admins ?? [],
       nextMessageId: 1,
       messages: new Map(),
@@ -498,6 +584,9 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
     const creator = input.creator ?? input.admins?.[0];
     if (creator !== undefined) state.creator = creator;
     if (input.members) state.members = input.members;
+    if (input.bot) state.bot = { ...input.bot };
+    // Message 1 of a forum created its General topic, which is addressed without an id.
+    if (chat.is_forum) state.nextMessageId = 2;
     chats.set(input.id, state);
     if (input.type === "private" && !users.has(input.id)) {
       users.set(input.id, { id: input.id, is_bot: false, first_name: chat.first_name ?? `User${input.id}` });
@@ -515,7 +604,23 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
   const inlineMarkup = (markup: unknown): unknown =>
     markup && typeof markup === "object" && "inline_keyboard" in markup ? markup : undefined;
 
-  const parseReplyMarkup = (p: Params): unknown => {
+  /** Reply keyboards: rows of buttons with text; `request_chat` buttons in private chats only. */
+  const checkReplyKeyboard = (markup: { keyboard?: unknown }, chatType: string | undefined): void => {
+    if (markup.keyboard === undefined) return;
+    if (!Array.isArray(markup.keyboard) || markup.keyboard.some((row) => !Array.isArray(row)))
+      throw badRequest('field "keyboard" of the ReplyKeyboardMarkup must be an Array of Arrays');
+    for (const button of (markup.keyboard as unknown[][]).flat()) {
+      const b = (typeof button === "string" ? { text: button } : button) as Record<string, unknown>;
+      if (typeof b.text !== "string" || b.text === "") throw badRequest("text buttons are unallowed");
+      const request = b.request_chat as { request_id?: unknown; chat_is_channel?: unknown } | undefined;
+      if (request === undefined) continue;
+      if (typeof request.request_id !== "number" || typeof request.chat_is_channel !== "boolean")
+        throw badRequest("can't parse KeyboardButtonRequestChat");
+      if (chatType !== "private") throw badRequest("BUTTON_TYPE_INVALID");
+    }
+  };
+
+  const parseReplyMarkup = (p: Params, chatType?: string): unknown => {
     if (!p.has("reply_markup")) return undefined;
     let markup: unknown;
     try {
@@ -525,6 +630,7 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
     }
     if (!markup || typeof markup !== "object")
       throw badRequest("can't parse reply keyboard markup JSON object");
+    checkReplyKeyboard(markup as { keyboard?: unknown }, chatType);
     const rows = (markup as { inline_keyboard?: unknown }).inline_keyboard;
     if (rows !== undefined) {
       if (!Array.isArray(rows))
@@ -611,7 +717,8 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
     extra: { text?: string; caption?: string; files: UploadedFile[] },
   ): SentRecord => {
     const parseMode = p.str("parse_mode");
-    const replyMarkup = parseReplyMarkup(p);
+    const threadId = threadOf(c, p);
+    const replyMarkup = parseReplyMarkup(p, c.chat.type);
     const replyTo = replyTarget(p, c);
     const entities = p.has("entities")
       ? p.json("entities")
@@ -629,6 +736,10 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
     if (replyTo !== undefined) {
       const { reply_to_message: _nested, ...target } = c.messages.get(replyTo)!.api;
       api.reply_to_message = target;
+    }
+    if (threadId !== undefined) {
+      api.message_thread_id = threadId;
+      api.is_topic_message = true;
     }
     if (p.has("link_preview_options")) api.link_preview_options = p.json("link_preview_options");
     const im = inlineMarkup(replyMarkup);
@@ -650,6 +761,7 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
     if (entities !== undefined) stored.entities = entities;
     if (replyMarkup !== undefined) stored.replyMarkup = replyMarkup;
     if (replyTo !== undefined) stored.replyTo = replyTo;
+    if (threadId !== undefined) stored.threadId = threadId;
     c.messages.set(messageId, stored);
     const record: SentRecord = {
       method,
@@ -665,6 +777,7 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
     if (parseMode !== undefined) record.parseMode = parseMode;
     if (replyTo !== undefined) record.replyTo = replyTo;
     if (replyMarkup !== undefined) record.replyMarkup = replyMarkup;
+    if (threadId !== undefined) record.threadId = threadId;
     sent.push(record);
     return record;
   };
@@ -828,6 +941,7 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
 
   const memberStatus = (c: ChatState, userId: number): string => {
     if (c.chat.type === "private") return "member";
+    if (userId === botId) return botStatus(c).status;
     if (userId === c.creator) return "creator";
     if (c.admins.includes(userId)) return "administrator";
     if (c.members && !c.members.includes(userId) && userId !== botId) return "left";
@@ -838,8 +952,20 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
     const user = userId === botId ? botInfo : userObject(userId);
     const status = memberStatus(c, userId);
     if (status === "creator") return { status, user, is_anonymous: false };
+    if (status === "kicked") return { status, user, until_date: 0 };
     if (status === "administrator") {
+      // Channel administrators carry the posting rights; forum administrators may manage topics.
+      const channelRights =
+        c.chat.type === "channel"
+          ? {
+              can_post_messages: userId === botId ? botStatus(c).canPostMessages === true : true,
+              can_edit_messages: true,
+            }
+          : {};
+      const forumRights = c.chat.is_forum ? { can_manage_topics: true } : {};
       return {
+        ...channelRights,
+        ...forumRights,
         status,
         user,
         can_be_edited: false,
@@ -858,6 +984,28 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
       };
     }
     return { status, user };
+  };
+
+  /** A topic's id is the id of the service message that created it, as on Telegram. */
+  const createTopic = (c: ChatState, name: string): number => {
+    const id = c.nextMessageId++;
+    c.topics.set(id, { name, closed: false, deleted: false });
+    signal.notify();
+    return id;
+  };
+
+  const mustTopic = (c: ChatState, threadId: number | undefined): TopicState => {
+    if (!c.chat.is_forum) throw badRequest("the chat is not a forum");
+    const topic = threadId === undefined ? undefined : c.topics.get(threadId);
+    if (!topic || topic.deleted) throw badRequest("message thread not found");
+    return topic;
+  };
+
+  const topicAction = (p: Params, change: (topic: TopicState) => void): true => {
+    const c = targetChat(p, false);
+    change(mustTopic(c, p.int("message_thread_id")));
+    signal.notify();
+    return true;
   };
 
   const handlers: Record<string, Handler> = {
@@ -884,7 +1032,9 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
       const text = checkText(p.str("text"), parseMode);
       if (m.text === undefined) throw badRequest("there is no text in the message to edit");
       // Omitting reply_markup in an edit removes the inline keyboard, as on Telegram.
-      const markup = parseReplyMarkup(p);
+      const markup = parseReplyMarkup(p, c.chat.type);
+      if (markup !== undefined && inlineMarkup(markup) === undefined)
+        throw badRequest("inline keyboard expected");
       const entities = p.has("entities") ? p.json("entities") : undefined;
       const same =
         m.text === text &&
@@ -959,6 +1109,7 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
 
     sendChatAction: (p) => {
       const c = targetChat(p, true);
+      threadOf(c, p);
       const action = p.str("action");
       if (!action) throw badRequest("action is empty");
       chatActions.push({ chatId: c.chat.id, action, at: now() });
@@ -976,6 +1127,28 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
       if (userId === undefined) throw badRequest("user_id is empty");
       return memberObject(c, userId);
     },
+
+    createForumTopic: (p) => {
+      const c = targetChat(p, true);
+      if (!c.chat.is_forum) throw badRequest("the chat is not a forum");
+      const name = p.str("name");
+      if (!name || name.length > 128) throw badRequest("TOPIC_TITLE_EMPTY");
+      return { message_thread_id: createTopic(c, name), name, icon_color: 7322096 };
+    },
+    closeForumTopic: (p) =>
+      topicAction(p, (t) => {
+        if (t.closed) throw badRequest("TOPIC_NOT_MODIFIED");
+        t.closed = true;
+      }),
+    reopenForumTopic: (p) =>
+      topicAction(p, (t) => {
+        if (!t.closed) throw badRequest("TOPIC_NOT_MODIFIED");
+        t.closed = false;
+      }),
+    deleteForumTopic: (p) =>
+      topicAction(p, (t) => {
+        t.deleted = true;
+      }),
 
     getChatAdministrators: (p) => {
       const c = targetChat(p, false);
@@ -1564,8 +1737,64 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
       }
     },
 
+    addTopic(chatId, name) {
+      const c = mustChat(chatId);
+      if (!c.chat.is_forum) throw new Error(`fake-telegram: chat ${chatId} is not a forum`);
+      return createTopic(c, name);
+    },
+    closeTopic(chatId, threadId) {
+      mustTopic(mustChat(chatId), threadId).closed = true;
+    },
+    deleteTopic(chatId, threadId) {
+      mustTopic(mustChat(chatId), threadId).deleted = true;
+    },
+    setBotMembership(chatId, bot) {
+      mustChat(chatId).bot = { ...bot };
+    },
+
     pushUpdate,
-    userSends({ chatId, from, text }) {
+    userSharesChat({ chatId, from, requestId, sharedChatId }) {
+      const user = userObject(from);
+      const c = mustChat(chatId);
+      const shared = mustChat(sharedChatId);
+      const offered = [...c.messages.values()].some((m) => {
+        if (!m.fromBot || m.deleted) return false;
+        const rows = (m.replyMarkup as { keyboard?: Array<Array<Record<string, unknown>>> } | undefined)
+          ?.keyboard;
+        return (rows ?? []).flat().some((b) => {
+          const request = b.request_chat as { request_id?: number; chat_is_channel?: boolean } | undefined;
+          return (
+            request?.request_id === requestId && request.chat_is_channel === (shared.chat.type === "channel")
+          );
+        });
+      });
+      if (!offered)
+        throw new Error(
+          `fake-telegram: no request_chat button ${requestId} for that kind of chat was offered in ${chatId}`,
+        );
+      const messageId = c.nextMessageId++;
+      const chatShared: Record<string, unknown> = { request_id: requestId, chat_id: sharedChatId };
+      if (shared.chat.title !== undefined) chatShared.title = shared.chat.title;
+      const message: TgMessage = {
+        message_id: messageId,
+        from: user,
+        chat: { ...c.chat },
+        date: seconds(),
+        chat_shared: chatShared,
+      };
+      c.messages.set(messageId, {
+        chatId,
+        messageId,
+        method: "user",
+        files: [],
+        edits: [],
+        sentAt: now(),
+        api: message,
+        fromBot: false,
+      });
+      return pushUpdate({ message });
+    },
+    userSends({ chatId, from, text, threadId, replyTo }) {
       const user = userObject(from);
       let c = chats.get(chatId);
       if (!c && chatId === user.id) {
@@ -1583,6 +1812,17 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
       };
       const cmd = /^\/[^\s]+/.exec(text);
       if (cmd) message.entities = [{ type: "bot_command", offset: 0, length: cmd[0].length }];
+      if (threadId !== undefined) {
+        mustTopic(c, threadId);
+        message.message_thread_id = threadId;
+        message.is_topic_message = true;
+      }
+      if (replyTo !== undefined) {
+        const target = c.messages.get(replyTo);
+        if (!target || target.deleted) throw new Error(`fake-telegram: no message ${replyTo} in ${chatId}`);
+        const { reply_to_message: _nested, ...quoted } = target.api;
+        message.reply_to_message = quoted;
+      }
       c.messages.set(messageId, {
         chatId,
         messageId,

@@ -1,0 +1,190 @@
+/**
+ * What a chat chose in /settings, stored per chat (table `chat_settings`). Each choice is stored
+ * only once the chat made it: an unset column means "the environment default", so a chat that never
+ * chose gets {@link defaultChatSettings} (src/settings/default-chat-settings.ts), and a chat that
+ * changed one toggle still follows the operator's defaults for the rest.
+ *
+ * Where deliveries go (a forum topic, a channel) is here too, apart from `ChatSettings`: see
+ * {@link getChatDestination}.
+ */
+
+import type { Updateable } from "kysely";
+import type { Executor } from "../db/database.js";
+import type { ChatSettingsTable } from "../db/schema.js";
+
+type SettingsColumns = Omit<Updateable<ChatSettingsTable>, "chat_id" | "created_at" | "updated_at">;
+
+export type TopicFilterMode = "all" | "contains" | "excludes";
+
+export interface ChatParts {
+  audio: boolean;
+  video: boolean;
+  transcript: boolean;
+  summary: boolean;
+  /** Zoom's in-meeting chat file. */
+  chat: boolean;
+}
+
+export interface ChatSettings {
+  parts: ChatParts;
+  topicFilter: { mode: TopicFilterMode; phrase: string | null };
+  trashAfterDelivery: boolean;
+}
+
+export interface ChatSettingsPatch {
+  parts?: Partial<ChatParts>;
+  topicFilter?: { mode: TopicFilterMode; phrase: string | null };
+  trashAfterDelivery?: boolean;
+}
+
+export const PART_NAMES = ["audio", "video", "transcript", "summary", "chat"] as const;
+export type PartName = (typeof PART_NAMES)[number];
+
+const PART_COLUMNS = {
+  audio: "part_audio",
+  video: "part_video",
+  transcript: "part_transcript",
+  summary: "part_summary",
+  chat: "part_chat",
+} as const satisfies Record<PartName, keyof ChatSettingsTable>;
+
+/** Longest topic phrase kept (a filter, not a document). */
+export const TOPIC_PHRASE_MAX = 100;
+
+function flag(value: number | null, fallback: boolean): boolean {
+  return value === null ? fallback : Number(value) === 1;
+}
+
+function isMode(value: string | null): value is TopicFilterMode {
+  return value === "all" || value === "contains" || value === "excludes";
+}
+
+/** The chat's settings: what it chose, the defaults for everything it did not. */
+export async function getChatSettings(
+  db: Executor,
+  chatId: number,
+  defaults: ChatSettings,
+): Promise<ChatSettings> {
+  const row = await db
+    .selectFrom("chat_settings")
+    .selectAll()
+    .where("chat_id", "=", chatId)
+    .executeTakeFirst();
+  if (!row) return structuredClone(defaults);
+  const parts = { ...defaults.parts };
+  for (const name of PART_NAMES) parts[name] = flag(row[PART_COLUMNS[name]], defaults.parts[name]);
+  const mode = isMode(row.topic_mode) ? row.topic_mode : undefined;
+  const topicFilter =
+    mode === undefined
+      ? { ...defaults.topicFilter }
+      : mode === "all" || !row.topic_phrase
+        ? { mode: "all" as const, phrase: null }
+        : { mode, phrase: row.topic_phrase };
+  return {
+    parts,
+    topicFilter,
+    trashAfterDelivery: flag(row.trash_after_delivery, defaults.trashAfterDelivery),
+  };
+}
+
+/** Stores the choices in `patch` (the others keep following the defaults). */
+export async function updateChatSettings(
+  db: Executor,
+  chatId: number,
+  patch: ChatSettingsPatch,
+  now: number,
+): Promise<void> {
+  const set: SettingsColumns = {};
+  for (const name of PART_NAMES) {
+    const value = patch.parts?.[name];
+    if (value !== undefined) set[PART_COLUMNS[name]] = value ? 1 : 0;
+  }
+  if (patch.topicFilter) {
+    const phrase = patch.topicFilter.phrase?.trim().slice(0, TOPIC_PHRASE_MAX) || null;
+    const mode = phrase === null ? "all" : patch.topicFilter.mode;
+    set.topic_mode = mode;
+    set.topic_phrase = mode === "all" ? null : phrase;
+  }
+  if (patch.trashAfterDelivery !== undefined) set.trash_after_delivery = patch.trashAfterDelivery ? 1 : 0;
+  await upsertSettingsRow(db, chatId, set, now);
+}
+
+async function upsertSettingsRow(
+  db: Executor,
+  chatId: number,
+  set: SettingsColumns,
+  now: number,
+): Promise<void> {
+  await db
+    .insertInto("chat_settings")
+    .values({ chat_id: chatId, ...set, created_at: now, updated_at: now })
+    .onConflict((oc) => oc.column("chat_id").doUpdateSet({ ...set, updated_at: now }))
+    .execute();
+}
+
+/** Whether a meeting with this topic passes the chat's filter (case-insensitive substring). */
+export function topicPasses(filter: ChatSettings["topicFilter"], topic: string | null | undefined): boolean {
+  if (filter.mode === "all" || !filter.phrase) return true;
+  const contains = (topic ?? "").toLocaleLowerCase().includes(filter.phrase.toLocaleLowerCase());
+  return filter.mode === "contains" ? contains : !contains;
+}
+
+/** Where a chat's deliveries go. */
+export interface ChatDestination {
+  /** A channel or group picked in /settings; null: the chat itself. */
+  chatId: number | null;
+  /** Forum topic in the destination (message_thread_id); null: none or General. */
+  threadId: number | null;
+  title: string | null;
+  /** Why deliveries are paused (topic closed or deleted, channel lost); null: not paused. */
+  pausedReason: string | null;
+}
+
+export async function getChatDestination(db: Executor, chatId: number): Promise<ChatDestination> {
+  const row = await db
+    .selectFrom("chat_settings")
+    .select([
+      "destination_chat_id",
+      "destination_thread_id",
+      "destination_title",
+      "destination_paused_reason",
+    ])
+    .where("chat_id", "=", chatId)
+    .executeTakeFirst();
+  return {
+    chatId: row?.destination_chat_id == null ? null : Number(row.destination_chat_id),
+    threadId: row?.destination_thread_id == null ? null : Number(row.destination_thread_id),
+    title: row?.destination_title ?? null,
+    pausedReason: row?.destination_paused_reason ?? null,
+  };
+}
+
+/** Sets where deliveries go (and lifts any pause: a new destination is a fresh start). */
+export async function setChatDestination(
+  db: Executor,
+  chatId: number,
+  destination: { chatId: number | null; threadId: number | null; title: string | null },
+  now: number,
+): Promise<void> {
+  await upsertSettingsRow(
+    db,
+    chatId,
+    {
+      destination_chat_id: destination.chatId,
+      destination_thread_id: destination.threadId,
+      destination_title: destination.title,
+      destination_paused_reason: null,
+    },
+    now,
+  );
+}
+
+/** The destination stopped accepting posts: deliveries wait until an administrator picks again. */
+export async function pauseChatDestination(
+  db: Executor,
+  chatId: number,
+  reason: string,
+  now: number,
+): Promise<void> {
+  await upsertSettingsRow(db, chatId, { destination_paused_reason: reason.slice(0, 500) }, now);
+}

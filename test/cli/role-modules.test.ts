@@ -1,0 +1,101 @@
+/**
+ * Roles load only what they use, and every role runs the compiled dist/: the CLI is spawned with a
+ * module-loader hook (test/support/module-log.mjs) that records every module it resolves. A
+ * `worker` must not load the HTTP stack (hono, @hono/node-server) nor the long-polling runner;
+ * `serve` (the control: proves the hook sees them) loads all three. No role loads tsx or a .ts file.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { TEST_ENV } from "../support/config.js";
+
+const BIN = resolve("bin/zoomgram.mjs");
+const HOOK = resolve("test/support/module-log.mjs");
+const REQUIRED = {
+  ZOOM_CLIENT_ID: TEST_ENV.ZOOM_CLIENT_ID,
+  ZOOM_CLIENT_SECRET: TEST_ENV.ZOOM_CLIENT_SECRET,
+  ZOOM_REDIRECT: TEST_ENV.ZOOM_REDIRECT,
+  ZOOM_WEBHOOK_SECRET: TEST_ENV.ZOOM_WEBHOOK_SECRET,
+  STATE_SECRET: TEST_ENV.STATE_SECRET,
+  TELEGRAM_BOT_TOKEN: TEST_ENV.TELEGRAM_BOT_TOKEN,
+  TOKEN_ENCRYPTION_KEY: TEST_ENV.TOKEN_ENCRYPTION_KEY,
+};
+const HTTP_STACK = ["/node_modules/hono/", "/node_modules/@hono/node-server/"];
+const POLLING_RUNNER = "/node_modules/@grammyjs/runner/";
+
+let dir: string | undefined;
+let child: ChildProcess | undefined;
+afterEach(() => {
+  child?.kill("SIGKILL");
+  child = undefined;
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function freePort(): Promise<number> {
+  return new Promise((res) => {
+    const srv = createServer().listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => res(port));
+    });
+  });
+}
+
+/** Starts `role`, waits for its "started" line, stops it with SIGTERM; returns the modules it loaded. */
+async function modulesLoadedBy(role: string): Promise<string[]> {
+  dir = mkdtempSync(join(tmpdir(), "zoomgram-modules-"));
+  const log = join(dir, "modules.txt");
+  const port = await freePort();
+  const c = spawn(process.execPath, ["--import", HOOK, BIN, role], {
+    cwd: dir,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      ...REQUIRED,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      TELEGRAM_API_ROOT: "http://127.0.0.1:9",
+      ZOOMGRAM_MODULE_LOG: log,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child = c;
+  let out = "";
+  const exited = new Promise<number | null>((r) => c.on("close", (code) => r(code)));
+  await new Promise<void>((started) => {
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('"msg":"started"')) started();
+    };
+    c.stdout?.on("data", onData);
+    c.stderr?.on("data", onData);
+    void exited.then(() => started());
+  });
+  expect(out, out).toContain('"msg":"started"');
+  c.kill("SIGTERM");
+  expect(await exited).toBe(0);
+  return readFileSync(log, "utf8").split("\n").filter(Boolean);
+}
+
+function loadsAny(modules: readonly string[], fragment: string): boolean {
+  return modules.some((url) => url.includes(fragment));
+}
+
+describe("modules each role loads", () => {
+  it("a worker runs dist/ and loads neither the HTTP stack nor the polling runner", async () => {
+    const modules = await modulesLoadedBy("worker");
+    expect(loadsAny(modules, "/dist/cli/main.js")).toBe(true);
+    for (const fragment of [...HTTP_STACK, POLLING_RUNNER])
+      expect(loadsAny(modules, fragment), fragment).toBe(false);
+    expect(modules.filter((url) => url.endsWith(".ts") || url.includes("/node_modules/tsx/"))).toEqual([]);
+  });
+
+  it("serve loads the HTTP stack and the polling runner (the hook sees them), still no tsx", async () => {
+    const modules = await modulesLoadedBy("serve");
+    for (const fragment of [...HTTP_STACK, POLLING_RUNNER])
+      expect(loadsAny(modules, fragment), fragment).toBe(true);
+    expect(modules.filter((url) => url.endsWith(".ts") || url.includes("/node_modules/tsx/"))).toEqual([]);
+  });
+});
