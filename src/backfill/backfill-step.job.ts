@@ -19,6 +19,7 @@
 import { findConnectionByZoomUserId } from "../connect/connection.repository.js";
 import type { DeliveryServices } from "../delivery/delivery-services.js";
 import { ingestRecordingCompleted } from "../delivery/ingest-recording.js";
+import { asZoomUser } from "../delivery/zoom-as-user.js";
 import { describeError, isAppError } from "../errors.js";
 import type { JobContext, JobHandler, JobOutcome } from "../jobs/worker.js";
 import {
@@ -39,7 +40,6 @@ import {
 import type { BackfillStepPayload } from "./backfill-jobs.js";
 import { backfillCounts, endRun, showProgress } from "./backfill-progress.js";
 import { isoDay, monthWindow, nextDay } from "./import-range.js";
-import { asZoomUser } from "./zoom-as-user.js";
 
 /** Least time between two steps of a run (each makes at most one Zoom call). */
 export const STEP_PACE_MS = 1_000;

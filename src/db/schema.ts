@@ -245,6 +245,18 @@ export interface BackfillItemsTable {
   updated_at: number;
 }
 
+/** Trash after delivery: a meeting's cloud recording moved to Zoom's trash (or the attempt). */
+export interface MeetingTrashTable {
+  meeting_uuid: string;
+  chat_id: number;
+  zoom_user_id: string;
+  /** moving | moved | scope_missing | refused | gone */
+  state: string;
+  detail: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   chats: ChatsTable;
@@ -260,6 +272,7 @@ export interface Database {
   leases: LeasesTable;
   backfill_runs: BackfillRunsTable;
   backfill_items: BackfillItemsTable;
+  meeting_trash: MeetingTrashTable;
 }
 
 export type JobRow = Selectable<JobsTable>;

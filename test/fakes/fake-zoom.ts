@@ -1000,6 +1000,12 @@ export async function startFakeZoom(opts: FakeZoomOptions = {}): Promise<FakeZoo
 
   const send = (res: http.ServerResponse, reply: Reply, fault?: ZoomFault) => {
     if (res.headersSent || res.destroyed) return;
+    if (reply.status === 204) {
+      // No Content: no body, so no Content-Type or Content-Length either.
+      res.writeHead(204, reply.headers ?? {});
+      res.end();
+      return;
+    }
     if (fault?.kind === "truncate" && reply.body.length > 1) {
       res.writeHead(reply.status, {
         "content-type": reply.contentType,
