@@ -96,76 +96,82 @@ export async function createApp(config: Config, roles: AppRoles, deps: AppDeps =
   const instanceId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const db = await openAndMigrate(config, logger);
   const pgNotifier = createCrossProcessNotifier(config, db, logger, deps);
-  const services = await buildServices(config, { db, logger, clock, instanceId, secrets, pgNotifier }, deps);
-  const bot = services.bot;
-
+  const { app: services, bot } = await buildServices(
+    config,
+    { db, logger, clock, instanceId, secrets, pgNotifier },
+    deps,
+  );
   const parts = (deps.features ?? allFeatures).map((feature) => ({
     name: feature.name,
-    ...feature.build(services.app),
+    ...feature.build(services),
   }));
-  installComposers(bot, parts, services.app);
-  const http = roles.web ? await buildHttp(config, services.app, bot, parts) : undefined;
-  const worker = roles.worker ? buildWorker(config, services.app, parts) : undefined;
-  const periodic = createPeriodicRunner({
-    db,
-    clock,
-    logger: logger.child({ component: "periodic" }),
-    holder: instanceId,
-    tasks: roles.worker ? parts.flatMap((p) => p.periodic ?? []) : [],
-  });
+  installComposers(bot, parts, services);
   const webhookMode = config.telegram.webhookUrl !== undefined;
-  const polling =
-    roles.web && !webhookMode && !deps.disablePolling
-      ? await buildPolling(config, services.app, bot, deps)
-      : undefined;
-  const registerCommands = () => registerBotCommands(bot.api, services.app.translator, menuOf(parts));
+  const pieces: AppPieces = {
+    config,
+    deps,
+    services,
+    bot,
+    parts,
+    pgNotifier,
+    http: roles.web ? await buildHttp(config, services, bot, parts) : undefined,
+    worker: roles.worker ? buildWorker(config, services, parts) : undefined,
+    periodic: createPeriodicRunner({
+      db,
+      clock,
+      logger: logger.child({ component: "periodic" }),
+      holder: instanceId,
+      tasks: roles.worker ? parts.flatMap((p) => p.periodic ?? []) : [],
+    }),
+    polling:
+      roles.web && !webhookMode && !deps.disablePolling
+        ? await buildPolling(config, services, bot, deps)
+        : undefined,
+    registerCommands: () => registerBotCommands(bot.api, services.translator, menuOf(parts)),
+  };
+  return assembleApp(pieces);
+}
 
+/** Everything createApp built, before it is started. */
+interface AppPieces {
+  readonly config: Config;
+  readonly deps: AppDeps;
+  readonly services: AppServices;
+  readonly bot: Bot<BotContext>;
+  readonly parts: readonly BuiltFeature[];
+  readonly pgNotifier: PgJobNotifier | undefined;
+  readonly http: HttpApp | undefined;
+  readonly worker: Worker | undefined;
+  readonly periodic: PeriodicRunner;
+  readonly polling: PollingHolder | undefined;
+  registerCommands(): Promise<void>;
+}
+
+/** The app's one start and one stop: web role (server, start-up tasks, updates), worker role, then close. */
+function assembleApp(pieces: AppPieces): App {
+  const { services, http, worker, periodic, polling, pgNotifier, deps } = pieces;
   let server: ServerType | undefined;
   let started = false;
-
-  async function startWeb(web: HttpApp): Promise<number> {
-    server = await listen(config, web);
-    const port = (server.address() as AddressInfo).port;
-    logger.info({ host: config.http.host, port }, "HTTP server listening");
-    const startTasks: Array<{ name: string; run: () => Promise<void> }> = [
-      { name: "bot commands", run: registerCommands },
-      ...parts.flatMap((p) =>
-        p.onWebStart ? [{ name: p.name, run: () => p.onWebStart?.() ?? Promise.resolve() }] : [],
-      ),
-    ];
-    for (const task of startTasks) {
-      task
-        .run()
-        .catch((error) =>
-          logger.warn({ feature: task.name, err: describeError(error) }, "start-up task failed"),
-        );
-    }
-    if (webhookMode && config.telegram.webhookUrl) {
-      bot.api
-        .setWebhook(config.telegram.webhookUrl, {
-          secret_token: config.telegram.webhookSecret,
-          allowed_updates: ["message", "callback_query", "my_chat_member"],
-        })
-        .catch((error) => logger.error({ err: describeError(error) }, "setWebhook failed"));
-    }
-    polling?.start();
-    return port;
-  }
-
   return {
-    services: services.app,
+    services,
     get http(): HttpApp {
       if (!http) throw new Error("this app runs without the web role: it has no HTTP app");
       return http;
     },
-    bot,
+    bot: pieces.bot,
     worker,
     periodic,
     polling,
-    registerCommands,
+    registerCommands: pieces.registerCommands,
     async start() {
       started = true;
-      const port = http ? await startWeb(http) : undefined;
+      let port: number | undefined;
+      if (http) {
+        server = await listen(pieces.config, http);
+        port = (server.address() as AddressInfo).port;
+        services.logger.info({ host: pieces.config.http.host, port }, "HTTP server listening");
+        startWebTasks(pieces);
+      }
       if (worker) {
         await pgNotifier?.listen();
         worker.start();
@@ -179,12 +185,43 @@ export async function createApp(config: Config, roles: AppRoles, deps: AppDeps =
         if (server) await closeServer(server);
         await periodic.stop();
         await worker?.stop();
-        await services.app.alerts.settle();
+        await services.alerts.settle();
       }
       await pgNotifier?.close();
-      await db.close();
+      await services.db.close();
     },
   };
+}
+
+/**
+ * Once the web role listens: the bot menu and each feature's start-up task (logged, never fatal),
+ * the Telegram webhook registration in webhook mode, else long polling.
+ */
+function startWebTasks(pieces: AppPieces): void {
+  const { config, bot, parts, polling } = pieces;
+  const logger = pieces.services.logger;
+  const tasks: Array<{ name: string; run: () => Promise<void> }> = [
+    { name: "bot commands", run: pieces.registerCommands },
+    ...parts.flatMap((p) =>
+      p.onWebStart ? [{ name: p.name, run: () => p.onWebStart?.() ?? Promise.resolve() }] : [],
+    ),
+  ];
+  for (const task of tasks) {
+    task
+      .run()
+      .catch((error) =>
+        logger.warn({ feature: task.name, err: describeError(error) }, "start-up task failed"),
+      );
+  }
+  if (config.telegram.webhookUrl) {
+    bot.api
+      .setWebhook(config.telegram.webhookUrl, {
+        secret_token: config.telegram.webhookSecret,
+        allowed_updates: ["message", "callback_query", "my_chat_member"],
+      })
+      .catch((error) => logger.error({ err: describeError(error) }, "setWebhook failed"));
+  }
+  polling?.start();
 }
 
 type BuiltFeature = FeatureParts & { readonly name: string };
@@ -331,6 +368,7 @@ async function buildHttp(
       const counts = await countJobsByState(db.kysely);
       for (const [state, n] of Object.entries(counts)) metrics.jobs.set({ state }, n);
       metrics.oldestWaitingJobSeconds.set((await oldestWaitingAgeMs(db.kysely, clock.now())) / 1000);
+      for (const part of parts) await part.beforeScrape?.();
     },
     routes: [
       ...parts.flatMap((p) => (p.routes ? [(app: HttpApp) => p.routes?.(app)] : [])),
@@ -385,6 +423,7 @@ function buildWorker(config: Config, services: AppServices, parts: readonly Buil
     notifier: services.notifier,
     onEvent: (event) => observeJob(services.metrics, event, selfCounting),
     onDead: (job, error) => services.alerts.jobDead(job, error),
+    feeders: parts.flatMap((p) => p.feeders ?? []),
   });
 }
 

@@ -67,6 +67,12 @@ export interface Config {
     readonly timeoutSeconds: number;
     readonly pollIntervalMs: number;
   };
+  readonly inbox: {
+    /** Answer 503 when the oldest unprocessed webhook has waited longer than this. */
+    readonly maxBacklogSeconds: number;
+    /** Inbox events processed per transaction. */
+    readonly batchSize: number;
+  };
   readonly logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 }
 
@@ -164,6 +170,8 @@ const schema = z.object({
   JOB_TIMEOUT_SECONDS: int(1, 86_400).default(3600),
   JOB_POLL_INTERVAL_MS: int(10, 600_000).default(2000),
   TELEGRAM_POLLING_LEASE_SECONDS: int(2, 3600).default(20),
+  WEBHOOK_MAX_BACKLOG_SECONDS: int(1, 3600).default(5),
+  WEBHOOK_INBOX_BATCH: int(1, 1000).default(64),
 });
 
 /** Parses an environment object. Pure: tests call it with literals. */
@@ -238,6 +246,7 @@ export function parseConfig(env: Env): ConfigResult {
       timeoutSeconds: e.JOB_TIMEOUT_SECONDS,
       pollIntervalMs: e.JOB_POLL_INTERVAL_MS,
     },
+    inbox: { maxBacklogSeconds: e.WEBHOOK_MAX_BACKLOG_SECONDS, batchSize: e.WEBHOOK_INBOX_BATCH },
     logLevel: e.LOG_LEVEL,
   };
   return { ok: true, config: deepFreeze(config) };

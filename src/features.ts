@@ -9,6 +9,7 @@ import { createDeliveryFeature } from "./delivery/delivery.feature.js";
 import type { DeliveryServices } from "./delivery/delivery-services.js";
 import { createOpsFeature } from "./ops/ops.feature.js";
 import type { FeatureParts } from "./services.js";
+import { createSettingsFeature } from "./settings/settings.feature.js";
 
 /** Everything the composition root builds: the infrastructure plus what features provide below. */
 export type AppServices = DeliveryServices;
@@ -20,6 +21,7 @@ export interface Feature {
 
 export const features: readonly Feature[] = [
   { name: "connect", build: createConnectFeature },
+  { name: "settings", build: createSettingsFeature },
   { name: "delivery", build: createDeliveryFeature },
   { name: "backfill", build: createBackfillFeature },
   { name: "ops", build: createOpsFeature },

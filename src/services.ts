@@ -13,7 +13,7 @@ import type { Db } from "./db/database.js";
 import type { HttpApp } from "./http/http-env.js";
 import type { Translator } from "./i18n/translator.js";
 import type { JobNotifier } from "./jobs/notifier.js";
-import type { JobHandlers } from "./jobs/worker.js";
+import type { Feeder, JobHandlers } from "./jobs/worker.js";
 import type { PeriodicTask } from "./leases/periodic.js";
 import type { FfmpegBinaries } from "./media/ffmpeg-locator.js";
 import type { AdminAlerts } from "./observability/admin-alerts.js";
@@ -55,6 +55,10 @@ export interface FeatureParts {
   readonly composer?: Composer<BotContext>;
   readonly jobs?: JobHandlers;
   readonly periodic?: readonly PeriodicTask[];
+  /** Run beside the job loop in the worker role (the webhook inbox processor). */
+  readonly feeders?: readonly Feeder[];
+  /** Refreshes this feature's gauges before /metrics is scraped. */
+  beforeScrape?(): Promise<void>;
   /**
    * Bot commands this feature handles, each with its place in the menu (lower first), so the menu
    * reads in one order across features. Descriptions: `cmd-<name>` in the locales.

@@ -12,6 +12,6 @@ export function createBackfillFeature(services: DeliveryServices): FeatureParts 
   return {
     composer: createImportComposer(services),
     jobs: { [BACKFILL_STEP_JOB]: backfillStepJob(services) },
-    commands: { import: 45 },
+    commands: { import: 55 },
   };
 }

@@ -8,11 +8,13 @@
  * The request goes over the network exactly as Zoom's would: raw JSON bytes, `x-zm-request-timestamp`,
  * `x-zm-signature` = v0=HMAC-SHA256(ZOOM_WEBHOOK_SECRET, "v0:{ts}:{body}").
  */
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import pino from "pino";
 import { type App, createApp } from "../app.js";
 import { type Config, parseConfig, readEnvironment } from "../config.js";
+import { openDatabase } from "../db/database.js";
+import { findWebhookResult } from "../delivery/delivery.repository.js";
 import { describeError } from "../errors.js";
 import { createLogger } from "../observability/logger.js";
 import type { ZoomRecordingMeeting } from "../zoom/events.js";
@@ -107,6 +109,8 @@ export function buildSimulatedEvent(input: BuildEventInput): Json {
 export interface SendResult {
   status: number;
   body: unknown;
+  /** What the instance's inbox processor recorded for the event (read from its database). */
+  outcome?: string | undefined;
   /** For endpoint.url_validation: whether encryptedToken matched our secret. */
   crcValid?: boolean;
 }
@@ -119,6 +123,8 @@ export async function sendSignedEvent(input: {
   nowMs: number;
   fetch?: typeof fetch;
   timeoutMs?: number;
+  /** Sent as x-zm-request-id, so the event's audit row can be found. */
+  requestId?: string;
 }): Promise<SendResult> {
   const raw = JSON.stringify(input.body);
   const ts = String(Math.floor(input.nowMs / 1000));
@@ -127,6 +133,7 @@ export async function sendSignedEvent(input: {
     headers: {
       "content-type": "application/json; charset=utf-8",
       "user-agent": "zoomgram-simulate",
+      ...(input.requestId ? { "x-zm-request-id": input.requestId } : {}),
       "x-zm-request-timestamp": ts,
       "x-zm-signature": computeZoomSignature(input.secret, ts, raw),
     },
@@ -202,8 +209,10 @@ function explain(event: SimulatedEvent, result: SendResult, zoomUserId: string |
       ? 'URL validation answered correctly: Zoom\'s "Validate" button will pass.'
       : "URL validation answered, but encryptedToken does not match this ZOOM_WEBHOOK_SECRET.";
   }
-  const status = (result.body as { status?: string } | undefined)?.status;
+  const status = result.outcome ?? (result.body as { status?: string } | undefined)?.status;
   switch (status) {
+    case "received":
+      return "Received: the event is in the instance's inbox, but no worker recorded it within 15 s (is a worker running, on the same database?).";
     case "accepted":
       return "Accepted: the work is queued; watch the connected chat.";
     case "duplicate":
@@ -309,22 +318,56 @@ Exit code 0 when the instance answered 2xx (and, for endpoint.url_validation, co
       return 0;
     }
     let result: SendResult;
+    const requestId = `zoomgram-simulate-${randomUUID()}`;
     try {
-      result = await sendSignedEvent({ url: target, secret: config.zoom.webhookSecret, body, nowMs: now });
+      result = await sendSignedEvent({
+        url: target,
+        secret: config.zoom.webhookSecret,
+        body,
+        nowMs: now,
+        requestId,
+      });
     } catch (error) {
       process.stderr.write(`zoomgram simulate: ${target} cannot be reached: ${describeError(error)}\n`);
       return 1;
+    }
+    if ((result.body as { status?: string } | undefined)?.status === "received") {
+      result.outcome = await awaitOutcome(config, requestId).catch(() => undefined);
     }
     const object = (body.payload as Json).object as Json | undefined;
     process.stdout.write(
       `POST ${target} ${event}${object?.uuid ? ` meeting ${String(object.uuid)}` : ""}${
         zoomUserId ? ` user ${zoomUserId}` : ""
-      }\n→ ${result.status} ${JSON.stringify(result.body)}\n${explain(event, result, zoomUserId)}\n`,
+      }\n→ ${result.status} ${JSON.stringify(result.body)}${
+        result.outcome ? ` → recorded as ${result.outcome}` : ""
+      }\n${explain(event, result, zoomUserId)}\n`,
     );
     const ok = result.status >= 200 && result.status < 300 && result.crcValid !== false;
     return ok ? 0 : 1;
   },
 };
+
+/**
+ * The instance answers once the event is in its inbox; a worker records the outcome moments later.
+ * Reads it from the instance's database (DATABASE_URL), waiting up to `timeoutMs`.
+ */
+async function awaitOutcome(
+  config: Config,
+  requestId: string,
+  timeoutMs = 15_000,
+): Promise<string | undefined> {
+  const db = await openDatabase(config.database.url, { connectRetries: 0 });
+  try {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const result = await findWebhookResult(db.kysely, requestId);
+      if (result !== undefined || Date.now() >= until) return result;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    await db.close();
+  }
+}
 
 /** The app's services without serving anything (no port, no worker, no polling, no ffmpeg probe). */
 function openQuietApp(config: Config): Promise<App> {

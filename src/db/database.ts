@@ -18,6 +18,8 @@ export interface Db {
   readonly dialect: Dialect;
   /** Resolved file path (SQLite) or the URL without its password (PostgreSQL), for logs. */
   readonly description: string;
+  /** True for {@link transactionScoped}: `withTransaction` joins the open transaction. */
+  readonly inTransaction?: boolean;
   close(): Promise<void>;
 }
 
@@ -119,6 +121,7 @@ export type Executor = Kysely<Database> | Transaction<Database>;
  * front), so two processes never deadlock upgrading a read lock; busy_timeout queues them.
  */
 export async function withTransaction<T>(db: Db, fn: (tx: Kysely<Database>) => Promise<T>): Promise<T> {
+  if (db.inTransaction) return fn(db.kysely);
   if (db.dialect === "postgres") return db.kysely.transaction().execute(fn);
   return db.kysely.connection().execute(async (conn) => {
     await sql`begin immediate`.execute(conn);
@@ -131,6 +134,21 @@ export async function withTransaction<T>(db: Db, fn: (tx: Kysely<Database>) => P
       throw error;
     }
   });
+}
+
+/**
+ * A `Db` bound to an open transaction: code written as "one `withTransaction` per unit of work"
+ * (the webhook ingestors) runs inside a caller's larger transaction instead, so many units share
+ * one commit (the inbox processor). Its commit and rollback belong to whoever opened it.
+ */
+export function transactionScoped(db: Db, tx: Kysely<Database>): Db {
+  return {
+    kysely: tx,
+    dialect: db.dialect,
+    description: db.description,
+    inTransaction: true,
+    close: () => Promise.reject(new Error("a transaction-scoped Db is closed by its owner")),
+  };
 }
 
 /** True when the database answers a trivial query. */

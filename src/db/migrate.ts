@@ -5,6 +5,7 @@
 import { type Migration, type MigrationResultSet, Migrator, sql } from "kysely";
 import type { Db, Dialect } from "./database.js";
 import { initial } from "./migrations/2026_11_25_000001_initial.js";
+import { webhookInbox } from "./migrations/2026_12_06_140001_webhook_inbox.js";
 import { chatSettings } from "./migrations/2026_12_06_160001_chat_settings.js";
 import { backfill } from "./migrations/2026_12_06_170001_backfill.js";
 import { meetingTrash } from "./migrations/2026_12_06_170002_meeting_trash.js";
@@ -12,6 +13,7 @@ import { meetingTrash } from "./migrations/2026_12_06_170002_meeting_trash.js";
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {
   return {
     "2026_11_25_000001_initial": initial(dialect),
+    "2026_12_06_140001_webhook_inbox": webhookInbox(dialect),
     "2026_12_06_160001_chat_settings": chatSettings(dialect),
     "2026_12_06_170001_backfill": backfill(dialect),
     "2026_12_06_170002_meeting_trash": meetingTrash(dialect),

@@ -53,6 +53,11 @@ export interface ChatSettingsTable {
   destination_title: string | null;
   /** Set when the destination stopped accepting posts (topic closed/deleted, channel lost). */
   destination_paused_reason: string | null;
+  /**
+   * On a person's private chat: the chat whose destination they are picking with the
+   * `request_chat` button sent there (request_chat works in private chats only).
+   */
+  destination_request_for: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -257,6 +262,22 @@ export interface MeetingTrashTable {
   updated_at: number;
 }
 
+export interface WebhookInboxTable {
+  id: Id;
+  received_at: number;
+  event: string;
+  request_id: string | null;
+  /** The verified body without download_token. */
+  payload: string;
+  /** The event's download_token, encrypted (AAD: the meeting, as on webhook_events). */
+  download_token_enc: string | null;
+  /** pending | failed */
+  state: ColumnType<string, string | undefined, string>;
+  attempts: ColumnType<number, number | undefined, number>;
+  available_at: number;
+  last_error: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   chats: ChatsTable;
@@ -268,6 +289,7 @@ export interface Database {
   deliveries: DeliveriesTable;
   meeting_cards: MeetingCardsTable;
   webhook_events: WebhookEventsTable;
+  webhook_inbox: WebhookInboxTable;
   jobs: JobsTable;
   leases: LeasesTable;
   backfill_runs: BackfillRunsTable;

@@ -105,9 +105,10 @@ export async function deliverAudio(input: LadderInput): Promise<LadderResult> {
 
   const sendOne = async (path: string, size: number, rung: Rung): Promise<LadderResult> => {
     await input.onUploading("uploading");
-    const message = await sendToChat(services, input.target, (chatId) =>
+    const message = await sendToChat(services, input.target, (chatId, thread) =>
       sendAudioFile(services.telegram, {
         chatId,
+        thread,
         path,
         fileName: input.fileName(),
         durationSec: input.durationSec,
@@ -152,9 +153,10 @@ export async function deliverAudio(input: LadderInput): Promise<LadderResult> {
       const label = { index: i + 1, total: parts.length };
       await input.onUploading(`uploading ${label.index}/${label.total}`);
       const replyTo = state.messageIds[0];
-      const message = await sendToChat(services, input.target, (chatId) =>
+      const message = await sendToChat(services, input.target, (chatId, thread) =>
         sendAudioFile(services.telegram, {
           chatId,
+          thread,
           path: part.path,
           fileName: input.fileName(label),
           durationSec: part.durationSec,
@@ -214,6 +216,64 @@ export async function deliverAudio(input: LadderInput): Promise<LadderResult> {
   }
 }
 
+export interface StreamedDirectInput
+  extends Pick<
+    LadderInput,
+    "services" | "target" | "signal" | "title" | "performer" | "state" | "save" | "onUploading"
+  > {
+  /** Where the file is being written; `stream()` follows it as it grows. */
+  audioPath: string;
+  stream(): AsyncIterable<Uint8Array>;
+  /** Zoom's `file_size`: what the upload will be once the download completes. */
+  sizeBytes: number;
+  durationSec: number;
+  fileName: string;
+  caption: string;
+}
+
+/**
+ * The `direct` rung while the file is still downloading (the caller checked that Zoom's
+ * `file_size` fits the budget). A 413 is remembered like the ladder's own, so the caller can go on
+ * with the ladder from the file on disk once the download completes.
+ */
+export async function deliverAudioStreamed(input: StreamedDirectInput): Promise<LadderResult> {
+  const { services, state } = input;
+  if (state.rung !== "direct") {
+    state.rung = "direct";
+    await input.save(state);
+  }
+  await input.onUploading("uploading");
+  try {
+    const message = await sendToChat(services, input.target, (chatId) =>
+      sendAudioFile(services.telegram, {
+        chatId,
+        path: input.audioPath,
+        stream: input.stream,
+        fileName: input.fileName,
+        durationSec: input.durationSec,
+        title: input.title,
+        performer: input.performer,
+        caption: input.caption,
+        signal: input.signal,
+      }),
+    );
+    services.metrics.bytesUploaded.inc(input.sizeBytes);
+    return {
+      rung: "direct",
+      messageIds: [message.message_id],
+      telegramFileId: message.audio.file_id,
+      bytes: input.sizeBytes,
+    };
+  } catch (error) {
+    if (isTooLarge(error)) {
+      services.metrics.jobFailures.inc({ kind: "deliver-recording", cause: "telegram_413" });
+      state.attempted.push("direct");
+      await input.save(state);
+    }
+    throw error;
+  }
+}
+
 /**
  * The last rung: the topic, why the file is not attached, and Zoom's link. The reason is
  * "Telegram refused it" when a 413 brought us here, else "larger than the upload limit" (no
@@ -234,8 +294,8 @@ async function sendLink(
       ? t("reason-telegram-file-too-large")
       : t("reason-file-over-upload-limit", { limit: formatBytes(target.locale, limitMb * 1_000_000) });
   const text = `${input.caption()}\n\n${t("delivery-sent-as-link", { reason, url: input.linkUrl })}`;
-  const message = await sendToChat(services, target, (chatId) =>
-    sendText(services.telegram, chatId, text, { signal: input.signal }),
+  const message = await sendToChat(services, target, (chatId, thread) =>
+    sendText(services.telegram, chatId, text, { signal: input.signal, thread }),
   );
   input.state.messageIds.push(message.message_id);
   return { rung: "link", messageIds: [...input.state.messageIds], telegramFileId: null, bytes: 0 };
@@ -267,9 +327,10 @@ export async function deliverVideoDocument(input: VideoDocumentInput): Promise<L
   if (size <= budget && !state.attempted.includes("direct")) {
     try {
       await input.onUploading("uploading");
-      const message = await sendToChat(services, target, (chatId) =>
+      const message = await sendToChat(services, target, (chatId, thread) =>
         sendDocumentFile(services.telegram, {
           chatId,
+          thread,
           path: input.videoPath,
           fileName: input.fileName,
           caption,

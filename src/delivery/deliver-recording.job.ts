@@ -12,6 +12,14 @@
  * 6. the upload ladder (src/delivery/audio-ladder.ts); the delivery row is marked delivered right
  *    after Telegram accepted it, and the workspace is deleted.
  *
+ * Relay overlap: an audio file whose Zoom `file_size` is known to fit the upload budget (and is
+ * large enough for the overlap to matter) is uploaded while it downloads: the download is written
+ * to the workspace as always and the upload follows the file as it grows (src/media/growing-file.ts),
+ * so the two run side by side like `curl | curl`. Its duration then comes from Zoom's recording
+ * times (ffprobe needs the whole file). When that upload fails with a 413 or a network/5xx error,
+ * the download still completes to disk and the ladder goes on from the file — nothing is
+ * downloaded twice.
+ *
  * Failures are AppErrors: retryable ones (Zoom 429/5xx, network, Telegram 429/5xx, a broken or
  * HTML download) come back with backoff; when the attempts are used up or the error is final,
  * onDead tells the chat in plain words. Progress goes to `services.progress` at every stage.
@@ -22,6 +30,8 @@ import type { DeliveryRow } from "../db/schema.js";
 import { AppError, describeError, isAppError } from "../errors.js";
 import { formatBytes } from "../i18n/format.js";
 import type { JobContext, JobHandler, JobOutcome } from "../jobs/worker.js";
+import { uploadBudgetBytes } from "../media/delivery-plan.js";
+import { GrowingFile } from "../media/growing-file.js";
 import { probeMedia } from "../media/probe.js";
 import { createMediaWorkspace, type MediaWorkspace } from "../media/temp-files.js";
 import { extractAudio, isMediaError } from "../media/transform.js";
@@ -33,6 +43,7 @@ import { fileKey, isFileReady } from "../zoom/recording-files.js";
 import type { ZoomApi } from "../zoom/zoom-api.js";
 import {
   deliverAudio,
+  deliverAudioStreamed,
   deliverVideoDocument,
   type LadderResult,
   type LadderState,
@@ -60,6 +71,13 @@ export interface DeliverRecordingOptions {
 }
 
 const AUDIO_KINDS = ["audio", "video"] as const;
+
+/**
+ * Audio files at least this large that fit the upload budget are uploaded while they download.
+ * Below it the overlap saves at most tens of milliseconds, and the sequential path lets ffprobe
+ * measure the exact duration.
+ */
+export const OVERLAP_MIN_BYTES = 16_000_000;
 
 /** What every step of the job works with: the services and the job's options, resolved once. */
 interface JobEnv {
@@ -272,7 +290,7 @@ async function skipTooLarge(env: JobEnv, scope: RunScope, item: WorkItem, size: 
     size: formatBytes(target.locale, size),
     limit: formatBytes(target.locale, config.media.maxRecordingMb * 1_000_000),
   });
-  await sendToChat(env.services, target, (chatId) => sendText(telegram, chatId, text));
+  await sendToChat(env.services, target, (chatId, thread) => sendText(telegram, chatId, text, { thread }));
   await updateDelivery(
     db.kysely,
     item.id,
@@ -323,6 +341,10 @@ async function deliverFile(
   segment: PartLabel,
 ): Promise<LadderResult> {
   const video = isVideoFile(item.file);
+  if (!video && uploadsWhileDownloading(env, item)) {
+    return deliverWhileDownloading(env, scope, item, index, segment);
+  }
+  await markDownloading(env, scope, item);
   const downloaded = await downloadFile(env, scope, item, index, video);
   await updateDelivery(env.services.db.kysely, item.id, { state: "uploading" }, env.services.clock.now());
   const upload = await uploadContext(env, scope, item, segment);
@@ -347,18 +369,114 @@ async function deliverFile(
   });
 }
 
-/** The download into this job's workspace under MEDIA_DIR (src/zoom/download.ts). */
-async function downloadFile(
+/** Zoom's file is known to fit the budget and large enough: upload it while it downloads. */
+function uploadsWhileDownloading(env: JobEnv, item: WorkItem): boolean {
+  const size = item.file.file_size;
+  const { state } = item;
+  if (size === undefined || size < OVERLAP_MIN_BYTES) return false;
+  if (state.attempted.includes("direct")) return false;
+  if (state.rung === "split" && state.messageIds.length > 0) return false; // resuming a split
+  return size <= uploadBudgetBytes(env.services.config.telegram.uploadLimitMb);
+}
+
+/**
+ * The `direct` upload runs while the download writes the file; a 413 or a network/5xx failure of
+ * the upload lets the download finish and continues with the ladder from the file on disk.
+ */
+async function deliverWhileDownloading(
   env: JobEnv,
   scope: RunScope,
   item: WorkItem,
   index: number,
-  video: boolean,
+  segment: PartLabel,
+): Promise<LadderResult> {
+  const sizeBytes = item.file.file_size as number;
+  await markDownloading(env, scope, item);
+  const growing = new GrowingFile(sourcePath(scope, index, false));
+  const stopDownload = new AbortController();
+  const download = downloadFile(env, scope, item, index, false, {
+    signal: AbortSignal.any([scope.ctx.signal, stopDownload.signal]),
+    onWritten: (bytes) => growing.grew(bytes),
+    onRestart: () => growing.restarted(),
+  }).then(
+    (path) => {
+      growing.complete();
+      return path;
+    },
+    (error: unknown) => {
+      growing.fail(error);
+      throw error;
+    },
+  );
+  download.catch(() => {}); // awaited below on every path
+  try {
+    await updateDelivery(env.services.db.kysely, item.id, { state: "uploading" }, env.services.clock.now());
+    const upload = await uploadContext(env, scope, item, segment);
+    const durationSec = durationFromZoom(item.file, scope.source.meeting);
+    try {
+      const result = await deliverAudioStreamed({
+        services: env.services,
+        target: scope.target,
+        signal: scope.ctx.signal,
+        audioPath: growing.path,
+        stream: () => growing.reader(),
+        sizeBytes,
+        durationSec,
+        fileName: upload.name("m4a"),
+        caption: buildCaption(env.services.translator, { ...upload.captionBase, durationSec }),
+        title: upload.title,
+        performer: upload.performer,
+        state: item.state,
+        save: upload.save,
+        onUploading: upload.onUploading,
+      });
+      await download;
+      return result;
+    } catch (uploadError) {
+      const path = await afterFailedUpload(scope, download, stopDownload, uploadError);
+      return await uploadAudio(env, scope, item, upload, path);
+    }
+  } catch (error) {
+    stopDownload.abort(error);
+    await download.catch(() => {});
+    throw error;
+  }
+}
+
+/**
+ * The overlapped upload failed. A download that failed too is the cause (its error is thrown);
+ * a 413 or a network/5xx failure waits for the download and returns the file for the ladder;
+ * anything else (rate limit, chat gone, cancelled) stops the download and is thrown.
+ */
+async function afterFailedUpload(
+  scope: RunScope,
+  download: Promise<string>,
+  stopDownload: AbortController,
+  uploadError: unknown,
 ): Promise<string> {
+  const code = isAppError(uploadError) ? uploadError.code : undefined;
+  const recoverable = code === "telegram.too_large" || code === "telegram.unavailable";
+  if (!recoverable) stopDownload.abort(uploadError);
+  const outcome = await download.then(
+    (path) => ({ path }),
+    (error: unknown) => ({ error }),
+  );
+  if ("error" in outcome && !stopDownload.signal.aborted) throw outcome.error;
+  if (!recoverable || !("path" in outcome)) throw uploadError;
+  scope.ctx.logger.info(
+    { err: describeError(uploadError) },
+    "the upload that ran alongside the download failed; going on from the downloaded file",
+  );
+  return outcome.path;
+}
+
+function sourcePath(scope: RunScope, index: number, video: boolean): string {
+  return scope.workspace.file(`source-${index + 1}.${video ? "mp4" : "m4a"}`);
+}
+
+/** The delivery is downloading (an attempt is counted). */
+async function markDownloading(env: JobEnv, scope: RunScope, item: WorkItem): Promise<void> {
   const { services } = env;
-  const { file } = item;
-  const { ctx } = scope;
-  const destination = scope.workspace.file(`source-${index + 1}.${video ? "mp4" : "m4a"}`);
   await updateDelivery(
     services.db.kysely,
     item.id,
@@ -366,6 +484,21 @@ async function downloadFile(
     services.clock.now(),
   );
   await publish(env, scope.payload, "audio", "working", "downloading");
+}
+
+/** The download into this job's workspace under MEDIA_DIR (src/zoom/download.ts). */
+async function downloadFile(
+  env: JobEnv,
+  scope: RunScope,
+  item: WorkItem,
+  index: number,
+  video: boolean,
+  tee: { signal?: AbortSignal; onWritten?: (bytes: number) => void; onRestart?: () => void } = {},
+): Promise<string> {
+  const { services } = env;
+  const { file } = item;
+  const { ctx } = scope;
+  const destination = sourcePath(scope, index, video);
   if (!file.download_url) throw new AppError("zoom.not_found", "Zoom gave no download URL for the file");
   const result = await downloadRecording({
     url: file.download_url,
@@ -375,11 +508,13 @@ async function downloadFile(
     ...(file.file_size !== undefined ? { expectedBytes: file.file_size } : {}),
     maxBytes: services.config.media.maxRecordingMb * 1_000_000,
     fetch: services.fetch,
-    signal: ctx.signal,
+    signal: tee.signal ?? ctx.signal,
     now: () => services.clock.now(),
     random: services.random,
     attempt: ctx.job.attempts,
     onBytes: (n) => services.metrics.bytesDownloaded.inc(n),
+    ...(tee.onWritten ? { onWritten: tee.onWritten } : {}),
+    ...(tee.onRestart ? { onRestart: tee.onRestart } : {}),
   });
   ctx.logger.info({ bytes: result.bytes, token: result.token, resumes: result.resumes }, "downloaded");
   return destination;
@@ -545,7 +680,9 @@ async function settleDead(env: JobEnv, payload: DeliverRecordingPayload, error: 
     reason: t(reasonKey),
   });
   try {
-    await sendToChat(services, target, (chatId) => sendText(services.telegram, chatId, text));
+    await sendToChat(services, target, (chatId, thread) =>
+      sendText(services.telegram, chatId, text, { thread }),
+    );
   } catch (sendError) {
     services.logger.warn({ err: describeError(sendError) }, "could not tell the chat that delivery failed");
   }

@@ -26,6 +26,7 @@ import { claimDelivery, enqueueSummaryDelivery, findDelivery } from "./meeting-p
 import type { MeetingZoom } from "./meeting-zoom.js";
 import { recordPartDelivered } from "./part-delivered.js";
 import { sendTextDocument } from "./part-telegram.js";
+import { wantsSummary } from "./wants-summary.js";
 
 /** While Zoom still processes the file, look again this often… */
 const PROCESSING_RETRY_MS = 2 * 60_000;
@@ -198,6 +199,7 @@ async function askForSummary(
   origin: "transcript" | "no-transcript",
 ): Promise<void> {
   const now = services.clock.now();
+  if (!(await wantsSummary(services, payload.chatId))) return;
   const enqueued = await enqueueSummaryDelivery(
     services.db.kysely,
     {

@@ -17,6 +17,9 @@ import {
   TRASH_RECORDING_JOB,
 } from "./delivery-jobs.js";
 import type { DeliveryServices } from "./delivery-services.js";
+import { createInboxAdmission } from "./inbox-admission.js";
+import { createInboxProcessor } from "./inbox-processor.js";
+import { createInboxWriter } from "./inbox-writer.js";
 import { meetingCardComposer } from "./meeting-card.callbacks.js";
 import { createMeetingCards } from "./meeting-card.js";
 import { meetingPartsTimeoutJob } from "./meeting-parts-timeout.job.js";
@@ -32,8 +35,11 @@ export function createDeliveryFeature(services: DeliveryServices): FeatureParts 
   // After the card stored a part's state: a meeting whose parts all arrived may go to Zoom's trash.
   services.progress.subscribe(trashTrigger(services));
   const zoom = createMeetingZoom(services);
+  const inbox = { writer: createInboxWriter(services), admission: createInboxAdmission(services) };
   return {
-    routes: (app) => zoomWebhookRoutes(app, services),
+    routes: (app) => zoomWebhookRoutes(app, services, inbox),
+    feeders: [createInboxProcessor(services)],
+    beforeScrape: () => inbox.admission.refresh(),
     composer: meetingCardComposer(services),
     jobs: {
       [DELIVER_RECORDING_JOB]: deliverRecordingJob(services),

@@ -236,6 +236,17 @@ export function deliveredMessageIds(row: Pick<DeliveryRow, "message_ids">): numb
   }
 }
 
+/** The result recorded for the webhook that carried `requestId`, once the inbox processor ran it. */
+export async function findWebhookResult(db: Executor, requestId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom("webhook_events")
+    .select("result")
+    .where("request_id", "=", requestId)
+    .orderBy("id", "desc")
+    .executeTakeFirst();
+  return row?.result;
+}
+
 /** Whether the chat has any delivery of the meeting (it was received, whatever became of it). */
 export async function hasAnyDelivery(db: Executor, meetingUuid: string, chatId: number): Promise<boolean> {
   const row = await db

@@ -8,6 +8,8 @@
 
 import { findConnectionByZoomUserId } from "../connect/connection.repository.js";
 import { withTransaction } from "../db/database.js";
+import { getChatSettings, topicPasses } from "../settings/chat-settings.repository.js";
+import { defaultChatSettings } from "../settings/default-chat-settings.js";
 import type { RecordingCompletedEvent } from "../zoom/events.js";
 import { fileKey } from "../zoom/recording-files.js";
 import { chooseAudioSources, chooseTranscripts } from "./choose-files.js";
@@ -62,8 +64,13 @@ export const ingestRecordingCompleted: Ingestor<RecordingCompletedEvent> = async
       await upsertRecordingFile(tx, meetingUuid, file, now);
     }
 
-    const audioFiles = chooseAudioSources(meeting.recording_files).files;
-    const transcriptFiles = chooseTranscripts(meeting.recording_files);
+    // What this chat chose in /settings: which parts, and whether this meeting's topic passes.
+    const settings = await getChatSettings(tx, chatId, defaultChatSettings(services.config));
+    const wanted = topicPasses(settings.topicFilter, meeting.topic);
+    const audioFiles =
+      wanted && settings.parts.audio ? chooseAudioSources(meeting.recording_files).files : [];
+    const transcriptFiles =
+      wanted && settings.parts.transcript ? chooseTranscripts(meeting.recording_files) : [];
     const newAudio: string[] = [];
     for (const file of audioFiles) {
       const fileId = fileKey(file);
@@ -99,7 +106,8 @@ export const ingestRecordingCompleted: Ingestor<RecordingCompletedEvent> = async
         jobs++;
     }
 
-    // Nothing deliverable at all (chat files only, say) is `ignored`; all of it seen before, `duplicate`.
+    // Nothing deliverable at all (chat files only, say, or nothing this chat wants) is `ignored`;
+    // all of it seen before, `duplicate`.
     const result =
       newAudio.length + newTranscripts > 0
         ? "accepted"

@@ -8,6 +8,8 @@
 
 import { findConnectionByZoomUserId } from "../connect/connection.repository.js";
 import { withTransaction } from "../db/database.js";
+import { getChatSettings, topicPasses } from "../settings/chat-settings.repository.js";
+import { defaultChatSettings } from "../settings/default-chat-settings.js";
 import { chatLocale } from "../telegram/chat.repository.js";
 import { type MeetingSummaryCompletedEvent, normalizeMeetingSummary } from "../zoom/events.js";
 import { insertWebhookEvent, type WebhookResult } from "./delivery.repository.js";
@@ -56,8 +58,13 @@ export async function ingestSummaryCompleted(
       await audit("no_connection");
       return { result: "no_connection", jobs: 0 };
     }
-    if (text === undefined) {
-      // A summary without a word in it: nothing to show.
+    const settings = await getChatSettings(tx, connection.chatId, defaultChatSettings(services.config));
+    if (
+      text === undefined ||
+      !settings.parts.summary ||
+      !topicPasses(settings.topicFilter, object.meeting_topic)
+    ) {
+      // A summary without a word in it, or one this chat did not choose in /settings: nothing to show.
       await audit("ignored");
       return { result: "ignored", jobs: 0 };
     }

@@ -11,6 +11,8 @@
 
 import { findConnectionByZoomUserId } from "../connect/connection.repository.js";
 import { withTransaction } from "../db/database.js";
+import { getChatSettings, topicPasses } from "../settings/chat-settings.repository.js";
+import { defaultChatSettings } from "../settings/default-chat-settings.js";
 import type { RecordingTranscriptCompletedEvent } from "../zoom/events.js";
 import { fileKey, pickTranscriptFiles } from "../zoom/recording-files.js";
 import { insertWebhookEvent, upsertRecordingFile, type WebhookResult } from "./delivery.repository.js";
@@ -50,7 +52,13 @@ export async function ingestTranscriptCompleted(
       await audit("no_connection");
       return { result: "no_connection", jobs: 0 };
     }
-    if (files.length === 0) {
+    const settings = await getChatSettings(tx, connection.chatId, defaultChatSettings(services.config));
+    if (
+      files.length === 0 ||
+      !settings.parts.transcript ||
+      !topicPasses(settings.topicFilter, meeting.topic)
+    ) {
+      // Nothing fetchable, or not a part (or a meeting) this chat chose in /settings.
       await audit("ignored");
       return { result: "ignored", jobs: 0 };
     }

@@ -18,7 +18,7 @@ import { GrammyError } from "grammy";
 import { type Executor, withTransaction } from "../db/database.js";
 import { describeError } from "../errors.js";
 import { enqueueJob } from "../jobs/queue.js";
-import { resolveChatTarget } from "./chat-target.js";
+import { resolveChatTarget, threadOptions } from "./chat-target.js";
 import { CARD_REFRESH_JOB, PARTS_TIMEOUT_JOB } from "./delivery-jobs.js";
 import type { DeliveryServices } from "./delivery-services.js";
 import {
@@ -223,8 +223,9 @@ async function sendCard(
   let messageId: number;
   try {
     // A group that became a supergroup: the card goes where the chat is now.
-    const to = (await resolveChatTarget(services, key.chatId)).chatId;
-    const message = await services.telegram.sendMessage(to, card.text, {
+    const target = await resolveChatTarget(services, key.chatId);
+    const message = await services.telegram.sendMessage(target.chatId, card.text, {
+      ...threadOptions(target),
       // The audio that follows is what people want to be notified about.
       disable_notification: true,
       ...(card.keyboard.length > 0 ? { reply_markup: { inline_keyboard: card.keyboard } } : {}),

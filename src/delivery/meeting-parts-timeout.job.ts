@@ -11,6 +11,7 @@ import { findDeliveries, findMeeting } from "./delivery.repository.js";
 import type { CardRefreshPayload } from "./delivery-jobs.js";
 import type { DeliveryServices } from "./delivery-services.js";
 import { enqueueSummaryDelivery } from "./meeting-parts.repository.js";
+import { wantsSummary } from "./wants-summary.js";
 
 export function meetingPartsTimeoutJob(services: DeliveryServices): JobHandler<CardRefreshPayload> {
   const { db, clock, progress } = services;
@@ -25,7 +26,7 @@ export function meetingPartsTimeoutJob(services: DeliveryServices): JobHandler<C
       ctx.logger.info({ meetingUuid, chatId }, "no transcript arrived; marking it unavailable");
       await progress.publish({ meetingUuid, chatId, part: "transcript", status: "unavailable" });
       const meeting = await findMeeting(db.kysely, meetingUuid);
-      if (!meeting) return undefined;
+      if (!meeting || !(await wantsSummary(services, chatId))) return undefined;
       const now = clock.now();
       const enqueued = await enqueueSummaryDelivery(
         db.kysely,

@@ -25,12 +25,12 @@ export function sendTextDocument(
   input: { text: string; fileName: string; caption: string; signal?: AbortSignal },
 ): Promise<Message.DocumentMessage> {
   const bytes = Buffer.from(input.text, "utf8");
-  return sendToChat(services, target, (chatId) =>
+  return sendToChat(services, target, (chatId, thread) =>
     callTelegram("sendDocument", () =>
       services.telegram.sendDocument(
         chatId,
         new InputFile(bytes, uploadFileName(input.fileName)),
-        { caption: truncate(input.caption, CAPTION_LIMIT), disable_content_type_detection: true },
+        { ...thread, caption: truncate(input.caption, CAPTION_LIMIT), disable_content_type_detection: true },
         grammySignal(input.signal),
       ),
     ),
@@ -43,12 +43,12 @@ export function sendPlainText(
   target: ChatTarget,
   input: { text: string; signal?: AbortSignal },
 ): Promise<Message.TextMessage> {
-  return sendToChat(services, target, (chatId) =>
+  return sendToChat(services, target, (chatId, thread) =>
     callTelegram("sendMessage", () =>
       services.telegram.sendMessage(
         chatId,
         input.text,
-        { link_preview_options: { is_disabled: true } },
+        { ...thread, link_preview_options: { is_disabled: true } },
         grammySignal(input.signal),
       ),
     ),

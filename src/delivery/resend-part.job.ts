@@ -42,13 +42,13 @@ export function resendPartJob(services: DeliveryServices): JobHandler<ResendPart
                 ...(meeting?.duration_minutes ? { durationSec: meeting.duration_minutes * 60 } : {}),
                 summaryText: meeting?.summary_text ?? null,
               });
-        await sendToChat<unknown>(services, target, (to) =>
+        await sendToChat<unknown>(services, target, (to, thread) =>
           delivery.kind === "audio"
             ? callTelegram("sendAudio", () =>
-                services.telegram.sendAudio(to, fileId, { caption }, grammySignal(ctx.signal)),
+                services.telegram.sendAudio(to, fileId, { ...thread, caption }, grammySignal(ctx.signal)),
               )
             : callTelegram("sendDocument", () =>
-                services.telegram.sendDocument(to, fileId, { caption }, grammySignal(ctx.signal)),
+                services.telegram.sendDocument(to, fileId, { ...thread, caption }, grammySignal(ctx.signal)),
               ),
         );
         return undefined;

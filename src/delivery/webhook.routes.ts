@@ -7,11 +7,15 @@
  *    within 300 s → else 401 (Zoom never retries a 4xx);
  * 3. JSON and the event's schema → else 400; an unknown but signed event → 200, ignored;
  * 4. the CRC (`endpoint.url_validation`) is answered only now, after verification (§1.6);
- * 5. the event's ingestor (src/delivery/ingest-table.ts) commits the audit row, the event's rows
- *    and its jobs in one transaction; only then does the 200 go out.
+ * 5. admission control (src/delivery/inbox-admission.ts): while the inbox is more than
+ *    WEBHOOK_MAX_BACKLOG_SECONDS behind, 503 with Retry-After at once (Zoom retries a 5xx);
+ * 6. an event with an ingestor is appended to the durable inbox (`webhook_inbox`) with group
+ *    commit (src/delivery/inbox-writer.ts); only after its batch committed does the 200 go out.
+ *    Everything else — audit row, meeting, files, deliveries, jobs, the card — is done from the
+ *    inbox by the worker role (src/delivery/inbox-processor.ts), off the request path.
  *
  * Nothing here calls Zoom or Telegram, so an answer takes milliseconds, far inside Zoom's 3 s.
- * A database failure in step 5 is a 500 on purpose: that is the one case Zoom should retry.
+ * A database failure in step 6 is a 500 on purpose: that is the one case Zoom should retry.
  */
 import { performance } from "node:perf_hooks";
 import type { Context } from "hono";
@@ -19,18 +23,26 @@ import type { HttpApp, HttpEnv } from "../http/create-http-app.js";
 import { parseZoomEvent } from "../zoom/events.js";
 import { computeCrcResponse, verifyZoomSignature } from "../zoom/webhook-signature.js";
 import type { DeliveryServices } from "./delivery-services.js";
-import { type IngestTable, ingestorFor } from "./ingest.js";
+import type { InboxAdmission } from "./inbox-admission.js";
+import { type InboxWriter, inboxTokenAad, rawMeetingUuid } from "./inbox-writer.js";
+import { auditPayload, type IngestTable, ingestorFor } from "./ingest.js";
 import { ingestors as defaultIngestors } from "./ingest-table.js";
 
 export const ZOOM_WEBHOOK_PATH = "/webhooks/zoom";
 export const ZOOM_DEAUTH_PATH = "/webhooks/zoom/deauth";
 
+export interface WebhookInbox {
+  writer: InboxWriter;
+  admission: InboxAdmission;
+}
+
 export function zoomWebhookRoutes(
   app: HttpApp,
   services: DeliveryServices,
+  inbox: WebhookInbox,
   ingestors: IngestTable = defaultIngestors,
 ): void {
-  const handler = (c: Context<HttpEnv>) => handleZoomWebhook(c, services, ingestors);
+  const handler = (c: Context<HttpEnv>) => handleZoomWebhook(c, services, inbox, ingestors);
   app.post(ZOOM_WEBHOOK_PATH, handler);
   // Zoom's deauthorization endpoint is configured separately but verified the same way; every
   // event is accepted on both paths.
@@ -39,7 +51,12 @@ export function zoomWebhookRoutes(
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
-async function handleZoomWebhook(c: Context<HttpEnv>, services: DeliveryServices, ingestors: IngestTable) {
+async function handleZoomWebhook(
+  c: Context<HttpEnv>,
+  services: DeliveryServices,
+  inbox: WebhookInbox,
+  ingestors: IngestTable,
+) {
   const started = performance.now();
   const { metrics } = services;
   const logger = services.logger.child({ component: "zoom.webhook", requestId: c.get("requestId") });
@@ -102,20 +119,36 @@ async function handleZoomWebhook(c: Context<HttpEnv>, services: DeliveryServices
     return c.json(computeCrcResponse(services.config.zoom.webhookSecret, event.payload.plainToken), 200);
   }
 
-  const ingest = ingestorFor(ingestors, event);
-  if (!ingest) {
+  if (!ingestorFor(ingestors, event)) {
     done(event.event, "ignored");
     return c.json({ status: "ignored" }, 200);
   }
-  const outcome = await ingest(services, event, {
+  const admission = inbox.admission.check();
+  if (!admission.admit) {
+    done(event.event, "overloaded");
+    c.header("Retry-After", String(admission.retryAfterSeconds));
+    return c.json(
+      {
+        error: "webhook.overloaded",
+        message: `the inbox is ${Math.round(admission.lagSeconds)} s behind; retry later`,
+      },
+      503,
+    );
+  }
+  const raw = json as Record<string, unknown>;
+  const token = typeof raw.download_token === "string" ? raw.download_token : undefined;
+  const id = await inbox.writer.submit({
     receivedAt,
+    event: event.event,
     requestId:
       c.req.header("x-zm-request-id") ?? c.req.header("x-zm-trackingid") ?? c.get("requestId") ?? null,
-    raw: json as Record<string, unknown>,
+    payload: auditPayload(raw),
+    downloadTokenEnc: token ? services.cipher.encrypt(token, inboxTokenAad(rawMeetingUuid(raw))) : null,
   });
-  done(event.event, outcome.result);
-  logger.info({ event: event.event, result: outcome.result, jobs: outcome.jobs }, "Zoom event recorded");
-  return c.json({ status: outcome.result }, 200);
+  // zoomgram_webhooks_total counts the event's outcome once the processor decided it.
+  metrics.webhookLatency.observe({ event: event.event }, (performance.now() - started) / 1000);
+  logger.debug({ event: event.event, inboxId: id }, "Zoom event stored in the inbox");
+  return c.json({ status: "received" }, 200);
 }
 
 /** Metric labels stay a small set: known event names, else "other". */

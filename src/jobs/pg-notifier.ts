@@ -9,7 +9,7 @@ import pg from "pg";
 import type { Logger } from "pino";
 import type { Db } from "../db/database.js";
 import { describeError } from "../errors.js";
-import { createJobNotifier, type JobNotifier } from "./notifier.js";
+import { ANY_TOPIC, createJobNotifier, JOBS_TOPIC, type JobNotifier } from "./notifier.js";
 
 export const JOBS_CHANNEL = "zoomgram_jobs";
 
@@ -28,7 +28,7 @@ export function createPgJobNotifier(db: Db, url: string, logger: Logger): PgJobN
   async function connect(): Promise<void> {
     if (closed) return;
     const c = new pg.Client({ connectionString: url });
-    c.on("notification", () => local.notify());
+    c.on("notification", (message) => local.notify(message.payload || JOBS_TOPIC));
     c.on("error", (error) => {
       logger.warn({ err: describeError(error) }, "job notification connection lost; reconnecting");
       scheduleReconnect();
@@ -38,8 +38,8 @@ export function createPgJobNotifier(db: Db, url: string, logger: Logger): PgJobN
       await c.connect();
       await c.query(`LISTEN ${JOBS_CHANNEL}`);
       client = c;
-      // Jobs may have been enqueued while we were not listening.
-      local.notify();
+      // Work may have been committed while we were not listening: wake every listener.
+      local.notify(ANY_TOPIC);
     } catch (error) {
       await c.end().catch(() => {});
       logger.warn({ err: describeError(error) }, "cannot listen for job notifications yet");
@@ -57,9 +57,9 @@ export function createPgJobNotifier(db: Db, url: string, logger: Logger): PgJobN
   }
 
   return {
-    notify() {
-      local.notify();
-      sql`select pg_notify(${JOBS_CHANNEL}, '')`
+    notify(topic = JOBS_TOPIC) {
+      local.notify(topic);
+      sql`select pg_notify(${JOBS_CHANNEL}, ${topic})`
         .execute(db.kysely)
         .catch((error) => logger.warn({ err: describeError(error) }, "NOTIFY failed; workers will poll"));
     },

@@ -13,7 +13,7 @@ import { AppError, describeError, isAppError } from "../errors.js";
 import { meetingUuidOf, withLogContext } from "../observability/log-context.js";
 import { type BackoffOptions, backoffDelayMs } from "./backoff.js";
 import type { JobCatalogue, JobKind } from "./catalogue.js";
-import type { JobNotifier } from "./notifier.js";
+import { concerns, JOBS_TOPIC, type JobNotifier } from "./notifier.js";
 import {
   claimJobs,
   completeJob,
@@ -59,6 +59,18 @@ export type WorkerEvent =
   | { type: "dead"; job: Job; error: string }
   | { type: "released"; job: Job };
 
+/**
+ * Work that runs beside the job loop in the worker role and usually ends in jobs (the webhook
+ * inbox processor): started and stopped with the worker; `drain()` runs it until it has nothing
+ * left, deterministically (tests).
+ */
+export interface Feeder {
+  start(): void;
+  stop(): Promise<void>;
+  /** Processes everything due now; returns how many items it handled. */
+  drain(): Promise<number>;
+}
+
 export interface WorkerOptions {
   db: Db;
   /** Every feature's handlers, merged; a kind without a handler is never claimed. */
@@ -77,6 +89,8 @@ export interface WorkerOptions {
   persistRetryDelaysMs?: readonly number[];
   /** Called when any job dies (after the handler's own onDead): operator alerts. */
   onDead?: (job: Job, error: string) => Promise<void>;
+  /** Run beside the job loop; drain() drains them before each round of jobs. */
+  feeders?: readonly Feeder[];
 }
 
 export class Worker {
@@ -111,8 +125,11 @@ export class Worker {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.unsubscribe = this.opts.notifier?.subscribe(() => this.wake());
+    this.unsubscribe = this.opts.notifier?.subscribe((topic) => {
+      if (concerns(topic, JOBS_TOPIC)) this.wake();
+    });
     this.loopDone = this.loop();
+    for (const feeder of this.opts.feeders ?? []) feeder.start();
   }
 
   /** Makes an idle loop look for work now. */
@@ -130,6 +147,7 @@ export class Worker {
     this.stopping = true;
     this.unsubscribe?.();
     this.wake();
+    await Promise.all((this.opts.feeders ?? []).map((feeder) => feeder.stop()));
     await this.loopDone;
     const all = Promise.all([...this.inflight.values()].map((f) => f.done));
     let timer: NodeJS.Timeout | undefined;
@@ -148,18 +166,27 @@ export class Worker {
   }
 
   /**
-   * Claims and runs jobs until none is due. Deterministic (no timers): tests drive the queue with
-   * it, advancing their clock between calls. Returns how many jobs ran.
+   * Drains the feeders, then claims and runs jobs, until neither has anything due. Deterministic
+   * (no timers): tests drive the queue with it, advancing their clock between calls. Returns how
+   * many jobs ran.
    */
   async drain(maxRounds = 10_000): Promise<number> {
     let ran = 0;
     for (let round = 0; round < maxRounds; round++) {
+      const fed = await this.drainFeeders();
       const jobs = await this.claim(this.opts.concurrency);
-      if (jobs.length === 0) break;
+      if (jobs.length === 0 && fed === 0) break;
       ran += jobs.length;
       await Promise.all(jobs.map((job) => this.execute(job)));
     }
     return ran;
+  }
+
+  /** Runs every feeder until it has nothing due; returns how many items they handled. */
+  async drainFeeders(): Promise<number> {
+    let fed = 0;
+    for (const feeder of this.opts.feeders ?? []) fed += await feeder.drain();
+    return fed;
   }
 
   private async loop(): Promise<void> {

@@ -31,6 +31,11 @@ export interface AdminAlerts {
    * `threshold` failures fall inside `window`, one message goes out (at most once per window).
    */
   webhookVerificationFailed(reason: string): void;
+  /**
+   * Webhooks are being refused with 503 because the inbox is `lagSeconds` behind. Cheap and
+   * synchronous for the route; at most one message per window.
+   */
+  webhookOverloaded(lagSeconds: number): void;
   /** Resolves when alerts started so far have been sent or given up (tests, shutdown). */
   settle(): Promise<void>;
 }
@@ -179,6 +184,14 @@ export function createAdminAlerts(options: AdminAlertsOptions): AdminAlerts {
             count,
             minutes: Math.round(verificationWindowMs / 60_000),
           }),
+        ),
+      );
+    },
+    webhookOverloaded(lagSeconds) {
+      if (adminChatId === undefined) return;
+      void track(
+        deliver("webhook-overload", (locale) =>
+          translator.t(locale, "admin-webhook-overloaded", { seconds: Math.round(lagSeconds) }),
         ),
       );
     },

@@ -18,6 +18,10 @@ export interface Metrics {
   deliveries: Counter<"kind" | "result">;
   tokenRefreshes: Counter<"result">;
   telegramUpdates: Counter<"mode">;
+  inboxPending: Gauge;
+  inboxLagSeconds: Gauge;
+  inboxFailed: Gauge;
+  inboxCommitSize: Histogram<"side">;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
@@ -37,6 +41,28 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       help: "Time to verify, record and acknowledge a Zoom webhook",
       labelNames: ["event"],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: r,
+    }),
+    inboxPending: new Gauge({
+      name: "zoomgram_webhook_inbox_pending",
+      help: "Verified webhooks stored but not yet processed",
+      registers: r,
+    }),
+    inboxLagSeconds: new Gauge({
+      name: "zoomgram_webhook_inbox_lag_seconds",
+      help: "How long the oldest unprocessed webhook has waited (admission control answers 503 above WEBHOOK_MAX_BACKLOG_SECONDS)",
+      registers: r,
+    }),
+    inboxFailed: new Gauge({
+      name: "zoomgram_webhook_inbox_failed",
+      help: "Webhooks whose processing failed for good (kept in webhook_inbox with their error)",
+      registers: r,
+    }),
+    inboxCommitSize: new Histogram({
+      name: "zoomgram_webhook_inbox_commit_size",
+      help: "Webhooks per commit: appended (group commit) or processed (batch)",
+      labelNames: ["side"],
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512],
       registers: r,
     }),
     jobs: new Gauge({ name: "zoomgram_jobs", help: "Jobs by state", labelNames: ["state"], registers: r }),

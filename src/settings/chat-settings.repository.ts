@@ -188,3 +188,29 @@ export async function pauseChatDestination(
 ): Promise<void> {
   await upsertSettingsRow(db, chatId, { destination_paused_reason: reason.slice(0, 500) }, now);
 }
+
+/** Remembers, on a private chat, which chat's destination its `request_chat` button picks for. */
+export async function setDestinationRequest(
+  db: Executor,
+  privateChatId: number,
+  forChatId: number,
+  now: number,
+): Promise<void> {
+  await upsertSettingsRow(db, privateChatId, { destination_request_for: forChatId }, now);
+}
+
+/** The chat a `chat_shared` in this private chat picks for (the private chat itself if none). */
+export async function takeDestinationRequest(
+  db: Executor,
+  privateChatId: number,
+  now: number,
+): Promise<number> {
+  const row = await db
+    .selectFrom("chat_settings")
+    .select("destination_request_for")
+    .where("chat_id", "=", privateChatId)
+    .executeTakeFirst();
+  if (row?.destination_request_for == null) return privateChatId;
+  await upsertSettingsRow(db, privateChatId, { destination_request_for: null }, now);
+  return Number(row.destination_request_for);
+}

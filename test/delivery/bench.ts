@@ -47,11 +47,24 @@ export interface DeliveryBench {
   mediaDir: string;
   /** A connected Zoom user delivering to a chat the fake Telegram knows. */
   connect(input: ConnectInput): Promise<ConnectedUser>;
-  /** Signs `body` as Zoom would (timestamp = the clock) and POSTs it. */
+  /**
+   * Signs `body` as Zoom would (timestamp = the clock), POSTs it, then processes the inbox
+   * (unless `process: false`).
+   */
   post(
     body: unknown,
-    options?: { path?: string; timestampSec?: number; secret?: string; headers?: Record<string, string> },
+    options?: {
+      path?: string;
+      timestampSec?: number;
+      secret?: string;
+      headers?: Record<string, string>;
+      process?: boolean;
+    },
   ): Promise<Response>;
+  /** Runs the inbox processor until the inbox is empty; returns how many events it took. */
+  processInbox(): Promise<number>;
+  /** The results on the audit rows (webhook_events), oldest first: what the processor decided. */
+  auditResults(): Promise<string[]>;
   /** Runs jobs until no deliver-recording job is waiting, jumping the clock to each retry. */
   settle(maxRounds?: number): Promise<void>;
   /** sendAudio / sendDocument records for a chat, in order. */
@@ -122,7 +135,7 @@ export async function startDeliveryBench(options: BenchOptions = {}): Promise<De
     async post(body, opts = {}) {
       const raw = typeof body === "string" ? body : JSON.stringify(body);
       const ts = String(opts.timestampSec ?? Math.floor(clock.now() / 1000));
-      return app.http.request(opts.path ?? "/webhooks/zoom", {
+      const response = await app.http.request(opts.path ?? "/webhooks/zoom", {
         method: "POST",
         headers: {
           "content-type": "application/json; charset=utf-8",
@@ -132,6 +145,17 @@ export async function startDeliveryBench(options: BenchOptions = {}): Promise<De
         },
         body: raw,
       });
+      if (opts.process !== false && response.status === 200) await app.worker?.drainFeeders();
+      return response;
+    },
+    processInbox: async () => (await app.worker?.drainFeeders()) ?? 0,
+    async auditResults() {
+      const rows = await services.db.kysely
+        .selectFrom("webhook_events")
+        .select("result")
+        .orderBy("id")
+        .execute();
+      return rows.map((r) => r.result);
     },
     async settle(maxRounds = 40) {
       const worker = app.worker!;

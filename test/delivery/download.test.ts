@@ -69,6 +69,13 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** Node's own fetch selects the node:http transport; any other fetch is used as it is. */
+let transportFetch: typeof fetch = fetch;
+const TRANSPORTS: Array<[string, typeof fetch]> = [
+  ["node:http", fetch],
+  ["an injected fetch", (input, init) => fetch(input, init)],
+];
+
 function options(url: string, extra: Partial<DownloadRecordingOptions> = {}): DownloadRecordingOptions {
   return {
     url,
@@ -77,7 +84,7 @@ function options(url: string, extra: Partial<DownloadRecordingOptions> = {}): Do
     destination: join(dir, "out.m4a"),
     expectedBytes: BODY.length,
     maxBytes: 10_000_000,
-    fetch,
+    fetch: transportFetch,
     now: () => Date.now(),
     random: () => 0.5,
     ...extra,
@@ -98,7 +105,11 @@ const sendFile = (res: http.ServerResponse, type = "audio/mp4") => {
   res.end(BODY);
 };
 
-describe("downloadRecording", () => {
+describe.each(TRANSPORTS)("downloadRecording through %s", (_name, fetchImpl) => {
+  beforeEach(() => {
+    transportFetch = fetchImpl;
+  });
+
   it("streams the file to disk with the first token", async () => {
     const zoom = await serve("127.0.0.1", (_req, res) => sendFile(res));
     const result = await downloadRecording(options(`${zoom.url}/rec/download/abc`));
@@ -282,5 +293,40 @@ describe("downloadRecording", () => {
       retryable: true,
       retryAfterMs: 17_000,
     });
+  });
+
+  it("writes a large body in batches, reports each write, and resumes across a batch boundary", async () => {
+    const big = Buffer.alloc(5_300_000);
+    for (let i = 0; i < big.length; i += 4096) big.writeUInt32BE(i, i);
+    const zoom = await serve("127.0.0.1", (req, res) => {
+      const start = Number(/bytes=(\d+)-/.exec(req.headers.range ?? "")?.[1] ?? 0);
+      const headers = { "content-type": "audio/mp4", "content-length": big.length - start };
+      if (start === 0) {
+        res.writeHead(200, headers);
+        res.write(big.subarray(0, 2_700_000), () => res.socket?.destroy());
+        return;
+      }
+      res.writeHead(206, { ...headers, "content-range": `bytes ${start}-${big.length - 1}/${big.length}` });
+      res.end(big.subarray(start));
+    });
+    const written: number[] = [];
+    let batched = 0;
+    const result = await downloadRecording(
+      options(`${zoom.url}/x`, {
+        expectedBytes: big.length,
+        onWritten: (n) => written.push(n),
+        onBytes: (n) => {
+          batched += n;
+        },
+      }),
+    );
+    expect(result).toMatchObject({ bytes: big.length, resumes: 1 });
+    expect(sha(readFileSync(join(dir, "out.m4a")))).toBe(sha(big));
+    expect(written.at(-1)).toBe(big.length);
+    expect(written.every((n, i) => i === 0 || n > written[i - 1]!)).toBe(true);
+    expect(batched).toBe(big.length);
+    // Resumed where the file ended, not where the socket stopped.
+    const resumedAt = Number(/bytes=(\d+)-/.exec(zoom.seen[1]!.range ?? "")?.[1]);
+    expect(written).toContain(resumedAt);
   });
 });

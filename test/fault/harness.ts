@@ -238,7 +238,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async postZoomWebhook(body, path = "/webhooks/zoom") {
       const raw = typeof body === "string" ? body : JSON.stringify(body);
       const ts = String(Math.floor(clock.now() / 1000));
-      return app.http.request(path, {
+      const response = await app.http.request(path, {
         method: "POST",
         body: raw,
         headers: {
@@ -247,6 +247,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
           "x-zm-signature": computeZoomSignature(config.zoom.webhookSecret, ts, raw),
         },
       });
+      // The answer means "in the inbox"; let the worker role's inbox processor take it now.
+      if (response.status === 200) await app.worker?.drainFeeders();
+      return response;
     },
     async drain() {
       if (!app.worker) throw new Error("harness: no worker role");

@@ -18,6 +18,7 @@ const SAMPLE_VARS = {
   topic: 'Weekly sync <Q1> & "plans"',
   state: "delivered",
   count: 3,
+  seconds: 12,
   language: "🇩🇪 Deutsch",
   duration: "1 hr 5 min",
   host: "Ann Lee",
@@ -40,6 +41,13 @@ const SAMPLE_VARS = {
   delivered: 9,
   skipped: 2,
   failed: 1,
+  title: "Team recordings",
+  phrase: "standup",
+  parts: "Audio, Transcript",
+  part: "Audio",
+  label: "All meetings",
+  filter: "Which meetings: all",
+  chat: "Design team",
 } as const;
 
 /** Keys other parts of the product rely on; removing or renaming one breaks them. */

@@ -139,10 +139,13 @@ export async function startMeetingBench(options: MeetingBenchOptions = {}): Prom
     clock,
     user,
     chatId,
-    post(body) {
+    async post(body) {
       const raw = JSON.stringify(body);
       const headers = signWebhook(raw, config.zoom.webhookSecret, Math.floor(clock.now() / 1000));
-      return Promise.resolve(app.http.request("/webhooks/zoom", { method: "POST", headers, body: raw }));
+      const response = await app.http.request("/webhooks/zoom", { method: "POST", headers, body: raw });
+      // The answer means "in the inbox"; let the worker role's inbox processor take it now.
+      if (response.status === 200) await worker.drainFeeders();
+      return response;
     },
     drain: () => worker.drain(),
     async settle(horizonMs = 10 * 60_000) {

@@ -69,10 +69,16 @@ async function setup(options: Parameters<typeof startMeetingBench>[0] = {}) {
   return bench;
 }
 
+/** Posts the event and returns what the inbox processor recorded for it (its audit row's result). */
 async function post(body: Record<string, unknown>) {
   const response = await bench.post(body);
   expect(response.status).toBe(200);
-  return ((await response.json()) as { status: string }).status;
+  const audit = await bench.app.services.db.kysely
+    .selectFrom("webhook_events")
+    .select("result")
+    .orderBy("id", "desc")
+    .executeTakeFirstOrThrow();
+  return audit.result;
 }
 
 const recordingCompleted = () => post(bench.zoom.buildEvent("recording.completed", UUID));

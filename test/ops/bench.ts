@@ -166,7 +166,7 @@ export async function startOpsBench(options: OpsBenchOptions = {}): Promise<OpsB
     async post(event) {
       const raw = JSON.stringify(event);
       const ts = String(Math.floor(clock.now() / 1000));
-      return app.http.request("/webhooks/zoom", {
+      const response = await app.http.request("/webhooks/zoom", {
         method: "POST",
         headers: {
           "content-type": "application/json; charset=utf-8",
@@ -175,6 +175,9 @@ export async function startOpsBench(options: OpsBenchOptions = {}): Promise<OpsB
         },
         body: raw,
       });
+      // The answer means "in the inbox"; let the worker role's inbox processor take it now.
+      if (response.status === 200) await app.worker?.drainFeeders();
+      return response;
     },
     async settle(kinds = ["deliver-recording"], maxRounds = 40) {
       const worker = app.worker;

@@ -68,7 +68,7 @@ describe(`zoomgram simulate on ${TEST_DIALECT}`, () => {
       "--from-zoom",
     ]);
     expect(first.out).toContain(`meeting ${UUID} user ${user.id}`);
-    expect(first.out).toContain('→ 200 {"status":"accepted"}');
+    expect(first.out).toContain('→ 200 {"status":"received"} → recorded as accepted');
     expect(first.out).toContain("Accepted: the work is queued; watch the connected chat.");
     expect(first.code, first.out).toBe(0);
 

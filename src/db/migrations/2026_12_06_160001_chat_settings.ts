@@ -27,6 +27,7 @@ export function chatSettings(dialect: Dialect): Migration {
         .addColumn("destination_thread_id", big)
         .addColumn("destination_title", "text")
         .addColumn("destination_paused_reason", "text")
+        .addColumn("destination_request_for", big)
         .addColumn("created_at", big, (c) => c.notNull())
         .addColumn("updated_at", big, (c) => c.notNull())
         .execute();

@@ -10,6 +10,7 @@ cmd-disconnect = Zoom von diesem Chat trennen
 cmd-language = Sprache ändern
 cmd-history = Letzte Aufzeichnungen und ihre Zustellung
 cmd-import = Frühere Aufzeichnungen eines Zeitraums zustellen
+cmd-settings = Was hier ankommt, von welchen Meetings und wohin
 
 ## /start und /help
 
@@ -31,6 +32,7 @@ help-text =
     /status – Verbindung, Erreichbarkeit von Zoom und letzte Zustellungen
     /history – letzte Aufzeichnungen und was mit ihnen passiert ist
     /import – frühere Aufzeichnungen zustellen, z. B. /import 30d
+    /settings – was hier ankommt, von welchen Meetings und wohin
     /language – Sprache ändern
     /disconnect – Zustellung beenden und Zoom trennen
     /help – diese Nachricht
@@ -258,3 +260,63 @@ import-counts-failed = Fehlgeschlagen: { $failed } (siehe die Statusnachricht de
 import-button-cancel = ⏹ Import abbrechen
 import-nothing-to-cancel = Es gibt keinen Import zum Abbrechen.
 import-cancelled-toast = Import abgebrochen.
+
+## /settings (eine Nachricht, die aktualisiert wird)
+
+settings-title = ⚙️ Einstellungen für diesen Chat
+settings-parts = 📦 Was ankommt: { $parts }
+settings-parts-none = nichts
+settings-part-audio = Audio
+settings-part-video = Video
+settings-part-transcript = Transkript
+settings-part-summary = Zusammenfassung
+settings-part-chat = Zoom-Chat
+settings-meetings-all = 🎯 Welche Meetings: alle
+settings-meetings-contains = 🎯 Welche Meetings: Thema enthält „{ $phrase }“
+settings-meetings-excludes = 🎯 Welche Meetings: Thema enthält nicht „{ $phrase }“
+settings-trash-on = 🗑 Nach der Zustellung: in den Zoom-Papierkorb verschoben
+settings-trash-off = 🗑 Nach der Zustellung: bleibt in der Zoom-Cloud
+settings-trash-explain = „Papierkorb nach Zustellung“ verschiebt die Cloud-Aufzeichnung eines Meetings in den Zoom-Papierkorb, sobald alles, was dieser Chat davon erhält, vollständig angekommen ist. In Zoom lässt sie sich 30 Tage lang wiederherstellen, danach löscht Zoom sie.
+settings-destination-here = 📍 Zustellung an: diesen Chat
+settings-destination-topic = 📍 Zustellung an: das Thema, in dem /connect gesendet wurde
+settings-destination-chat = 📍 Zustellung an: { $title }
+settings-destination-paused = ⏸ Zustellungen sind pausiert: { $reason }
+settings-language = 🌐 Sprache: { $language }
+settings-button-on = ✅ { $part }
+settings-button-off = ⬜ { $part }
+settings-button-selected = • { $label }
+settings-button-all = Alle Meetings
+settings-button-contains = Thema enthält…
+settings-button-excludes = Thema enthält nicht…
+settings-button-trash-on = 🗑 Papierkorb nach Zustellung: an
+settings-button-trash-off = 🗑 Papierkorb nach Zustellung: aus
+settings-button-destination = 📣 An einen Kanal oder eine Gruppe zustellen…
+settings-button-destination-here = ↩️ An diesen Chat zustellen
+settings-button-language = 🌐 Sprache
+settings-button-back = ⬅️ Zurück
+settings-topic-prompt-contains = Antworte auf diese Nachricht mit dem Ausdruck, den das Thema eines Meetings enthalten muss.
+settings-topic-prompt-excludes = Antworte auf diese Nachricht mit dem Ausdruck, den das Thema eines Meetings nicht enthalten darf.
+settings-topic-saved = ✅ Gespeichert. { $filter }
+settings-topic-usage = Meetings nach Thema auswählen: /settings topic contains <Ausdruck>, /settings topic excludes <Ausdruck> oder /settings topic all. /settings allein zeigt alle Einstellungen.
+settings-this-chat = dieser Chat
+settings-destination-pick = Wähle mit einer Schaltfläche unten den Kanal oder die Gruppe, die die Aufzeichnungen erhalten soll. Ich muss dort posten dürfen, und du musst dort Administrator sein.
+settings-destination-pick-for = Wähle mit einer Schaltfläche unten den Kanal oder die Gruppe, die die Aufzeichnungen von { $chat } erhalten soll. Ich muss dort posten dürfen, und du musst dort Administrator sein.
+settings-destination-pick-channel = 📣 Kanal wählen
+settings-destination-pick-group = 👥 Gruppe wählen
+settings-destination-cancel = Abbrechen
+settings-destination-cancelled = OK, nichts geändert.
+settings-destination-sent-private = Ich habe dir privat geschrieben: Wähle dort den Kanal oder die Gruppe.
+settings-destination-need-private = Öffne bitte zuerst einen privaten Chat mit mir und tippe auf Start, dann tippe noch einmal auf diese Schaltfläche.
+settings-destination-set = ✅ Aufzeichnungen von { $chat } gehen jetzt an { $title }.
+settings-destination-set-notice = 📣 Ab jetzt werden die Zoom-Aufzeichnungen dieses Chats in { $title } gepostet. Ein Administrator kann das mit /settings ändern.
+settings-destination-topic-set = 📌 Aufzeichnungen werden in diesem Thema gepostet.
+settings-destination-bot-missing = Ich bin nicht in { $title }. Füge mich dort zuerst hinzu (in einem Kanal als Administrator, der Nachrichten posten darf) und wähle ihn dann erneut.
+settings-destination-bot-cannot-post = Ich kann in { $title } nicht posten. Mach mich dort zum Administrator mit dem Recht, Nachrichten zu posten, und wähle ihn dann erneut.
+settings-destination-not-admin = Du bist kein Administrator von { $title }, daher sende ich für dich keine Aufzeichnungen dorthin.
+settings-destination-not-admin-of-origin = Du bist kein Administrator von { $chat } mehr, daher bleibt das Ziel unverändert.
+status-settings-header = ⚙️ Einstellungen (ändern mit /settings):
+destination-paused-notice = ⏸ Zustellungen sind pausiert: { $reason }. Ein Administrator kann mit /settings wählen, wohin sie gehen.
+reason-topic-closed = das Forenthema, in das sie gehen, wurde geschlossen
+reason-topic-deleted = das Forenthema, in das sie gehen, wurde gelöscht
+reason-destination-lost = ich kann nicht mehr in { $title } posten
+admin-webhook-overloaded = ⚠️ Zoom-Webhooks werden mit 503 abgewiesen: der älteste unverarbeitete wartet seit { $seconds } s. Zoom wiederholt sie nach 5, 20 und 60 Minuten. Prüfe, ob Worker-Prozesse laufen und hinterherkommen.

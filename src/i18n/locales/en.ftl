@@ -17,6 +17,7 @@ cmd-disconnect = Disconnect Zoom from this chat
 cmd-language = Change the language
 cmd-history = Recent recordings and their delivery
 cmd-import = Deliver past recordings of a period
+cmd-settings = Choose what arrives here, from which meetings, and where
 
 ## /start and /help
 
@@ -38,6 +39,7 @@ help-text =
     /status — connection, Zoom availability and recent deliveries
     /history — recent recordings and what happened to them
     /import — deliver past recordings, e.g. /import 30d
+    /settings — what arrives here, from which meetings, and where
     /language — change the language
     /disconnect — stop deliveries and disconnect Zoom
     /help — this message
@@ -265,3 +267,63 @@ import-counts-failed = Failed: { $failed } (see each meeting's status message)
 import-button-cancel = ⏹ Cancel import
 import-nothing-to-cancel = There is no import to cancel.
 import-cancelled-toast = Import cancelled.
+
+## /settings (one message, edited in place)
+
+settings-title = ⚙️ Settings for this chat
+settings-parts = 📦 What arrives: { $parts }
+settings-parts-none = nothing
+settings-part-audio = Audio
+settings-part-video = Video
+settings-part-transcript = Transcript
+settings-part-summary = Summary
+settings-part-chat = Zoom chat
+settings-meetings-all = 🎯 Which meetings: all
+settings-meetings-contains = 🎯 Which meetings: topic contains “{ $phrase }”
+settings-meetings-excludes = 🎯 Which meetings: topic does not contain “{ $phrase }”
+settings-trash-on = 🗑 After delivery: moved to Zoom's trash
+settings-trash-off = 🗑 After delivery: kept in Zoom's cloud
+settings-trash-explain = Trash after delivery moves a meeting's cloud recording to Zoom's trash once everything this chat receives of it has arrived intact. You can recover it in Zoom for 30 days; after that Zoom deletes it.
+settings-destination-here = 📍 Deliveries go to: this chat
+settings-destination-topic = 📍 Deliveries go to: the topic where /connect was sent
+settings-destination-chat = 📍 Deliveries go to: { $title }
+settings-destination-paused = ⏸ Deliveries are paused: { $reason }
+settings-language = 🌐 Language: { $language }
+settings-button-on = ✅ { $part }
+settings-button-off = ⬜ { $part }
+settings-button-selected = • { $label }
+settings-button-all = All meetings
+settings-button-contains = Topic contains…
+settings-button-excludes = Topic doesn't contain…
+settings-button-trash-on = 🗑 Trash after delivery: on
+settings-button-trash-off = 🗑 Trash after delivery: off
+settings-button-destination = 📣 Deliver to a channel or group…
+settings-button-destination-here = ↩️ Deliver to this chat
+settings-button-language = 🌐 Language
+settings-button-back = ⬅️ Back
+settings-topic-prompt-contains = Reply to this message with the phrase a meeting's topic must contain.
+settings-topic-prompt-excludes = Reply to this message with the phrase a meeting's topic must not contain.
+settings-topic-saved = ✅ Saved. { $filter }
+settings-topic-usage = To choose meetings by topic: /settings topic contains <phrase>, /settings topic excludes <phrase>, or /settings topic all. Send /settings alone for all settings.
+settings-this-chat = this chat
+settings-destination-pick = Pick the channel or group that should receive the recordings with a button below. I must be able to post there, and you must be one of its administrators.
+settings-destination-pick-for = Pick the channel or group that should receive the recordings of { $chat } with a button below. I must be able to post there, and you must be one of its administrators.
+settings-destination-pick-channel = 📣 Pick a channel
+settings-destination-pick-group = 👥 Pick a group
+settings-destination-cancel = Cancel
+settings-destination-cancelled = OK, nothing changed.
+settings-destination-sent-private = I've sent you a private message: pick the channel or group there.
+settings-destination-need-private = Please open a private chat with me and press Start first, then press this button again.
+settings-destination-set = ✅ Recordings of { $chat } now go to { $title }.
+settings-destination-set-notice = 📣 From now on, this chat's Zoom recordings are posted to { $title }. An administrator can change that with /settings.
+settings-destination-topic-set = 📌 Recordings will be posted in this topic.
+settings-destination-bot-missing = I'm not in { $title }. Add me there first (in a channel: as an administrator allowed to post messages), then pick it again.
+settings-destination-bot-cannot-post = I can't post in { $title }. Make me an administrator there with the right to post messages, then pick it again.
+settings-destination-not-admin = You aren't an administrator of { $title }, so I won't send recordings there for you.
+settings-destination-not-admin-of-origin = You're no longer an administrator of { $chat }, so its destination stays as it was.
+status-settings-header = ⚙️ Settings (change them with /settings):
+destination-paused-notice = ⏸ Deliveries are paused: { $reason }. An administrator can choose where they go with /settings.
+reason-topic-closed = the forum topic they go to was closed
+reason-topic-deleted = the forum topic they go to was deleted
+reason-destination-lost = I can no longer post in { $title }
+admin-webhook-overloaded = ⚠️ Zoom webhooks are being refused with 503: the oldest unprocessed one has waited { $seconds } s. Zoom retries them in 5, 20 and 60 minutes. Check that worker processes are running and keeping up.

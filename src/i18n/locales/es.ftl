@@ -10,6 +10,7 @@ cmd-disconnect = Desconecta Zoom de este chat
 cmd-language = Cambiar el idioma
 cmd-history = Grabaciones recientes y su entrega
 cmd-import = Entregar grabaciones pasadas de un periodo
+cmd-settings = Qué llega aquí, de qué reuniones y adónde
 
 ## /start y /help
 
@@ -31,6 +32,7 @@ help-text =
     /status — conexión, disponibilidad de Zoom y últimas entregas
     /history — grabaciones recientes y qué pasó con ellas
     /import — entregar grabaciones pasadas, p. ej. /import 30d
+    /settings — qué llega aquí, de qué reuniones y adónde
     /language — cambia el idioma
     /disconnect — detiene las entregas y desconecta Zoom
     /help — este mensaje
@@ -258,3 +260,63 @@ import-counts-failed = Fallidas: { $failed } (mira el mensaje de estado de cada 
 import-button-cancel = ⏹ Cancelar importación
 import-nothing-to-cancel = No hay ninguna importación que cancelar.
 import-cancelled-toast = Importación cancelada.
+
+## /settings (un solo mensaje que se actualiza)
+
+settings-title = ⚙️ Ajustes de este chat
+settings-parts = 📦 Qué llega: { $parts }
+settings-parts-none = nada
+settings-part-audio = Audio
+settings-part-video = Vídeo
+settings-part-transcript = Transcripción
+settings-part-summary = Resumen
+settings-part-chat = Chat de Zoom
+settings-meetings-all = 🎯 Qué reuniones: todas
+settings-meetings-contains = 🎯 Qué reuniones: el tema contiene «{ $phrase }»
+settings-meetings-excludes = 🎯 Qué reuniones: el tema no contiene «{ $phrase }»
+settings-trash-on = 🗑 Tras la entrega: se mueve a la papelera de Zoom
+settings-trash-off = 🗑 Tras la entrega: se queda en la nube de Zoom
+settings-trash-explain = «Papelera tras la entrega» mueve la grabación en la nube de una reunión a la papelera de Zoom en cuanto todo lo que recibe este chat ha llegado completo. Puedes recuperarla en Zoom durante 30 días; después Zoom la elimina.
+settings-destination-here = 📍 Se entrega en: este chat
+settings-destination-topic = 📍 Se entrega en: el tema donde se envió /connect
+settings-destination-chat = 📍 Se entrega en: { $title }
+settings-destination-paused = ⏸ Las entregas están en pausa: { $reason }
+settings-language = 🌐 Idioma: { $language }
+settings-button-on = ✅ { $part }
+settings-button-off = ⬜ { $part }
+settings-button-selected = • { $label }
+settings-button-all = Todas las reuniones
+settings-button-contains = El tema contiene…
+settings-button-excludes = El tema no contiene…
+settings-button-trash-on = 🗑 Papelera tras la entrega: sí
+settings-button-trash-off = 🗑 Papelera tras la entrega: no
+settings-button-destination = 📣 Entregar en un canal o grupo…
+settings-button-destination-here = ↩️ Entregar en este chat
+settings-button-language = 🌐 Idioma
+settings-button-back = ⬅️ Volver
+settings-topic-prompt-contains = Responde a este mensaje con la frase que debe contener el tema de una reunión.
+settings-topic-prompt-excludes = Responde a este mensaje con la frase que no debe contener el tema de una reunión.
+settings-topic-saved = ✅ Guardado. { $filter }
+settings-topic-usage = Para elegir reuniones por tema: /settings topic contains <frase>, /settings topic excludes <frase> o /settings topic all. Envía solo /settings para ver todos los ajustes.
+settings-this-chat = este chat
+settings-destination-pick = Elige con un botón de abajo el canal o grupo que debe recibir las grabaciones. Tengo que poder publicar allí y tú debes ser uno de sus administradores.
+settings-destination-pick-for = Elige con un botón de abajo el canal o grupo que debe recibir las grabaciones de { $chat }. Tengo que poder publicar allí y tú debes ser uno de sus administradores.
+settings-destination-pick-channel = 📣 Elegir un canal
+settings-destination-pick-group = 👥 Elegir un grupo
+settings-destination-cancel = Cancelar
+settings-destination-cancelled = De acuerdo, no ha cambiado nada.
+settings-destination-sent-private = Te he escrito por privado: elige allí el canal o grupo.
+settings-destination-need-private = Primero abre un chat privado conmigo y pulsa Iniciar; luego pulsa este botón otra vez.
+settings-destination-set = ✅ Las grabaciones de { $chat } ahora van a { $title }.
+settings-destination-set-notice = 📣 A partir de ahora, las grabaciones de Zoom de este chat se publican en { $title }. Un administrador puede cambiarlo con /settings.
+settings-destination-topic-set = 📌 Las grabaciones se publicarán en este tema.
+settings-destination-bot-missing = No estoy en { $title }. Añádeme primero (en un canal, como administrador con permiso para publicar) y vuelve a elegirlo.
+settings-destination-bot-cannot-post = No puedo publicar en { $title }. Hazme administrador con permiso para publicar mensajes y vuelve a elegirlo.
+settings-destination-not-admin = No eres administrador de { $title }, así que no enviaré grabaciones allí por ti.
+settings-destination-not-admin-of-origin = Ya no eres administrador de { $chat }, así que su destino no cambia.
+status-settings-header = ⚙️ Ajustes (cámbialos con /settings):
+destination-paused-notice = ⏸ Las entregas están en pausa: { $reason }. Un administrador puede elegir adónde van con /settings.
+reason-topic-closed = el tema del foro al que van se ha cerrado
+reason-topic-deleted = el tema del foro al que van se ha eliminado
+reason-destination-lost = ya no puedo publicar en { $title }
+admin-webhook-overloaded = ⚠️ Los webhooks de Zoom se están rechazando con 503: el más antiguo sin procesar lleva { $seconds } s esperando. Zoom los reintenta a los 5, 20 y 60 minutos. Comprueba que los procesos worker funcionan y dan abasto.

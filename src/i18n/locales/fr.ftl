@@ -11,6 +11,7 @@ cmd-disconnect = Déconnecter Zoom de ce chat
 cmd-language = Changer de langue
 cmd-history = Enregistrements récents et leur envoi
 cmd-import = Envoyer les enregistrements passés d’une période
+cmd-settings = Ce qui arrive ici, de quelles réunions, et où
 
 ## /start et /help
 
@@ -32,6 +33,7 @@ help-text =
     /status — connexion, disponibilité de Zoom et derniers envois
     /history — enregistrements récents et ce qu’il en est advenu
     /import — envoyer des enregistrements passés, p. ex. /import 30d
+    /settings — ce qui arrive ici, de quelles réunions, et où
     /language — changer de langue
     /disconnect — arrêter les envois et déconnecter Zoom
     /help — ce message
@@ -259,3 +261,63 @@ import-counts-failed = Échecs : { $failed } (voir le message d’état de chaqu
 import-button-cancel = ⏹ Annuler l’import
 import-nothing-to-cancel = Il n’y a aucun import à annuler.
 import-cancelled-toast = Import annulé.
+
+## /settings (un seul message, mis à jour sur place)
+
+settings-title = ⚙️ Réglages de cette discussion
+settings-parts = 📦 Ce qui arrive : { $parts }
+settings-parts-none = rien
+settings-part-audio = Audio
+settings-part-video = Vidéo
+settings-part-transcript = Transcription
+settings-part-summary = Résumé
+settings-part-chat = Chat Zoom
+settings-meetings-all = 🎯 Quelles réunions : toutes
+settings-meetings-contains = 🎯 Quelles réunions : le sujet contient « { $phrase } »
+settings-meetings-excludes = 🎯 Quelles réunions : le sujet ne contient pas « { $phrase } »
+settings-trash-on = 🗑 Après l’envoi : placé dans la corbeille Zoom
+settings-trash-off = 🗑 Après l’envoi : conservé dans le cloud Zoom
+settings-trash-explain = « Corbeille après l’envoi » place l’enregistrement cloud d’une réunion dans la corbeille Zoom dès que tout ce que reçoit cette discussion est arrivé intact. Vous pouvez le récupérer dans Zoom pendant 30 jours ; ensuite Zoom le supprime.
+settings-destination-here = 📍 Envoyé dans : cette discussion
+settings-destination-topic = 📍 Envoyé dans : le sujet où /connect a été envoyé
+settings-destination-chat = 📍 Envoyé dans : { $title }
+settings-destination-paused = ⏸ Les envois sont en pause : { $reason }
+settings-language = 🌐 Langue : { $language }
+settings-button-on = ✅ { $part }
+settings-button-off = ⬜ { $part }
+settings-button-selected = • { $label }
+settings-button-all = Toutes les réunions
+settings-button-contains = Le sujet contient…
+settings-button-excludes = Le sujet ne contient pas…
+settings-button-trash-on = 🗑 Corbeille après l’envoi : oui
+settings-button-trash-off = 🗑 Corbeille après l’envoi : non
+settings-button-destination = 📣 Envoyer dans un canal ou un groupe…
+settings-button-destination-here = ↩️ Envoyer dans cette discussion
+settings-button-language = 🌐 Langue
+settings-button-back = ⬅️ Retour
+settings-topic-prompt-contains = Répondez à ce message avec l’expression que le sujet d’une réunion doit contenir.
+settings-topic-prompt-excludes = Répondez à ce message avec l’expression que le sujet d’une réunion ne doit pas contenir.
+settings-topic-saved = ✅ Enregistré. { $filter }
+settings-topic-usage = Pour choisir les réunions par sujet : /settings topic contains <expression>, /settings topic excludes <expression> ou /settings topic all. Envoyez /settings seul pour tous les réglages.
+settings-this-chat = cette discussion
+settings-destination-pick = Choisissez avec un bouton ci-dessous le canal ou le groupe qui doit recevoir les enregistrements. Je dois pouvoir y publier, et vous devez en être administrateur.
+settings-destination-pick-for = Choisissez avec un bouton ci-dessous le canal ou le groupe qui doit recevoir les enregistrements de { $chat }. Je dois pouvoir y publier, et vous devez en être administrateur.
+settings-destination-pick-channel = 📣 Choisir un canal
+settings-destination-pick-group = 👥 Choisir un groupe
+settings-destination-cancel = Annuler
+settings-destination-cancelled = D’accord, rien n’a changé.
+settings-destination-sent-private = Je vous ai écrit en privé : choisissez-y le canal ou le groupe.
+settings-destination-need-private = Ouvrez d’abord une discussion privée avec moi et appuyez sur Démarrer, puis appuyez de nouveau sur ce bouton.
+settings-destination-set = ✅ Les enregistrements de { $chat } vont désormais dans { $title }.
+settings-destination-set-notice = 📣 Désormais, les enregistrements Zoom de cette discussion sont publiés dans { $title }. Un administrateur peut changer cela avec /settings.
+settings-destination-topic-set = 📌 Les enregistrements seront publiés dans ce sujet.
+settings-destination-bot-missing = Je ne suis pas dans { $title }. Ajoutez-moi d’abord (dans un canal : comme administrateur autorisé à publier), puis choisissez-le de nouveau.
+settings-destination-bot-cannot-post = Je ne peux pas publier dans { $title }. Faites de moi un administrateur autorisé à publier des messages, puis choisissez-le de nouveau.
+settings-destination-not-admin = Vous n’êtes pas administrateur de { $title } : je n’y enverrai donc pas d’enregistrements pour vous.
+settings-destination-not-admin-of-origin = Vous n’êtes plus administrateur de { $chat } : sa destination reste inchangée.
+status-settings-header = ⚙️ Réglages (modifiables avec /settings) :
+destination-paused-notice = ⏸ Les envois sont en pause : { $reason }. Un administrateur peut choisir où ils vont avec /settings.
+reason-topic-closed = le sujet du forum où ils vont a été fermé
+reason-topic-deleted = le sujet du forum où ils vont a été supprimé
+reason-destination-lost = je ne peux plus publier dans { $title }
+admin-webhook-overloaded = ⚠️ Les webhooks Zoom sont refusés avec 503 : le plus ancien non traité attend depuis { $seconds } s. Zoom les renvoie après 5, 20 et 60 minutes. Vérifiez que les processus worker tournent et suivent le rythme.

@@ -10,6 +10,7 @@ cmd-disconnect = Desconectar o Zoom deste chat
 cmd-language = Mudar o idioma
 cmd-history = Gravações recentes e suas entregas
 cmd-import = Entregar gravações antigas de um período
+cmd-settings = O que chega aqui, de quais reuniões e para onde
 
 ## /start e /help
 
@@ -31,6 +32,7 @@ help-text =
     /status — conexão, disponibilidade do Zoom e últimas entregas
     /history — gravações recentes e o que aconteceu com elas
     /import — entregar gravações antigas, p. ex. /import 30d
+    /settings — o que chega aqui, de quais reuniões e para onde
     /language — muda o idioma
     /disconnect — interrompe as entregas e desconecta o Zoom
     /help — esta mensagem
@@ -258,3 +260,63 @@ import-counts-failed = Com falha: { $failed } (veja a mensagem de status de cada
 import-button-cancel = ⏹ Cancelar importação
 import-nothing-to-cancel = Não há importação para cancelar.
 import-cancelled-toast = Importação cancelada.
+
+## /settings (uma mensagem, atualizada no lugar)
+
+settings-title = ⚙️ Configurações deste chat
+settings-parts = 📦 O que chega: { $parts }
+settings-parts-none = nada
+settings-part-audio = Áudio
+settings-part-video = Vídeo
+settings-part-transcript = Transcrição
+settings-part-summary = Resumo
+settings-part-chat = Chat do Zoom
+settings-meetings-all = 🎯 Quais reuniões: todas
+settings-meetings-contains = 🎯 Quais reuniões: o tópico contém “{ $phrase }”
+settings-meetings-excludes = 🎯 Quais reuniões: o tópico não contém “{ $phrase }”
+settings-trash-on = 🗑 Após a entrega: movida para a lixeira do Zoom
+settings-trash-off = 🗑 Após a entrega: mantida na nuvem do Zoom
+settings-trash-explain = “Lixeira após a entrega” move a gravação na nuvem de uma reunião para a lixeira do Zoom assim que tudo o que este chat recebe dela chegou inteiro. Você pode recuperá-la no Zoom por 30 dias; depois o Zoom a apaga.
+settings-destination-here = 📍 Entregas vão para: este chat
+settings-destination-topic = 📍 Entregas vão para: o tópico onde /connect foi enviado
+settings-destination-chat = 📍 Entregas vão para: { $title }
+settings-destination-paused = ⏸ As entregas estão pausadas: { $reason }
+settings-language = 🌐 Idioma: { $language }
+settings-button-on = ✅ { $part }
+settings-button-off = ⬜ { $part }
+settings-button-selected = • { $label }
+settings-button-all = Todas as reuniões
+settings-button-contains = O tópico contém…
+settings-button-excludes = O tópico não contém…
+settings-button-trash-on = 🗑 Lixeira após a entrega: ligada
+settings-button-trash-off = 🗑 Lixeira após a entrega: desligada
+settings-button-destination = 📣 Entregar em um canal ou grupo…
+settings-button-destination-here = ↩️ Entregar neste chat
+settings-button-language = 🌐 Idioma
+settings-button-back = ⬅️ Voltar
+settings-topic-prompt-contains = Responda a esta mensagem com a frase que o tópico de uma reunião deve conter.
+settings-topic-prompt-excludes = Responda a esta mensagem com a frase que o tópico de uma reunião não deve conter.
+settings-topic-saved = ✅ Salvo. { $filter }
+settings-topic-usage = Para escolher reuniões pelo tópico: /settings topic contains <frase>, /settings topic excludes <frase> ou /settings topic all. Envie só /settings para ver todas as configurações.
+settings-this-chat = este chat
+settings-destination-pick = Escolha com um botão abaixo o canal ou grupo que deve receber as gravações. Eu preciso poder publicar lá, e você precisa ser um dos administradores.
+settings-destination-pick-for = Escolha com um botão abaixo o canal ou grupo que deve receber as gravações de { $chat }. Eu preciso poder publicar lá, e você precisa ser um dos administradores.
+settings-destination-pick-channel = 📣 Escolher um canal
+settings-destination-pick-group = 👥 Escolher um grupo
+settings-destination-cancel = Cancelar
+settings-destination-cancelled = Certo, nada mudou.
+settings-destination-sent-private = Mandei uma mensagem privada para você: escolha o canal ou grupo lá.
+settings-destination-need-private = Primeiro abra um chat privado comigo e toque em Iniciar; depois toque neste botão de novo.
+settings-destination-set = ✅ As gravações de { $chat } agora vão para { $title }.
+settings-destination-set-notice = 📣 De agora em diante, as gravações do Zoom deste chat são publicadas em { $title }. Um administrador pode mudar isso com /settings.
+settings-destination-topic-set = 📌 As gravações serão publicadas neste tópico.
+settings-destination-bot-missing = Não estou em { $title }. Adicione-me lá primeiro (em um canal: como administrador com permissão para publicar) e escolha de novo.
+settings-destination-bot-cannot-post = Não consigo publicar em { $title }. Torne-me administrador com permissão para publicar mensagens e escolha de novo.
+settings-destination-not-admin = Você não é administrador de { $title }, então não vou enviar gravações para lá a seu pedido.
+settings-destination-not-admin-of-origin = Você não é mais administrador de { $chat }, então o destino dele continua o mesmo.
+status-settings-header = ⚙️ Configurações (altere com /settings):
+destination-paused-notice = ⏸ As entregas estão pausadas: { $reason }. Um administrador pode escolher para onde vão com /settings.
+reason-topic-closed = o tópico do fórum para onde vão foi fechado
+reason-topic-deleted = o tópico do fórum para onde vão foi excluído
+reason-destination-lost = não consigo mais publicar em { $title }
+admin-webhook-overloaded = ⚠️ Os webhooks do Zoom estão sendo recusados com 503: o mais antigo não processado espera há { $seconds } s. O Zoom os reenvia após 5, 20 e 60 minutos. Verifique se os processos worker estão rodando e dando conta.

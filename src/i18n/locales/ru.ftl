@@ -10,6 +10,7 @@ cmd-disconnect = Отключить Zoom от этого чата
 cmd-language = Сменить язык
 cmd-history = Последние записи и их доставка
 cmd-import = Доставить прошлые записи за период
+cmd-settings = Что приходит сюда, с каких встреч и куда
 
 ## /start и /help
 
@@ -31,6 +32,7 @@ help-text =
     /status — подключение, доступность Zoom и последние доставки
     /history — последние записи и что с ними произошло
     /import — доставить прошлые записи, например /import 30d
+    /settings — что приходит сюда, с каких встреч и куда
     /language — сменить язык
     /disconnect — остановить доставку и отключить Zoom
     /help — это сообщение
@@ -270,3 +272,63 @@ import-counts-failed = Не удалось: { $failed } (подробности 
 import-button-cancel = ⏹ Отменить импорт
 import-nothing-to-cancel = Нет импорта, который можно отменить.
 import-cancelled-toast = Импорт отменён.
+
+## /settings (одно сообщение, которое обновляется)
+
+settings-title = ⚙️ Настройки этого чата
+settings-parts = 📦 Что приходит: { $parts }
+settings-parts-none = ничего
+settings-part-audio = Аудио
+settings-part-video = Видео
+settings-part-transcript = Расшифровка
+settings-part-summary = Краткое содержание
+settings-part-chat = Чат Zoom
+settings-meetings-all = 🎯 Какие встречи: все
+settings-meetings-contains = 🎯 Какие встречи: тема содержит «{ $phrase }»
+settings-meetings-excludes = 🎯 Какие встречи: тема не содержит «{ $phrase }»
+settings-trash-on = 🗑 После доставки: перемещается в корзину Zoom
+settings-trash-off = 🗑 После доставки: остаётся в облаке Zoom
+settings-trash-explain = «Корзина после доставки» перемещает облачную запись встречи в корзину Zoom, как только всё, что получает этот чат, пришло целым. В течение 30 дней её можно восстановить в Zoom, потом Zoom удаляет её.
+settings-destination-here = 📍 Куда: в этот чат
+settings-destination-topic = 📍 Куда: в тему, где была отправлена /connect
+settings-destination-chat = 📍 Куда: { $title }
+settings-destination-paused = ⏸ Доставка приостановлена: { $reason }
+settings-language = 🌐 Язык: { $language }
+settings-button-on = ✅ { $part }
+settings-button-off = ⬜ { $part }
+settings-button-selected = • { $label }
+settings-button-all = Все встречи
+settings-button-contains = Тема содержит…
+settings-button-excludes = Тема не содержит…
+settings-button-trash-on = 🗑 Корзина после доставки: вкл.
+settings-button-trash-off = 🗑 Корзина после доставки: выкл.
+settings-button-destination = 📣 Доставлять в канал или группу…
+settings-button-destination-here = ↩️ Доставлять в этот чат
+settings-button-language = 🌐 Язык
+settings-button-back = ⬅️ Назад
+settings-topic-prompt-contains = Ответьте на это сообщение фразой, которую должна содержать тема встречи.
+settings-topic-prompt-excludes = Ответьте на это сообщение фразой, которой не должно быть в теме встречи.
+settings-topic-saved = ✅ Сохранено. { $filter }
+settings-topic-usage = Чтобы выбрать встречи по теме: /settings topic contains <фраза>, /settings topic excludes <фраза> или /settings topic all. Просто /settings покажет все настройки.
+settings-this-chat = этот чат
+settings-destination-pick = Выберите кнопкой ниже канал или группу, куда отправлять записи. Я должен иметь право публиковать там, а вы — быть администратором.
+settings-destination-pick-for = Выберите кнопкой ниже канал или группу, куда отправлять записи чата { $chat }. Я должен иметь право публиковать там, а вы — быть администратором.
+settings-destination-pick-channel = 📣 Выбрать канал
+settings-destination-pick-group = 👥 Выбрать группу
+settings-destination-cancel = Отмена
+settings-destination-cancelled = Хорошо, ничего не изменилось.
+settings-destination-sent-private = Я написал вам в личные сообщения: выберите канал или группу там.
+settings-destination-need-private = Сначала откройте личный чат со мной и нажмите «Старт», затем нажмите эту кнопку ещё раз.
+settings-destination-set = ✅ Записи чата { $chat } теперь отправляются в { $title }.
+settings-destination-set-notice = 📣 Отныне записи Zoom этого чата публикуются в { $title }. Администратор может изменить это через /settings.
+settings-destination-topic-set = 📌 Записи будут публиковаться в этой теме.
+settings-destination-bot-missing = Меня нет в { $title }. Сначала добавьте меня туда (в канал — администратором с правом публикации), затем выберите снова.
+settings-destination-bot-cannot-post = Я не могу публиковать в { $title }. Сделайте меня администратором с правом публикации сообщений и выберите снова.
+settings-destination-not-admin = Вы не администратор { $title }, поэтому я не буду отправлять туда записи по вашей просьбе.
+settings-destination-not-admin-of-origin = Вы больше не администратор чата { $chat }, поэтому место доставки не изменилось.
+status-settings-header = ⚙️ Настройки (изменить — /settings):
+destination-paused-notice = ⏸ Доставка приостановлена: { $reason }. Администратор может выбрать, куда доставлять, через /settings.
+reason-topic-closed = тема форума, куда она шла, закрыта
+reason-topic-deleted = тема форума, куда она шла, удалена
+reason-destination-lost = я больше не могу публиковать в { $title }
+admin-webhook-overloaded = ⚠️ Вебхуки Zoom отклоняются с кодом 503: самый старый необработанный ждёт уже { $seconds } с. Zoom повторит их через 5, 20 и 60 минут. Проверьте, что процессы worker запущены и успевают.

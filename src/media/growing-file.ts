@@ -1,0 +1,90 @@
+/**
+ * A file that is still being written (a download), read by others while it grows (an upload):
+ * the writer says how many bytes are on disk (`grew`), that it finished (`complete`) or failed
+ * (`fail`), or that it cut the file back to 0 bytes (`restarted`); each `reader()` streams the file
+ * from byte 0, waiting for bytes that are not there yet, and ends only once the writer completed.
+ *
+ * A reader never passes the writer's reported size, so it only sends bytes that reached the file;
+ * it fails when the writer fails (an upload must not end with a truncated file), and when the
+ * writer restarts after the reader already read bytes (they may not be the bytes that follow).
+ * The file stays on disk, so a failed upload can be retried from it without downloading again.
+ */
+import { type FileHandle, open } from "node:fs/promises";
+import { Readable } from "node:stream";
+
+/** Bytes per read: 1 MiB keeps the per-chunk work of the consumer (grammY's multipart) small. */
+const READ_BYTES = 1 << 20;
+
+export class GrowingFile {
+  private size = 0;
+  private done = false;
+  private failure: unknown;
+  private restarts = 0;
+  private waiters: Array<() => void> = [];
+
+  constructor(readonly path: string) {}
+
+  /** The file now holds `size` bytes from its start. */
+  grew(size: number): void {
+    this.size = size;
+    this.wake();
+  }
+
+  /** The writer cut the file back to 0 bytes. */
+  restarted(): void {
+    this.size = 0;
+    this.restarts++;
+    this.wake();
+  }
+
+  /** The writer finished: the file is whole at its current size. */
+  complete(size = this.size): void {
+    this.size = size;
+    this.done = true;
+    this.wake();
+  }
+
+  /** The writer gave up: every reader fails with `error`. */
+  fail(error: unknown): void {
+    this.failure = error ?? new Error("the file was not written");
+    this.wake();
+  }
+
+  /** A stream of the whole file, following it as it grows. */
+  reader(): Readable {
+    return Readable.from(this.chunks(), { objectMode: false, highWaterMark: READ_BYTES });
+  }
+
+  private async *chunks(): AsyncGenerator<Buffer> {
+    const restartsAtStart = this.restarts;
+    let position = 0;
+    let file: FileHandle | undefined;
+    try {
+      for (;;) {
+        if (this.failure !== undefined) throw this.failure;
+        if (this.restarts !== restartsAtStart && position > 0) {
+          throw new Error("the file was restarted from byte 0 while it was being read");
+        }
+        if (position < this.size) {
+          file ??= await open(this.path, "r");
+          const buffer = Buffer.allocUnsafe(Math.min(READ_BYTES, this.size - position));
+          const { bytesRead } = await file.read(buffer, 0, buffer.length, position);
+          if (bytesRead === 0) throw new Error("the file is shorter than its writer said");
+          position += bytesRead;
+          yield bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead);
+          continue;
+        }
+        if (this.done) return;
+        await new Promise<void>((resolve) => this.waiters.push(resolve));
+      }
+    } finally {
+      await file?.close();
+    }
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}

@@ -1,0 +1,207 @@
+/**
+ * /settings (issue #15): one inline-keyboard message, edited in place on each press, in the chat's
+ * language. Parts to deliver, which meetings (all, or the topic contains / does not contain a
+ * phrase), trash after delivery, where deliveries go (src/settings/destination.composer.ts) and
+ * the language (the same choice /language makes). In a group only administrators may change
+ * anything; everyone else gets a polite refusal.
+ *
+ * The topic phrase comes as a reply to the bot's prompt (recognised by the prompt's text in any
+ * language, so nothing is kept in memory and a restart loses nothing) or in one line:
+ * `/settings topic contains <phrase>`, `/settings topic excludes <phrase>`, `/settings topic all`.
+ */
+import { Composer, GrammyError, type InlineKeyboard } from "grammy";
+import { chooseLanguage, languageKeyboard } from "../connect/language.composer.js";
+import { isLocale, type Locale, SUPPORTED_LOCALES } from "../i18n/locales.js";
+import type { Services } from "../services.js";
+import { isChatAdmin } from "../telegram/chat-admin.js";
+import type { BotContext } from "../telegram/context.js";
+import {
+  type ChatSettingsPatch,
+  getChatDestination,
+  getChatSettings,
+  PART_NAMES,
+  type PartName,
+  setChatDestination,
+  TOPIC_PHRASE_MAX,
+  type TopicFilterMode,
+  updateChatSettings,
+} from "./chat-settings.repository.js";
+import { defaultChatSettings } from "./default-chat-settings.js";
+import { SETTINGS_PREFIX, settingsKeyboard, settingsLines, settingsText } from "./settings-view.js";
+
+const CALLBACK = /^zg:set:(part|topic|trash|dest|lang|back)(?::([a-z]+))?$/;
+const TOPIC_COMMAND = /^topic\s+(all|contains|excludes|not)\b\s*(.*)$/is;
+
+export interface SettingsComposerDeps {
+  /** Starts picking a channel or group (destination.composer.ts). */
+  pickDestination(ctx: BotContext, chat: { id: number; type: string; title?: string }): Promise<void>;
+}
+
+export function createSettingsComposer(services: Services, deps: SettingsComposerDeps): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  const db = services.db.kysely;
+  const defaults = () => defaultChatSettings(services.config);
+
+  async function view(ctx: BotContext, chatId: number) {
+    const [settings, destination] = await Promise.all([
+      getChatSettings(db, chatId, defaults()),
+      getChatDestination(db, chatId),
+    ]);
+    const t = ctx.t.bind(ctx);
+    return {
+      text: settingsText(t, settings, destination, ctx.locale ?? "en"),
+      keyboard: settingsKeyboard(t, settings, destination),
+      settings,
+    };
+  }
+
+  async function showSettings(ctx: BotContext, chatId: number): Promise<void> {
+    const { text, keyboard } = await view(ctx, chatId);
+    await ctx.reply(text, { reply_markup: keyboard });
+  }
+
+  /** Re-renders the settings message the press came from (an unchanged message is fine). */
+  async function refresh(ctx: BotContext, chatId: number): Promise<void> {
+    const { text, keyboard } = await view(ctx, chatId);
+    await editIgnoringUnchanged(ctx, text, keyboard);
+  }
+
+  composer.command("settings", async (ctx) => {
+    const chat = ctx.chat;
+    if (!chat || chat.type === "channel") return;
+    if (!(await isChatAdmin(ctx))) {
+      await ctx.reply(ctx.t("error-group-admin-only"));
+      return;
+    }
+    const args = ctx.match.trim();
+    if (args === "") {
+      await showSettings(ctx, chat.id);
+      return;
+    }
+    const topic = TOPIC_COMMAND.exec(args);
+    if (!topic) {
+      await ctx.reply(ctx.t("settings-topic-usage"));
+      return;
+    }
+    const word = (topic[1] ?? "").toLowerCase();
+    const mode: TopicFilterMode = word === "all" ? "all" : word === "contains" ? "contains" : "excludes";
+    const phrase = (topic[2] ?? "").trim();
+    if (mode !== "all" && phrase === "") {
+      await ctx.reply(ctx.t("settings-topic-usage"));
+      return;
+    }
+    await saveTopicFilter(ctx, chat.id, mode, phrase);
+  });
+
+  async function saveTopicFilter(ctx: BotContext, chatId: number, mode: TopicFilterMode, phrase: string) {
+    await updateChatSettings(db, chatId, { topicFilter: { mode, phrase } }, services.clock.now());
+    const { settings } = await view(ctx, chatId);
+    const destination = await getChatDestination(db, chatId);
+    const [, filterLine] = settingsLines(ctx.t.bind(ctx), settings, destination);
+    await ctx.reply(ctx.t("settings-topic-saved", { filter: filterLine ?? "" }));
+  }
+
+  composer.callbackQuery(CALLBACK, async (ctx) => {
+    const chat = ctx.chat;
+    if (!chat) {
+      await ctx.answerCallbackQuery();
+      return;
+    }
+    if (!(await isChatAdmin(ctx))) {
+      await ctx.answerCallbackQuery({ text: ctx.t("error-group-admin-only"), show_alert: true });
+      return;
+    }
+    const [, action, value] = ctx.match;
+    const now = services.clock.now();
+    switch (action) {
+      case "part": {
+        if (!isPart(value)) break;
+        const current = await getChatSettings(db, chat.id, defaults());
+        const patch: ChatSettingsPatch = { parts: { [value]: !current.parts[value] } };
+        await updateChatSettings(db, chat.id, patch, now);
+        break;
+      }
+      case "topic": {
+        if (value === "all") {
+          await updateChatSettings(db, chat.id, { topicFilter: { mode: "all", phrase: null } }, now);
+          break;
+        }
+        if (value !== "contains" && value !== "excludes") break;
+        await ctx.answerCallbackQuery();
+        await ctx.reply(ctx.t(`settings-topic-prompt-${value}`), {
+          reply_markup: { force_reply: true, selective: true },
+        });
+        return;
+      }
+      case "trash": {
+        const current = await getChatSettings(db, chat.id, defaults());
+        await updateChatSettings(db, chat.id, { trashAfterDelivery: !current.trashAfterDelivery }, now);
+        break;
+      }
+      case "dest": {
+        if (value === "pick") {
+          await deps.pickDestination(ctx, chat);
+          return;
+        }
+        await setChatDestination(db, chat.id, { chatId: null, threadId: null, title: null }, now);
+        break;
+      }
+      case "lang": {
+        if (value !== undefined && isLocale(value)) {
+          await chooseLanguage(services, ctx, chat, ctx.from.id, value);
+          break;
+        }
+        await ctx.answerCallbackQuery();
+        const keyboard = languageKeyboard(`${SETTINGS_PREFIX}lang:`)
+          .row()
+          .text(ctx.t("settings-button-back"), `${SETTINGS_PREFIX}back`);
+        await editIgnoringUnchanged(ctx, ctx.t("language-prompt"), keyboard);
+        return;
+      }
+      default:
+        break;
+    }
+    await ctx.answerCallbackQuery();
+    await refresh(ctx, chat.id);
+  });
+
+  // A reply to the topic prompt: the phrase.
+  composer.on("message:text", async (ctx, next) => {
+    const mode = promptMode(services, ctx);
+    if (!mode) return next();
+    if (!(await isChatAdmin(ctx))) {
+      await ctx.reply(ctx.t("error-group-admin-only"));
+      return;
+    }
+    const phrase = ctx.message.text.trim().slice(0, TOPIC_PHRASE_MAX);
+    if (phrase === "" || phrase.startsWith("/")) return next();
+    await saveTopicFilter(ctx, ctx.chat.id, mode, phrase);
+  });
+  return composer;
+}
+
+function isPart(value: string | undefined): value is PartName {
+  return (PART_NAMES as readonly string[]).includes(value ?? "");
+}
+
+/** The topic mode whose prompt (in any language) this message replies to, if it replies to one. */
+function promptMode(services: Services, ctx: BotContext): "contains" | "excludes" | undefined {
+  const replied = ctx.message?.reply_to_message;
+  if (!replied?.text || replied.from?.id !== ctx.me.id) return undefined;
+  for (const mode of ["contains", "excludes"] as const) {
+    const prompts = SUPPORTED_LOCALES.map((locale: Locale) =>
+      services.translator.t(locale, `settings-topic-prompt-${mode}`),
+    );
+    if (prompts.includes(replied.text)) return mode;
+  }
+  return undefined;
+}
+
+async function editIgnoringUnchanged(ctx: BotContext, text: string, keyboard: InlineKeyboard): Promise<void> {
+  try {
+    await ctx.editMessageText(text, { reply_markup: keyboard });
+  } catch (error) {
+    if (error instanceof GrammyError && error.description.includes("message is not modified")) return;
+    throw error;
+  }
+}

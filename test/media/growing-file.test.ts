@@ -1,0 +1,101 @@
+/**
+ * GrowingFile: readers follow a file while its writer appends, never pass the size the writer
+ * reported, end only when the writer completes, and fail when it fails or restarts under them.
+ */
+import { appendFileSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { GrowingFile } from "../../src/media/growing-file.js";
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "zoomgram-growing-"));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Reads from `reader` until it has `n` bytes (or ends); resolves with what it read. */
+function collect(file: GrowingFile) {
+  const chunks: Buffer[] = [];
+  const done = (async () => {
+    for await (const chunk of file.reader()) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  })();
+  return { chunks, done, read: () => Buffer.concat(chunks).length };
+}
+
+/** Lets the reader's pending reads and waits settle (a few macrotask turns, no wall clock). */
+async function turns(n = 20): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise<void>((r) => setImmediate(r));
+}
+
+describe("GrowingFile", () => {
+  it("streams bytes as they are reported, waits for more, and ends when the writer completes", async () => {
+    const path = join(dir, "f");
+    writeFileSync(path, "");
+    const file = new GrowingFile(path);
+    const reader = collect(file);
+    await turns();
+    expect(reader.read()).toBe(0);
+    appendFileSync(path, "hello ");
+    // Bytes on disk but not reported yet are not read.
+    await turns();
+    expect(reader.read()).toBe(0);
+    file.grew(6);
+    await turns();
+    expect(reader.read()).toBe(6);
+    appendFileSync(path, "world");
+    file.grew(11);
+    file.complete();
+    expect((await reader.done).toString()).toBe("hello world");
+  });
+
+  it("a second reader starts from byte 0 (a retried upload sends the whole file)", async () => {
+    const path = join(dir, "f");
+    writeFileSync(path, "abcdef");
+    const file = new GrowingFile(path);
+    file.grew(6);
+    file.complete();
+    expect((await collect(file).done).toString()).toBe("abcdef");
+    expect((await collect(file).done).toString()).toBe("abcdef");
+  });
+
+  it("does not open the file before the writer reported bytes", async () => {
+    const path = join(dir, "not-yet");
+    const file = new GrowingFile(path);
+    const reader = collect(file);
+    await turns();
+    writeFileSync(path, "late");
+    file.grew(4);
+    file.complete();
+    expect((await reader.done).toString()).toBe("late");
+  });
+
+  it("fails its readers when the writer fails", async () => {
+    const path = join(dir, "f");
+    writeFileSync(path, "abc");
+    const file = new GrowingFile(path);
+    file.grew(3);
+    const reader = collect(file);
+    await turns();
+    file.fail(new Error("download broke"));
+    await expect(reader.done).rejects.toThrow("download broke");
+  });
+
+  it("fails a reader that already read bytes when the writer restarts from 0; a fresh reader is fine", async () => {
+    const path = join(dir, "f");
+    writeFileSync(path, "abc");
+    const file = new GrowingFile(path);
+    file.grew(3);
+    const early = collect(file);
+    await turns();
+    expect(early.read()).toBe(3);
+    truncateSync(path, 0);
+    file.restarted();
+    await expect(early.done).rejects.toThrow(/restarted/);
+    writeFileSync(path, "xyz");
+    file.grew(3);
+    file.complete();
+    expect((await collect(file).done).toString()).toBe("xyz");
+  });
+});

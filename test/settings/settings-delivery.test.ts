@@ -1,0 +1,304 @@
+/**
+ * The settings applied to deliveries, end to end through the fakes (issue #15 items 1, 2, 6):
+ * parts and the topic filter decide what ingest creates; deliveries go to the chosen forum topic
+ * or channel; a closed or deleted topic or a lost channel pauses deliveries with a message in the
+ * original chat; webinars (object.type 5, 6, 9) arrive like meetings.
+ */
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+  getChatDestination,
+  setChatDestination,
+  updateChatSettings,
+} from "../../src/settings/chat-settings.repository.js";
+import { type MeetingBench, startMeetingBench } from "../meeting/bench.js";
+import { TEST_DIALECT } from "../support/db.js";
+import { loadZoomFixture } from "../support/fixtures.js";
+import { makeTestAudio } from "../support/media.js";
+
+const VTT = `WEBVTT
+
+1
+00:00:02.000 --> 00:00:06.000
+Anna Keller: Today we decide on the release date for version 2.4 and review the migration plan.
+
+2
+00:00:07.000 --> 00:00:12.000
+Ben Ortiz: The migration script for PostgreSQL is finished and passed on staging last night.
+`;
+
+let audio: string;
+beforeAll(async () => {
+  audio = await makeTestAudio({ seconds: 6, bitrateKbps: 32 });
+});
+
+let bench: MeetingBench | undefined;
+afterEach(async () => {
+  await bench?.close();
+  bench = undefined;
+});
+
+const GROUP = -1001500;
+const CHANNEL = -1002600;
+const ADMIN = 501;
+
+async function setup(options: { chatId?: number } = {}) {
+  bench = await startMeetingBench(options.chatId ? { chatId: options.chatId } : {});
+  return bench;
+}
+
+function addMeeting(b: MeetingBench, uuid: string, topic: string, type = 2) {
+  b.zoom.addMeeting({
+    uuid,
+    hostUserId: b.user.id,
+    topic,
+    type,
+    start_time: "2026-03-01T09:00:00Z",
+    duration: 42,
+    files: [
+      { file_type: "M4A", recording_type: "audio_only", path: audio },
+      { file_type: "TRANSCRIPT", recording_type: "audio_transcript", bytes: VTT },
+    ],
+  });
+}
+
+async function post(b: MeetingBench, body: Record<string, unknown>): Promise<string> {
+  const response = await b.post(body);
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { status: string }).status;
+}
+
+const completed = (b: MeetingBench, uuid: string) =>
+  post(b, b.zoom.buildEvent("recording.completed", uuid, { fileTypes: ["M4A"] }));
+const transcript = (b: MeetingBench, uuid: string) =>
+  post(b, b.zoom.buildEvent("recording.transcript_completed", uuid));
+const summary = (b: MeetingBench, uuid: string) => post(b, b.zoom.buildSummaryCompletedEvent(uuid, "rivet"));
+
+const sentTo = (b: MeetingBench, chatId: number, method?: string) =>
+  b.tg.sent.filter((s) => s.chatId === chatId && (method === undefined || s.method === method));
+
+const kinds = async (b: MeetingBench, uuid: string) =>
+  (
+    await b.app.services.db.kysely
+      .selectFrom("deliveries")
+      .select("kind")
+      .where("meeting_uuid", "=", uuid)
+      .orderBy("kind")
+      .execute()
+  ).map((r) => r.kind);
+
+describe(`settings applied to deliveries on ${TEST_DIALECT}`, () => {
+  it("parts: audio off and summary off create neither; the transcript still comes", async () => {
+    const b = await setup();
+    const db = b.app.services.db.kysely;
+    await updateChatSettings(db, b.chatId, { parts: { audio: false, summary: false } }, b.clock.now());
+    addMeeting(b, "parts-1", "Weekly sync");
+    expect(await completed(b, "parts-1")).toBe("ignored");
+    expect(await transcript(b, "parts-1")).toBe("accepted");
+    expect(await summary(b, "parts-1")).toBe("ignored");
+    await b.settle();
+    expect(await kinds(b, "parts-1")).toEqual(["transcript"]);
+    expect(sentTo(b, b.chatId, "sendAudio")).toHaveLength(0);
+    expect(sentTo(b, b.chatId, "sendDocument")).toHaveLength(1);
+    // No summary from the transcript either.
+    expect(sentTo(b, b.chatId, "sendMessage").filter((s) => s.text?.startsWith("🧠 "))).toHaveLength(0);
+  });
+
+  it("parts: transcript off leaves audio and summary", async () => {
+    const b = await setup();
+    await updateChatSettings(
+      b.app.services.db.kysely,
+      b.chatId,
+      { parts: { transcript: false } },
+      b.clock.now(),
+    );
+    addMeeting(b, "parts-2", "Weekly sync");
+    expect(await completed(b, "parts-2")).toBe("accepted");
+    expect(await transcript(b, "parts-2")).toBe("ignored");
+    expect(await summary(b, "parts-2")).toBe("accepted");
+    await b.settle();
+    expect(await kinds(b, "parts-2")).toEqual(["audio", "summary"]);
+    expect(sentTo(b, b.chatId, "sendAudio")).toHaveLength(1);
+    expect(sentTo(b, b.chatId, "sendDocument")).toHaveLength(0);
+  });
+
+  it("topic filter: contains / does not contain decides which meetings arrive", async () => {
+    const b = await setup();
+    const db = b.app.services.db.kysely;
+    await updateChatSettings(
+      db,
+      b.chatId,
+      { topicFilter: { mode: "contains", phrase: "standup" } },
+      b.clock.now(),
+    );
+    addMeeting(b, "topic-1", "Weekly sync");
+    addMeeting(b, "topic-2", "Daily Standup");
+    expect(await completed(b, "topic-1")).toBe("ignored");
+    expect(await transcript(b, "topic-1")).toBe("ignored");
+    expect(await summary(b, "topic-1")).toBe("ignored");
+    expect(await completed(b, "topic-2")).toBe("accepted");
+    await b.settle();
+    expect(await kinds(b, "topic-1")).toEqual([]);
+    expect(sentTo(b, b.chatId, "sendAudio").map((s) => s.fields.title)).toEqual(["Daily Standup"]);
+
+    await updateChatSettings(
+      db,
+      b.chatId,
+      { topicFilter: { mode: "excludes", phrase: "standup" } },
+      b.clock.now(),
+    );
+    addMeeting(b, "topic-3", "Standup again");
+    addMeeting(b, "topic-4", "Retro");
+    expect(await completed(b, "topic-3")).toBe("ignored");
+    expect(await completed(b, "topic-4")).toBe("accepted");
+  });
+});
+
+describe(`destinations on ${TEST_DIALECT}`, () => {
+  it("a forum topic: audio, transcript, summary and card all land in it", async () => {
+    const b = await setup({ chatId: GROUP });
+    b.tg.addChat({ id: GROUP, type: "supergroup", title: "Team", isForum: true, admins: [ADMIN] });
+    const topic = b.tg.addTopic(GROUP, "Recordings");
+    await setChatDestination(
+      b.app.services.db.kysely,
+      GROUP,
+      { chatId: null, threadId: topic, title: null },
+      1,
+    );
+    addMeeting(b, "forum-1", "Weekly sync");
+    await completed(b, "forum-1");
+    await transcript(b, "forum-1");
+    await b.settle();
+    const sent = sentTo(b, GROUP);
+    expect(sent.map((s) => s.method)).toEqual(
+      expect.arrayContaining(["sendAudio", "sendDocument", "sendMessage"]),
+    );
+    expect(sent.every((s) => s.threadId === topic)).toBe(true);
+  });
+
+  it("a closed topic pauses deliveries and says so in the chat's General topic; later meetings wait", async () => {
+    const b = await setup({ chatId: GROUP });
+    b.tg.addChat({ id: GROUP, type: "supergroup", title: "Team", isForum: true, admins: [ADMIN] });
+    const topic = b.tg.addTopic(GROUP, "Recordings");
+    const db = b.app.services.db.kysely;
+    await setChatDestination(db, GROUP, { chatId: null, threadId: topic, title: null }, 1);
+    b.tg.closeTopic(GROUP, topic);
+    addMeeting(b, "closed-1", "Weekly sync");
+    await completed(b, "closed-1");
+    await b.settle();
+    const notices = sentTo(b, GROUP).filter((s) => s.text?.startsWith("⏸"));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.text).toBe(
+      "⏸ Deliveries are paused: the forum topic they go to was closed. An administrator can choose where they go with /settings.",
+    );
+    expect(notices[0]?.threadId).toBeUndefined();
+    expect((await getChatDestination(db, GROUP)).pausedReason).toBe("the forum topic they go to was closed");
+    expect(sentTo(b, GROUP, "sendAudio")).toHaveLength(0);
+
+    addMeeting(b, "closed-2", "Retro");
+    await completed(b, "closed-2");
+    await b.settle();
+    expect(sentTo(b, GROUP).filter((s) => s.text?.startsWith("⏸"))).toHaveLength(1);
+    expect(b.tg.calls.filter((c) => c.method === "sendAudio")).toHaveLength(1);
+  });
+
+  it("a deleted topic says it was deleted", async () => {
+    const b = await setup({ chatId: GROUP });
+    b.tg.addChat({ id: GROUP, type: "supergroup", title: "Team", isForum: true, admins: [ADMIN] });
+    const topic = b.tg.addTopic(GROUP, "Recordings");
+    await setChatDestination(
+      b.app.services.db.kysely,
+      GROUP,
+      { chatId: null, threadId: topic, title: null },
+      1,
+    );
+    b.tg.deleteTopic(GROUP, topic);
+    addMeeting(b, "deleted-1", "Weekly sync");
+    await completed(b, "deleted-1");
+    await b.settle();
+    expect(sentTo(b, GROUP).find((s) => s.text?.startsWith("⏸"))?.text).toContain(
+      "the forum topic they go to was deleted",
+    );
+  });
+
+  it("a channel: deliveries are posted there; when the bot is removed, deliveries pause and the chat is told", async () => {
+    const b = await setup();
+    b.tg.addChat({ id: CHANNEL, type: "channel", title: "Recordings", admins: [b.chatId] });
+    const db = b.app.services.db.kysely;
+    await setChatDestination(db, b.chatId, { chatId: CHANNEL, threadId: null, title: "Recordings" }, 1);
+    addMeeting(b, "channel-1", "Weekly sync");
+    await completed(b, "channel-1");
+    await transcript(b, "channel-1");
+    await b.settle();
+    expect(sentTo(b, CHANNEL, "sendAudio")).toHaveLength(1);
+    expect(sentTo(b, CHANNEL, "sendDocument")).toHaveLength(1);
+    expect(sentTo(b, b.chatId, "sendAudio")).toHaveLength(0);
+
+    b.tg.setBotMembership(CHANNEL, { status: "kicked" });
+    addMeeting(b, "channel-2", "Retro");
+    await completed(b, "channel-2");
+    await b.settle();
+    const notice = sentTo(b, b.chatId).find((s) => s.text?.startsWith("⏸"));
+    expect(notice?.text).toBe(
+      "⏸ Deliveries are paused: I can no longer post in Recordings. An administrator can choose where they go with /settings.",
+    );
+    // The chat itself is not paused: it can still be told and can choose again.
+    const chat = await db
+      .selectFrom("chats")
+      .select("status")
+      .where("chat_id", "=", b.chatId)
+      .executeTakeFirst();
+    expect(chat?.status).toBe("active");
+    await b.say("/settings");
+    expect(b.messages().at(-1)?.text).toContain(
+      "⏸ Deliveries are paused: I can no longer post in Recordings",
+    );
+  });
+
+  it("a channel the bot may no longer post in (demoted) pauses too", async () => {
+    const b = await setup();
+    b.tg.addChat({ id: CHANNEL, type: "channel", title: "Recordings", bot: { status: "member" } });
+    await setChatDestination(
+      b.app.services.db.kysely,
+      b.chatId,
+      { chatId: CHANNEL, threadId: null, title: "Recordings" },
+      1,
+    );
+    addMeeting(b, "demoted-1", "Weekly sync");
+    await completed(b, "demoted-1");
+    await b.settle();
+    expect(sentTo(b, b.chatId).find((s) => s.text?.startsWith("⏸"))?.text).toContain(
+      "I can no longer post in Recordings",
+    );
+  });
+});
+
+describe(`webinars on ${TEST_DIALECT}`, () => {
+  it("recording.completed for webinars (object.type 5, 6 and 9) is delivered like a meeting", async () => {
+    const b = await setup();
+    for (const type of [5, 6, 9]) {
+      addMeeting(b, `webinar-${type}`, `Webinar type ${type}`, type);
+      const event = b.zoom.buildEvent("recording.completed", `webinar-${type}`, { fileTypes: ["M4A"] });
+      expect((event.payload as { object: { type: number } }).object.type).toBe(type);
+      expect(await post(b, event)).toBe("accepted");
+      expect(await transcript(b, `webinar-${type}`)).toBe("accepted");
+    }
+    await b.settle();
+    expect(sentTo(b, b.chatId, "sendAudio").map((s) => s.fields.title)).toEqual([
+      "Webinar type 5",
+      "Webinar type 6",
+      "Webinar type 9",
+    ]);
+    expect(sentTo(b, b.chatId, "sendDocument")).toHaveLength(3);
+  });
+
+  it("the synthetic webinar payload is accepted and creates audio and transcript deliveries", async () => {
+    const b = await setup();
+    const event = loadZoomFixture<{ payload: { object: Record<string, unknown> } }>(
+      "recording.completed.webinar.SYNTHETIC.json",
+    );
+    event.payload.object.host_id = b.user.id;
+    expect(event.payload.object.type).toBe(5);
+    expect(await post(b, event)).toBe("accepted");
+    expect(await kinds(b, String(event.payload.object.uuid))).toEqual(["audio", "transcript"]);
+  });
+});
