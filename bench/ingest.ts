@@ -1,11 +1,3 @@
-/**
- * Benchmark 1 — webhook ingest. Signed `recording.completed` requests, each for a new meeting and
- * signed when it is sent, at fixed rates and at maximum (closed loop), against Zoomgram's `web`
- * process on SQLite and on PostgreSQL, and against a bare `node:http` server that only verifies
- * the HMAC. The server runs pinned to CPU 1, the load generator (this process) to CPU 0.
- */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { startFakes } from "./lib/fixtures.js";
@@ -13,7 +5,7 @@ import { type LoadRequest, type LoadResult, runFixedRate, runMax } from "./lib/l
 import { createPostgresDatabase } from "./lib/postgres.js";
 import { cpuSeconds, readMemory } from "./lib/proc.js";
 import { type Child, startBareServer, startZoomgram } from "./lib/processes.js";
-import { seedConnection, signedHeaders, WEBHOOK_SECRET, zoomgramEnv } from "./lib/setup.js";
+import { type BenchService, prepareService, signedHeaders, WEBHOOK_SECRET } from "./lib/setup.js";
 
 export interface IngestRun extends LoadResult {
   /** CPU the server process used, % of one core. */
@@ -145,15 +137,14 @@ export async function runIngest(opts: IngestOptions): Promise<IngestResult> {
   const targets: IngestTarget[] = [];
   try {
     for (const dialect of ["sqlite", "postgres"] as const) {
-      const dir = mkdtempSync(join(tmpdir(), "zoomgram-bench-ingest-"));
       const pgDb = dialect === "postgres" ? await createPostgresDatabase("ingest") : undefined;
-      const databaseUrl = pgDb?.url ?? `sqlite:${join(dir, "zoomgram.db")}`;
+      let service: BenchService | undefined;
       let child: Child | undefined;
       try {
-        await seedConnection(databaseUrl, fakes.zoom, fakes.user);
+        service = await prepareService(fakes, { name: "ingest", ...(pgDb ? { databaseUrl: pgDb.url } : {}) });
         child = await startZoomgram({
           role: "web",
-          env: zoomgramEnv({ databaseUrl, zoom: fakes.zoom, tg: fakes.tg, mediaDir: join(dir, "media") }),
+          env: service.env,
           logFile: join(opts.workDir, `ingest-${dialect}.log`),
           cpu: 1,
         });
@@ -172,7 +163,7 @@ export async function runIngest(opts: IngestOptions): Promise<IngestResult> {
       } finally {
         await child?.stop();
         await pgDb?.drop();
-        rmSync(dir, { recursive: true, force: true });
+        service?.remove();
       }
     }
     const bare = await startBareServer({

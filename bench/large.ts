@@ -1,18 +1,9 @@
-/**
- * Benchmark 4 — large meetings. A 3-hour meeting at 128 kbit/s (about 173 MB) through Zoomgram
- * `serve` (pinned to CPU 1) to a fake Telegram with the cloud 50 MB limit: the time from the
- * webhook to the last upload, the number and sizes of the uploads, and how fast the speech
- * transcode ran, as a multiple of real time (audio seconds / transcode wall seconds, the ffmpeg
- * process's lifetime as watched in /proc).
- */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { addAudioMeeting, meetingUuid, startFakes } from "./lib/fixtures.js";
 import { makeLongAudio } from "./lib/media.js";
 import { ChildTracker, MemorySampler } from "./lib/proc.js";
 import { startZoomgram, waitForLog } from "./lib/processes.js";
-import { postWebhook, seedConnection, zoomgramEnv } from "./lib/setup.js";
+import { postWebhook, prepareService } from "./lib/setup.js";
 
 export interface FfmpegRun {
   kind: "transcode" | "split" | "probe" | "other";
@@ -49,18 +40,10 @@ export async function runLarge(opts: { workDir: string; log: (line: string) => v
   const bitrateKbps = 128;
   const media = await makeLongAudio({ bitrateKbps, seconds: 3 * 3600, name: "large-3h-128k" });
   const fakes = await startFakes({ uploadLimitMb: 50 });
-  const dir = mkdtempSync(join(tmpdir(), "zoomgram-bench-large-"));
-  const databaseUrl = `sqlite:${join(dir, "zoomgram.db")}`;
-  await seedConnection(databaseUrl, fakes.zoom, fakes.user);
+  const service = await prepareService(fakes, { name: "large", uploadLimitMb: 50 });
   const child = await startZoomgram({
     role: "serve",
-    env: zoomgramEnv({
-      databaseUrl,
-      zoom: fakes.zoom,
-      tg: fakes.tg,
-      uploadLimitMb: 50,
-      mediaDir: join(dir, "media"),
-    }),
+    env: service.env,
     logFile: join(opts.workDir, "large.log"),
     cpu: 1,
   });
@@ -91,7 +74,7 @@ export async function runLarge(opts: { workDir: string; log: (line: string) => v
       .map((c) => ({ method: c.method, requestBytes: c.bytesReceived, at: c.at }));
     const files = fakes.tg.sent.filter((s) => s.files.length > 0).map((s) => s.files[0]?.size ?? 0);
     const lastAt = Math.max(...uploads.map((u) => u.at));
-    // Only ffmpeg/ffprobe runs (tsx's esbuild service is a child too).
+    // Only ffmpeg/ffprobe runs.
     const ffmpeg = sightings
       .filter((s) => /ff(mpeg|probe)$/.test(s.argv[0] ?? ""))
       .map((s) => ({ kind: classify(s.argv), wallMs: s.lastSeen - s.firstSeen }));
@@ -120,6 +103,6 @@ export async function runLarge(opts: { workDir: string; log: (line: string) => v
   } finally {
     await child.stop();
     await fakes.close();
-    rmSync(dir, { recursive: true, force: true });
+    service.remove();
   }
 }

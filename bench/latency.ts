@@ -1,16 +1,8 @@
-/**
- * Benchmark 3 — latency. 100 meetings, one after another, through Zoomgram `serve` on SQLite (the
- * default deployment): from the moment the webhook was acknowledged (its 200 reached the sender)
- * to the first byte of the audio upload at the fake Telegram. Both times are read on this
- * process's clock (the fake runs here), so no clock skew enters the numbers.
- */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { addAudioMeeting, meetingUuid, startFakes } from "./lib/fixtures.js";
 import { makeShortAudio } from "./lib/media.js";
 import { startZoomgram } from "./lib/processes.js";
-import { seedConnection, signedHeaders, zoomgramEnv } from "./lib/setup.js";
+import { prepareService, signedHeaders } from "./lib/setup.js";
 import { type LatencySummary, summarize } from "./lib/stats.js";
 
 export interface LatencyResult {
@@ -34,12 +26,10 @@ export async function runLatency(opts: {
   const meetings = opts.meetings ?? 100;
   const audio = await makeShortAudio(30);
   const fakes = await startFakes();
-  const dir = mkdtempSync(join(tmpdir(), "zoomgram-bench-latency-"));
-  const databaseUrl = `sqlite:${join(dir, "zoomgram.db")}`;
-  await seedConnection(databaseUrl, fakes.zoom, fakes.user);
+  const service = await prepareService(fakes, { name: "latency" });
   const child = await startZoomgram({
     role: "serve",
-    env: zoomgramEnv({ databaseUrl, zoom: fakes.zoom, tg: fakes.tg, mediaDir: join(dir, "media") }),
+    env: service.env,
     logFile: join(opts.workDir, "latency.log"),
     cpu: 1,
   });
@@ -75,7 +65,7 @@ export async function runLatency(opts: {
   } finally {
     await child.stop();
     await fakes.close();
-    rmSync(dir, { recursive: true, force: true });
+    service.remove();
   }
   const result: LatencyResult = {
     meetings,

@@ -5,15 +5,14 @@
  * (VmHWM). Beside it, in the same run, `curl | curl` relaying the same file between the same fakes.
  */
 import { createHash } from "node:crypto";
-import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { createReadStream, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { curlRelay } from "./lib/curl-relay.js";
 import { addAudioMeeting, type Fakes, meetingUuid, startFakes } from "./lib/fixtures.js";
 import { makeLongAudio } from "./lib/media.js";
-import { MemorySampler, readMemory } from "./lib/proc.js";
+import { cpuSeconds, MemorySampler, readMemory } from "./lib/proc.js";
 import { startZoomgram } from "./lib/processes.js";
-import { CHAT_ID, postWebhook, seedConnection, zoomgramEnv } from "./lib/setup.js";
+import { CHAT_ID, postWebhook, prepareService } from "./lib/setup.js";
 
 export interface RelayCase {
   label: string;
@@ -24,8 +23,10 @@ export interface RelayCase {
     ackMs: number;
     /** VmHWM of the Zoomgram process over its whole life (start-up included). */
     peakRss: number;
-    /** RSS right before the webhook (idle, after start-up). */
+    /** RSS right before the webhook (idle: two seconds after start-up, nothing done yet). */
     idleRss: number;
+    /** CPU seconds the process spent from the webhook to Telegram's answer. */
+    cpuSeconds: number;
     uploadedBytes: number;
     sha256Match: boolean;
   };
@@ -33,6 +34,7 @@ export interface RelayCase {
     wallMs: number;
     downloaderPeakRss: number;
     uploaderPeakRss: number;
+    cpuSeconds: number;
     sha256Match: boolean;
   };
   timeRatio: number;
@@ -61,23 +63,17 @@ async function relayOne(
   log: (line: string) => void,
 ): Promise<RelayCase> {
   const sha = await sha256File(media.path);
-  const dir = mkdtempSync(join(tmpdir(), "zoomgram-bench-relay-"));
-  const databaseUrl = `sqlite:${join(dir, "zoomgram.db")}`;
-  await seedConnection(databaseUrl, fakes.zoom, fakes.user);
+  const service = await prepareService(fakes, { name: "relay", uploadLimitMb: 2000 });
   const child = await startZoomgram({
     role: "serve",
-    env: zoomgramEnv({
-      databaseUrl,
-      zoom: fakes.zoom,
-      tg: fakes.tg,
-      uploadLimitMb: 2000,
-      mediaDir: join(dir, "media"),
-    }),
+    env: service.env,
     logFile: join(workDir, `relay-${media.label}.log`),
     cpu: 1,
   });
   try {
+    await new Promise((resolve) => setTimeout(resolve, 2000)); // let start-up settle
     const idleRss = readMemory(child.pid)?.rss ?? 0;
+    const cpuBefore = cpuSeconds(child.pid) ?? 0;
     const sampler = new MemorySampler(child.pid, 50).start();
     const uuid = addAudioMeeting(fakes, {
       uuid: meetingUuid(`relay${media.label}`),
@@ -94,10 +90,11 @@ async function relayOne(
       15 * 60_000,
     );
     const wallMs = sent.at - t0;
+    const cpu = (cpuSeconds(child.pid) ?? 0) - cpuBefore;
     const peakRss = sampler.stop();
     const file = sent.files[0];
     log(
-      `  relay ${media.label}: Zoomgram ${(wallMs / 1000).toFixed(2)} s, peak RSS ${(peakRss / 1e6).toFixed(0)} MB (idle ${(idleRss / 1e6).toFixed(0)} MB)`,
+      `  relay ${media.label}: Zoomgram ${(wallMs / 1000).toFixed(2)} s, peak RSS ${(peakRss / 1e6).toFixed(0)} MB (idle ${(idleRss / 1e6).toFixed(0)} MB), CPU ${cpu.toFixed(2)} s`,
     );
 
     const curlEvent = fakes.zoom.buildEvent("recording.completed", uuid) as {
@@ -114,7 +111,7 @@ async function relayOne(
     });
     const curlSent = fakes.tg.sent.slice(curlBefore).find((s) => s.method === "sendAudio");
     log(
-      `  relay ${media.label}: curl|curl ${(curl.wallMs / 1000).toFixed(2)} s, peak RSS ${(curl.downloaderPeakRss / 1e6).toFixed(0)} MB + ${(curl.uploaderPeakRss / 1e6).toFixed(0)} MB, exit ${curl.exitCodes.join("/")}`,
+      `  relay ${media.label}: curl|curl ${(curl.wallMs / 1000).toFixed(2)} s, peak RSS ${(curl.downloaderPeakRss / 1e6).toFixed(0)} MB + ${(curl.uploaderPeakRss / 1e6).toFixed(0)} MB, CPU ${curl.cpuSeconds.toFixed(2)} s, exit ${curl.exitCodes.join("/")}`,
     );
     return {
       label: media.label,
@@ -125,6 +122,7 @@ async function relayOne(
         ackMs: ack.ackAt - t0,
         peakRss,
         idleRss,
+        cpuSeconds: cpu,
         uploadedBytes: file?.size ?? 0,
         sha256Match: file?.sha256 === sha,
       },
@@ -132,13 +130,14 @@ async function relayOne(
         wallMs: curl.wallMs,
         downloaderPeakRss: curl.downloaderPeakRss,
         uploaderPeakRss: curl.uploaderPeakRss,
+        cpuSeconds: curl.cpuSeconds,
         sha256Match: curlSent?.files[0]?.sha256 === sha,
       },
       timeRatio: wallMs / curl.wallMs,
     };
   } finally {
     await child.stop();
-    rmSync(dir, { recursive: true, force: true });
+    service.remove();
   }
 }
 

@@ -9,18 +9,22 @@
  *
  * Nothing leaves the machine: every URL points at 127.0.0.1. Needs only `npm ci`.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
 import { type App, createApp } from "../src/app.js";
-import { parseConfig } from "../src/config.js";
 import { createLogger } from "../src/observability/logger.js";
-import { computeZoomSignature } from "../src/zoom/webhook-signature.js";
-import { type FakeTelegram, type StoredMessage, startFakeTelegram } from "../test/fakes/fake-telegram.js";
-import { type FakeZoom, startFakeZoom } from "../test/fakes/fake-zoom.js";
+import type { StoredMessage } from "../test/fakes/fake-telegram.js";
+import { testConfig } from "../test/support/config.js";
 import { makeTestAudio } from "../test/support/media.js";
+import {
+  type Fakes,
+  freePort,
+  makeMediaDir,
+  postSignedWebhook,
+  processEnv,
+  serviceEnv,
+  startFakes,
+} from "../test/support/world.js";
 
 const CHAT = 501;
 const TOPIC = "Weekly product sync";
@@ -43,17 +47,6 @@ Ann Lee: Great. Then we announce it on Monday and collect feedback for a week.
 
 const say = (line = "") => process.stdout.write(`${line}\n`);
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined): Promise<T> {
   const deadline = Date.now() + TIMEOUT_MS;
   for (;;) {
@@ -66,39 +59,33 @@ async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T 
 
 async function main(): Promise<number> {
   const started = Date.now();
-  const dir = mkdtempSync(join(tmpdir(), "zoomgram-demo-"));
-  let zoom: FakeZoom | undefined;
-  let tg: FakeTelegram | undefined;
+  const dir = makeMediaDir("zoomgram-demo-");
+  let fakes: Fakes | undefined;
   let app: App | undefined;
   try {
     say("Zoomgram demo: the real service against a fake Zoom and a fake Telegram on 127.0.0.1.");
     say();
-    zoom = await startFakeZoom();
-    tg = await startFakeTelegram();
+    fakes = await startFakes();
+    const { zoom, tg } = fakes;
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const parsed = parseConfig({
-      ZOOM_CLIENT_ID: zoom.clientId,
-      ZOOM_CLIENT_SECRET: zoom.clientSecret,
-      ZOOM_REDIRECT: `${base}/zoom/callback`,
-      ZOOM_WEBHOOK_SECRET: "demo-webhook-secret-token",
-      ZOOM_OAUTH_BASE_URL: zoom.url,
-      ZOOM_API_BASE_URL: zoom.apiBaseUrl,
-      ZOOM_DOWNLOAD_HOSTS: "127.0.0.1,localhost",
-      STATE_SECRET: "demo-state-secret-demo-state-secret-0123456789",
-      TELEGRAM_BOT_TOKEN: tg.token,
-      TELEGRAM_API_ROOT: tg.url,
-      TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 42).toString("base64"),
-      DATABASE_URL: `sqlite:${join(dir, "zoomgram.db")}`,
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      MEDIA_DIR: join(dir, "media"),
-      JOB_POLL_INTERVAL_MS: "200",
-      LOG_LEVEL: "warn",
-      PATH: process.env.PATH,
-    });
-    if (!parsed.ok) throw new Error(`demo configuration: ${parsed.problems.join("; ")}`);
-    const config = parsed.config;
+    const config = testConfig(
+      processEnv(
+        serviceEnv({
+          zoom,
+          tg,
+          databaseUrl: `sqlite:${join(dir.path, "zoomgram.db")}`,
+          mediaDir: join(dir.path, "media"),
+          env: {
+            ZOOM_REDIRECT: `${base}/zoom/callback`,
+            HOST: "127.0.0.1",
+            PORT: String(port),
+            JOB_POLL_INTERVAL_MS: "200",
+            LOG_LEVEL: "warn",
+          },
+        }),
+      ),
+    );
     // Warnings and errors go to stderr; stdout is the story.
     app = await createApp(config, { web: true, worker: true }, { logger: quietLogger(config) });
     await app.start();
@@ -112,7 +99,13 @@ async function main(): Promise<number> {
     });
     tg.addUser({ id: CHAT, first_name: "Ann", language_code: "en" });
     say(`1. Ann opens the bot and sends /connect.`);
-    tg.userSends({ chatId: CHAT, from: CHAT, text: "/connect" });
+    const typed: Array<{ messageId: number; text: string }> = [];
+    const annSends = (text: string, replyTo?: number) => {
+      const update = tg?.userSends({ chatId: CHAT, from: CHAT, text, ...(replyTo ? { replyTo } : {}) });
+      const message = update?.message as { message_id: number } | undefined;
+      if (message) typed.push({ messageId: message.message_id, text });
+    };
+    annSends("/connect");
     const prompt = await tg.waitForSent(
       (s) => s.chatId === CHAT && buttonUrl(s.replyMarkup) !== undefined,
       TIMEOUT_MS,
@@ -123,7 +116,23 @@ async function main(): Promise<number> {
     if (page.status !== 200) throw new Error(`the connect flow ended with HTTP ${page.status}`);
     await tg.waitForSent((s) => s.chatId === CHAT && (s.text ?? "").startsWith("✅"), TIMEOUT_MS);
 
-    // 2. Zoom records a meeting and tells Zoomgram, as it would: three signed webhooks.
+    // 2. She chooses what arrives: /settings, one message with buttons, edited in place.
+    say(`3. She sends /settings, taps "Topic contains…" and replies "product sync":`);
+    say(`   only meetings whose topic contains it will arrive here.`);
+    annSends("/settings");
+    const panel = await tg.waitForSent(
+      (s) => s.chatId === CHAT && (s.text ?? "").startsWith("⚙️"),
+      TIMEOUT_MS,
+    );
+    tg.userPresses({ chatId: CHAT, from: CHAT, messageId: panel.messageId, data: "zg:set:topic:contains" });
+    const question = await tg.waitForSent(
+      (s) => s.chatId === CHAT && (s.replyMarkup as { force_reply?: boolean })?.force_reply === true,
+      TIMEOUT_MS,
+    );
+    annSends("product sync", question.messageId);
+    await tg.waitForSent((s) => s.chatId === CHAT && (s.text ?? "").startsWith("✅ Saved"), TIMEOUT_MS);
+
+    // 3. Zoom records a meeting and tells Zoomgram, as it would: three signed webhooks.
     const audio = await makeTestAudio({ seconds: 20, bitrateKbps: 64 });
     zoom.addMeeting({
       uuid: MEETING_UUID,
@@ -141,7 +150,7 @@ async function main(): Promise<number> {
       summary_details: [{ label: "Release", summary: "Beta ships Thursday; announcement on Monday." }],
       next_steps: ["Bob publishes the changelog.", "Ann collects feedback for a week."],
     });
-    say(`3. Ann records "${TOPIC}" to the cloud; Zoom sends recording.completed,`);
+    say(`4. Ann records "${TOPIC}" to the cloud; Zoom sends recording.completed,`);
     say(`   then recording.transcript_completed and meeting.summary_completed.`);
     const webhookAt = Date.now();
     for (const event of [
@@ -149,11 +158,11 @@ async function main(): Promise<number> {
       zoom.buildEvent("recording.transcript_completed", MEETING_UUID),
       zoom.buildSummaryCompletedEvent(MEETING_UUID, "rivet"),
     ]) {
-      const response = await postWebhook(`${base}/webhooks/zoom`, config.zoom.webhookSecret, event);
+      const response = await postSignedWebhook(`${base}/webhooks/zoom`, event, config.zoom.webhookSecret);
       if (response.status !== 200) throw new Error(`the webhook was answered ${response.status}`);
     }
 
-    // 3. Wait until every part of the meeting reached the chat.
+    // 4. Wait until every part of the meeting reached the chat.
     const db = app.services.db.kysely;
     const parts = await waitFor("the meeting's audio, transcript and summary", async () => {
       const rows = await db
@@ -169,14 +178,17 @@ async function main(): Promise<number> {
     const deliveredIn = ((Date.now() - webhookAt) / 1000).toFixed(1);
     // Let the meeting card's last edit land before printing.
     await waitFor("the meeting card", () =>
-      tg?.messages(CHAT).some((m) => (m.text ?? "").includes("✅")) ? true : undefined,
+      tg.messages(CHAT).some((m) => (m.text ?? "").includes("✅")) ? true : undefined,
     ).catch(() => undefined);
 
     say();
     say("The chat, oldest message first:");
     say();
-    say("  Ann: /connect");
-    for (const message of tg.messages(CHAT)) say(render(message));
+    const chat = [
+      ...tg.messages(CHAT).map((m) => ({ messageId: m.messageId, line: render(m) })),
+      ...typed.map((m) => ({ messageId: m.messageId, line: `  Ann: ${m.text}` })),
+    ].sort((a, b) => a.messageId - b.messageId);
+    for (const entry of chat) say(entry.line);
     say();
     const failed = parts.filter((p) => p.state !== "delivered");
     if (failed.length > 0) {
@@ -192,9 +204,8 @@ async function main(): Promise<number> {
     return 0;
   } finally {
     await app?.stop().catch((error) => process.stderr.write(`stopping: ${String(error)}\n`));
-    await tg?.close();
-    await zoom?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await fakes?.close();
+    dir.remove();
   }
 }
 
@@ -204,20 +215,6 @@ function quietLogger(config: { telegram: { botToken: string }; zoom: { clientSec
     level: "warn",
     secrets: [config.telegram.botToken, config.zoom.clientSecret],
     destination: pino.destination({ dest: 2, sync: true }),
-  });
-}
-
-async function postWebhook(url: string, secret: string, event: unknown): Promise<Response> {
-  const raw = JSON.stringify(event);
-  const ts = String(Math.floor(Date.now() / 1000));
-  return fetch(url, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json; charset=utf-8",
-      "x-zm-request-timestamp": ts,
-      "x-zm-signature": computeZoomSignature(secret, ts, raw),
-    },
-    body: raw,
   });
 }
 

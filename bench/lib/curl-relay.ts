@@ -10,6 +10,8 @@ export interface CurlRelayResult {
   wallMs: number;
   downloaderPeakRss: number;
   uploaderPeakRss: number;
+  /** CPU seconds of both curls (sampled every 20 ms, so up to 20 ms of each may be missed). */
+  cpuSeconds: number;
   exitCodes: [number | string, number | string];
   /** The upload's HTTP answer (the fake Telegram's JSON). */
   response: string;
@@ -63,6 +65,7 @@ export async function curlRelay(opts: {
     wallMs: performance.now() - started,
     downloaderPeakRss: Math.max(dm.peakRss, dm.lastHwm),
     uploaderPeakRss: Math.max(um.peakRss, um.lastHwm),
+    cpuSeconds: dm.lastCpu + um.lastCpu,
     exitCodes: [dc, uc],
     response,
   };

@@ -1,34 +1,25 @@
 /** Fake servers and meetings shared by the benchmarks. */
-import { type FakeTelegram, startFakeTelegram } from "../../test/fakes/fake-telegram.js";
-import { type FakeZoom, startFakeZoom, type ZoomUser } from "../../test/fakes/fake-zoom.js";
+import type { ZoomUser } from "../../test/fakes/fake-zoom.js";
+import { startFakes as startWorldFakes, type Fakes as WorldFakes } from "../../test/support/world.js";
 import { CHAT_ID } from "./setup.js";
 
-export interface Fakes {
-  zoom: FakeZoom;
-  tg: FakeTelegram;
+export interface Fakes extends WorldFakes {
   user: ZoomUser;
-  close(): Promise<void>;
 }
 
 export async function startFakes(opts: { uploadLimitMb?: number; latencyMs?: number } = {}): Promise<Fakes> {
-  const zoom = await startFakeZoom({ latencyMs: opts.latencyMs ?? 0 });
-  const tg = await startFakeTelegram({
-    uploadLimitMb: opts.uploadLimitMb ?? 50,
-    latencyMs: opts.latencyMs ?? 0,
-    // Millisecond timestamps with sub-millisecond precision, on the same clock as the harness.
-    now: () => performance.timeOrigin + performance.now(),
-  });
-  tg.addChat({ id: CHAT_ID, type: "private", first_name: "Bench" });
-  const user = zoom.addUser({ email: "bench@example.com", first_name: "Bench", last_name: "Host" });
-  return {
-    zoom,
-    tg,
-    user,
-    async close() {
-      await zoom.close();
-      await tg.close();
+  const fakes = await startWorldFakes({
+    zoom: { latencyMs: opts.latencyMs ?? 0 },
+    telegram: {
+      uploadLimitMb: opts.uploadLimitMb ?? 50,
+      latencyMs: opts.latencyMs ?? 0,
+      // Millisecond timestamps with sub-millisecond precision, on the same clock as the harness.
+      now: () => performance.timeOrigin + performance.now(),
     },
-  };
+  });
+  fakes.tg.addChat({ id: CHAT_ID, type: "private", first_name: "Bench" });
+  const user = fakes.zoom.addUser({ email: "bench@example.com", first_name: "Bench", last_name: "Host" });
+  return { ...fakes, user };
 }
 
 let meetingSeq = 0;

@@ -68,6 +68,8 @@ export class MemorySampler {
   peakRss = 0;
   lastHwm = 0;
   samples = 0;
+  /** CPU seconds (user + system) at the last sample: a process's total when sampled just before it exits. */
+  lastCpu = 0;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -85,6 +87,7 @@ export class MemorySampler {
     const m = readMemory(this.pid);
     if (!m) return;
     this.samples++;
+    this.lastCpu = cpuSeconds(this.pid) ?? this.lastCpu;
     this.peakRss = Math.max(this.peakRss, m.rss);
     this.lastHwm = Math.max(this.lastHwm, m.hwm);
   }

@@ -5,9 +5,7 @@
  */
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import SqliteDatabase from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from "kysely";
-import pg from "pg";
 import { AppError } from "../errors.js";
 import type { Database } from "./schema.js";
 
@@ -47,7 +45,11 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
   return dialect === "sqlite" ? openSqlite(target) : openPostgres(target, options);
 }
 
-function openSqlite(path: string): Db {
+// Each driver is loaded only by the dialect that uses it: a SQLite process never loads pg, and a
+// PostgreSQL one never loads the native better-sqlite3 addon (memory, start-up).
+
+async function openSqlite(path: string): Promise<Db> {
+  const { default: SqliteDatabase } = await import("better-sqlite3");
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const database = new SqliteDatabase(path);
   // WAL lets readers run beside the single writer; synchronous=FULL makes a COMMIT durable
@@ -69,6 +71,7 @@ const INT8_OID = 20;
 const NUMERIC_OID = 1700;
 
 async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<Db> {
+  const { default: pg } = await import("pg");
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolMax ?? 10,

@@ -169,8 +169,11 @@ export function renderMeetingCard(input: {
   buttons: CardButtons;
   locale: Locale;
   translator: CardTranslator;
+  /** Parts the chat turned off in /settings: no line, and nothing to wait for. */
+  hidden?: ReadonlySet<CardPart>;
 }): RenderedCard {
   const { state, meeting, buttons, locale, translator } = input;
+  const hidden = input.hidden ?? new Set<CardPart>();
   const t = (key: string, vars?: TranslationVariables) => translator.t(locale, key, vars);
   const topic =
     truncate(stripControlChars(meeting.topic).replace(/\s+/g, " ").trim(), MAX_TOPIC_CHARS) ||
@@ -205,11 +208,11 @@ export function renderMeetingCard(input: {
   };
 
   const lines = [title];
-  const stage = stageKey(state);
+  const stage = stageKey(state, hidden);
   if (stage) lines.push(t(stage));
-  lines.push(t("card-line-audio", { status: statusText(state.parts.audio) }));
-  lines.push(t("card-line-transcript", { status: statusText(state.parts.transcript) }));
-  lines.push(t("card-line-summary", { status: statusText(state.parts.summary) }));
+  for (const part of CARD_PARTS) {
+    if (!hidden.has(part)) lines.push(t(`card-line-${part}`, { status: statusText(state.parts[part]) }));
+  }
   if (state.trash) lines.push("", t(`card-trash-${state.trash.replace("_", "-")}`));
 
   const row: InlineButton[] = [];
@@ -229,12 +232,13 @@ export function renderMeetingCard(input: {
 }
 
 /** The line under the title: where the meeting as a whole stands, or none while parts trickle in. */
-function stageKey(state: CardState): string | undefined {
-  const parts = CARD_PARTS.map((p) => state.parts[p]);
+function stageKey(state: CardState, hidden: ReadonlySet<CardPart>): string | undefined {
+  const parts = CARD_PARTS.filter((p) => !hidden.has(p)).map((p) => state.parts[p]);
   if (parts.every((p) => isTerminal(p.status))) {
     return parts.some((p) => p.status === "failed") ? "card-stage-problem" : "card-stage-done";
   }
   if (parts.some((p) => p.status === "waiting")) return "card-stage-waiting";
+  if (hidden.has("audio")) return undefined;
   const audio = state.parts.audio;
   if (audio.status === "working")
     return audio.detail?.startsWith("upload") ? "card-stage-uploading" : "card-stage-downloading";

@@ -18,11 +18,14 @@ import { GrammyError } from "grammy";
 import { type Executor, withTransaction } from "../db/database.js";
 import { describeError } from "../errors.js";
 import { enqueueJob } from "../jobs/queue.js";
+import { getChatSettings } from "../settings/chat-settings.repository.js";
+import { defaultChatSettings } from "../settings/default-chat-settings.js";
 import { resolveChatTarget, threadOptions } from "./chat-target.js";
 import { CARD_REFRESH_JOB, PARTS_TIMEOUT_JOB } from "./delivery-jobs.js";
 import type { DeliveryServices } from "./delivery-services.js";
 import {
   applyProgress,
+  CARD_PARTS,
   type CardState,
   emptyCardState,
   isTerminal,
@@ -186,10 +189,11 @@ async function update(
 
 async function render(env: CardEnv, key: CardKey, state: CardState): Promise<RenderedCard> {
   const { db } = env.services;
-  const [meeting, target, buttons] = await Promise.all([
+  const [meeting, target, buttons, settings] = await Promise.all([
     loadCardMeeting(db.kysely, key.meetingUuid),
     resolveChatTarget(env.services, key.chatId),
     loadCardButtons(db.kysely, key.meetingUuid, key.chatId),
+    getChatSettings(db.kysely, key.chatId, defaultChatSettings(env.services.config)),
   ]);
   return renderMeetingCard({
     state,
@@ -197,6 +201,7 @@ async function render(env: CardEnv, key: CardKey, state: CardState): Promise<Ren
     buttons,
     locale: target.locale,
     translator: env.services.translator,
+    hidden: new Set(CARD_PARTS.filter((part) => !settings.parts[part])),
   });
 }
 

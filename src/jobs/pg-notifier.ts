@@ -5,7 +5,7 @@
  * poll). The listening connection reconnects by itself when the database goes away.
  */
 import { sql } from "kysely";
-import pg from "pg";
+import type pg from "pg";
 import type { Logger } from "pino";
 import type { Db } from "../db/database.js";
 import { describeError } from "../errors.js";
@@ -27,7 +27,9 @@ export function createPgJobNotifier(db: Db, url: string, logger: Logger): PgJobN
 
   async function connect(): Promise<void> {
     if (closed) return;
-    const c = new pg.Client({ connectionString: url });
+    // Loaded here, not at the top: this module is imported by every process, pg only used on PostgreSQL.
+    const { default: pgModule } = await import("pg");
+    const c = new pgModule.Client({ connectionString: url });
     c.on("notification", (message) => local.notify(message.payload || JOBS_TOPIC));
     c.on("error", (error) => {
       logger.warn({ err: describeError(error) }, "job notification connection lost; reconnecting");

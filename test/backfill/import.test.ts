@@ -13,7 +13,7 @@ import { BACKFILL_STEP_JOB } from "../../src/backfill/backfill-jobs.js";
 import { runBackfillStep } from "../../src/backfill/backfill-step.job.js";
 import type { Job } from "../../src/jobs/queue.js";
 import type { ZoomUser } from "../fakes/fake-zoom.js";
-import { type OpsBench, startOpsBench } from "../ops/bench.js";
+import { type OpsHarness as OpsBench, startOpsHarness as startOpsBench } from "../ops/harness.js";
 import { TEST_DIALECT } from "../support/db.js";
 import { makeTestAudio } from "../support/media.js";
 

@@ -6,23 +6,15 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { TEST_ENV } from "../support/config.js";
+import { REQUIRED_TEST_ENV } from "../support/config.js";
+import { freePort } from "../support/world.js";
 
 const BIN = resolve("bin/zoomgram.mjs");
 const HOOK = resolve("test/support/module-log.mjs");
-const REQUIRED = {
-  ZOOM_CLIENT_ID: TEST_ENV.ZOOM_CLIENT_ID,
-  ZOOM_CLIENT_SECRET: TEST_ENV.ZOOM_CLIENT_SECRET,
-  ZOOM_REDIRECT: TEST_ENV.ZOOM_REDIRECT,
-  ZOOM_WEBHOOK_SECRET: TEST_ENV.ZOOM_WEBHOOK_SECRET,
-  STATE_SECRET: TEST_ENV.STATE_SECRET,
-  TELEGRAM_BOT_TOKEN: TEST_ENV.TELEGRAM_BOT_TOKEN,
-  TOKEN_ENCRYPTION_KEY: TEST_ENV.TOKEN_ENCRYPTION_KEY,
-};
+const REQUIRED = REQUIRED_TEST_ENV;
 const HTTP_STACK = ["/node_modules/hono/", "/node_modules/@hono/node-server/"];
 const POLLING_RUNNER = "/node_modules/@grammyjs/runner/";
 
@@ -33,15 +25,6 @@ afterEach(() => {
   child = undefined;
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const srv = createServer().listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => res(port));
-    });
-  });
-}
 
 /** Starts `role`, waits for its "started" line, stops it with SIGTERM; returns the modules it loaded. */
 async function modulesLoadedBy(role: string): Promise<string[]> {

@@ -5,35 +5,18 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { TEST_ENV } from "../support/config.js";
+import { REQUIRED_TEST_ENV } from "../support/config.js";
+import { freePort } from "../support/world.js";
 
 const BIN = resolve("bin/zoomgram.mjs");
-const REQUIRED = {
-  ZOOM_CLIENT_ID: TEST_ENV.ZOOM_CLIENT_ID,
-  ZOOM_CLIENT_SECRET: TEST_ENV.ZOOM_CLIENT_SECRET,
-  ZOOM_REDIRECT: TEST_ENV.ZOOM_REDIRECT,
-  ZOOM_WEBHOOK_SECRET: TEST_ENV.ZOOM_WEBHOOK_SECRET,
-  STATE_SECRET: TEST_ENV.STATE_SECRET,
-  TELEGRAM_BOT_TOKEN: TEST_ENV.TELEGRAM_BOT_TOKEN,
-  TOKEN_ENCRYPTION_KEY: TEST_ENV.TOKEN_ENCRYPTION_KEY,
-};
+const REQUIRED = REQUIRED_TEST_ENV;
 
 function baseEnv(): NodeJS.ProcessEnv {
   // Only PATH and HOME from the outside, so a developer's own .env or variables cannot leak in.
   return { PATH: process.env.PATH, HOME: process.env.HOME };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const srv = createServer().listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => res(port));
-    });
-  });
 }
 
 let child: ChildProcess | undefined;

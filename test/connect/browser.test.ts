@@ -6,11 +6,11 @@
  * strict CSP still lets its own stylesheet apply, and the refusal pages for a tampered link and a
  * denied authorization, in the browser's language.
  */
-import { createServer } from "node:net";
 import type { Update } from "grammy/types";
 import { type Browser, chromium, type Locator } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type ConnectBench, startBench } from "./support.js";
+import { freePort } from "../support/world.js";
+import { type ConnectHarness, startConnectHarness } from "./harness.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const ARGS = [
@@ -26,7 +26,7 @@ const ARGS = [
 const ADA = { id: 1001, first_name: "Ada", language_code: "en" };
 
 let browser: Browser;
-let bench: ConnectBench | undefined;
+let bench: ConnectHarness | undefined;
 
 beforeAll(async () => {
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
@@ -43,21 +43,11 @@ afterEach(async () => {
 // biome-ignore lint/performance/useDomNodeTextContent: a Playwright Locator, not a DOM node
 const seen = (locator: Locator) => locator.innerText();
 
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-    server.on("error", fail);
-  });
-}
-
 /** The real server on 127.0.0.1:<free port>, with Zoom redirecting back to it. */
-async function serve(): Promise<ConnectBench> {
+async function serve(): Promise<ConnectHarness> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  bench = await startBench({
+  bench = await startConnectHarness({
     env: {
       HOST: "127.0.0.1",
       PORT: String(port),
@@ -71,7 +61,7 @@ async function serve(): Promise<ConnectBench> {
   return bench;
 }
 
-async function connectLink(b: ConnectBench): Promise<string> {
+async function connectLink(b: ConnectHarness): Promise<string> {
   await b.app.bot.handleUpdate(
     b.tg.userSends({ chatId: ADA.id, from: ADA.id, text: "/connect" }) as unknown as Update,
   );

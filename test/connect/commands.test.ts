@@ -10,9 +10,9 @@ import { createApp } from "../../src/app.js";
 import { deauthorizeZoomUser } from "../../src/connect/deauthorize.js";
 import { SUPPORTED_LOCALES } from "../../src/i18n/locales.js";
 import { testConfig } from "../support/config.js";
-import { type ConnectBench, seedConnection, startBench } from "./support.js";
+import { type ConnectHarness, seedConnection, startConnectHarness } from "./harness.js";
 
-let bench: ConnectBench | undefined;
+let bench: ConnectHarness | undefined;
 afterEach(async () => {
   await bench?.close();
   bench = undefined;
@@ -23,7 +23,7 @@ const GROUP = -100777;
 const BOB = 2002;
 
 async function setup(options: { connected?: boolean; expired?: boolean } = {}) {
-  bench = await startBench();
+  bench = await startConnectHarness();
   const b = bench;
   const user = b.zoom.addUser({ email: "ada@example.com", timezone: "Europe/Berlin" });
   b.tg.addUser(ADA);
@@ -41,18 +41,18 @@ async function setup(options: { connected?: boolean; expired?: boolean } = {}) {
   return { b, user };
 }
 
-async function send(b: ConnectBench, chatId: number, from: number, text: string) {
+async function send(b: ConnectHarness, chatId: number, from: number, text: string) {
   await b.app.bot.handleUpdate(b.tg.userSends({ chatId, from, text }) as unknown as Update);
 }
 
-async function press(b: ConnectBench, chatId: number, from: number, messageId: number, data: string) {
+async function press(b: ConnectHarness, chatId: number, from: number, messageId: number, data: string) {
   await b.app.bot.handleUpdate(b.tg.userPresses({ chatId, from, messageId, data }) as unknown as Update);
 }
 
-const lastText = (b: ConnectBench, chatId: number) => b.tg.messages(chatId).at(-1)?.text;
+const lastText = (b: ConnectHarness, chatId: number) => b.tg.messages(chatId).at(-1)?.text;
 
 function buttons(
-  b: ConnectBench,
+  b: ConnectHarness,
   chatId: number,
 ): Array<{ text: string; callback_data?: string; url?: string }> {
   const markup = b.tg.messages(chatId).at(-1)?.replyMarkup as
@@ -62,7 +62,7 @@ function buttons(
 }
 
 /** A meeting of the user with one delivery of each state of interest, a card, an event, and jobs. */
-async function seedUserData(b: ConnectBench, zoomUserId: string, meetingUuid: string, chatId: number) {
+async function seedUserData(b: ConnectHarness, zoomUserId: string, meetingUuid: string, chatId: number) {
   const db = b.app.services.db.kysely;
   const now = b.clock.now();
   await db
@@ -172,7 +172,7 @@ async function seedUserData(b: ConnectBench, zoomUserId: string, meetingUuid: st
   }
 }
 
-async function countRows(b: ConnectBench, meetingUuid: string) {
+async function countRows(b: ConnectHarness, meetingUuid: string) {
   const db = b.app.services.db.kysely;
   const n = async (q: Promise<unknown[]>) => (await q).length;
   return {
@@ -467,7 +467,7 @@ describe("command menu and webhook mode", () => {
   });
 
   it("webhook mode takes updates at POST /telegram/webhook only with the secret header", async () => {
-    bench = await startBench({
+    bench = await startConnectHarness({
       env: {
         TELEGRAM_WEBHOOK_URL: "https://bot.example.com/telegram/webhook",
         TELEGRAM_WEBHOOK_SECRET: "hook_secret_123",

@@ -8,9 +8,9 @@ import type { Update } from "grammy/types";
 import { afterEach, describe, expect, it } from "vitest";
 import { signConnectParams } from "../../src/connect/connect-link.js";
 import { signOAuthState } from "../../src/connect/oauth-state.js";
-import { type ConnectBench, rememberCode, startBench } from "./support.js";
+import { type ConnectHarness, rememberCode, startConnectHarness } from "./harness.js";
 
-let bench: ConnectBench | undefined;
+let bench: ConnectHarness | undefined;
 afterEach(async () => {
   await bench?.close();
   bench = undefined;
@@ -19,18 +19,18 @@ afterEach(async () => {
 const ADA = { id: 1001, first_name: "Ada", username: "ada", language_code: "en" };
 
 async function setup() {
-  bench = await startBench();
+  bench = await startConnectHarness();
   const user = bench.zoom.addUser({ email: "ada@example.com", first_name: "Ada", last_name: "Lovelace" });
   bench.tg.addUser(ADA);
   return { b: bench, user };
 }
 
-async function send(b: ConnectBench, chatId: number, from: number, text: string) {
+async function send(b: ConnectHarness, chatId: number, from: number, text: string) {
   await b.app.bot.handleUpdate(b.tg.userSends({ chatId, from, text }) as unknown as Update);
 }
 
 /** The URL of the inline button of the newest bot message in a chat. */
-function lastButtonUrl(b: ConnectBench, chatId: number): string {
+function lastButtonUrl(b: ConnectHarness, chatId: number): string {
   const message = b.tg.sent.filter((s) => s.chatId === chatId).at(-1);
   const markup = message?.replyMarkup as { inline_keyboard: Array<Array<{ url?: string }>> } | undefined;
   const url = markup?.inline_keyboard[0]?.[0]?.url;
@@ -45,7 +45,7 @@ const pathOf = (url: string) => {
 
 /** The browser's part: open the link, follow our 302 to the fake Zoom, which 302s back to us. */
 async function authorize(
-  b: ConnectBench,
+  b: ConnectHarness,
   buttonUrl: string,
 ): Promise<{ callbackPath: string; authorizeUrl: URL }> {
   const start = await b.app.http.request(pathOf(buttonUrl));
@@ -59,7 +59,7 @@ async function authorize(
   return { callbackPath: pathOf(back.toString()), authorizeUrl };
 }
 
-async function connectionCount(b: ConnectBench): Promise<number> {
+async function connectionCount(b: ConnectHarness): Promise<number> {
   const rows = await b.app.services.db.kysely.selectFrom("zoom_connections").select("id").execute();
   return rows.length;
 }

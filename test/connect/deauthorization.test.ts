@@ -1,15 +1,8 @@
-/**
- * Deauthorization end to end: a user connected through the real flow removes Zoomgram in Zoom;
- * Zoom's signed `app_deauthorized` arrives at POST /webhooks/zoom/deauth; once the worker has run,
- * the tokens and the user's data are gone, the chat was told, and a recording event for that user
- * that comes later delivers nothing.
- */
-import type { Update } from "grammy/types";
 import { afterEach, describe, expect, it } from "vitest";
 import { computeZoomSignature } from "../../src/zoom/webhook-signature.js";
-import { type ConnectBench, startBench } from "./support.js";
+import { type ConnectHarness, connectUntilCallback, startConnectHarness } from "./harness.js";
 
-let bench: ConnectBench | undefined;
+let bench: ConnectHarness | undefined;
 afterEach(async () => {
   await bench?.close();
   bench = undefined;
@@ -17,7 +10,7 @@ afterEach(async () => {
 
 const ADA = { id: 1001, first_name: "Ada", language_code: "en" };
 
-async function post(b: ConnectBench, path: string, body: unknown) {
+async function post(b: ConnectHarness, path: string, body: unknown) {
   const raw = JSON.stringify(body);
   const ts = String(Math.floor(b.clock.now() / 1000));
   return b.app.http.request(path, {
@@ -31,21 +24,14 @@ async function post(b: ConnectBench, path: string, body: unknown) {
   });
 }
 
-async function connectThroughTheFlow(b: ConnectBench) {
-  await b.app.bot.handleUpdate(
-    b.tg.userSends({ chatId: ADA.id, from: ADA.id, text: "/connect" }) as unknown as Update,
-  );
-  const markup = b.tg.sent.at(-1)?.replyMarkup as { inline_keyboard: Array<Array<{ url: string }>> };
-  const link = new URL(markup.inline_keyboard[0]![0]!.url);
-  const start = await b.app.http.request(`${link.pathname}${link.search}`);
-  const atZoom = await fetch(start.headers.get("location")!, { redirect: "manual" });
-  const back = new URL(atZoom.headers.get("location")!);
+async function connectThroughTheFlow(b: ConnectHarness) {
+  const back = await connectUntilCallback(b, ADA.id);
   expect((await b.app.http.request(`${back.pathname}${back.search}`)).status).toBe(200);
 }
 
 describe("app_deauthorized", () => {
   it("deletes the user's tokens and data, tells the chat, and later recording events deliver nothing", async () => {
-    bench = await startBench();
+    bench = await startConnectHarness();
     const b = bench;
     const user = b.zoom.addUser({ email: "ada@example.com" });
     b.tg.addUser(ADA);

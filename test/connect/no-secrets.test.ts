@@ -9,9 +9,9 @@ import type { Update } from "grammy/types";
 import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseDatabaseUrl } from "../../src/db/database.js";
-import { type ConnectBench, rememberCode, startBench } from "./support.js";
+import { type ConnectHarness, connectUntilCallback, rememberCode, startConnectHarness } from "./harness.js";
 
-let bench: ConnectBench | undefined;
+let bench: ConnectHarness | undefined;
 afterEach(async () => {
   await bench?.close();
   bench = undefined;
@@ -19,7 +19,7 @@ afterEach(async () => {
 
 const ADA = { id: 1001, first_name: "Ada", language_code: "en" };
 
-async function databaseText(b: ConnectBench): Promise<Buffer> {
+async function databaseText(b: ConnectHarness): Promise<Buffer> {
   const { dialect, target } = parseDatabaseUrl(b.databaseUrl);
   if (dialect === "sqlite") {
     return Buffer.concat(
@@ -42,19 +42,12 @@ async function databaseText(b: ConnectBench): Promise<Buffer> {
 
 describe("no OAuth secret at rest or in logs", () => {
   it("the database and the logs contain no access token, refresh token or code", async () => {
-    bench = await startBench();
+    bench = await startConnectHarness();
     const b = bench;
     const user = b.zoom.addUser({ email: "ada@example.com" });
     b.tg.addUser(ADA);
 
-    await b.app.bot.handleUpdate(
-      b.tg.userSends({ chatId: ADA.id, from: ADA.id, text: "/connect" }) as unknown as Update,
-    );
-    const markup = b.tg.sent.at(-1)?.replyMarkup as { inline_keyboard: Array<Array<{ url: string }>> };
-    const link = new URL(markup.inline_keyboard[0]![0]!.url);
-    const start = await b.app.http.request(`${link.pathname}${link.search}`);
-    const atZoom = await fetch(start.headers.get("location")!, { redirect: "manual" });
-    const back = new URL(atZoom.headers.get("location")!);
+    const back = await connectUntilCallback(b, ADA.id);
     rememberCode(b.zoom, back.searchParams.get("code")!);
     expect((await b.app.http.request(`${back.pathname}${back.search}`)).status).toBe(200);
     // A replay logs a refusal with the same code and state in the URL.

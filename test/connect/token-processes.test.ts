@@ -9,9 +9,9 @@ import { createHash } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/clock.js";
 import { startFakeZoom } from "../fakes/fake-zoom.js";
-import { type ConnectBench, seedConnection, startBench } from "./support.js";
+import { type ConnectHarness, seedConnection, startConnectHarness } from "./harness.js";
 
-let bench: ConnectBench | undefined;
+let bench: ConnectHarness | undefined;
 const children: ChildProcess[] = [];
 afterEach(async () => {
   for (const child of children.splice(0)) child.kill("SIGKILL");
@@ -53,7 +53,7 @@ describe("token refresh across processes", () => {
     // Real time: the children use the system clock.
     const clock = new ManualClock(Date.now());
     const zoom = await startFakeZoom({ now: () => clock.now(), latencyMs: 50 });
-    bench = await startBench({ clock, zoom, roles: { web: false, worker: false } });
+    bench = await startConnectHarness({ clock, zoom, roles: { web: false, worker: false } });
     const closeZoom = () => zoom.close();
     const user = zoom.addUser({ email: "ada@example.com" });
     await seedConnection(bench, { user, chatId: 1, telegramUserId: 1, expired: true });

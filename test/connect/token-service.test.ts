@@ -9,23 +9,23 @@ import { findConnectionRow } from "../../src/connect/connection.repository.js";
 import { createTokenService } from "../../src/connect/token-service.js";
 import { AppError } from "../../src/errors.js";
 import { createTokenCipher } from "../../src/security/token-cipher.js";
-import { type ConnectBench, seedConnection, startBench, yieldToIo } from "./support.js";
+import { type ConnectHarness, seedConnection, startConnectHarness, yieldToIo } from "./harness.js";
 
-let benches: ConnectBench[] = [];
+let benches: ConnectHarness[] = [];
 afterEach(async () => {
   for (const b of benches.reverse()) await b.close();
   benches = [];
 });
 
-async function bench(options: Parameters<typeof startBench>[0] = {}) {
-  const b = await startBench({ roles: { web: false, worker: false }, ...options });
+async function bench(options: Parameters<typeof startConnectHarness>[0] = {}) {
+  const b = await startConnectHarness({ roles: { web: false, worker: false }, ...options });
   benches.push(b);
   return b;
 }
 
 const CHAT = 424242;
 
-async function metric(b: ConnectBench, result: string): Promise<number> {
+async function metric(b: ConnectHarness, result: string): Promise<number> {
   const values = (await b.app.services.metrics.tokenRefreshes.get()).values;
   return values.find((v) => v.labels.result === result)?.value ?? 0;
 }

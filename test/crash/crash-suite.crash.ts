@@ -13,22 +13,12 @@
  * CRASH_SEED; CRASH_MEETINGS and CRASH_KILLS scale it.
  */
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
-import { upsertConnection } from "../../src/connect/connection.repository.js";
-import { type Db, openDatabase } from "../../src/db/database.js";
-import { migrateToLatest } from "../../src/db/migrate.js";
-import { createTokenCipher } from "../../src/security/token-cipher.js";
-import { upsertChat } from "../../src/telegram/chat.repository.js";
-import { computeZoomSignature } from "../../src/zoom/webhook-signature.js";
-import { type FakeTelegram, startFakeTelegram } from "../fakes/fake-telegram.js";
-import { type FakeZoom, startFakeZoom, type ZoomUser } from "../fakes/fake-zoom.js";
-import { TEST_ENV } from "../support/config.js";
-import { createTestDatabaseUrl, TEST_DIALECT } from "../support/db.js";
+import type { ZoomUser } from "../fakes/fake-zoom.js";
+import { TEST_DIALECT } from "../support/db.js";
 import { FFMPEG, makeTestAudio } from "../support/media.js";
+import { freePort, postSignedWebhook, type ServiceWorld, startServiceWorld } from "../support/world.js";
 import {
   type AcceptedUpload,
   analyzeCrashRun,
@@ -47,28 +37,12 @@ const SEND_INTERVAL_MS = 100;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 const topicOf = (i: number) => `Crash ${String(i).padStart(3, "0")}`;
 // Every tenth UUID needs Zoom's double encoding (starts with "/" or has "//").
 const uuidOf = (i: number) => (i % 10 === 0 ? `/crash${i}//uuid==` : `crash-${i}-uuid==`);
 
 interface Stage {
-  zoom: FakeZoom;
-  tg: FakeTelegram;
-  db: Db;
-  dropDatabase(): Promise<void>;
-  dir: string;
+  world: ServiceWorld;
   service: Service;
 }
 
@@ -78,41 +52,21 @@ let keep = false;
 afterAll(async () => {
   if (!stage) return;
   await stage.service.stop(5_000);
-  await stage.db.close();
-  await Promise.all([stage.zoom.close(), stage.tg.close()]);
-  if (keep) {
-    process.stdout.write(`crash suite: logs and media kept in ${stage.dir}\n`);
-  } else {
-    await stage.dropDatabase();
-    rmSync(stage.dir, { recursive: true, force: true });
-  }
+  await stage.world.close({ keep });
+  if (keep) process.stdout.write(`crash suite: logs and media kept in ${stage.world.dir}\n`);
 });
 
 describe(`crash suite (${TEST_DIALECT})`, () => {
   it(`${MEETINGS} meetings, ${KILLS} SIGKILLs: every recording delivered, every duplicate explained`, async () => {
     const started = Date.now();
     const random = seededRandom(SEED);
-    const zoom = await startFakeZoom();
-    const tg = await startFakeTelegram();
-    const database = await createTestDatabaseUrl();
-    const db = await openDatabase(database.url, { poolMax: 4, connectRetries: 0 });
-    await migrateToLatest(db);
-    const dir = mkdtempSync(join(tmpdir(), "zoomgram-crash-"));
+    const world = await startServiceWorld({ dirPrefix: "zoomgram-crash-" });
+    const { zoom, tg, db, dir } = world;
     const port = await freePort();
-    const env: Record<string, string> = {
-      ...TEST_ENV,
-      ZOOM_CLIENT_ID: zoom.clientId,
-      ZOOM_CLIENT_SECRET: zoom.clientSecret,
-      ZOOM_OAUTH_BASE_URL: zoom.url,
-      ZOOM_API_BASE_URL: zoom.apiBaseUrl,
-      ZOOM_DOWNLOAD_HOSTS: "127.0.0.1,localhost",
-      TELEGRAM_API_ROOT: tg.url,
-      TELEGRAM_BOT_TOKEN: tg.token,
-      DATABASE_URL: database.url,
+    const env = world.env({
       HOST: "127.0.0.1",
       PORT: String(port),
       PUBLIC_URL: `http://127.0.0.1:${port}`,
-      MEDIA_DIR: join(dir, "media"),
       FFMPEG_PATH: FFMPEG,
       LOG_LEVEL: "info",
       // A killed worker's jobs are claimable again after this lease.
@@ -120,42 +74,23 @@ describe(`crash suite (${TEST_DIALECT})`, () => {
       JOB_POLL_INTERVAL_MS: "200",
       WORKER_CONCURRENCY: "4",
       TELEGRAM_POLLING_LEASE_SECONDS: "2",
-    };
+    });
     const service = new Service({ env, dir, port });
-    stage = { zoom, tg, db, dropDatabase: database.drop, dir, service };
+    stage = { world, service };
     keep = true; // until the run passed
 
     // ------------------------------------------------------------------ the world
     const audio = await makeTestAudio({ seconds: 8, bitrateKbps: 32 });
     const sourceSha256 = createHash("sha256").update(readFileSync(audio)).digest("hex");
-    const cipher = createTokenCipher([env.TOKEN_ENCRYPTION_KEY as string]);
     const hosts: ZoomUser[] = [];
     for (let i = 0; i < HOSTS; i++) {
-      const chatId = 9001 + i;
-      const user = zoom.addUser({ email: `crash-host-${i}@example.com`, timezone: "Europe/Berlin" });
-      const tokens = zoom.grantTokens(user.id);
-      tg.addChat({ id: chatId, type: "private", first_name: `Host ${i}` });
-      const now = Date.now();
-      await upsertChat(db.kysely, { id: chatId, type: "private" }, "en", now);
-      await upsertConnection(
-        db.kysely,
-        {
-          zoomUserId: user.id,
-          zoomAccountId: user.account_id,
-          email: user.email,
-          displayName: user.display_name,
-          timezone: user.timezone,
-          chatId,
-          telegramUserId: 5000 + i,
-          accessTokenEnc: cipher.encrypt(tokens.access_token, user.id),
-          refreshTokenEnc: cipher.encrypt(tokens.refresh_token, user.id),
-          tokenKeyId: cipher.keyIds[0] as string,
-          accessExpiresAt: now + tokens.expires_in * 1000,
-          apiUrl: null,
-          scope: tokens.scope,
-        },
-        now,
-      );
+      const { user } = await world.connect({
+        chatId: 9001 + i,
+        email: `crash-host-${i}@example.com`,
+        telegramUserId: 5000 + i,
+        fakeChat: { type: "private", first_name: `Host ${i}` },
+        chat: { type: "private" },
+      });
       hosts.push(user);
     }
     const keys: string[] = [];
@@ -180,18 +115,9 @@ describe(`crash suite (${TEST_DIALECT})`, () => {
     const sendOne = async (i: number) => {
       for (;;) {
         // Like Zoom, each attempt is signed when it is sent, with a fresh download_token.
-        const body = JSON.stringify(zoom.buildEvent("recording.completed", uuidOf(i)));
-        const ts = String(Math.floor(Date.now() / 1000));
+        const event = zoom.buildEvent("recording.completed", uuidOf(i));
         try {
-          const res = await fetch(`http://127.0.0.1:${port}/webhooks/zoom`, {
-            method: "POST",
-            body,
-            headers: {
-              "content-type": "application/json; charset=utf-8",
-              "x-zm-request-timestamp": ts,
-              "x-zm-signature": computeZoomSignature(env.ZOOM_WEBHOOK_SECRET as string, ts, body),
-            },
-          });
+          const res = await postSignedWebhook(`http://127.0.0.1:${port}/webhooks/zoom`, event);
           await res.arrayBuffer();
           if (res.status === 200) {
             acknowledged++;

@@ -13,7 +13,7 @@ import { createLogger } from "../../src/observability/logger.js";
 import type { FakeMeeting } from "../fakes/fake-zoom.js";
 import { TEST_DIALECT } from "../support/db.js";
 import { FFMPEG, makeTestAudio, makeTestVideo } from "../support/media.js";
-import { type DeliveryBench, sha256File, startDeliveryBench } from "./bench.js";
+import { type DeliveryHarness, sha256File, startDeliveryHarness } from "./harness.js";
 
 let audio30: string;
 let video20: string;
@@ -24,22 +24,22 @@ beforeAll(async () => {
   silentVideo = await makeTestVideo({ seconds: 5, withAudio: false });
 });
 
-let bench: DeliveryBench | undefined;
+let bench: DeliveryHarness | undefined;
 afterEach(async () => {
   await bench?.close();
   bench = undefined;
 });
 
-async function setup(options: Parameters<typeof startDeliveryBench>[0] = {}) {
-  bench = await startDeliveryBench(options);
+async function setup(options: Parameters<typeof startDeliveryHarness>[0] = {}) {
+  bench = await startDeliveryHarness(options);
   const connected = await bench.connect({ chatId: 4242, timezone: "Europe/Berlin", displayName: "Ann Lee" });
   return { b: bench, ...connected };
 }
 
 function addMeeting(
-  b: DeliveryBench,
+  b: DeliveryHarness,
   hostUserId: string,
-  input: Partial<Parameters<DeliveryBench["zoom"]["addMeeting"]>[0]> = {},
+  input: Partial<Parameters<DeliveryHarness["zoom"]["addMeeting"]>[0]> = {},
 ): FakeMeeting {
   return b.zoom.addMeeting({
     uuid: input.uuid ?? "4444AAAiAAAAAiAiAiiAii==",

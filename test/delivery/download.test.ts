@@ -10,8 +10,8 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { AppError } from "../../src/errors.js";
 import { type DownloadRecordingOptions, downloadRecording } from "../../src/zoom/download.js";
+import { appErrorOf } from "../support/errors.js";
 
 interface Seen {
   host: string;
@@ -91,14 +91,7 @@ function options(url: string, extra: Partial<DownloadRecordingOptions> = {}): Do
   };
 }
 
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
+const failure = appErrorOf;
 
 const sendFile = (res: http.ServerResponse, type = "audio/mp4") => {
   res.writeHead(200, { "content-type": type, "content-length": BODY.length });

@@ -12,14 +12,14 @@ import { findChat } from "../../src/telegram/chat.repository.js";
 import type { AddRecordingFileInput, FakeMeeting } from "../fakes/fake-zoom.js";
 import { TEST_DIALECT } from "../support/db.js";
 import { makeTestAudio } from "../support/media.js";
-import { type DeliveryBench, sha256File, startDeliveryBench } from "./bench.js";
+import { type DeliveryHarness, sha256File, startDeliveryHarness } from "./harness.js";
 
 let audio: string;
 beforeAll(async () => {
   audio = await makeTestAudio({ seconds: 20, bitrateKbps: 64 });
 });
 
-let bench: DeliveryBench | undefined;
+let bench: DeliveryHarness | undefined;
 afterEach(async () => {
   await bench?.close();
   bench = undefined;
@@ -27,13 +27,13 @@ afterEach(async () => {
 
 const CHAT = 5150;
 
-async function setup(options: Parameters<typeof startDeliveryBench>[0] = {}, chatId = CHAT) {
-  bench = await startDeliveryBench(options);
+async function setup(options: Parameters<typeof startDeliveryHarness>[0] = {}, chatId = CHAT) {
+  bench = await startDeliveryHarness(options);
   const connected = await bench.connect({ chatId, chatType: chatId < 0 ? "group" : "private" });
   return { b: bench, ...connected };
 }
 
-function meetingOf(b: DeliveryBench, hostUserId: string, files?: AddRecordingFileInput[]): FakeMeeting {
+function meetingOf(b: DeliveryHarness, hostUserId: string, files?: AddRecordingFileInput[]): FakeMeeting {
   return b.zoom.addMeeting({
     uuid: `m-${Math.random().toString(36).slice(2)}==`,
     hostUserId,
@@ -43,7 +43,7 @@ function meetingOf(b: DeliveryBench, hostUserId: string, files?: AddRecordingFil
   });
 }
 
-async function jobStates(b: DeliveryBench) {
+async function jobStates(b: DeliveryHarness) {
   return (
     await b.services.db.kysely
       .selectFrom("jobs")
@@ -53,7 +53,7 @@ async function jobStates(b: DeliveryBench) {
   ).filter((j) => j.kind === "deliver-recording");
 }
 
-function failedMessages(b: DeliveryBench, chatId = CHAT) {
+function failedMessages(b: DeliveryHarness, chatId = CHAT) {
   return b.tg.sent.filter(
     (s) => s.chatId === chatId && s.method === "sendMessage" && /couldn't be delivered/.test(s.text ?? ""),
   );

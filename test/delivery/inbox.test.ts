@@ -13,9 +13,9 @@ import type { IngestTable } from "../../src/delivery/ingest.js";
 import { ingestors } from "../../src/delivery/ingest-table.js";
 import { silentLogger } from "../../src/observability/logger.js";
 import { TEST_DIALECT } from "../support/db.js";
-import { type DeliveryBench, startDeliveryBench } from "./bench.js";
+import { type DeliveryHarness, startDeliveryHarness } from "./harness.js";
 
-let bench: DeliveryBench | undefined;
+let bench: DeliveryHarness | undefined;
 const closers: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
@@ -23,7 +23,7 @@ afterEach(async () => {
   bench = undefined;
 });
 
-async function count(b: DeliveryBench, table: "webhook_inbox" | "webhook_events" | "jobs" | "deliveries") {
+async function count(b: DeliveryHarness, table: "webhook_inbox" | "webhook_events" | "jobs" | "deliveries") {
   const row = await b.services.db.kysely
     .selectFrom(table)
     .select((eb) => eb.fn.countAll<number>().as("n"))
@@ -32,7 +32,7 @@ async function count(b: DeliveryBench, table: "webhook_inbox" | "webhook_events"
 }
 
 /** A connected user with `n` meetings, each with one audio file. */
-async function meetings(b: DeliveryBench, n: number, chatId = 77): Promise<string[]> {
+async function meetings(b: DeliveryHarness, n: number, chatId = 77): Promise<string[]> {
   const { zoomUserId } = await b.connect({ chatId });
   return Array.from(
     { length: n },
@@ -102,7 +102,7 @@ describe("group commit (src/db/group-commit.ts)", () => {
 
 describe(`webhook inbox on ${TEST_DIALECT}`, () => {
   it("concurrent webhooks share commits, and each is durable (seen by another connection) when answered", async () => {
-    bench = await startDeliveryBench();
+    bench = await startDeliveryHarness();
     const [uuid] = await meetings(bench, 1);
     const n = 40;
     const responses = await Promise.all(
@@ -138,7 +138,7 @@ describe(`webhook inbox on ${TEST_DIALECT}`, () => {
 
   it("answers 503 with Retry-After at once while the inbox is behind, with a metric and an admin alert", async () => {
     const admin = -100777;
-    bench = await startDeliveryBench({
+    bench = await startDeliveryHarness({
       env: { ADMIN_CHAT_ID: String(admin), WEBHOOK_MAX_BACKLOG_SECONDS: "5" },
     });
     bench.tg.addChat({ id: admin, type: "supergroup", title: "Operators" });
@@ -179,7 +179,7 @@ describe(`webhook inbox on ${TEST_DIALECT}`, () => {
   });
 
   it("two processors side by side process every event exactly once", async () => {
-    bench = await startDeliveryBench();
+    bench = await startDeliveryHarness();
     const uuids = await meetings(bench, 5);
     const copies = 12;
     for (let copy = 0; copy < copies; copy++) {
@@ -220,7 +220,7 @@ describe(`webhook inbox on ${TEST_DIALECT}`, () => {
   });
 
   it("a crash after the append loses nothing: the next worker process finds the events and does the work", async () => {
-    bench = await startDeliveryBench();
+    bench = await startDeliveryHarness();
     const uuids = await meetings(bench, 3);
     for (const uuid of uuids) {
       expect(
@@ -249,7 +249,7 @@ describe(`webhook inbox on ${TEST_DIALECT}`, () => {
   });
 
   it("a batch that fails half-way is rolled back whole; its events are retried alone, the bad one set aside", async () => {
-    bench = await startDeliveryBench();
+    bench = await startDeliveryHarness();
     const [good1, bad, good2] = await meetings(bench, 3);
     for (const uuid of [good1!, bad!, good2!]) {
       await bench.post(bench.zoom.buildEvent("recording.completed", uuid), { process: false });

@@ -9,7 +9,7 @@ import { probeMedia } from "../../src/media/probe.js";
 import type { AddRecordingFileInput } from "../fakes/fake-zoom.js";
 import { TEST_DIALECT } from "../support/db.js";
 import { FFPROBE, makeTestAudio, makeTestVideo } from "../support/media.js";
-import { type DeliveryBench, sha256File, startDeliveryBench } from "./bench.js";
+import { type DeliveryHarness, sha256File, startDeliveryHarness } from "./harness.js";
 
 let small: string;
 let fiveMinutes: string;
@@ -18,7 +18,7 @@ beforeAll(async () => {
   fiveMinutes = await makeTestAudio({ seconds: 300, bitrateKbps: 128 });
 }, 120_000);
 
-let bench: DeliveryBench | undefined;
+let bench: DeliveryHarness | undefined;
 afterEach(async () => {
   await bench?.close();
   bench = undefined;
@@ -26,8 +26,8 @@ afterEach(async () => {
 
 const CHAT = 6060;
 
-async function deliver(options: Parameters<typeof startDeliveryBench>[0], files: AddRecordingFileInput[]) {
-  bench = await startDeliveryBench(options);
+async function deliver(options: Parameters<typeof startDeliveryHarness>[0], files: AddRecordingFileInput[]) {
+  bench = await startDeliveryHarness(options);
   const { zoomUserId } = await bench.connect({ chatId: CHAT });
   const meeting = bench.zoom.addMeeting({
     uuid: "ladder==",

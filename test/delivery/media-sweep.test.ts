@@ -7,9 +7,9 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { MEDIA_SWEEP_TASK } from "../../src/ops/media-sweep.js";
 import { TEST_DIALECT } from "../support/db.js";
-import { type DeliveryBench, startDeliveryBench } from "./bench.js";
+import { type DeliveryHarness, startDeliveryHarness } from "./harness.js";
 
-let bench: DeliveryBench | undefined;
+let bench: DeliveryHarness | undefined;
 afterEach(async () => {
   await bench?.close();
   bench = undefined;
@@ -17,7 +17,7 @@ afterEach(async () => {
 
 describe(`media sweep on ${TEST_DIALECT}`, () => {
   it("deletes files older than MEDIA_TTL_HOURS and keeps fresh ones", async () => {
-    bench = await startDeliveryBench({ env: { MEDIA_TTL_HOURS: "2" } });
+    bench = await startDeliveryHarness({ env: { MEDIA_TTL_HOURS: "2" } });
     const now = bench.clock.now();
     const old = join(bench.mediaDir, "deliver-17");
     const fresh = join(bench.mediaDir, "deliver-18");

@@ -11,14 +11,14 @@ import { OVERLAP_MIN_BYTES } from "../../src/delivery/deliver-recording.job.js";
 import { findDeliveries } from "../../src/delivery/delivery.repository.js";
 import type { FakeTelegram } from "../fakes/fake-telegram.js";
 import { TEST_DIALECT } from "../support/db.js";
-import { type DeliveryBench, startDeliveryBench } from "./bench.js";
+import { type DeliveryHarness, startDeliveryHarness } from "./harness.js";
 
 const SIZE = OVERLAP_MIN_BYTES + 4_000_000;
 const FILE = Buffer.alloc(SIZE);
 for (let i = 0; i < SIZE; i += 4096) FILE.writeUInt32BE(i, i);
 const SHA = createHash("sha256").update(FILE).digest("hex");
 
-let bench: DeliveryBench | undefined;
+let bench: DeliveryHarness | undefined;
 afterEach(async () => {
   await bench?.close();
   bench = undefined;
@@ -56,10 +56,10 @@ function holdingFetch(tg: () => FakeTelegram) {
   return { fetch: f, held };
 }
 
-async function start(options: Parameters<typeof startDeliveryBench>[0] = {}) {
+async function start(options: Parameters<typeof startDeliveryHarness>[0] = {}) {
   let tg: FakeTelegram | undefined;
   const holding = holdingFetch(() => tg as FakeTelegram);
-  bench = await startDeliveryBench({ ...options, deps: { ...options.deps, fetch: holding.fetch } });
+  bench = await startDeliveryHarness({ ...options, deps: { ...options.deps, fetch: holding.fetch } });
   tg = bench.tg;
   const { zoomUserId } = await bench.connect({ chatId: 4242, timezone: "UTC", displayName: "Ann Lee" });
   const meeting = bench.zoom.addMeeting({

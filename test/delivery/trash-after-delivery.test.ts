@@ -8,7 +8,7 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { updateChatSettings } from "../../src/settings/chat-settings.repository.js";
 import type { FakeMeeting, ZoomUser } from "../fakes/fake-zoom.js";
-import { type OpsBench, startOpsBench } from "../ops/bench.js";
+import { type OpsHarness as OpsBench, startOpsHarness as startOpsBench } from "../ops/harness.js";
 import { TEST_DIALECT } from "../support/db.js";
 import { makeTestAudio } from "../support/media.js";
 

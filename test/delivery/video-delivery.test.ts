@@ -13,7 +13,7 @@ import { probeMedia } from "../../src/media/probe.js";
 import { splitVideo, transcodeVideo } from "../../src/media/video-transform.js";
 import { updateChatSettings } from "../../src/settings/chat-settings.repository.js";
 import type { ZoomUser } from "../fakes/fake-zoom.js";
-import { type OpsBench, startOpsBench } from "../ops/bench.js";
+import { type OpsHarness as OpsBench, startOpsHarness as startOpsBench } from "../ops/harness.js";
 import { TEST_DIALECT } from "../support/db.js";
 import { FFMPEG, FFPROBE, makeTestAudio, makeTestVideo } from "../support/media.js";
 

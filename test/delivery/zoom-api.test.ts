@@ -5,9 +5,9 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/clock.js";
-import { AppError } from "../../src/errors.js";
 import { createZoomApi } from "../../src/zoom/zoom-api.js";
 import { type FakeZoom, startFakeZoom } from "../fakes/fake-zoom.js";
+import { appErrorOf } from "../support/errors.js";
 
 let zoom: FakeZoom | undefined;
 afterEach(async () => {
@@ -26,14 +26,7 @@ async function withUser() {
   return { zoom, user, api, auth };
 }
 
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
+const failure = appErrorOf;
 
 describe("ZoomApi.getMeetingRecordings", () => {
   it("returns the files and a download_access_token with the asked TTL", async () => {

@@ -9,18 +9,11 @@
  * (vitest.serial.config.ts) so five child processes do not compete with the parallel suite.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { type App, createApp } from "../../src/app.js";
-import { type FakeTelegram, startFakeTelegram } from "../fakes/fake-telegram.js";
-import { type FakeZoom, signWebhook, startFakeZoom } from "../fakes/fake-zoom.js";
-import { TEST_ENV, testConfig } from "../support/config.js";
-import { type ConnectedUser, connectZoomUser } from "../support/connection.js";
-import { createTestDatabaseUrl } from "../support/db.js";
+import type { ConnectedUser } from "../support/connection.js";
 import { makeTestAudio } from "../support/media.js";
+import { freePort, postSignedWebhook, type ServiceWorld, startServiceWorld } from "../support/world.js";
 
 const BIN = resolve("bin/zoomgram.mjs");
 const MEETINGS = 300;
@@ -35,36 +28,11 @@ interface Proc {
   exited: Promise<number | null>;
 }
 
-let zoom: FakeZoom;
-let tg: FakeTelegram;
-let dbUrl: string;
-let dropDb: () => Promise<void>;
-let app: App; // in-process, roles off: only used to read the database and to connect users
-let mediaDir: string;
+let world: ServiceWorld;
 const procs: Proc[] = [];
 
-async function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const srv = createServer().listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => res(port));
-    });
-  });
-}
-
-function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    ...TEST_ENV,
-    ZOOM_REDIRECT: "http://127.0.0.1:3000/zoom/callback",
-    DATABASE_URL: dbUrl,
-    ZOOM_OAUTH_BASE_URL: zoom.url,
-    ZOOM_API_BASE_URL: zoom.apiBaseUrl,
-    ZOOM_DOWNLOAD_HOSTS: "127.0.0.1,localhost",
-    TELEGRAM_API_ROOT: tg.url,
-    TELEGRAM_BOT_TOKEN: tg.token,
-    MEDIA_DIR: mediaDir,
+function childEnv(extra: Record<string, string>): Record<string, string> {
+  return world.env({
     JOB_LEASE_SECONDS: "5",
     JOB_POLL_INTERVAL_MS: "500",
     TELEGRAM_POLLING_LEASE_SECONDS: "4",
@@ -72,13 +40,13 @@ function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
     DB_POOL_MAX: "6",
     LOG_LEVEL: "warn",
     ...extra,
-  };
+  });
 }
 
 async function startProc(name: string, role: "web" | "worker"): Promise<Proc> {
   const port = role === "web" ? await freePort() : undefined;
   const child = spawn(process.execPath, [BIN, role], {
-    cwd: mediaDir,
+    cwd: world.dir,
     env: childEnv(port ? { PORT: String(port), HOST: "127.0.0.1" } : {}),
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -117,37 +85,35 @@ function pidOf(instanceId: string | null | undefined): number | undefined {
 }
 
 beforeAll(async () => {
-  ({ url: dbUrl, drop: dropDb } = await createTestDatabaseUrl("postgres"));
-  mediaDir = mkdtempSync(join(tmpdir(), "zoomgram-fleet-"));
   // Downloads take a little while (as real ones do), so a kill usually lands mid-download,
   // not in the few milliseconds between Telegram accepting an upload and our commit.
-  zoom = await startFakeZoom({ latencyMs: 100 });
-  tg = await startFakeTelegram();
-  app = await createApp(
-    testConfig({ DATABASE_URL: dbUrl, TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url }),
-    { web: false, worker: false },
-    { botInfo: tg.botInfo, ffmpeg: null },
-  );
+  world = await startServiceWorld({
+    dialect: "postgres",
+    zoom: { latencyMs: 100 },
+    dirPrefix: "zoomgram-fleet-",
+  });
 }, 120_000);
 
 afterAll(async () => {
   for (const p of procs) p.child.kill("SIGKILL");
   await Promise.all(procs.map((p) => p.exited));
-  await app?.stop();
-  await zoom?.close();
-  await tg?.close();
-  await dropDb?.();
-  rmSync(mediaDir, { recursive: true, force: true });
+  await world?.close();
 });
 
 it("300 recordings through 2 web + 3 worker processes, with a worker and the polling holder killed, arrive exactly once", async () => {
   const audio = await makeTestAudio({ seconds: 8, bitrateKbps: 48 });
+  const { zoom, tg, db } = world;
   const users: ConnectedUser[] = [];
   for (let i = 0; i < USERS; i++) {
     const chatId = 910_000 + i;
     tg.addUser({ id: chatId, first_name: `User${i}`, language_code: "en" });
-    tg.addChat({ id: chatId, type: "private", first_name: `User${i}` });
-    users.push(await connectZoomUser(app.services, zoom, { chatId, email: `fleet${i}@example.com` }));
+    users.push(
+      await world.connect({
+        chatId,
+        email: `fleet${i}@example.com`,
+        fakeChat: { type: "private", first_name: `User${i}` },
+      }),
+    );
   }
   const meetings = Array.from({ length: MEETINGS }, (_, i) =>
     zoom.addMeeting({
@@ -175,7 +141,7 @@ it("300 recordings through 2 web + 3 worker processes, with a worker and the pol
   }
   // One web process holds long polling.
   const pollingPid = await until("a polling holder", async () => {
-    const row = await app.services.db.kysely
+    const row = await db.kysely
       .selectFrom("leases")
       .select("holder")
       .where("name", "=", "telegram:polling")
@@ -192,12 +158,10 @@ it("300 recordings through 2 web + 3 worker processes, with a worker and the pol
   const statuses: number[] = [];
   const sendOne = async (i: number) => {
     const target = killedHolder ? otherWeb : webs[i % 2]!;
-    const body = JSON.stringify(zoom.buildEvent("recording.completed", meetings[i]!.uuid));
-    const res = await fetch(`http://127.0.0.1:${target.port}/webhooks/zoom`, {
-      method: "POST",
-      headers: signWebhook(body, TEST_ENV.ZOOM_WEBHOOK_SECRET, Math.floor(Date.now() / 1000)),
-      body,
-    });
+    const res = await postSignedWebhook(
+      `http://127.0.0.1:${target.port}/webhooks/zoom`,
+      zoom.buildEvent("recording.completed", meetings[i]!.uuid),
+    );
     statuses.push(res.status);
     sent++;
   };
@@ -205,7 +169,7 @@ it("300 recordings through 2 web + 3 worker processes, with a worker and the pol
     await Promise.all(Array.from({ length: Math.min(10, MEETINGS - i) }, (_, k) => sendOne(i + k)));
     if (!killedWorker && sent >= 100) {
       // Kill a worker that holds jobs right now, and the polling holder.
-      const active = await app.services.db.kysely
+      const active = await db.kysely
         .selectFrom("jobs")
         .select("locked_by")
         .where("state", "=", "active")
@@ -224,7 +188,7 @@ it("300 recordings through 2 web + 3 worker processes, with a worker and the pol
   await until(
     "all deliveries",
     async () => {
-      const row = await app.services.db.kysely
+      const row = await db.kysely
         .selectFrom("deliveries")
         .select((eb) => eb.fn.countAll<number>().as("n"))
         .where("kind", "=", "audio")
@@ -249,7 +213,7 @@ it("300 recordings through 2 web + 3 worker processes, with a worker and the pol
   let open: Array<{ kind: string; state: string }> = [];
   try {
     await until("the queue to settle", async () => {
-      open = await app.services.db.kysely
+      open = await db.kysely
         .selectFrom("jobs")
         .select(["kind", "state"])
         .where((eb) =>
@@ -276,7 +240,7 @@ it("300 recordings through 2 web + 3 worker processes, with a worker and the pol
     60_000,
   );
   expect(reply.text).toContain("fleet0@example.com");
-  const holderNow = await app.services.db.kysely
+  const holderNow = await db.kysely
     .selectFrom("leases")
     .select("holder")
     .where("name", "=", "telegram:polling")

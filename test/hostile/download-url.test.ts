@@ -197,18 +197,7 @@ describe(`through the service (${TEST_DIALECT})`, () => {
     return { seen, fetch: f };
   }
 
-  async function settle(harness: Harness): Promise<void> {
-    for (let round = 0; round < 20; round++) {
-      await harness.drain();
-      const next = await harness.db.kysely
-        .selectFrom("jobs")
-        .select((eb) => eb.fn.min("run_at").as("at"))
-        .where("state", "in", ["queued", "retry"])
-        .executeTakeFirst();
-      if (next?.at === null || next?.at === undefined) return;
-      harness.clock.set(Math.max(harness.clock.now() + 1, Number(next.at)));
-    }
-  }
+  const settle = (harness: Harness) => harness.settle({ maxRounds: 20, minStepMs: 1, ifUnsettled: "return" });
 
   it("Zoom's API names 127.0.0.1, 169.254.169.254 and other hosts: refused, no request, no token, the chat is told", async () => {
     const targets = [

@@ -188,16 +188,7 @@ describe(`a hostile topic and host name through the service (${TEST_DIALECT})`, 
     expect((await h.postZoomWebhook(h.zoom.buildEvent("recording.completed", "render-uuid=="))).status).toBe(
       200,
     );
-    for (let round = 0; round < 20; round++) {
-      await h.drain();
-      const next = await h.db.kysely
-        .selectFrom("jobs")
-        .select((eb) => eb.fn.min("run_at").as("at"))
-        .where("state", "in", ["queued", "retry"])
-        .executeTakeFirst();
-      if (next?.at === null || next?.at === undefined) break;
-      h.clock.set(Math.max(h.clock.now() + 1, Number(next.at)));
-    }
+    await h.settle({ maxRounds: 20, minStepMs: 1, ifUnsettled: "return" });
     const audioSent = h.tg.sent.filter((s) => s.method === "sendAudio");
     expect(audioSent).toHaveLength(1);
     const everything = h.tg.messages(9400);

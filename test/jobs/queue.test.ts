@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { sql } from "kysely";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { ManualClock, systemClock } from "../../src/clock.js";
 import { type Db, openDatabase, withTransaction } from "../../src/db/database.js";
 import { AppError } from "../../src/errors.js";
@@ -9,18 +9,15 @@ import { createJobNotifier } from "../../src/jobs/notifier.js";
 import { countJobsByState, enqueueJob, getJob, oldestWaitingAgeMs } from "../../src/jobs/queue.js";
 import { type JobHandler, Worker, type WorkerEvent } from "../../src/jobs/worker.js";
 import { silentLogger } from "../../src/observability/logger.js";
-import { createTestDatabase, TEST_DIALECT, type TestDatabase } from "../support/db.js";
+import { TEST_DIALECT } from "../support/db.js";
+import { databaseForEachTest } from "../support/each-test.js";
 
 const logger = silentLogger();
-let t: TestDatabase;
+const t = databaseForEachTest();
 let clock: ManualClock;
 
-beforeEach(async () => {
-  t = await createTestDatabase();
+beforeEach(() => {
   clock = new ManualClock();
-});
-afterEach(async () => {
-  await t.cleanup();
 });
 
 function worker(

@@ -1,18 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/clock.js";
 import { acquireLease, leaseHolder, releaseLease } from "../../src/leases/lease.js";
 import { createPeriodicRunner } from "../../src/leases/periodic.js";
 import { silentLogger } from "../../src/observability/logger.js";
-import { createTestDatabase, TEST_DIALECT, type TestDatabase } from "../support/db.js";
+import { TEST_DIALECT } from "../support/db.js";
+import { databaseForEachTest } from "../support/each-test.js";
 
-let t: TestDatabase;
+const t = databaseForEachTest();
 let clock: ManualClock;
-beforeEach(async () => {
-  t = await createTestDatabase();
+beforeEach(() => {
   clock = new ManualClock();
-});
-afterEach(async () => {
-  await t.cleanup();
 });
 
 describe(`leases on ${TEST_DIALECT}`, () => {

@@ -7,9 +7,9 @@ import { afterEach, expect, it } from "vitest";
 import { findDeliveries } from "../../src/delivery/delivery.repository.js";
 import { TEST_DIALECT } from "../support/db.js";
 import { makeTestAudio } from "../support/media.js";
-import { type MeetingBench, startMeetingBench } from "./bench.js";
+import { type MeetingHarness, startMeetingHarness } from "./harness.js";
 
-let bench: MeetingBench;
+let bench: MeetingHarness;
 afterEach(async () => {
   await bench?.close();
 });
@@ -19,7 +19,7 @@ const VTT =
   "WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\nAnna Keller: The release moves to Thursday after the migration.\n";
 
 async function deliverMeeting(env: Record<string, string> = {}) {
-  bench = await startMeetingBench({ env });
+  bench = await startMeetingHarness({ env });
   const audio = await makeTestAudio({ seconds: 4, bitrateKbps: 32 });
   bench.zoom.addMeeting({
     uuid: UUID,
@@ -102,7 +102,7 @@ it("acts on nothing for a press from another chat or on the wrong kind of delive
 
 it("a failed audio goes back through the delivery pipeline from the resend button", async () => {
   // The first delivery fails for good (a 400 is final), then the button sends it again.
-  bench = await startMeetingBench({ env: { JOB_MAX_ATTEMPTS: "1" } });
+  bench = await startMeetingHarness({ env: { JOB_MAX_ATTEMPTS: "1" } });
   const audio = await makeTestAudio({ seconds: 4, bitrateKbps: 32 });
   bench.zoom.addMeeting({
     uuid: UUID,

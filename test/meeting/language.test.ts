@@ -6,9 +6,9 @@
 import { afterEach, expect, it } from "vitest";
 import { TEST_DIALECT } from "../support/db.js";
 import { makeTestAudio } from "../support/media.js";
-import { type MeetingBench, startMeetingBench } from "./bench.js";
+import { type MeetingHarness, startMeetingHarness } from "./harness.js";
 
-let bench: MeetingBench;
+let bench: MeetingHarness;
 afterEach(async () => {
   await bench?.close();
 });
@@ -17,7 +17,7 @@ const VTT =
   "WEBVTT\n\n1\n00:00:01.000 --> 00:00:09.000\nAnna Keller: Wir veröffentlichen die Version am Donnerstag nach der Migration.\n";
 
 it(`/language de makes the next caption, card, transcript, summary and connect page German (${TEST_DIALECT})`, async () => {
-  bench = await startMeetingBench();
+  bench = await startMeetingHarness();
   const audio = await makeTestAudio({ seconds: 4, bitrateKbps: 32 });
   bench.zoom.addMeeting({
     uuid: "lang-uuid==",
@@ -78,7 +78,7 @@ it(`/language de makes the next caption, card, transcript, summary and connect p
 });
 
 it("a bare /language still offers the buttons, and an unknown code changes nothing", async () => {
-  bench = await startMeetingBench();
+  bench = await startMeetingHarness();
   await bench.say("/language");
   expect(bench.messages().at(-1)?.text).toBe("🌐 Choose your language:");
   await bench.say("/language xx");

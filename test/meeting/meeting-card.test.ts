@@ -8,13 +8,13 @@ import { createMeetingCards } from "../../src/delivery/meeting-card.js";
 import { insertMeetingIfNew } from "../../src/delivery/meeting-parts.repository.js";
 import type { PartProgress } from "../../src/delivery/progress.js";
 import { features } from "../../src/features.js";
-import { type MeetingBench, startMeetingBench } from "./bench.js";
+import { type MeetingHarness, startMeetingHarness } from "./harness.js";
 
-let bench: MeetingBench;
+let bench: MeetingHarness;
 const UUID = "card/+uuid==";
 
 beforeEach(async () => {
-  bench = await startMeetingBench({ features: features.filter((f) => f.name === "delivery") });
+  bench = await startMeetingHarness({ features: features.filter((f) => f.name === "delivery") });
   await insertMeetingIfNew(bench.app.services.db.kysely, {
     meeting: { uuid: UUID, id: "81234567890", topic: "Weekly sync", start_time: "2026-03-01T09:00:00Z" },
     zoomUserId: bench.user.id,

@@ -9,8 +9,8 @@ import { findDeliveries } from "../../src/delivery/delivery.repository.js";
 import type { StoredMessage } from "../fakes/fake-telegram.js";
 import { TEST_DIALECT } from "../support/db.js";
 import { makeTestAudio } from "../support/media.js";
-import { type MeetingBench, startMeetingBench } from "./bench.js";
 import { type FakeSummaryApi, startFakeSummaryApi } from "./fake-summary-api.js";
+import { type MeetingHarness, startMeetingHarness } from "./harness.js";
 
 const VTT = `WEBVTT
 
@@ -45,7 +45,7 @@ beforeAll(async () => {
   audio = await makeTestAudio({ seconds: 6, bitrateKbps: 32 });
 });
 
-let bench: MeetingBench;
+let bench: MeetingHarness;
 let summaryApi: FakeSummaryApi | undefined;
 afterEach(async () => {
   await bench?.close();
@@ -53,8 +53,8 @@ afterEach(async () => {
   summaryApi = undefined;
 });
 
-async function setup(options: Parameters<typeof startMeetingBench>[0] = {}) {
-  bench = await startMeetingBench(options);
+async function setup(options: Parameters<typeof startMeetingHarness>[0] = {}) {
+  bench = await startMeetingHarness(options);
   bench.zoom.addMeeting({
     uuid: UUID,
     hostUserId: bench.user.id,

@@ -3,29 +3,26 @@
  * rate limit holds across processes (two alert instances on one database send once), suppressed
  * alerts are counted into the next message, and a failing Telegram never throws into the caller.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/clock.js";
 import { createTranslator } from "../../src/i18n/translator.js";
 import { type AdminAlerts, createAdminAlerts } from "../../src/observability/admin-alerts.js";
 import { silentLogger } from "../../src/observability/logger.js";
 import { upsertChat } from "../../src/telegram/chat.repository.js";
-import { startOpsBench } from "../ops/bench.js";
-import { createTestDatabase, TEST_DIALECT, type TestDatabase } from "../support/db.js";
+import { startOpsHarness } from "../ops/harness.js";
+import { TEST_DIALECT } from "../support/db.js";
+import { databaseForEachTest } from "../support/each-test.js";
 
 const ADMIN = -100500;
 const translator = createTranslator({ onWarning: (m) => expect.fail(m) });
 
 describe(`admin alerts on ${TEST_DIALECT}`, () => {
-  let t: TestDatabase;
+  const t = databaseForEachTest();
   let clock: ManualClock;
   let sent: Array<{ chatId: number; text: string }>;
-  beforeEach(async () => {
-    t = await createTestDatabase();
+  beforeEach(() => {
     clock = new ManualClock();
     sent = [];
-  });
-  afterEach(async () => {
-    await t.cleanup();
   });
 
   function alerts(overrides: Partial<Parameters<typeof createAdminAlerts>[0]> = {}): AdminAlerts {
@@ -150,7 +147,7 @@ describe(`admin alerts on ${TEST_DIALECT}`, () => {
 
 describe(`admin alerts in the running app on ${TEST_DIALECT}`, () => {
   it("forged webhooks reach the admin chat once, through the real route and bot", async () => {
-    const bench = await startOpsBench({ env: { ADMIN_CHAT_ID: String(ADMIN) } });
+    const bench = await startOpsHarness({ env: { ADMIN_CHAT_ID: String(ADMIN) } });
     try {
       bench.tg.addChat({ id: ADMIN, type: "supergroup", title: "Operators" });
       for (let i = 0; i < 8; i++) {

@@ -5,7 +5,7 @@
  * duplicate key.
  */
 import { Composer } from "grammy";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/clock.js";
 import { AppError } from "../../src/errors.js";
 import type { Feature } from "../../src/features.js";
@@ -17,8 +17,9 @@ import { currentLogContext, withLogContext } from "../../src/observability/log-c
 import { createLogger } from "../../src/observability/logger.js";
 import { createMetrics } from "../../src/observability/metrics.js";
 import type { BotContext } from "../../src/telegram/context.js";
-import { startOpsBench } from "../ops/bench.js";
-import { createTestDatabase, TEST_DIALECT, type TestDatabase } from "../support/db.js";
+import { startOpsHarness } from "../ops/harness.js";
+import { TEST_DIALECT } from "../support/db.js";
+import { databaseForEachTest } from "../support/each-test.js";
 
 function memoryLogger() {
   const lines: string[] = [];
@@ -102,14 +103,8 @@ describe("log context", () => {
 });
 
 describe(`job log context on ${TEST_DIALECT}`, () => {
-  let t: TestDatabase;
+  const t = databaseForEachTest();
   const clock = new ManualClock();
-  beforeEach(async () => {
-    t = await createTestDatabase();
-  });
-  afterEach(async () => {
-    await t.cleanup();
-  });
 
   it("lines written while a job runs carry jobId, jobKind and meetingUuid, through any logger, once each", async () => {
     const worker = memoryLogger();
@@ -187,7 +182,7 @@ describe(`bot update log context on ${TEST_DIALECT}`, () => {
         return { composer };
       },
     };
-    const bench = await startOpsBench({ deps: { features: [...features, probe] } });
+    const bench = await startOpsHarness({ deps: { features: [...features, probe] } });
     try {
       bench.tg.addUser({ id: 77, first_name: "Ann" });
       const update = bench.tg.userSends({ chatId: 77, from: 77, text: "/probe" });

@@ -19,7 +19,7 @@ import type { Feature } from "../../src/features.js";
 import { features } from "../../src/features.js";
 import { enqueueJob } from "../../src/jobs/queue.js";
 import { computeZoomSignature } from "../../src/zoom/webhook-signature.js";
-import { type OpsBench, startOpsBench } from "../ops/bench.js";
+import { type OpsHarness, startOpsHarness } from "../ops/harness.js";
 import { TEST_DIALECT } from "../support/db.js";
 
 const rnd = (n = 18) => randomBytes(n).toString("base64url");
@@ -35,7 +35,7 @@ const ENV = {
 type Secrets = Record<string, string>;
 
 /** The credentials of one bench: configured secrets, fresh Zoom tokens, and OAuth values. */
-async function collectSecrets(bench: OpsBench): Promise<Secrets> {
+async function collectSecrets(bench: OpsHarness): Promise<Secrets> {
   const { config } = bench.app.services;
   const user = bench.zoom.addUser({ email: "host@example.com" });
   const granted = bench.zoom.grantTokens(user.id);
@@ -117,7 +117,7 @@ function leaks(text: string, secrets: Secrets): string[] {
 const plainPino = (destination: Writable): Logger => pino({ level: "trace" }, destination);
 
 /** A real flow through the app: HTTP with codes and a signed webhook, a refresh, a dead job. */
-async function runFlow(bench: OpsBench, s: Secrets): Promise<void> {
+async function runFlow(bench: OpsHarness, s: Secrets): Promise<void> {
   const { app, zoom, clock } = bench;
   const { config } = app.services;
   bench.tg.addChat({ id: -100777, type: "supergroup", title: "Operators" });
@@ -186,14 +186,14 @@ function probeFeature(s: Secrets): Feature {
 }
 
 describe(`log secrets on ${TEST_DIALECT}`, () => {
-  let bench: OpsBench | undefined;
+  let bench: OpsHarness | undefined;
   afterEach(async () => {
     await bench?.close();
     bench = undefined;
   });
 
   it("the app's logger lets no token, code or secret through, however it is logged", async () => {
-    bench = await startOpsBench({ env: ENV });
+    bench = await startOpsHarness({ env: ENV });
     const secrets = await collectSecrets(bench);
     logCarelessly(bench.app.services.logger, secrets);
     logCarelessly(bench.app.services.logger.child({ component: "zoom.oauth" }), secrets);
@@ -207,7 +207,7 @@ describe(`log secrets on ${TEST_DIALECT}`, () => {
   });
 
   it("control: an unredacted pino logs every one of those secrets (so the test above can fail)", async () => {
-    bench = await startOpsBench({ env: ENV, logger: plainPino });
+    bench = await startOpsHarness({ env: ENV, logger: plainPino });
     const secrets = await collectSecrets(bench);
     logCarelessly(bench.app.services.logger, secrets);
     expect(leaks(bench.lines.join(""), secrets).sort()).toEqual(Object.keys(secrets).sort());
@@ -215,7 +215,7 @@ describe(`log secrets on ${TEST_DIALECT}`, () => {
 
   it("a real flow — OAuth callback, signed webhook, Telegram webhook, refreshes, a dead job and its admin alert — logs no credential", async () => {
     let secrets: Secrets = {};
-    bench = await startOpsBench({
+    bench = await startOpsHarness({
       env: ENV,
       deps: {
         features: [
@@ -242,7 +242,7 @@ describe(`log secrets on ${TEST_DIALECT}`, () => {
 
   it("control: the same flow through an unredacted pino leaks", async () => {
     let secrets: Secrets = {};
-    bench = await startOpsBench({
+    bench = await startOpsHarness({
       env: ENV,
       logger: plainPino,
       deps: {

@@ -59,9 +59,13 @@ describe("deployment files", () => {
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK /m);
     expect(dockerfile).toContain('ENTRYPOINT ["node", "bin/zoomgram.mjs"]');
-    expect(dockerfile).toContain("npm ci --omit=dev");
-    // tsx runs the sources in the image, so it must be a runtime dependency.
-    const pkg = JSON.parse(read("package.json")) as { dependencies: Record<string, string> };
-    expect(Object.keys(pkg.dependencies)).toContain("tsx");
+    // The image runs the compiled build: dev dependencies (tsx among them) are pruned after it.
+    expect(dockerfile).toContain("npm prune --omit=dev");
+    const pkg = JSON.parse(read("package.json")) as {
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
+    expect(Object.keys(pkg.dependencies)).not.toContain("tsx");
+    expect(Object.keys(pkg.devDependencies)).toContain("tsx");
   });
 });

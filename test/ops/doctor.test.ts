@@ -1,30 +1,23 @@
-/**
- * `zoomgram doctor` against a running instance and the fake Zoom and Telegram: a healthy setup
- * passes; each typical mistake — a wrong bot token, wrong Zoom credentials, another webhook
- * secret in the running service, an unreachable PUBLIC_URL, an unmigrated or unreachable
- * database, an admin chat the bot is not in — fails its own line with a fix, and the exit code
- * says so. Nothing secret is printed. The CLI itself runs as a subprocess once.
- */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CheckResult, type DoctorReport, formatDoctorReport, runDoctor } from "../../src/cli/doctor.js";
 import { openDatabase } from "../../src/db/database.js";
 import { migrationsFor } from "../../src/db/migrate.js";
+import { runZoomgram } from "../support/cli.js";
 import { TEST_ENV } from "../support/config.js";
 import { TEST_DIALECT } from "../support/db.js";
-import { type OpsBench, startOpsBench } from "./bench.js";
+import { freePort } from "../support/world.js";
+import { type OpsHarness, startOpsHarness } from "./harness.js";
 
-let bench: OpsBench;
+let bench: OpsHarness;
 let port: number;
 let env: Record<string, string>;
 let scratch: string;
 
 beforeAll(async () => {
-  bench = await startOpsBench({ env: { HOST: "127.0.0.1", PORT: "0" } });
+  bench = await startOpsHarness({ env: { HOST: "127.0.0.1", PORT: "0" } });
   port = (await bench.app.start()).port as number;
   bench.tg.addChat({ id: -100123, type: "supergroup", title: "Operators" });
   scratch = mkdtempSync(join(tmpdir(), "zoomgram-doctor-"));
@@ -49,13 +42,7 @@ afterAll(async () => {
 });
 
 /** A port nothing listens on (bound, then released). */
-const closedPort = () =>
-  new Promise<number>((done) => {
-    const srv = createServer().listen(0, "127.0.0.1", () => {
-      const { port: p } = srv.address() as { port: number };
-      srv.close(() => done(p));
-    });
-  });
+const closedPort = freePort;
 
 const doctor = (overrides: Record<string, string | undefined> = {}) =>
   runDoctor(
@@ -181,19 +168,10 @@ describe(`zoomgram doctor on ${TEST_DIALECT}`, () => {
 
   it("as a CLI: a wrong bot token exits 1 and names the problem", async () => {
     const wrong = "7000000001:WRONG-token-from-the-cli_abcdefgh";
-    const child = spawn(process.execPath, [resolve("bin/zoomgram.mjs"), "doctor"], {
+    const { code, out } = await runZoomgram(["doctor"], {
       cwd: scratch,
       env: { ...env, TELEGRAM_BOT_TOKEN: wrong, HOME: process.env.HOME ?? "" },
-      stdio: ["ignore", "pipe", "pipe"],
     });
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      out += d.toString();
-    });
-    const code = await new Promise<number | null>((r) => child.on("close", r));
     expect(code, out).toBe(1);
     expect(out).toContain("✗ Telegram bot");
     expect(out).toContain("TELEGRAM_BOT_TOKEN is not accepted by Telegram");

@@ -15,7 +15,7 @@ import { chatHistory, meetingState } from "../../src/ops/history.composer.js";
 import type { ZoomUser } from "../fakes/fake-zoom.js";
 import { TEST_DIALECT } from "../support/db.js";
 import { makeTestAudio } from "../support/media.js";
-import { type OpsBench, startOpsBench } from "./bench.js";
+import { type OpsHarness, startOpsHarness } from "./harness.js";
 
 const CHAT = 4242;
 const USER = 4242;
@@ -24,14 +24,14 @@ beforeAll(async () => {
   audio = await makeTestAudio({ seconds: 4, bitrateKbps: 48 });
 });
 
-let bench: OpsBench | undefined;
+let bench: OpsHarness | undefined;
 afterEach(async () => {
   await bench?.close();
   bench = undefined;
 });
 
-async function setup(locale = "en"): Promise<{ b: OpsBench; user: ZoomUser }> {
-  const b = await startOpsBench();
+async function setup(locale = "en"): Promise<{ b: OpsHarness; user: ZoomUser }> {
+  const b = await startOpsHarness();
   bench = b;
   const user = b.zoom.addUser({ email: "host@example.com", timezone: "Europe/Berlin" });
   b.tg.addUser({ id: USER, first_name: "Ann", language_code: locale });
@@ -39,7 +39,7 @@ async function setup(locale = "en"): Promise<{ b: OpsBench; user: ZoomUser }> {
   return { b, user };
 }
 
-async function send(b: OpsBench, text: string, chatId = CHAT): Promise<string> {
+async function send(b: OpsHarness, text: string, chatId = CHAT): Promise<string> {
   const before = b.tg.messages(chatId).length;
   await b.app.bot.handleUpdate(b.tg.userSends({ chatId, from: USER, text }) as never);
   const reply = b.tg
@@ -51,7 +51,7 @@ async function send(b: OpsBench, text: string, chatId = CHAT): Promise<string> {
 
 /** A meeting with one audio delivery in `state`, reached us at `minute` past noon. */
 async function seed(
-  b: OpsBench,
+  b: OpsHarness,
   n: number,
   state: DeliveryState,
   opts: { chatId?: number; lastError?: string } = {},

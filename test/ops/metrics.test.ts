@@ -10,14 +10,14 @@ import { statSync } from "node:fs";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { TEST_DIALECT } from "../support/db.js";
 import { makeTestAudio } from "../support/media.js";
-import { type OpsBench, startOpsBench } from "./bench.js";
+import { type OpsHarness, startOpsHarness } from "./harness.js";
 
 let audio: string;
 beforeAll(async () => {
   audio = await makeTestAudio({ seconds: 8, bitrateKbps: 64 });
 });
 
-let bench: OpsBench | undefined;
+let bench: OpsHarness | undefined;
 afterEach(async () => {
   await bench?.close();
   bench = undefined;
@@ -39,7 +39,7 @@ function parse(text: string): Sample[] {
   return out;
 }
 
-async function scrape(b: OpsBench) {
+async function scrape(b: OpsHarness) {
   const res = await b.app.http.request("/metrics");
   expect(res.status).toBe(200);
   expect(res.headers.get("content-type")).toContain("text/plain");
@@ -53,7 +53,7 @@ async function scrape(b: OpsBench) {
 
 describe(`metrics on ${TEST_DIALECT}`, () => {
   it("every operator series moves during one delivery", async () => {
-    const b = await startOpsBench();
+    const b = await startOpsHarness();
     bench = b;
     const user = b.zoom.addUser({ email: "host@example.com" });
     b.tg.addUser({ id: 4242, first_name: "Ann" });
@@ -138,7 +138,7 @@ describe(`metrics on ${TEST_DIALECT}`, () => {
   });
 
   it("counts failures of every job kind by cause", async () => {
-    const b = await startOpsBench();
+    const b = await startOpsHarness();
     bench = b;
     const user = b.zoom.addUser({ email: "host@example.com" });
     await b.connect({ user, chatId: 4242 });

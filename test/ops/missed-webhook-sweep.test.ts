@@ -13,7 +13,7 @@ import { MISSED_WEBHOOK_SWEEP, sweepMissedWebhooks } from "../../src/ops/missed-
 import type { ZoomUser } from "../fakes/fake-zoom.js";
 import { TEST_DIALECT } from "../support/db.js";
 import { makeTestAudio } from "../support/media.js";
-import { type OpsBench, startOpsBench } from "./bench.js";
+import { type OpsHarness, startOpsHarness } from "./harness.js";
 
 const HOUR = 3_600_000;
 let audio: string;
@@ -21,15 +21,15 @@ beforeAll(async () => {
   audio = await makeTestAudio({ seconds: 6, bitrateKbps: 48 });
 });
 
-let bench: OpsBench | undefined;
+let bench: OpsHarness | undefined;
 afterEach(async () => {
   await bench?.close();
   bench = undefined;
 });
 
 /** Connected at the bench's start (12:00 UTC); the clock is then moved on by `hoursLater`. */
-async function setup(hoursLater = 4): Promise<{ b: OpsBench; user: ZoomUser }> {
-  const b = await startOpsBench();
+async function setup(hoursLater = 4): Promise<{ b: OpsHarness; user: ZoomUser }> {
+  const b = await startOpsHarness();
   bench = b;
   const user = b.zoom.addUser({ email: "host@example.com", timezone: "UTC" });
   await b.connect({ user, chatId: 4242 });
@@ -38,7 +38,13 @@ async function setup(hoursLater = 4): Promise<{ b: OpsBench; user: ZoomUser }> {
 }
 
 /** A meeting starting `startHoursAfterConnect` after 12:00 UTC, lasting `minutes`. */
-function addMeeting(b: OpsBench, user: ZoomUser, uuid: string, startHoursAfterConnect: number, minutes = 30) {
+function addMeeting(
+  b: OpsHarness,
+  user: ZoomUser,
+  uuid: string,
+  startHoursAfterConnect: number,
+  minutes = 30,
+) {
   const start = new Date(Date.UTC(2026, 0, 15, 12, 0, 0) + startHoursAfterConnect * HOUR).toISOString();
   return b.zoom.addMeeting({
     uuid,

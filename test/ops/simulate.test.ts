@@ -1,30 +1,25 @@
-/**
- * `zoomgram simulate` against a running instance: the CLI, as a subprocess with the instance's
- * configuration, signs a `recording.completed` for a meeting that exists in (fake) Zoom and the
- * recording reaches the chat; a second run is a duplicate; the URL validation is answered with
- * our secret; a wrong secret is refused and says why. Every bundled example, once filled in, is an
- * event the webhook route accepts.
- */
-import { spawn } from "node:child_process";
-import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildSimulatedEvent, SIMULATED_EVENTS } from "../../src/cli/simulate.js";
 import { ManualClock } from "../../src/clock.js";
 import { findDeliveries } from "../../src/delivery/delivery.repository.js";
 import { parseZoomEvent } from "../../src/zoom/events.js";
 import type { ZoomUser } from "../fakes/fake-zoom.js";
+import { runZoomgram } from "../support/cli.js";
 import { TEST_DIALECT } from "../support/db.js";
 import { makeTestAudio } from "../support/media.js";
-import { type OpsBench, startOpsBench } from "./bench.js";
+import { type OpsHarness, startOpsHarness } from "./harness.js";
 
 const UUID = "simulated/Meeting==";
-let bench: OpsBench;
+let bench: OpsHarness;
 let user: ZoomUser;
 let url: string;
 
 beforeAll(async () => {
   // The CLI signs with the wall clock, so the instance's clock must be near it.
-  bench = await startOpsBench({ clock: new ManualClock(Date.now()), env: { HOST: "127.0.0.1", PORT: "0" } });
+  bench = await startOpsHarness({
+    clock: new ManualClock(Date.now()),
+    env: { HOST: "127.0.0.1", PORT: "0" },
+  });
   user = bench.zoom.addUser({ email: "host@example.com" });
   await bench.connect({ user, chatId: 4242 });
   bench.zoom.addMeeting({
@@ -41,21 +36,10 @@ afterAll(async () => {
   await bench.close();
 });
 
-async function simulate(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [resolve("bin/zoomgram.mjs"), "simulate", ...args], {
+const simulate = (args: string[], env: Record<string, string> = {}) =>
+  runZoomgram(["simulate", ...args], {
     env: { ...bench.env, PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
   });
-  let out = "";
-  child.stdout.on("data", (d: Buffer) => {
-    out += d.toString();
-  });
-  child.stderr.on("data", (d: Buffer) => {
-    out += d.toString();
-  });
-  const code = await new Promise<number | null>((r) => child.on("close", r));
-  return { code, out };
-}
 
 describe(`zoomgram simulate on ${TEST_DIALECT}`, () => {
   it("recording.completed --from-zoom makes a delivery; a second run is a duplicate", async () => {

@@ -21,18 +21,7 @@ let h: Harness;
 let secrets: string[];
 let signIns: SignIn[];
 
-async function settle(): Promise<void> {
-  for (let round = 0; round < 30; round++) {
-    await h.drain();
-    const next = await h.db.kysely
-      .selectFrom("jobs")
-      .select((eb) => eb.fn.min("run_at").as("at"))
-      .where("state", "in", ["queued", "retry"])
-      .executeTakeFirst();
-    if (next?.at === null || next?.at === undefined) return;
-    h.clock.set(Math.max(h.clock.now() + 1, Number(next.at)));
-  }
-}
+const settle = () => h.settle({ maxRounds: 30, minStepMs: 1, ifUnsettled: "return" });
 
 beforeAll(async () => {
   h = await startHarness({

@@ -64,18 +64,7 @@ async function keyIdsInDatabase(h: Harness): Promise<string[]> {
   return [...text.matchAll(CIPHERTEXT)].map((m) => m[1] as string);
 }
 
-async function settle(h: Harness): Promise<void> {
-  for (let round = 0; round < 30; round++) {
-    await h.drain();
-    const next = await h.db.kysely
-      .selectFrom("jobs")
-      .select((eb) => eb.fn.min("run_at").as("at"))
-      .where("state", "in", ["queued", "retry"])
-      .executeTakeFirst();
-    if (next?.at === null || next?.at === undefined) return;
-    h.clock.set(Math.max(h.clock.now() + 1, Number(next.at)));
-  }
-}
+const settle = (h: Harness) => h.settle({ maxRounds: 30, minStepMs: 1, ifUnsettled: "return" });
 
 describe(`key rotation (${TEST_DIALECT})`, () => {
   it("rotate-keys re-encrypts every encrypted value in the database; the old key can then be dropped", async () => {

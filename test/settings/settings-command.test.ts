@@ -9,9 +9,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { getChatDestination, getChatSettings } from "../../src/settings/chat-settings.repository.js";
 import { defaultChatSettings } from "../../src/settings/default-chat-settings.js";
 import { REQUEST_CHANNEL, REQUEST_GROUP } from "../../src/settings/destination.composer.js";
-import { type ConnectBench, seedConnection, startBench } from "../connect/support.js";
+import { type ConnectHarness, seedConnection, startConnectHarness } from "../connect/harness.js";
 
-let bench: ConnectBench | undefined;
+let bench: ConnectHarness | undefined;
 afterEach(async () => {
   await bench?.close();
   bench = undefined;
@@ -24,7 +24,7 @@ const FORUM = -100888;
 const CHANNEL = -100999;
 
 async function setup() {
-  bench = await startBench();
+  bench = await startConnectHarness();
   const b = bench;
   b.tg.addUser(ADA);
   b.tg.addUser(BOB);
@@ -37,21 +37,21 @@ async function setup() {
 }
 
 const send = (
-  b: ConnectBench,
+  b: ConnectHarness,
   chatId: number,
   from: number,
   text: string,
   extra: { threadId?: number; replyTo?: number } = {},
 ) => b.app.bot.handleUpdate(b.tg.userSends({ chatId, from, text, ...extra }) as unknown as Update);
 
-const press = (b: ConnectBench, chatId: number, from: number, messageId: number, data: string) =>
+const press = (b: ConnectHarness, chatId: number, from: number, messageId: number, data: string) =>
   b.app.bot.handleUpdate(b.tg.userPresses({ chatId, from, messageId, data }) as unknown as Update);
 
-const share = (b: ConnectBench, chatId: number, from: number, requestId: number, sharedChatId: number) =>
+const share = (b: ConnectHarness, chatId: number, from: number, requestId: number, sharedChatId: number) =>
   b.app.bot.handleUpdate(b.tg.userSharesChat({ chatId, from, requestId, sharedChatId }) as unknown as Update);
 
 function buttons(
-  b: ConnectBench,
+  b: ConnectHarness,
   chatId: number,
   messageId: number,
 ): Array<{ text: string; callback_data?: string }> {
@@ -62,7 +62,7 @@ function buttons(
   return markup?.inline_keyboard?.flat() ?? [];
 }
 
-const settingsOf = (b: ConnectBench, chatId: number) =>
+const settingsOf = (b: ConnectHarness, chatId: number) =>
   getChatSettings(b.app.services.db.kysely, chatId, defaultChatSettings(b.app.services.config));
 
 describe("/settings", () => {

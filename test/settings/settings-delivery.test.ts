@@ -10,7 +10,7 @@ import {
   setChatDestination,
   updateChatSettings,
 } from "../../src/settings/chat-settings.repository.js";
-import { type MeetingBench, startMeetingBench } from "../meeting/bench.js";
+import { type MeetingHarness, startMeetingHarness } from "../meeting/harness.js";
 import { TEST_DIALECT } from "../support/db.js";
 import { loadZoomFixture } from "../support/fixtures.js";
 import { makeTestAudio } from "../support/media.js";
@@ -31,7 +31,7 @@ beforeAll(async () => {
   audio = await makeTestAudio({ seconds: 6, bitrateKbps: 32 });
 });
 
-let bench: MeetingBench | undefined;
+let bench: MeetingHarness | undefined;
 afterEach(async () => {
   await bench?.close();
   bench = undefined;
@@ -42,11 +42,11 @@ const CHANNEL = -1002600;
 const ADMIN = 501;
 
 async function setup(options: { chatId?: number } = {}) {
-  bench = await startMeetingBench(options.chatId ? { chatId: options.chatId } : {});
+  bench = await startMeetingHarness(options.chatId ? { chatId: options.chatId } : {});
   return bench;
 }
 
-function addMeeting(b: MeetingBench, uuid: string, topic: string, type = 2) {
+function addMeeting(b: MeetingHarness, uuid: string, topic: string, type = 2) {
   b.zoom.addMeeting({
     uuid,
     hostUserId: b.user.id,
@@ -61,22 +61,30 @@ function addMeeting(b: MeetingBench, uuid: string, topic: string, type = 2) {
   });
 }
 
-async function post(b: MeetingBench, body: Record<string, unknown>): Promise<string> {
+/** Posts a signed webhook, lets the worker process the inbox, and answers what ingest decided. */
+async function post(b: MeetingHarness, body: Record<string, unknown>): Promise<string> {
   const response = await b.post(body);
   expect(response.status).toBe(200);
-  return ((await response.json()) as { status: string }).status;
+  await b.app.worker?.drainFeeders();
+  const audit = await b.app.services.db.kysely
+    .selectFrom("webhook_events")
+    .select("result")
+    .orderBy("id", "desc")
+    .executeTakeFirstOrThrow();
+  return audit.result;
 }
 
-const completed = (b: MeetingBench, uuid: string) =>
+const completed = (b: MeetingHarness, uuid: string) =>
   post(b, b.zoom.buildEvent("recording.completed", uuid, { fileTypes: ["M4A"] }));
-const transcript = (b: MeetingBench, uuid: string) =>
+const transcript = (b: MeetingHarness, uuid: string) =>
   post(b, b.zoom.buildEvent("recording.transcript_completed", uuid));
-const summary = (b: MeetingBench, uuid: string) => post(b, b.zoom.buildSummaryCompletedEvent(uuid, "rivet"));
+const summary = (b: MeetingHarness, uuid: string) =>
+  post(b, b.zoom.buildSummaryCompletedEvent(uuid, "rivet"));
 
-const sentTo = (b: MeetingBench, chatId: number, method?: string) =>
+const sentTo = (b: MeetingHarness, chatId: number, method?: string) =>
   b.tg.sent.filter((s) => s.chatId === chatId && (method === undefined || s.method === method));
 
-const kinds = async (b: MeetingBench, uuid: string) =>
+const kinds = async (b: MeetingHarness, uuid: string) =>
   (
     await b.app.services.db.kysely
       .selectFrom("deliveries")
@@ -138,7 +146,12 @@ describe(`settings applied to deliveries on ${TEST_DIALECT}`, () => {
     expect(await completed(b, "topic-2")).toBe("accepted");
     await b.settle();
     expect(await kinds(b, "topic-1")).toEqual([]);
-    expect(sentTo(b, b.chatId, "sendAudio").map((s) => s.fields.title)).toEqual(["Daily Standup"]);
+    // Workers run jobs concurrently: the order between meetings is not fixed.
+    expect(
+      sentTo(b, b.chatId, "sendAudio")
+        .map((s) => s.fields.title)
+        .sort(),
+    ).toEqual(["Daily Standup"]);
 
     await updateChatSettings(
       db,
@@ -232,6 +245,18 @@ describe(`destinations on ${TEST_DIALECT}`, () => {
     expect(sentTo(b, CHANNEL, "sendAudio")).toHaveLength(1);
     expect(sentTo(b, CHANNEL, "sendDocument")).toHaveLength(1);
     expect(sentTo(b, b.chatId, "sendAudio")).toHaveLength(0);
+    // The card's buttons work in the channel: the transcript is sent there again.
+    const card = b.tg.messages(CHANNEL).find((m) => m.text?.startsWith("🎥"));
+    const markup = card?.replyMarkup as
+      | { inline_keyboard: Array<Array<{ callback_data: string }>> }
+      | undefined;
+    const button = (markup?.inline_keyboard ?? [])
+      .flat()
+      .find((x) => x.callback_data.startsWith("card:transcript:"));
+    await b.press(card?.messageId ?? 0, button?.callback_data ?? "", CHANNEL);
+    expect(b.tg.callbackAnswers.at(-1)?.text).toBe("The transcript is on its way.");
+    await b.settle();
+    expect(sentTo(b, CHANNEL, "sendDocument")).toHaveLength(2);
 
     b.tg.setBotMembership(CHANNEL, { status: "kicked" });
     addMeeting(b, "channel-2", "Retro");
@@ -283,11 +308,12 @@ describe(`webinars on ${TEST_DIALECT}`, () => {
       expect(await transcript(b, `webinar-${type}`)).toBe("accepted");
     }
     await b.settle();
-    expect(sentTo(b, b.chatId, "sendAudio").map((s) => s.fields.title)).toEqual([
-      "Webinar type 5",
-      "Webinar type 6",
-      "Webinar type 9",
-    ]);
+    // Workers run jobs concurrently: the order between meetings is not fixed.
+    expect(
+      sentTo(b, b.chatId, "sendAudio")
+        .map((s) => s.fields.title)
+        .sort(),
+    ).toEqual(["Webinar type 5", "Webinar type 6", "Webinar type 9"]);
     expect(sentTo(b, b.chatId, "sendDocument")).toHaveLength(3);
   });
 
@@ -300,5 +326,26 @@ describe(`webinars on ${TEST_DIALECT}`, () => {
     expect(event.payload.object.type).toBe(5);
     expect(await post(b, event)).toBe("accepted");
     expect(await kinds(b, String(event.payload.object.uuid))).toEqual(["audio", "transcript"]);
+  });
+});
+
+describe(`the meeting card follows the parts on ${TEST_DIALECT}`, () => {
+  it("a part the chat turned off has no line, and the card still reaches done", async () => {
+    const b = await setup();
+    await updateChatSettings(
+      b.app.services.db.kysely,
+      b.chatId,
+      { parts: { summary: false } },
+      b.clock.now(),
+    );
+    addMeeting(b, "card-1", "Weekly sync");
+    await completed(b, "card-1");
+    await transcript(b, "card-1");
+    await b.settle();
+    const card = b.cards()[0]?.text ?? "";
+    expect(card).toContain("🎧 Audio: ✓ done");
+    expect(card).toContain("📝 Transcript: ✓ done");
+    expect(card).not.toContain("🧠");
+    expect(card).toContain("✅ All done");
   });
 });

@@ -13,6 +13,17 @@ export const TEST_ENV = {
   LOG_LEVEL: "silent",
 } as const satisfies Env;
 
+/** Only the variables an operator must set (the CLI refuses to start without them). */
+export const REQUIRED_TEST_ENV = {
+  ZOOM_CLIENT_ID: TEST_ENV.ZOOM_CLIENT_ID,
+  ZOOM_CLIENT_SECRET: TEST_ENV.ZOOM_CLIENT_SECRET,
+  ZOOM_REDIRECT: TEST_ENV.ZOOM_REDIRECT,
+  ZOOM_WEBHOOK_SECRET: TEST_ENV.ZOOM_WEBHOOK_SECRET,
+  STATE_SECRET: TEST_ENV.STATE_SECRET,
+  TELEGRAM_BOT_TOKEN: TEST_ENV.TELEGRAM_BOT_TOKEN,
+  TOKEN_ENCRYPTION_KEY: TEST_ENV.TOKEN_ENCRYPTION_KEY,
+} as const;
+
 export function testConfig(overrides: Env = {}): Config {
   const result = parseConfig({ ...TEST_ENV, ...overrides });
   if (!result.ok) throw new Error(`test config invalid:\n${result.problems.join("\n")}`);

@@ -50,6 +50,7 @@ describe("every shared Zoom fixture", () => {
     "meeting.summary_completed.SYNTHETIC.json": "ok",
     "oauth-token.response.SYNTHETIC.json": "invalid",
     "recording.completed.official-example.json": "ok",
+    "recording.completed.webinar.SYNTHETIC.json": "ok",
     "recording.transcript_completed.official-example.json": "ok",
     "signature-test-vectors.SYNTHETIC.json": "invalid",
     "webhook-request-headers.official-example.json": "invalid",
