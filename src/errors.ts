@@ -23,6 +23,8 @@ export type ErrorCode =
   | "zoom.rate_limited"
   | "zoom.unavailable"
   | "zoom.not_found"
+  | "zoom.scope_missing"
+  | "zoom.refused"
   | "zoom.bad_response"
   | "download.refused_host"
   | "download.html"

@@ -3,6 +3,7 @@
  * before it). The composition root builds each once from the services and installs what it
  * returns: routes, composer, job handlers, periodic tasks, bot commands. A new feature adds one line.
  */
+import { createBackfillFeature } from "./backfill/backfill.feature.js";
 import { createConnectFeature } from "./connect/connect.feature.js";
 import { createDeliveryFeature } from "./delivery/delivery.feature.js";
 import type { DeliveryServices } from "./delivery/delivery-services.js";
@@ -24,5 +25,6 @@ export const features: readonly Feature[] = [
   { name: "settings", build: createSettingsFeature },
   { name: "delivery", build: createDeliveryFeature },
   { name: "speech", build: (services) => createSpeechFeature(services) },
+  { name: "backfill", build: createBackfillFeature },
   { name: "ops", build: createOpsFeature },
 ];

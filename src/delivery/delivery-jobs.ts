@@ -80,8 +80,18 @@ export interface TranscribeRecordingPayload {
   requestedAt: number;
 }
 
+export const TRASH_RECORDING_JOB = "trash-recording";
+
+/** Move a meeting's cloud recording to Zoom's trash, once everything the chat receives arrived. */
+export interface TrashRecordingPayload {
+  meetingUuid: string;
+  chatId: number;
+  zoomUserId: string;
+}
+
 declare module "../jobs/catalogue.js" {
   interface JobCatalogue {
+    [TRASH_RECORDING_JOB]: TrashRecordingPayload;
     [DELIVER_RECORDING_JOB]: DeliverRecordingPayload;
     [DELIVER_TRANSCRIPT_JOB]: DeliverTranscriptPayload;
     [DELIVER_SUMMARY_JOB]: DeliverSummaryPayload;
