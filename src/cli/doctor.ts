@@ -23,6 +23,7 @@ import { type FfmpegBinaries, locateFfmpeg } from "../media/ffmpeg-locator.js";
 import { prepareMediaDir } from "../media/media-dir.js";
 import { computeCrcResponse, computeZoomSignature } from "../zoom/webhook-signature.js";
 import type { Command } from "./command.js";
+import { checkSpeechEndpoint } from "./doctor-speech.js";
 
 export type CheckStatus = "ok" | "warn" | "fail" | "skip";
 
@@ -99,6 +100,7 @@ export async function runDoctor(env: Env, deps: DoctorDeps = {}): Promise<Doctor
     checkPublicUrl(ctx),
     checkFfmpeg(config, deps.locateFfmpeg),
     checkMediaDir(config),
+    checkSpeechEndpoint(ctx),
     loginDomainCannotBeChecked(config),
   ]);
   for (const c of checks) results.push(...(Array.isArray(c) ? c : [c]));
@@ -586,7 +588,7 @@ export function formatDoctorReport(report: DoctorReport): string {
 }
 
 export const doctorCommand: Command = {
-  summary: "Check the configuration, database, Telegram, Zoom, public URL and ffmpeg",
+  summary: "Check the configuration, database, Telegram, Zoom, public URL, ffmpeg and speech to text",
   help: `Usage: zoomgram doctor
 
 Checks the deployment and prints a checklist with a fix for each problem:

@@ -40,7 +40,10 @@ export async function deleteMeetingData(
   return counts;
 }
 
-/** Deletes the user's own webhook audit rows (those not tied to a meeting) and their meetings. */
+/**
+ * Deletes the user's own webhook audit rows (those not tied to a meeting) and their meetings, and
+ * the rows that name their meetings elsewhere: what /import found, and trash-after-delivery records.
+ */
 export async function deleteUserRows(
   db: Executor,
   zoomUserId: string,
@@ -49,6 +52,8 @@ export async function deleteUserRows(
     (await db.deleteFrom("webhook_events").where("zoom_user_id", "=", zoomUserId).executeTakeFirst())
       .numDeletedRows,
   );
+  await db.deleteFrom("backfill_items").where("zoom_user_id", "=", zoomUserId).execute();
+  await db.deleteFrom("meeting_trash").where("zoom_user_id", "=", zoomUserId).execute();
   const meetings = Number(
     (await db.deleteFrom("meetings").where("zoom_user_id", "=", zoomUserId).executeTakeFirst())
       .numDeletedRows,

@@ -126,6 +126,9 @@ export interface MeetingsTable {
   summary_text: string | null;
   /** zoom | api | extractive */
   summary_source: string | null;
+  /** WebVTT made by speech to text when Zoom gave no transcript (issue 16); null otherwise. */
+  speech_transcript: string | null;
+  speech_transcript_at: number | null;
   received_at: number;
   updated_at: number;
 }
@@ -223,6 +226,60 @@ export interface LeasesTable {
   acquired_at: number;
 }
 
+/** /import runs (src/backfill/): the request and the cursor its job resumes from. */
+export interface BackfillRunsTable {
+  id: Id;
+  chat_id: number;
+  /** `chat_id` while the run is unfinished, NULL after (unique: one unfinished run per chat). */
+  active_chat_id: number | null;
+  requested_by: number;
+  locale: string;
+  /** `YYYY-MM-DD` (UTC), inclusive. */
+  from_day: string;
+  to_day: string;
+  /** JSON array of the Zoom user ids connected to the chat when the run began. */
+  zoom_user_ids: string;
+  /** Which of `zoom_user_ids` is being listed. */
+  user_index: number;
+  /** First day of the one-month window being listed. */
+  window_from: string;
+  /** Zoom's `next_page_token` within that window (expires after 15 minutes). */
+  page_token: string | null;
+  /** listing | delivering | done | cancelled | failed */
+  state: string;
+  progress_message_id: number | null;
+  last_text: string | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}
+
+/** One meeting an /import run found. */
+export interface BackfillItemsTable {
+  id: Id;
+  run_id: number;
+  meeting_uuid: string;
+  zoom_user_id: string;
+  start_time: string;
+  /** listed | ingesting | queued | skipped */
+  state: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Trash after delivery: a meeting's cloud recording moved to Zoom's trash (or the attempt). */
+export interface MeetingTrashTable {
+  meeting_uuid: string;
+  chat_id: number;
+  zoom_user_id: string;
+  /** moving | moved | scope_missing | refused | gone */
+  state: string;
+  detail: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface WebhookInboxTable {
   id: Id;
   received_at: number;
@@ -254,6 +311,9 @@ export interface Database {
   webhook_inbox: WebhookInboxTable;
   jobs: JobsTable;
   leases: LeasesTable;
+  backfill_runs: BackfillRunsTable;
+  backfill_items: BackfillItemsTable;
+  meeting_trash: MeetingTrashTable;
 }
 
 export type JobRow = Selectable<JobsTable>;

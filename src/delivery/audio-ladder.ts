@@ -279,7 +279,8 @@ export async function deliverAudioStreamed(input: StreamedDirectInput): Promise<
  * "Telegram refused it" when a 413 brought us here, else "larger than the upload limit" (no
  * ffmpeg to make it smaller, or nothing to shrink).
  */
-async function sendLink(
+/** The last rung: Zoom's link, with why the file itself did not come. */
+export async function sendLink(
   input: Pick<LadderInput, "services" | "target" | "signal" | "caption" | "linkUrl" | "state">,
 ): Promise<LadderResult> {
   const { services, target } = input;

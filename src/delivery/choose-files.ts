@@ -38,6 +38,15 @@ export function chooseAudioSources<F extends RecordingFileLike>(files: readonly 
   return video ? { files: [video], from: "mp4" } : { files: [], from: "none" };
 }
 
+/**
+ * Video, when the chat chose it: the best MP4 — shared screen with speaker, else speaker, else
+ * gallery, else any other layout (src/zoom/recording-files.ts `pickVideoFile`).
+ */
+export function chooseVideo<F extends RecordingFileLike>(files: readonly F[]): F[] {
+  const video = pickVideoFile(asIfReady(files))?.original;
+  return video ? [video] : [];
+}
+
 export function chooseTranscripts<F extends RecordingFileLike>(files: readonly F[]): F[] {
   return pickTranscriptFiles(asIfReady(files)).map((f) => f.original);
 }

@@ -60,6 +60,7 @@ import { reasonKeyFor } from "./failure.js";
 import type { MeetingPart, PartStatus } from "./progress.js";
 import { loadRecordingSource, type RecordingSource } from "./recording-source.js";
 import { sendText } from "./telegram-upload.js";
+import { deliverVideo } from "./video-ladder.js";
 
 export interface DeliverRecordingOptions {
   tokens?: TokenService;
@@ -91,6 +92,8 @@ interface JobEnv {
 /** One pending delivery of this job: its row, Zoom's file, and the ladder's remembered state. */
 interface WorkItem {
   id: number;
+  /** `audio` (the audio track) or `video` (the MP4 itself, when the chat chose video). */
+  kind: string;
   file: ZoomRecordingFile;
   state: LadderState;
 }
@@ -209,7 +212,7 @@ function matchFiles(pending: readonly DeliveryRow[], source: RecordingSource): W
   return pending.map((d) => {
     const file = source.meeting.recording_files.find((f) => fileKey(f) === d.file_id);
     if (!file) throw new AppError("zoom.not_found", "the recording file is no longer in Zoom");
-    return { id: d.id, file, state: parseLadderState(d.detail) };
+    return { id: d.id, kind: d.kind, file, state: parseLadderState(d.detail) };
   });
 }
 
@@ -324,11 +327,12 @@ async function markDelivered(
     },
     now,
   );
-  metrics.deliveries.inc({ kind: "audio", result: result.rung === "link" ? "link" : "delivered" });
-  metrics.deliveryLatency.observe({ kind: "audio" }, Math.max(0, now - scope.payload.requestedAt) / 1000);
+  const kind = item.kind === "video" ? "video" : "audio";
+  metrics.deliveries.inc({ kind, result: result.rung === "link" ? "link" : "delivered" });
+  metrics.deliveryLatency.observe({ kind }, Math.max(0, now - scope.payload.requestedAt) / 1000);
   scope.ctx.logger.info(
     { rung: result.rung, bytes: result.bytes, parts: result.messageIds.length },
-    "audio delivered",
+    `${kind} delivered`,
   );
 }
 
@@ -340,6 +344,7 @@ async function deliverFile(
   index: number,
   segment: PartLabel,
 ): Promise<LadderResult> {
+  if (item.kind === "video") return deliverVideoItem(env, scope, item, index, segment);
   const video = isVideoFile(item.file);
   if (!video && uploadsWhileDownloading(env, item)) {
     return deliverWhileDownloading(env, scope, item, index, segment);
@@ -365,6 +370,39 @@ async function deliverFile(
     linkUrl: upload.linkUrl,
     state: item.state,
     save: upload.save,
+    onUploading: upload.onUploading,
+  });
+}
+
+/** The chat chose video: the MP4 itself, by the video ladder (src/delivery/video-ladder.ts). */
+async function deliverVideoItem(
+  env: JobEnv,
+  scope: RunScope,
+  item: WorkItem,
+  index: number,
+  segment: PartLabel,
+): Promise<LadderResult> {
+  await markDownloading(env, scope, item);
+  const downloaded = await downloadFile(env, scope, item, index, true);
+  await updateDelivery(env.services.db.kysely, item.id, { state: "uploading" }, env.services.clock.now());
+  const upload = await uploadContext(env, scope, item, segment);
+  const durationSec = durationFromZoom(item.file, scope.source.meeting);
+  return deliverVideo({
+    services: env.services,
+    target: scope.target,
+    signal: scope.ctx.signal,
+    workspace: scope.workspace,
+    videoPath: downloaded,
+    durationSec,
+    fileName: (part) => upload.name("mp4", part),
+    caption: (part) =>
+      buildCaption(env.services.translator, {
+        ...upload.captionBase,
+        durationSec,
+        ...(part ? { part } : {}),
+      }),
+    linkUrl: upload.linkUrl,
+    state: item.state,
     onUploading: upload.onUploading,
   });
 }

@@ -14,6 +14,7 @@ import {
   DELIVER_TRANSCRIPT_JOB,
   PARTS_TIMEOUT_JOB,
   RESEND_PART_JOB,
+  TRASH_RECORDING_JOB,
 } from "./delivery-jobs.js";
 import type { DeliveryServices } from "./delivery-services.js";
 import { createInboxAdmission } from "./inbox-admission.js";
@@ -24,12 +25,15 @@ import { createMeetingCards } from "./meeting-card.js";
 import { meetingPartsTimeoutJob } from "./meeting-parts-timeout.job.js";
 import { createMeetingZoom } from "./meeting-zoom.js";
 import { resendPartJob } from "./resend-part.job.js";
+import { trashRecordingJob, trashTrigger } from "./trash-recording.job.js";
 import { zoomWebhookRoutes } from "./webhook.routes.js";
 
 export function createDeliveryFeature(services: DeliveryServices): FeatureParts {
   const cards = createMeetingCards(services);
   // Jobs publish progress in the worker; the card listens in the same process.
   services.progress.subscribe((event) => cards.onProgress(event));
+  // After the card stored a part's state: a meeting whose parts all arrived may go to Zoom's trash.
+  services.progress.subscribe(trashTrigger(services));
   const zoom = createMeetingZoom(services);
   const inbox = { writer: createInboxWriter(services), admission: createInboxAdmission(services) };
   return {
@@ -48,6 +52,7 @@ export function createDeliveryFeature(services: DeliveryServices): FeatureParts 
       },
       [PARTS_TIMEOUT_JOB]: meetingPartsTimeoutJob(services),
       [RESEND_PART_JOB]: resendPartJob(services),
+      [TRASH_RECORDING_JOB]: trashRecordingJob(services),
     },
   };
 }

@@ -12,14 +12,18 @@ import { getChatSettings, topicPasses } from "../settings/chat-settings.reposito
 import { defaultChatSettings } from "../settings/default-chat-settings.js";
 import type { RecordingCompletedEvent } from "../zoom/events.js";
 import { fileKey } from "../zoom/recording-files.js";
-import { chooseAudioSources, chooseTranscripts } from "./choose-files.js";
+import { chooseAudioSources, chooseTranscripts, chooseVideo } from "./choose-files.js";
 import {
   insertDeliveryIfAbsent,
   insertWebhookEvent,
   upsertMeeting,
   upsertRecordingFile,
 } from "./delivery.repository.js";
-import { enqueueRecordingDelivery, enqueueTranscriptDelivery } from "./delivery-jobs.js";
+import {
+  enqueueRecordingDelivery,
+  enqueueSpeechTranscription,
+  enqueueTranscriptDelivery,
+} from "./delivery-jobs.js";
 import { auditPayload, encryptDownloadToken, type Ingestor, type IngestResult } from "./ingest.js";
 
 export const ingestRecordingCompleted: Ingestor<RecordingCompletedEvent> = async (services, event, ctx) => {
@@ -72,8 +76,14 @@ export const ingestRecordingCompleted: Ingestor<RecordingCompletedEvent> = async
     // What this chat chose in /settings: which parts, and whether this meeting's topic passes.
     const settings = await getChatSettings(tx, chatId, defaultChatSettings(services.config));
     const wanted = topicPasses(settings.topicFilter, meeting.topic);
+    // Video: the best MP4 (chooseVideo). Its audio is in it, so an audio source that would be that
+    // same MP4 is not delivered twice. A chat without video never gets an MP4 downloaded as video.
+    const videoFiles = wanted && settings.parts.video ? chooseVideo(meeting.recording_files) : [];
+    const videoIds = new Set(videoFiles.map(fileKey));
     const audioFiles =
-      wanted && settings.parts.audio ? chooseAudioSources(meeting.recording_files).files : [];
+      wanted && settings.parts.audio
+        ? chooseAudioSources(meeting.recording_files).files.filter((f) => !videoIds.has(fileKey(f)))
+        : [];
     const transcriptFiles =
       wanted && settings.parts.transcript ? chooseTranscripts(meeting.recording_files) : [];
     const newAudio: string[] = [];
@@ -84,6 +94,16 @@ export const ingestRecordingCompleted: Ingestor<RecordingCompletedEvent> = async
         { meetingUuid, fileId, chatId, kind: "audio", requestedAt: now },
         now,
       );
+      if (created) newAudio.push(fileId);
+    }
+    for (const file of videoFiles) {
+      const fileId = fileKey(file);
+      const created = await insertDeliveryIfAbsent(
+        tx,
+        { meetingUuid, fileId, chatId, kind: "video", requestedAt: now },
+        now,
+      );
+      // The same job delivers audio and video (one download workspace, one card line).
       if (created) newAudio.push(fileId);
     }
     let jobs = 0;
@@ -111,12 +131,28 @@ export const ingestRecordingCompleted: Ingestor<RecordingCompletedEvent> = async
         jobs++;
     }
 
+    // No transcript from Zoom (yet) for a chat that wants one: speech to text gets the audio once
+    // Zoom had STT_WAIT_MINUTES to send its own (the speech feature's wait policy looks again then).
+    const zoomWillTranscribe = chooseTranscripts(meeting.recording_files).length > 0;
+    const audioToHear = chooseAudioSources(meeting.recording_files).files.length > 0;
+    if (
+      services.config.stt.apiUrl &&
+      wanted &&
+      settings.parts.transcript &&
+      !zoomWillTranscribe &&
+      audioToHear
+    ) {
+      const runAt = now + services.config.stt.waitMinutes * 60_000;
+      if ((await enqueueSpeechTranscription(tx, base, runAt, now, services.config.jobs.maxAttempts)) !== null)
+        jobs++;
+    }
+
     // Nothing deliverable at all (chat files only, say, or nothing this chat wants) is `ignored`;
     // all of it seen before, `duplicate`.
     const result =
       newAudio.length + newTranscripts > 0
         ? "accepted"
-        : audioFiles.length + transcriptFiles.length > 0
+        : audioFiles.length + videoFiles.length + transcriptFiles.length > 0
           ? "duplicate"
           : "ignored";
     await insertWebhookEvent(tx, { ...audit, result });

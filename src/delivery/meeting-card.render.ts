@@ -9,8 +9,8 @@ import type { TranslationVariables } from "../i18n/translator.js";
 import { stripControlChars, truncate } from "../telegram/text/escape.js";
 import type { MeetingPart, PartProgress, PartStatus } from "./progress.js";
 
-/** The parts a card shows a line for; `received` only moves the stage line. */
-export type CardPart = Exclude<MeetingPart, "received">;
+/** The parts a card shows a line for; `received` only moves the stage line; `trash` adds a note. */
+export type CardPart = Exclude<MeetingPart, "received" | "trash">;
 
 export const CARD_PARTS: readonly CardPart[] = ["audio", "transcript", "summary"];
 
@@ -33,6 +33,8 @@ export interface CardState {
   lastMarkup?: string;
   /** When the parts timeout job was enqueued (once per card). */
   timeoutScheduled?: boolean;
+  /** Trash after delivery: `moved`, or why Zoom kept it (`scope_missing`, `refused`). */
+  trash?: "moved" | "scope_missing" | "refused";
 }
 
 export function emptyCardState(): CardState {
@@ -71,6 +73,7 @@ export function parseCardState(json: string | null | undefined): CardState {
   if (typeof r.creatingSince === "number") state.creatingSince = r.creatingSince;
   if (typeof r.lastMarkup === "string") state.lastMarkup = r.lastMarkup;
   if (r.timeoutScheduled === true) state.timeoutScheduled = true;
+  if (r.trash === "moved" || r.trash === "scope_missing" || r.trash === "refused") state.trash = r.trash;
   return state;
 }
 
@@ -93,6 +96,14 @@ export function applyProgress(state: CardState, event: PartProgress, now: number
   const next: CardState = { ...state, parts: { ...state.parts } };
   if (event.part === "received") {
     next.receivedAt ??= now;
+    return next;
+  }
+  if (event.part === "trash") {
+    // Moved is final; a refusal never overrides it.
+    if (next.trash !== "moved") {
+      next.trash =
+        event.status === "done" ? "moved" : event.detail === "scope_missing" ? "scope_missing" : "refused";
+    }
     return next;
   }
   const current = next.parts[event.part];
@@ -196,12 +207,26 @@ export function renderMeetingCard(input: {
     }
   };
 
+  // Where a delivered transcript came from: Zoom's own, or speech to text (issue 16).
+  const partStatus = (part: CardPart): string => {
+    const state_ = state.parts[part];
+    const source =
+      part === "transcript" &&
+      state_.status === "done" &&
+      (state_.detail === "zoom" || state_.detail === "stt")
+        ? t(`card-transcript-source-${state_.detail}`)
+        : undefined;
+    return source ? `${statusText(state_)} (${source})` : statusText(state_);
+  };
+
   const lines = [title];
   const stage = stageKey(state, hidden);
   if (stage) lines.push(t(stage));
   for (const part of CARD_PARTS) {
-    if (!hidden.has(part)) lines.push(t(`card-line-${part}`, { status: statusText(state.parts[part]) }));
+    if (hidden.has(part)) continue;
+    lines.push(t(`card-line-${part}`, { status: partStatus(part) }));
   }
+  if (state.trash) lines.push("", t(`card-trash-${state.trash.replace("_", "-")}`));
 
   const row: InlineButton[] = [];
   if (buttons.audioDeliveryId !== undefined && isTerminal(state.parts.audio.status)) {

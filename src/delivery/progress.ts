@@ -3,7 +3,8 @@
  * whoever shows it (the meeting card). Publishing never fails the publisher: a listener error is
  * logged by the bus owner, and the delivery goes on.
  */
-export type MeetingPart = "received" | "audio" | "transcript" | "summary";
+/** `trash`: the cloud recording was moved to Zoom's trash (done) or Zoom refused (failed, detail = why). */
+export type MeetingPart = "received" | "audio" | "transcript" | "summary" | "trash";
 export type PartStatus = "pending" | "working" | "done" | "failed" | "unavailable" | "waiting";
 
 export interface PartProgress {

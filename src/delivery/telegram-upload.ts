@@ -183,6 +183,36 @@ export async function sendAudioFile(api: Api, input: SendAudioInput): Promise<Me
   );
 }
 
+export interface SendVideoInput {
+  chatId: number;
+  thread?: ThreadOptions;
+  path: string;
+  fileName: string;
+  durationSec?: number;
+  width?: number;
+  height?: number;
+  caption?: string;
+  signal?: AbortSignal;
+}
+
+/** An MP4 (H.264/AAC) that plays in the app: duration, size, and streaming (telegram.md §10.4). */
+export async function sendVideoFile(api: Api, input: SendVideoInput): Promise<Message.VideoMessage> {
+  return callTelegram("sendVideo", () =>
+    api.sendVideo(
+      input.chatId,
+      fileInput(input.path, input.fileName),
+      {
+        ...input.thread,
+        ...(input.durationSec !== undefined ? { duration: Math.max(0, Math.round(input.durationSec)) } : {}),
+        ...(input.width && input.height ? { width: input.width, height: input.height } : {}),
+        supports_streaming: true,
+        ...(input.caption ? { caption: input.caption } : {}),
+      },
+      grammySignal(input.signal),
+    ),
+  );
+}
+
 export interface SendDocumentInput {
   chatId: number;
   /** The forum topic to post in (from sendToChat). */

@@ -17,6 +17,9 @@ export interface MediaInfo {
   audioChannels?: number;
   /** Demuxer name, e.g. `mov,mp4,m4a,3gp,3g2,mj2`. */
   formatName?: string;
+  /** Picture size of the first video stream (ffprobe only). */
+  width?: number;
+  height?: number;
 }
 
 /** The binaries `locateFfmpeg` found; a bare string is taken as ffprobe when its name says so. */
@@ -70,6 +73,8 @@ interface FfprobeStream {
   bit_rate?: string;
   channels?: number;
   duration?: string;
+  width?: number;
+  height?: number;
   disposition?: { attached_pic?: number };
 }
 interface FfprobeJson {
@@ -81,7 +86,8 @@ interface FfprobeJson {
 export function fromFfprobeJson(json: FfprobeJson): MediaInfo {
   const streams = json.streams ?? [];
   const audio = streams.find((s) => s.codec_type === "audio");
-  const hasVideo = streams.some((s) => s.codec_type === "video" && s.disposition?.attached_pic !== 1);
+  const picture = streams.find((s) => s.codec_type === "video" && s.disposition?.attached_pic !== 1);
+  const hasVideo = picture !== undefined;
   const durationSec = num(json.format?.duration) ?? num(audio?.duration) ?? 0;
   return {
     durationSec,
@@ -92,6 +98,7 @@ export function fromFfprobeJson(json: FfprobeJson): MediaInfo {
     audioBitRate: num(audio?.bit_rate),
     audioChannels: audio?.channels,
     formatName: json.format?.format_name,
+    ...(picture?.width && picture.height ? { width: picture.width, height: picture.height } : {}),
   };
 }
 

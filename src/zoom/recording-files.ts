@@ -77,6 +77,8 @@ const VIDEO_PREFERENCE = [
   "shared_screen_with_speaker_view(cc)",
   "active_speaker",
   "speaker_view",
+  "shared_screen_with_gallery_view",
+  "gallery_view",
 ];
 
 function videoRank(file: RecordingFileLike): number {

@@ -66,6 +66,13 @@ export interface ZoomApi {
     auth: ZoomAuth,
     input: ListRecordingsInput & { nextPageToken?: string },
   ): Promise<RecordingListPage>;
+  /**
+   * `DELETE /meetings/{uuid}/recordings?action=trash` (zoom.md §11.2): moves every recording of the
+   * meeting to the user's trash, recoverable for 30 days. Never `action=delete`. Resolves
+   * `trashed` (204) or `not_found` (404: nothing there, e.g. already trashed or deleted). A missing
+   * scope is AppError `zoom.scope_missing`; any other refusal `zoom.refused` (both final).
+   */
+  trashMeetingRecordings(auth: ZoomAuth, meetingUuid: string): Promise<"trashed" | "not_found">;
   /** Every page of `GET /users/{me}/recordings`, in order; stops after `maxPages` (default 50). */
   listUserRecordings(
     auth: ZoomAuth,
@@ -88,12 +95,12 @@ const listResponseSchema = z.looseObject({
 const zoomErrorBody = z.looseObject({ code: z.number().optional(), message: z.string().optional() });
 
 export function createZoomApi(deps: ZoomApiDeps): ZoomApi {
-  async function call(auth: ZoomAuth, path: string, what: string): Promise<unknown> {
+  async function call(auth: ZoomAuth, path: string, what: string, method = "GET"): Promise<unknown> {
     const url = `${auth.apiBaseUrl.replace(/\/+$/, "")}${path}`;
     let response: Response;
     try {
       response = await deps.fetch(url, {
-        method: "GET",
+        method,
         headers: { authorization: `Bearer ${auth.accessToken}`, accept: "application/json" },
         signal: auth.signal,
         redirect: "error",
@@ -113,6 +120,7 @@ export function createZoomApi(deps: ZoomApiDeps): ZoomApi {
       });
     });
     if (response.ok) {
+      if (response.status === 204 || (method !== "GET" && text === "")) return null;
       try {
         return stripPasscodes(JSON.parse(text) as unknown);
       } catch (error) {
@@ -244,7 +252,33 @@ export function createZoomApi(deps: ZoomApiDeps): ZoomApi {
     return { skipped };
   }
 
-  return { getMeetingRecordings, listUserRecordingsPage, listUserRecordings };
+  async function trashMeetingRecordings(
+    auth: ZoomAuth,
+    meetingUuid: string,
+  ): Promise<"trashed" | "not_found"> {
+    const path = `/meetings/${encodeMeetingUuid(meetingUuid)}/recordings?action=trash`;
+    try {
+      await call(auth, path, "move meeting recordings to the trash", "DELETE");
+      return "trashed";
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      if (error.code === "zoom.not_found") return "not_found";
+      if (error.code !== "zoom.bad_response" || error.retryable) throw error;
+      // 4711/4700 "does not contain scopes": the app was authorized without the delete scope.
+      const code = error.details?.zoomCode;
+      const message = String(error.details?.zoomMessage ?? "");
+      const scope = code === 4711 || code === 4700 || /scope/i.test(message);
+      throw new AppError(
+        scope ? "zoom.scope_missing" : "zoom.refused",
+        scope
+          ? "Zoom refused to trash the recording: the app lacks the delete scope"
+          : `Zoom refused to trash the recording (HTTP ${error.status})`,
+        { status: error.status, details: error.details, cause: error },
+      );
+    }
+  }
+
+  return { getMeetingRecordings, listUserRecordingsPage, listUserRecordings, trashMeetingRecordings };
 }
 
 function parseErrorBody(text: string): { code?: number; message?: string } {

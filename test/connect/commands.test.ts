@@ -456,13 +456,14 @@ describe("command menu and webhook mode", () => {
       "status",
       "settings",
       "history",
+      "import",
       "disconnect",
       "language",
     ]);
     expect(b.tg.commands(undefined, "ru")?.find((c) => c.command === "connect")?.description).not.toBe(
       english?.find((c) => c.command === "connect")?.description,
     );
-    for (const locale of SUPPORTED_LOCALES) expect(b.tg.commands(undefined, locale)).toHaveLength(8);
+    for (const locale of SUPPORTED_LOCALES) expect(b.tg.commands(undefined, locale)).toHaveLength(9);
   });
 
   it("webhook mode takes updates at POST /telegram/webhook only with the secret header", async () => {

@@ -609,6 +609,38 @@ describe("fake Telegram: updates", () => {
 });
 
 describe("fake Telegram: uploads", () => {
+  it("sendVideo answers a video with duration and picture size, and checks the field types", async () => {
+    const tg = await start();
+    tg.addChat({ id: 9, type: "private" });
+    const out = await postMultipart(`${tg.url}/bot${tg.token}/sendVideo`, [
+      { name: "chat_id", value: "9" },
+      { name: "duration", value: "61" },
+      { name: "width", value: "1280" },
+      { name: "height", value: "720" },
+      { name: "supports_streaming", value: "true" },
+      { name: "video", filename: "Weekly sync.mp4", size: 4096 },
+    ]);
+    expect(out.status).toBe(200);
+    const result = JSON.parse(out.text).result;
+    expect(result.video).toMatchObject({ duration: 61, width: 1280, height: 720, file_size: 4096 });
+    expect(result.video.mime_type).toBe("video/mp4");
+    expect(tg.sent.at(-1)).toMatchObject({ method: "sendVideo", fields: { supports_streaming: "true" } });
+
+    const bad = await postMultipart(`${tg.url}/bot${tg.token}/sendVideo`, [
+      { name: "chat_id", value: "9" },
+      { name: "width", value: "12.5" },
+      { name: "video", filename: "v.mp4", size: 10 },
+    ]);
+    expect(bad.status).toBe(400);
+    const badStreaming = await postMultipart(`${tg.url}/bot${tg.token}/sendVideo`, [
+      { name: "chat_id", value: "9" },
+      { name: "supports_streaming", value: "yes" },
+      { name: "video", filename: "v.mp4", size: 10 },
+    ]);
+    expect(badStreaming.status).toBe(400);
+    expect(tg.sent.filter((r) => r.method === "sendVideo")).toHaveLength(1);
+  });
+
   it("hashes a streamed multi-megabyte multipart upload and resolves attach:// and unquoted file names", async () => {
     const tg = await start();
     tg.addChat({ id: 9, type: "private" });

@@ -1051,7 +1051,17 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
     sendAudio: sendMedia("audio", "sendAudio"),
     sendDocument: sendMedia("document", "sendDocument"),
     sendVoice: sendMedia("voice", "sendVoice"),
-    sendVideo: sendMedia("video", "sendVideo"),
+    sendVideo: (p) => {
+      // Bot API: duration, width and height are Integers; supports_streaming a Boolean.
+      for (const name of ["duration", "width", "height"]) {
+        const raw = p.str(name);
+        if (raw !== undefined && !/^\d+$/.test(raw)) throw badRequest(`field "${name}" must be an Integer`);
+      }
+      const streaming = p.str("supports_streaming");
+      if (streaming !== undefined && !/^(true|false)$/.test(streaming))
+        throw badRequest('field "supports_streaming" must be a Boolean');
+      return sendMedia("video", "sendVideo")(p);
+    },
 
     editMessageText: (p) => {
       if (p.has("inline_message_id")) throw badRequest("inline messages are not supported by the fake");

@@ -493,7 +493,93 @@ describe("fake Zoom: meeting recordings", () => {
     expect(pages).toEqual([2, 2, 1]);
     expect(topics).toEqual(["d5", "d4", "d3", "d2", "d1"]);
     const bad = await api(z, "/users/me/recordings?from=2026-01-01&to=2026-03-10", token);
-    expect(bad.status).toBe(400);
+    expect(bad).toMatchObject({
+      status: 400,
+      body: { code: 300, message: "The maximum range can be a month." },
+    });
+    // A page token expires after 15 minutes.
+    const first = await api(z, "/users/me/recordings?from=2026-03-01&to=2026-03-10&page_size=2", token);
+    clock += 16 * 60_000;
+    const token2 = z.grantTokens(ann.id).access_token;
+    const expired = await api(
+      z,
+      `/users/me/recordings?from=2026-03-01&to=2026-03-10&page_size=2&next_page_token=${first.body.next_page_token}`,
+      token2,
+    );
+    expect(expired.status).toBe(400);
+  });
+
+  it("moves a meeting's recordings to the trash once (action=trash), hiding them from the API", async () => {
+    const { z, host, other, meeting, audio } = await withRecording();
+    const token = z.grantTokens(host.id).access_token;
+    const path = `/meetings/${encodeURIComponent(encodeURIComponent(meeting.uuid))}/recordings`;
+    const del = (query: string, t = token) =>
+      fetch(`${z.apiBaseUrl}${path}${query}`, {
+        method: "DELETE",
+        headers: { authorization: `Bearer ${t}` },
+      });
+    const list = async () =>
+      (await api(z, "/users/me/recordings?from=2026-03-01&to=2026-03-02", token)).body.meetings.length;
+    const listTrash = async () =>
+      (await api(z, "/users/me/recordings?from=2026-03-01&to=2026-03-02&trash=true", token)).body.meetings
+        .length;
+    expect(await list()).toBe(1);
+
+    // Another user's meeting is not theirs to trash; an unknown one does not exist.
+    const otherToken = z.grantTokens(other.id).access_token;
+    expect((await del("?action=trash", otherToken)).status).toBe(404);
+    const unknown = await fetch(`${z.apiBaseUrl}/meetings/nope%3D%3D/recordings?action=trash`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({ code: 3301, message: "There is no recording for this meeting." });
+
+    const trashed = await del("?action=trash");
+    expect(trashed.status).toBe(204);
+    expect(z.isTrashed(meeting.uuid)).toBe(true);
+    expect(z.recordingDeletions).toEqual([{ uuid: meeting.uuid, action: "trash", at: clock }]);
+    // Gone from the list, the meeting's recordings and its downloads; listed with trash=true.
+    expect(await list()).toBe(0);
+    expect(await listTrash()).toBe(1);
+    expect((await api(z, path, token)).status).toBe(404);
+    expect((await fetch(audio.download_url, { headers: { authorization: `Bearer ${token}` } })).status).toBe(
+      404,
+    );
+    // A second trash finds nothing.
+    expect((await del("?action=trash")).status).toBe(404);
+    expect(z.recordingDeletions).toHaveLength(1);
+  });
+
+  it("refuses to trash without the delete scope (4711), and trash is the default action", async () => {
+    const { z, host, meeting } = await withRecording({
+      scope: "cloud_recording:read:recording recording:read",
+    });
+    const token = z.grantTokens(host.id).access_token;
+    const url = `${z.apiBaseUrl}/meetings/${encodeURIComponent(encodeURIComponent(meeting.uuid))}/recordings`;
+    const refused = await fetch(url, { method: "DELETE", headers: { authorization: `Bearer ${token}` } });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toEqual({
+      code: 4711,
+      message: "Invalid access token, does not contain scopes:[cloud_recording:delete:meeting_recording].",
+    });
+    expect(z.isTrashed(meeting.uuid)).toBe(false);
+
+    const classic = await withRecording({ scope: "recording:read recording:write" });
+    const classicToken = classic.z.grantTokens(classic.host.id).access_token;
+    const classicUrl = `${classic.z.apiBaseUrl}/meetings/${encodeURIComponent(encodeURIComponent(classic.meeting.uuid))}/recordings`;
+    classic.z.setTrashScopeMissing(true);
+    expect(
+      (await fetch(classicUrl, { method: "DELETE", headers: { authorization: `Bearer ${classicToken}` } }))
+        .status,
+    ).toBe(400);
+    classic.z.setTrashScopeMissing(false);
+    expect(
+      (await fetch(classicUrl, { method: "DELETE", headers: { authorization: `Bearer ${classicToken}` } }))
+        .status,
+    ).toBe(204);
+    expect(classic.z.recordingDeletions.map((d) => d.action)).toEqual(["trash"]);
+    expect(classic.z.isTrashed(classic.meeting.uuid)).toBe(true);
   });
 
   it("serves a meeting summary, 404 when none, and 4700 when the scope is missing", async () => {
@@ -656,6 +742,17 @@ describe("fake Zoom: downloads", () => {
     expect((await get(transcript.download_url, token)).status).toBe(401);
     z.setFileStatus(meeting.uuid, transcript.id, "completed");
     expect(await (await get(transcript.download_url, token)).text()).toBe(VTT);
+  });
+
+  it("a hidden file (a transcript Zoom makes later) is in no API listing until shown", async () => {
+    const { z, host, meeting, transcript } = await withRecording();
+    const token = z.grantTokens(host.id).access_token;
+    z.setFileHidden(meeting.uuid, transcript.id, true);
+    const hidden = await api(z, `/meetings/${encodeURIComponent(meeting.uuid)}/recordings`, token);
+    expect(hidden.body.recording_files.map((f: { id: string }) => f.id)).not.toContain(transcript.id);
+    z.setFileHidden(meeting.uuid, transcript.id, false);
+    const shown = await api(z, `/meetings/${encodeURIComponent(meeting.uuid)}/recordings`, token);
+    expect(shown.body.recording_files.map((f: { id: string }) => f.id)).toContain(transcript.id);
   });
 
   it("honours Range with 206 and refuses an unsatisfiable range with 416", async () => {

@@ -56,6 +56,7 @@ export type ZoomRoute =
   | "recordings"
   | "list_recordings"
   | "summary"
+  | "delete_recordings"
   | "download";
 
 export type ZoomFault =
@@ -204,9 +205,21 @@ export interface FakeZoom {
   addMeeting(input: AddMeetingInput): FakeMeeting;
   meeting(uuid: string): FakeMeeting | undefined;
   setFileStatus(uuid: string, fileId: string, status: "completed" | "processing"): void;
+  /** A hidden file is in no API listing (yet): a transcript Zoom only makes later. */
+  setFileHidden(uuid: string, fileId: string, hidden: boolean): void;
   setSummary(uuid: string, summary: Record<string, unknown>): void;
   /** Summary route answers `400 {code:4700}` (token lacks `meeting:read:summary`). */
   setSummaryScopeMissing(missing: boolean): void;
+  /**
+   * `DELETE /meetings/{uuid}/recordings` answers `400 {code:4711}` (the token lacks
+   * `cloud_recording:delete:meeting_recording` / `recording:write`), as it also does when the
+   * fake's `scope` option names neither.
+   */
+  setTrashScopeMissing(missing: boolean): void;
+  /** Every accepted `DELETE /meetings/{uuid}/recordings`: `action` is `trash` or `delete`. */
+  readonly recordingDeletions: ReadonlyArray<{ uuid: string; action: string; at: number }>;
+  /** Whether the meeting's recordings are in the trash. */
+  isTrashed(uuid: string): boolean;
   /** Downloads answer 302 to `http://localhost:PORT/storage/…` (a different host). */
   setDownloadRedirect(enabled: boolean): void;
 
@@ -305,11 +318,15 @@ const CONTENT_TYPE_BY_EXT: Record<string, string> = {
 
 interface FileState extends FakeRecordingFile {
   token: string;
+  /** Not made yet as far as the API can tell (setFileHidden): a transcript Zoom writes later. */
+  hidden?: boolean;
   source: { path: string } | { bytes: Buffer };
 }
 
 interface MeetingState extends Omit<FakeMeeting, "files"> {
   files: FileState[];
+  /** Moved to the trash (`DELETE …/recordings?action=trash`): hidden from the API and downloads. */
+  trashed?: boolean;
   summary?: Record<string, unknown>;
 }
 
@@ -352,7 +369,7 @@ export async function startFakeZoom(opts: FakeZoomOptions = {}): Promise<FakeZoo
   const now = opts.now ?? Date.now;
   const scope =
     opts.scope ??
-    "cloud_recording:read:list_recording_files cloud_recording:read:list_user_recordings cloud_recording:read:recording meeting:read:summary user:read:user";
+    "cloud_recording:read:list_recording_files cloud_recording:read:list_user_recordings cloud_recording:read:recording cloud_recording:delete:meeting_recording meeting:read:summary user:read:user";
   const accessTtlS = opts.accessTokenTtlSeconds ?? 3599;
   const latencyMs = Math.max(0, opts.latencyMs ?? 0);
   const accountId = randomBytes(16).toString("base64url");
@@ -399,6 +416,8 @@ export async function startFakeZoom(opts: FakeZoomOptions = {}): Promise<FakeZoo
   let nextAuthorization: string | { deny: true } | undefined;
   let apiUrl: string | undefined;
   let summaryScopeMissing = false;
+  let trashScopeMissing = false;
+  const recordingDeletions: Array<{ uuid: string; action: string; at: number }> = [];
   let downloadRedirect = false;
   let port = 0;
   let baseUrl = "";
@@ -706,10 +725,14 @@ export async function startFakeZoom(opts: FakeZoomOptions = {}): Promise<FakeZoo
     const m = findMeeting(decoded.uuid);
     if (!m) return json(404, { code: 3001, message: `Meeting does not exist: ${decoded.uuid}.` });
     // Another user's meeting is invisible to this user-level token.
-    if (m.hostUserId !== auth.user.id || m.files.length === 0) {
+    if (m.hostUserId !== auth.user.id || m.files.length === 0 || m.trashed) {
       return json(404, { code: 3301, message: "There is no recording for this meeting." });
     }
-    const body = meetingObject(m, m.files, "api");
+    const body = meetingObject(
+      m,
+      m.files.filter((f) => !f.hidden),
+      "api",
+    );
     const include = (q.get("include_fields") ?? "").split(",").map((s) => s.trim());
     if (include.includes("download_access_token")) {
       const ttlRaw = q.get("ttl");
@@ -719,6 +742,41 @@ export async function startFakeZoom(opts: FakeZoomOptions = {}): Promise<FakeZoo
       body.download_access_token = mintDownloadToken(m.uuid, ttl === 0 ? 86_400 : ttl, "api");
     }
     return json(200, body);
+  };
+
+  /**
+   * `DELETE /meetings/{uuid}/recordings?action=trash|delete` (zoom.md §11.2): 204; trash is the
+   * default action. Without the delete scope: 400 code 4711. Unknown, another user's or already
+   * trashed: 404 code 3301.
+   */
+  const deleteRecordings = (req: http.IncomingMessage, q: URLSearchParams, rawSegment: string): Reply => {
+    const auth = oauthUser(req, q);
+    if ("reply" in auth) return auth.reply;
+    const granted = scope.split(/\s+/);
+    const hasScope =
+      !trashScopeMissing &&
+      granted.some((g) =>
+        /^cloud_recording:delete:meeting_recording(:admin)?$|^recording:write(:admin)?$/.test(g),
+      );
+    if (!hasScope) {
+      return json(400, {
+        code: 4711,
+        message: "Invalid access token, does not contain scopes:[cloud_recording:delete:meeting_recording].",
+      });
+    }
+    const action = q.get("action") ?? "trash";
+    if (action !== "trash" && action !== "delete")
+      return json(400, { code: 300, message: "Invalid field: action." });
+    const decoded = decodeMeetingSegment(rawSegment);
+    if (!decoded.ok) return json(404, { code: 3001, message: `Meeting does not exist: ${decoded.shown}.` });
+    const m = findMeeting(decoded.uuid);
+    if (!m || m.hostUserId !== auth.user.id || m.files.length === 0 || (m.trashed && action === "trash")) {
+      return json(404, { code: 3301, message: "There is no recording for this meeting." });
+    }
+    recordingDeletions.push({ uuid: m.uuid, action, at: now() });
+    if (action === "delete") m.files = [];
+    else m.trashed = true;
+    return { status: 204, body: Buffer.alloc(0), contentType: "application/json" };
   };
 
   const listRecordings = (req: http.IncomingMessage, q: URLSearchParams, who: string): Reply => {
@@ -748,6 +806,8 @@ export async function startFakeZoom(opts: FakeZoomOptions = {}): Promise<FakeZoo
     }
     const all = [...meetings.values()]
       .filter((m) => m.hostUserId === auth.user.id && m.files.length > 0)
+      // `trash=false` (the default) lists what is not in the trash; `trash=true` only what is.
+      .filter((m) => (q.get("trash") === "true") === (m.trashed === true))
       .filter((m) => {
         const day = new Date(Date.parse(m.start_time)).toISOString().slice(0, 10);
         return day >= from && day <= to;
@@ -894,7 +954,7 @@ export async function startFakeZoom(opts: FakeZoomOptions = {}): Promise<FakeZoo
       send(res, html(200, LOGIN_HTML));
       return;
     }
-    if (!ref) {
+    if (!ref || ref.meeting.trashed) {
       send(res, json(404, { code: 3301, message: "There is no recording for this meeting." }));
       return;
     }
@@ -953,6 +1013,12 @@ export async function startFakeZoom(opts: FakeZoomOptions = {}): Promise<FakeZoo
 
   const send = (res: http.ServerResponse, reply: Reply, fault?: ZoomFault) => {
     if (res.headersSent || res.destroyed) return;
+    if (reply.status === 204) {
+      // No Content: no body, so no Content-Type or Content-Length either.
+      res.writeHead(204, reply.headers ?? {});
+      res.end();
+      return;
+    }
     if (fault?.kind === "truncate" && reply.body.length > 1) {
       res.writeHead(reply.status, {
         "content-type": reply.contentType,
@@ -1022,6 +1088,7 @@ export async function startFakeZoom(opts: FakeZoomOptions = {}): Promise<FakeZoo
     { methods: ["GET"], re: /^\/v2\/users\/([^/]+)\/recordings$/, route: "list_recordings" },
     { methods: ["GET"], re: /^\/v2\/users\/([^/]+)$/, route: "users_me" },
     { methods: ["GET"], re: /^\/v2\/meetings\/([^/]+)\/recordings$/, route: "recordings" },
+    { methods: ["DELETE"], re: /^\/v2\/meetings\/([^/]+)\/recordings$/, route: "delete_recordings" },
     { methods: ["GET"], re: /^\/v2\/meetings\/([^/]+)\/meeting_summary$/, route: "summary" },
     { methods: ["GET", "HEAD"], re: /^\/rec\/(?:webhook_)?download\/([^/]+)$/, route: "download" },
     { methods: ["GET", "HEAD"], re: /^\/storage\/([^/]+)$/, route: "storage" },
@@ -1116,6 +1183,9 @@ export async function startFakeZoom(opts: FakeZoomOptions = {}): Promise<FakeZoo
         break;
       case "list_recordings":
         reply = listRecordings(req, query, arg);
+        break;
+      case "delete_recordings":
+        reply = deleteRecordings(req, query, arg);
         break;
       case "summary":
         reply = summary(req, query, arg);
@@ -1287,11 +1357,23 @@ export async function startFakeZoom(opts: FakeZoomOptions = {}): Promise<FakeZoo
       if (!f) throw new Error(`fake-zoom: unknown file ${fileId} in ${uuid}`);
       f.status = status;
     },
+    setFileHidden(uuid, fileId, hidden) {
+      const f = mustMeeting(uuid).files.find((x) => x.id === fileId);
+      if (!f) throw new Error(`fake-zoom: unknown file ${fileId} in ${uuid}`);
+      f.hidden = hidden;
+    },
     setSummary(uuid, s) {
       mustMeeting(uuid).summary = s;
     },
     setSummaryScopeMissing(missing) {
       summaryScopeMissing = missing;
+    },
+    setTrashScopeMissing(missing) {
+      trashScopeMissing = missing;
+    },
+    recordingDeletions,
+    isTrashed(uuid) {
+      return findMeeting(uuid)?.trashed === true;
     },
     setDownloadRedirect(enabled) {
       downloadRedirect = enabled;

@@ -36,6 +36,12 @@ const SAMPLE_VARS = {
   job_id: "job_01HXYZ",
   ref: "ERR-7F3A",
   summary: "The team agreed to ship on Friday.",
+  from: "2025-11-01",
+  to: "2026-01-14",
+  found: 12,
+  delivered: 9,
+  skipped: 2,
+  failed: 1,
   title: "Team recordings",
   phrase: "standup",
   parts: "Audio, Transcript",
@@ -47,7 +53,9 @@ const SAMPLE_VARS = {
 
 /** Keys other parts of the product rely on; removing or renaming one breaks them. */
 const REQUIRED_KEYS = [
-  ...["start", "help", "connect", "status", "disconnect", "language", "history"].map((c) => `cmd-${c}`),
+  ...["start", "help", "connect", "status", "disconnect", "language", "history", "import"].map(
+    (c) => `cmd-${c}`,
+  ),
   "start-text",
   "help-text",
   "error-generic",

@@ -9,6 +9,7 @@ cmd-status = Status von Verbindung und Zustellung
 cmd-disconnect = Zoom von diesem Chat trennen
 cmd-language = Sprache ändern
 cmd-history = Letzte Aufzeichnungen und ihre Zustellung
+cmd-import = Frühere Aufzeichnungen eines Zeitraums zustellen
 cmd-settings = Was hier ankommt, von welchen Meetings und wohin
 
 ## /start und /help
@@ -30,6 +31,7 @@ help-text =
     /connect – dein Zoom-Konto mit diesem Chat verbinden
     /status – Verbindung, Erreichbarkeit von Zoom und letzte Zustellungen
     /history – letzte Aufzeichnungen und was mit ihnen passiert ist
+    /import – frühere Aufzeichnungen zustellen, z. B. /import 30d
     /settings – was hier ankommt, von welchen Meetings und wohin
     /language – Sprache ändern
     /disconnect – Zustellung beenden und Zoom trennen
@@ -149,6 +151,7 @@ reason-file-over-upload-limit = die Datei ist größer, als Telegram annimmt ({ 
 reason-telegram-unreachable = Telegram war nicht erreichbar
 reason-unknown = ein unerwarteter Fehler ist aufgetreten
 reason-server-storage = dieser Server konnte die Aufnahme nicht zwischenspeichern (sein Medienordner ist voll oder nicht beschreibbar)
+reason-speech-failed = die Spracherkennung konnte das Audio nicht transkribieren
 
 ## Meeting-Karte (eine Nachricht pro Meeting, wird laufend aktualisiert)
 
@@ -162,9 +165,14 @@ card-stage-waiting = ⏳ Wartet, neuer Versuch später
 card-line-audio = 🎧 Audio: { $status }
 card-line-transcript = 📝 Transkript: { $status }
 card-line-summary = 🧠 Zusammenfassung: { $status }
+card-trash-moved = 🗑 In den Zoom-Papierkorb verschoben, um Cloud-Speicher freizugeben. Wiederherstellen innerhalb von 30 Tagen: Zoom-Webportal → Aufzeichnungen → Papierkorb → Wiederherstellen.
+card-trash-scope-missing = 🗑 Noch in deiner Zoom-Cloud: Zoomgram darf keine Aufzeichnungen in den Papierkorb verschieben. Der Betreiber ergänzt die Zoom-App um den Scope cloud_recording:delete:meeting_recording (klassisch: recording:write); sende danach erneut /connect und bestätige ihn. Oder schalte den Papierkorb in /settings aus.
+card-trash-refused = 🗑 Noch in deiner Zoom-Cloud: Zoom hat das Verschieben in den Papierkorb abgelehnt. Prüfe im Zoom-Webportal, ob du diese Aufzeichnung löschen darfst, oder schalte den Papierkorb in /settings aus.
 card-status-pending = ausstehend
 card-status-in-progress = läuft …
 card-status-done = ✓ fertig
+card-transcript-source-zoom = Zoom
+card-transcript-source-stt = Spracherkennung
 card-status-failed = ✗ fehlgeschlagen: { $reason }
 card-status-not-available = nicht verfügbar
 card-status-waiting = ⏳ wartet, neuer Versuch später
@@ -178,6 +186,8 @@ callback-expired = Diese Aufzeichnung ist nicht mehr verfügbar.
 ## Transkript und Zusammenfassung
 
 transcript-caption = 📝 Transkript: { $topic }
+transcript-caption-stt = 📝 Transkript (Spracherkennung): { $topic }
+transcript-meta-source-stt = Automatisch aus dem Audio transkribiert
 transcript-title = Transkript
 transcript-unknown-speaker = Unbekannte Person
 transcript-meta-meeting = Meeting: { $topic }
@@ -192,6 +202,9 @@ summary-speaking-time = Redezeit
 summary-speaking-time-item = { $speaker }: { $duration } ({ $share })
 summary-source-zoom = Zusammenfassung von Zoom AI Companion
 summary-source-generated = Automatisch aus dem Transkript erstellt
+summary-decisions = Entscheidungen
+summary-action-items = Aufgaben
+summary-open-questions = Offene Fragen
 
 ## Betreiber-Meldungen (ADMIN_CHAT_ID)
 
@@ -253,6 +266,31 @@ page-not-admin-body = Du bist kein Administrator dieser Gruppe mehr, daher wurde
 page-link-used-title = Dieser Link wurde schon benutzt
 page-link-used-body = Jeder Verbindungslink startet nur eine Anmeldung. Diesmal wurde nichts verbunden: Geh zurück zu Telegram und sende /connect für einen neuen Link.
 admin-token-endpoint-refused = 🚨 Zooms Token-Endpunkt hat eine Token-Erneuerung abgelehnt: { $reason }. Das liegt nicht an den Nutzern (wurde das Client-Secret der Zoom-App geändert? prüfe ZOOM_CLIENT_ID und ZOOM_CLIENT_SECRET). Verbindungen bleiben bestehen, Erneuerungen werden wiederholt; kein Chat wurde gebeten, sich neu zu verbinden.
+## /import (past recordings)
+
+import-error-usage =
+    So importierst du frühere Aufzeichnungen:
+    /import 2026-01-01 – von diesem Tag bis heute
+    /import 2026-01-01 2026-03-31 – diesen Zeitraum
+    /import 30d – die letzten 30 Tage
+    Datumsangaben als JJJJ-MM-TT in UTC. Aufzeichnungen, die dieser Chat schon hat, werden übersprungen.
+import-error-bad-date = Dieses Datum gibt es nicht. Bitte als JJJJ-MM-TT angeben, z. B. /import 2026-01-15.
+import-error-order = Das Startdatum liegt nach dem Enddatum. Bitte tausche die beiden.
+import-error-future = Dieser Zeitraum hat noch nicht begonnen. Bitte wähle ein Startdatum bis heute.
+import-error-too-long = Dieser Zeitraum ist länger als zehn Jahre. Bitte wähle einen kürzeren.
+import-not-connected = Dieser Chat ist noch nicht mit Zoom verbunden. Sende zuerst /connect, dann /import.
+import-already-running = In diesem Chat läuft bereits ein Import ({ $from } – { $to }). Warte, bis er fertig ist, oder brich ihn mit der Schaltfläche in seiner Fortschrittsnachricht ab.
+import-state-listing = 📥 Importiere Aufzeichnungen vom { $from } bis { $to }: suche sie in Zoom…
+import-state-delivering = 📥 Importiere Aufzeichnungen vom { $from } bis { $to }: stelle zu, die ältesten zuerst…
+import-state-done = ✅ Import abgeschlossen ({ $from } – { $to }).
+import-state-cancelled = ⏹ Import abgebrochen ({ $from } – { $to }). Aufzeichnungen, die schon unterwegs sind, kommen trotzdem an.
+import-state-failed = ⚠️ Import angehalten ({ $from } – { $to }): Zoom hat wiederholt Fehler gemeldet. Sende /import später noch einmal; bereits zugestellte Aufzeichnungen werden übersprungen.
+import-counts = Gefunden: { $found } · Zugestellt: { $delivered } · Übersprungen (schon hier): { $skipped }
+import-counts-failed = Fehlgeschlagen: { $failed } (siehe die Statusnachricht des jeweiligen Meetings)
+import-button-cancel = ⏹ Import abbrechen
+import-nothing-to-cancel = Es gibt keinen Import zum Abbrechen.
+import-cancelled-toast = Import abgebrochen.
+
 ## /settings (eine Nachricht, die aktualisiert wird)
 
 settings-title = ⚙️ Einstellungen für diesen Chat

@@ -16,6 +16,7 @@ cmd-status = Connection and delivery status
 cmd-disconnect = Disconnect Zoom from this chat
 cmd-language = Change the language
 cmd-history = Recent recordings and their delivery
+cmd-import = Deliver past recordings of a period
 cmd-settings = Choose what arrives here, from which meetings, and where
 
 ## /start and /help
@@ -37,6 +38,7 @@ help-text =
     /connect — connect your Zoom account to this chat
     /status — connection, Zoom availability and recent deliveries
     /history — recent recordings and what happened to them
+    /import — deliver past recordings, e.g. /import 30d
     /settings — what arrives here, from which meetings, and where
     /language — change the language
     /disconnect — stop deliveries and disconnect Zoom
@@ -156,6 +158,7 @@ reason-file-over-upload-limit = the file is larger than Telegram accepts ({ $lim
 reason-telegram-unreachable = Telegram couldn't be reached
 reason-unknown = an unexpected error occurred
 reason-server-storage = this server couldn't store the recording temporarily (its media folder is full or not writable)
+reason-speech-failed = speech to text couldn't transcribe the audio
 
 ## Meeting card (one message per meeting, edited as parts arrive)
 
@@ -169,9 +172,14 @@ card-stage-waiting = ⏳ Waiting, will retry later
 card-line-audio = 🎧 Audio: { $status }
 card-line-transcript = 📝 Transcript: { $status }
 card-line-summary = 🧠 Summary: { $status }
+card-trash-moved = 🗑 Moved to Zoom's trash to free cloud storage. To restore it within 30 days: Zoom web portal → Recordings → Trash → Recover.
+card-trash-scope-missing = 🗑 Still in your Zoom cloud: Zoomgram may not move recordings to the trash. The operator adds the scope cloud_recording:delete:meeting_recording (classic: recording:write) to the Zoom app; then send /connect again to approve it. Or turn trash off in /settings.
+card-trash-refused = 🗑 Still in your Zoom cloud: Zoom refused to move it to the trash. Check in the Zoom web portal that you may delete this recording, or turn trash off in /settings.
 card-status-pending = waiting
 card-status-in-progress = in progress…
 card-status-done = ✓ done
+card-transcript-source-zoom = Zoom
+card-transcript-source-stt = speech to text
 card-status-failed = ✗ failed: { $reason }
 card-status-not-available = not available
 card-status-waiting = ⏳ waiting, will retry later
@@ -185,6 +193,8 @@ callback-expired = This recording is no longer available.
 ## Transcript and summary
 
 transcript-caption = 📝 Transcript: { $topic }
+transcript-caption-stt = 📝 Transcript (speech to text): { $topic }
+transcript-meta-source-stt = Transcribed automatically from the audio
 transcript-title = Transcript
 transcript-unknown-speaker = Unknown speaker
 transcript-meta-meeting = Meeting: { $topic }
@@ -199,6 +209,9 @@ summary-speaking-time = Speaking time
 summary-speaking-time-item = { $speaker }: { $duration } ({ $share })
 summary-source-zoom = Summary by Zoom AI Companion
 summary-source-generated = Generated automatically from the transcript
+summary-decisions = Decisions
+summary-action-items = Action items
+summary-open-questions = Open questions
 
 ## Operator alerts (sent to ADMIN_CHAT_ID)
 
@@ -260,6 +273,31 @@ page-not-admin-body = You are no longer an administrator of this group, so nothi
 page-link-used-title = This link was already used
 page-link-used-body = Each connect link can start one sign-in only. Nothing was connected this time: go back to Telegram and send /connect to get a new link.
 admin-token-endpoint-refused = 🚨 Zoom's token endpoint refused a token refresh: { $reason }. This is not the users' doing (was the Zoom app's client secret rotated? check ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET). Connections are kept and refreshes are retried; no chat was asked to reconnect.
+## /import (past recordings)
+
+import-error-usage =
+    How to import past recordings:
+    /import 2026-01-01 — from that day until today
+    /import 2026-01-01 2026-03-31 — that period
+    /import 30d — the last 30 days
+    Dates are YYYY-MM-DD in UTC. Recordings this chat already has are skipped.
+import-error-bad-date = That date does not exist. Please use YYYY-MM-DD, e.g. /import 2026-01-15.
+import-error-order = The start date is after the end date. Please swap them.
+import-error-future = That period has not started yet. Please pick a start date that is today or earlier.
+import-error-too-long = That period is longer than ten years. Please choose a shorter one.
+import-not-connected = This chat is not connected to Zoom yet. Send /connect first, then /import.
+import-already-running = An import is already running in this chat ({ $from } – { $to }). Wait for it to finish or cancel it with the button on its progress message.
+import-state-listing = 📥 Importing recordings from { $from } to { $to }: looking them up in Zoom…
+import-state-delivering = 📥 Importing recordings from { $from } to { $to }: delivering, oldest first…
+import-state-done = ✅ Import finished ({ $from } – { $to }).
+import-state-cancelled = ⏹ Import cancelled ({ $from } – { $to }). Recordings already on their way still arrive.
+import-state-failed = ⚠️ Import stopped ({ $from } – { $to }): Zoom kept failing. Send /import again later; recordings already delivered are skipped.
+import-counts = Found: { $found } · Delivered: { $delivered } · Skipped (already here): { $skipped }
+import-counts-failed = Failed: { $failed } (see each meeting's status message)
+import-button-cancel = ⏹ Cancel import
+import-nothing-to-cancel = There is no import to cancel.
+import-cancelled-toast = Import cancelled.
+
 ## /settings (one message, edited in place)
 
 settings-title = ⚙️ Settings for this chat

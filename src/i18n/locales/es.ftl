@@ -9,6 +9,7 @@ cmd-status = Estado de la conexión y de las entregas
 cmd-disconnect = Desconecta Zoom de este chat
 cmd-language = Cambiar el idioma
 cmd-history = Grabaciones recientes y su entrega
+cmd-import = Entregar grabaciones pasadas de un periodo
 cmd-settings = Qué llega aquí, de qué reuniones y adónde
 
 ## /start y /help
@@ -30,6 +31,7 @@ help-text =
     /connect — conecta tu cuenta de Zoom a este chat
     /status — conexión, disponibilidad de Zoom y últimas entregas
     /history — grabaciones recientes y qué pasó con ellas
+    /import — entregar grabaciones pasadas, p. ej. /import 30d
     /settings — qué llega aquí, de qué reuniones y adónde
     /language — cambia el idioma
     /disconnect — detiene las entregas y desconecta Zoom
@@ -149,6 +151,7 @@ reason-file-over-upload-limit = el archivo supera lo que acepta Telegram ({ $lim
 reason-telegram-unreachable = no se pudo contactar con Telegram
 reason-unknown = se produjo un error inesperado
 reason-server-storage = este servidor no pudo guardar temporalmente la grabación (su carpeta de medios está llena o no admite escritura)
+reason-speech-failed = el reconocimiento de voz no pudo transcribir el audio
 
 ## Tarjeta de la reunión (un mensaje por reunión, se actualiza a medida que llegan las partes)
 
@@ -162,9 +165,14 @@ card-stage-waiting = ⏳ En espera, se reintentará más tarde
 card-line-audio = 🎧 Audio: { $status }
 card-line-transcript = 📝 Transcripción: { $status }
 card-line-summary = 🧠 Resumen: { $status }
+card-trash-moved = 🗑 Movida a la papelera de Zoom para liberar almacenamiento en la nube. Para recuperarla en 30 días: portal web de Zoom → Grabaciones → Papelera → Recuperar.
+card-trash-scope-missing = 🗑 Sigue en tu nube de Zoom: Zoomgram no tiene permiso para mover grabaciones a la papelera. El operador añade a la app de Zoom el permiso cloud_recording:delete:meeting_recording (clásico: recording:write); después envía /connect de nuevo para aprobarlo. O desactiva la papelera en /settings.
+card-trash-refused = 🗑 Sigue en tu nube de Zoom: Zoom se negó a moverla a la papelera. Comprueba en el portal web de Zoom que puedes eliminar esta grabación, o desactiva la papelera en /settings.
 card-status-pending = pendiente
 card-status-in-progress = en curso…
 card-status-done = ✓ listo
+card-transcript-source-zoom = Zoom
+card-transcript-source-stt = reconocimiento de voz
 card-status-failed = ✗ falló: { $reason }
 card-status-not-available = no disponible
 card-status-waiting = ⏳ en espera, se reintentará más tarde
@@ -178,6 +186,8 @@ callback-expired = Esta grabación ya no está disponible.
 ## Transcripción y resumen
 
 transcript-caption = 📝 Transcripción: { $topic }
+transcript-caption-stt = 📝 Transcripción (reconocimiento de voz): { $topic }
+transcript-meta-source-stt = Transcrito automáticamente a partir del audio
 transcript-title = Transcripción
 transcript-unknown-speaker = Participante desconocido
 transcript-meta-meeting = Reunión: { $topic }
@@ -192,6 +202,9 @@ summary-speaking-time = Tiempo de palabra
 summary-speaking-time-item = { $speaker }: { $duration } ({ $share })
 summary-source-zoom = Resumen de Zoom AI Companion
 summary-source-generated = Generado automáticamente a partir de la transcripción
+summary-decisions = Decisiones
+summary-action-items = Tareas
+summary-open-questions = Preguntas abiertas
 
 ## Alertas para el operador (ADMIN_CHAT_ID)
 
@@ -253,6 +266,31 @@ page-not-admin-body = Ya no eres administrador de este grupo, así que no se con
 page-link-used-title = Este enlace ya se usó
 page-link-used-body = Cada enlace de conexión inicia un solo inicio de sesión. Esta vez no se conectó nada: vuelve a Telegram y envía /connect para obtener un enlace nuevo.
 admin-token-endpoint-refused = 🚨 El endpoint de tokens de Zoom rechazó una renovación de token: { $reason }. No es culpa de los usuarios (¿se cambió el client secret de la app de Zoom? revisa ZOOM_CLIENT_ID y ZOOM_CLIENT_SECRET). Las conexiones se mantienen y las renovaciones se reintentan; no se pidió a ningún chat que se vuelva a conectar.
+## /import (past recordings)
+
+import-error-usage =
+    Cómo importar grabaciones pasadas:
+    /import 2026-01-01 — desde ese día hasta hoy
+    /import 2026-01-01 2026-03-31 — ese periodo
+    /import 30d — los últimos 30 días
+    Las fechas van como AAAA-MM-DD en UTC. Las grabaciones que este chat ya tiene se omiten.
+import-error-bad-date = Esa fecha no existe. Usa AAAA-MM-DD, p. ej. /import 2026-01-15.
+import-error-order = La fecha de inicio es posterior a la de fin. Intercámbialas, por favor.
+import-error-future = Ese periodo aún no ha empezado. Elige una fecha de inicio de hoy o anterior.
+import-error-too-long = Ese periodo dura más de diez años. Elige uno más corto.
+import-not-connected = Este chat todavía no está conectado a Zoom. Envía primero /connect y luego /import.
+import-already-running = Ya hay una importación en curso en este chat ({ $from } – { $to }). Espera a que termine o cancélala con el botón de su mensaje de progreso.
+import-state-listing = 📥 Importando grabaciones del { $from } al { $to }: buscándolas en Zoom…
+import-state-delivering = 📥 Importando grabaciones del { $from } al { $to }: entregando, las más antiguas primero…
+import-state-done = ✅ Importación terminada ({ $from } – { $to }).
+import-state-cancelled = ⏹ Importación cancelada ({ $from } – { $to }). Las grabaciones que ya van en camino llegarán igualmente.
+import-state-failed = ⚠️ Importación detenida ({ $from } – { $to }): Zoom falló una y otra vez. Envía /import más tarde; las grabaciones ya entregadas se omitirán.
+import-counts = Encontradas: { $found } · Entregadas: { $delivered } · Omitidas (ya están aquí): { $skipped }
+import-counts-failed = Fallidas: { $failed } (mira el mensaje de estado de cada reunión)
+import-button-cancel = ⏹ Cancelar importación
+import-nothing-to-cancel = No hay ninguna importación que cancelar.
+import-cancelled-toast = Importación cancelada.
+
 ## /settings (un solo mensaje que se actualiza)
 
 settings-title = ⚙️ Ajustes de este chat

@@ -10,6 +10,7 @@ cmd-status = État de la connexion et des envois
 cmd-disconnect = Déconnecter Zoom de ce chat
 cmd-language = Changer de langue
 cmd-history = Enregistrements récents et leur envoi
+cmd-import = Envoyer les enregistrements passés d’une période
 cmd-settings = Ce qui arrive ici, de quelles réunions, et où
 
 ## /start et /help
@@ -31,6 +32,7 @@ help-text =
     /connect — connecter votre compte Zoom à ce chat
     /status — connexion, disponibilité de Zoom et derniers envois
     /history — enregistrements récents et ce qu’il en est advenu
+    /import — envoyer des enregistrements passés, p. ex. /import 30d
     /settings — ce qui arrive ici, de quelles réunions, et où
     /language — changer de langue
     /disconnect — arrêter les envois et déconnecter Zoom
@@ -150,6 +152,7 @@ reason-file-over-upload-limit = le fichier dépasse ce que Telegram accepte ({ $
 reason-telegram-unreachable = Telegram n’a pas pu être joint
 reason-unknown = une erreur inattendue s’est produite
 reason-server-storage = ce serveur n’a pas pu stocker temporairement l’enregistrement (son dossier de médias est plein ou protégé en écriture)
+reason-speech-failed = la reconnaissance vocale n’a pas pu transcrire l’audio
 
 ## Fiche de la réunion (un message par réunion, mis à jour au fil des envois)
 
@@ -163,9 +166,14 @@ card-stage-waiting = ⏳ En attente, nouvel essai plus tard
 card-line-audio = 🎧 Audio : { $status }
 card-line-transcript = 📝 Transcription : { $status }
 card-line-summary = 🧠 Résumé : { $status }
+card-trash-moved = 🗑 Déplacé dans la corbeille Zoom pour libérer de l’espace cloud. Pour le restaurer sous 30 jours : portail web Zoom → Enregistrements → Corbeille → Récupérer.
+card-trash-scope-missing = 🗑 Toujours dans votre cloud Zoom : Zoomgram n’a pas le droit de mettre des enregistrements à la corbeille. L’opérateur ajoute à l’app Zoom le scope cloud_recording:delete:meeting_recording (classique : recording:write) ; renvoyez ensuite /connect pour l’approuver. Ou désactivez la corbeille dans /settings.
+card-trash-refused = 🗑 Toujours dans votre cloud Zoom : Zoom a refusé de le mettre à la corbeille. Vérifiez sur le portail web Zoom que vous pouvez supprimer cet enregistrement, ou désactivez la corbeille dans /settings.
 card-status-pending = en attente
 card-status-in-progress = en cours…
 card-status-done = ✓ terminé
+card-transcript-source-zoom = Zoom
+card-transcript-source-stt = reconnaissance vocale
 card-status-failed = ✗ échec : { $reason }
 card-status-not-available = non disponible
 card-status-waiting = ⏳ en attente, nouvel essai plus tard
@@ -179,6 +187,8 @@ callback-expired = Cet enregistrement n’est plus disponible.
 ## Transcription et résumé
 
 transcript-caption = 📝 Transcription : { $topic }
+transcript-caption-stt = 📝 Transcription (reconnaissance vocale) : { $topic }
+transcript-meta-source-stt = Transcrit automatiquement à partir de l’audio
 transcript-title = Transcription
 transcript-unknown-speaker = Intervenant inconnu
 transcript-meta-meeting = Réunion : { $topic }
@@ -193,6 +203,9 @@ summary-speaking-time = Temps de parole
 summary-speaking-time-item = { $speaker } : { $duration } ({ $share })
 summary-source-zoom = Résumé par Zoom AI Companion
 summary-source-generated = Généré automatiquement à partir de la transcription
+summary-decisions = Décisions
+summary-action-items = Actions à mener
+summary-open-questions = Questions ouvertes
 
 ## Alertes pour l’opérateur (ADMIN_CHAT_ID)
 
@@ -254,6 +267,31 @@ page-not-admin-body = Vous n'êtes plus administrateur de ce groupe, donc rien n
 page-link-used-title = Ce lien a déjà servi
 page-link-used-body = Chaque lien de connexion ne lance qu'une seule connexion. Rien n'a été connecté cette fois : retournez dans Telegram et envoyez /connect pour obtenir un nouveau lien.
 admin-token-endpoint-refused = 🚨 Le point de terminaison des jetons de Zoom a refusé un renouvellement : { $reason }. Les utilisateurs n'y sont pour rien (le secret client de l'app Zoom a-t-il changé ? vérifiez ZOOM_CLIENT_ID et ZOOM_CLIENT_SECRET). Les connexions sont conservées et les renouvellements réessayés ; aucune discussion n'a été invitée à se reconnecter.
+## /import (past recordings)
+
+import-error-usage =
+    Comment importer des enregistrements passés :
+    /import 2026-01-01 — de ce jour à aujourd’hui
+    /import 2026-01-01 2026-03-31 — cette période
+    /import 30d — les 30 derniers jours
+    Dates au format AAAA-MM-JJ, en UTC. Les enregistrements que ce chat a déjà sont ignorés.
+import-error-bad-date = Cette date n’existe pas. Utilisez AAAA-MM-JJ, p. ex. /import 2026-01-15.
+import-error-order = La date de début est après la date de fin. Inversez-les, s’il vous plaît.
+import-error-future = Cette période n’a pas encore commencé. Choisissez une date de début au plus tard aujourd’hui.
+import-error-too-long = Cette période dépasse dix ans. Choisissez-en une plus courte.
+import-not-connected = Ce chat n’est pas encore connecté à Zoom. Envoyez d’abord /connect, puis /import.
+import-already-running = Un import est déjà en cours dans ce chat ({ $from } – { $to }). Attendez qu’il se termine ou annulez-le avec le bouton de son message de progression.
+import-state-listing = 📥 Import des enregistrements du { $from } au { $to } : recherche dans Zoom…
+import-state-delivering = 📥 Import des enregistrements du { $from } au { $to } : envoi, les plus anciens d’abord…
+import-state-done = ✅ Import terminé ({ $from } – { $to }).
+import-state-cancelled = ⏹ Import annulé ({ $from } – { $to }). Les enregistrements déjà en route arriveront quand même.
+import-state-failed = ⚠️ Import arrêté ({ $from } – { $to }) : Zoom a échoué à plusieurs reprises. Renvoyez /import plus tard ; les enregistrements déjà envoyés seront ignorés.
+import-counts = Trouvés : { $found } · Envoyés : { $delivered } · Ignorés (déjà ici) : { $skipped }
+import-counts-failed = Échecs : { $failed } (voir le message d’état de chaque réunion)
+import-button-cancel = ⏹ Annuler l’import
+import-nothing-to-cancel = Il n’y a aucun import à annuler.
+import-cancelled-toast = Import annulé.
+
 ## /settings (un seul message, mis à jour sur place)
 
 settings-title = ⚙️ Réglages de cette discussion

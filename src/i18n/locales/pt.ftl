@@ -9,6 +9,7 @@ cmd-status = Status da conexão e das entregas
 cmd-disconnect = Desconectar o Zoom deste chat
 cmd-language = Mudar o idioma
 cmd-history = Gravações recentes e suas entregas
+cmd-import = Entregar gravações antigas de um período
 cmd-settings = O que chega aqui, de quais reuniões e para onde
 
 ## /start e /help
@@ -30,6 +31,7 @@ help-text =
     /connect — conecta sua conta do Zoom a este chat
     /status — conexão, disponibilidade do Zoom e últimas entregas
     /history — gravações recentes e o que aconteceu com elas
+    /import — entregar gravações antigas, p. ex. /import 30d
     /settings — o que chega aqui, de quais reuniões e para onde
     /language — muda o idioma
     /disconnect — interrompe as entregas e desconecta o Zoom
@@ -149,6 +151,7 @@ reason-file-over-upload-limit = o arquivo é maior do que o Telegram aceita ({ $
 reason-telegram-unreachable = não foi possível acessar o Telegram
 reason-unknown = ocorreu um erro inesperado
 reason-server-storage = este servidor não conseguiu guardar a gravação temporariamente (a pasta de mídia está cheia ou sem permissão de escrita)
+reason-speech-failed = o reconhecimento de fala não conseguiu transcrever o áudio
 
 ## Cartão da reunião (uma mensagem por reunião, atualizada conforme as partes chegam)
 
@@ -162,9 +165,14 @@ card-stage-waiting = ⏳ Aguardando, nova tentativa mais tarde
 card-line-audio = 🎧 Áudio: { $status }
 card-line-transcript = 📝 Transcrição: { $status }
 card-line-summary = 🧠 Resumo: { $status }
+card-trash-moved = 🗑 Movida para a lixeira do Zoom para liberar armazenamento na nuvem. Para restaurar em até 30 dias: portal web do Zoom → Gravações → Lixeira → Recuperar.
+card-trash-scope-missing = 🗑 Continua na sua nuvem do Zoom: o Zoomgram não tem permissão para mover gravações para a lixeira. O operador adiciona ao app do Zoom o escopo cloud_recording:delete:meeting_recording (clássico: recording:write); depois envie /connect de novo para aprová-lo. Ou desative a lixeira em /settings.
+card-trash-refused = 🗑 Continua na sua nuvem do Zoom: o Zoom recusou movê-la para a lixeira. Verifique no portal web do Zoom se você pode excluir esta gravação, ou desative a lixeira em /settings.
 card-status-pending = aguardando
 card-status-in-progress = em andamento…
 card-status-done = ✓ pronto
+card-transcript-source-zoom = Zoom
+card-transcript-source-stt = reconhecimento de fala
 card-status-failed = ✗ falhou: { $reason }
 card-status-not-available = indisponível
 card-status-waiting = ⏳ aguardando, nova tentativa mais tarde
@@ -178,6 +186,8 @@ callback-expired = Esta gravação não está mais disponível.
 ## Transcrição e resumo
 
 transcript-caption = 📝 Transcrição: { $topic }
+transcript-caption-stt = 📝 Transcrição (reconhecimento de fala): { $topic }
+transcript-meta-source-stt = Transcrito automaticamente a partir do áudio
 transcript-title = Transcrição
 transcript-unknown-speaker = Participante desconhecido
 transcript-meta-meeting = Reunião: { $topic }
@@ -192,6 +202,9 @@ summary-speaking-time = Tempo de fala
 summary-speaking-time-item = { $speaker }: { $duration } ({ $share })
 summary-source-zoom = Resumo do Zoom AI Companion
 summary-source-generated = Gerado automaticamente a partir da transcrição
+summary-decisions = Decisões
+summary-action-items = Tarefas
+summary-open-questions = Perguntas em aberto
 
 ## Alertas para o operador (ADMIN_CHAT_ID)
 
@@ -253,6 +266,31 @@ page-not-admin-body = Você não é mais administrador deste grupo, então nada 
 page-link-used-title = Este link já foi usado
 page-link-used-body = Cada link de conexão inicia um único login. Desta vez nada foi conectado: volte ao Telegram e envie /connect para receber um link novo.
 admin-token-endpoint-refused = 🚨 O endpoint de tokens do Zoom recusou uma renovação de token: { $reason }. Não é culpa dos usuários (o client secret do app Zoom foi trocado? verifique ZOOM_CLIENT_ID e ZOOM_CLIENT_SECRET). As conexões foram mantidas e as renovações são repetidas; nenhum chat foi solicitado a se reconectar.
+## /import (past recordings)
+
+import-error-usage =
+    Como importar gravações antigas:
+    /import 2026-01-01 — desse dia até hoje
+    /import 2026-01-01 2026-03-31 — esse período
+    /import 30d — os últimos 30 dias
+    As datas são AAAA-MM-DD em UTC. Gravações que este chat já tem são ignoradas.
+import-error-bad-date = Essa data não existe. Use AAAA-MM-DD, p. ex. /import 2026-01-15.
+import-error-order = A data de início é posterior à data de fim. Troque-as, por favor.
+import-error-future = Esse período ainda não começou. Escolha uma data de início até hoje.
+import-error-too-long = Esse período tem mais de dez anos. Escolha um mais curto.
+import-not-connected = Este chat ainda não está conectado ao Zoom. Envie /connect primeiro e depois /import.
+import-already-running = Já há uma importação em andamento neste chat ({ $from } – { $to }). Aguarde o fim ou cancele-a pelo botão da mensagem de progresso.
+import-state-listing = 📥 Importando gravações de { $from } a { $to }: procurando no Zoom…
+import-state-delivering = 📥 Importando gravações de { $from } a { $to }: entregando, das mais antigas para as mais novas…
+import-state-done = ✅ Importação concluída ({ $from } – { $to }).
+import-state-cancelled = ⏹ Importação cancelada ({ $from } – { $to }). Gravações que já estão a caminho ainda chegam.
+import-state-failed = ⚠️ Importação interrompida ({ $from } – { $to }): o Zoom falhou repetidamente. Envie /import mais tarde; gravações já entregues serão ignoradas.
+import-counts = Encontradas: { $found } · Entregues: { $delivered } · Ignoradas (já estão aqui): { $skipped }
+import-counts-failed = Com falha: { $failed } (veja a mensagem de status de cada reunião)
+import-button-cancel = ⏹ Cancelar importação
+import-nothing-to-cancel = Não há importação para cancelar.
+import-cancelled-toast = Importação cancelada.
+
 ## /settings (uma mensagem, atualizada no lugar)
 
 settings-title = ⚙️ Configurações deste chat

@@ -9,6 +9,7 @@ cmd-status = Состояние подключения и доставки
 cmd-disconnect = Отключить Zoom от этого чата
 cmd-language = Сменить язык
 cmd-history = Последние записи и их доставка
+cmd-import = Доставить прошлые записи за период
 cmd-settings = Что приходит сюда, с каких встреч и куда
 
 ## /start и /help
@@ -30,6 +31,7 @@ help-text =
     /connect — подключить аккаунт Zoom к этому чату
     /status — подключение, доступность Zoom и последние доставки
     /history — последние записи и что с ними произошло
+    /import — доставить прошлые записи, например /import 30d
     /settings — что приходит сюда, с каких встреч и куда
     /language — сменить язык
     /disconnect — остановить доставку и отключить Zoom
@@ -153,6 +155,7 @@ reason-file-over-upload-limit = файл больше, чем принимает
 reason-telegram-unreachable = не удалось связаться с Telegram
 reason-unknown = произошла непредвиденная ошибка
 reason-server-storage = сервер не смог временно сохранить запись (папка для медиафайлов переполнена или недоступна для записи)
+reason-speech-failed = не удалось распознать речь в записи
 
 ## Карточка встречи (одно сообщение на встречу, обновляется по мере доставки)
 
@@ -166,9 +169,14 @@ card-stage-waiting = ⏳ Ожидание, повторим позже
 card-line-audio = 🎧 Аудио: { $status }
 card-line-transcript = 📝 Расшифровка: { $status }
 card-line-summary = 🧠 Краткое содержание: { $status }
+card-trash-moved = 🗑 Перемещено в корзину Zoom, чтобы освободить облачное хранилище. Восстановить в течение 30 дней: веб-портал Zoom → Записи → Корзина → Восстановить.
+card-trash-scope-missing = 🗑 Запись осталась в облаке Zoom: у Zoomgram нет права перемещать записи в корзину. Оператор добавляет приложению Zoom разрешение cloud_recording:delete:meeting_recording (в классических разрешениях: recording:write); затем отправьте /connect ещё раз и подтвердите его. Или выключите корзину в /settings.
+card-trash-refused = 🗑 Запись осталась в облаке Zoom: Zoom отказался переместить её в корзину. Проверьте на веб-портале Zoom, можете ли вы удалить эту запись, или выключите корзину в /settings.
 card-status-pending = ожидает
 card-status-in-progress = в процессе…
 card-status-done = ✓ готово
+card-transcript-source-zoom = Zoom
+card-transcript-source-stt = распознавание речи
 card-status-failed = ✗ ошибка: { $reason }
 card-status-not-available = недоступно
 card-status-waiting = ⏳ ожидает, повторим позже
@@ -182,6 +190,8 @@ callback-expired = Эта запись больше недоступна.
 ## Расшифровка и краткое содержание
 
 transcript-caption = 📝 Расшифровка: { $topic }
+transcript-caption-stt = 📝 Расшифровка (распознавание речи): { $topic }
+transcript-meta-source-stt = Расшифровано автоматически по аудио
 transcript-title = Расшифровка
 transcript-unknown-speaker = Неизвестный участник
 transcript-meta-meeting = Встреча: { $topic }
@@ -196,6 +206,9 @@ summary-speaking-time = Время выступлений
 summary-speaking-time-item = { $speaker }: { $duration } ({ $share })
 summary-source-zoom = Краткое содержание от Zoom AI Companion
 summary-source-generated = Составлено автоматически по расшифровке
+summary-decisions = Решения
+summary-action-items = Задачи
+summary-open-questions = Открытые вопросы
 
 ## Оповещения для администратора (ADMIN_CHAT_ID)
 
@@ -265,6 +278,31 @@ page-not-admin-body = Вы больше не администратор этой
 page-link-used-title = Эта ссылка уже использована
 page-link-used-body = Каждая ссылка для подключения запускает только один вход. На этот раз ничего не подключено: вернитесь в Telegram и отправьте /connect, чтобы получить новую ссылку.
 admin-token-endpoint-refused = 🚨 Эндпоинт токенов Zoom отклонил обновление токена: { $reason }. Пользователи тут ни при чём (не меняли ли секрет клиента приложения Zoom? проверьте ZOOM_CLIENT_ID и ZOOM_CLIENT_SECRET). Подключения сохранены, обновления повторяются; ни один чат не просили подключиться заново.
+## /import (past recordings)
+
+import-error-usage =
+    Как импортировать прошлые записи:
+    /import 2026-01-01 — с этого дня по сегодня
+    /import 2026-01-01 2026-03-31 — за этот период
+    /import 30d — за последние 30 дней
+    Даты в формате ГГГГ-ММ-ДД по UTC. Записи, которые уже есть в этом чате, пропускаются.
+import-error-bad-date = Такой даты не существует. Укажите дату как ГГГГ-ММ-ДД, например /import 2026-01-15.
+import-error-order = Начальная дата позже конечной. Поменяйте их местами.
+import-error-future = Этот период ещё не начался. Укажите начальную дату не позже сегодняшней.
+import-error-too-long = Период длиннее десяти лет. Выберите период короче.
+import-not-connected = Этот чат ещё не подключён к Zoom. Сначала отправьте /connect, затем /import.
+import-already-running = В этом чате уже идёт импорт ({ $from } – { $to }). Дождитесь окончания или отмените его кнопкой в сообщении о ходе импорта.
+import-state-listing = 📥 Импорт записей с { $from } по { $to }: ищу их в Zoom…
+import-state-delivering = 📥 Импорт записей с { $from } по { $to }: доставляю, начиная со старых…
+import-state-done = ✅ Импорт завершён ({ $from } – { $to }).
+import-state-cancelled = ⏹ Импорт отменён ({ $from } – { $to }). Записи, которые уже в пути, всё равно придут.
+import-state-failed = ⚠️ Импорт остановлен ({ $from } – { $to }): Zoom раз за разом отвечал ошибкой. Отправьте /import позже; уже доставленные записи будут пропущены.
+import-counts = Найдено: { $found } · Доставлено: { $delivered } · Пропущено (уже здесь): { $skipped }
+import-counts-failed = Не удалось: { $failed } (подробности в сообщении о каждой встрече)
+import-button-cancel = ⏹ Отменить импорт
+import-nothing-to-cancel = Нет импорта, который можно отменить.
+import-cancelled-toast = Импорт отменён.
+
 ## /settings (одно сообщение, которое обновляется)
 
 settings-title = ⚙️ Настройки этого чата
