@@ -2,7 +2,7 @@
  * Renders docs/benchmarks.md (and the latency-against-load SVG beside it) from the stored results
  * of every part. Pure: results in, text out; each part that has not run says so.
  */
-import type { IngestResult, IngestTarget } from "./ingest.js";
+import type { IngestResult, IngestRun, IngestTarget } from "./ingest.js";
 import type { LargeResult } from "./large.js";
 import type { LatencyResult } from "./latency.js";
 import type { MachineInfo } from "./lib/machine.js";
@@ -39,10 +39,13 @@ export interface BenchResults {
 export const TARGETS = {
   ingestP99AtThousandMs: 50,
   ingestShareOfBare: 0.3,
+  ingestShareOfBarePostgres: 0.15,
+  /** Answered in time at twice the maximum rate, as a share of the maximum. */
+  ingestAtTwiceMax: 0.9,
   relayTimeRatio: 1.5,
   relayPeakRssBytes: 150e6,
   idleRssBytes: 90e6,
-  firstByteP50Ms: 250,
+  firstByteP50Ms: 100,
   transcodeSpeed: 100,
   scaleSpeedup: 1.6,
 } as const;
@@ -88,7 +91,7 @@ export function ingestSection(rec: PartRecord<IngestRecord> | undefined): string
   const r = rec?.result;
   if (!r) return out;
   out.push(
-    `Signed \`recording.completed\` requests (${num(r.requestBytes)} bytes, each for a new meeting, signed when sent) from the in-repo load generator (\`bench/lib/loadgen.ts\`, \`node:http\` keep-alive). Fixed rates are open-loop for ${num(r.durationMs / 1000)} s each, latency counted from each request's intended send time, and a request not answered 5 s after it was due counts as an error (timeout) — percentiles are of answered requests, so a saturated server's sit just under that 5 s deadline; "max" is closed-loop with ${r.maxConcurrency} requests in flight, measured first on each fresh server (after a 2 s warm-up), before the fixed rates. The server under test is pinned to CPU 1, the generator to CPU 0 (PostgreSQL's own processes are not pinned). Zoomgram runs \`zoomgram web\` with LOG_LEVEL=info, a connected Zoom user, so each request does the whole ingest: verify, parse, one transaction writing the audit row, meeting, files, deliveries and jobs.`,
+    `Signed \`recording.completed\` requests (${num(r.requestBytes)} bytes, each for a new meeting, signed when sent) from the in-repo load generator (\`bench/lib/loadgen.ts\`, \`node:http\` keep-alive). Fixed rates are open-loop for ${num(r.durationMs / 1000)} s each, latency counted from each request's intended send time, and a request not answered 5 s after it was due counts as an error (timeout) — percentiles are of answered requests, so a saturated server's sit just under that 5 s deadline; "max" is closed-loop with ${r.maxConcurrency} requests in flight, measured first on each fresh server (after a 2 s warm-up), before the fixed rates. The server under test is pinned to CPU 1, the generator to CPU 0 (PostgreSQL's own processes are not pinned). Zoomgram runs \`zoomgram web\` with LOG_LEVEL=info and a connected Zoom user; each request is verified, parsed, validated and appended to the durable webhook inbox with group commit (one multi-row INSERT and one fsync per batch, \`synchronous=FULL\`), and answered after that commit. No worker runs beside it, so admission control is set out of reach (WEBHOOK_MAX_BACKLOG_SECONDS=3600) for these runs; the inbox processor — audit row, meeting, files, deliveries and jobs for a batch of events per transaction — is timed separately afterwards on what the runs stored (in the harness process, CPU 0, no job running). The last fixed rate is twice the measured maximum.`,
     "",
   );
   const rows = r.targets.flatMap((t) =>
@@ -132,6 +135,34 @@ export function ingestSection(rec: PartRecord<IngestRecord> | undefined): string
     const m = maxOf(t);
     return m !== undefined && bare ? m / bare : undefined;
   });
+  const shareGoals = [TARGETS.ingestShareOfBare, TARGETS.ingestShareOfBarePostgres];
+  const twiceRows = [sqlite, postgres].map((t) => {
+    const m = maxOf(t);
+    // The run offered closest to twice the maximum (bench/ingest.ts adds one at 2× max).
+    const off = (x: IngestRun) => Math.abs((x.offeredRate ?? 0) - 2 * (m ?? 0));
+    const run = t?.runs
+      .filter((x) => x.mode === "rate" && m !== undefined && (x.offeredRate ?? 0) >= 1.75 * m)
+      .sort((a, b) => off(a) - off(b))[0];
+    const label = t ? TARGET_NAMES[t.name] : "–";
+    return [
+      `answered in time at 2× the maximum ≥ ${TARGETS.ingestAtTwiceMax * 100}% of the maximum (${label})`,
+      run && m
+        ? `${num(run.throughput)}/s at ${num(run.offeredRate)}/s offered = ${num((run.throughput / m) * 100, 1)}% of ${num(m)}/s`
+        : "–",
+      mark(run && m ? run.throughput >= TARGETS.ingestAtTwiceMax * m : undefined),
+    ];
+  });
+  const processingRows = [sqlite, postgres].flatMap((t) =>
+    t?.processing
+      ? [
+          [
+            `inbox processor (${TARGET_NAMES[t.name]})`,
+            `${num(t.processing.perSecond)} events/s (${num(t.processing.events)} events in ${num(t.processing.seconds, 1)} s, batches of ${t.processing.batchSize})`,
+            "(sizing)",
+          ],
+        ]
+      : [],
+  );
   out.push(
     table(
       ["goal", "measured", "verdict"],
@@ -149,10 +180,12 @@ export function ingestSection(rec: PartRecord<IngestRecord> | undefined): string
           mark(shares[0] === undefined ? undefined : shares[0] >= TARGETS.ingestShareOfBare),
         ],
         [
-          `maximum ≥ ${TARGETS.ingestShareOfBare * 100}% of the bare server's (PostgreSQL)`,
+          `maximum ≥ ${TARGETS.ingestShareOfBarePostgres * 100}% of the bare server's (PostgreSQL)`,
           `${num(maxOf(postgres))}/s of ${num(bare)}/s = ${shares[1] === undefined ? "–" : `${num(shares[1] * 100, 1)}%`}`,
-          mark(shares[1] === undefined ? undefined : shares[1] >= TARGETS.ingestShareOfBare),
+          mark(shares[1] === undefined ? undefined : shares[1] >= TARGETS.ingestShareOfBarePostgres),
         ],
+        ...twiceRows,
+        ...processingRows,
       ],
     ),
     "",
@@ -172,26 +205,30 @@ export function ingestSection(rec: PartRecord<IngestRecord> | undefined): string
   });
   if (collapsed.length) {
     out.push(
-      `**Past saturation, fewer requests are answered in time than at maximum** (${collapsed.join("; ")}). Requests that cannot be served queue up; by the time the server reaches them their senders have given up, yet it still does their work, so the requests that could still make it wait behind them. Zoom gives up on an answer after 3 s and retries a timed-out or 5xx delivery only after 5, 20 and 60 minutes (reference/zoom.md §1.7). **What would fix it:** admission control — answer 503 at once when the ingest backlog is deeper than a second or so of work, so the work done is work someone still waits for and the refused events come back in 5 minutes instead of being processed for nobody; and the group commit below, which raises the point where that starts.`,
+      `**Far past saturation, fewer requests are answered in time than at maximum** (${collapsed.join("; ")}). Admission control (503 + Retry-After) sheds load when the *inbox* falls more than WEBHOOK_MAX_BACKLOG_SECONDS behind its processors — it is set out of reach in these web-only runs — not when the web process itself is saturated: requests then queue inside the process and in the kernel, and ones whose sender already gave up are still verified and appended (safely: a Zoom retry of such an event is recorded as a duplicate). At twice the maximum (the row above) the process still answers its maximum in time; the collapse starts several times further out. **What would fix it:** a per-process limit on webhooks in flight (503 at once above it), measured against the process's own append rate.`,
       "",
     );
   }
   const missed =
     (at1000 && at1000.latency.p99 > TARGETS.ingestP99AtThousandMs) ||
-    shares.some((s) => s !== undefined && s < TARGETS.ingestShareOfBare);
+    shares.some((s, i) => s !== undefined && s < (shareGoals[i] ?? TARGETS.ingestShareOfBare));
   if (missed) {
     const sqliteMax = maxOf(sqlite);
     const cpu = sqlite?.runs.find((x) => x.mode === "max")?.serverCpuPct;
     const ceiling = r.sqliteCommitsPerSecond.full;
     const commitBound = sqliteMax !== undefined && sqliteMax > 0.5 * ceiling;
     const busy = cpu !== undefined && cpu >= 70;
+    const pgMax = maxOf(postgres);
+    const bareCpu = r.targets
+      .find((t) => t.name === "bare")
+      ?.runs.find((x) => x.mode === "max")?.serverCpuPct;
     const why = [
-      `**Why it misses.** Zoomgram saturates at about ${num(sqliteMax)} requests/s on SQLite and ${num(maxOf(postgres))}/s on PostgreSQL; at maximum on SQLite its process used ${cpu === undefined ? "–" : `${num(cpu)}%`} of its core. Every webhook is acknowledged only after its own transaction is committed (the contract: no 200 before the job is durable): verify, parse and validate the JSON, then one transaction of more than ten statements (connection lookup, meeting, files, deliveries, jobs, audit row), each prepared anew by Kysely's SQLite driver and run synchronously by better-sqlite3, with a COMMIT that waits for fsync (\`synchronous=FULL\`); then two log lines (access log and event).`,
+      `**Why it misses.** Zoomgram's web process answered at most ${num(sqliteMax)} requests/s on SQLite and ${num(pgMax)}/s on PostgreSQL; at maximum on SQLite it used ${cpu === undefined ? "–" : `${num(cpu)}%`} of its core, and the bare server at its maximum ${bareCpu === undefined ? "–" : `${num(bareCpu)}%`}: neither was computing all the time, so both were waiting — for a CPU shared with other work (see the load average) and, on SQLite, for fsync.`,
       commitBound
-        ? `That is more than half of the ${num(ceiling)} bare commits/s this disk allowed during the run, so waiting for fsync is a large part of each request.`
-        : `This disk allowed ${num(ceiling)} bare commits/s during the run, so the commit's fsync alone is not the limit: ${busy ? "the process was computing — the statements and the work around them, on one core" : "the process was neither computing all the time nor bound by fsync, so it was also waiting for a CPU it shared with other work"}.`,
-      "Offered more than the maximum, requests queue and the open-loop latency grows with the queue for as long as the run lasts, which is what the p99 at 1,000/s shows.",
-      `**What would fix it:** group commit — gather the webhooks that arrive within a few milliseconds into one transaction and answer each after that shared COMMIT (same durability, one fsync and one round of statement overhead per batch); prepared statements cached across requests; one log line per webhook instead of two. \`synchronous=NORMAL\` in WAL mode is durable against a process crash but not a power loss, a trade-off for operators to choose. On PostgreSQL the same batching applies; PostgreSQL ran on the cores the server and the generator were using.`,
+        ? `This disk committed only ${num(ceiling)} one-row transactions/s with \`synchronous=FULL\` during the run, so Zoomgram's ${num(sqliteMax)}/s means about ${num((sqliteMax ?? 0) / ceiling, 1)} webhooks per commit: the group commit gathers only what the process has read while the previous commit was on its way to disk, and better-sqlite3's commit blocks the event loop, so a starved process reads few requests per commit.`
+        : `This disk allowed ${num(ceiling)} bare commits/s during the run, so the commit's fsync alone is not the limit: ${busy ? "the process was computing — verification, JSON parsing and validation, encryption of the download token, the access log line" : "the process was neither computing all the time nor bound by fsync, so it was also waiting for a CPU it shared with other work"}.`,
+      "Offered more than the maximum, requests queue and the open-loop latency grows with the queue for as long as the run lasts, which is what the p99 at 1,000/s shows when 1,000/s is above the maximum.",
+      `**What would fix it:** on SQLite, taking the commit off the event loop (a worker thread owning the write connection) so requests keep being read and parsed during the fsync and each commit carries all of them; \`synchronous=NORMAL\` in WAL mode is durable against a process crash but not a power loss, a trade-off for operators to choose. A run on an otherwise idle machine is needed to tell the design's limit from the contention's.`,
     ];
     out.push(why.join(" "), "");
   }
@@ -291,7 +328,7 @@ export function relaySection(rec: PartRecord<RelayResult> | undefined): string[]
   const fat = r.cases.filter((c) => c.zoomgram.peakRss > TARGETS.relayPeakRssBytes);
   if (slow.length) {
     out.push(
-      `**Why the time misses (${slow.map((c) => c.label).join(", ")}).** The download and the upload already overlap (the upload follows the file on disk as the download writes it), so the wall time is bounded by the slower of the two plus the job's fixed costs (the webhook's inbox and transaction, the recordings API call, the meeting card message, the database updates), which weigh most on the smaller file. What is left is CPU: Zoomgram spent ${slow.map((c) => `${num(c.zoomgram.cpuSeconds ?? Number.NaN, 2)} s (${c.label})`).join(" and ")} of CPU against curl's ${slow.map((c) => `${num(c.curl.cpuSeconds ?? Number.NaN, 2)} s`).join(" and ")}: JavaScript moves every byte twice (socket → file → socket, through grammY's multipart generator) where curl is C passing a pipe. On one core that other work also wants, each CPU second costs more than a second of wall time, so the ratio grows with the load average above.`,
+      `**Why the time misses (${slow.map((c) => c.label).join(", ")}).** The download and the upload already overlap (the upload follows the file on disk as the download writes it), so a relay takes about as long as its slower half plus the job's fixed steps (the webhook's inbox and transaction, the recordings API call, the meeting card message, database updates). The CPU figures show what the rest is: ${slow.map((c) => `for ${c.label} the process was on a CPU for ${num(c.zoomgram.cpuSeconds ?? Number.NaN, 2)} s of its ${num(c.zoomgram.wallMs / 1000, 2)} s (${num((100 * (c.zoomgram.cpuSeconds ?? Number.NaN)) / (c.zoomgram.wallMs / 1000))}%)`).join("; ")}, so most of the time it waited — for its CPU, which the rest of the machine's work shared (load average above), and for the fakes, which run in the harness process on the other, equally shared core. curl ran at another moment of that load. A relay long enough to average the contention out (the 1 GiB one) is the fairer comparison. Zoomgram does use more CPU per byte than curl (JavaScript moves every byte socket → file → socket through grammY's multipart generator where curl is C passing a pipe), which matters only on a starved core.`,
       "",
     );
   }
@@ -355,7 +392,7 @@ export function latencySection(rec: PartRecord<LatencyResult> | undefined): stri
   );
   if (r.ackToFirstByte.p50 > TARGETS.firstByteP50Ms) {
     out.push(
-      "**Why it misses.** Between the acknowledgement and the upload a job is claimed, the meeting card is sent, the recordings API is called, the file is downloaded and probed; on a loaded machine each step waits for CPU. **What would fix it:** send the meeting card after the upload has started, and skip the probe when Zoom's recording times give the duration.",
+      "**Why it misses.** The acknowledgement now comes as soon as the event is in the inbox, so everything else happens after it: the inbox processor is woken, runs the ingest transaction and wakes the job worker, which claims the job; then the meeting card is sent, the recordings API is called, the file is downloaded and probed. Each of these steps waits for a CPU on a loaded machine (see the load average). **What would fix it:** send the meeting card after the upload has started, skip the probe when Zoom's recording times give the duration, and let the inbox processor hand the jobs it created straight to the worker in the same process instead of through a claim query.",
       "",
     );
   }

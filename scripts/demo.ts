@@ -5,7 +5,10 @@
  * them (HTTP server, long-polling bot, job worker, a throwaway SQLite database), and plays one
  * meeting: a Telegram user sends /connect and approves the app in "Zoom"; "Zoom" records a
  * meeting and sends its webhooks — recording.completed, recording.transcript_completed,
- * meeting.summary_completed — signed like the real ones. Then it prints what the chat received.
+ * meeting.summary_completed — signed like the real ones. A second meeting gets no transcript from
+ * Zoom: the bundled fake speech-to-text server (STT_API_URL) transcribes its audio and the fake
+ * summary API (SUMMARY_API_URL) lists its decisions and action items. Then it prints what the chat
+ * received.
  *
  * Nothing leaves the machine: every URL points at 127.0.0.1. Needs only `npm ci`.
  */
@@ -13,7 +16,10 @@ import { join } from "node:path";
 import pino from "pino";
 import { type App, createApp } from "../src/app.js";
 import { createLogger } from "../src/observability/logger.js";
+import { type FakeSpeech, startFakeSpeech } from "../test/fakes/fake-speech.js";
 import type { StoredMessage } from "../test/fakes/fake-telegram.js";
+import type { FakeZoom } from "../test/fakes/fake-zoom.js";
+import { type FakeSummaryApi, startFakeSummaryApi } from "../test/meeting/fake-summary-api.js";
 import { testConfig } from "../test/support/config.js";
 import { makeTestAudio } from "../test/support/media.js";
 import {
@@ -29,6 +35,25 @@ import {
 const CHAT = 501;
 const TOPIC = "Weekly product sync";
 const MEETING_UUID = "dEmO/Meeting+uuid==";
+/** The second meeting (its topic passes the demo's "product sync" filter): no Zoom transcript. */
+const STT_TOPIC = "Onboarding product sync";
+const STT_UUID = "dEmO/NoTranscript+uuid==";
+/** What the fake speech-to-text server "hears" in the second meeting's audio. */
+const SPOKEN = [
+  "We looked at both onboarding designs and agreed to ship the shorter one.",
+  "Carol will update the mock-ups by Friday, and Bob writes the migration guide.",
+  "We still don't know whether the old flow needs a deprecation notice.",
+];
+const STT_SUMMARY = JSON.stringify({
+  overview: "The team chose the shorter onboarding design.",
+  key_points: ["Both onboarding designs were compared."],
+  decisions: ["Ship the shorter onboarding design."],
+  action_items: [
+    { task: "Update the mock-ups", owner: "Carol", due: "Friday" },
+    { task: "Write the migration guide", owner: "Bob", due: null },
+  ],
+  open_questions: ["Does the old flow need a deprecation notice?"],
+});
 const TIMEOUT_MS = 90_000;
 const VTT = `WEBVTT
 
@@ -61,12 +86,20 @@ async function main(): Promise<number> {
   const started = Date.now();
   const dir = makeMediaDir("zoomgram-demo-");
   let fakes: Fakes | undefined;
+  let speech: FakeSpeech | undefined;
+  let summaryApi: FakeSummaryApi | undefined;
   let app: App | undefined;
   try {
     say("Zoomgram demo: the real service against a fake Zoom and a fake Telegram on 127.0.0.1.");
     say();
     fakes = await startFakes();
     const { zoom, tg } = fakes;
+    // One piece (15 s of audio, pieces of up to 10 minutes): it "says" the whole script.
+    speech = await startFakeSpeech({
+      segmentsFor: (request) =>
+        request.index === 0 ? SPOKEN.map((text, i) => ({ start: 1 + i * 5, end: 5 + i * 5, text })) : [],
+    });
+    summaryApi = await startFakeSummaryApi(STT_SUMMARY);
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const config = testConfig(
@@ -81,6 +114,9 @@ async function main(): Promise<number> {
             HOST: "127.0.0.1",
             PORT: String(port),
             JOB_POLL_INTERVAL_MS: "200",
+            STT_API_URL: speech.url,
+            STT_WAIT_MINUTES: "0",
+            SUMMARY_API_URL: summaryApi.url,
             LOG_LEVEL: "warn",
           },
         }),
@@ -181,6 +217,20 @@ async function main(): Promise<number> {
       tg.messages(CHAT).some((m) => (m.text ?? "").includes("✅")) ? true : undefined,
     ).catch(() => undefined);
 
+    // 5. A meeting Zoom makes no transcript for: speech to text takes over.
+    const sttParts = await meetingWithoutTranscript(
+      zoom,
+      ann.id,
+      async (event) => {
+        const response = await postSignedWebhook(`${base}/webhooks/zoom`, event, config.zoom.webhookSecret);
+        if (response.status !== 200) throw new Error(`the webhook was answered ${response.status}`);
+      },
+      db,
+    );
+    await waitFor("the second meeting card", () =>
+      tg.messages(CHAT).filter((m) => /^🎥 [^\n]*\n✅/.test(m.text ?? "")).length >= 2 ? true : undefined,
+    ).catch(() => undefined);
+
     say();
     say("The chat, oldest message first:");
     say();
@@ -190,11 +240,14 @@ async function main(): Promise<number> {
     ].sort((a, b) => a.messageId - b.messageId);
     for (const entry of chat) say(entry.line);
     say();
-    const failed = parts.filter((p) => p.state !== "delivered");
+    const failed = [...parts, ...sttParts].filter((p) => p.state !== "delivered");
     if (failed.length > 0) {
       say(`✗ Not everything was delivered: ${failed.map((p) => `${p.kind} ${p.state}`).join(", ")}.`);
       return 1;
     }
+    say(
+      `✓ Speech to text: "${STT_TOPIC}" had no Zoom transcript; ${speech.requests.length} audio piece(s) were transcribed and summarized with decisions and action items.`,
+    );
     say(
       `✓ Delivered: the audio, transcript and summary of "${TOPIC}" reached the chat ${deliveredIn} s after Zoom's webhook.`,
     );
@@ -205,8 +258,43 @@ async function main(): Promise<number> {
   } finally {
     await app?.stop().catch((error) => process.stderr.write(`stopping: ${String(error)}\n`));
     await fakes?.close();
+    await speech?.close();
+    await summaryApi?.close();
     dir.remove();
   }
+}
+
+/** A second meeting, audio only: recording.completed, then wait until all of it settled. */
+async function meetingWithoutTranscript(
+  zoom: FakeZoom,
+  hostUserId: string,
+  post: (event: unknown) => Promise<void>,
+  db: App["services"]["db"]["kysely"],
+) {
+  const audio = await makeTestAudio({ seconds: 15, bitrateKbps: 64 });
+  zoom.addMeeting({
+    uuid: STT_UUID,
+    hostUserId,
+    topic: STT_TOPIC,
+    start_time: new Date(Date.now() - 20 * 60_000).toISOString().replace(/\.\d{3}Z$/, "Z"),
+    duration: 1,
+    files: [{ file_type: "M4A", recording_type: "audio_only", path: audio }],
+  });
+  say(`5. Ann records "${STT_TOPIC}"; this account makes no Zoom transcript, so only`);
+  say(`   recording.completed comes. STT_API_URL points at a (fake) speech-to-text server.`);
+  await post(zoom.buildEvent("recording.completed", STT_UUID));
+  return waitFor("the second meeting's audio, transcript and summary", async () => {
+    const rows = await db
+      .selectFrom("deliveries")
+      .select(["kind", "state"])
+      .where("meeting_uuid", "=", STT_UUID)
+      .execute();
+    const kinds = new Set(rows.map((r) => r.kind));
+    const settled = rows.every((r) => ["delivered", "failed", "skipped"].includes(r.state));
+    return kinds.has("audio") && kinds.has("transcript") && kinds.has("summary") && settled
+      ? rows
+      : undefined;
+  });
 }
 
 /** The app's own redacting logger, warnings and errors only, on stderr. */

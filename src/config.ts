@@ -60,6 +60,15 @@ export interface Config {
     readonly apiKey: string | undefined;
     readonly model: string | undefined;
   };
+  /** OpenAI-compatible speech to text, used when Zoom gives a recording no transcript. */
+  readonly stt: {
+    /** Base URL (…/v1) or full URL ending in /audio/transcriptions; undefined: no speech to text. */
+    readonly apiUrl: string | undefined;
+    readonly apiKey: string | undefined;
+    readonly model: string;
+    /** How long to wait for Zoom's own transcript before transcribing the audio ourselves. */
+    readonly waitMinutes: number;
+  };
   readonly jobs: {
     readonly concurrency: number;
     readonly leaseSeconds: number;
@@ -160,6 +169,10 @@ const schema = z.object({
   SUMMARY_API_URL: url("OpenAI-compatible chat-completions endpoint").optional(),
   SUMMARY_API_KEY: z.string().min(1).optional(),
   SUMMARY_MODEL: z.string().min(1).optional(),
+  STT_API_URL: url("OpenAI-compatible speech-to-text endpoint").optional(),
+  STT_API_KEY: z.string().min(1).optional(),
+  STT_MODEL: z.string().min(1).max(200).default("whisper-1"),
+  STT_WAIT_MINUTES: int(0, 7 * 24 * 60).default(10),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DB_POOL_MAX: int(1, 1000).default(10),
   DB_STATEMENT_TIMEOUT_MS: int(0, 3_600_000).default(30_000),
@@ -239,6 +252,12 @@ export function parseConfig(env: Env): ConfigResult {
       systemPath: cleaned.PATH ?? "",
     },
     summary: { apiUrl: e.SUMMARY_API_URL, apiKey: e.SUMMARY_API_KEY, model: e.SUMMARY_MODEL },
+    stt: {
+      apiUrl: e.STT_API_URL,
+      apiKey: e.STT_API_KEY,
+      model: e.STT_MODEL,
+      waitMinutes: e.STT_WAIT_MINUTES,
+    },
     jobs: {
       concurrency: e.WORKER_CONCURRENCY,
       leaseSeconds: e.JOB_LEASE_SECONDS,

@@ -36,6 +36,8 @@ export type ErrorCode =
   | "telegram.chat_migrated"
   | "telegram.unavailable"
   | "telegram.rejected"
+  | "speech.unavailable"
+  | "speech.rejected"
   | "media.failed"
   | "media.unwritable"
   | "job.timeout"

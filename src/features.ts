@@ -10,6 +10,7 @@ import type { DeliveryServices } from "./delivery/delivery-services.js";
 import { createOpsFeature } from "./ops/ops.feature.js";
 import type { FeatureParts } from "./services.js";
 import { createSettingsFeature } from "./settings/settings.feature.js";
+import { createSpeechFeature } from "./speech/speech.feature.js";
 
 /** Everything the composition root builds: the infrastructure plus what features provide below. */
 export type AppServices = DeliveryServices;
@@ -23,6 +24,7 @@ export const features: readonly Feature[] = [
   { name: "connect", build: createConnectFeature },
   { name: "settings", build: createSettingsFeature },
   { name: "delivery", build: createDeliveryFeature },
+  { name: "speech", build: (services) => createSpeechFeature(services) },
   { name: "backfill", build: createBackfillFeature },
   { name: "ops", build: createOpsFeature },
 ];

@@ -78,7 +78,7 @@ export interface BenchService {
 /** One run's folder, database (seeded with the bench user's connection) and environment. */
 export async function prepareService(
   fakes: { zoom: FakeZoom; tg: FakeTelegram; user: ZoomUser },
-  opts: { name: string; databaseUrl?: string; uploadLimitMb?: number },
+  opts: { name: string; databaseUrl?: string; uploadLimitMb?: number; extra?: Record<string, string> },
 ): Promise<BenchService> {
   const dir = makeMediaDir(`zoomgram-bench-${opts.name}-`);
   const databaseUrl = opts.databaseUrl ?? `sqlite:${join(dir.path, "zoomgram.db")}`;
@@ -89,6 +89,7 @@ export async function prepareService(
     tg: fakes.tg,
     mediaDir: join(dir.path, "media"),
     ...(opts.uploadLimitMb ? { uploadLimitMb: opts.uploadLimitMb } : {}),
+    ...(opts.extra ? { extra: opts.extra } : {}),
   });
   return { dir: dir.path, databaseUrl, env, remove: dir.remove };
 }

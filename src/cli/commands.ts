@@ -1,5 +1,5 @@
 /** The CLI's commands. Each is thin: configuration, then the same functions the service runs. */
-import { createApp } from "../app.js";
+import type { createApp } from "../app.js";
 import { type Config, parseConfig, readEnvironment } from "../config.js";
 import { openDatabase } from "../db/database.js";
 import { migrateToLatest, pendingMigrations } from "../db/migrate.js";
@@ -41,6 +41,8 @@ async function runServer(roles: { web: boolean; worker: boolean }, values: Value
   if (!config) return EXIT_CONFIG;
   let app: Awaited<ReturnType<typeof createApp>>;
   try {
+    // Loaded here: `--help`, `migrate` and `doctor` need none of the service's modules.
+    const { createApp } = await import("../app.js");
     app = await createApp(config, roles);
     await app.start();
   } catch (error) {

@@ -22,6 +22,7 @@ import { describeError } from "../errors.js";
 import { type FfmpegBinaries, locateFfmpeg } from "../media/ffmpeg-locator.js";
 import { computeCrcResponse, computeZoomSignature } from "../zoom/webhook-signature.js";
 import type { Command } from "./command.js";
+import { checkSpeechEndpoint } from "./doctor-speech.js";
 
 export type CheckStatus = "ok" | "warn" | "fail" | "skip";
 
@@ -98,6 +99,7 @@ export async function runDoctor(env: Env, deps: DoctorDeps = {}): Promise<Doctor
     checkPublicUrl(ctx),
     checkFfmpeg(config, deps.locateFfmpeg),
     checkMediaDir(config),
+    checkSpeechEndpoint(ctx),
   ]);
   for (const c of checks) results.push(...(Array.isArray(c) ? c : [c]));
   return { results, exitCode: results.some((r) => r.status === "fail") ? 1 : 0 };
@@ -562,7 +564,7 @@ export function formatDoctorReport(report: DoctorReport): string {
 }
 
 export const doctorCommand: Command = {
-  summary: "Check the configuration, database, Telegram, Zoom, public URL and ffmpeg",
+  summary: "Check the configuration, database, Telegram, Zoom, public URL, ffmpeg and speech to text",
   help: `Usage: zoomgram doctor
 
 Checks the deployment and prints a checklist with a fix for each problem:

@@ -11,7 +11,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import pino from "pino";
-import { type App, createApp } from "../app.js";
+import type { App } from "../app.js";
 import { type Config, parseConfig, readEnvironment } from "../config.js";
 import { openDatabase } from "../db/database.js";
 import { findWebhookResult } from "../delivery/delivery.repository.js";
@@ -370,7 +370,8 @@ async function awaitOutcome(
 }
 
 /** The app's services without serving anything (no port, no worker, no polling, no ffmpeg probe). */
-function openQuietApp(config: Config): Promise<App> {
+async function openQuietApp(config: Config): Promise<App> {
+  const { createApp } = await import("../app.js");
   return createApp(
     config,
     { web: false, worker: false },

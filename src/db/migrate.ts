@@ -9,6 +9,7 @@ import { webhookInbox } from "./migrations/2026_12_06_140001_webhook_inbox.js";
 import { chatSettings } from "./migrations/2026_12_06_160001_chat_settings.js";
 import { backfill } from "./migrations/2026_12_06_170001_backfill.js";
 import { meetingTrash } from "./migrations/2026_12_06_170002_meeting_trash.js";
+import { speechTranscript } from "./migrations/2026_12_06_180001_speech_transcript.js";
 
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {
   return {
@@ -17,6 +18,7 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
     "2026_12_06_160001_chat_settings": chatSettings(dialect),
     "2026_12_06_170001_backfill": backfill(dialect),
     "2026_12_06_170002_meeting_trash": meetingTrash(dialect),
+    "2026_12_06_180001_speech_transcript": speechTranscript(dialect),
   };
 }
 

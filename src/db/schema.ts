@@ -113,6 +113,9 @@ export interface MeetingsTable {
   summary_text: string | null;
   /** zoom | api | extractive */
   summary_source: string | null;
+  /** WebVTT made by speech to text when Zoom gave no transcript (issue 16); null otherwise. */
+  speech_transcript: string | null;
+  speech_transcript_at: number | null;
   received_at: number;
   updated_at: number;
 }

@@ -21,8 +21,9 @@ import { splitMessage } from "../telegram/text/split-message.js";
 import { extractiveSummary } from "../transcript/extractive-summary.js";
 import { renderTranscriptText } from "../transcript/render.js";
 import { type SpeakerTime, speakingTime } from "../transcript/speaking-time.js";
+import { parseStructuredSummary, structuredSummaryMarkdown } from "../transcript/structured-summary.js";
 import { createSummaryApiClient, type SummaryApiClient, SummaryApiError } from "../transcript/summary-api.js";
-import { parseVtt } from "../transcript/vtt.js";
+import { type Cue, parseVtt } from "../transcript/vtt.js";
 import { displayTopic } from "./caption.js";
 import { resolveChatTarget } from "./chat-target.js";
 import {
@@ -78,6 +79,33 @@ export function deliverSummaryJob(
         })
       : undefined);
 
+  /** The transcript to summarize: the one speech to text made, else Zoom's. */
+  async function transcriptCues(
+    payload: DeliverSummaryPayload,
+    ctx: JobContext,
+    speechTranscript: string | null,
+  ): Promise<{ kind: "cues"; cues: Cue[] } | { kind: "unavailable" } | { kind: "later"; at: number }> {
+    if (speechTranscript) {
+      const cues = parseVtt(speechTranscript);
+      if (cues.length > 0) return { kind: "cues", cues };
+    }
+    const [fileId] = await transcriptFileIds(db.kysely, payload.meetingUuid);
+    if (fileId === undefined) return { kind: "unavailable" };
+    const fetched = await deps.zoom.fetchTranscript({
+      zoomUserId: payload.zoomUserId,
+      meetingUuid: payload.meetingUuid,
+      fileId,
+      jobId: ctx.job.id,
+      attempt: ctx.job.attempts,
+      signal: ctx.signal,
+    });
+    if (fetched.kind === "processing")
+      return { kind: "later", at: clock.now() + TRANSCRIPT_PROCESSING_RETRY_MS };
+    if (fetched.kind === "missing") return { kind: "unavailable" };
+    const cues = parseVtt(fetched.text);
+    return cues.length === 0 ? { kind: "unavailable" } : { kind: "cues", cues };
+  }
+
   async function resolve(payload: DeliverSummaryPayload, ctx: JobContext): Promise<Resolved> {
     const { meetingUuid, chatId } = payload;
     const locale = await chatLocale(db.kysely, chatId);
@@ -102,22 +130,12 @@ export function deliverSummaryJob(
     ctx.logger.info({ meetingUuid, zoom: zoom.kind }, "no Zoom summary; making one from the transcript");
     if (payload.origin === "no-transcript") return { kind: "unavailable" };
 
-    const [fileId] = await transcriptFileIds(db.kysely, meetingUuid);
-    if (fileId === undefined) return { kind: "unavailable" };
-    const fetched = await deps.zoom.fetchTranscript({
-      zoomUserId: payload.zoomUserId,
-      meetingUuid,
-      fileId,
-      jobId: ctx.job.id,
-      attempt: ctx.job.attempts,
-      signal: ctx.signal,
-    });
-    if (fetched.kind === "processing")
-      return { kind: "later", at: clock.now() + TRANSCRIPT_PROCESSING_RETRY_MS };
-    if (fetched.kind === "missing") return { kind: "unavailable" };
-    const cues = parseVtt(fetched.text);
-    if (cues.length === 0) return { kind: "unavailable" };
-    const speakers = speakingTime(cues);
+    const transcript = await transcriptCues(payload, ctx, meeting?.speech_transcript ?? null);
+    if (transcript.kind !== "cues") return transcript;
+    const { cues } = transcript;
+    // Speaking time says nothing when no speaker is named (speech to text labels none).
+    const timed = speakingTime(cues);
+    const speakers = timed.some((s) => s.speaker) ? timed : undefined;
 
     if (summaryApi) {
       try {
@@ -129,7 +147,18 @@ export function deliverSummaryJob(
           },
           ctx.signal,
         );
-        return { kind: "summary", summary: { text, source: "api", speakers } };
+        // The structured answer with localized headings; free text (older prompts, other models) as is.
+        const structured = parseStructuredSummary(text);
+        const markdown = structured
+          ? structuredSummaryMarkdown(structured, {
+              overview: t("summary-overview"),
+              keyPoints: t("summary-key-points"),
+              decisions: t("summary-decisions"),
+              actionItems: t("summary-action-items"),
+              openQuestions: t("summary-open-questions"),
+            })
+          : text;
+        return { kind: "summary", summary: { text: markdown, source: "api", speakers } };
       } catch (error) {
         if (!(error instanceof SummaryApiError)) throw error;
         if (error.retryable && ctx.job.attempts < SUMMARY_API_ATTEMPTS) {

@@ -9,24 +9,21 @@
  * of one meeting, each deduplicated by its own row.
  */
 import { AppError } from "../errors.js";
-import { formatDateTime, formatDuration } from "../i18n/format.js";
-import type { TranslationVariables } from "../i18n/translator.js";
 import type { JobHandler } from "../jobs/worker.js";
-import { transcriptFileName } from "../transcript/file-name.js";
-import { renderTranscriptText } from "../transcript/render.js";
 import { parseVtt } from "../transcript/vtt.js";
-import { displayTopic } from "./caption.js";
 import { resolveChatTarget } from "./chat-target.js";
-import { findMeeting, insertDeliveryIfAbsent, updateDelivery } from "./delivery.repository.js";
+import { insertDeliveryIfAbsent, updateDelivery } from "./delivery.repository.js";
 import type { DeliverTranscriptPayload } from "./delivery-jobs.js";
 import type { DeliveryServices } from "./delivery-services.js";
 import { reasonKeyFor } from "./failure.js";
-import { loadCardMeeting } from "./meeting-card.repository.js";
-import { claimDelivery, enqueueSummaryDelivery, findDelivery } from "./meeting-parts.repository.js";
+import { claimDelivery, findDelivery } from "./meeting-parts.repository.js";
 import type { MeetingZoom } from "./meeting-zoom.js";
-import { recordPartDelivered } from "./part-delivered.js";
-import { sendTextDocument } from "./part-telegram.js";
-import { wantsSummary } from "./wants-summary.js";
+import {
+  askForSummary,
+  fallBackToSpeech,
+  otherTranscriptTaken,
+  sendTranscriptDocument,
+} from "./transcript-document.js";
 
 /** While Zoom still processes the file, look again this often… */
 const PROCESSING_RETRY_MS = 2 * 60_000;
@@ -37,13 +34,23 @@ export function deliverTranscriptJob(
   services: DeliveryServices,
   deps: { zoom: MeetingZoom },
 ): JobHandler<DeliverTranscriptPayload> {
-  const { db, clock, progress, translator } = services;
+  const { db, clock, progress } = services;
 
   return {
     async run(payload, ctx) {
       const { meetingUuid, chatId, fileId } = payload;
       const delivery = await ensureDelivery(services, payload);
       if (delivery.state === "delivered") return undefined;
+      // Speech to text got there first (Zoom's transcript came late): one document per meeting.
+      if (await otherTranscriptTaken(services, meetingUuid, chatId, fileId)) {
+        await updateDelivery(
+          db.kysely,
+          delivery.id,
+          { state: "skipped", detail: "transcript already sent" },
+          clock.now(),
+        );
+        return undefined;
+      }
       const target = await resolveChatTarget(services, chatId);
       if (target.paused) {
         // Blocked or kicked: nobody to send to, and no retry storm (chat-target.ts).
@@ -86,66 +93,28 @@ export function deliverTranscriptJob(
       if (cues.length === 0) {
         // A transcript without a single readable cue: nothing worth a document.
         await updateDelivery(db.kysely, delivery.id, { state: "skipped", detail: "empty transcript" }, now);
+        if (await fallBackToSpeech(services, payload)) return undefined;
         await progress.publish({ meetingUuid, chatId, part: "transcript", status: "unavailable" });
         await askForSummary(services, payload, "no-transcript");
         return undefined;
       }
-
-      const locale = target.locale;
-      const [card, meeting] = await Promise.all([
-        loadCardMeeting(db.kysely, meetingUuid),
-        findMeeting(db.kysely, meetingUuid),
-      ]);
-      const t = (key: string, vars?: TranslationVariables) => translator.t(locale, key, vars);
-      const topic = displayTopic(translator, locale, card.topic);
-      const start = card.startTime ? new Date(card.startTime) : undefined;
-      const startedAt =
-        start && !Number.isNaN(start.getTime())
-          ? formatDateTime(locale, start, card.timeZone ?? undefined)
-          : undefined;
-      const duration =
-        meeting?.duration_minutes != null && meeting.duration_minutes > 0
-          ? formatDuration(locale, meeting.duration_minutes * 60)
-          : undefined;
-      const text = renderTranscriptText(cues, {
-        title: t("transcript-meta-meeting", { topic }),
-        ...(startedAt || duration
-          ? {
-              startedAt: [
-                startedAt ? t("transcript-meta-date", { date: startedAt }) : "",
-                duration ? t("transcript-meta-duration", { duration }) : "",
-              ]
-                .filter(Boolean)
-                .join(" · "),
-            }
-          : {}),
-        labels: { unknownSpeaker: t("transcript-unknown-speaker") },
-      });
-      const fileName = transcriptFileName(card.topic, card.startTime ?? undefined, card.timeZone ?? "UTC", {
-        label: t("transcript-title"),
-        fallbackTopic: t("meeting-untitled"),
-      });
-
-      const message = await sendTextDocument(services, target, {
-        text,
-        fileName,
-        caption: t("transcript-caption", { topic }),
+      if (await otherTranscriptTaken(services, meetingUuid, chatId, fileId)) {
+        await updateDelivery(
+          db.kysely,
+          delivery.id,
+          { state: "skipped", detail: "transcript already sent" },
+          now,
+        );
+        return undefined;
+      }
+      await sendTranscriptDocument(services, {
+        ...payload,
+        deliveryId: delivery.id,
+        target,
+        cues,
+        source: "zoom",
         signal: ctx.signal,
       });
-      await recordPartDelivered(services, {
-        part: "transcript",
-        deliveryId: delivery.id,
-        meetingUuid,
-        chatId,
-        requestedAt: payload.requestedAt,
-        update: {
-          detail: null,
-          messageIds: [message.message_id],
-          telegramFileId: message.document.file_id,
-          bytes: Buffer.byteLength(text, "utf8"),
-        },
-      });
-      await askForSummary(services, payload, "transcript");
       return undefined;
     },
 
@@ -169,6 +138,8 @@ export function deliverTranscriptJob(
         status: "failed",
         detail: reasonKeyFor(error),
       });
+      // Speech to text can still make one from the audio (issue 16); it asks for the summary then.
+      if (await fallBackToSpeech(services, payload)) return;
       // Zoom's own summary may still exist; without a transcript nothing else can be made.
       await askForSummary(services, payload, "no-transcript");
     },
@@ -191,26 +162,4 @@ async function ensureDelivery(services: DeliveryServices, payload: DeliverTransc
   const row = await findDelivery(db.kysely, payload.meetingUuid, payload.fileId, payload.chatId);
   if (!row) throw new AppError("internal", "transcript delivery row vanished");
   return { ...row, id: Number(row.id) };
-}
-
-async function askForSummary(
-  services: DeliveryServices,
-  payload: DeliverTranscriptPayload,
-  origin: "transcript" | "no-transcript",
-): Promise<void> {
-  const now = services.clock.now();
-  if (!(await wantsSummary(services, payload.chatId))) return;
-  const enqueued = await enqueueSummaryDelivery(
-    services.db.kysely,
-    {
-      meetingUuid: payload.meetingUuid,
-      chatId: payload.chatId,
-      zoomUserId: payload.zoomUserId,
-      requestedAt: now,
-      origin,
-    },
-    now,
-    services.config.jobs.maxAttempts,
-  );
-  if (enqueued) services.notifier.notify();
 }

@@ -71,6 +71,24 @@ export interface TrashRecordingPayload {
   zoomUserId: string;
 }
 
+/**
+ * Speech to text (issue 16), run by the speech feature (src/speech/): a recording that has no
+ * transcript from Zoom is transcribed from its audio. Delivery only enqueues it (at
+ * `recording.completed`, due STT_WAIT_MINUTES later); the kind and payload live here so delivery
+ * never imports speech.
+ */
+export const TRANSCRIBE_RECORDING_JOB = "transcribe-recording";
+/** The synthetic `deliveries.file_id` of a transcript made by speech to text. */
+export const SPEECH_TRANSCRIPT_FILE_ID = "speech-to-text";
+
+export interface TranscribeRecordingPayload {
+  meetingUuid: string;
+  chatId: number;
+  zoomUserId: string;
+  /** When the webhook that caused it was received (ms). */
+  requestedAt: number;
+}
+
 declare module "../jobs/catalogue.js" {
   interface JobCatalogue {
     [TRASH_RECORDING_JOB]: TrashRecordingPayload;
@@ -80,6 +98,7 @@ declare module "../jobs/catalogue.js" {
     [CARD_REFRESH_JOB]: CardRefreshPayload;
     [PARTS_TIMEOUT_JOB]: CardRefreshPayload;
     [RESEND_PART_JOB]: ResendPartPayload;
+    [TRANSCRIBE_RECORDING_JOB]: TranscribeRecordingPayload;
   }
 }
 
@@ -119,6 +138,27 @@ export async function enqueueTranscriptDelivery(
       kind: DELIVER_TRANSCRIPT_JOB,
       payload,
       dedupeKey: `${DELIVER_TRANSCRIPT_JOB}:${payload.chatId}:${digest([payload.meetingUuid, payload.fileId])}`,
+    },
+    now,
+    maxAttempts,
+  );
+}
+
+/** Asks the speech feature to transcribe a meeting's audio at `runAt` (once per meeting and chat). */
+export async function enqueueSpeechTranscription(
+  tx: Executor,
+  payload: TranscribeRecordingPayload,
+  runAt: number,
+  now: number,
+  maxAttempts: number,
+): Promise<number | null> {
+  return enqueueJob(
+    tx,
+    {
+      kind: TRANSCRIBE_RECORDING_JOB,
+      payload,
+      runAt,
+      dedupeKey: `${TRANSCRIBE_RECORDING_JOB}:${payload.chatId}:${digest([payload.meetingUuid])}`,
     },
     now,
     maxAttempts,

@@ -21,6 +21,8 @@ const REASONS: Partial<Record<ErrorCode, string>> = {
   "telegram.unavailable": "reason-telegram-unreachable",
   "telegram.rate_limited": "reason-telegram-unreachable",
   "media.unwritable": "reason-server-storage",
+  "speech.unavailable": "reason-speech-failed",
+  "speech.rejected": "reason-speech-failed",
 };
 
 /** The `reason-*` key for a failure; `reason-unknown` when nothing more precise fits. */

@@ -5,12 +5,13 @@
  * queue its sender may give up on (Zoom retries a 5xx after 5, 20 and 60 minutes; zoom.md §1.7).
  *
  * The check is synchronous and reads a cached backlog; a request that finds the cache older than
- * `refreshMs` starts one refresh (one indexed query on a table that holds only the backlog). Each
- * refresh also sets the inbox gauges and, while overloaded, raises the (rate-limited) admin alert.
+ * `refreshMs` starts one refresh (one index probe: the oldest due event). Each refresh also sets the
+ * lag gauge and, while overloaded, raises the (rate-limited) admin alert; a /metrics scrape also
+ * counts the pending and failed events.
  */
 import { describeError } from "../errors.js";
 import type { Services } from "../services.js";
-import { countFailedInboxEvents, inboxBacklog } from "./inbox.repository.js";
+import { countFailedInboxEvents, countPendingInboxEvents, oldestDueInboxEvent } from "./inbox.repository.js";
 
 export type Admission = { admit: true } | { admit: false; lagSeconds: number; retryAfterSeconds: number };
 
@@ -35,14 +36,12 @@ export function createInboxAdmission(
 
   async function read(): Promise<void> {
     try {
-      const backlog = await inboxBacklog(db.kysely);
-      oldest = backlog.oldestReceivedAt;
+      oldest = await oldestDueInboxEvent(db.kysely);
       const now = clock.now();
       refreshedAt = now;
-      metrics.inboxPending.set(backlog.pending);
       metrics.inboxLagSeconds.set(lagMs(now) / 1000);
       if (lagMs(now) > maxLagMs) {
-        logger.warn({ lagSeconds: lagMs(now) / 1000, pending: backlog.pending }, "webhook inbox overloaded");
+        logger.warn({ lagSeconds: lagMs(now) / 1000 }, "webhook inbox overloaded");
         alerts.webhookOverloaded(lagMs(now) / 1000);
       }
     } catch (error) {
@@ -75,6 +74,7 @@ export function createInboxAdmission(
     },
     async refresh() {
       await refresh();
+      metrics.inboxPending.set(await countPendingInboxEvents(db.kysely));
       metrics.inboxFailed.set(await countFailedInboxEvents(db.kysely));
     },
   };

@@ -46,6 +46,8 @@ const RETRY_DELAYS_MS = [1_000, 5_000, 30_000, 120_000];
 
 export interface InboxProcessorOptions {
   batchSize?: number;
+  /** Batches processed side by side in this process (default: 2 on PostgreSQL, 1 on SQLite). */
+  loops?: number;
   pollIntervalMs?: number;
   ingestors?: IngestTable;
 }
@@ -58,20 +60,23 @@ export function createInboxProcessor(
   const pollIntervalMs = options.pollIntervalMs ?? services.config.jobs.pollIntervalMs;
   const table = options.ingestors ?? defaultIngestors;
   const logger = services.logger.child({ component: "webhook.inbox" });
+  // PostgreSQL: several batches at once (SKIP LOCKED keeps them disjoint), since a batch mostly
+  // waits on round trips; SQLite has one writer, so one.
+  const loops = options.loops ?? (services.db.dialect === "postgres" ? 2 : 1);
   let running = false;
-  let loopDone: Promise<void> | undefined;
-  let wakeUp: (() => void) | undefined;
-  let pendingWake = false;
+  let loopsDone: Promise<unknown> | undefined;
+  const sleepers = new Set<() => void>();
+  let wakes = 0;
   let unsubscribe: (() => void) | undefined;
 
   const wake = () => {
-    pendingWake = true;
-    wakeUp?.();
+    wakes++;
+    for (const resolve of sleepers) resolve();
   };
 
   async function loop(): Promise<void> {
     while (running) {
-      pendingWake = false;
+      const seen = wakes;
       let found = 0;
       try {
         found = (await processBatch(services, table, batchSize, logger)).claimed;
@@ -79,15 +84,16 @@ export function createInboxProcessor(
         logger.warn({ err: describeError(error) }, "webhook inbox batch failed; retrying");
       }
       if (!running) break;
-      if (found > 0 || pendingWake) continue;
+      if (found > 0 || wakes !== seen) continue;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pollIntervalMs);
-        wakeUp = () => {
+        const done = () => {
           clearTimeout(timer);
+          sleepers.delete(done);
           resolve();
         };
+        const timer = setTimeout(done, pollIntervalMs);
+        sleepers.add(done);
       });
-      wakeUp = undefined;
     }
   }
 
@@ -98,13 +104,13 @@ export function createInboxProcessor(
       unsubscribe = services.notifier.subscribe((topic) => {
         if (concerns(topic, INBOX_TOPIC)) wake();
       });
-      loopDone = loop();
+      loopsDone = Promise.all(Array.from({ length: loops }, () => loop()));
     },
     async stop() {
       running = false;
       unsubscribe?.();
       wake();
-      await loopDone;
+      await loopsDone;
     },
     async drain() {
       let total = 0;

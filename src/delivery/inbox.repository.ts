@@ -2,7 +2,6 @@
  * SQL for the webhook inbox (`webhook_inbox`): append verified events in batches, claim a batch
  * for processing, delete what was processed, record failures, and measure the backlog.
  */
-import { sql } from "kysely";
 import type { Dialect, Executor } from "../db/database.js";
 
 export interface InboxEventInput {
@@ -58,6 +57,8 @@ export async function claimInboxBatch(
     .select(["id", "received_at", "event", "request_id", "payload", "download_token_enc", "attempts"])
     .where("state", "=", "pending")
     .where("available_at", "<=", now)
+    // The index's own order (state, available_at, id): no sort, however deep the backlog.
+    .orderBy("available_at")
     .orderBy("id")
     .limit(limit);
   if (onlyId !== undefined) query = query.where("id", "=", onlyId);
@@ -99,27 +100,29 @@ export async function recordInboxFailure(
     .execute();
 }
 
-export interface InboxBacklog {
-  /** Pending events. */
-  pending: number;
-  /** received_at of the oldest pending event not yet tried (its wait is the backlog), or null. */
-  oldestReceivedAt: number | null;
-}
-
-export async function inboxBacklog(db: Executor): Promise<InboxBacklog> {
+/**
+ * Since when the oldest pending event has been due (its arrival, or its retry time), or null: how
+ * far behind the processors are. One index probe, cheap enough for the request path.
+ */
+export async function oldestDueInboxEvent(db: Executor): Promise<number | null> {
   const row = await db
     .selectFrom("webhook_inbox")
-    .select((eb) => [
-      eb.fn.countAll<number>().as("n"),
-      eb.fn.min(sql<number | null>`case when attempts = 0 then received_at end`).as("oldest"),
-    ])
+    .select("available_at")
+    .where("state", "=", "pending")
+    .orderBy("available_at")
+    .limit(1)
+    .executeTakeFirst();
+  return row ? Number(row.available_at) : null;
+}
+
+/** Pending events (metrics; counts the index, so not for every request). */
+export async function countPendingInboxEvents(db: Executor): Promise<number> {
+  const row = await db
+    .selectFrom("webhook_inbox")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
     .where("state", "=", "pending")
     .executeTakeFirst();
-  const oldest = row?.oldest;
-  return {
-    pending: Number(row?.n ?? 0),
-    oldestReceivedAt: oldest === null || oldest === undefined ? null : Number(oldest),
-  };
+  return Number(row?.n ?? 0);
 }
 
 /** Events that failed for good (metrics). */

@@ -19,7 +19,11 @@ import {
   upsertMeeting,
   upsertRecordingFile,
 } from "./delivery.repository.js";
-import { enqueueRecordingDelivery, enqueueTranscriptDelivery } from "./delivery-jobs.js";
+import {
+  enqueueRecordingDelivery,
+  enqueueSpeechTranscription,
+  enqueueTranscriptDelivery,
+} from "./delivery-jobs.js";
 import { auditPayload, encryptDownloadToken, type Ingestor, type IngestResult } from "./ingest.js";
 
 export const ingestRecordingCompleted: Ingestor<RecordingCompletedEvent> = async (services, event, ctx) => {
@@ -119,6 +123,22 @@ export const ingestRecordingCompleted: Ingestor<RecordingCompletedEvent> = async
         (await enqueueTranscriptDelivery(tx, { ...base, fileId }, now, services.config.jobs.maxAttempts)) !==
         null
       )
+        jobs++;
+    }
+
+    // No transcript from Zoom (yet) for a chat that wants one: speech to text gets the audio once
+    // Zoom had STT_WAIT_MINUTES to send its own (the speech feature's wait policy looks again then).
+    const zoomWillTranscribe = chooseTranscripts(meeting.recording_files).length > 0;
+    const audioToHear = chooseAudioSources(meeting.recording_files).files.length > 0;
+    if (
+      services.config.stt.apiUrl &&
+      wanted &&
+      settings.parts.transcript &&
+      !zoomWillTranscribe &&
+      audioToHear
+    ) {
+      const runAt = now + services.config.stt.waitMinutes * 60_000;
+      if ((await enqueueSpeechTranscription(tx, base, runAt, now, services.config.jobs.maxAttempts)) !== null)
         jobs++;
     }
 

@@ -207,11 +207,24 @@ export function renderMeetingCard(input: {
     }
   };
 
+  // Where a delivered transcript came from: Zoom's own, or speech to text (issue 16).
+  const partStatus = (part: CardPart): string => {
+    const state_ = state.parts[part];
+    const source =
+      part === "transcript" &&
+      state_.status === "done" &&
+      (state_.detail === "zoom" || state_.detail === "stt")
+        ? t(`card-transcript-source-${state_.detail}`)
+        : undefined;
+    return source ? `${statusText(state_)} (${source})` : statusText(state_);
+  };
+
   const lines = [title];
   const stage = stageKey(state, hidden);
   if (stage) lines.push(t(stage));
   for (const part of CARD_PARTS) {
-    if (!hidden.has(part)) lines.push(t(`card-line-${part}`, { status: statusText(state.parts[part]) }));
+    if (hidden.has(part)) continue;
+    lines.push(t(`card-line-${part}`, { status: partStatus(part) }));
   }
   if (state.trash) lines.push("", t(`card-trash-${state.trash.replace("_", "-")}`));
 

@@ -14,6 +14,8 @@ export interface PartDelivered {
   chatId: number;
   /** When the webhook that asked for this part was received. */
   requestedAt: number;
+  /** Where a transcript came from (`zoom`, `stt`): the card says so. */
+  source?: string;
   /** What else to record on the row (message ids, bytes, file id, detail). */
   update: Omit<DeliveryUpdate, "state" | "lastError" | "deliveredAt">;
 }
@@ -36,5 +38,6 @@ export async function recordPartDelivered(services: DeliveryServices, input: Par
     chatId: input.chatId,
     part: input.part,
     status: "done",
+    ...(input.source ? { detail: input.source } : {}),
   });
 }

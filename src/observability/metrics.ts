@@ -22,6 +22,10 @@ export interface Metrics {
   inboxLagSeconds: Gauge;
   inboxFailed: Gauge;
   inboxCommitSize: Histogram<"side">;
+  /** Minutes of audio transcribed by speech to text (issue 16). */
+  speechMinutes: Counter;
+  /** Speech-to-text requests that failed, by cause (rate_limited, server, unreachable, …). */
+  speechFailures: Counter<"cause">;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
@@ -117,6 +121,17 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       name: "zoomgram_telegram_updates_total",
       help: "Telegram updates handled, by mode",
       labelNames: ["mode"],
+      registers: r,
+    }),
+    speechMinutes: new Counter({
+      name: "zoomgram_speech_minutes_total",
+      help: "Minutes of audio transcribed by speech to text",
+      registers: r,
+    }),
+    speechFailures: new Counter({
+      name: "zoomgram_speech_failures_total",
+      help: "Speech-to-text failures by cause (a piece that failed for good, or a failed meeting)",
+      labelNames: ["cause"],
       registers: r,
     }),
   };

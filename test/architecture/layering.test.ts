@@ -23,6 +23,7 @@ const INFRASTRUCTURE = new Set([
   "i18n",
   "security",
   "observability",
+  "stt",
 ]);
 /** Features, lowest first: a feature may import only the ones before it. */
 const FEATURES = ["connect", "settings", "delivery", "speech", "backfill", "ops"];

@@ -59,7 +59,7 @@ describe("bench report", () => {
     });
     expect(markdown).toContain("| CPU | Test CPU × 2 |");
     expect(markdown.match(/_Not run yet/g)).toHaveLength(4);
-    expect(markdown).toContain("| acknowledged → first byte p50 ≤ 250 ms | 40.0 ms | **met** |");
+    expect(markdown).toContain("| acknowledged → first byte p50 ≤ 100 ms | 40.0 ms | **met** |");
     expect(markdown).not.toContain("Why it misses");
     expect(chart).toBeUndefined();
   });

@@ -27,6 +27,7 @@ describe("parseConfig", () => {
     expect(c.media.systemPath).toBe("/usr/bin");
     expect(c.logLevel).toBe("info");
     expect(c.zoom.trashAfterDelivery).toBe(false);
+    expect(c.stt).toEqual({ apiUrl: undefined, apiKey: undefined, model: "whisper-1", waitMinutes: 10 });
     expect(c.tokenEncryptionKeys).toHaveLength(1);
     expect(Object.isFrozen(c.zoom)).toBe(true);
   });
@@ -67,6 +68,22 @@ describe("parseConfig", () => {
     }
   });
 
+  it("reads the speech-to-text settings", () => {
+    const result = parseConfig({
+      ...TEST_ENV,
+      STT_API_URL: "http://speaches:8000/v1",
+      STT_API_KEY: "sk-local",
+      STT_MODEL: "Systran/faster-whisper-small",
+      STT_WAIT_MINUTES: "0",
+    });
+    expect(result.ok && result.config.stt).toEqual({
+      apiUrl: "http://speaches:8000/v1",
+      apiKey: "sk-local",
+      model: "Systran/faster-whisper-small",
+      waitMinutes: 0,
+    });
+  });
+
   it("treats an empty value as unset", () => {
     const result = parseConfig({ ...TEST_ENV, ZOOM_CLIENT_ID: "  " });
     expect(result.ok === false && result.problems).toEqual(["ZOOM_CLIENT_ID: is required"]);
@@ -84,6 +101,9 @@ describe("parseConfig", () => {
     ["LOG_LEVEL", "loud", "LOG_LEVEL:"],
     ["ADMIN_CHAT_ID", "@admins", "ADMIN_CHAT_ID: must be a numeric Telegram chat id"],
     ["TELEGRAM_WEBHOOK_SECRET", "has spaces", "TELEGRAM_WEBHOOK_SECRET: must be 1-256 characters"],
+    ["STT_API_URL", "speaches:8000", "STT_API_URL: must be an http(s) URL"],
+    ["STT_WAIT_MINUTES", "soon", "STT_WAIT_MINUTES: must be a whole number"],
+    ["STT_WAIT_MINUTES", "99999", "STT_WAIT_MINUTES: must be between 0 and 10080"],
   ])("rejects %s=%s", (name, value, expected) => {
     const result = parseConfig({ ...TEST_ENV, [name]: value });
     expect(result.ok).toBe(false);

@@ -744,6 +744,17 @@ describe("fake Zoom: downloads", () => {
     expect(await (await get(transcript.download_url, token)).text()).toBe(VTT);
   });
 
+  it("a hidden file (a transcript Zoom makes later) is in no API listing until shown", async () => {
+    const { z, host, meeting, transcript } = await withRecording();
+    const token = z.grantTokens(host.id).access_token;
+    z.setFileHidden(meeting.uuid, transcript.id, true);
+    const hidden = await api(z, `/meetings/${encodeURIComponent(meeting.uuid)}/recordings`, token);
+    expect(hidden.body.recording_files.map((f: { id: string }) => f.id)).not.toContain(transcript.id);
+    z.setFileHidden(meeting.uuid, transcript.id, false);
+    const shown = await api(z, `/meetings/${encodeURIComponent(meeting.uuid)}/recordings`, token);
+    expect(shown.body.recording_files.map((f: { id: string }) => f.id)).toContain(transcript.id);
+  });
+
   it("honours Range with 206 and refuses an unsatisfiable range with 416", async () => {
     const { z, host, audio } = await withRecording();
     const token = z.grantTokens(host.id).access_token;

@@ -200,6 +200,8 @@ export interface FakeZoom {
   addMeeting(input: AddMeetingInput): FakeMeeting;
   meeting(uuid: string): FakeMeeting | undefined;
   setFileStatus(uuid: string, fileId: string, status: "completed" | "processing"): void;
+  /** A hidden file is in no API listing (yet): a transcript Zoom only makes later. */
+  setFileHidden(uuid: string, fileId: string, hidden: boolean): void;
   setSummary(uuid: string, summary: Record<string, unknown>): void;
   /** Summary route answers `400 {code:4700}` (token lacks `meeting:read:summary`). */
   setSummaryScopeMissing(missing: boolean): void;
@@ -311,6 +313,8 @@ const CONTENT_TYPE_BY_EXT: Record<string, string> = {
 
 interface FileState extends FakeRecordingFile {
   token: string;
+  /** Not made yet as far as the API can tell (setFileHidden): a transcript Zoom writes later. */
+  hidden?: boolean;
   source: { path: string } | { bytes: Buffer };
 }
 
@@ -719,7 +723,11 @@ export async function startFakeZoom(opts: FakeZoomOptions = {}): Promise<FakeZoo
     if (m.hostUserId !== auth.user.id || m.files.length === 0 || m.trashed) {
       return json(404, { code: 3301, message: "There is no recording for this meeting." });
     }
-    const body = meetingObject(m, m.files, "api");
+    const body = meetingObject(
+      m,
+      m.files.filter((f) => !f.hidden),
+      "api",
+    );
     const include = (q.get("include_fields") ?? "").split(",").map((s) => s.trim());
     if (include.includes("download_access_token")) {
       const ttlRaw = q.get("ttl");
@@ -1338,6 +1346,11 @@ export async function startFakeZoom(opts: FakeZoomOptions = {}): Promise<FakeZoo
       const f = mustMeeting(uuid).files.find((x) => x.id === fileId);
       if (!f) throw new Error(`fake-zoom: unknown file ${fileId} in ${uuid}`);
       f.status = status;
+    },
+    setFileHidden(uuid, fileId, hidden) {
+      const f = mustMeeting(uuid).files.find((x) => x.id === fileId);
+      if (!f) throw new Error(`fake-zoom: unknown file ${fileId} in ${uuid}`);
+      f.hidden = hidden;
     },
     setSummary(uuid, s) {
       mustMeeting(uuid).summary = s;

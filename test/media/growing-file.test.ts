@@ -24,9 +24,15 @@ function collect(file: GrowingFile) {
   return { chunks, done, read: () => Buffer.concat(chunks).length };
 }
 
-/** Lets the reader's pending reads and waits settle (a few macrotask turns, no wall clock). */
+/** Lets the reader's pending work run (a few macrotask turns, no wall clock). */
 async function turns(n = 20): Promise<void> {
   for (let i = 0; i < n; i++) await new Promise<void>((r) => setImmediate(r));
+}
+
+/** Turns the event loop until `check()` holds (file reads go through the thread pool). */
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 1_000_000 && !check(); i++) await new Promise<void>((r) => setImmediate(r));
+  expect(check()).toBe(true);
 }
 
 describe("GrowingFile", () => {
@@ -42,8 +48,7 @@ describe("GrowingFile", () => {
     await turns();
     expect(reader.read()).toBe(0);
     file.grew(6);
-    await turns();
-    expect(reader.read()).toBe(6);
+    await until(() => reader.read() === 6);
     appendFileSync(path, "world");
     file.grew(11);
     file.complete();
@@ -88,8 +93,7 @@ describe("GrowingFile", () => {
     const file = new GrowingFile(path);
     file.grew(3);
     const early = collect(file);
-    await turns();
-    expect(early.read()).toBe(3);
+    await until(() => early.read() === 3);
     truncateSync(path, 0);
     file.restarted();
     await expect(early.done).rejects.toThrow(/restarted/);

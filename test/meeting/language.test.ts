@@ -53,7 +53,7 @@ it(`/language de makes the next caption, card, transcript, summary and connect p
       "🎥 Planung · 01.03.2026, 10:00 MEZ",
       "✅ Alles fertig",
       "🎧 Audio: ✓ fertig",
-      "📝 Transkript: ✓ fertig",
+      "📝 Transkript: ✓ fertig (Zoom)",
       "🧠 Zusammenfassung: ✓ fertig",
     ].join("\n"),
   );

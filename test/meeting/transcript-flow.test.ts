@@ -132,13 +132,14 @@ describe(`meeting parts on ${TEST_DIALECT}`, () => {
     expect(cards[0]?.text).toContain("✅ All done");
     const history = cardHistory(cards[0]!);
     expect(history[0]).toBe("waiting | waiting | waiting");
-    expect(history.at(-1)).toBe("✓ done | ✓ done | ✓ done");
+    // The card says where the transcript came from (issue 16).
+    expect(history.at(-1)).toBe("✓ done | ✓ done (Zoom) | ✓ done");
     // Parts only ever move forward: audio done before the transcript, the transcript before the summary.
     const firstIndex = (re: RegExp) => history.findIndex((h) => re.test(h));
     expect(firstIndex(/^✓ done \|/)).toBeLessThan(firstIndex(/^✓ done \| ✓ done/));
-    expect(firstIndex(/^✓ done \| ✓ done \| waiting|^✓ done \| ✓ done \| in progress/)).toBeLessThan(
-      firstIndex(/✓ done \| ✓ done \| ✓ done/),
-    );
+    expect(
+      firstIndex(/^✓ done \| ✓ done \(Zoom\) \| waiting|^✓ done \| ✓ done \(Zoom\) \| in progress/),
+    ).toBeLessThan(firstIndex(/✓ done \| ✓ done \(Zoom\) \| ✓ done/));
     expect(cards[0]?.replyMarkup).toMatchObject({
       inline_keyboard: [
         [

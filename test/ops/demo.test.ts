@@ -40,6 +40,15 @@ describe("npm run demo", () => {
     expect(out).toMatch(/📄 file: .*Weekly product sync - Transcript\.txt/);
     expect(out).toContain("🧠 Summary: Weekly product sync");
     expect(out).toContain("🧠 Summary: ✓ done");
+    // The second meeting has no Zoom transcript: speech to text and an actionable summary (issue 16).
+    expect(out).toContain("📝 Transcript (speech to text): Onboarding product sync");
+    expect(out).toContain("📝 Transcript: ✓ done (speech to text)");
+    expect(out).toContain("Decisions\n      • Ship the shorter onboarding design.");
+    expect(out).toContain("Action items\n      • Carol: Update the mock-ups (Friday)");
+    expect(out).toContain("Open questions\n      • Does the old flow need a deprecation notice?");
+    expect(out).toMatch(
+      /✓ Speech to text: "Onboarding product sync" had no Zoom transcript; \d+ audio piece\(s\) were transcribed/,
+    );
     // The demo's own bot token never shows, not even in warnings.
     expect(`${out}${err}`).not.toMatch(/\d+:FAKE-telegram-token/);
   }, 180_000);

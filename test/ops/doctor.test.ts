@@ -65,6 +65,7 @@ describe(`zoomgram doctor on ${TEST_DIALECT}`, () => {
       ["Zoom webhook endpoint", "ok"],
       ["ffmpeg", "ok"],
       ["Media directory", "ok"],
+      ["Speech to text", "skip"],
     ]);
     expect(report.exitCode).toBe(0);
     expect(line(report, "Telegram bot")?.detail).toContain(`@${bench.tg.botInfo.username}`);

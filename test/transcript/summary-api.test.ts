@@ -66,12 +66,15 @@ describe("chatCompletionsUrl", () => {
 });
 
 describe("buildMessages", () => {
-  it("asks for a concise summary with key points and next steps in the requested language", () => {
+  it("asks for decisions, action items with owners and open questions, as JSON, in the requested language", () => {
     const [system, user] = buildMessages(input, 1000);
     expect(system?.role).toBe("system");
     expect(system?.content).toContain("German (de)");
-    expect(system?.content).toMatch(/Key points/);
-    expect(system?.content).toMatch(/Next steps/);
+    expect(system?.content).toContain('"key_points"');
+    expect(system?.content).toContain('"decisions"');
+    expect(system?.content).toContain('"action_items"');
+    expect(system?.content).toMatch(/"owner": who does it/);
+    expect(system?.content).toContain('"open_questions"');
     expect(user).toEqual({
       role: "user",
       content: "Meeting topic: Weekly sync\n\nTranscript:\n[00:00:02] Anna:\nWe ship on Friday.",

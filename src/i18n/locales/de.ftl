@@ -151,6 +151,7 @@ reason-file-over-upload-limit = die Datei ist größer, als Telegram annimmt ({ 
 reason-telegram-unreachable = Telegram war nicht erreichbar
 reason-unknown = ein unerwarteter Fehler ist aufgetreten
 reason-server-storage = dieser Server konnte die Aufnahme nicht zwischenspeichern (sein Medienordner ist voll oder nicht beschreibbar)
+reason-speech-failed = die Spracherkennung konnte das Audio nicht transkribieren
 
 ## Meeting-Karte (eine Nachricht pro Meeting, wird laufend aktualisiert)
 
@@ -170,6 +171,8 @@ card-trash-refused = 🗑 Noch in deiner Zoom-Cloud: Zoom hat das Verschieben in
 card-status-pending = ausstehend
 card-status-in-progress = läuft …
 card-status-done = ✓ fertig
+card-transcript-source-zoom = Zoom
+card-transcript-source-stt = Spracherkennung
 card-status-failed = ✗ fehlgeschlagen: { $reason }
 card-status-not-available = nicht verfügbar
 card-status-waiting = ⏳ wartet, neuer Versuch später
@@ -183,6 +186,8 @@ callback-expired = Diese Aufzeichnung ist nicht mehr verfügbar.
 ## Transkript und Zusammenfassung
 
 transcript-caption = 📝 Transkript: { $topic }
+transcript-caption-stt = 📝 Transkript (Spracherkennung): { $topic }
+transcript-meta-source-stt = Automatisch aus dem Audio transkribiert
 transcript-title = Transkript
 transcript-unknown-speaker = Unbekannte Person
 transcript-meta-meeting = Meeting: { $topic }
@@ -197,6 +202,9 @@ summary-speaking-time = Redezeit
 summary-speaking-time-item = { $speaker }: { $duration } ({ $share })
 summary-source-zoom = Zusammenfassung von Zoom AI Companion
 summary-source-generated = Automatisch aus dem Transkript erstellt
+summary-decisions = Entscheidungen
+summary-action-items = Aufgaben
+summary-open-questions = Offene Fragen
 
 ## Betreiber-Meldungen (ADMIN_CHAT_ID)
 

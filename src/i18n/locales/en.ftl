@@ -158,6 +158,7 @@ reason-file-over-upload-limit = the file is larger than Telegram accepts ({ $lim
 reason-telegram-unreachable = Telegram couldn't be reached
 reason-unknown = an unexpected error occurred
 reason-server-storage = this server couldn't store the recording temporarily (its media folder is full or not writable)
+reason-speech-failed = speech to text couldn't transcribe the audio
 
 ## Meeting card (one message per meeting, edited as parts arrive)
 
@@ -177,6 +178,8 @@ card-trash-refused = 🗑 Still in your Zoom cloud: Zoom refused to move it to t
 card-status-pending = waiting
 card-status-in-progress = in progress…
 card-status-done = ✓ done
+card-transcript-source-zoom = Zoom
+card-transcript-source-stt = speech to text
 card-status-failed = ✗ failed: { $reason }
 card-status-not-available = not available
 card-status-waiting = ⏳ waiting, will retry later
@@ -190,6 +193,8 @@ callback-expired = This recording is no longer available.
 ## Transcript and summary
 
 transcript-caption = 📝 Transcript: { $topic }
+transcript-caption-stt = 📝 Transcript (speech to text): { $topic }
+transcript-meta-source-stt = Transcribed automatically from the audio
 transcript-title = Transcript
 transcript-unknown-speaker = Unknown speaker
 transcript-meta-meeting = Meeting: { $topic }
@@ -204,6 +209,9 @@ summary-speaking-time = Speaking time
 summary-speaking-time-item = { $speaker }: { $duration } ({ $share })
 summary-source-zoom = Summary by Zoom AI Companion
 summary-source-generated = Generated automatically from the transcript
+summary-decisions = Decisions
+summary-action-items = Action items
+summary-open-questions = Open questions
 
 ## Operator alerts (sent to ADMIN_CHAT_ID)
 

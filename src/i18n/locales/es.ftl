@@ -151,6 +151,7 @@ reason-file-over-upload-limit = el archivo supera lo que acepta Telegram ({ $lim
 reason-telegram-unreachable = no se pudo contactar con Telegram
 reason-unknown = se produjo un error inesperado
 reason-server-storage = este servidor no pudo guardar temporalmente la grabación (su carpeta de medios está llena o no admite escritura)
+reason-speech-failed = el reconocimiento de voz no pudo transcribir el audio
 
 ## Tarjeta de la reunión (un mensaje por reunión, se actualiza a medida que llegan las partes)
 
@@ -170,6 +171,8 @@ card-trash-refused = 🗑 Sigue en tu nube de Zoom: Zoom se negó a moverla a la
 card-status-pending = pendiente
 card-status-in-progress = en curso…
 card-status-done = ✓ listo
+card-transcript-source-zoom = Zoom
+card-transcript-source-stt = reconocimiento de voz
 card-status-failed = ✗ falló: { $reason }
 card-status-not-available = no disponible
 card-status-waiting = ⏳ en espera, se reintentará más tarde
@@ -183,6 +186,8 @@ callback-expired = Esta grabación ya no está disponible.
 ## Transcripción y resumen
 
 transcript-caption = 📝 Transcripción: { $topic }
+transcript-caption-stt = 📝 Transcripción (reconocimiento de voz): { $topic }
+transcript-meta-source-stt = Transcrito automáticamente a partir del audio
 transcript-title = Transcripción
 transcript-unknown-speaker = Participante desconocido
 transcript-meta-meeting = Reunión: { $topic }
@@ -197,6 +202,9 @@ summary-speaking-time = Tiempo de palabra
 summary-speaking-time-item = { $speaker }: { $duration } ({ $share })
 summary-source-zoom = Resumen de Zoom AI Companion
 summary-source-generated = Generado automáticamente a partir de la transcripción
+summary-decisions = Decisiones
+summary-action-items = Tareas
+summary-open-questions = Preguntas abiertas
 
 ## Alertas para el operador (ADMIN_CHAT_ID)
 

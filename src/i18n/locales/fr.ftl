@@ -152,6 +152,7 @@ reason-file-over-upload-limit = le fichier dépasse ce que Telegram accepte ({ $
 reason-telegram-unreachable = Telegram n’a pas pu être joint
 reason-unknown = une erreur inattendue s’est produite
 reason-server-storage = ce serveur n’a pas pu stocker temporairement l’enregistrement (son dossier de médias est plein ou protégé en écriture)
+reason-speech-failed = la reconnaissance vocale n’a pas pu transcrire l’audio
 
 ## Fiche de la réunion (un message par réunion, mis à jour au fil des envois)
 
@@ -171,6 +172,8 @@ card-trash-refused = 🗑 Toujours dans votre cloud Zoom : Zoom a refusé de le 
 card-status-pending = en attente
 card-status-in-progress = en cours…
 card-status-done = ✓ terminé
+card-transcript-source-zoom = Zoom
+card-transcript-source-stt = reconnaissance vocale
 card-status-failed = ✗ échec : { $reason }
 card-status-not-available = non disponible
 card-status-waiting = ⏳ en attente, nouvel essai plus tard
@@ -184,6 +187,8 @@ callback-expired = Cet enregistrement n’est plus disponible.
 ## Transcription et résumé
 
 transcript-caption = 📝 Transcription : { $topic }
+transcript-caption-stt = 📝 Transcription (reconnaissance vocale) : { $topic }
+transcript-meta-source-stt = Transcrit automatiquement à partir de l’audio
 transcript-title = Transcription
 transcript-unknown-speaker = Intervenant inconnu
 transcript-meta-meeting = Réunion : { $topic }
@@ -198,6 +203,9 @@ summary-speaking-time = Temps de parole
 summary-speaking-time-item = { $speaker } : { $duration } ({ $share })
 summary-source-zoom = Résumé par Zoom AI Companion
 summary-source-generated = Généré automatiquement à partir de la transcription
+summary-decisions = Décisions
+summary-action-items = Actions à mener
+summary-open-questions = Questions ouvertes
 
 ## Alertes pour l’opérateur (ADMIN_CHAT_ID)
 

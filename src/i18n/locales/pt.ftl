@@ -151,6 +151,7 @@ reason-file-over-upload-limit = o arquivo é maior do que o Telegram aceita ({ $
 reason-telegram-unreachable = não foi possível acessar o Telegram
 reason-unknown = ocorreu um erro inesperado
 reason-server-storage = este servidor não conseguiu guardar a gravação temporariamente (a pasta de mídia está cheia ou sem permissão de escrita)
+reason-speech-failed = o reconhecimento de fala não conseguiu transcrever o áudio
 
 ## Cartão da reunião (uma mensagem por reunião, atualizada conforme as partes chegam)
 
@@ -170,6 +171,8 @@ card-trash-refused = 🗑 Continua na sua nuvem do Zoom: o Zoom recusou movê-la
 card-status-pending = aguardando
 card-status-in-progress = em andamento…
 card-status-done = ✓ pronto
+card-transcript-source-zoom = Zoom
+card-transcript-source-stt = reconhecimento de fala
 card-status-failed = ✗ falhou: { $reason }
 card-status-not-available = indisponível
 card-status-waiting = ⏳ aguardando, nova tentativa mais tarde
@@ -183,6 +186,8 @@ callback-expired = Esta gravação não está mais disponível.
 ## Transcrição e resumo
 
 transcript-caption = 📝 Transcrição: { $topic }
+transcript-caption-stt = 📝 Transcrição (reconhecimento de fala): { $topic }
+transcript-meta-source-stt = Transcrito automaticamente a partir do áudio
 transcript-title = Transcrição
 transcript-unknown-speaker = Participante desconhecido
 transcript-meta-meeting = Reunião: { $topic }
@@ -197,6 +202,9 @@ summary-speaking-time = Tempo de fala
 summary-speaking-time-item = { $speaker }: { $duration } ({ $share })
 summary-source-zoom = Resumo do Zoom AI Companion
 summary-source-generated = Gerado automaticamente a partir da transcrição
+summary-decisions = Decisões
+summary-action-items = Tarefas
+summary-open-questions = Perguntas em aberto
 
 ## Alertas para o operador (ADMIN_CHAT_ID)
 

@@ -155,6 +155,7 @@ reason-file-over-upload-limit = файл больше, чем принимает
 reason-telegram-unreachable = не удалось связаться с Telegram
 reason-unknown = произошла непредвиденная ошибка
 reason-server-storage = сервер не смог временно сохранить запись (папка для медиафайлов переполнена или недоступна для записи)
+reason-speech-failed = не удалось распознать речь в записи
 
 ## Карточка встречи (одно сообщение на встречу, обновляется по мере доставки)
 
@@ -174,6 +175,8 @@ card-trash-refused = 🗑 Запись осталась в облаке Zoom: Zo
 card-status-pending = ожидает
 card-status-in-progress = в процессе…
 card-status-done = ✓ готово
+card-transcript-source-zoom = Zoom
+card-transcript-source-stt = распознавание речи
 card-status-failed = ✗ ошибка: { $reason }
 card-status-not-available = недоступно
 card-status-waiting = ⏳ ожидает, повторим позже
@@ -187,6 +190,8 @@ callback-expired = Эта запись больше недоступна.
 ## Расшифровка и краткое содержание
 
 transcript-caption = 📝 Расшифровка: { $topic }
+transcript-caption-stt = 📝 Расшифровка (распознавание речи): { $topic }
+transcript-meta-source-stt = Расшифровано автоматически по аудио
 transcript-title = Расшифровка
 transcript-unknown-speaker = Неизвестный участник
 transcript-meta-meeting = Встреча: { $topic }
@@ -201,6 +206,9 @@ summary-speaking-time = Время выступлений
 summary-speaking-time-item = { $speaker }: { $duration } ({ $share })
 summary-source-zoom = Краткое содержание от Zoom AI Companion
 summary-source-generated = Составлено автоматически по расшифровке
+summary-decisions = Решения
+summary-action-items = Задачи
+summary-open-questions = Открытые вопросы
 
 ## Оповещения для администратора (ADMIN_CHAT_ID)
 

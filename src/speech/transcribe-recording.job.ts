@@ -1,0 +1,224 @@
+/**
+ * Job `transcribe-recording` (payload {@link TranscribeRecordingPayload}): when Zoom gave a
+ * recording no transcript within STT_WAIT_MINUTES (wait-policy.ts), its audio is transcribed by
+ * the OpenAI-compatible endpoint at STT_API_URL (transcribe-audio.ts) and the stitched transcript
+ * goes through the same rendering and delivery as Zoom's (document, card, summary input), as the
+ * delivery row `speech-to-text`. Kept on the meeting (meetings.speech_transcript) for the summary.
+ */
+
+import { resolveChatTarget } from "../delivery/chat-target.js";
+import { chooseAudioSources, chooseTranscripts } from "../delivery/choose-files.js";
+import { findDeliveries, insertDeliveryIfAbsent, updateDelivery } from "../delivery/delivery.repository.js";
+import type { TranscribeRecordingPayload } from "../delivery/delivery-jobs.js";
+import { SPEECH_TRANSCRIPT_FILE_ID } from "../delivery/delivery-jobs.js";
+import type { DeliveryServices } from "../delivery/delivery-services.js";
+import { reasonKeyFor } from "../delivery/failure.js";
+import {
+  claimDelivery,
+  enqueueTranscriptForChat,
+  findDelivery,
+} from "../delivery/meeting-parts.repository.js";
+import { loadRecordingSource } from "../delivery/recording-source.js";
+import {
+  askForSummary,
+  otherTranscriptTaken,
+  sendTranscriptDocument,
+} from "../delivery/transcript-document.js";
+import { AppError } from "../errors.js";
+import type { JobContext, JobHandler, JobOutcome } from "../jobs/worker.js";
+import type { SpeechClient } from "../stt/speech-client.js";
+import { writeVtt } from "../transcript/write-vtt.js";
+import { fileKey, isFileReady } from "../zoom/recording-files.js";
+import { storeSpeechTranscript } from "./speech.repository.js";
+import { type SpeechPieceLimits, transcribeMeetingAudio } from "./transcribe-audio.js";
+import { decideBeforeDownload, decideFromZoomFiles, spentZoomTranscripts } from "./wait-policy.js";
+
+/** The least time one run may take (the worker's JOB_TIMEOUT_SECONDS applies when it is longer). */
+export const SPEECH_JOB_TIMEOUT_MS = 6 * 3_600_000;
+/** While Zoom still processes the audio file itself, look again this often. */
+const AUDIO_PROCESSING_RETRY_MS = 2 * 60_000;
+
+export function transcribeRecordingJob(
+  services: DeliveryServices,
+  deps: { client: SpeechClient | undefined; limits?: SpeechPieceLimits },
+): JobHandler<TranscribeRecordingPayload> {
+  const { db, clock, progress } = services;
+
+  async function run(payload: TranscribeRecordingPayload, ctx: JobContext): Promise<JobOutcome> {
+    const { meetingUuid, chatId } = payload;
+    const client = deps.client;
+    if (!client) return undefined; // STT_API_URL was unset since the job was enqueued
+    const existing = await findDeliveries(db.kysely, meetingUuid, chatId, ["transcript"]);
+    const before = decideBeforeDownload(existing);
+    if (before.kind === "skip") {
+      ctx.logger.info({ meetingUuid, chatId, why: before.why }, "no speech to text needed");
+      return undefined;
+    }
+    const target = await resolveChatTarget(services, chatId);
+    if (target.paused) return undefined; // nobody to send to; a new recording is a new chance
+
+    // Decide before any delivery row exists, so waiting or handing over leaves no trace in the chat.
+    const source = await loadRecordingSource(
+      services,
+      { tokens: services.tokens, zoomApi: services.zoomApi },
+      { meetingUuid, zoomUserId: payload.zoomUserId, ctx },
+    );
+    const files = source.meeting.recording_files;
+    // Zoom's transcripts that already failed for good or came empty are no reason to wait or hand over.
+    const spent = new Set(spentZoomTranscripts(existing));
+    const zoomTranscripts = chooseTranscripts(files).filter((f) => !spent.has(fileKey(f)));
+    const zoom = decideFromZoomFiles({
+      transcripts: zoomTranscripts.map((f) => ({ ready: isFileReady(f) })),
+      requestedAt: payload.requestedAt,
+      now: clock.now(),
+      waitMinutes: services.config.stt.waitMinutes,
+    });
+    if (zoom.kind === "zoom-ready") return handOverToZoom(payload, zoomTranscripts.map(fileKey));
+    if (zoom.kind === "wait") {
+      await releaseOurs(payload);
+      return { rescheduleAt: zoom.until, note: "Zoom is still making its transcript" };
+    }
+    const audio = chooseAudioSources(files).files;
+    if (audio.length === 0) throw new AppError("zoom.not_found", "the recording has no audio to transcribe");
+    if (!audio.every(isFileReady)) {
+      await releaseOurs(payload);
+      return {
+        rescheduleAt: clock.now() + AUDIO_PROCESSING_RETRY_MS,
+        note: "audio still processing at Zoom",
+      };
+    }
+
+    const deliveryId = await ensureDelivery(payload);
+    if (!(await claimDelivery(db.kysely, deliveryId, `job:${ctx.job.id}`, clock.now()))) return undefined;
+    await progress.publish({ meetingUuid, chatId, part: "transcript", status: "working", detail: "stt" });
+    const result = await transcribeMeetingAudio(services, {
+      client,
+      source,
+      files: audio,
+      language: target.locale,
+      limits: deps.limits ?? {},
+      ctx,
+    });
+    services.metrics.speechMinutes.inc(result.seconds / 60);
+    ctx.logger.info(
+      { meetingUuid, chatId, pieces: result.pieces, seconds: Math.round(result.seconds) },
+      "recording transcribed by speech to text",
+    );
+    const now = clock.now();
+    if (result.cues.length === 0) {
+      await updateDelivery(db.kysely, deliveryId, { state: "skipped", detail: "empty transcript" }, now);
+      await progress.publish({ meetingUuid, chatId, part: "transcript", status: "unavailable" });
+      await askForSummary(services, payload, "no-transcript");
+      return undefined;
+    }
+    if (await otherTranscriptTaken(services, meetingUuid, chatId, SPEECH_TRANSCRIPT_FILE_ID)) {
+      await updateDelivery(
+        db.kysely,
+        deliveryId,
+        { state: "skipped", detail: "transcript already sent" },
+        now,
+      );
+      return undefined;
+    }
+    await storeSpeechTranscript(db.kysely, meetingUuid, writeVtt(result.cues), now);
+    await sendTranscriptDocument(services, {
+      ...payload,
+      deliveryId,
+      target,
+      cues: result.cues,
+      source: "stt",
+      signal: ctx.signal,
+    });
+    return undefined;
+  }
+
+  async function ensureDelivery(payload: TranscribeRecordingPayload): Promise<number> {
+    const { meetingUuid, chatId } = payload;
+    await insertDeliveryIfAbsent(
+      db.kysely,
+      {
+        meetingUuid,
+        fileId: SPEECH_TRANSCRIPT_FILE_ID,
+        chatId,
+        kind: "transcript",
+        requestedAt: payload.requestedAt,
+      },
+      clock.now(),
+    );
+    const row = await findDelivery(db.kysely, meetingUuid, SPEECH_TRANSCRIPT_FILE_ID, chatId);
+    if (!row) throw new AppError("internal", "speech transcript delivery row vanished");
+    return Number(row.id);
+  }
+
+  /** A retried run that waits gives its claimed row back (pending), so nothing looks stuck. */
+  async function releaseOurs(payload: TranscribeRecordingPayload): Promise<void> {
+    const ours = await findDelivery(
+      db.kysely,
+      payload.meetingUuid,
+      SPEECH_TRANSCRIPT_FILE_ID,
+      payload.chatId,
+    );
+    if (ours && ours.state !== "delivered" && ours.state !== "pending") {
+      await updateDelivery(db.kysely, Number(ours.id), { state: "pending", detail: null }, clock.now());
+    }
+  }
+
+  /** Zoom lists a ready transcript after all (its webhook may have been missed): deliver that one. */
+  async function handOverToZoom(
+    payload: TranscribeRecordingPayload,
+    fileIds: readonly string[],
+  ): Promise<JobOutcome> {
+    const now = clock.now();
+    // An earlier attempt of ours may have left its row claimed: Zoom's transcript replaces it.
+    const ours = await findDelivery(
+      db.kysely,
+      payload.meetingUuid,
+      SPEECH_TRANSCRIPT_FILE_ID,
+      payload.chatId,
+    );
+    if (ours && ours.state !== "delivered") {
+      await updateDelivery(
+        db.kysely,
+        Number(ours.id),
+        { state: "skipped", detail: "Zoom made a transcript" },
+        now,
+      );
+    }
+    let enqueued = false;
+    for (const fileId of fileIds) {
+      const job = { ...payload, fileId, requestedAt: now };
+      enqueued =
+        (await enqueueTranscriptForChat(db.kysely, job, services.config.jobs.maxAttempts)) || enqueued;
+    }
+    if (enqueued) services.notifier.notify();
+    return undefined;
+  }
+
+  return {
+    run,
+    // A long meeting on a CPU server takes a while: at least 6 hours, or JOB_TIMEOUT_SECONDS if longer.
+    timeoutMs: Math.max(SPEECH_JOB_TIMEOUT_MS, services.config.jobs.timeoutSeconds * 1000),
+    async onDead(payload, error) {
+      const { meetingUuid, chatId } = payload;
+      const row = await findDelivery(db.kysely, meetingUuid, SPEECH_TRANSCRIPT_FILE_ID, chatId);
+      if (row && row.state !== "delivered") {
+        await updateDelivery(
+          db.kysely,
+          Number(row.id),
+          { state: "failed", detail: null, lastError: error },
+          clock.now(),
+        );
+      }
+      services.metrics.speechFailures.inc({ cause: "meeting" });
+      services.metrics.deliveries.inc({ kind: "transcript", result: "failed" });
+      await progress.publish({
+        meetingUuid,
+        chatId,
+        part: "transcript",
+        status: "failed",
+        detail: reasonKeyFor(error),
+      });
+      await askForSummary(services, payload, "no-transcript");
+    },
+  };
+}
