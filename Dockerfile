@@ -40,7 +40,8 @@ RUN if [ "$INSTALL_APT_FFMPEG" = "1" ]; then \
       apt-get update && apt-get install -y --no-install-recommends ffmpeg && rm -rf /var/lib/apt/lists/*; \
     fi \
  && mkdir -p /data /tmp/zoomgram \
- && chown node:node /data /tmp/zoomgram
+ && chown node:node /data /tmp/zoomgram \
+ && chmod 700 /tmp/zoomgram
 
 WORKDIR /app
 ENV NODE_ENV=production \

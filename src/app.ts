@@ -84,7 +84,8 @@ export interface App {
   /** Registers the features' bot commands (setMyCommands); `start()` does it in the web role. */
   registerCommands(): Promise<void>;
   /** Starts the roles; resolves with the bound HTTP port (web role). */
-  start(): Promise<{ port: number | undefined }>;
+  /** `metricsPort`: the METRICS_PORT listener's port, when one was configured. */
+  start(): Promise<{ port: number | undefined; metricsPort?: number | undefined }>;
   stop(): Promise<void>;
 }
 
@@ -151,6 +152,7 @@ interface AppPieces {
 function assembleApp(pieces: AppPieces): App {
   const { services, http, worker, periodic, polling, pgNotifier, deps } = pieces;
   let server: ServerType | undefined;
+  let metricsServer: ServerType | undefined;
   let started = false;
   return {
     services,
@@ -166,10 +168,19 @@ function assembleApp(pieces: AppPieces): App {
     async start() {
       started = true;
       let port: number | undefined;
+      let metricsPort: number | undefined;
       if (http) {
-        server = await listen(pieces.config, http);
+        server = await listen(http, { host: pieces.config.http.host, port: pieces.config.http.port });
         port = (server.address() as AddressInfo).port;
         services.logger.info({ host: pieces.config.http.host, port }, "HTTP server listening");
+        metricsServer = await listenForMetrics(pieces);
+        if (metricsServer) {
+          metricsPort = (metricsServer.address() as AddressInfo).port;
+          services.logger.info(
+            { host: pieces.config.metrics.host, port: metricsPort },
+            "metrics listener listening",
+          );
+        }
         startWebTasks(pieces);
       }
       if (worker) {
@@ -177,12 +188,13 @@ function assembleApp(pieces: AppPieces): App {
         worker.start();
         if (!deps.disablePeriodic) periodic.start();
       }
-      return { port };
+      return { port, metricsPort };
     },
     async stop() {
       if (started) {
         await polling?.stop();
         if (server) await closeServer(server);
+        if (metricsServer) await closeServer(metricsServer);
         await periodic.stop();
         await worker?.stop();
         await services.alerts.settle();
@@ -364,12 +376,10 @@ async function buildHttp(
     logger: services.logger.child({ component: "http" }),
     metrics,
     ready: async () => (await pingDatabase(db)) && (await pendingMigrations(db)).length === 0,
-    beforeScrape: async () => {
-      const counts = await countJobsByState(db.kysely);
-      for (const [state, n] of Object.entries(counts)) metrics.jobs.set({ state }, n);
-      metrics.oldestWaitingJobSeconds.set((await oldestWaitingAgeMs(db.kysely, clock.now())) / 1000);
-      for (const part of parts) await part.beforeScrape?.();
-    },
+    beforeScrape: () => refreshDatabaseGauges(services),
+    everyScrape: () => refreshFeatureGauges(parts),
+    metricsToken: config.metrics.token,
+    now: () => clock.now(),
     routes: [
       ...parts.flatMap((p) => (p.routes ? [(app: HttpApp) => p.routes?.(app)] : [])),
       (app) => {
@@ -435,13 +445,39 @@ function menuOf(parts: readonly BuiltFeature[]): string[] {
     .map(([command]) => command);
 }
 
-async function listen(config: Config, http: HttpApp): Promise<ServerType> {
+/** Gauges read from the shared database: every process reports the same, fleet-wide values. */
+async function refreshDatabaseGauges(services: AppServices): Promise<void> {
+  const { db, clock, metrics } = services;
+  const counts = await countJobsByState(db.kysely);
+  for (const [state, n] of Object.entries(counts)) metrics.jobs.set({ state }, n);
+  metrics.oldestWaitingJobSeconds.set((await oldestWaitingAgeMs(db.kysely, clock.now())) / 1000);
+}
+
+/** Features' own scrape-time gauges (each constant-cost), on every scrape. */
+async function refreshFeatureGauges(parts: readonly BuiltFeature[]): Promise<void> {
+  for (const part of parts) await part.beforeScrape?.();
+}
+
+async function listen(http: HttpApp, at: { host: string; port: number }): Promise<ServerType> {
   const { serve } = await import("@hono/node-server");
   return new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: http.fetch, hostname: config.http.host, port: config.http.port }, () =>
-      resolve(s),
-    );
+    const s = serve({ fetch: http.fetch, hostname: at.host, port: at.port }, () => resolve(s));
   });
+}
+
+/** METRICS_PORT: `GET /metrics` alone, on its own listener (loopback by default). */
+async function listenForMetrics(pieces: AppPieces): Promise<ServerType | undefined> {
+  const { config, services, parts } = pieces;
+  if (config.metrics.port === undefined) return undefined;
+  const { createMetricsApp } = await import("./http/create-http-app.js");
+  const app = createMetricsApp({
+    logger: services.logger.child({ component: "metrics" }),
+    metrics: services.metrics,
+    beforeScrape: () => refreshDatabaseGauges(services),
+    everyScrape: () => refreshFeatureGauges(parts),
+    now: () => services.clock.now(),
+  });
+  return listen(app, { host: config.metrics.host, port: config.metrics.port });
 }
 
 async function closeServer(server: ServerType): Promise<void> {

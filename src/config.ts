@@ -47,6 +47,16 @@ export interface Config {
     readonly port: number;
     readonly publicUrl: string;
   };
+  readonly metrics: {
+    /** A separate listener for `GET /metrics` (undefined: no separate listener). */
+    readonly port: number | undefined;
+    /** Where that listener binds; loopback unless the operator says otherwise. */
+    readonly host: string;
+    /** When set, `GET /metrics` on the main port answers only `Authorization: Bearer <token>`. */
+    readonly token: string | undefined;
+  };
+  /** How long audit rows, finished jobs and other leftovers are kept (RETENTION_DAYS). */
+  readonly retentionDays: number;
   readonly media: {
     readonly dir: string;
     readonly ttlHours: number;
@@ -104,6 +114,17 @@ const int = (min: number, max: number) =>
     .transform(Number)
     .refine((n) => n >= min && n <= max, `must be between ${min} and ${max}`);
 
+/**
+ * TELEGRAM_WEBHOOK_SECRET: Telegram allows 1-256 characters of A-Z a-z 0-9 _ -; fewer than 32 is
+ * guessable, so we ask for at least 32 (issue #13, item 10). One problem line at most.
+ */
+function webhookSecretProblem(v: string): string | undefined {
+  if (!/^[A-Za-z0-9_-]*$/.test(v)) return "must be 32-256 characters of A-Z a-z 0-9 _ - (Telegram's set)";
+  if (v.length < 32)
+    return "must be at least 32 characters of A-Z a-z 0-9 _ - (make one with: openssl rand -hex 32)";
+  if (v.length > 256) return "must be at most 256 characters (Telegram's limit)";
+  return undefined;
+}
 const bool = () =>
   z
     .string()
@@ -155,8 +176,19 @@ const schema = z.object({
   TELEGRAM_WEBHOOK_URL: z.string().pipe(url("public URL of POST /telegram/webhook")).optional(),
   TELEGRAM_WEBHOOK_SECRET: z
     .string()
-    .regex(/^[A-Za-z0-9_-]{1,256}$/, "must be 1-256 characters of A-Z a-z 0-9 _ -")
+    .superRefine((v, ctx) => {
+      const problem = webhookSecretProblem(v);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
     .optional(),
+  METRICS_PORT: int(0, 65535).optional(),
+  METRICS_HOST: z.string().min(1).default("127.0.0.1"),
+  METRICS_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces")
+    .min(32, "must be at least 32 characters")
+    .optional(),
+  RETENTION_DAYS: int(1, 3650).default(30),
   MAX_RECORDING_MB: int(1, 1_000_000).default(4096),
   MEDIA_DIR: z.string().min(1).optional(),
   MEDIA_TTL_HOURS: int(1, 24 * 365).default(24),
@@ -244,6 +276,8 @@ export function parseConfig(env: Env): ConfigResult {
       connectRetries: e.DB_CONNECT_RETRIES,
     },
     http: { host: e.HOST, port: e.PORT, publicUrl },
+    metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST, token: e.METRICS_TOKEN },
+    retentionDays: e.RETENTION_DAYS,
     media: {
       dir: resolve(e.MEDIA_DIR ?? join(tmpdir(), "zoomgram")),
       ttlHours: e.MEDIA_TTL_HOURS,

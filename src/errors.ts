@@ -18,6 +18,7 @@ export type ErrorCode =
   | "connect.access_denied"
   | "connect.failed"
   | "zoom.refresh_rejected"
+  | "zoom.token_refused"
   | "zoom.unauthorized"
   | "zoom.rate_limited"
   | "zoom.unavailable"

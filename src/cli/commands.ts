@@ -4,9 +4,11 @@ import { type Config, parseConfig, readEnvironment } from "../config.js";
 import { openDatabase } from "../db/database.js";
 import { migrateToLatest, pendingMigrations } from "../db/migrate.js";
 import { describeError } from "../errors.js";
+import { prepareMediaDir } from "../media/media-dir.js";
 import { createTokenCipher } from "../security/token-cipher.js";
 import type { Command, Values } from "./command.js";
 import { doctorCommand } from "./doctor.js";
+import { formatRestoreReport, restoreConnections } from "./restore-connections.js";
 import { formatRotationReport, rotateEncryptionKeys } from "./rotate-keys.js";
 import { simulateCommand } from "./simulate.js";
 
@@ -39,6 +41,13 @@ function serverOverrides(values: Values): Record<string, string | undefined> {
 async function runServer(roles: { web: boolean; worker: boolean }, values: Values): Promise<number> {
   const config = configOrReport(serverOverrides(values));
   if (!config) return EXIT_CONFIG;
+  if (roles.worker) {
+    const problem = await prepareMediaDir(config.media.dir).catch((error: unknown) => describeError(error));
+    if (problem !== undefined) {
+      process.stderr.write(`zoomgram: the configuration has problems:\n  MEDIA_DIR: ${problem}\n`);
+      return EXIT_CONFIG;
+    }
+  }
   let app: Awaited<ReturnType<typeof createApp>>;
   try {
     // Loaded here: `--help`, `migrate` and `doctor` need none of the service's modules.
@@ -179,6 +188,38 @@ remove the old key. Safe to run while the service is up.
         return failed > 0 ? 1 : 0;
       } catch (error) {
         process.stderr.write(`zoomgram rotate-keys: ${describeError(error)}\n`);
+        return 1;
+      } finally {
+        await db.close();
+      }
+    },
+  },
+  "restore-connections": {
+    summary: "Bring back connections wrongly marked broken",
+    help: `Usage: zoomgram restore-connections [--zoom-user ID]
+
+Only Zoom's invalid_grant means a user's authorization is gone. Without --zoom-user, this marks
+active again every connection that was marked broken for another refusal of Zoom's token endpoint
+(e.g. invalid_client after the client secret was rotated). With --zoom-user, it restores that one
+connection whatever its reason. The next token refresh checks each restored connection; one Zoom
+really revoked is marked broken again. Safe to run while the service is up.
+
+  --zoom-user ID   the Zoom user id (as in the logs and /status)`,
+    options: { "zoom-user": { type: "string" } },
+    async run(values) {
+      const config = configOrReport();
+      if (!config) return EXIT_CONFIG;
+      const db = await openDatabase(config.database.url, { connectRetries: config.database.connectRetries });
+      try {
+        const zoomUser = values["zoom-user"];
+        const report = await restoreConnections(db, {
+          ...(typeof zoomUser === "string" ? { zoomUserId: zoomUser } : {}),
+          now: Date.now(),
+        });
+        process.stdout.write(formatRestoreReport(report));
+        return 0;
+      } catch (error) {
+        process.stderr.write(`zoomgram restore-connections: ${describeError(error)}\n`);
         return 1;
       } finally {
         await db.close();

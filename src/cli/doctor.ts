@@ -13,13 +13,14 @@
  */
 import { randomBytes } from "node:crypto";
 import { constants, existsSync } from "node:fs";
-import { access, mkdir } from "node:fs/promises";
+import { access } from "node:fs/promises";
 import { dirname } from "node:path";
 import { type Config, type Env, parseConfig, readEnvironment } from "../config.js";
 import { openDatabase, parseDatabaseUrl, pingDatabase } from "../db/database.js";
 import { pendingMigrations } from "../db/migrate.js";
 import { describeError } from "../errors.js";
 import { type FfmpegBinaries, locateFfmpeg } from "../media/ffmpeg-locator.js";
+import { prepareMediaDir } from "../media/media-dir.js";
 import { computeCrcResponse, computeZoomSignature } from "../zoom/webhook-signature.js";
 import type { Command } from "./command.js";
 import { checkSpeechEndpoint } from "./doctor-speech.js";
@@ -100,6 +101,7 @@ export async function runDoctor(env: Env, deps: DoctorDeps = {}): Promise<Doctor
     checkFfmpeg(config, deps.locateFfmpeg),
     checkMediaDir(config),
     checkSpeechEndpoint(ctx),
+    loginDomainCannotBeChecked(config),
   ]);
   for (const c of checks) results.push(...(Array.isArray(c) ? c : [c]));
   return { results, exitCode: results.some((r) => r.status === "fail") ? 1 : 0 };
@@ -447,9 +449,17 @@ async function checkFfmpeg(
 async function checkMediaDir(config: Config): Promise<CheckResult> {
   const name = "Media directory";
   try {
-    await mkdir(config.media.dir, { recursive: true, mode: 0o700 });
+    const problem = await prepareMediaDir(config.media.dir);
+    if (problem !== undefined) {
+      return {
+        name,
+        status: "fail",
+        detail: problem,
+        fix: "start-up refuses this folder (exit 2) until it is fixed",
+      };
+    }
     await access(config.media.dir, constants.W_OK);
-    return { name, status: "ok", detail: `${config.media.dir} is writable` };
+    return { name, status: "ok", detail: `${config.media.dir} is writable, private (0700) and ours` };
   } catch (error) {
     return {
       name,
@@ -458,6 +468,20 @@ async function checkMediaDir(config: Config): Promise<CheckResult> {
       fix: "set MEDIA_DIR to a writable folder with room for the largest recording (MAX_RECORDING_MB) twice",
     };
   }
+}
+
+/**
+ * /connect's login_url button opens only on the domain linked with BotFather's /setdomain, and the
+ * Bot API has no method that tells which one that is: doctor says so instead of guessing.
+ */
+function loginDomainCannotBeChecked(config: Config): CheckResult {
+  const host = new URL(config.http.publicUrl).host;
+  return {
+    name: "Telegram login domain",
+    status: "skip",
+    detail: `cannot be checked from here: the Bot API does not tell which domain BotFather's /setdomain linked (it must be ${host})`,
+    fix: `in @BotFather send /setdomain, pick the bot, send ${host}; otherwise /connect's button shows "Bot domain invalid"`,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,9 +2,11 @@
  * The browser half of /connect (CONTRACT `GET /zoom/connect`, `GET /zoom/callback`), as two
  * functions from a query to an outcome, so the routes stay thin and the rules are testable:
  *
- * - {@link startConnect}: the signed link from the bot → a single-use `state` + PKCE pair → a 302
- *   to Zoom's authorize URL. Anything not signed by us (tampered, the bare
- *   `?telegram_chat_id=…` form) or expired gets a 400 page and never reaches Zoom.
+ * - {@link startConnect}: the signed link from the bot, opened through its `login_url` button so
+ *   Telegram vouches for who opened it → the link spent, a single-use `state` + PKCE pair → a
+ *   page naming the destination chat and who asked, whose button goes on to Zoom. Anything not
+ *   signed by us, expired, already used, or opened by anyone but the person who asked gets a
+ *   400/403 page and never reaches Zoom.
  * - {@link completeConnect}: Zoom's redirect → state checked (signature, expiry, single use) →
  *   code exchanged with the PKCE verifier → `users/me` at the regional `api_url` → connection
  *   stored with encrypted tokens → the chat is told → a result page.
@@ -15,9 +17,12 @@ import type { ResultPage } from "../i18n/html-page.js";
 import { type Locale, resolveLocale } from "../i18n/locales.js";
 import type { Services } from "../services.js";
 import { chatLocale, findChat } from "../telegram/chat.repository.js";
+import { isAdministratorNow } from "../telegram/chat-admin.js";
+import { type TelegramLoginUser, verifyTelegramLogin, withoutTelegramLogin } from "../telegram/login-url.js";
 import type { OAuthClient } from "../zoom/oauth-client.js";
-import { CONNECT_LINK_MAX_TTL_SECONDS, verifyConnectParams } from "./connect-link.js";
-import { apiBaseUrlFor, hasConnectedSince, upsertConnection } from "./connection.repository.js";
+import { verifyConnectParams } from "./connect-link.js";
+import { spendConnectLink } from "./connect-link.repository.js";
+import { apiBaseUrlFor, upsertConnection } from "./connection.repository.js";
 import {
   consumeOAuthState,
   createNonce,
@@ -31,13 +36,15 @@ import {
 
 export interface PageOutcome {
   kind: "page";
-  status: 200 | 400 | 429 | 500 | 502;
+  status: 200 | 400 | 403 | 429 | 500 | 502;
   page: ResultPage;
   locale: Locale;
   vars?: Record<string, string>;
+  /** The "Continue to Zoom" button of the confirmation page. */
+  continueUrl?: string;
 }
 
-export type StartOutcome = { kind: "redirect"; location: string } | PageOutcome;
+export type StartOutcome = PageOutcome;
 
 const page = (
   status: PageOutcome["status"],
@@ -47,19 +54,24 @@ const page = (
 ): PageOutcome =>
   vars ? { kind: "page", status, page: p, locale, vars } : { kind: "page", status, page: p, locale };
 
-/** When a link was signed: the bot signs every link for exactly the maximum lifetime. */
-function linkIssuedAt(expiresAtSeconds: number): number {
-  return (expiresAtSeconds - CONNECT_LINK_MAX_TTL_SECONDS) * 1000;
-}
+type VerifiedLink = Extract<ReturnType<typeof verifyConnectParams>, { ok: true }>;
 
+/**
+ * `GET /zoom/connect` (issue #13): goes on to Zoom only when the link is ours, Telegram's signed
+ * data names the very user who sent /connect (in a group: an administrator right now), and the
+ * link was never opened before. The answer is a page naming the chat that will receive the
+ * recordings and who asked, with a "Continue to Zoom" button; the link is spent at that moment.
+ * Every refusal is a page and stores nothing.
+ */
 export async function startConnect(
   services: Services,
   query: URLSearchParams,
   fallback: Locale,
 ): Promise<StartOutcome> {
-  const { config, db, clock, cipher } = services;
+  const { config, clock } = services;
+  const logger = services.logger.child({ component: "zoom.connect" });
   const now = clock.now();
-  const link = verifyConnectParams(query, config.stateSecret, now);
+  const link = verifyConnectParams(withoutTelegramLogin(query), config.stateSecret, now);
   if (!link.ok) {
     // "expired" is only reported for a genuine signature, so its language parameter is ours.
     if (link.reason === "expired")
@@ -68,14 +80,68 @@ export async function startConnect(
   }
   const locale = link.locale !== undefined ? resolveLocale(link.locale) : fallback;
 
-  // "Works only once": a link is spent once its user connected this chat with it (or after it).
-  const spent = await hasConnectedSince(db.kysely, link.chatId, link.userId, linkIssuedAt(link.expiresAt));
-  if (spent) return page(400, "link-expired", locale);
+  const identity = verifyTelegramLogin(query, config.telegram.botToken, now);
+  if (!identity.ok) {
+    logger.info(
+      { reason: identity.reason, chatId: link.chatId },
+      "connect link opened without valid Telegram data",
+    );
+    return page(403, "identity-missing", locale);
+  }
+  if (identity.user.id !== link.userId) {
+    logger.warn(
+      { chatId: link.chatId, askedBy: link.userId, pressedBy: identity.user.id },
+      "connect link opened by someone other than who asked for it",
+    );
+    return page(403, "identity-mismatch", locale);
+  }
+  if (link.chatId < 0) {
+    const admin = await administratorNow(services, link.chatId, identity.user.id);
+    if (admin === undefined) return page(502, "failed", locale, { ref: "telegram" });
+    if (!admin) return page(403, "not-admin", locale);
+  }
+  return beginOAuth(services, link, identity.user, locale);
+}
 
+async function administratorNow(
+  services: Services,
+  chatId: number,
+  userId: number,
+): Promise<boolean | undefined> {
+  try {
+    return await isAdministratorNow(services.telegram, chatId, userId);
+  } catch (error) {
+    services.logger.warn(
+      { chatId, err: describeError(error) },
+      "could not ask Telegram who administers the chat",
+    );
+    return undefined;
+  }
+}
+
+/** Spends the link, stores the single-use state and PKCE verifier, and shows the confirmation. */
+async function beginOAuth(
+  services: Services,
+  link: VerifiedLink,
+  user: TelegramLoginUser,
+  locale: Locale,
+): Promise<StartOutcome> {
+  const { config, db, clock, cipher } = services;
+  const now = clock.now();
   const nonce = createNonce();
   const pkce = createPkcePair();
-  const expiresAt = now + OAUTH_STATE_TTL_MS;
-  await withTransaction(db, async (tx) => {
+  const spent = await withTransaction(db, async (tx) => {
+    const fresh = await spendConnectLink(
+      tx,
+      {
+        linkId: link.linkId,
+        chatId: link.chatId,
+        telegramUserId: link.userId,
+        expiresAt: link.expiresAt * 1000,
+      },
+      now,
+    );
+    if (!fresh) return true;
     await deleteExpiredOAuthStates(tx, now);
     await insertOAuthState(
       tx,
@@ -85,11 +151,13 @@ export async function startConnect(
         telegramUserId: link.userId,
         codeVerifierEnc: cipher.encrypt(pkce.verifier, nonce),
         locale,
-        expiresAt,
+        expiresAt: now + OAUTH_STATE_TTL_MS,
       },
       now,
     );
+    return false;
   });
+  if (spent) return page(400, "link-used", locale);
   const state = await signOAuthState(
     config.stateSecret,
     { nonce, chatId: link.chatId, telegramUserId: link.userId, locale },
@@ -105,7 +173,19 @@ export async function startConnect(
     code_challenge: pkce.challenge,
     code_challenge_method: "S256",
   }).toString();
-  return { kind: "redirect", location: authorize.toString() };
+  const requester = displayName(user);
+  const chat = link.chatId > 0 ? undefined : await findChat(db.kysely, link.chatId);
+  const outcome =
+    chat === undefined
+      ? page(200, "confirm-private", locale, { requester })
+      : page(200, "confirm", locale, { requester, chat_title: chat.title ?? String(link.chatId) });
+  return { ...outcome, continueUrl: authorize.toString() };
+}
+
+/** "Ada Lovelace (@ada)", from Telegram's signed data. */
+function displayName(user: TelegramLoginUser): string {
+  const name = [user.firstName, user.lastName].filter((part) => part && part.length > 0).join(" ");
+  return user.username ? `${name} (@${user.username})` : name || String(user.id);
 }
 
 export interface CompleteDeps {

@@ -6,7 +6,7 @@
  *
  *     c=<chat id>&u=<user id>&e=<expiry, unix s>[&l=<locale>]&sig=<base64url HMAC-SHA256>
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 
 /** Longest lifetime a link may claim (CONTRACT: "an expiry ≤ 15 minutes"). */
 export const CONNECT_LINK_MAX_TTL_SECONDS = 15 * 60;
@@ -34,7 +34,15 @@ export interface ConnectLinkClaims {
 export type ConnectLinkFailure = "missing" | "bad_signature" | "expired" | "too_long";
 
 export type ConnectLinkVerification =
-  | { ok: true; chatId: number; userId: number; expiresAt: number; locale?: string }
+  | {
+      ok: true;
+      chatId: number;
+      userId: number;
+      expiresAt: number;
+      locale?: string;
+      /** SHA-256 of the signature (base64url): names the link without being a credential. */
+      linkId: string;
+    }
   | { ok: false; reason: ConnectLinkFailure };
 
 const CHAT_ID = /^-?[1-9]\d{0,15}$/;
@@ -136,7 +144,8 @@ export function verifyConnectParams(
   if (expiresAt * 1000 - nowMs > (CONNECT_LINK_MAX_TTL_SECONDS + CONNECT_LINK_CLOCK_SKEW_SECONDS) * 1000) {
     return { ok: false, reason: "too_long" };
   }
+  const linkId = createHash("sha256").update(sig).digest("base64url");
   return l === undefined
-    ? { ok: true, chatId, userId, expiresAt }
-    : { ok: true, chatId, userId, expiresAt, locale: l };
+    ? { ok: true, chatId, userId, expiresAt, linkId }
+    : { ok: true, chatId, userId, expiresAt, locale: l, linkId };
 }

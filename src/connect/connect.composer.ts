@@ -1,7 +1,10 @@
 /**
- * /connect: a button whose URL is the signed connect link (chat id, Telegram user id, expiry of 15
- * minutes, the chat's language), so only the person who asked, in this chat, can start the OAuth
- * flow with it. In a group only an administrator gets one: recordings then go to the whole group.
+ * /connect: a `login_url` button (reference telegram.md §10.1) whose URL is the signed connect link
+ * (chat id, Telegram user id, expiry of 15 minutes, the chat's language). Telegram adds the signed
+ * identity of whoever presses it, and /zoom/connect goes on only for the user who asked (in a
+ * group: an administrator at that moment). The operator links PUBLIC_URL's domain to the bot with
+ * BotFather's /setdomain. An anonymous administrator cannot be told apart from the others, so is
+ * asked to send /connect under their own name.
  */
 import { Composer, InlineKeyboard } from "grammy";
 import type { Services } from "../services.js";
@@ -41,6 +44,10 @@ export function createConnectComposer(
       await ctx.reply(ctx.t("error-group-admin-only"));
       return;
     }
+    if (ctx.message?.sender_chat !== undefined) {
+      await ctx.reply(ctx.t("connect-anonymous-admin"));
+      return;
+    }
     const url = connectLink(
       services,
       { chatId: chat.id, userId: from.id, locale: ctx.locale ?? "en" },
@@ -58,7 +65,7 @@ export function createConnectComposer(
       ? ctx.t("connect-already-connected", { email: mine.email })
       : ctx.t("connect-prompt", { minutes: CONNECT_LINK_MAX_TTL_SECONDS / 60 });
     const label = ctx.t(mine ? "connect-button-reconnect" : "connect-button");
-    await ctx.reply(text, { reply_markup: new InlineKeyboard().url(label, url) });
+    await ctx.reply(text, { reply_markup: new InlineKeyboard().login(label, { url }) });
     for (const hook of deps.onConnect) await hook(ctx);
   });
   return composer;

@@ -29,7 +29,7 @@ export function mountConnectRoutes(app: HttpApp, services: Services, deps: Conne
       locale: outcome.locale,
       page: outcome.page,
       ...(outcome.vars ? { vars: outcome.vars } : {}),
-      ...(await telegramUrlOrNothing(deps)),
+      ...(outcome.continueUrl ? { continueUrl: outcome.continueUrl } : await telegramUrlOrNothing(deps)),
     });
     return c.body(html, outcome.status, PAGE_HEADERS);
   };
@@ -43,12 +43,7 @@ export function mountConnectRoutes(app: HttpApp, services: Services, deps: Conne
     const refused = limited(c);
     if (refused) return refused;
     const outcome = await startConnect(services, new URL(c.req.url).searchParams, pageLocale(c));
-    if (outcome.kind === "page") return render(c, outcome);
-    return c.body(null, 302, {
-      location: outcome.location,
-      "cache-control": "no-store",
-      "referrer-policy": "no-referrer",
-    });
+    return render(c, outcome);
   });
 
   app.get("/zoom/callback", async (c) => {

@@ -6,7 +6,7 @@
  * deliberately leaves the token columns out: tokens are decrypted in exactly one place, the token
  * service (`token-service.ts`).
  */
-import type { Executor } from "../db/database.js";
+import type { Dialect, Executor } from "../db/database.js";
 import type { ConnectionRow } from "../db/schema.js";
 
 export type ConnectionStatus = "active" | "broken";
@@ -80,6 +80,39 @@ export async function findConnectionByZoomUserId(
 ): Promise<ZoomConnection | undefined> {
   const row = await findConnectionRow(db, zoomUserId);
   return row ? toZoomConnection(row, defaultApiBaseUrl) : undefined;
+}
+
+/**
+ * Inside an ingest transaction (issue #13, item 7): the Zoom user's active connection, re-read
+ * with a row lock on PostgreSQL (FOR SHARE). A purge takes FOR UPDATE on the same row
+ * ({@link lockConnectionForPurge}), so it cannot commit between this check and the ingest's
+ * commit: either the ingest sees no connection, or the purge waits and then cancels its jobs.
+ * (SQLite serializes write transactions, so the plain read is enough there.)
+ */
+export async function lockConnectionForIngest(
+  tx: Executor,
+  zoomUserId: string,
+  dialect: Dialect,
+  defaultApiBaseUrl: string,
+): Promise<ZoomConnection | undefined> {
+  const query = tx.selectFrom("zoom_connections").selectAll().where("zoom_user_id", "=", zoomUserId);
+  const row = await (dialect === "postgres" ? query.forShare() : query).executeTakeFirst();
+  return row && row.status === "active" ? toZoomConnection(row, defaultApiBaseUrl) : undefined;
+}
+
+/** The purge's side of {@link lockConnectionForIngest}: FOR UPDATE on PostgreSQL. */
+export async function lockConnectionForPurge(
+  tx: Executor,
+  zoomUserId: string,
+  dialect: Dialect,
+): Promise<void> {
+  if (dialect !== "postgres") return;
+  await tx
+    .selectFrom("zoom_connections")
+    .select("id")
+    .where("zoom_user_id", "=", zoomUserId)
+    .forUpdate()
+    .execute();
 }
 
 export async function findConnectionById(
@@ -208,6 +241,52 @@ export async function markConnectionBroken(
   return Number(result.numUpdatedRows) === 1;
 }
 
+/** Connections an older release marked broken for a refusal other than `invalid_grant`. */
+export const WRONGLY_BROKEN_REASON = { like: "refresh rejected:%", notLike: "%invalid_grant%" } as const;
+
+/**
+ * Brings broken connections back to active (issue #13, item 2): the named one whatever its reason
+ * (the operator decided), or, without a name, every one broken for a token-endpoint refusal other
+ * than `invalid_grant`. The next refresh tries the stored token again; if Zoom really revoked it,
+ * that refresh marks it broken again with `invalid_grant`.
+ */
+export async function restoreBrokenConnections(
+  db: Executor,
+  filter: { zoomUserId?: string },
+  now: number,
+): Promise<Array<{ zoomUserId: string; email: string; chatId: number; reason: string | null }>> {
+  let query = db
+    .updateTable("zoom_connections")
+    .set({
+      status: "active",
+      status_reason: null,
+      refresh_lock_owner: null,
+      refresh_lock_until: null,
+      updated_at: now,
+    })
+    .where("status", "=", "broken");
+  query =
+    filter.zoomUserId !== undefined
+      ? query.where("zoom_user_id", "=", filter.zoomUserId)
+      : query
+          .where("status_reason", "like", WRONGLY_BROKEN_REASON.like)
+          .where("status_reason", "not like", WRONGLY_BROKEN_REASON.notLike);
+  // RETURNING shows the new values; the old reason is read first, in the same transaction.
+  const before = await db
+    .selectFrom("zoom_connections")
+    .select(["zoom_user_id", "status_reason"])
+    .where("status", "=", "broken")
+    .execute();
+  const reasons = new Map(before.map((r) => [r.zoom_user_id, r.status_reason]));
+  const rows = await query.returning(["zoom_user_id", "email", "chat_id"]).execute();
+  return rows.map((r) => ({
+    zoomUserId: r.zoom_user_id,
+    email: r.email,
+    chatId: Number(r.chat_id),
+    reason: reasons.get(r.zoom_user_id) ?? null,
+  }));
+}
+
 /** Deletes the connection and with it the tokens. Returns the deleted row's chat, if any. */
 export async function deleteConnection(
   db: Executor,
@@ -307,23 +386,6 @@ export async function saveRefreshedTokens(
     .where("refresh_token_enc", "=", usedRefreshTokenEnc)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
-}
-
-/** Whether this Telegram user connected this chat at or after `since` (a connect link is spent). */
-export async function hasConnectedSince(
-  db: Executor,
-  chatId: number,
-  telegramUserId: number,
-  since: number,
-): Promise<boolean> {
-  const row = await db
-    .selectFrom("zoom_connections")
-    .select("id")
-    .where("chat_id", "=", chatId)
-    .where("telegram_user_id", "=", telegramUserId)
-    .where("connected_at", ">=", since)
-    .executeTakeFirst();
-  return row !== undefined;
 }
 
 /** The Zoom users whose connection works (the missed-webhook sweep lists their recordings). */

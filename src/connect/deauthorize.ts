@@ -4,12 +4,12 @@
  * Called for `app_deauthorized` (Zoom's data-compliance rule: delete at once, zoom.md §3.8) and
  * for /disconnect. One transaction; idempotent — a second call finds nothing and says nothing.
  */
-import { type Executor, withTransaction } from "../db/database.js";
+import { type Dialect, type Executor, withTransaction } from "../db/database.js";
 import { describeError } from "../errors.js";
 import { cancelJobs, listUnfinishedJobPayloads } from "../jobs/queue.js";
 import type { Services } from "../services.js";
 import { chatLocale } from "../telegram/chat.repository.js";
-import { deleteConnection } from "./connection.repository.js";
+import { deleteConnection, lockConnectionForPurge } from "./connection.repository.js";
 import { deleteMeetingData, deleteUserRows, listMeetingUuidsOfUser } from "./purge.repository.js";
 
 export type DeauthorizeReason = "deauthorized" | "disconnected";
@@ -47,7 +47,7 @@ export async function deauthorizeZoomUser(
   const { db, clock } = services;
   const logger = services.logger.child({ component: "zoom.deauthorize" });
   const { connection, counts } = await withTransaction(db, (tx) =>
-    purgeZoomUser(tx, input.zoomUserId, clock.now()),
+    purgeZoomUser(tx, input.zoomUserId, clock.now(), db.dialect),
   );
   logger.info(
     { zoomUserId: input.zoomUserId, reason: input.reason, ...counts },
@@ -74,7 +74,11 @@ export async function purgeZoomUser(
   tx: Executor,
   zoomUserId: string,
   now: number,
+  dialect: Dialect,
 ): Promise<{ connection: { chatId: number } | undefined; counts: PurgeCounts }> {
+  // First, the connection row: an ingest that already read it (FOR SHARE) commits its jobs before
+  // we go on and cancel them; one that comes later finds no connection (issue #13, item 7).
+  await lockConnectionForPurge(tx, zoomUserId, dialect);
   const meetingUuids = await listMeetingUuidsOfUser(tx, zoomUserId);
   // Job payloads are JSON written by each job kind; those that act for a Zoom user carry its
   // `zoomUserId` or one of its `meetingUuid`s.

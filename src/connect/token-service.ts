@@ -12,8 +12,10 @@
  *    re-reads the row until the holder has committed the new tokens.
  * 3. The rotated tokens are written with a compare-and-swap on the refresh token that was used,
  *    in the statement that releases the lease, before the access token is returned.
- * 4. `invalid_grant` (any 4xx from the token endpoint) marks the connection broken — only when
- *    the refresh token we used is still the stored one — and tells the chat once. Nothing loops.
+ * 4. Only `invalid_grant` marks the connection broken — only when the refresh token we used is
+ *    still the stored one — and tells the chat once. Nothing loops. Any other refusal (e.g.
+ *    `invalid_client` after a rotated client secret, 5xx, 429) keeps the connection, is retried
+ *    by the job's backoff, and alerts the operator (once per alert window), never the chat.
  */
 
 import type { ConnectionRow } from "../db/schema.js";
@@ -116,6 +118,7 @@ export type TokenServiceDeps = Pick<
   | "telegram"
   | "translator"
   | "instanceId"
+  | "alerts"
 >;
 
 /**
@@ -332,10 +335,14 @@ async function refreshFailed(ctx: RefreshContext, row: ConnectionRow, error: unk
     await releaseRefreshLock(db.kysely, zoomUserId, owner).catch((releaseError) =>
       ctx.log.warn({ zoomUserId, err: describeError(releaseError) }, "could not release the refresh lease"),
     );
-    metrics.tokenRefreshes.inc({
-      result:
-        error instanceof AppError && error.code === "zoom.rate_limited" ? "rate_limited" : "unavailable",
-    });
+    metrics.tokenRefreshes.inc({ result: refreshFailureResult(error) });
+    if (error instanceof AppError && error.code === "zoom.token_refused") {
+      ctx.log.error(
+        { zoomUserId, status: error.details?.status, zoomError: error.details?.zoomError },
+        "Zoom's token endpoint refused a refresh (not invalid_grant): check ZOOM_CLIENT_ID/ZOOM_CLIENT_SECRET; the connection is kept",
+      );
+      void ctx.alerts.tokenEndpointRefused(error.message);
+    }
     return error;
   }
   // Broken only if the token Zoom refused is still the stored one: a re-authorization that
@@ -363,6 +370,13 @@ async function refreshFailed(ctx: RefreshContext, row: ConnectionRow, error: unk
   );
   if (changed) await tellChatBroken(ctx, row);
   return rejected(zoomUserId, error);
+}
+
+function refreshFailureResult(error: unknown): string {
+  if (!(error instanceof AppError)) return "unavailable";
+  if (error.code === "zoom.rate_limited") return "rate_limited";
+  if (error.code === "zoom.token_refused") return "refused";
+  return "unavailable";
 }
 
 /**

@@ -5,6 +5,7 @@
 import { type Migration, type MigrationResultSet, Migrator, sql } from "kysely";
 import type { Db, Dialect } from "./database.js";
 import { initial } from "./migrations/2026_11_25_000001_initial.js";
+import { securityReview } from "./migrations/2026_12_06_130001_security_review.js";
 import { webhookInbox } from "./migrations/2026_12_06_140001_webhook_inbox.js";
 import { chatSettings } from "./migrations/2026_12_06_160001_chat_settings.js";
 import { backfill } from "./migrations/2026_12_06_170001_backfill.js";
@@ -14,11 +15,12 @@ import { speechTranscript } from "./migrations/2026_12_06_180001_speech_transcri
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {
   return {
     "2026_11_25_000001_initial": initial(dialect),
+    "2026_12_06_130001_security_review": securityReview(dialect),
     "2026_12_06_140001_webhook_inbox": webhookInbox(dialect),
     "2026_12_06_160001_chat_settings": chatSettings(dialect),
+    "2026_12_06_180001_speech_transcript": speechTranscript(dialect),
     "2026_12_06_170001_backfill": backfill(dialect),
     "2026_12_06_170002_meeting_trash": meetingTrash(dialect),
-    "2026_12_06_180001_speech_transcript": speechTranscript(dialect),
   };
 }
 

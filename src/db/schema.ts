@@ -84,8 +84,21 @@ export interface ZoomConnectionsTable {
   /** Single-flight refresh across processes: whoever holds this lease refreshes. */
   refresh_lock_owner: string | null;
   refresh_lock_until: number | null;
+  /** Fencing token of the refresh lease: a save must name it (issue #13). */
+  refresh_lock_token: string | null;
   connected_at: number;
   updated_at: number;
+}
+
+/** Connect links whose OAuth flow started: a link is spent once (issue #13). */
+export interface ConnectLinksSpentTable {
+  /** base64url SHA-256 of the link's signature. */
+  link_hash: string;
+  chat_id: number;
+  telegram_user_id: number;
+  /** When the link itself expires; the row is useless afterwards. */
+  expires_at: number;
+  spent_at: number;
 }
 
 export interface OauthStatesTable {
@@ -196,6 +209,8 @@ export interface JobsTable {
   max_attempts: number;
   run_at: number;
   locked_by: string | null;
+  /** Fencing token of the current lease: writes by an earlier holder are refused (issue #13). */
+  lease_token: string | null;
   lease_expires_at: number | null;
   last_error: string | null;
   dedupe_key: string | null;
@@ -287,6 +302,7 @@ export interface Database {
   chat_settings: ChatSettingsTable;
   zoom_connections: ZoomConnectionsTable;
   oauth_states: OauthStatesTable;
+  connect_links_spent: ConnectLinksSpentTable;
   meetings: MeetingsTable;
   recordings: RecordingsTable;
   deliveries: DeliveriesTable;

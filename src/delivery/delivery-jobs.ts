@@ -62,15 +62,6 @@ export interface ResendPartPayload {
   chatId: number;
 }
 
-export const TRASH_RECORDING_JOB = "trash-recording";
-
-/** Move a meeting's cloud recording to Zoom's trash, once everything the chat receives arrived. */
-export interface TrashRecordingPayload {
-  meetingUuid: string;
-  chatId: number;
-  zoomUserId: string;
-}
-
 /**
  * Speech to text (issue 16), run by the speech feature (src/speech/): a recording that has no
  * transcript from Zoom is transcribed from its audio. Delivery only enqueues it (at
@@ -87,6 +78,15 @@ export interface TranscribeRecordingPayload {
   zoomUserId: string;
   /** When the webhook that caused it was received (ms). */
   requestedAt: number;
+}
+
+export const TRASH_RECORDING_JOB = "trash-recording";
+
+/** Move a meeting's cloud recording to Zoom's trash, once everything the chat receives arrived. */
+export interface TrashRecordingPayload {
+  meetingUuid: string;
+  chatId: number;
+  zoomUserId: string;
 }
 
 declare module "../jobs/catalogue.js" {

@@ -26,7 +26,12 @@ export interface WebhookEventInput {
   payload: string;
 }
 
+/**
+ * Stores the audit row. For a Zoom user who is not connected (`no_connection`) nothing of the
+ * event's content is kept — no body, no download token — only what it was and when (issue #13).
+ */
 export async function insertWebhookEvent(db: Executor, input: WebhookEventInput): Promise<number> {
+  const unconnected = input.result === "no_connection";
   const row = await db
     .insertInto("webhook_events")
     .values({
@@ -36,12 +41,18 @@ export async function insertWebhookEvent(db: Executor, input: WebhookEventInput)
       zoom_user_id: input.zoomUserId,
       request_id: input.requestId,
       result: input.result,
-      download_token_enc: input.downloadTokenEnc,
-      payload: input.payload,
+      download_token_enc: unconnected ? null : input.downloadTokenEnc,
+      payload: unconnected ? "{}" : input.payload,
     })
     .returning("id")
     .executeTakeFirstOrThrow();
   return Number(row.id);
+}
+
+/** Retention: deletes audit rows received before `before`; returns how many. */
+export async function pruneWebhookEvents(db: Executor, before: number): Promise<number> {
+  const result = await db.deleteFrom("webhook_events").where("received_at", "<", before).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 export async function setWebhookEventResult(db: Executor, id: number, result: WebhookResult): Promise<void> {

@@ -10,6 +10,7 @@ const REASONS: Partial<Record<ErrorCode, string>> = {
   "zoom.unavailable": "reason-zoom-unreachable",
   "zoom.bad_response": "reason-zoom-unreachable",
   "zoom.rate_limited": "reason-zoom-rate-limited",
+  "zoom.token_refused": "reason-zoom-unreachable",
   "zoom.refresh_rejected": "reason-zoom-access-rejected",
   "zoom.unauthorized": "reason-zoom-access-rejected",
   "zoom.not_found": "reason-recording-not-found",

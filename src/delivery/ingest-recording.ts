@@ -6,7 +6,7 @@
  * that creates no new delivery is recorded as `duplicate` and enqueues nothing.
  */
 
-import { findConnectionByZoomUserId } from "../connect/connection.repository.js";
+import { lockConnectionForIngest } from "../connect/connection.repository.js";
 import { withTransaction } from "../db/database.js";
 import { getChatSettings, topicPasses } from "../settings/chat-settings.repository.js";
 import { defaultChatSettings } from "../settings/default-chat-settings.js";
@@ -42,7 +42,12 @@ export const ingestRecordingCompleted: Ingestor<RecordingCompletedEvent> = async
   };
 
   const outcome = await withTransaction(services.db, async (tx): Promise<IngestResult> => {
-    const connection = await findConnectionByZoomUserId(tx, zoomUserId, services.config.zoom.apiBaseUrl);
+    const connection = await lockConnectionForIngest(
+      tx,
+      zoomUserId,
+      services.db.dialect,
+      services.config.zoom.apiBaseUrl,
+    );
     if (!connection) {
       // Not (or no longer) connected: keep the audit row, do nothing else.
       await insertWebhookEvent(tx, { ...audit, result: "no_connection" });

@@ -6,7 +6,7 @@
  * already delivered to the chat. One transaction, no outside calls; workers woken after commit.
  */
 
-import { findConnectionByZoomUserId } from "../connect/connection.repository.js";
+import { findConnectionByZoomUserId, lockConnectionForIngest } from "../connect/connection.repository.js";
 import { withTransaction } from "../db/database.js";
 import { getChatSettings, topicPasses } from "../settings/chat-settings.repository.js";
 import { defaultChatSettings } from "../settings/default-chat-settings.js";
@@ -54,7 +54,14 @@ export async function ingestSummaryCompleted(
         downloadTokenEnc: null,
         payload: auditPayload(ctx.raw),
       });
-    if (connection?.status !== "active") {
+    // Re-checked under a row lock: a purge cannot commit between this and our commit (#13, item 7).
+    const locked = await lockConnectionForIngest(
+      tx,
+      zoomUserId,
+      services.db.dialect,
+      services.config.zoom.apiBaseUrl,
+    );
+    if (connection?.status !== "active" || locked === undefined) {
       await audit("no_connection");
       return { result: "no_connection", jobs: 0 };
     }

@@ -8,6 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import type { ZoomEvent, ZoomEventName } from "../zoom/events.js";
+import { stripPasscodes } from "../zoom/passcodes.js";
 import type { WebhookResult } from "./delivery.repository.js";
 import type { DeliveryServices } from "./delivery-services.js";
 
@@ -38,11 +39,12 @@ export type IngestTable = { [K in ZoomEventName]?: Ingestor<Extract<ZoomEvent, {
 
 /**
  * The body to store: everything but the top-level `download_token`, which is a 24 h bearer
- * credential (zoom.md §2.2) and is stored only encrypted ({@link encryptDownloadToken}).
+ * credential (zoom.md §2.2) and is stored only encrypted ({@link encryptDownloadToken}), and
+ * without recording passcodes (`password`, `recording_play_passcode`, `pwd=` in URLs).
  */
 export function auditPayload(raw: Record<string, unknown>): string {
   const { download_token: _token, ...rest } = raw;
-  return JSON.stringify(rest);
+  return JSON.stringify(stripPasscodes(rest));
 }
 
 /** AAD binding a stored download token to its meeting: a copied ciphertext does not decrypt. */

@@ -3,7 +3,8 @@
  * shares one body limit, one request id and one error mapping.
  */
 
-import { Hono } from "hono";
+import { createHash, timingSafeEqual } from "node:crypto";
+import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
@@ -23,10 +24,77 @@ export interface HttpAppOptions {
   metrics: Metrics;
   /** Resolves true when the database answers and migrations are applied. */
   ready: () => Promise<boolean>;
-  /** Refreshes gauges that are read from the database (jobs by state) before a scrape. */
+  /**
+   * Refreshes gauges that are read from the database (jobs by state) before a scrape; cached for
+   * {@link SCRAPE_REFRESH_MS}.
+   */
   beforeScrape?: () => Promise<void>;
+  /** Constant-cost refreshes run before every scrape (features' own gauges, e.g. the inbox backlog). */
+  everyScrape?: () => Promise<void>;
+  /**
+   * Who may read `GET /metrics` on this (public) listener (issue #13, item 9): with a token, only
+   * `Authorization: Bearer <token>`; without one, nobody (404) — scrape the METRICS_PORT listener.
+   */
+  metricsToken?: string | undefined;
+  /** Clock for the scrape cache. */
+  now?: () => number;
   /** Feature routes, mounted in order. */
   routes: ReadonlyArray<(app: HttpApp) => void>;
+}
+
+/** How long gauges read from the database are reused: a scrape costs at most this often a query. */
+export const SCRAPE_REFRESH_MS = 5_000;
+
+type ScrapeOptions = Pick<HttpAppOptions, "logger" | "metrics" | "beforeScrape" | "everyScrape" | "now">;
+
+/**
+ * `GET /metrics`: the registry as text. Gauges read from the database are refreshed at most once
+ * per {@link SCRAPE_REFRESH_MS}, whatever the scrape rate, so a scrape costs constant work.
+ */
+function metricsHandler(options: ScrapeOptions) {
+  const now = options.now ?? Date.now;
+  let refreshedAt = Number.NEGATIVE_INFINITY;
+  let refreshing: Promise<void> | undefined;
+  return async (c: Context<HttpEnv>) => {
+    if (options.beforeScrape && now() - refreshedAt >= SCRAPE_REFRESH_MS) {
+      refreshing ??= options
+        .beforeScrape()
+        .then(() => {
+          refreshedAt = now();
+        })
+        .catch((error) => options.logger.warn({ err: describeError(error) }, "metrics refresh failed"))
+        .finally(() => {
+          refreshing = undefined;
+        });
+      await refreshing;
+    }
+    await options
+      .everyScrape?.()
+      .catch((error) => options.logger.warn({ err: describeError(error) }, "metrics refresh failed"));
+    const body = await options.metrics.registry.metrics();
+    return c.body(body, 200, { "content-type": options.metrics.registry.contentType });
+  };
+}
+
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const m = /^Bearer ([\x21-\x7e]+)$/.exec(header ?? "");
+  if (!m) return false;
+  const got = createHash("sha256")
+    .update(m[1] as string)
+    .digest();
+  const want = createHash("sha256").update(token).digest();
+  return timingSafeEqual(got, want);
+}
+
+/**
+ * The METRICS_PORT listener's app: `GET /metrics` and nothing else, no token (it binds to
+ * METRICS_HOST, loopback by default).
+ */
+export function createMetricsApp(options: ScrapeOptions): HttpApp {
+  const app = new Hono<HttpEnv>();
+  app.get("/metrics", metricsHandler(options));
+  app.notFound((c) => c.json({ error: "http.not_found", message: "not found" }, 404));
+  return app;
 }
 
 export function createHttpApp(options: HttpAppOptions): HttpApp {
@@ -47,12 +115,16 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     const ready = await options.ready().catch(() => false);
     return c.json({ status: ready ? "ready" : "not ready" }, ready ? 200 : 503);
   });
+  const scrape = metricsHandler(options);
   app.get("/metrics", async (c) => {
-    await options
-      .beforeScrape?.()
-      .catch((error) => options.logger.warn({ err: describeError(error) }, "metrics refresh failed"));
-    const body = await options.metrics.registry.metrics();
-    return c.body(body, 200, { "content-type": options.metrics.registry.contentType });
+    const token = options.metricsToken;
+    if (token === undefined) return c.json({ error: "http.not_found", message: "not found" }, 404);
+    if (!bearerMatches(c.req.header("authorization"), token)) {
+      return c.json({ error: "http.unauthorized", message: "metrics need a bearer token" }, 401, {
+        "www-authenticate": 'Bearer realm="metrics"',
+      });
+    }
+    return scrape(c);
   });
 
   for (const mount of options.routes) mount(app);

@@ -109,6 +109,12 @@ function isSafeHref(href: string): boolean {
 
 /** The outcomes of /zoom/connect and /zoom/callback, each a `page-<kind>-title` / `-body` pair. */
 export const RESULT_PAGES = [
+  "confirm",
+  "confirm-private",
+  "identity-missing",
+  "identity-mismatch",
+  "not-admin",
+  "link-used",
   "connected",
   "link-invalid",
   "link-expired",
@@ -127,18 +133,25 @@ export interface ResultPageOptions {
   vars?: TranslationVariables;
   /** Where "Back to Telegram" leads, e.g. `https://t.me/<bot username>`; no button without it. */
   telegramUrl?: string;
+  /** Zoom's authorize URL: the confirmation page's "Continue to Zoom" button (replaces the other). */
+  continueUrl?: string;
 }
+
+const OK_PAGES: ReadonlySet<ResultPage> = new Set(["connected", "confirm", "confirm-private"]);
 
 /** Translated title and body for one connect-flow outcome, rendered with `renderPage`. */
 export function renderResultPage(translator: Pick<Translator, "t">, opts: ResultPageOptions): string {
-  const { locale, page, vars, telegramUrl } = opts;
+  const { locale, page, vars, telegramUrl, continueUrl } = opts;
+  const action = continueUrl
+    ? { label: translator.t(locale, "page-continue-to-zoom"), href: continueUrl }
+    : telegramUrl
+      ? { label: translator.t(locale, "page-back-to-telegram"), href: telegramUrl }
+      : undefined;
   return renderPage({
     locale,
     title: translator.t(locale, `page-${page}-title`, vars),
     body: translator.t(locale, `page-${page}-body`, vars),
-    tone: page === "connected" ? "ok" : "error",
-    action: telegramUrl
-      ? { label: translator.t(locale, "page-back-to-telegram"), href: telegramUrl }
-      : undefined,
+    tone: OK_PAGES.has(page) ? "ok" : "error",
+    action,
   });
 }

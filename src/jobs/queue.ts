@@ -278,6 +278,32 @@ export async function oldestWaitingAgeMs(db: Executor, now: number): Promise<num
   return oldest === undefined ? 0 : Math.max(0, now - oldest);
 }
 
+/**
+ * Retention: finished jobs (completed, dead, cancelled) that finished before `before`. Jobs
+ * without a dedupe key are deleted; jobs with one keep their row — the key is what stops a re-sent
+ * webhook from doing the work twice — but lose their payload and error text.
+ */
+export async function pruneFinishedJobs(
+  db: Executor,
+  before: number,
+): Promise<{ deleted: number; emptied: number }> {
+  const finished = ["completed", "dead", "cancelled"] as const;
+  const deleted = await db
+    .deleteFrom("jobs")
+    .where("state", "in", finished)
+    .where("finished_at", "<", before)
+    .where("dedupe_key", "is", null)
+    .executeTakeFirst();
+  const emptied = await db
+    .updateTable("jobs")
+    .set({ payload: "{}", last_error: null })
+    .where("state", "in", finished)
+    .where("finished_at", "<", before)
+    .where("payload", "!=", "{}")
+    .executeTakeFirst();
+  return { deleted: Number(deleted.numDeletedRows), emptied: Number(emptied.numUpdatedRows) };
+}
+
 /** Job states that have not finished: such a job may still act. */
 export const UNFINISHED_JOB_STATES = ["queued", "retry", "active"] as const;
 

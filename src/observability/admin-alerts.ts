@@ -32,6 +32,12 @@ export interface AdminAlerts {
    */
   webhookVerificationFailed(reason: string): void;
   /**
+   * Zoom's token endpoint refused a refresh with something other than `invalid_grant` (e.g.
+   * `invalid_client` after the client secret was rotated): our fault or Zoom's, never the user's.
+   * One message per window, fleet-wide; connections stay as they are.
+   */
+  tokenEndpointRefused(reason: string): Promise<void>;
+  /**
    * Webhooks are being refused with 503 because the inbox is `lagSeconds` behind. Cheap and
    * synchronous for the route; at most one message per window.
    */
@@ -164,6 +170,15 @@ export function createAdminAlerts(options: AdminAlertsOptions): AdminAlerts {
       return track(
         deliver(`job-dead:${job.kind}`, (locale) =>
           translator.t(locale, "admin-job-dead", { job_id: job.id, kind: job.kind, reason }),
+        ),
+      );
+    },
+    tokenEndpointRefused(error) {
+      if (adminChatId === undefined) return Promise.resolve();
+      const reason = truncate(redact(error), REASON_MAX);
+      return track(
+        deliver("token-endpoint-refused", (locale) =>
+          translator.t(locale, "admin-token-endpoint-refused", { reason }),
         ),
       );
     },

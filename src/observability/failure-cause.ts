@@ -26,6 +26,8 @@ export function failureCause(error: unknown): string {
     case "zoom.unauthorized":
     case "zoom.refresh_rejected":
       return "zoom_auth";
+    case "zoom.token_refused":
+      return "zoom_token_refused";
     case "zoom.not_found":
       return "zoom_404";
     case "zoom.bad_response":

@@ -13,3 +13,13 @@ export async function isChatAdmin(ctx: BotContext): Promise<boolean> {
   const member = await ctx.api.getChatMember(chat.id, ctx.from.id);
   return member.status === "creator" || member.status === "administrator";
 }
+
+/** Whether `userId` administers `chatId` right now (asked of Telegram, never cached). */
+export async function isAdministratorNow(
+  api: { getChatMember(chatId: number, userId: number): Promise<{ status: string }> },
+  chatId: number,
+  userId: number,
+): Promise<boolean> {
+  const member = await api.getChatMember(chatId, userId);
+  return member.status === "creator" || member.status === "administrator";
+}

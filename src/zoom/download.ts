@@ -18,8 +18,9 @@
  *   `onWritten` reports every byte that reached the file (an upload may follow the file as it
  *   grows); `onRestart` says the file was cut back to 0 bytes.
  */
-import { type FileHandle, open } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
 import { AppError } from "../errors.js";
+import { openMediaFileExclusive } from "../media/media-dir.js";
 import { type DownloadResponse, type DownloadTransport, downloadTransportFor } from "./download-transport.js";
 import { checkDownloadUrl } from "./download-url-policy.js";
 import { retryDelayFromZoomResponse } from "./rate-limit.js";
@@ -120,7 +121,7 @@ async function attemptWithToken(
   };
   let offset = 0;
   let resumes = 0;
-  const file = await open(options.destination, "w", 0o600).catch((error: unknown) => {
+  const file = await openMediaFileExclusive(options.destination).catch((error: unknown) => {
     throw unwritable(error);
   });
   try {

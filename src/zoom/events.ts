@@ -5,7 +5,9 @@
  * as open; they are strict only about what routing, deduplication and downloads rely on: the
  * meeting UUID, the host and account ids, file sizes and download URLs.
  */
+
 import { z } from "zod";
+import { stripPasscodes } from "./passcodes.js";
 
 // ---------------------------------------------------------------------------------------------
 // Building blocks
@@ -283,7 +285,8 @@ export function parseZoomEvent(json: unknown): ParsedZoomEvent {
   }
   if (!isKnownEvent(name)) return { kind: "unknown", event: name };
 
-  const result = eventSchemas[name].safeParse(json);
+  // Passcodes never get further than this (issue #13, item 5).
+  const result = eventSchemas[name].safeParse(stripPasscodes(json));
   if (!result.success) return { kind: "invalid", issues: formatIssues(result.error) };
   return { kind: "ok", event: result.data as ZoomEvent };
 }

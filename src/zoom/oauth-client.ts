@@ -3,8 +3,11 @@
  * `/oauth/token`, `/oauth/revoke`, and `GET /v2/users/me`. All calls go through the injected
  * fetch, every response is validated with zod, and each failure becomes one AppError code:
  *
- * - the token endpoint refusing a refresh (any 4xx: Zoom moved from 401 to 400 for `invalid_grant`,
- *   §3.3) → `zoom.refresh_rejected`, not retryable: only a new authorization helps;
+ * - the token endpoint refusing a refresh with `invalid_grant` (400 or 401: Zoom moved from 401 to
+ *   400, §3.3) → `zoom.refresh_rejected`, not retryable: only a new authorization helps;
+ * - any other refusal of a refresh (`invalid_client` after a rotated client secret, a 4xx without
+ *   an OAuth error) → `zoom.token_refused`, retryable: a fault of ours or Zoom's, never the user's
+ *   (CONTRACT, "Behaviour at the edges");
  * - refusing a code exchange → `connect.failed`;
  * - 429 → `zoom.rate_limited` (with Retry-After); 5xx, network errors and timeouts →
  *   `zoom.unavailable`, retryable; a 2xx that is not the documented JSON → `zoom.bad_response`.
@@ -152,7 +155,9 @@ export function createOAuthClient(options: OAuthClientOptions): OAuthClient {
     }
     switch (endpoint) {
       case "token.refresh":
-        return new AppError("zoom.refresh_rejected", what, { status: 401, retryable: false, details });
+        if (zoomError === "invalid_grant")
+          return new AppError("zoom.refresh_rejected", what, { status: 401, retryable: false, details });
+        return new AppError("zoom.token_refused", what, { status: 503, retryable: true, details });
       case "token.exchange":
         return new AppError("connect.failed", what, { status: 400, retryable: false, details });
       case "users.me":

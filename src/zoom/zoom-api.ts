@@ -6,11 +6,13 @@
  * 401 is `zoom.unauthorized` (the caller refreshes the token once), 404 is final. The client never
  * sleeps or retries by itself: the job's own retry does that.
  */
+
 import { z } from "zod";
 import type { Clock } from "../clock.js";
 import { AppError } from "../errors.js";
 import { recordingMeetingSchema, type ZoomRecordingMeeting } from "./events.js";
 import { alternateMeetingUuidEncoding, encodeMeetingUuid } from "./meeting-uuid.js";
+import { stripPasscodes } from "./passcodes.js";
 import { retryDelayFromZoomResponse } from "./rate-limit.js";
 
 export interface ZoomApiDeps {
@@ -120,7 +122,7 @@ export function createZoomApi(deps: ZoomApiDeps): ZoomApi {
     if (response.ok) {
       if (response.status === 204 || (method !== "GET" && text === "")) return null;
       try {
-        return JSON.parse(text) as unknown;
+        return stripPasscodes(JSON.parse(text) as unknown);
       } catch (error) {
         // A proxy page with status 200: transient until proven otherwise.
         throw new AppError("zoom.bad_response", `Zoom answered ${what} with something that is not JSON`, {

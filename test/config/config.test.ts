@@ -8,6 +8,7 @@ describe("parseConfig", () => {
       ...TEST_ENV,
       DATABASE_URL: undefined,
       LOG_LEVEL: undefined,
+      METRICS_TOKEN: undefined,
       PATH: "/usr/bin",
     });
     expect(result.ok).toBe(true);
@@ -26,6 +27,8 @@ describe("parseConfig", () => {
     expect(c.media.dir).toMatch(/zoomgram$/);
     expect(c.media.systemPath).toBe("/usr/bin");
     expect(c.logLevel).toBe("info");
+    expect(c.metrics).toEqual({ port: undefined, host: "127.0.0.1", token: undefined });
+    expect(c.retentionDays).toBe(30);
     expect(c.zoom.trashAfterDelivery).toBe(false);
     expect(c.stt).toEqual({ apiUrl: undefined, apiKey: undefined, model: "whisper-1", waitMinutes: 10 });
     expect(c.tokenEncryptionKeys).toHaveLength(1);
@@ -100,7 +103,12 @@ describe("parseConfig", () => {
     ["TELEGRAM_UPLOAD_LIMIT_MB", "0", "TELEGRAM_UPLOAD_LIMIT_MB: must be between 1 and 2000"],
     ["LOG_LEVEL", "loud", "LOG_LEVEL:"],
     ["ADMIN_CHAT_ID", "@admins", "ADMIN_CHAT_ID: must be a numeric Telegram chat id"],
-    ["TELEGRAM_WEBHOOK_SECRET", "has spaces", "TELEGRAM_WEBHOOK_SECRET: must be 1-256 characters"],
+    ["TELEGRAM_WEBHOOK_SECRET", "has spaces", "TELEGRAM_WEBHOOK_SECRET: must be 32-256 characters"],
+    ["TELEGRAM_WEBHOOK_SECRET", "hook_secret_123", "TELEGRAM_WEBHOOK_SECRET: must be at least 32 characters"],
+    ["TELEGRAM_WEBHOOK_SECRET", "a".repeat(257), "TELEGRAM_WEBHOOK_SECRET: must be at most 256 characters"],
+    ["METRICS_TOKEN", "short", "METRICS_TOKEN: must be at least 32 characters"],
+    ["METRICS_PORT", "port", "METRICS_PORT: must be a whole number"],
+    ["RETENTION_DAYS", "0", "RETENTION_DAYS: must be between 1 and 3650"],
     ["STT_API_URL", "speaches:8000", "STT_API_URL: must be an http(s) URL"],
     ["STT_WAIT_MINUTES", "soon", "STT_WAIT_MINUTES: must be a whole number"],
     ["STT_WAIT_MINUTES", "99999", "STT_WAIT_MINUTES: must be between 0 and 10080"],
@@ -120,6 +128,13 @@ describe("parseConfig", () => {
     expect(result.ok === false && result.problems).toEqual([
       "TELEGRAM_WEBHOOK_SECRET: is required when TELEGRAM_WEBHOOK_URL is set",
     ]);
+  });
+
+  it("accepts a 32-character webhook secret of Telegram's characters", () => {
+    const secret = "Ab0_-".repeat(6).concat("xy");
+    expect(secret).toHaveLength(32);
+    const result = parseConfig({ ...TEST_ENV, TELEGRAM_WEBHOOK_SECRET: secret });
+    expect(result.ok && result.config.telegram.webhookSecret).toBe(secret);
   });
 
   it("derives PUBLIC_URL from ZOOM_REDIRECT unless given, and strips trailing slashes", () => {

@@ -65,8 +65,9 @@ async function connectLink(b: ConnectHarness): Promise<string> {
   await b.app.bot.handleUpdate(
     b.tg.userSends({ chatId: ADA.id, from: ADA.id, text: "/connect" }) as unknown as Update,
   );
-  const markup = b.tg.sent.at(-1)?.replyMarkup as { inline_keyboard: Array<Array<{ url: string }>> };
-  return markup.inline_keyboard[0]![0]!.url;
+  // Ada presses the login_url button: Telegram opens it with her signed identity.
+  const messageId = b.tg.sent.at(-1)?.messageId as number;
+  return b.tg.pressLoginButton({ chatId: ADA.id, messageId, from: ADA.id });
 }
 
 describe("connect flow in a real browser", () => {
@@ -80,7 +81,14 @@ describe("connect flow in a real browser", () => {
       if (message.type() === "error") cspViolations.push(message.text());
     });
 
-    const response = await page.goto(link);
+    const confirmation = await page.goto(link);
+    expect(confirmation?.status()).toBe(200);
+    // The page before Zoom names the destination and who asked; its button goes on to Zoom.
+    expect(await seen(page.locator("main p").first())).toContain("Ada asked to deliver");
+    const [response] = await Promise.all([
+      page.waitForNavigation({ url: (u) => u.pathname === "/zoom/callback" }),
+      page.locator("a.action").click(),
+    ]);
     expect(response?.status()).toBe(200);
     expect(new URL(page.url()).pathname).toBe("/zoom/callback");
     expect(await page.title()).toBe("Zoom is connected · Zoomgram");
@@ -138,6 +146,10 @@ describe("connect flow in a real browser", () => {
     const context = await browser.newContext({ locale: "en-US" });
     const page = await context.newPage();
     await page.goto(await connectLink(b));
+    await Promise.all([
+      page.waitForNavigation({ url: (u) => u.pathname === "/zoom/callback" }),
+      page.locator("a.action").click(),
+    ]);
     expect(await seen(page.locator("h1"))).toBe("Connection cancelled");
     expect(await seen(page.locator("main p").first())).toContain("nothing was connected");
     const rows = await b.app.services.db.kysely.selectFrom("zoom_connections").selectAll().execute();

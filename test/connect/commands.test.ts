@@ -470,7 +470,7 @@ describe("command menu and webhook mode", () => {
     bench = await startConnectHarness({
       env: {
         TELEGRAM_WEBHOOK_URL: "https://bot.example.com/telegram/webhook",
-        TELEGRAM_WEBHOOK_SECRET: "hook_secret_123",
+        TELEGRAM_WEBHOOK_SECRET: "hook_secret_123_hook_secret_123_hook",
       },
     });
     const b = bench;
@@ -495,7 +495,9 @@ describe("command menu and webhook mode", () => {
     expect((await post({})).status).toBe(401);
     expect((await post({ "x-telegram-bot-api-secret-token": "wrong" })).status).toBe(401);
     expect(b.tg.sent).toHaveLength(0);
-    expect((await post({ "x-telegram-bot-api-secret-token": "hook_secret_123" })).status).toBe(200);
+    expect(
+      (await post({ "x-telegram-bot-api-secret-token": "hook_secret_123_hook_secret_123_hook" })).status,
+    ).toBe(200);
     expect(lastText(b, ADA.id)).toContain("Zoomgram delivers your Zoom cloud recordings");
   });
 

@@ -8,7 +8,14 @@ import type { Update } from "grammy/types";
 import { afterEach, describe, expect, it } from "vitest";
 import { signConnectParams } from "../../src/connect/connect-link.js";
 import { signOAuthState } from "../../src/connect/oauth-state.js";
-import { type ConnectHarness, rememberCode, startConnectHarness } from "./harness.js";
+import {
+  type ConnectHarness,
+  continueUrlOf,
+  lastLoginButton,
+  pressConnectButton,
+  rememberCode,
+  startConnectHarness,
+} from "./harness.js";
 
 let bench: ConnectHarness | undefined;
 afterEach(async () => {
@@ -29,13 +36,14 @@ async function send(b: ConnectHarness, chatId: number, from: number, text: strin
   await b.app.bot.handleUpdate(b.tg.userSends({ chatId, from, text }) as unknown as Update);
 }
 
-/** The URL of the inline button of the newest bot message in a chat. */
+/** The bare URL of the login_url button of the newest bot message in a chat (a "copied" link). */
 function lastButtonUrl(b: ConnectHarness, chatId: number): string {
-  const message = b.tg.sent.filter((s) => s.chatId === chatId).at(-1);
-  const markup = message?.replyMarkup as { inline_keyboard: Array<Array<{ url?: string }>> } | undefined;
-  const url = markup?.inline_keyboard[0]?.[0]?.url;
-  if (!url) throw new Error("no button URL in the last message");
-  return url;
+  return lastLoginButton(b, chatId).url;
+}
+
+/** ADA presses the newest connect button in `chatId`: the URL with Telegram's signed data. */
+function pressed(b: ConnectHarness, chatId: number, from = ADA.id): string {
+  return pressConnectButton(b, chatId, from);
 }
 
 const pathOf = (url: string) => {
@@ -43,20 +51,24 @@ const pathOf = (url: string) => {
   return `${u.pathname}${u.search}`;
 };
 
-/** The browser's part: open the link, follow our 302 to the fake Zoom, which 302s back to us. */
+/**
+ * The browser's part: open the pressed link, see the confirmation page, follow its button to the
+ * fake Zoom, which 302s back to us.
+ */
 async function authorize(
   b: ConnectHarness,
   buttonUrl: string,
-): Promise<{ callbackPath: string; authorizeUrl: URL }> {
+): Promise<{ callbackPath: string; authorizeUrl: URL; confirmation: string }> {
   const start = await b.app.http.request(pathOf(buttonUrl));
-  expect(start.status).toBe(302);
-  const authorizeUrl = new URL(start.headers.get("location") ?? "");
+  const confirmation = await start.text();
+  expect(start.status, confirmation).toBe(200);
+  const authorizeUrl = new URL(continueUrlOf(confirmation));
   const atZoom = await fetch(authorizeUrl, { redirect: "manual" });
   expect(atZoom.status).toBe(302);
   const back = new URL(atZoom.headers.get("location") ?? "");
   const code = back.searchParams.get("code");
   if (code) rememberCode(b.zoom, code);
-  return { callbackPath: pathOf(back.toString()), authorizeUrl };
+  return { callbackPath: pathOf(back.toString()), authorizeUrl, confirmation };
 }
 
 async function connectionCount(b: ConnectHarness): Promise<number> {
@@ -70,10 +82,12 @@ describe("connect flow", () => {
     await send(b, ADA.id, ADA.id, "/connect");
     const prompt = b.tg.sent.find((s) => s.chatId === ADA.id);
     expect(prompt?.text).toContain("Tap the button below");
-    const buttonUrl = lastButtonUrl(b, ADA.id);
-    expect(buttonUrl.startsWith("http://127.0.0.1:3000/zoom/connect?")).toBe(true);
+    expect(lastButtonUrl(b, ADA.id).startsWith("http://127.0.0.1:3000/zoom/connect?")).toBe(true);
+    const buttonUrl = pressed(b, ADA.id);
 
-    const { callbackPath, authorizeUrl } = await authorize(b, buttonUrl);
+    const { callbackPath, authorizeUrl, confirmation } = await authorize(b, buttonUrl);
+    expect(confirmation).toContain("Ada (@ada) asked to deliver");
+    expect(confirmation).toContain("private chat with the bot");
     expect(`${authorizeUrl.origin}${authorizeUrl.pathname}`).toBe(`${b.zoom.url}/oauth/authorize`);
     const q = authorizeUrl.searchParams;
     expect(q.get("response_type")).toBe("code");
@@ -118,7 +132,7 @@ describe("connect flow", () => {
   it("a replayed callback fails with 400 and changes nothing", async () => {
     const { b } = await setup();
     await send(b, ADA.id, ADA.id, "/connect");
-    const { callbackPath } = await authorize(b, lastButtonUrl(b, ADA.id));
+    const { callbackPath } = await authorize(b, pressed(b, ADA.id));
     expect((await b.app.http.request(callbackPath)).status).toBe(200);
     const sentBefore = b.tg.sent.length;
 
@@ -132,7 +146,7 @@ describe("connect flow", () => {
   it("a tampered link, the unsigned seed-style link and a link signed with another secret never reach Zoom", async () => {
     const { b } = await setup();
     await send(b, ADA.id, ADA.id, "/connect");
-    const good = new URL(lastButtonUrl(b, ADA.id));
+    const good = new URL(pressed(b, ADA.id));
 
     const tampered = new URL(good);
     tampered.searchParams.set("c", "-100999");
@@ -174,7 +188,7 @@ describe("connect flow", () => {
       })
       .execute();
     await send(b, ADA.id, ADA.id, "/connect");
-    const link = lastButtonUrl(b, ADA.id);
+    const link = pressed(b, ADA.id);
     expect(new URL(link).searchParams.get("l")).toBe("ru");
     b.clock.advance(15 * 60_000 + 1000);
     const response = await b.app.http.request(pathOf(link));
@@ -188,7 +202,7 @@ describe("connect flow", () => {
   it("a link works once: after it connected the chat, opening it again is refused", async () => {
     const { b } = await setup();
     await send(b, ADA.id, ADA.id, "/connect");
-    const link = lastButtonUrl(b, ADA.id);
+    const link = pressed(b, ADA.id);
     const { callbackPath } = await authorize(b, link);
     expect((await b.app.http.request(callbackPath)).status).toBe(200);
     b.clock.advance(1000);
@@ -199,13 +213,13 @@ describe("connect flow", () => {
     expect(b.tg.sent.filter((s) => s.chatId === ADA.id).at(-1)?.text).toContain(
       "already connected to Zoom as ada@example.com",
     );
-    expect((await b.app.http.request(pathOf(lastButtonUrl(b, ADA.id)))).status).toBe(302);
+    expect((await b.app.http.request(pathOf(pressed(b, ADA.id)))).status).toBe(200);
   });
 
   it("a forged, expired or unknown state fails with 400 and exchanges no code", async () => {
     const { b } = await setup();
     await send(b, ADA.id, ADA.id, "/connect");
-    const { callbackPath } = await authorize(b, lastButtonUrl(b, ADA.id));
+    const { callbackPath } = await authorize(b, pressed(b, ADA.id));
     const url = new URL(callbackPath, "http://x");
     const code = url.searchParams.get("code") ?? "";
 
@@ -238,7 +252,7 @@ describe("connect flow", () => {
     const { b } = await setup();
     b.zoom.setNextAuthorization({ deny: true });
     await send(b, ADA.id, ADA.id, "/connect");
-    const { callbackPath } = await authorize(b, lastButtonUrl(b, ADA.id));
+    const { callbackPath } = await authorize(b, pressed(b, ADA.id));
     expect(callbackPath).toContain("error=access_denied");
     const response = await b.app.http.request(callbackPath);
     expect(response.status).toBe(400);
@@ -251,7 +265,7 @@ describe("connect flow", () => {
   it("Zoom failing during the exchange shows a 'failed' page with a reference, and stores nothing", async () => {
     const { b } = await setup();
     await send(b, ADA.id, ADA.id, "/connect");
-    const { callbackPath } = await authorize(b, lastButtonUrl(b, ADA.id));
+    const { callbackPath } = await authorize(b, pressed(b, ADA.id));
     b.zoom.inject("token", { kind: "status", status: 503 });
     const response = await b.app.http.request(callbackPath);
     expect(response.status).toBe(502);
@@ -272,12 +286,12 @@ describe("connect flow", () => {
       members: [ADA.id, 2002],
     });
     await send(b, ADA.id, ADA.id, "/connect");
-    let flow = await authorize(b, lastButtonUrl(b, ADA.id));
+    let flow = await authorize(b, pressed(b, ADA.id));
     expect((await b.app.http.request(flow.callbackPath)).status).toBe(200);
 
     b.clock.advance(60_000);
     await send(b, GROUP, ADA.id, "/connect");
-    flow = await authorize(b, lastButtonUrl(b, GROUP));
+    flow = await authorize(b, pressed(b, GROUP));
     expect((await b.app.http.request(flow.callbackPath)).status).toBe(200);
 
     const row = await b.app.services.db.kysely
@@ -309,12 +323,26 @@ describe("connect flow", () => {
     expect(lastButtonUrl(b, GROUP)).toContain("/zoom/connect?");
   });
 
+  it("an anonymous administrator is asked to send /connect under their own name", async () => {
+    const { b } = await setup();
+    const GROUP = -100556;
+    b.tg.addChat({ id: GROUP, type: "supergroup", title: "Team", admins: [ADA.id] });
+    const update = b.tg.userSends({ chatId: GROUP, from: 1087968824, text: "/connect" }) as unknown as {
+      message: Record<string, unknown>;
+    };
+    update.message.sender_chat = { id: GROUP, type: "supergroup", title: "Team" };
+    await b.app.bot.handleUpdate(update as unknown as Update);
+    const reply = b.tg.sent.filter((s) => s.chatId === GROUP).at(-1);
+    expect(reply?.text).toContain("Anonymous administrators can't connect Zoom");
+    expect(reply?.replyMarkup).toBeUndefined();
+  });
+
   it("uses the token response's regional api_url for users/me", async () => {
     const { b } = await setup();
     const regional = `http://localhost:${new URL(b.zoom.url).port}`;
     b.zoom.setApiUrl(regional);
     await send(b, ADA.id, ADA.id, "/connect");
-    const { callbackPath } = await authorize(b, lastButtonUrl(b, ADA.id));
+    const { callbackPath } = await authorize(b, pressed(b, ADA.id));
     expect((await b.app.http.request(callbackPath)).status).toBe(200);
     const me = b.zoom.requests.find((r) => r.route === "users_me");
     expect(me?.host).toBe(`localhost:${new URL(b.zoom.url).port}`);

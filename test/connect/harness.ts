@@ -3,6 +3,7 @@
  * a redacting debug logger, and every token and code the fake Zoom hands out recorded so a test
  * can look for them where they must not be.
  */
+
 import type { Update } from "grammy/types";
 import type { AppRoles } from "../../src/app.js";
 import type { ManualClock } from "../../src/clock.js";
@@ -10,6 +11,7 @@ import type { Env } from "../../src/config.js";
 import { createLogger } from "../../src/observability/logger.js";
 import type { FakeTelegram } from "../fakes/fake-telegram.js";
 import type { FakeZoom, ZoomUser } from "../fakes/fake-zoom.js";
+import { continueUrlOf } from "../support/connect-link.js";
 import { seedConnection as seedConnectionRows } from "../support/connection.js";
 import { startWorld, type World } from "../support/world.js";
 
@@ -95,12 +97,38 @@ export async function connectUntilCallback(harness: ConnectHarness, userId: numb
   await app.bot.handleUpdate(
     tg.userSends({ chatId: userId, from: userId, text: "/connect" }) as unknown as Update,
   );
-  const markup = tg.sent.at(-1)?.replyMarkup as { inline_keyboard: Array<Array<{ url: string }>> };
-  const link = new URL(markup.inline_keyboard[0]![0]!.url);
+  // The user presses the login_url button; the confirmation page's button goes on to Zoom.
+  const link = new URL(pressConnectButton(harness, userId, userId));
   const start = await app.http.request(`${link.pathname}${link.search}`);
-  const atZoom = await fetch(start.headers.get("location")!, { redirect: "manual" });
+  const atZoom = await fetch(continueUrlOf(await start.text()), { redirect: "manual" });
   return new URL(atZoom.headers.get("location")!);
 }
 
 /** Yields to the event loop: a "short wait" that lets I/O progress without sleeping a fixed time. */
 export const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The newest bot message in a chat with a `login_url` button: its id and the button's bare URL. */
+export function lastLoginButton(
+  harness: Pick<ConnectHarness, "tg">,
+  chatId: number,
+): { messageId: number; url: string } {
+  const message = harness.tg.sent.filter((s) => s.chatId === chatId && s.replyMarkup !== undefined).at(-1);
+  const markup = message?.replyMarkup as
+    | { inline_keyboard: Array<Array<{ login_url?: { url: string } }>> }
+    | undefined;
+  const url = markup?.inline_keyboard[0]?.[0]?.login_url?.url;
+  if (!message || !url) throw new Error("no login_url button in the last message");
+  return { messageId: message.messageId as number, url };
+}
+
+/** `from` presses the newest connect button of `chatId`: the URL Telegram opens, signed data added. */
+export function pressConnectButton(
+  harness: Pick<ConnectHarness, "tg">,
+  chatId: number,
+  from: number,
+): string {
+  const { messageId } = lastLoginButton(harness, chatId);
+  return harness.tg.pressLoginButton({ chatId, messageId, from });
+}
+
+export { continueUrlOf };

@@ -12,6 +12,7 @@ import { createInboxProcessor } from "../../src/delivery/inbox-processor.js";
 import type { IngestTable } from "../../src/delivery/ingest.js";
 import { ingestors } from "../../src/delivery/ingest-table.js";
 import { silentLogger } from "../../src/observability/logger.js";
+import { METRICS_AUTH } from "../support/config.js";
 import { TEST_DIALECT } from "../support/db.js";
 import { type DeliveryHarness, startDeliveryHarness } from "./harness.js";
 
@@ -122,7 +123,7 @@ describe(`webhook inbox on ${TEST_DIALECT}`, () => {
     expect(stored.payload).not.toContain("download_token");
     expect(stored.download_token_enc).not.toBeNull();
 
-    const metrics = await (await bench.app.http.request("/metrics")).text();
+    const metrics = await (await bench.app.http.request("/metrics", { headers: METRICS_AUTH })).text();
     const commits = metricValue(metrics, "zoomgram_webhook_inbox_commit_size_count", '{side="append"}');
     expect(metricValue(metrics, "zoomgram_webhook_inbox_commit_size_sum", '{side="append"}')).toBe(n);
     expect(commits).toBeGreaterThanOrEqual(1);
@@ -148,7 +149,7 @@ describe(`webhook inbox on ${TEST_DIALECT}`, () => {
     expect((await bench.post(event(), { process: false })).status).toBe(200);
     bench.clock.advance(6_000);
     // A scrape reads the backlog (so does any request, at most every 250 ms).
-    const scraped = await (await bench.app.http.request("/metrics")).text();
+    const scraped = await (await bench.app.http.request("/metrics", { headers: METRICS_AUTH })).text();
     expect(metricValue(scraped, "zoomgram_webhook_inbox_pending")).toBe(1);
     expect(metricValue(scraped, "zoomgram_webhook_inbox_lag_seconds")).toBe(6);
 
@@ -166,14 +167,14 @@ describe(`webhook inbox on ${TEST_DIALECT}`, () => {
     expect(alerts).toEqual([
       "⚠️ Zoom webhooks are being refused with 503: the oldest unprocessed one has waited 6 s. Zoom retries them in 5, 20 and 60 minutes. Check that worker processes are running and keeping up.",
     ]);
-    const after = await (await bench.app.http.request("/metrics")).text();
+    const after = await (await bench.app.http.request("/metrics", { headers: METRICS_AUTH })).text();
     expect(
       metricValue(after, "zoomgram_webhooks_total", '{event="recording.completed",result="overloaded"}'),
     ).toBe(1);
 
     // The worker catches up: admitted again.
     await bench.processInbox();
-    await bench.app.http.request("/metrics");
+    await bench.app.http.request("/metrics", { headers: METRICS_AUTH });
     expect((await bench.post(event())).status).toBe(200);
     expect(await bench.auditResults()).toEqual(["accepted", "duplicate"]);
   });

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, createHmac, randomBytes } from "node:crypto";
 import http from "node:http";
 import { Readable } from "node:stream";
 import { Api, GrammyError, HttpError, InputFile } from "grammy";
@@ -938,5 +938,51 @@ describe("fake Telegram: timing (benchmarks)", () => {
     expect(performance.now() - began).toBeGreaterThanOrEqual(39);
     expect(out.body.ok).toBe(true);
     expect(tg.sent.map((s) => s.text)).toEqual(["slow"]);
+  });
+});
+
+describe("fake Telegram: login_url buttons (reference telegram.md §10.1)", () => {
+  it("opens the button's URL with Telegram's fields, hashed with SHA256(bot token) over the sorted data-check-string", async () => {
+    const tg = await start({ now: () => 1_800_000_000_000 });
+    tg.addChat({ id: 7, type: "private" });
+    tg.addUser({ id: 7, first_name: "Ada", last_name: "L", username: "ada" });
+    const kb = {
+      inline_keyboard: [
+        [{ text: "Log in", login_url: { url: "https://bot.example.com/zoom/connect?c=7&sig=x" } }],
+      ],
+    };
+    expect((await call(tg, "sendMessage", { chat_id: 7, text: "go", reply_markup: kb })).status).toBe(200);
+    const opened = new URL(tg.pressLoginButton({ chatId: 7, messageId: 1, from: 7 }));
+    const q = opened.searchParams;
+    expect(q.get("c")).toBe("7");
+    expect(q.get("sig")).toBe("x");
+    expect([
+      q.get("id"),
+      q.get("first_name"),
+      q.get("last_name"),
+      q.get("username"),
+      q.get("auth_date"),
+    ]).toEqual(["7", "Ada", "L", "ada", "1800000000"]);
+    // Computed independently, exactly as Telegram documents it.
+    const check = "auth_date=1800000000\nfirst_name=Ada\nid=7\nlast_name=L\nusername=ada";
+    const key = createHash("sha256").update(tg.token).digest();
+    expect(q.get("hash")).toBe(createHmac("sha256", key).update(check).digest("hex"));
+    // Declining opens the bare URL; a domain not linked with /setdomain is refused.
+    expect(tg.pressLoginButton({ chatId: 7, messageId: 1, from: 7, decline: true })).toBe(
+      "https://bot.example.com/zoom/connect?c=7&sig=x",
+    );
+    tg.setDomain("other.example.com");
+    expect(() => tg.pressLoginButton({ chatId: 7, messageId: 1, from: 7 })).toThrow("Bot domain invalid");
+  });
+
+  it("refuses a login_url button without a URL", async () => {
+    const tg = await start();
+    tg.addChat({ id: 7, type: "private" });
+    const bad = await call(tg, "sendMessage", {
+      chat_id: 7,
+      text: "go",
+      reply_markup: { inline_keyboard: [[{ text: "Log in", login_url: {} }]] },
+    });
+    expect(bad.status).toBe(400);
   });
 });

@@ -7,7 +7,7 @@
  * HTML page), long polling with 409 conflicts, and streaming multipart uploads that are hashed on
  * the fly and never buffered.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, createHmac, randomBytes } from "node:crypto";
 import { createWriteStream, type WriteStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import type http from "node:http";
@@ -255,6 +255,24 @@ export interface FakeTelegram {
     sharedChatId: number;
   }): TgUpdate;
   userPresses(input: { chatId: number; from: number | TgUser; messageId: number; data: string }): TgUpdate;
+  /**
+   * A user presses a `login_url` button of a bot message (reference telegram.md §10.1): returns the
+   * URL the user's browser opens — the button's URL with Telegram's signed fields (`id`,
+   * `first_name`, `last_name?`, `username?`, `auth_date`, `hash`) appended, or the bare URL when
+   * the user declines. Pressing a forwarded copy authorizes whoever presses, which is the same as
+   * pressing the original as another user. Throws "Bot domain invalid" for a domain not linked by
+   * {@link FakeTelegram.setDomain} (when one was set).
+   */
+  pressLoginButton(input: {
+    chatId: number;
+    from: number | TgUser;
+    messageId: number;
+    decline?: boolean;
+  }): string;
+  /** BotFather `/setdomain`: the domain login_url buttons may open. */
+  setDomain(domain: string): void;
+  /** Replaces a group's administrators (a creator left out loses the role too), e.g. to demote one. */
+  setChatAdmins(chatId: number, admins: number[]): void;
 
   inject(method: string, fault: TelegramFault, times?: number): void;
   clearFaults(): void;
@@ -492,6 +510,7 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
     | undefined;
 
   const seconds = () => Math.floor(now() / 1000);
+  let linkedDomain: string | undefined;
 
   // ------------------------------------------------------------------ chats, users, messages
 
@@ -646,6 +665,16 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
           }
           if (typeof button.text !== "string" || button.text === "")
             throw badRequest("text buttons are unallowed in the inline keyboard");
+          if ("login_url" in button) {
+            const login = button.login_url as { url?: unknown } | null;
+            if (!login || typeof login !== "object" || typeof login.url !== "string")
+              throw badRequest('can\'t parse inline keyboard button: Field "url" must be of type String');
+            try {
+              new URL(login.url);
+            } catch {
+              throw badRequest("BUTTON_URL_INVALID");
+            }
+          }
         }
       }
     }
@@ -1860,6 +1889,35 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
       return pushUpdate({ callback_query: { id, from: user, message, chat_instance: chatInstance, data } });
     },
 
+    pressLoginButton({ chatId, from, messageId, decline }) {
+      const user = userObject(from);
+      const target = mustChat(chatId).messages.get(messageId);
+      if (!target || target.deleted) throw new Error(`fake-telegram: no message ${messageId} in ${chatId}`);
+      const rows = (inlineMarkup(target.replyMarkup) as { inline_keyboard?: unknown[][] } | undefined)
+        ?.inline_keyboard;
+      const button = rows
+        ?.flat()
+        .find(
+          (b): b is { login_url: { url: string } } => typeof b === "object" && b !== null && "login_url" in b,
+        );
+      if (!button) throw new Error(`fake-telegram: message ${messageId} has no login_url button`);
+      const url = new URL(button.login_url.url);
+      if (linkedDomain !== undefined && url.hostname !== linkedDomain) throw new Error("Bot domain invalid");
+      if (decline) return url.toString();
+      for (const [key, value] of Object.entries(signLoginData(token, user, seconds()))) {
+        url.searchParams.append(key, value);
+      }
+      return url.toString();
+    },
+    setDomain(domain) {
+      linkedDomain = domain;
+    },
+    setChatAdmins(chatId, admins) {
+      const c = mustChat(chatId);
+      c.admins = [...admins];
+      if (c.creator !== undefined && !admins.includes(c.creator)) delete c.creator;
+    },
+
     inject(method, fault, times = 1) {
       const key = method.toLowerCase();
       const list = faults.get(key) ?? [];
@@ -1913,4 +1971,30 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
     internalErrors,
   };
   return fake;
+}
+
+/**
+ * Telegram's signed login data for `user` at `authDate` (Unix seconds), as a login_url button or
+ * the Login Widget sends it: `hash = hex(HMAC_SHA256(data_check_string, SHA256(bot token)))`, where
+ * `data_check_string` is the other fields as `key=value`, sorted by key, joined by "\n".
+ */
+export function signLoginData(
+  botToken: string,
+  user: { id: number; first_name: string; last_name?: string; username?: string },
+  authDate: number,
+): Record<string, string> {
+  const fields: Record<string, string> = {
+    id: String(user.id),
+    first_name: user.first_name,
+    auth_date: String(authDate),
+  };
+  if (user.last_name !== undefined) fields.last_name = user.last_name;
+  if (user.username !== undefined) fields.username = user.username;
+  const dataCheckString = Object.keys(fields)
+    .sort()
+    .map((key) => `${key}=${fields[key]}`)
+    .join("\n");
+  const secretKey = createHash("sha256").update(botToken).digest();
+  fields.hash = createHmac("sha256", secretKey).update(dataCheckString).digest("hex");
+  return fields;
 }

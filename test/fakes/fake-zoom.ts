@@ -77,7 +77,12 @@ export type ZoomFault =
   /** Never answer until `close()`. */
   | { kind: "hang" }
   /** `400 {"reason":"Invalid Token!","error":"invalid_grant"}` (token route). */
-  | { kind: "invalid_grant" };
+  | { kind: "invalid_grant" }
+  /**
+   * Another OAuth error from the token route, e.g. `401 {"reason":"Invalid client_id or
+   * client_secret","error":"invalid_client"}` after the client secret was rotated.
+   */
+  | { kind: "token_error"; status: 400 | 401 | 403; error: string; reason?: string };
 
 export interface ZoomUser {
   id: string;
@@ -1066,6 +1071,11 @@ export async function startFakeZoom(opts: FakeZoomOptions = {}): Promise<FakeZoo
         return html(200, LOGIN_HTML);
       case "invalid_grant":
         return invalidGrant("Invalid Token!");
+      case "token_error":
+        return json(fault.status, {
+          reason: fault.reason ?? "Invalid client_id or client_secret",
+          error: fault.error,
+        });
       default:
         return undefined;
     }

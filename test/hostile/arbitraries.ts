@@ -9,6 +9,7 @@ import { createHmac } from "node:crypto";
 import fc from "fast-check";
 import { signConnectParams } from "../../src/connect/connect-link.js";
 import { computeZoomSignature } from "../../src/zoom/webhook-signature.js";
+import { signLoginData } from "../fakes/fake-telegram.js";
 
 export interface HostileRequest {
   /** For failure messages. */
@@ -357,7 +358,25 @@ export function hostileConnectQuery(secrets: Secrets, nowMs: () => number): fc.A
       .dictionary(fc.constantFrom("c", "u", "e", "sig", "l", "x"), nastyText(), { maxKeys: 6 })
       .map((d) => new URLSearchParams(d).toString()),
   );
-  const query = fc.oneof(tampered, expired, tooLong, smuggled, otherDomain, bare, random);
+  // Genuine, unexpired links opened without Telegram's identity, or with an identity Telegram did
+  // not sign (another bot's token, a made-up hash): 403, nothing stored (issue #13).
+  const unvouched = fc
+    .record({
+      chatId,
+      userId,
+      mode: fc.constantFrom("copied", "other-bot", "made-up"),
+      hash: fc.stringMatching(/^[0-9a-f]{64}$/),
+    })
+    .map(({ chatId, userId, mode, hash }) => {
+      const now = Math.floor(nowMs() / 1000);
+      const params = genuine({ chatId, userId, expiresAt: now + 600 });
+      if (mode === "copied") return params.toString();
+      const login = signLoginData("42:another-bot-token", { id: userId, first_name: "X" }, now);
+      if (mode === "made-up") login.hash = hash;
+      for (const [k, v] of Object.entries(login)) params.append(k, v);
+      return params.toString();
+    });
+  const query = fc.oneof(tampered, expired, tooLong, smuggled, otherDomain, bare, random, unvouched);
   return fc.record({ query, ip: ipv4, lang: fc.option(headerSafe, { nil: undefined }) }).map(
     ({ query, ip, lang }): HostileRequest => ({
       label: "GET /zoom/connect",

@@ -12,7 +12,7 @@ import { MAX_BODY_BYTES } from "../../src/http/create-http-app.js";
 import { type Harness, rowCounts, startHarness } from "../fault/harness.js";
 import { TEST_DIALECT } from "../support/db.js";
 
-const TG_SECRET = "limits_tg_webhook_secret";
+const TG_SECRET = "limits_tg_webhook_secret_0123456789";
 let h: Harness;
 let port: number;
 

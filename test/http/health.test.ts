@@ -9,6 +9,7 @@ function app(ready: () => Promise<boolean>) {
     logger: silentLogger(),
     metrics: createMetrics({ defaultMetrics: false }),
     ready,
+    metricsToken: "health-metrics-token-0123456789abcdef",
     routes: [
       (a) => {
         a.post("/echo", async (c) => c.json({ size: (await c.req.arrayBuffer()).byteLength }));
@@ -68,9 +69,60 @@ describe("HTTP app", () => {
     expect((await a.request("/nope")).status).toBe(404);
   });
 
-  it("serves Prometheus metrics", async () => {
-    const res = await app(async () => true).request("/metrics");
+  it("serves Prometheus metrics only with the bearer token", async () => {
+    const a = app(async () => true);
+    const res = await a.request("/metrics", {
+      headers: { authorization: "Bearer health-metrics-token-0123456789abcdef" },
+    });
     expect(res.status).toBe(200);
     expect(await res.text()).toContain("zoomgram_webhooks_total");
+    for (const authorization of [
+      undefined,
+      "Bearer wrong-token",
+      "Basic x",
+      "Bearer health-metrics-token-0123456789abcde",
+    ]) {
+      const refused = await a.request("/metrics", authorization ? { headers: { authorization } } : {});
+      expect(refused.status, authorization).toBe(401);
+      expect(await refused.text()).not.toContain("zoomgram_");
+    }
+  });
+
+  it("a scrape costs constant work: database gauges are refreshed at most once per 5 s, whatever the scrape rate", async () => {
+    let now = 1_000_000;
+    let refreshes = 0;
+    const a = createHttpApp({
+      logger: silentLogger(),
+      metrics: createMetrics({ defaultMetrics: false }),
+      ready: async () => true,
+      routes: [],
+      metricsToken: "health-metrics-token-0123456789abcdef",
+      beforeScrape: async () => {
+        refreshes++;
+      },
+      now: () => now,
+    });
+    const headers = { authorization: "Bearer health-metrics-token-0123456789abcdef" };
+    const scrapes = await Promise.all(Array.from({ length: 50 }, () => a.request("/metrics", { headers })));
+    expect(scrapes.every((r) => r.status === 200)).toBe(true);
+    expect(refreshes).toBe(1);
+    now += 4_999;
+    await a.request("/metrics", { headers });
+    expect(refreshes).toBe(1);
+    now += 1;
+    await a.request("/metrics", { headers });
+    expect(refreshes).toBe(2);
+  });
+
+  it("does not serve /metrics on the public port without a token", async () => {
+    const open = createHttpApp({
+      logger: silentLogger(),
+      metrics: createMetrics({ defaultMetrics: false }),
+      ready: async () => true,
+      routes: [],
+    });
+    const res = await open.request("/metrics");
+    expect(res.status).toBe(404);
+    expect(await res.text()).not.toContain("zoomgram_");
   });
 });

@@ -104,12 +104,14 @@ describe("renderResultPage", () => {
         const html = renderResultPage(translator, {
           locale,
           page,
-          vars: { email: "ann@example.com", ref: "ERR-1" },
+          vars: { email: "ann@example.com", ref: "ERR-1", requester: "Ann", chat_title: "Team" },
           telegramUrl: "https://t.me/zoomgram_bot",
         });
         expect(html).toContain(`<html lang="${locale}">`);
         expect(html).toContain(`<h1>${escapeHtml(translator.t(locale, `page-${page}-title`))}</h1>`);
-        expect(html).toContain(`<main class="${page === "connected" ? "ok" : "error"}">`);
+        expect(html).toContain(
+          `<main class="${["connected", "confirm", "confirm-private"].includes(page) ? "ok" : "error"}">`,
+        );
         expect(html).toContain(escapeHtml(translator.t(locale, "page-back-to-telegram")));
         expect(html).not.toMatch(/page-[a-z-]+-(title|body)/);
       }

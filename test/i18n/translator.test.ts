@@ -12,6 +12,7 @@ const SAMPLE_VARS = {
   email: "ann@example.com",
   minutes: 15,
   chat_title: "Design team",
+  requester: "Ann Lee (@ann)",
   date: "Mar 1, 2026, 10:05 AM GMT+1",
   ms: 182,
   reason: "timeout after 10 s",

@@ -3,7 +3,9 @@
  * transcript file and its header, the summary, and the connect pages. Dates and durations come
  * from Intl in the chat's locale and the Zoom user's time zone (Europe/Berlin here).
  */
+
 import { afterEach, expect, it } from "vitest";
+import { continueUrlOf } from "../support/connect-link.js";
 import { TEST_DIALECT } from "../support/db.js";
 import { makeTestAudio } from "../support/media.js";
 import { type MeetingHarness, startMeetingHarness } from "./harness.js";
@@ -63,12 +65,16 @@ it(`/language de makes the next caption, card, transcript, summary and connect p
 
   // The connect flow started from this chat now shows its pages in German.
   await bench.say("/connect");
-  const markup = bench.messages().at(-1)?.replyMarkup as { inline_keyboard: Array<Array<{ url?: string }>> };
-  const link = new URL(markup.inline_keyboard[0]?.[0]?.url ?? "");
+  const sent = bench.messages().at(-1);
+  const link = new URL(
+    bench.tg.pressLoginButton({ chatId: bench.chatId, messageId: sent?.messageId ?? 0, from: bench.chatId }),
+  );
   bench.zoom.setNextAuthorization(bench.user.id);
   const start = await bench.app.http.request(`${link.pathname}${link.search}`);
-  expect(start.status).toBe(302);
-  const atZoom = await fetch(start.headers.get("location") ?? "", { redirect: "manual" });
+  const confirmation = await start.text();
+  expect(start.status).toBe(200);
+  expect(confirmation).toContain("Weiter zu Zoom");
+  const atZoom = await fetch(continueUrlOf(confirmation), { redirect: "manual" });
   const back = new URL(atZoom.headers.get("location") ?? "");
   const page = await bench.app.http.request(`${back.pathname}${back.search}`);
   expect(page.status).toBe(200);

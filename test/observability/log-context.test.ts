@@ -93,9 +93,11 @@ describe("log context", () => {
       metrics: createMetrics({ defaultMetrics: false }),
       ready: async () => true,
       routes: [],
+      metricsToken: "log-context-metrics-token-0123456789",
     });
     expect((await app.request("/healthz")).status).toBe(200);
-    expect((await app.request("/metrics")).status).toBe(200);
+    const auth = { authorization: "Bearer log-context-metrics-token-0123456789" };
+    expect((await app.request("/metrics", { headers: auth })).status).toBe(200);
     expect(lines).toEqual([]);
     expect((await app.request("/nope")).status).toBe(404);
     expect(lines).toHaveLength(1);

@@ -28,7 +28,7 @@ const ENV = {
   SUMMARY_API_URL: "http://127.0.0.1:9/v1/chat/completions",
   SUMMARY_API_KEY: `sk-${rnd()}`,
   TELEGRAM_WEBHOOK_URL: "https://zoomgram.example.com/telegram/webhook",
-  TELEGRAM_WEBHOOK_SECRET: `tgsecret_${rnd(12).replace(/[^A-Za-z0-9_-]/g, "")}`,
+  TELEGRAM_WEBHOOK_SECRET: `tgsecret_${rnd(24)}`,
   ADMIN_CHAT_ID: "-100777",
 };
 

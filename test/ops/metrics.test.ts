@@ -8,6 +8,7 @@
  */
 import { statSync } from "node:fs";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { METRICS_AUTH } from "../support/config.js";
 import { TEST_DIALECT } from "../support/db.js";
 import { makeTestAudio } from "../support/media.js";
 import { type OpsHarness, startOpsHarness } from "./harness.js";
@@ -40,7 +41,7 @@ function parse(text: string): Sample[] {
 }
 
 async function scrape(b: OpsHarness) {
-  const res = await b.app.http.request("/metrics");
+  const res = await b.app.http.request("/metrics", { headers: METRICS_AUTH });
   expect(res.status).toBe(200);
   expect(res.headers.get("content-type")).toContain("text/plain");
   const samples = parse(await res.text());
@@ -167,5 +168,23 @@ describe(`metrics on ${TEST_DIALECT}`, () => {
       1,
     );
     expect(delivered("zoomgram_deliveries_total", { kind: "transcript", result: "delivered" })).toBe(1);
+  });
+});
+
+describe(`the metrics listener on ${TEST_DIALECT}`, () => {
+  it("METRICS_PORT serves /metrics on loopback without a token; the public port refuses without one", async () => {
+    const b = await startOpsHarness({
+      env: { METRICS_PORT: "0", METRICS_TOKEN: "", PORT: "0", HOST: "127.0.0.1" },
+    });
+    bench = b;
+    const { port, metricsPort } = await b.app.start();
+    expect(metricsPort).toBeGreaterThan(0);
+    const viaListener = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+    expect(viaListener.status).toBe(200);
+    expect(await viaListener.text()).toContain("zoomgram_jobs");
+    expect((await fetch(`http://127.0.0.1:${metricsPort}/healthz`)).status).toBe(404);
+    const publicPort = await fetch(`http://127.0.0.1:${port}/metrics`);
+    expect(publicPort.status).toBe(404);
+    expect(await publicPort.text()).not.toContain("zoomgram_");
   });
 });

@@ -11,6 +11,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { findDeliveries } from "../../src/delivery/delivery.repository.js";
 import { MISSED_WEBHOOK_SWEEP, sweepMissedWebhooks } from "../../src/ops/missed-webhook-sweep.js";
 import type { ZoomUser } from "../fakes/fake-zoom.js";
+import { METRICS_AUTH } from "../support/config.js";
 import { TEST_DIALECT } from "../support/db.js";
 import { makeTestAudio } from "../support/media.js";
 import { type OpsHarness, startOpsHarness } from "./harness.js";
@@ -94,7 +95,7 @@ describe(`missed-webhook sweep on ${TEST_DIALECT}`, () => {
     await b.settle();
     expect(b.tg.sent.filter((s) => s.method === "sendAudio")).toHaveLength(1);
 
-    const metrics = await (await b.app.http.request("/metrics")).text();
+    const metrics = await (await b.app.http.request("/metrics", { headers: METRICS_AUTH })).text();
     expect(metrics).toContain('zoomgram_webhooks_total{event="recording.completed",result="recovered"} 1');
   });
 

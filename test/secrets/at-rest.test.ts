@@ -16,7 +16,7 @@ import { type Harness, startHarness } from "../fault/harness.js";
 import { TEST_DIALECT } from "../support/db.js";
 import { everythingStored, leaks, openConnectLink, recordAndAnnounce, type SignIn, signIn } from "./flows.js";
 
-const TG_SECRET = "secrets_tg_webhook_secret_42";
+const TG_SECRET = "secrets_tg_webhook_secret_42_0123456789";
 let h: Harness;
 let secrets: string[];
 let signIns: SignIn[];

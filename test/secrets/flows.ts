@@ -6,9 +6,9 @@
  */
 import { readFileSync } from "node:fs";
 import { expect } from "vitest";
-import { signConnectParams } from "../../src/connect/connect-link.js";
 import { parseDatabaseUrl } from "../../src/db/database.js";
 import { type Harness, snapshotDatabase } from "../fault/harness.js";
+import { continueUrlOf, pressedConnectQuery } from "../support/connect-link.js";
 import { makeTestAudio } from "../support/media.js";
 
 const client = (ip: string) => ({ incoming: { socket: { remoteAddress: ip } } });
@@ -23,13 +23,11 @@ export interface SignIn {
 
 /** Opens a signed connect link and returns Zoom's authorize URL (an OAuth state is now pending). */
 export async function openConnectLink(h: Harness, chatId: number, userId: number, ip = "198.51.100.7") {
-  const link = signConnectParams(
-    { chatId, userId, expiresAt: Math.floor(h.clock.now() / 1000) + 15 * 60, locale: "en" },
-    h.config.stateSecret,
-  );
+  const link = pressedConnectQuery(h.config, { chatId, userId, nowMs: h.clock.now(), locale: "en" });
   const start = await h.app.http.request(`/zoom/connect?${link}`, {}, client(ip));
-  expect(start.status).toBe(302);
-  return { authorizeUrl: new URL(start.headers.get("location") ?? ""), linkSignature: link.get("sig") ?? "" };
+  const html = await start.text();
+  expect(start.status, html).toBe(200);
+  return { authorizeUrl: new URL(continueUrlOf(html)), linkSignature: link.get("sig") ?? "" };
 }
 
 /** The whole sign-in: link, Zoom's consent (the fake's next user approves), callback. */

@@ -11,8 +11,11 @@ export const TEST_ENV = {
   TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
   DATABASE_URL: "sqlite::memory:",
   LOG_LEVEL: "silent",
+  METRICS_TOKEN: "test-metrics-token-0123456789abcdef",
 } as const satisfies Env;
 
+/** The header `GET /metrics` on the main port needs with {@link TEST_ENV} (issue #13, item 9). */
+export const METRICS_AUTH = { authorization: `Bearer ${TEST_ENV.METRICS_TOKEN}` } as const;
 /** Only the variables an operator must set (the CLI refuses to start without them). */
 export const REQUIRED_TEST_ENV = {
   ZOOM_CLIENT_ID: TEST_ENV.ZOOM_CLIENT_ID,

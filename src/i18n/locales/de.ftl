@@ -244,6 +244,28 @@ page-rate-limited-title = Zu viele Versuche
 page-rate-limited-body = Bitte warte eine Minute und versuch es dann noch einmal.
 page-back-to-telegram = Zurück zu Telegram
 
+## Issue #13: the connect link proves who is connecting
+connect-anonymous-admin = Anonyme Administratoren können Zoom nicht verbinden: Telegram verrät mir nicht, wer du bist. Bitte sende /connect unter deinem eigenen Namen (schalte „Anonym bleiben“ kurz aus) oder in einem privaten Chat mit mir.
+page-confirm-title = Zoom mit Telegram verbinden
+page-confirm-body =
+    { $requester } möchte die Cloud-Aufnahmen des Zoom-Kontos, das du gleich freigibst, in die Telegram-Gruppe „{ $chat_title }“ liefern lassen.
+
+    Fahre nur fort, wenn du das bist und die Gruppe stimmt.
+page-confirm-private-title = Zoom mit Telegram verbinden
+page-confirm-private-body =
+    { $requester } möchte die Cloud-Aufnahmen des Zoom-Kontos, das du gleich freigibst, in den privaten Chat mit dem Bot liefern lassen.
+
+    Fahre nur fort, wenn du das bist.
+page-continue-to-zoom = Weiter zu Zoom
+page-identity-missing-title = Öffne diesen Link aus Telegram
+page-identity-missing-body = Dieser Link funktioniert nur über die Schaltfläche in Telegram, die uns sagt, wer sie gedrückt hat. Ein kopierter Link oder ein Druck vor mehr als 10 Minuten gilt nicht. Es wurde nichts verbunden: Geh zurück zu Telegram und drücke die Schaltfläche (oder sende /connect erneut).
+page-identity-mismatch-title = Dieser Link gehört nicht dir
+page-identity-mismatch-body = Nur wer /connect gesendet hat, kann diese Schaltfläche benutzen. Es wurde nichts verbunden. Um dein eigenes Zoom-Konto zu verbinden, sende selbst /connect.
+page-not-admin-title = Nur Gruppen-Admins können verbinden
+page-not-admin-body = Du bist kein Administrator dieser Gruppe mehr, daher wurde nichts verbunden. Bitte einen Gruppen-Admin, /connect zu senden.
+page-link-used-title = Dieser Link wurde schon benutzt
+page-link-used-body = Jeder Verbindungslink startet nur eine Anmeldung. Diesmal wurde nichts verbunden: Geh zurück zu Telegram und sende /connect für einen neuen Link.
+admin-token-endpoint-refused = 🚨 Zooms Token-Endpunkt hat eine Token-Erneuerung abgelehnt: { $reason }. Das liegt nicht an den Nutzern (wurde das Client-Secret der Zoom-App geändert? prüfe ZOOM_CLIENT_ID und ZOOM_CLIENT_SECRET). Verbindungen bleiben bestehen, Erneuerungen werden wiederholt; kein Chat wurde gebeten, sich neu zu verbinden.
 ## /import (past recordings)
 
 import-error-usage =

@@ -251,6 +251,28 @@ page-rate-limited-title = Too many attempts
 page-rate-limited-body = Please wait a minute, then try again.
 page-back-to-telegram = Back to Telegram
 
+## Issue #13: the connect link proves who is connecting
+connect-anonymous-admin = Anonymous administrators can't connect Zoom: Telegram can't tell me who you are. Please send /connect under your own name (turn off “Remain anonymous” for a moment) or in a private chat with me.
+page-confirm-title = Connect Zoom to Telegram
+page-confirm-body =
+    { $requester } asked to deliver the cloud recordings of the Zoom account you are about to approve to the Telegram group “{ $chat_title }”.
+
+    Continue only if that is you and this is the right group.
+page-confirm-private-title = Connect Zoom to Telegram
+page-confirm-private-body =
+    { $requester } asked to deliver the cloud recordings of the Zoom account you are about to approve to their private chat with the bot.
+
+    Continue only if that is you.
+page-continue-to-zoom = Continue to Zoom
+page-identity-missing-title = Open this link from Telegram
+page-identity-missing-body = This link only works from the button in Telegram, which tells us who pressed it. A copied link, or a press more than 10 minutes ago, can't be used. Nothing was connected: go back to Telegram and press the button (or send /connect again).
+page-identity-mismatch-title = This link isn't yours
+page-identity-mismatch-body = Only the person who sent /connect can use this button. Nothing was connected. If you want to connect your own Zoom account, send /connect yourself.
+page-not-admin-title = Only group admins can connect
+page-not-admin-body = You are no longer an administrator of this group, so nothing was connected. Ask a group admin to send /connect.
+page-link-used-title = This link was already used
+page-link-used-body = Each connect link can start one sign-in only. Nothing was connected this time: go back to Telegram and send /connect to get a new link.
+admin-token-endpoint-refused = 🚨 Zoom's token endpoint refused a token refresh: { $reason }. This is not the users' doing (was the Zoom app's client secret rotated? check ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET). Connections are kept and refreshes are retried; no chat was asked to reconnect.
 ## /import (past recordings)
 
 import-error-usage =

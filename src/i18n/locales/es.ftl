@@ -244,6 +244,28 @@ page-rate-limited-title = Demasiados intentos
 page-rate-limited-body = Espera un minuto y vuelve a intentarlo.
 page-back-to-telegram = Volver a Telegram
 
+## Issue #13: the connect link proves who is connecting
+connect-anonymous-admin = Los administradores anónimos no pueden conectar Zoom: Telegram no me dice quién eres. Envía /connect con tu propio nombre (desactiva un momento «Permanecer anónimo») o en un chat privado conmigo.
+page-confirm-title = Conectar Zoom con Telegram
+page-confirm-body =
+    { $requester } pidió entregar las grabaciones en la nube de la cuenta de Zoom que vas a aprobar al grupo de Telegram «{ $chat_title }».
+
+    Continúa solo si eres tú y el grupo es el correcto.
+page-confirm-private-title = Conectar Zoom con Telegram
+page-confirm-private-body =
+    { $requester } pidió entregar las grabaciones en la nube de la cuenta de Zoom que vas a aprobar a su chat privado con el bot.
+
+    Continúa solo si eres tú.
+page-continue-to-zoom = Continuar a Zoom
+page-identity-missing-title = Abre este enlace desde Telegram
+page-identity-missing-body = Este enlace solo funciona desde el botón de Telegram, que nos dice quién lo pulsó. No sirve un enlace copiado ni una pulsación de hace más de 10 minutos. No se conectó nada: vuelve a Telegram y pulsa el botón (o envía /connect de nuevo).
+page-identity-mismatch-title = Este enlace no es tuyo
+page-identity-mismatch-body = Solo quien envió /connect puede usar este botón. No se conectó nada. Si quieres conectar tu propia cuenta de Zoom, envía /connect tú mismo.
+page-not-admin-title = Solo los administradores del grupo pueden conectar
+page-not-admin-body = Ya no eres administrador de este grupo, así que no se conectó nada. Pide a un administrador del grupo que envíe /connect.
+page-link-used-title = Este enlace ya se usó
+page-link-used-body = Cada enlace de conexión inicia un solo inicio de sesión. Esta vez no se conectó nada: vuelve a Telegram y envía /connect para obtener un enlace nuevo.
+admin-token-endpoint-refused = 🚨 El endpoint de tokens de Zoom rechazó una renovación de token: { $reason }. No es culpa de los usuarios (¿se cambió el client secret de la app de Zoom? revisa ZOOM_CLIENT_ID y ZOOM_CLIENT_SECRET). Las conexiones se mantienen y las renovaciones se reintentan; no se pidió a ningún chat que se vuelva a conectar.
 ## /import (past recordings)
 
 import-error-usage =

@@ -245,6 +245,28 @@ page-rate-limited-title = Trop de tentatives
 page-rate-limited-body = Veuillez patienter une minute, puis réessayer.
 page-back-to-telegram = Retour à Telegram
 
+## Issue #13: the connect link proves who is connecting
+connect-anonymous-admin = Les administrateurs anonymes ne peuvent pas connecter Zoom : Telegram ne me dit pas qui vous êtes. Envoyez /connect sous votre propre nom (désactivez un instant « Rester anonyme ») ou dans une discussion privée avec moi.
+page-confirm-title = Connecter Zoom à Telegram
+page-confirm-body =
+    { $requester } a demandé que les enregistrements cloud du compte Zoom que vous allez autoriser soient livrés au groupe Telegram « { $chat_title } ».
+
+    Continuez seulement si c'est vous et si c'est le bon groupe.
+page-confirm-private-title = Connecter Zoom à Telegram
+page-confirm-private-body =
+    { $requester } a demandé que les enregistrements cloud du compte Zoom que vous allez autoriser soient livrés dans sa discussion privée avec le bot.
+
+    Continuez seulement si c'est vous.
+page-continue-to-zoom = Continuer vers Zoom
+page-identity-missing-title = Ouvrez ce lien depuis Telegram
+page-identity-missing-body = Ce lien ne fonctionne que depuis le bouton dans Telegram, qui nous dit qui l'a pressé. Un lien copié, ou un appui datant de plus de 10 minutes, ne peut pas servir. Rien n'a été connecté : retournez dans Telegram et appuyez sur le bouton (ou renvoyez /connect).
+page-identity-mismatch-title = Ce lien n'est pas le vôtre
+page-identity-mismatch-body = Seule la personne qui a envoyé /connect peut utiliser ce bouton. Rien n'a été connecté. Pour connecter votre propre compte Zoom, envoyez /connect vous-même.
+page-not-admin-title = Seuls les administrateurs du groupe peuvent connecter
+page-not-admin-body = Vous n'êtes plus administrateur de ce groupe, donc rien n'a été connecté. Demandez à un administrateur du groupe d'envoyer /connect.
+page-link-used-title = Ce lien a déjà servi
+page-link-used-body = Chaque lien de connexion ne lance qu'une seule connexion. Rien n'a été connecté cette fois : retournez dans Telegram et envoyez /connect pour obtenir un nouveau lien.
+admin-token-endpoint-refused = 🚨 Le point de terminaison des jetons de Zoom a refusé un renouvellement : { $reason }. Les utilisateurs n'y sont pour rien (le secret client de l'app Zoom a-t-il changé ? vérifiez ZOOM_CLIENT_ID et ZOOM_CLIENT_SECRET). Les connexions sont conservées et les renouvellements réessayés ; aucune discussion n'a été invitée à se reconnecter.
 ## /import (past recordings)
 
 import-error-usage =

@@ -244,6 +244,28 @@ page-rate-limited-title = Tentativas demais
 page-rate-limited-body = Aguarde um minuto e tente de novo.
 page-back-to-telegram = Voltar ao Telegram
 
+## Issue #13: the connect link proves who is connecting
+connect-anonymous-admin = Administradores anônimos não podem conectar o Zoom: o Telegram não me diz quem você é. Envie /connect com seu próprio nome (desative por um momento “Permanecer anônimo”) ou em um chat privado comigo.
+page-confirm-title = Conectar o Zoom ao Telegram
+page-confirm-body =
+    { $requester } pediu para entregar as gravações na nuvem da conta Zoom que você vai aprovar ao grupo do Telegram “{ $chat_title }”.
+
+    Continue apenas se for você e se o grupo estiver certo.
+page-confirm-private-title = Conectar o Zoom ao Telegram
+page-confirm-private-body =
+    { $requester } pediu para entregar as gravações na nuvem da conta Zoom que você vai aprovar ao chat privado com o bot.
+
+    Continue apenas se for você.
+page-continue-to-zoom = Continuar para o Zoom
+page-identity-missing-title = Abra este link pelo Telegram
+page-identity-missing-body = Este link só funciona pelo botão no Telegram, que nos diz quem o tocou. Um link copiado, ou um toque de mais de 10 minutos atrás, não pode ser usado. Nada foi conectado: volte ao Telegram e toque no botão (ou envie /connect de novo).
+page-identity-mismatch-title = Este link não é seu
+page-identity-mismatch-body = Só quem enviou /connect pode usar este botão. Nada foi conectado. Para conectar sua própria conta Zoom, envie /connect você mesmo.
+page-not-admin-title = Só administradores do grupo podem conectar
+page-not-admin-body = Você não é mais administrador deste grupo, então nada foi conectado. Peça a um administrador do grupo para enviar /connect.
+page-link-used-title = Este link já foi usado
+page-link-used-body = Cada link de conexão inicia um único login. Desta vez nada foi conectado: volte ao Telegram e envie /connect para receber um link novo.
+admin-token-endpoint-refused = 🚨 O endpoint de tokens do Zoom recusou uma renovação de token: { $reason }. Não é culpa dos usuários (o client secret do app Zoom foi trocado? verifique ZOOM_CLIENT_ID e ZOOM_CLIENT_SECRET). As conexões foram mantidas e as renovações são repetidas; nenhum chat foi solicitado a se reconectar.
 ## /import (past recordings)
 
 import-error-usage =

@@ -256,6 +256,28 @@ page-rate-limited-title = Слишком много попыток
 page-rate-limited-body = Подождите минуту и попробуйте снова.
 page-back-to-telegram = Вернуться в Telegram
 
+## Issue #13: the connect link proves who is connecting
+connect-anonymous-admin = Анонимные администраторы не могут подключить Zoom: Telegram не сообщает мне, кто вы. Отправьте /connect от своего имени (на время отключите «Оставаться анонимным») или в личном чате со мной.
+page-confirm-title = Подключение Zoom к Telegram
+page-confirm-body =
+    { $requester } попросил(а) доставлять облачные записи аккаунта Zoom, который вы сейчас подтвердите, в группу Telegram «{ $chat_title }».
+
+    Продолжайте, только если это вы и группа верная.
+page-confirm-private-title = Подключение Zoom к Telegram
+page-confirm-private-body =
+    { $requester } попросил(а) доставлять облачные записи аккаунта Zoom, который вы сейчас подтвердите, в личный чат с ботом.
+
+    Продолжайте, только если это вы.
+page-continue-to-zoom = Перейти в Zoom
+page-identity-missing-title = Откройте ссылку из Telegram
+page-identity-missing-body = Эта ссылка работает только через кнопку в Telegram, которая сообщает нам, кто её нажал. Скопированную ссылку или нажатие более 10 минут назад использовать нельзя. Ничего не подключено: вернитесь в Telegram и нажмите кнопку (или снова отправьте /connect).
+page-identity-mismatch-title = Эта ссылка не ваша
+page-identity-mismatch-body = Этой кнопкой может воспользоваться только тот, кто отправил /connect. Ничего не подключено. Чтобы подключить свой аккаунт Zoom, отправьте /connect сами.
+page-not-admin-title = Подключать могут только администраторы
+page-not-admin-body = Вы больше не администратор этой группы, поэтому ничего не подключено. Попросите администратора группы отправить /connect.
+page-link-used-title = Эта ссылка уже использована
+page-link-used-body = Каждая ссылка для подключения запускает только один вход. На этот раз ничего не подключено: вернитесь в Telegram и отправьте /connect, чтобы получить новую ссылку.
+admin-token-endpoint-refused = 🚨 Эндпоинт токенов Zoom отклонил обновление токена: { $reason }. Пользователи тут ни при чём (не меняли ли секрет клиента приложения Zoom? проверьте ZOOM_CLIENT_ID и ZOOM_CLIENT_SECRET). Подключения сохранены, обновления повторяются; ни один чат не просили подключиться заново.
 ## /import (past recordings)
 
 import-error-usage =
