@@ -13,6 +13,7 @@
  *   received, or cannot be checked: the recording stays in Zoom's cloud for good.
  */
 import type { ChatParts } from "../settings/chat-settings.repository.js";
+import { SPEECH_TRANSCRIPT_FILE_ID } from "./delivery-jobs.js";
 import type { TrashFacts } from "./trash.repository.js";
 
 export type TrashReadiness = "ready" | "wait" | "keep";
@@ -46,6 +47,8 @@ export function trashReadiness(facts: TrashFacts, parts: ChatParts): TrashReadin
 
   // Intact: each delivered file was downloaded against a size Zoom stated.
   for (const d of wanted) {
+    // A transcript we made from the audio (speech to text) is no Zoom file: nothing to check.
+    if (d.fileId === SPEECH_TRANSCRIPT_FILE_ID) continue;
     const file = facts.files.find((f) => f.fileId === d.fileId);
     if (!file || file.fileSize === null || file.fileSize <= 0) return "keep";
   }

@@ -59,6 +59,14 @@ describe("trashReadiness", () => {
     ).toBe("ready");
   });
 
+  it("accepts a transcript made by speech to text (no Zoom file behind it)", () => {
+    const stt: Array<[string, string, string]> = [
+      ["a1", "audio", "delivered"],
+      ["speech-to-text", "transcript", "delivered"],
+    ];
+    expect(trashReadiness(facts(stt, [AUDIO]), DEFAULT_PARTS)).toBe("ready");
+  });
+
   it("lets the summary's job run first, whatever its outcome", () => {
     const done: Array<[string, string, string]> = [
       ["a1", "audio", "delivered"],
