@@ -330,7 +330,11 @@ describe(`job queue across processes on ${TEST_DIALECT}`, () => {
           .execute();
       }
     });
-    const outputs = await Promise.all([0, 1, 2].map(() => runChild([t.url, "drain", "4"])));
+    // The lease is the production default (60 s), not the child's 5 s: on 2 cores shared with other
+    // test runs a child can go unscheduled for more than 5 s while holding claimed jobs, and then
+    // the lease expires (correctly) and another child runs those jobs again. Lease expiry has its
+    // own test below; this one checks that concurrent claims never hand one job to two workers.
+    const outputs = await Promise.all([0, 1, 2].map(() => runChild([t.url, "drain", "4", "60000"])));
     const ran = outputs.map((o) => Number(/ran (\d+)/.exec(o.stdout)?.[1] ?? -1));
     expect(ran.reduce((a, b) => a + b, 0)).toBe(total);
     const dupes = await sql<{
