@@ -3,7 +3,8 @@
  *
  * It starts the bundled fake Zoom and fake Telegram (test/fakes/), runs the real service against
  * them (HTTP server, long-polling bot, job worker, a throwaway SQLite database), and plays one
- * meeting: a Telegram user sends /connect and approves the app in "Zoom"; "Zoom" records a
+ * meeting: a Telegram user sends /connect, presses its login button (Telegram signs who pressed),
+ * confirms on Zoomgram's page and approves the app in "Zoom"; "Zoom" records a
  * meeting and sends its webhooks — recording.completed, recording.transcript_completed,
  * meeting.summary_completed — signed like the real ones. A second meeting gets no transcript from
  * Zoom: the bundled fake speech-to-text server (STT_API_URL) transcribes its audio and the fake
@@ -16,6 +17,7 @@ import { join } from "node:path";
 import pino from "pino";
 import { type App, createApp } from "../src/app.js";
 import { createLogger } from "../src/observability/logger.js";
+import { continueUrlOf, pressConnectButton } from "../test/connect/harness.js";
 import { type FakeSpeech, startFakeSpeech } from "../test/fakes/fake-speech.js";
 import type { StoredMessage } from "../test/fakes/fake-telegram.js";
 import type { FakeZoom } from "../test/fakes/fake-zoom.js";
@@ -142,13 +144,16 @@ async function main(): Promise<number> {
       if (message) typed.push({ messageId: message.message_id, text });
     };
     annSends("/connect");
-    const prompt = await tg.waitForSent(
-      (s) => s.chatId === CHAT && buttonUrl(s.replyMarkup) !== undefined,
-      TIMEOUT_MS,
-    );
-    const link = buttonUrl(prompt.replyMarkup) as string;
-    say(`2. She taps "Connect Zoom" and approves Zoomgram in (fake) Zoom.`);
-    const page = await fetch(link, { redirect: "follow" });
+    await tg.waitForSent((s) => s.chatId === CHAT && loginButtonUrl(s.replyMarkup) !== undefined, TIMEOUT_MS);
+    say(`2. She taps "Connect Zoom" (Telegram signs who she is), confirms on Zoomgram's page`);
+    say(`   and approves Zoomgram in (fake) Zoom.`);
+    // Telegram opens the login_url button's link with Ann's signed identity added.
+    const opened = pressConnectButton({ tg }, CHAT, CHAT);
+    const confirmation = await fetch(opened);
+    if (confirmation.status !== 200)
+      throw new Error(`the confirmation page answered HTTP ${confirmation.status}`);
+    // "Continue to Zoom": Zoom's consent, then back to the callback.
+    const page = await fetch(continueUrlOf(await confirmation.text()), { redirect: "follow" });
     if (page.status !== 200) throw new Error(`the connect flow ended with HTTP ${page.status}`);
     await tg.waitForSent((s) => s.chatId === CHAT && (s.text ?? "").startsWith("✅"), TIMEOUT_MS);
 
@@ -306,9 +311,10 @@ function quietLogger(config: { telegram: { botToken: string }; zoom: { clientSec
   });
 }
 
-function buttonUrl(markup: unknown): string | undefined {
-  const rows = (markup as { inline_keyboard?: Array<Array<{ url?: string }>> } | undefined)?.inline_keyboard;
-  return rows?.flat().find((b) => b.url)?.url;
+function loginButtonUrl(markup: unknown): string | undefined {
+  const rows = (markup as { inline_keyboard?: Array<Array<{ login_url?: { url: string } }>> } | undefined)
+    ?.inline_keyboard;
+  return rows?.flat().find((b) => b.login_url)?.login_url?.url;
 }
 
 function buttons(markup: unknown): string {

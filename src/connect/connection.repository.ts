@@ -97,7 +97,9 @@ export async function lockConnectionForIngest(
 ): Promise<ZoomConnection | undefined> {
   const query = tx.selectFrom("zoom_connections").selectAll().where("zoom_user_id", "=", zoomUserId);
   const row = await (dialect === "postgres" ? query.forShare() : query).executeTakeFirst();
-  return row && row.status === "active" ? toZoomConnection(row, defaultApiBaseUrl) : undefined;
+  // Any status: a broken connection still routes a recording to its chat, which is then
+  // delivered with the webhook's own download token; callers that need an active one check.
+  return row ? toZoomConnection(row, defaultApiBaseUrl) : undefined;
 }
 
 /** The purge's side of {@link lockConnectionForIngest}: FOR UPDATE on PostgreSQL. */

@@ -62,6 +62,11 @@ export interface DownloadRecordingOptions {
   onWritten?: (fileBytes: number) => void;
   /** The file was cut back to 0 bytes (the server restarted the body): what was read is void. */
   onRestart?: () => void;
+  /**
+   * Opens the destination for writing. Default: created anew, never through a symlink
+   * (src/media/media-dir.ts). Tests put a full disk here.
+   */
+  openFile?: (path: string) => Promise<FileHandle>;
 }
 
 export interface DownloadResult {
@@ -121,9 +126,11 @@ async function attemptWithToken(
   };
   let offset = 0;
   let resumes = 0;
-  const file = await openMediaFileExclusive(options.destination).catch((error: unknown) => {
-    throw unwritable(error);
-  });
+  const file = await (options.openFile ?? openMediaFileExclusive)(options.destination).catch(
+    (error: unknown) => {
+      throw unwritable(error);
+    },
+  );
   try {
     for (;;) {
       const response = await requestFollowingRedirects(options, transport, url, token, offset);

@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { open } from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -101,6 +102,15 @@ const sendFile = (res: http.ServerResponse, type = "audio/mp4") => {
 describe.each(TRANSPORTS)("downloadRecording through %s", (_name, fetchImpl) => {
   beforeEach(() => {
     transportFetch = fetchImpl;
+  });
+
+  it("a disk that fills up mid-download is a storage problem (media.unwritable, retryable), not a broken download", async () => {
+    const zoom = await serve("127.0.0.1", (_req, res) => sendFile(res));
+    const error = await failure(
+      downloadRecording(options(`${zoom.url}/rec/download/abc`, { openFile: () => open("/dev/full", "w") })),
+    );
+    expect(error).toMatchObject({ code: "media.unwritable", retryable: true });
+    expect(zoom.seen).toHaveLength(1);
   });
 
   it("streams the file to disk with the first token", async () => {

@@ -3,7 +3,7 @@
  * connection, and the media folder unwritable or full. One test per row, through the real app and
  * the fakes; test/fault/matrix.ts checks the shared invariants.
  */
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "kysely";
@@ -99,20 +99,23 @@ describe(`fault matrix: storage (${TEST_DIALECT})`, () => {
     expect(out.texts).toContain(failureText(row, "reason-server-storage"));
   });
 
-  it("media folder full mid-download: the attempt fails as a storage problem (not a broken download), the retry delivers the exact bytes", async () => {
+  // A full disk mid-download (media.unwritable, retried) is tested on the download itself, in
+  // test/delivery/download.test.ts: planting a symlink to /dev/full no longer reaches the write.
+  it("a symlink planted where the download goes is never written through: its target stays untouched, the first attempt delivers the exact bytes", async () => {
     row = await startRow();
     const { h } = row;
     await announce(row);
-    // The first attempt's workspace is MEDIA_DIR/deliver-<job id>-1; its download lands on a
-    // "disk" that is full.
+    // The first attempt's workspace is MEDIA_DIR/deliver-<job id>-1.
     const [job] = await recordingJobs(row);
     const workspace = join(h.mediaDir, `deliver-${job?.id}-1`);
     mkdirSync(workspace, { recursive: true, mode: 0o700 });
-    symlinkSync("/dev/full", join(workspace, "source-1.m4a"));
+    const sentinel = join(h.mediaDir, `sentinel-${job?.id}`);
+    writeFileSync(sentinel, "not yours");
+    symlinkSync(sentinel, join(workspace, "source-1.m4a"));
     await h.drain();
-    const [failedOnce] = await recordingJobs(row);
-    expect(failedOnce?.state).toBe("retry");
-    expect(failedOnce?.last_error).toMatch(/^media\.unwritable/);
+    const [done] = await recordingJobs(row);
+    expect(done?.state).toBe("completed");
+    expect(readFileSync(sentinel, "utf8")).toBe("not yours");
     await settle(h);
     const out = await finish(row);
     expect(out.delivered).toBe(true);
