@@ -12,7 +12,7 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import type { TokenService } from "../connect/token-service.js";
-import { AppError, isAppError } from "../errors.js";
+import { AppError } from "../errors.js";
 import { createMediaWorkspace } from "../media/temp-files.js";
 import { type DownloadToken, downloadRecording } from "../zoom/download.js";
 import {
@@ -26,6 +26,7 @@ import { fileKey, isFileReady } from "../zoom/recording-files.js";
 import type { MeetingRecordings, ZoomApi, ZoomAuth } from "../zoom/zoom-api.js";
 import type { DeliveryServices } from "./delivery-services.js";
 import { latestWebhookDownloadToken } from "./meeting-parts.repository.js";
+import { asZoomUser } from "./zoom-as-user.js";
 
 /** Transcripts are text: anything near this size is not one. */
 const MAX_TRANSCRIPT_BYTES = 50 * 1024 * 1024;
@@ -69,20 +70,13 @@ export function createMeetingZoom(
   const api = deps.api ?? services.zoomApi;
 
   /** Runs a REST call as the user; a 401 gets one forced token refresh (the stored one may be revoked). */
-  async function asUser<T>(
+  function asUser<T>(
     zoomUserId: string,
     signal: AbortSignal,
     attempt: number,
     call: (auth: ZoomAuth) => Promise<T>,
   ): Promise<T> {
-    const first = await tokens.getAccessToken(zoomUserId, { signal });
-    try {
-      return await call({ apiBaseUrl: first.apiBaseUrl, accessToken: first.accessToken, signal, attempt });
-    } catch (error) {
-      if (!(isAppError(error) && error.code === "zoom.unauthorized")) throw error;
-      const again = await tokens.getAccessToken(zoomUserId, { signal, forceRefresh: true });
-      return call({ apiBaseUrl: again.apiBaseUrl, accessToken: again.accessToken, signal, attempt });
-    }
+    return asZoomUser(tokens, zoomUserId, { signal, attempt }, call);
   }
 
   return {
