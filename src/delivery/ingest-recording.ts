@@ -6,7 +6,6 @@
  * that creates no new delivery is recorded as `duplicate` and enqueues nothing.
  */
 
-import { lockConnectionForIngest } from "../connect/connection.repository.js";
 import { withTransaction } from "../db/database.js";
 import { getChatSettings, topicPasses } from "../settings/chat-settings.repository.js";
 import { defaultChatSettings } from "../settings/default-chat-settings.js";
@@ -24,7 +23,13 @@ import {
   enqueueSpeechTranscription,
   enqueueTranscriptDelivery,
 } from "./delivery-jobs.js";
-import { auditPayload, encryptDownloadToken, type Ingestor, type IngestResult } from "./ingest.js";
+import {
+  auditPayload,
+  encryptDownloadToken,
+  type Ingestor,
+  type IngestResult,
+  lockIngestConnection,
+} from "./ingest.js";
 
 export const ingestRecordingCompleted: Ingestor<RecordingCompletedEvent> = async (services, event, ctx) => {
   const meeting = event.payload.object;
@@ -42,12 +47,7 @@ export const ingestRecordingCompleted: Ingestor<RecordingCompletedEvent> = async
   };
 
   const outcome = await withTransaction(services.db, async (tx): Promise<IngestResult> => {
-    const connection = await lockConnectionForIngest(
-      tx,
-      zoomUserId,
-      services.db.dialect,
-      services.config.zoom.apiBaseUrl,
-    );
+    const connection = await lockIngestConnection(tx, services, zoomUserId);
     if (!connection) {
       // Not (or no longer) connected: keep the audit row, do nothing else.
       await insertWebhookEvent(tx, { ...audit, result: "no_connection" });

@@ -6,15 +6,15 @@
  * already delivered to the chat. One transaction, no outside calls; workers woken after commit.
  */
 
-import { findConnectionByZoomUserId, lockConnectionForIngest } from "../connect/connection.repository.js";
+import { findConnectionByZoomUserId } from "../connect/connection.repository.js";
 import { withTransaction } from "../db/database.js";
 import { getChatSettings, topicPasses } from "../settings/chat-settings.repository.js";
 import { defaultChatSettings } from "../settings/default-chat-settings.js";
 import { chatLocale } from "../telegram/chat.repository.js";
 import { type MeetingSummaryCompletedEvent, normalizeMeetingSummary } from "../zoom/events.js";
-import { insertWebhookEvent, type WebhookResult } from "./delivery.repository.js";
+import type { WebhookResult } from "./delivery.repository.js";
 import type { DeliveryServices } from "./delivery-services.js";
-import { auditPayload, type IngestContext, type IngestResult } from "./ingest.js";
+import { type IngestContext, type IngestResult, lockIngestConnection, webhookAuditor } from "./ingest.js";
 import {
   enqueueSummaryDelivery,
   findDelivery,
@@ -43,24 +43,13 @@ export async function ingestSummaryCompleted(
   );
 
   const outcome = await withTransaction(services.db, async (tx): Promise<IngestResult> => {
-    const audit = (result: WebhookResult) =>
-      insertWebhookEvent(tx, {
-        receivedAt: ctx.receivedAt,
-        event: event.event,
-        meetingUuid,
-        zoomUserId,
-        requestId: ctx.requestId,
-        result,
-        downloadTokenEnc: null,
-        payload: auditPayload(ctx.raw),
-      });
-    // Re-checked under a row lock: a purge cannot commit between this and our commit (#13, item 7).
-    const locked = await lockConnectionForIngest(
-      tx,
+    const audit = webhookAuditor(tx, ctx, {
+      event: event.event,
+      meetingUuid,
       zoomUserId,
-      services.db.dialect,
-      services.config.zoom.apiBaseUrl,
-    );
+      downloadTokenEnc: null,
+    });
+    const locked = await lockIngestConnection(tx, services, zoomUserId);
     if (connection?.status !== "active" || locked === undefined) {
       await audit("no_connection");
       return { result: "no_connection", jobs: 0 };

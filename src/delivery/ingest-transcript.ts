@@ -9,15 +9,21 @@
  * are woken after the commit. The audio never waits for any of this.
  */
 
-import { findConnectionByZoomUserId, lockConnectionForIngest } from "../connect/connection.repository.js";
+import { findConnectionByZoomUserId } from "../connect/connection.repository.js";
 import { withTransaction } from "../db/database.js";
 import { getChatSettings, topicPasses } from "../settings/chat-settings.repository.js";
 import { defaultChatSettings } from "../settings/default-chat-settings.js";
 import type { RecordingTranscriptCompletedEvent } from "../zoom/events.js";
 import { fileKey, pickTranscriptFiles } from "../zoom/recording-files.js";
-import { insertWebhookEvent, upsertRecordingFile, type WebhookResult } from "./delivery.repository.js";
+import { upsertRecordingFile, type WebhookResult } from "./delivery.repository.js";
 import type { DeliveryServices } from "./delivery-services.js";
-import { auditPayload, encryptDownloadToken, type IngestContext, type IngestResult } from "./ingest.js";
+import {
+  encryptDownloadToken,
+  type IngestContext,
+  type IngestResult,
+  lockIngestConnection,
+  webhookAuditor,
+} from "./ingest.js";
 import { enqueueTranscriptForChat, insertMeetingIfNew } from "./meeting-parts.repository.js";
 
 export async function ingestTranscriptCompleted(
@@ -37,24 +43,13 @@ export async function ingestTranscriptCompleted(
   const files = pickTranscriptFiles(meeting.recording_files);
 
   const outcome = await withTransaction(services.db, async (tx): Promise<IngestResult> => {
-    const audit = (result: WebhookResult) =>
-      insertWebhookEvent(tx, {
-        receivedAt: ctx.receivedAt,
-        event: event.event,
-        meetingUuid: meeting.uuid,
-        zoomUserId,
-        requestId: ctx.requestId,
-        result,
-        downloadTokenEnc: encryptDownloadToken(services, event.download_token, meeting.uuid),
-        payload: auditPayload(ctx.raw),
-      });
-    // Re-checked under a row lock: a purge cannot commit between this and our commit (#13, item 7).
-    const locked = await lockConnectionForIngest(
-      tx,
+    const audit = webhookAuditor(tx, ctx, {
+      event: event.event,
+      meetingUuid: meeting.uuid,
       zoomUserId,
-      services.db.dialect,
-      services.config.zoom.apiBaseUrl,
-    );
+      downloadTokenEnc: encryptDownloadToken(services, event.download_token, meeting.uuid),
+    });
+    const locked = await lockIngestConnection(tx, services, zoomUserId);
     if (connection?.status !== "active" || locked === undefined) {
       await audit("no_connection");
       return { result: "no_connection", jobs: 0 };

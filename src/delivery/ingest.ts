@@ -7,9 +7,11 @@
  * the route answers 2xx, so everything Zoom must not have to re-send is durable by then.
  */
 import { createHash } from "node:crypto";
+import { lockConnectionForIngest, type ZoomConnection } from "../connect/connection.repository.js";
+import type { Executor } from "../db/database.js";
 import type { ZoomEvent, ZoomEventName } from "../zoom/events.js";
 import { stripPasscodes } from "../zoom/passcodes.js";
-import type { WebhookResult } from "./delivery.repository.js";
+import { insertWebhookEvent, type WebhookResult } from "./delivery.repository.js";
 import type { DeliveryServices } from "./delivery-services.js";
 
 export interface IngestContext {
@@ -68,4 +70,32 @@ export function digest(parts: readonly string[]): string {
 /** The ingestor for an event, typed for the event it came with (the table guarantees the pairing). */
 export function ingestorFor(table: IngestTable, event: ZoomEvent): Ingestor | undefined {
   return table[event.event] as Ingestor | undefined;
+}
+
+/** Writes this event's audit row (inside the ingest transaction) with the result it came to. */
+export function webhookAuditor(
+  tx: Executor,
+  ctx: IngestContext,
+  row: { event: string; meetingUuid: string; zoomUserId: string; downloadTokenEnc: string | null },
+): (result: WebhookResult) => Promise<number> {
+  return (result) =>
+    insertWebhookEvent(tx, {
+      receivedAt: ctx.receivedAt,
+      event: row.event,
+      meetingUuid: row.meetingUuid,
+      zoomUserId: row.zoomUserId,
+      requestId: ctx.requestId,
+      result,
+      downloadTokenEnc: row.downloadTokenEnc,
+      payload: auditPayload(ctx.raw),
+    });
+}
+
+/** The connection re-read under a row lock: a purge cannot commit between this and our commit (#13, item 7). */
+export function lockIngestConnection(
+  tx: Executor,
+  services: DeliveryServices,
+  zoomUserId: string,
+): Promise<ZoomConnection | undefined> {
+  return lockConnectionForIngest(tx, zoomUserId, services.db.dialect, services.config.zoom.apiBaseUrl);
 }
