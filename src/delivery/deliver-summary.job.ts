@@ -37,6 +37,7 @@ import type { DeliveryServices } from "./delivery-services.js";
 import { reasonKeyFor } from "./failure.js";
 import {
   claimDelivery,
+  failUndeliveredPart,
   findDelivery,
   SUMMARY_FILE_ID,
   storeMeetingSummary,
@@ -250,15 +251,12 @@ export function deliverSummaryJob(
 
     async onDead(payload, error) {
       const { meetingUuid, chatId } = payload;
-      const row = await findDelivery(db.kysely, meetingUuid, SUMMARY_FILE_ID, chatId);
-      if (row && row.state !== "delivered") {
-        await updateDelivery(
-          db.kysely,
-          Number(row.id),
-          { state: "failed", detail: null, lastError: error },
-          clock.now(),
-        );
-      }
+      await failUndeliveredPart(
+        db.kysely,
+        { meetingUuid, fileId: SUMMARY_FILE_ID, chatId },
+        error,
+        clock.now(),
+      );
       services.metrics.deliveries.inc({ kind: "summary", result: "failed" });
       await progress.publish({
         meetingUuid,

@@ -9,7 +9,7 @@ import type { DeliveryRow } from "../db/schema.js";
 import { enqueueJob } from "../jobs/queue.js";
 import { type TokenCipher, TokenCipherError } from "../security/token-cipher.js";
 import type { ZoomRecordingMeeting } from "../zoom/events.js";
-import { findLatestEventWithToken, insertDeliveryIfAbsent } from "./delivery.repository.js";
+import { findLatestEventWithToken, insertDeliveryIfAbsent, updateDelivery } from "./delivery.repository.js";
 import {
   DELIVER_SUMMARY_JOB,
   DELIVER_TRANSCRIPT_JOB,
@@ -106,6 +106,19 @@ export async function findDelivery(
     .where("file_id", "=", fileId)
     .where("chat_id", "=", chatId)
     .executeTakeFirst();
+}
+
+/** A dead job's part: its delivery row, unless already delivered, becomes `failed` with the error. */
+export async function failUndeliveredPart(
+  db: Executor,
+  part: { meetingUuid: string; fileId: string; chatId: number },
+  error: string,
+  now: number,
+): Promise<void> {
+  const row = await findDelivery(db, part.meetingUuid, part.fileId, part.chatId);
+  if (row && row.state !== "delivered") {
+    await updateDelivery(db, Number(row.id), { state: "failed", detail: null, lastError: error }, now);
+  }
 }
 
 export async function findDeliveryById(db: Executor, id: number): Promise<DeliveryRow | undefined> {

@@ -16,6 +16,7 @@ import { reasonKeyFor } from "../delivery/failure.js";
 import {
   claimDelivery,
   enqueueTranscriptForChat,
+  failUndeliveredPart,
   findDelivery,
 } from "../delivery/meeting-parts.repository.js";
 import { loadRecordingSource } from "../delivery/recording-source.js";
@@ -200,15 +201,12 @@ export function transcribeRecordingJob(
     timeoutMs: Math.max(SPEECH_JOB_TIMEOUT_MS, services.config.jobs.timeoutSeconds * 1000),
     async onDead(payload, error) {
       const { meetingUuid, chatId } = payload;
-      const row = await findDelivery(db.kysely, meetingUuid, SPEECH_TRANSCRIPT_FILE_ID, chatId);
-      if (row && row.state !== "delivered") {
-        await updateDelivery(
-          db.kysely,
-          Number(row.id),
-          { state: "failed", detail: null, lastError: error },
-          clock.now(),
-        );
-      }
+      await failUndeliveredPart(
+        db.kysely,
+        { meetingUuid, fileId: SPEECH_TRANSCRIPT_FILE_ID, chatId },
+        error,
+        clock.now(),
+      );
       services.metrics.speechFailures.inc({ cause: "meeting" });
       services.metrics.deliveries.inc({ kind: "transcript", result: "failed" });
       await progress.publish({
