@@ -16,13 +16,14 @@ import { insertDeliveryIfAbsent, updateDelivery } from "./delivery.repository.js
 import type { DeliverTranscriptPayload } from "./delivery-jobs.js";
 import type { DeliveryServices } from "./delivery-services.js";
 import { reasonKeyFor } from "./failure.js";
-import { claimDelivery, findDelivery } from "./meeting-parts.repository.js";
+import { claimDelivery, failUndeliveredPart, findDelivery } from "./meeting-parts.repository.js";
 import type { MeetingZoom } from "./meeting-zoom.js";
 import {
   askForSummary,
   fallBackToSpeech,
   otherTranscriptTaken,
   sendTranscriptDocument,
+  skipIfOtherTranscriptTaken,
 } from "./transcript-document.js";
 
 /** While Zoom still processes the file, look again this often… */
@@ -98,13 +99,13 @@ export function deliverTranscriptJob(
         await askForSummary(services, payload, "no-transcript");
         return undefined;
       }
-      if (await otherTranscriptTaken(services, meetingUuid, chatId, fileId)) {
-        await updateDelivery(
-          db.kysely,
-          delivery.id,
-          { state: "skipped", detail: "transcript already sent" },
+      if (
+        await skipIfOtherTranscriptTaken(
+          services,
+          { meetingUuid, chatId, fileId, deliveryId: delivery.id },
           now,
-        );
+        )
+      ) {
         return undefined;
       }
       await sendTranscriptDocument(services, {
@@ -120,16 +121,12 @@ export function deliverTranscriptJob(
 
     async onDead(payload, error) {
       const { meetingUuid, chatId } = payload;
-      const now = clock.now();
-      const delivery = await findDelivery(db.kysely, meetingUuid, payload.fileId, chatId);
-      if (delivery && delivery.state !== "delivered") {
-        await updateDelivery(
-          db.kysely,
-          delivery.id,
-          { state: "failed", detail: null, lastError: error },
-          now,
-        );
-      }
+      await failUndeliveredPart(
+        db.kysely,
+        { meetingUuid, fileId: payload.fileId, chatId },
+        error,
+        clock.now(),
+      );
       services.metrics.deliveries.inc({ kind: "transcript", result: "failed" });
       await progress.publish({
         meetingUuid,

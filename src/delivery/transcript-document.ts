@@ -11,7 +11,7 @@ import { renderTranscriptText } from "../transcript/render.js";
 import type { Cue } from "../transcript/vtt.js";
 import { displayTopic } from "./caption.js";
 import type { ChatTarget } from "./chat-target.js";
-import { findDeliveries, findMeeting } from "./delivery.repository.js";
+import { findDeliveries, findMeeting, updateDelivery } from "./delivery.repository.js";
 import { enqueueSpeechTranscription, SPEECH_TRANSCRIPT_FILE_ID } from "./delivery-jobs.js";
 import type { DeliveryServices } from "./delivery-services.js";
 import { loadCardMeeting } from "./meeting-card.repository.js";
@@ -136,6 +136,22 @@ export async function otherTranscriptTaken(
       r.file_id !== fileId &&
       (r.state === "delivered" || (r.state === "uploading" && r.file_id === SPEECH_TRANSCRIPT_FILE_ID)),
   );
+}
+
+/** When another transcript already went (or is going) to the chat, this one's delivery is skipped. */
+export async function skipIfOtherTranscriptTaken(
+  services: DeliveryServices,
+  part: { meetingUuid: string; chatId: number; fileId: string; deliveryId: number },
+  now: number,
+): Promise<boolean> {
+  if (!(await otherTranscriptTaken(services, part.meetingUuid, part.chatId, part.fileId))) return false;
+  await updateDelivery(
+    services.db.kysely,
+    part.deliveryId,
+    { state: "skipped", detail: "transcript already sent" },
+    now,
+  );
+  return true;
 }
 
 /**

@@ -22,8 +22,8 @@ import {
 import { loadRecordingSource } from "../delivery/recording-source.js";
 import {
   askForSummary,
-  otherTranscriptTaken,
   sendTranscriptDocument,
+  skipIfOtherTranscriptTaken,
 } from "../delivery/transcript-document.js";
 import { AppError } from "../errors.js";
 import type { JobContext, JobHandler, JobOutcome } from "../jobs/worker.js";
@@ -112,15 +112,8 @@ export function transcribeRecordingJob(
       await askForSummary(services, payload, "no-transcript");
       return undefined;
     }
-    if (await otherTranscriptTaken(services, meetingUuid, chatId, SPEECH_TRANSCRIPT_FILE_ID)) {
-      await updateDelivery(
-        db.kysely,
-        deliveryId,
-        { state: "skipped", detail: "transcript already sent" },
-        now,
-      );
-      return undefined;
-    }
+    const part = { meetingUuid, chatId, fileId: SPEECH_TRANSCRIPT_FILE_ID, deliveryId };
+    if (await skipIfOtherTranscriptTaken(services, part, now)) return undefined;
     await storeSpeechTranscript(db.kysely, meetingUuid, writeVtt(result.cues), now);
     await sendTranscriptDocument(services, {
       ...payload,
