@@ -34,10 +34,8 @@ import {
 } from "./delivery.repository.js";
 import type { DeliverSummaryPayload } from "./delivery-jobs.js";
 import type { DeliveryServices } from "./delivery-services.js";
-import { reasonKeyFor } from "./failure.js";
 import {
   claimDelivery,
-  failUndeliveredPart,
   findDelivery,
   SUMMARY_FILE_ID,
   storeMeetingSummary,
@@ -51,6 +49,7 @@ import {
 } from "./meeting-summary.js";
 import type { MeetingZoom } from "./meeting-zoom.js";
 import { recordPartDelivered } from "./part-delivered.js";
+import { reportPartFailed } from "./part-failed.js";
 import { sendPlainText } from "./part-telegram.js";
 
 /** Attempts spent waiting for a flaky summary API before the extractive summary is used instead. */
@@ -251,20 +250,11 @@ export function deliverSummaryJob(
 
     async onDead(payload, error) {
       const { meetingUuid, chatId } = payload;
-      await failUndeliveredPart(
-        db.kysely,
-        { meetingUuid, fileId: SUMMARY_FILE_ID, chatId },
+      await reportPartFailed(
+        services,
+        { meetingUuid, chatId, fileId: SUMMARY_FILE_ID, kind: "summary" },
         error,
-        clock.now(),
       );
-      services.metrics.deliveries.inc({ kind: "summary", result: "failed" });
-      await progress.publish({
-        meetingUuid,
-        chatId,
-        part: "summary",
-        status: "failed",
-        detail: reasonKeyFor(error),
-      });
     },
   };
 }

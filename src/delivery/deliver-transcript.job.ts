@@ -15,9 +15,9 @@ import { resolveChatTarget } from "./chat-target.js";
 import { insertDeliveryIfAbsent, updateDelivery } from "./delivery.repository.js";
 import type { DeliverTranscriptPayload } from "./delivery-jobs.js";
 import type { DeliveryServices } from "./delivery-services.js";
-import { reasonKeyFor } from "./failure.js";
-import { claimDelivery, failUndeliveredPart, findDelivery } from "./meeting-parts.repository.js";
+import { claimDelivery, findDelivery } from "./meeting-parts.repository.js";
 import type { MeetingZoom } from "./meeting-zoom.js";
+import { reportPartFailed } from "./part-failed.js";
 import {
   askForSummary,
   fallBackToSpeech,
@@ -121,20 +121,11 @@ export function deliverTranscriptJob(
 
     async onDead(payload, error) {
       const { meetingUuid, chatId } = payload;
-      await failUndeliveredPart(
-        db.kysely,
-        { meetingUuid, fileId: payload.fileId, chatId },
+      await reportPartFailed(
+        services,
+        { meetingUuid, chatId, fileId: payload.fileId, kind: "transcript" },
         error,
-        clock.now(),
       );
-      services.metrics.deliveries.inc({ kind: "transcript", result: "failed" });
-      await progress.publish({
-        meetingUuid,
-        chatId,
-        part: "transcript",
-        status: "failed",
-        detail: reasonKeyFor(error),
-      });
       // Speech to text can still make one from the audio (issue 16); it asks for the summary then.
       if (await fallBackToSpeech(services, payload)) return;
       // Zoom's own summary may still exist; without a transcript nothing else can be made.

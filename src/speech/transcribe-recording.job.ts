@@ -12,13 +12,12 @@ import { findDeliveries, insertDeliveryIfAbsent, updateDelivery } from "../deliv
 import type { TranscribeRecordingPayload } from "../delivery/delivery-jobs.js";
 import { SPEECH_TRANSCRIPT_FILE_ID } from "../delivery/delivery-jobs.js";
 import type { DeliveryServices } from "../delivery/delivery-services.js";
-import { reasonKeyFor } from "../delivery/failure.js";
 import {
   claimDelivery,
   enqueueTranscriptForChat,
-  failUndeliveredPart,
   findDelivery,
 } from "../delivery/meeting-parts.repository.js";
+import { reportPartFailed } from "../delivery/part-failed.js";
 import { loadRecordingSource } from "../delivery/recording-source.js";
 import {
   askForSummary,
@@ -194,21 +193,9 @@ export function transcribeRecordingJob(
     timeoutMs: Math.max(SPEECH_JOB_TIMEOUT_MS, services.config.jobs.timeoutSeconds * 1000),
     async onDead(payload, error) {
       const { meetingUuid, chatId } = payload;
-      await failUndeliveredPart(
-        db.kysely,
-        { meetingUuid, fileId: SPEECH_TRANSCRIPT_FILE_ID, chatId },
-        error,
-        clock.now(),
-      );
       services.metrics.speechFailures.inc({ cause: "meeting" });
-      services.metrics.deliveries.inc({ kind: "transcript", result: "failed" });
-      await progress.publish({
-        meetingUuid,
-        chatId,
-        part: "transcript",
-        status: "failed",
-        detail: reasonKeyFor(error),
-      });
+      const part = { meetingUuid, chatId, fileId: SPEECH_TRANSCRIPT_FILE_ID, kind: "transcript" } as const;
+      await reportPartFailed(services, part, error);
       await askForSummary(services, payload, "no-transcript");
     },
   };
