@@ -21,7 +21,6 @@ import { reportPartFailed } from "./part-failed.js";
 import {
   askForSummary,
   fallBackToSpeech,
-  otherTranscriptTaken,
   sendTranscriptDocument,
   skipIfOtherTranscriptTaken,
 } from "./transcript-document.js";
@@ -43,15 +42,8 @@ export function deliverTranscriptJob(
       const delivery = await ensureDelivery(services, payload);
       if (delivery.state === "delivered") return undefined;
       // Speech to text got there first (Zoom's transcript came late): one document per meeting.
-      if (await otherTranscriptTaken(services, meetingUuid, chatId, fileId)) {
-        await updateDelivery(
-          db.kysely,
-          delivery.id,
-          { state: "skipped", detail: "transcript already sent" },
-          clock.now(),
-        );
-        return undefined;
-      }
+      const part = { meetingUuid, chatId, fileId, deliveryId: delivery.id };
+      if (await skipIfOtherTranscriptTaken(services, part, clock.now())) return undefined;
       const target = await resolveChatTarget(services, chatId);
       if (target.paused) {
         // Blocked or kicked: nobody to send to, and no retry storm (chat-target.ts).
