@@ -17,6 +17,7 @@
  * (15 minutes) restarts its window, whose meetings are already recorded.
  */
 import { findConnectionByZoomUserId } from "../connect/connection.repository.js";
+import { hasAnyDelivery } from "../delivery/delivery.repository.js";
 import type { DeliveryServices } from "../delivery/delivery-services.js";
 import { ingestRecordingCompleted } from "../delivery/ingest-recording.js";
 import { asZoomUser } from "../delivery/zoom-as-user.js";
@@ -30,7 +31,6 @@ import {
 import {
   type BackfillItem,
   type BackfillRun,
-  chatHasMeeting,
   findBackfillRun,
   insertBackfillItems,
   nextBackfillItem,
@@ -144,7 +144,7 @@ async function listStep(
       meetingUuid: m.uuid,
       zoomUserId,
       startTime: new Date(Date.parse(m.start_time)).toISOString(),
-      received: await chatHasMeeting(db.kysely, run.chatId, m.uuid),
+      received: await hasAnyDelivery(db.kysely, m.uuid, run.chatId),
     });
   }
   const now = clock.now();
@@ -200,7 +200,7 @@ async function ingestItem(
   const skip = () => setBackfillItemState(db.kysely, item.id, "skipped", clock.now());
   // Received meanwhile (its webhook came, or another import): nothing to do. An item left
   // `ingesting` by a crash may have been ingested already: ingest again, it de-duplicates.
-  if (item.state === "listed" && (await chatHasMeeting(db.kysely, run.chatId, item.meetingUuid)))
+  if (item.state === "listed" && (await hasAnyDelivery(db.kysely, item.meetingUuid, run.chatId)))
     return skip();
   const connection = await findConnectionByZoomUserId(
     db.kysely,

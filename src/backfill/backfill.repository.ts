@@ -268,18 +268,6 @@ export async function countBackfillItems(
   return counts;
 }
 
-/** Whether the chat has any delivery of the meeting (it received it, or it is on its way). */
-export async function chatHasMeeting(db: Executor, chatId: number, meetingUuid: string): Promise<boolean> {
-  const row = await db
-    .selectFrom("deliveries")
-    .select("id")
-    .where("meeting_uuid", "=", meetingUuid)
-    .where("chat_id", "=", chatId)
-    .limit(1)
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
 /**
  * Of the given meetings, how many have settled in the chat and how many of those were delivered.
  * A meeting's audio and video decide (the transcript and summary may follow much later); one with

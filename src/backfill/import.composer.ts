@@ -7,7 +7,7 @@ import { Composer } from "grammy";
 import { findConnectionsByChatId } from "../connect/connection.repository.js";
 import { withTransaction } from "../db/database.js";
 import type { DeliveryServices } from "../delivery/delivery-services.js";
-import { isChatAdmin } from "../telegram/chat-admin.js";
+import { isChatAdminOrAlert, isChatAdminOrReply } from "../telegram/chat-admin.js";
 import type { BotContext } from "../telegram/context.js";
 import {
   findActiveBackfillRun,
@@ -28,10 +28,7 @@ export function createImportComposer(services: DeliveryServices): Composer<BotCo
   composer.command("import", async (ctx) => {
     const chat = ctx.chat;
     if (!chat) return;
-    if (!(await isChatAdmin(ctx))) {
-      await ctx.reply(ctx.t("error-group-admin-only"));
-      return;
-    }
+    if (!(await isChatAdminOrReply(ctx))) return;
     const range = parseImportRange(ctx.match, clock.now());
     if ("error" in range) {
       await ctx.reply(ctx.t(`import-error-${range.error}`));
@@ -78,10 +75,7 @@ export function createImportComposer(services: DeliveryServices): Composer<BotCo
   composer.callbackQuery(CANCEL, async (ctx) => {
     const chat = ctx.chat;
     if (!chat) return;
-    if (!(await isChatAdmin(ctx))) {
-      await ctx.answerCallbackQuery({ text: ctx.t("error-group-admin-only"), show_alert: true });
-      return;
-    }
+    if (!(await isChatAdminOrAlert(ctx))) return;
     const run = await findBackfillRun(db.kysely, Number(ctx.match[1]));
     // A button from another chat, or a run that already ended: nothing to cancel.
     if (!run || run.chatId !== chat.id || !(await endRun(services, run.id, "cancelled"))) {

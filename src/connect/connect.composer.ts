@@ -8,7 +8,7 @@
  */
 import { Composer, InlineKeyboard } from "grammy";
 import type { Services } from "../services.js";
-import { isChatAdmin } from "../telegram/chat-admin.js";
+import { isChatAdminOrReply } from "../telegram/chat-admin.js";
 import type { BotContext } from "../telegram/context.js";
 import { CONNECT_LINK_MAX_TTL_SECONDS, signConnectParams } from "./connect-link.js";
 import { findConnectionsByChatId } from "./connection.repository.js";
@@ -40,10 +40,7 @@ export function createConnectComposer(
     const chat = ctx.chat;
     const from = ctx.from;
     if (!chat || !from || chat.type === "channel") return;
-    if (!(await isChatAdmin(ctx))) {
-      await ctx.reply(ctx.t("error-group-admin-only"));
-      return;
-    }
+    if (!(await isChatAdminOrReply(ctx))) return;
     if (ctx.message?.sender_chat !== undefined) {
       await ctx.reply(ctx.t("connect-anonymous-admin"));
       return;

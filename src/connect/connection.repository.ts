@@ -151,14 +151,12 @@ export async function findConnectionByChatId(
   return (await findConnectionsByChatId(db, chatId, defaultApiBaseUrl))[0];
 }
 
-export interface ConnectionInput {
-  zoomUserId: string;
-  zoomAccountId: string | null;
-  email: string;
-  displayName: string | null;
-  timezone: string | null;
-  chatId: number;
-  telegramUserId: number;
+/** The profile and chat as the connection keeps them, plus the (encrypted) tokens. */
+export interface ConnectionInput
+  extends Pick<
+    ZoomConnection,
+    "zoomUserId" | "zoomAccountId" | "email" | "displayName" | "timezone" | "chatId" | "telegramUserId"
+  > {
   /** Ciphertexts from `services.cipher.encrypt(token, zoomUserId)`. */
   accessTokenEnc: string;
   refreshTokenEnc: string;

@@ -5,7 +5,7 @@
  */
 import { Composer, InlineKeyboard } from "grammy";
 import type { Services } from "../services.js";
-import { isChatAdmin } from "../telegram/chat-admin.js";
+import { isChatAdminOrAlert, isChatAdminOrReply } from "../telegram/chat-admin.js";
 import type { BotContext } from "../telegram/context.js";
 import { findConnectionById, findConnectionsByChatId } from "./connection.repository.js";
 import { disconnectZoomUser } from "./disconnect.js";
@@ -24,10 +24,7 @@ export function createDisconnectComposer(
   composer.command("disconnect", async (ctx) => {
     const chat = ctx.chat;
     if (!chat) return;
-    if (!(await isChatAdmin(ctx))) {
-      await ctx.reply(ctx.t("error-group-admin-only"));
-      return;
-    }
+    if (!(await isChatAdminOrReply(ctx))) return;
     const connections = await findConnectionsByChatId(services.db.kysely, chat.id, apiBase, {
       includeBroken: true,
     });
@@ -47,10 +44,7 @@ export function createDisconnectComposer(
   composer.callbackQuery(CONFIRM, async (ctx) => {
     const chat = ctx.chat;
     if (!chat) return;
-    if (!(await isChatAdmin(ctx))) {
-      await ctx.answerCallbackQuery({ text: ctx.t("error-group-admin-only"), show_alert: true });
-      return;
-    }
+    if (!(await isChatAdminOrAlert(ctx))) return;
     const id = Number(ctx.match[1]);
     const connection = await findConnectionById(services.db.kysely, id, apiBase);
     if (!connection || connection.chatId !== chat.id) {

@@ -6,7 +6,7 @@ import { Composer, InlineKeyboard } from "grammy";
 import { isLocale, LOCALE_NAMES, type Locale, SUPPORTED_LOCALES } from "../i18n/locales.js";
 import type { Services } from "../services.js";
 import { setChatLocale, setUserLocale } from "../telegram/chat.repository.js";
-import { isChatAdmin } from "../telegram/chat-admin.js";
+import { isChatAdminOrAlert, isChatAdminOrReply } from "../telegram/chat-admin.js";
 import type { BotContext } from "../telegram/context.js";
 
 const CHOICE = /^zg:lang:([a-z]{2})$/;
@@ -49,10 +49,7 @@ export function createLanguageComposer(services: Services): Composer<BotContext>
     // `/language de` sets it at once; a bare /language (or an unknown code) shows the buttons.
     const wanted = ctx.match.trim().toLowerCase();
     if (ctx.chat && ctx.from && isLocale(wanted)) {
-      if (!(await isChatAdmin(ctx))) {
-        await ctx.reply(ctx.t("error-group-admin-only"));
-        return;
-      }
+      if (!(await isChatAdminOrReply(ctx))) return;
       await choose(ctx, ctx.chat, ctx.from.id, wanted);
       await ctx.reply(ctx.t("language-changed", { language: LOCALE_NAMES[wanted].name }));
       return;
@@ -67,10 +64,7 @@ export function createLanguageComposer(services: Services): Composer<BotContext>
       await ctx.answerCallbackQuery();
       return;
     }
-    if (!(await isChatAdmin(ctx))) {
-      await ctx.answerCallbackQuery({ text: ctx.t("error-group-admin-only"), show_alert: true });
-      return;
-    }
+    if (!(await isChatAdminOrAlert(ctx))) return;
     await choose(ctx, chat, ctx.from.id, locale);
     await ctx.answerCallbackQuery();
     await ctx.editMessageText(ctx.t("language-changed", { language: LOCALE_NAMES[locale].name }));

@@ -11,7 +11,7 @@
  */
 import { describeError } from "../errors.js";
 import type { Services } from "../services.js";
-import { countFailedInboxEvents, countPendingInboxEvents, oldestDueInboxEvent } from "./inbox.repository.js";
+import { countInboxEvents, oldestDueInboxEvent } from "./inbox.repository.js";
 
 export type Admission = { admit: true } | { admit: false; lagSeconds: number; retryAfterSeconds: number };
 
@@ -74,8 +74,8 @@ export function createInboxAdmission(
     },
     async refresh() {
       await refresh();
-      metrics.inboxPending.set(await countPendingInboxEvents(db.kysely));
-      metrics.inboxFailed.set(await countFailedInboxEvents(db.kysely));
+      metrics.inboxPending.set(await countInboxEvents(db.kysely, "pending"));
+      metrics.inboxFailed.set(await countInboxEvents(db.kysely, "failed"));
     },
   };
 }

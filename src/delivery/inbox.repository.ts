@@ -115,22 +115,12 @@ export async function oldestDueInboxEvent(db: Executor): Promise<number | null> 
   return row ? Number(row.available_at) : null;
 }
 
-/** Pending events (metrics; counts the index, so not for every request). */
-export async function countPendingInboxEvents(db: Executor): Promise<number> {
+/** Events pending or failed for good (metrics; counts the index, so not for every request). */
+export async function countInboxEvents(db: Executor, state: "pending" | "failed"): Promise<number> {
   const row = await db
     .selectFrom("webhook_inbox")
     .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("state", "=", "pending")
-    .executeTakeFirst();
-  return Number(row?.n ?? 0);
-}
-
-/** Events that failed for good (metrics). */
-export async function countFailedInboxEvents(db: Executor): Promise<number> {
-  const row = await db
-    .selectFrom("webhook_inbox")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("state", "=", "failed")
+    .where("state", "=", state)
     .executeTakeFirst();
   return Number(row?.n ?? 0);
 }

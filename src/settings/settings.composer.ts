@@ -13,7 +13,7 @@ import { Composer, GrammyError, type InlineKeyboard } from "grammy";
 import { chooseLanguage, languageKeyboard } from "../connect/language.composer.js";
 import { isLocale, type Locale, SUPPORTED_LOCALES } from "../i18n/locales.js";
 import type { Services } from "../services.js";
-import { isChatAdmin } from "../telegram/chat-admin.js";
+import { isChatAdminOrAlert, isChatAdminOrReply } from "../telegram/chat-admin.js";
 import type { BotContext } from "../telegram/context.js";
 import {
   type ChatSettingsPatch,
@@ -69,10 +69,7 @@ export function createSettingsComposer(services: Services, deps: SettingsCompose
   composer.command("settings", async (ctx) => {
     const chat = ctx.chat;
     if (!chat || chat.type === "channel") return;
-    if (!(await isChatAdmin(ctx))) {
-      await ctx.reply(ctx.t("error-group-admin-only"));
-      return;
-    }
+    if (!(await isChatAdminOrReply(ctx))) return;
     const args = ctx.match.trim();
     if (args === "") {
       await showSettings(ctx, chat.id);
@@ -107,10 +104,7 @@ export function createSettingsComposer(services: Services, deps: SettingsCompose
       await ctx.answerCallbackQuery();
       return;
     }
-    if (!(await isChatAdmin(ctx))) {
-      await ctx.answerCallbackQuery({ text: ctx.t("error-group-admin-only"), show_alert: true });
-      return;
-    }
+    if (!(await isChatAdminOrAlert(ctx))) return;
     const [, action, value] = ctx.match;
     const now = services.clock.now();
     switch (action) {
@@ -169,10 +163,7 @@ export function createSettingsComposer(services: Services, deps: SettingsCompose
   composer.on("message:text", async (ctx, next) => {
     const mode = promptMode(services, ctx);
     if (!mode) return next();
-    if (!(await isChatAdmin(ctx))) {
-      await ctx.reply(ctx.t("error-group-admin-only"));
-      return;
-    }
+    if (!(await isChatAdminOrReply(ctx))) return;
     const phrase = ctx.message.text.trim().slice(0, TOPIC_PHRASE_MAX);
     if (phrase === "" || phrase.startsWith("/")) return next();
     await saveTopicFilter(ctx, ctx.chat.id, mode, phrase);

@@ -23,3 +23,17 @@ export async function isAdministratorNow(
   const member = await api.getChatMember(chatId, userId);
   return member.status === "creator" || member.status === "administrator";
 }
+
+/** Whether the sender may change the chat; when not, says so in a reply (for commands and messages). */
+export async function isChatAdminOrReply(ctx: BotContext): Promise<boolean> {
+  if (await isChatAdmin(ctx)) return true;
+  await ctx.reply(ctx.t("error-group-admin-only"));
+  return false;
+}
+
+/** Whether the sender may change the chat; when not, says so in an alert (for button presses). */
+export async function isChatAdminOrAlert(ctx: BotContext): Promise<boolean> {
+  if (await isChatAdmin(ctx)) return true;
+  await ctx.answerCallbackQuery({ text: ctx.t("error-group-admin-only"), show_alert: true });
+  return false;
+}
