@@ -82,6 +82,12 @@ async function runServer(roles: { web: boolean; worker: boolean }, values: Value
 const ENV_HELP = `Environment: every variable in .env.example (required: ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET,
 ZOOM_REDIRECT, ZOOM_WEBHOOK_SECRET, STATE_SECRET, TELEGRAM_BOT_TOKEN, TOKEN_ENCRYPTION_KEY).`;
 
+/** The options and environment shared by every command that runs the HTTP server. */
+const SERVER_HELP = `  --port N   listen port (PORT, default 3000)
+  --host H   listen address (HOST, default 0.0.0.0)
+
+${ENV_HELP}`;
+
 export const commands: Record<string, Command> = {
   serve: {
     summary: "HTTP server, Telegram bot and job worker in one process (npm start)",
@@ -91,10 +97,7 @@ Runs everything in one process: the HTTP endpoints (webhooks, OAuth, health, met
 Telegram bot (long polling, or webhook mode when TELEGRAM_WEBHOOK_URL is set) and the job worker.
 Migrates the database first.
 
-  --port N   listen port (PORT, default 3000)
-  --host H   listen address (HOST, default 0.0.0.0)
-
-${ENV_HELP}`,
+${SERVER_HELP}`,
     options: serverOptions,
     run: (values) => runServer({ web: true, worker: true }, values),
   },
@@ -105,10 +108,7 @@ ${ENV_HELP}`,
 Runs the HTTP endpoints and the Telegram bot, no job worker. Stateless: run as many as you like
 against one PostgreSQL DATABASE_URL. Long polling is held by one web process at a time.
 
-  --port N   listen port (PORT, default 3000)
-  --host H   listen address (HOST, default 0.0.0.0)
-
-${ENV_HELP}`,
+${SERVER_HELP}`,
     options: serverOptions,
     run: (values) => runServer({ web: true, worker: false }, values),
   },
