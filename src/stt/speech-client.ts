@@ -8,13 +8,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
-import {
-  describeError,
-  errorDetail,
-  postForText,
-  RequestFailure,
-  withRoute,
-} from "../http/openai-compatible.js";
+import * as openAi from "../http/openai-compatible.js";
 import { parseTranscription, type SpeechResponseFormat, type SpeechSegment } from "./transcription-format.js";
 
 export type { SpeechResponseFormat, SpeechSegment };
@@ -115,7 +109,7 @@ export function createSpeechClient(options: SpeechClientOptions): SpeechClient {
     let response: Response;
     let text: string;
     try {
-      ({ response, text } = await postForText({
+      ({ response, text } = await openAi.postForText({
         fetch: doFetch,
         url: endpoint,
         headers,
@@ -124,15 +118,19 @@ export function createSpeechClient(options: SpeechClientOptions): SpeechClient {
         signal,
       }));
     } catch (error) {
-      if (!(error instanceof RequestFailure)) throw error;
+      if (!(error instanceof openAi.RequestFailure)) throw error;
       if (error.timedOut) {
         throw new SpeechApiError("timeout", `speech to text did not answer within ${timeoutMs} ms`, {
           cause: error.cause,
         });
       }
-      throw new SpeechApiError("unreachable", `speech to text unreachable: ${describeError(error.cause)}`, {
-        cause: error.cause,
-      });
+      throw new SpeechApiError(
+        "unreachable",
+        `speech to text unreachable: ${openAi.describeError(error.cause)}`,
+        {
+          cause: error.cause,
+        },
+      );
     }
     if (response.status === 413) {
       throw new SpeechApiError("too_large", `speech to text refused the piece as too large (413)`, {
@@ -143,7 +141,7 @@ export function createSpeechClient(options: SpeechClientOptions): SpeechClient {
       const retryAfterMs = parseRetryAfterHeader(response.headers.get("retry-after"), now());
       throw new SpeechApiError(
         "http",
-        `speech to text answered ${response.status}: ${errorDetail(text, snippet)}`,
+        `speech to text answered ${response.status}: ${openAi.errorDetail(text, snippet)}`,
         retryAfterMs === undefined ? { status: response.status } : { status: response.status, retryAfterMs },
       );
     }
@@ -177,7 +175,7 @@ export function createSpeechClient(options: SpeechClientOptions): SpeechClient {
 
 /** The URL requests go to: `url` as is when it ends in /audio/transcriptions, else with it appended. */
 export function transcriptionsUrl(url: string): URL {
-  return withRoute(url, "audio/transcriptions");
+  return openAi.withRoute(url, "audio/transcriptions");
 }
 
 /** `GET …/models` next to the transcriptions route (where OpenAI-compatible servers list models). */

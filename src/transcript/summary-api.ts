@@ -1,11 +1,5 @@
 import { z } from "zod";
-import {
-  describeError,
-  errorDetail,
-  postForText,
-  RequestFailure,
-  withRoute,
-} from "../http/openai-compatible.js";
+import * as openAi from "../http/openai-compatible.js";
 import { truncateUnits } from "./graphemes.js";
 import { truncateMiddle } from "./truncate-middle.js";
 
@@ -109,7 +103,7 @@ export function createSummaryApiClient(options: SummaryApiOptions): SummaryApiCl
       let status: number;
       let text: string;
       try {
-        const answer = await postForText({
+        const answer = await openAi.postForText({
           fetch: doFetch,
           url: endpoint,
           headers,
@@ -120,20 +114,24 @@ export function createSummaryApiClient(options: SummaryApiOptions): SummaryApiCl
         status = answer.response.status;
         text = answer.text;
       } catch (error) {
-        if (!(error instanceof RequestFailure)) throw error;
+        if (!(error instanceof openAi.RequestFailure)) throw error;
         if (error.timedOut) {
           throw new SummaryApiError("timeout", `Summary API did not answer within ${timeoutMs} ms`, {
             cause: error.cause,
           });
         }
-        throw new SummaryApiError("http", `Summary API unreachable: ${describeError(error.cause)}`, {
+        throw new SummaryApiError("http", `Summary API unreachable: ${openAi.describeError(error.cause)}`, {
           cause: error.cause,
         });
       }
       if (status < 200 || status > 299) {
-        throw new SummaryApiError("http", `Summary API answered ${status}: ${errorDetail(text, snippet)}`, {
-          status,
-        });
+        throw new SummaryApiError(
+          "http",
+          `Summary API answered ${status}: ${openAi.errorDetail(text, snippet)}`,
+          {
+            status,
+          },
+        );
       }
       return parseCompletion(text, status);
     },
@@ -142,7 +140,7 @@ export function createSummaryApiClient(options: SummaryApiOptions): SummaryApiCl
 
 /** The URL requests go to; see `SummaryApiOptions.url`. Throws `TypeError` for an invalid URL. */
 export function chatCompletionsUrl(url: string): URL {
-  return withRoute(url, "chat/completions");
+  return openAi.withRoute(url, "chat/completions");
 }
 
 /** The chat messages sent for `input`; exported so the prompt can be inspected and tested. */
