@@ -1,7 +1,7 @@
 /** The CLI's commands. Each is thin: configuration, then the same functions the service runs. */
 import type { createApp } from "../app.js";
 import { type Config, parseConfig, readEnvironment } from "../config.js";
-import { openDatabase } from "../db/database.js";
+import { type Db, openDatabase } from "../db/database.js";
 import { migrateToLatest, pendingMigrations } from "../db/migrate.js";
 import { describeError } from "../errors.js";
 import { prepareMediaDir } from "../media/media-dir.js";
@@ -82,6 +82,33 @@ async function runServer(roles: { web: boolean; worker: boolean }, values: Value
 const ENV_HELP = `Environment: every variable in .env.example (required: ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET,
 ZOOM_REDIRECT, ZOOM_WEBHOOK_SECRET, STATE_SECRET, TELEGRAM_BOT_TOKEN, TOKEN_ENCRYPTION_KEY).`;
 
+/** The options and environment shared by every command that runs the HTTP server. */
+const SERVER_HELP = `  --port N   listen port (PORT, default 3000)
+  --host H   listen address (HOST, default 0.0.0.0)
+
+${ENV_HELP}`;
+
+/**
+ * Runs one admin command against DATABASE_URL: a configuration error exits 2, any other error is
+ * printed as `zoomgram <name>: …` (exit 1), and the database is closed whatever happens.
+ */
+async function withDatabase(
+  name: string,
+  work: (db: Db, config: Config) => Promise<number>,
+): Promise<number> {
+  const config = configOrReport();
+  if (!config) return EXIT_CONFIG;
+  const db = await openDatabase(config.database.url, { connectRetries: config.database.connectRetries });
+  try {
+    return await work(db, config);
+  } catch (error) {
+    process.stderr.write(`zoomgram ${name}: ${describeError(error)}\n`);
+    return 1;
+  } finally {
+    await db.close();
+  }
+}
+
 export const commands: Record<string, Command> = {
   serve: {
     summary: "HTTP server, Telegram bot and job worker in one process (npm start)",
@@ -91,10 +118,7 @@ Runs everything in one process: the HTTP endpoints (webhooks, OAuth, health, met
 Telegram bot (long polling, or webhook mode when TELEGRAM_WEBHOOK_URL is set) and the job worker.
 Migrates the database first.
 
-  --port N   listen port (PORT, default 3000)
-  --host H   listen address (HOST, default 0.0.0.0)
-
-${ENV_HELP}`,
+${SERVER_HELP}`,
     options: serverOptions,
     run: (values) => runServer({ web: true, worker: true }, values),
   },
@@ -105,10 +129,7 @@ ${ENV_HELP}`,
 Runs the HTTP endpoints and the Telegram bot, no job worker. Stateless: run as many as you like
 against one PostgreSQL DATABASE_URL. Long polling is held by one web process at a time.
 
-  --port N   listen port (PORT, default 3000)
-  --host H   listen address (HOST, default 0.0.0.0)
-
-${ENV_HELP}`,
+${SERVER_HELP}`,
     options: serverOptions,
     run: (values) => runServer({ web: true, worker: false }, values),
   },
@@ -131,11 +152,8 @@ Applies every pending migration to DATABASE_URL (SQLite or PostgreSQL) and exits
 
   --status   only list pending migrations; change nothing`,
     options: { status: { type: "boolean" } },
-    async run(values) {
-      const config = configOrReport();
-      if (!config) return EXIT_CONFIG;
-      const db = await openDatabase(config.database.url, { connectRetries: config.database.connectRetries });
-      try {
+    run: (values) =>
+      withDatabase("migrate", async (db) => {
         if (values.status) {
           const pending = await pendingMigrations(db);
           process.stdout.write(
@@ -148,13 +166,7 @@ Applies every pending migration to DATABASE_URL (SQLite or PostgreSQL) and exits
           applied.length ? `applied:\n${applied.map((a) => `  ${a}`).join("\n")}\n` : "up to date\n",
         );
         return 0;
-      } catch (error) {
-        process.stderr.write(`zoomgram migrate: ${describeError(error)}\n`);
-        return 1;
-      } finally {
-        await db.close();
-      }
-    },
+      }),
   },
   "rotate-keys": {
     summary: "Re-encrypt stored tokens with the first TOKEN_ENCRYPTION_KEY",
@@ -167,11 +179,8 @@ remove the old key. Safe to run while the service is up.
 
   --dry-run   only count what would be re-encrypted; change nothing`,
     options: { "dry-run": { type: "boolean" } },
-    async run(values) {
-      const config = configOrReport();
-      if (!config) return EXIT_CONFIG;
-      const db = await openDatabase(config.database.url, { connectRetries: config.database.connectRetries });
-      try {
+    run: (values) =>
+      withDatabase("rotate-keys", async (db, config) => {
         const pending = await pendingMigrations(db);
         if (pending.length > 0) {
           process.stderr.write(
@@ -186,13 +195,7 @@ remove the old key. Safe to run while the service is up.
         process.stdout.write(formatRotationReport(report, dryRun));
         const failed = report.connections.failed + report.oauthStates.failed + report.webhookEvents.failed;
         return failed > 0 ? 1 : 0;
-      } catch (error) {
-        process.stderr.write(`zoomgram rotate-keys: ${describeError(error)}\n`);
-        return 1;
-      } finally {
-        await db.close();
-      }
-    },
+      }),
   },
   "restore-connections": {
     summary: "Bring back connections wrongly marked broken",
@@ -206,11 +209,8 @@ really revoked is marked broken again. Safe to run while the service is up.
 
   --zoom-user ID   the Zoom user id (as in the logs and /status)`,
     options: { "zoom-user": { type: "string" } },
-    async run(values) {
-      const config = configOrReport();
-      if (!config) return EXIT_CONFIG;
-      const db = await openDatabase(config.database.url, { connectRetries: config.database.connectRetries });
-      try {
+    run: (values) =>
+      withDatabase("restore-connections", async (db) => {
         const zoomUser = values["zoom-user"];
         const report = await restoreConnections(db, {
           ...(typeof zoomUser === "string" ? { zoomUserId: zoomUser } : {}),
@@ -218,13 +218,7 @@ really revoked is marked broken again. Safe to run while the service is up.
         });
         process.stdout.write(formatRestoreReport(report));
         return 0;
-      } catch (error) {
-        process.stderr.write(`zoomgram restore-connections: ${describeError(error)}\n`);
-        return 1;
-      } finally {
-        await db.close();
-      }
-    },
+      }),
   },
   doctor: doctorCommand,
   simulate: simulateCommand,

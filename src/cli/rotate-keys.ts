@@ -87,25 +87,42 @@ export async function rotateEncryptionKeys(
     }
   }
 
-  for (const row of await k.selectFrom("oauth_states").select(["nonce", "code_verifier_enc"]).execute()) {
+  // One encrypted column per row: re-encrypt it unless it is current, and write it back only if
+  // nobody rewrote it meanwhile (compare-and-set on the old ciphertext).
+  const rotateColumn = async (
+    counts: RotationCounts,
+    what: string,
+    enc: string,
+    aad: string,
+    write: (value: string) => Promise<unknown>,
+  ) => {
     try {
-      const verifier = reencrypt(cipher, row.code_verifier_enc, row.nonce);
-      if (verifier === undefined) {
-        report.oauthStates.current++;
-        continue;
+      const value = reencrypt(cipher, enc, aad);
+      if (value === undefined) {
+        counts.current++;
+        return;
       }
-      if (!options.dryRun) {
-        await k
+      if (!options.dryRun) await write(value);
+      counts.reencrypted++;
+    } catch (error) {
+      fail(counts, what, error);
+    }
+  };
+
+  for (const row of await k.selectFrom("oauth_states").select(["nonce", "code_verifier_enc"]).execute()) {
+    await rotateColumn(
+      report.oauthStates,
+      "oauth_states (a pending sign-in)",
+      row.code_verifier_enc,
+      row.nonce,
+      (value) =>
+        k
           .updateTable("oauth_states")
-          .set({ code_verifier_enc: verifier })
+          .set({ code_verifier_enc: value })
           .where("nonce", "=", row.nonce)
           .where("code_verifier_enc", "=", row.code_verifier_enc)
-          .execute();
-      }
-      report.oauthStates.reencrypted++;
-    } catch (error) {
-      fail(report.oauthStates, "oauth_states (a pending sign-in)", error);
-    }
+          .execute(),
+    );
   }
 
   for (const row of await k
@@ -114,24 +131,19 @@ export async function rotateEncryptionKeys(
     .where("download_token_enc", "is not", null)
     .execute()) {
     const enc = row.download_token_enc as string;
-    try {
-      const token = reencrypt(cipher, enc, downloadTokenAad(row.meeting_uuid ?? ""));
-      if (token === undefined) {
-        report.webhookEvents.current++;
-        continue;
-      }
-      if (!options.dryRun) {
-        await k
+    await rotateColumn(
+      report.webhookEvents,
+      `webhook_events id ${row.id}`,
+      enc,
+      downloadTokenAad(row.meeting_uuid ?? ""),
+      (value) =>
+        k
           .updateTable("webhook_events")
-          .set({ download_token_enc: token })
+          .set({ download_token_enc: value })
           .where("id", "=", row.id)
           .where("download_token_enc", "=", enc)
-          .execute();
-      }
-      report.webhookEvents.reencrypted++;
-    } catch (error) {
-      fail(report.webhookEvents, `webhook_events id ${row.id}`, error);
-    }
+          .execute(),
+    );
   }
   return report;
 }

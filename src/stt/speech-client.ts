@@ -8,7 +8,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
-import { z } from "zod";
+import * as openAi from "../http/openai-compatible.js";
 import { parseTranscription, type SpeechResponseFormat, type SpeechSegment } from "./transcription-format.js";
 
 export type { SpeechResponseFormat, SpeechSegment };
@@ -106,23 +106,31 @@ export function createSpeechClient(options: SpeechClientOptions): SpeechClient {
     if (input.prompt) form.append("prompt", input.prompt);
     const headers: Record<string, string> = { accept: "application/json, text/plain" };
     if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     let response: Response;
     let text: string;
     try {
-      response = await doFetch(endpoint, { method: "POST", headers, body: form, signal: combined });
-      text = await response.text();
+      ({ response, text } = await openAi.postForText({
+        fetch: doFetch,
+        url: endpoint,
+        headers,
+        body: form,
+        timeoutMs,
+        signal,
+      }));
     } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      if (timeout.aborted) {
+      if (!(error instanceof openAi.RequestFailure)) throw error;
+      if (error.timedOut) {
         throw new SpeechApiError("timeout", `speech to text did not answer within ${timeoutMs} ms`, {
-          cause: error,
+          cause: error.cause,
         });
       }
-      throw new SpeechApiError("unreachable", `speech to text unreachable: ${describe(error)}`, {
-        cause: error,
-      });
+      throw new SpeechApiError(
+        "unreachable",
+        `speech to text unreachable: ${openAi.describeError(error.cause)}`,
+        {
+          cause: error.cause,
+        },
+      );
     }
     if (response.status === 413) {
       throw new SpeechApiError("too_large", `speech to text refused the piece as too large (413)`, {
@@ -133,7 +141,7 @@ export function createSpeechClient(options: SpeechClientOptions): SpeechClient {
       const retryAfterMs = parseRetryAfterHeader(response.headers.get("retry-after"), now());
       throw new SpeechApiError(
         "http",
-        `speech to text answered ${response.status}: ${errorDetail(text)}`,
+        `speech to text answered ${response.status}: ${openAi.errorDetail(text, snippet)}`,
         retryAfterMs === undefined ? { status: response.status } : { status: response.status, retryAfterMs },
       );
     }
@@ -167,11 +175,7 @@ export function createSpeechClient(options: SpeechClientOptions): SpeechClient {
 
 /** The URL requests go to: `url` as is when it ends in /audio/transcriptions, else with it appended. */
 export function transcriptionsUrl(url: string): URL {
-  const parsed = new URL(url);
-  if (!/\/audio\/transcriptions\/?$/.test(parsed.pathname)) {
-    parsed.pathname = `${parsed.pathname.replace(/\/+$/, "")}/audio/transcriptions`;
-  }
-  return parsed;
+  return openAi.withRoute(url, "audio/transcriptions");
 }
 
 /** `GET …/models` next to the transcriptions route (where OpenAI-compatible servers list models). */
@@ -209,27 +213,7 @@ function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-const ErrorBody = z.object({ error: z.object({ message: z.string() }) });
-
-function errorDetail(text: string): string {
-  try {
-    const parsed = ErrorBody.safeParse(JSON.parse(text));
-    if (parsed.success) return snippet(parsed.data.error.message);
-  } catch (error) {
-    if (!(error instanceof SyntaxError)) throw error;
-  }
-  return snippet(text);
-}
-
 function snippet(text: string): string {
   const one = text.replace(/\s+/g, " ").trim();
   return (one.length > 200 ? `${one.slice(0, 199)}…` : one) || "(empty body)";
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const cause = error.cause instanceof Error ? ` (${error.cause.message})` : "";
-    return `${error.message}${cause}`;
-  }
-  return String(error);
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import * as openAi from "../http/openai-compatible.js";
 import { truncateUnits } from "./graphemes.js";
 import { truncateMiddle } from "./truncate-middle.js";
 
@@ -99,31 +100,38 @@ export function createSummaryApiClient(options: SummaryApiOptions): SummaryApiCl
       };
       if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
 
-      const timeout = AbortSignal.timeout(timeoutMs);
-      const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
       let status: number;
       let text: string;
       try {
-        const res = await doFetch(endpoint, {
-          method: "POST",
+        const answer = await openAi.postForText({
+          fetch: doFetch,
+          url: endpoint,
           headers,
           body: JSON.stringify(body),
-          signal: combined,
+          timeoutMs,
+          signal,
         });
-        status = res.status;
-        // Read the body under the same deadline: a server can stall after the headers.
-        text = await res.text();
+        status = answer.response.status;
+        text = answer.text;
       } catch (error) {
-        if (signal?.aborted) throw signal.reason;
-        if (timeout.aborted) {
+        if (!(error instanceof openAi.RequestFailure)) throw error;
+        if (error.timedOut) {
           throw new SummaryApiError("timeout", `Summary API did not answer within ${timeoutMs} ms`, {
-            cause: error,
+            cause: error.cause,
           });
         }
-        throw new SummaryApiError("http", `Summary API unreachable: ${describe(error)}`, { cause: error });
+        throw new SummaryApiError("http", `Summary API unreachable: ${openAi.describeError(error.cause)}`, {
+          cause: error.cause,
+        });
       }
       if (status < 200 || status > 299) {
-        throw new SummaryApiError("http", `Summary API answered ${status}: ${errorDetail(text)}`, { status });
+        throw new SummaryApiError(
+          "http",
+          `Summary API answered ${status}: ${openAi.errorDetail(text, snippet)}`,
+          {
+            status,
+          },
+        );
       }
       return parseCompletion(text, status);
     },
@@ -132,11 +140,7 @@ export function createSummaryApiClient(options: SummaryApiOptions): SummaryApiCl
 
 /** The URL requests go to; see `SummaryApiOptions.url`. Throws `TypeError` for an invalid URL. */
 export function chatCompletionsUrl(url: string): URL {
-  const parsed = new URL(url);
-  if (!/\/chat\/completions\/?$/.test(parsed.pathname)) {
-    parsed.pathname = `${parsed.pathname.replace(/\/+$/, "")}/chat/completions`;
-  }
-  return parsed;
+  return openAi.withRoute(url, "chat/completions");
 }
 
 /** The chat messages sent for `input`; exported so the prompt can be inspected and tested. */
@@ -209,27 +213,7 @@ function parseCompletion(text: string, status: number): string {
   return content;
 }
 
-// OpenAI-style `{ "error": { "message": … } }` when present, else the start of the body.
-function errorDetail(text: string): string {
-  try {
-    const json: unknown = JSON.parse(text);
-    const message = z.object({ error: z.object({ message: z.string() }) }).safeParse(json);
-    if (message.success) return snippet(message.data.error.message);
-  } catch (error) {
-    if (!(error instanceof SyntaxError)) throw error;
-  }
-  return snippet(text);
-}
-
 function snippet(text: string): string {
   const oneLine = text.replace(/\s+/g, " ").trim();
   return truncateUnits(oneLine, 200) || "(empty body)";
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const cause = error.cause instanceof Error ? ` (${error.cause.message})` : "";
-    return `${error.message}${cause}`;
-  }
-  return String(error);
 }
