@@ -388,22 +388,8 @@ async function deliverVideoItem(
   const upload = await uploadContext(env, scope, item, segment);
   const durationSec = durationFromZoom(item.file, scope.source.meeting);
   return deliverVideo({
-    services: env.services,
-    target: scope.target,
-    signal: scope.ctx.signal,
-    workspace: scope.workspace,
+    ...ladderInput(env, scope, item, upload, durationSec, "mp4"),
     videoPath: downloaded,
-    durationSec,
-    fileName: (part) => upload.name("mp4", part),
-    caption: (part) =>
-      buildCaption(env.services.translator, {
-        ...upload.captionBase,
-        durationSec,
-        ...(part ? { part } : {}),
-      }),
-    linkUrl: upload.linkUrl,
-    state: item.state,
-    onUploading: upload.onUploading,
   });
 }
 
@@ -638,26 +624,40 @@ async function uploadAudio(
 ): Promise<LadderResult> {
   const durationSec = await audioDuration(env, audioPath, item.file, scope.source.meeting, scope.ctx.signal);
   return deliverAudio({
+    ...ladderInput(env, scope, item, upload, durationSec, "m4a"),
+    audioPath,
+    title: upload.title,
+    performer: upload.performer,
+    save: upload.save,
+  });
+}
+
+/** What the audio and the video ladder both take for one file: where, how named, how captioned. */
+function ladderInput(
+  env: JobEnv,
+  scope: RunScope,
+  item: WorkItem,
+  upload: UploadContext,
+  durationSec: number,
+  extension: "m4a" | "mp4",
+) {
+  return {
     services: env.services,
     target: scope.target,
     signal: scope.ctx.signal,
     workspace: scope.workspace,
-    audioPath,
     durationSec,
-    fileName: (part) => upload.name("m4a", part),
-    caption: (part) =>
+    fileName: (part?: PartLabel) => upload.name(extension, part),
+    caption: (part?: PartLabel) =>
       buildCaption(env.services.translator, {
         ...upload.captionBase,
         durationSec,
         ...(part ? { part } : {}),
       }),
-    title: upload.title,
-    performer: upload.performer,
     linkUrl: upload.linkUrl,
     state: item.state,
-    save: upload.save,
     onUploading: upload.onUploading,
-  });
+  };
 }
 
 /** Seconds of audio: measured when ffmpeg is here, else Zoom's recording times, else the meeting's minutes. */
