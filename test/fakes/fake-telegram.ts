@@ -614,6 +614,31 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
     return { ...chat };
   };
 
+  /** The chat's next message, written by `user` (`content`: its text, or a service field). */
+  const newUserMessage = (c: ChatState, user: TgUser, content: Record<string, unknown>): TgMessage => ({
+    message_id: c.nextMessageId++,
+    from: user,
+    chat: { ...c.chat },
+    date: seconds(),
+    ...content,
+  });
+
+  /** Stores a user's message in its chat and hands it to the bot as an update. */
+  const postUserMessage = (c: ChatState, message: TgMessage): TgUpdate => {
+    c.messages.set(message.message_id, {
+      chatId: c.chat.id,
+      messageId: message.message_id,
+      method: "user",
+      ...(typeof message.text === "string" ? { text: message.text } : {}),
+      files: [],
+      edits: [],
+      sentAt: now(),
+      api: message,
+      fromBot: false,
+    });
+    return pushUpdate({ message });
+  };
+
   const mustChat = (id: number): ChatState => {
     const c = chats.get(id);
     if (!c) throw new Error(`fake-telegram: unknown chat ${id}; call addChat() first`);
@@ -1811,27 +1836,9 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
         throw new Error(
           `fake-telegram: no request_chat button ${requestId} for that kind of chat was offered in ${chatId}`,
         );
-      const messageId = c.nextMessageId++;
       const chatShared: Record<string, unknown> = { request_id: requestId, chat_id: sharedChatId };
       if (shared.chat.title !== undefined) chatShared.title = shared.chat.title;
-      const message: TgMessage = {
-        message_id: messageId,
-        from: user,
-        chat: { ...c.chat },
-        date: seconds(),
-        chat_shared: chatShared,
-      };
-      c.messages.set(messageId, {
-        chatId,
-        messageId,
-        method: "user",
-        files: [],
-        edits: [],
-        sentAt: now(),
-        api: message,
-        fromBot: false,
-      });
-      return pushUpdate({ message });
+      return postUserMessage(c, newUserMessage(c, user, { chat_shared: chatShared }));
     },
     userSends({ chatId, from, text, threadId, replyTo }) {
       const user = userObject(from);
@@ -1841,14 +1848,7 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
         c = chats.get(chatId);
       }
       if (!c) throw new Error(`fake-telegram: unknown chat ${chatId}; call addChat() first`);
-      const messageId = c.nextMessageId++;
-      const message: TgMessage = {
-        message_id: messageId,
-        from: user,
-        chat: { ...c.chat },
-        date: seconds(),
-        text,
-      };
+      const message = newUserMessage(c, user, { text });
       const cmd = /^\/[^\s]+/.exec(text);
       if (cmd) message.entities = [{ type: "bot_command", offset: 0, length: cmd[0].length }];
       if (threadId !== undefined) {
@@ -1862,18 +1862,7 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
         const { reply_to_message: _nested, ...quoted } = target.api;
         message.reply_to_message = quoted;
       }
-      c.messages.set(messageId, {
-        chatId,
-        messageId,
-        method: "user",
-        text,
-        files: [],
-        edits: [],
-        sentAt: now(),
-        api: message,
-        fromBot: false,
-      });
-      return pushUpdate({ message });
+      return postUserMessage(c, message);
     },
     userPresses({ chatId, from, messageId, data }) {
       const user = userObject(from);

@@ -1451,39 +1451,23 @@ export async function startFakeZoom(opts: FakeZoomOptions = {}): Promise<FakeZoo
 
     requests,
     revocations,
-    stats: {
-      get refreshes() {
-        return counters.refreshes;
-      },
-      get refreshesByUser() {
-        return { ...refreshesByUser };
-      },
-      get codeExchanges() {
-        return counters.codeExchanges;
-      },
-      get invalidGrants() {
-        return counters.invalidGrants;
-      },
-      get bytesServed() {
-        return counters.bytesServed;
-      },
-      get downloadsStarted() {
-        return counters.downloadsStarted;
-      },
-      get downloadsCompleted() {
-        return counters.downloadsCompleted;
-      },
-      get storageRequests() {
-        return counters.storageRequests;
-      },
-      get authHeadersAtStorage() {
-        return counters.authHeadersAtStorage;
-      },
-    },
+    stats: Object.defineProperty(liveView(counters), "refreshesByUser", {
+      get: () => ({ ...refreshesByUser }),
+      enumerable: true,
+    }) as FakeZoom["stats"],
     waitFor: (check, timeoutMs) => signal.waitFor(check, timeoutMs, "fake Zoom state"),
     waitForRequest: (predicate, timeoutMs) =>
       signal.waitFor(() => requests.find(predicate), timeoutMs, "a matching Zoom request"),
     internalErrors,
   };
   return fake;
+}
+
+/** An object whose properties read `source`'s current values, and that a test cannot write to. */
+function liveView<T extends Record<string, number>>(source: T): Readonly<T> {
+  const view = {} as T;
+  for (const key of Object.keys(source)) {
+    Object.defineProperty(view, key, { get: () => source[key], enumerable: true });
+  }
+  return view;
 }
