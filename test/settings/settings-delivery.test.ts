@@ -39,39 +39,15 @@ async function setup(options: { chatId?: number } = {}) {
 }
 
 function addMeeting(b: MeetingHarness, uuid: string, topic: string, type = 2) {
-  b.zoom.addMeeting({
-    uuid,
-    hostUserId: b.user.id,
-    topic,
-    type,
-    start_time: "2026-03-01T09:00:00Z",
-    duration: 42,
-    files: [
-      { file_type: "M4A", recording_type: "audio_only", path: audio() },
-      { file_type: "TRANSCRIPT", recording_type: "audio_transcript", bytes: VTT },
-    ],
-  });
-}
-
-/** Posts a signed webhook, lets the worker process the inbox, and answers what ingest decided. */
-async function post(b: MeetingHarness, body: Record<string, unknown>): Promise<string> {
-  const response = await b.post(body);
-  expect(response.status).toBe(200);
-  await b.app.worker?.drainFeeders();
-  const audit = await b.app.services.db.kysely
-    .selectFrom("webhook_events")
-    .select("result")
-    .orderBy("id", "desc")
-    .executeTakeFirstOrThrow();
-  return audit.result;
+  b.addRecording({ uuid, topic, type, duration: 42, audio: audio(), vtt: VTT });
 }
 
 const completed = (b: MeetingHarness, uuid: string) =>
-  post(b, b.zoom.buildEvent("recording.completed", uuid, { fileTypes: ["M4A"] }));
+  b.postForResult(b.zoom.buildEvent("recording.completed", uuid, { fileTypes: ["M4A"] }));
 const transcript = (b: MeetingHarness, uuid: string) =>
-  post(b, b.zoom.buildEvent("recording.transcript_completed", uuid));
+  b.postForResult(b.zoom.buildEvent("recording.transcript_completed", uuid));
 const summary = (b: MeetingHarness, uuid: string) =>
-  post(b, b.zoom.buildSummaryCompletedEvent(uuid, "rivet"));
+  b.postForResult(b.zoom.buildSummaryCompletedEvent(uuid, "rivet"));
 
 const sentTo = (b: MeetingHarness, chatId: number, method?: string) =>
   b.tg.sent.filter((s) => s.chatId === chatId && (method === undefined || s.method === method));
@@ -307,7 +283,7 @@ describe(`webinars on ${TEST_DIALECT}`, () => {
       addMeeting(b, `webinar-${type}`, `Webinar type ${type}`, type);
       const event = b.zoom.buildEvent("recording.completed", `webinar-${type}`, { fileTypes: ["M4A"] });
       expect((event.payload as { object: { type: number } }).object.type).toBe(type);
-      expect(await post(b, event)).toBe("accepted");
+      expect(await b.postForResult(event)).toBe("accepted");
       expect(await transcript(b, `webinar-${type}`)).toBe("accepted");
     }
     await b.settle();
@@ -327,7 +303,7 @@ describe(`webinars on ${TEST_DIALECT}`, () => {
     );
     event.payload.object.host_id = b.user.id;
     expect(event.payload.object.type).toBe(5);
-    expect(await post(b, event)).toBe("accepted");
+    expect(await b.postForResult(event)).toBe("accepted");
     expect(await kinds(b, String(event.payload.object.uuid))).toEqual(["audio", "transcript"]);
   });
 });
