@@ -34,7 +34,13 @@ const service = await prepareService(fakes, {
   extra: { WEBHOOK_MAX_BACKLOG_SECONDS: "3600" },
 });
 const child = spawnChild({
-  args: ["--cpu-prof", `--cpu-prof-dir=${dir}`, join(ROOT, "bin", "zoomgram.mjs"), "web"],
+  args: [
+    ...(process.env.PROFILE_FLAGS ?? "").split(" ").filter(Boolean),
+    "--cpu-prof",
+    `--cpu-prof-dir=${dir}`,
+    join(ROOT, "bin", "zoomgram.mjs"),
+    "web",
+  ],
   env: { PORT: "0", HOST: "127.0.0.1", ...service.env },
   logFile: join(dir, "web.log"),
   cpu: 1,
