@@ -127,25 +127,10 @@ function createRateLimitedSender(options: AdminAlertsOptions): {
   alert(kind: string, render: Render): Promise<void>;
   settle(): Promise<void>;
 } {
-  const { adminChatId, db, clock, logger, translator, send, minIntervalMs = 15 * 60_000 } = options;
+  const { adminChatId, db, logger, translator, send, minIntervalMs = 15 * 60_000 } = options;
+  const claim = createWindowClaim(db, options.clock, minIntervalMs);
   const suppressed = new Map<string, number>();
-  // Until when this process knows the window is taken: a flood of forged webhooks must not turn
-  // into a database write per request.
-  const knownTakenUntil = new Map<string, number>();
   const pending = new Set<Promise<void>>();
-
-  /** Claims the alert kind for this window; true when this call may send. */
-  async function claim(kind: string): Promise<boolean> {
-    const now = clock.now();
-    if ((knownTakenUntil.get(kind) ?? 0) > now) return false;
-    // A fresh holder can only take a free or expired lease, never renew one: exactly one sender
-    // per window, whichever process asks.
-    const won = await acquireLease(db.kysely, `alert:${kind}`, randomUUID(), minIntervalMs, now);
-    // Never shorten what is already known (a slower claim must not undo a faster one's window).
-    const until = now + (won ? minIntervalMs : Math.min(minIntervalMs, 60_000));
-    knownTakenUntil.set(kind, Math.max(until, knownTakenUntil.get(kind) ?? 0));
-    return won;
-  }
 
   const holdBack = (kind: string) => {
     suppressed.set(kind, (suppressed.get(kind) ?? 0) + 1);
@@ -206,6 +191,27 @@ function createRateLimitedSender(options: AdminAlertsOptions): {
     async settle() {
       while (pending.size > 0) await Promise.allSettled([...pending]);
     },
+  };
+}
+
+/**
+ * Claims an alert kind's window of `minIntervalMs`, fleet-wide, through a lease row: `claim(kind)`
+ * is true for exactly one caller per window, whichever process asks.
+ */
+function createWindowClaim(db: Db, clock: Clock, minIntervalMs: number): (kind: string) => Promise<boolean> {
+  // Until when this process knows the window is taken: a flood of forged webhooks must not turn
+  // into a database write per request.
+  const knownTakenUntil = new Map<string, number>();
+  return async (kind) => {
+    const now = clock.now();
+    if ((knownTakenUntil.get(kind) ?? 0) > now) return false;
+    // A fresh holder can only take a free or expired lease, never renew one: exactly one sender
+    // per window, whichever process asks.
+    const won = await acquireLease(db.kysely, `alert:${kind}`, randomUUID(), minIntervalMs, now);
+    // Never shorten what is already known (a slower claim must not undo a faster one's window).
+    const until = now + (won ? minIntervalMs : Math.min(minIntervalMs, 60_000));
+    knownTakenUntil.set(kind, Math.max(until, knownTakenUntil.get(kind) ?? 0));
+    return won;
   };
 }
 
