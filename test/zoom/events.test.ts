@@ -461,11 +461,14 @@ describe("parseZoomEvent classification", () => {
       "endpoint.url_validation",
       "meeting.summary_completed",
       "recording.completed",
+      "recording.deleted",
+      "recording.recovered",
       "recording.transcript_completed",
+      "recording.trashed",
     ]);
   });
 
-  it.each(["meeting.started", "recording.trashed", "meeting.summary_updated", "toString", "__proto__"])(
+  it.each(["meeting.started", "recording.batch_trashed", "meeting.summary_updated", "toString", "__proto__"])(
     "reports %s as unknown, whatever its payload",
     (event) => {
       expect(parseZoomEvent({ event, payload: "anything" })).toEqual({ kind: "unknown", event });
