@@ -20,8 +20,7 @@
  * card is updated by a `recording-changed-card` job. A re-sent event finds nothing left to do.
  */
 
-import type { Executor } from "../db/database.js";
-import { withTransaction } from "../db/database.js";
+import { type Executor, withTransaction } from "../db/database.js";
 import type { DeliveryRow } from "../db/schema.js";
 import type { JobKind } from "../jobs/catalogue.js";
 import { cancelJobs, enqueueJob, listUnfinishedJobPayloads } from "../jobs/queue.js";
@@ -42,7 +41,13 @@ import {
   TRANSCRIBE_RECORDING_JOB,
 } from "./delivery-jobs.js";
 import type { DeliveryServices } from "./delivery-services.js";
-import { type Ingestor, type IngestResult, lockIngestConnection, webhookAuditor } from "./ingest.js";
+import {
+  type IngestContext,
+  type Ingestor,
+  type IngestResult,
+  lockIngestConnection,
+  webhookAuditor,
+} from "./ingest.js";
 import {
   findRecordingRemoval,
   meetingFileIds,
@@ -72,7 +77,7 @@ async function meetingInChat(
   tx: Executor,
   services: DeliveryServices,
   event: RecordingLifecycleEvent,
-): Promise<{ meetingUuid: string; zoomUserId: string; chatId: number } | undefined> {
+): Promise<MeetingScope | undefined> {
   const object = event.payload.object;
   const meeting = await findMeeting(tx, object.uuid);
   // Another account's event naming a uuid we know changes nothing of ours.
@@ -82,6 +87,28 @@ async function meetingInChat(
   return { meetingUuid: meeting.meeting_uuid, zoomUserId: meeting.zoom_user_id, chatId: connection.chatId };
 }
 
+type MeetingScope = { meetingUuid: string; zoomUserId: string; chatId: number };
+type Audit = ReturnType<typeof webhookAuditor>;
+
+/**
+ * One lifecycle event's transaction: for a meeting we know in a connected chat, `body` runs with
+ * its audit writer; anything else is dropped without a trace. Workers are woken after the commit.
+ */
+async function inMeeting(
+  services: DeliveryServices,
+  event: RecordingLifecycleEvent,
+  ctx: IngestContext,
+  body: (tx: Executor, scope: MeetingScope, audit: Audit) => Promise<IngestResult>,
+): Promise<IngestResult> {
+  const outcome = await withTransaction(services.db, async (tx): Promise<IngestResult> => {
+    const scope = await meetingInChat(tx, services, event);
+    if (!scope) return DROPPED;
+    return body(tx, scope, webhookAuditor(tx, ctx, { ...scope, event: event.event, downloadTokenEnc: null }));
+  });
+  if (outcome.jobs > 0) services.notifier.notify();
+  return outcome;
+}
+
 export const ingestRecordingRemoved: Ingestor<RecordingTrashedEvent | RecordingDeletedEvent> = async (
   services,
   event,
@@ -89,11 +116,8 @@ export const ingestRecordingRemoved: Ingestor<RecordingTrashedEvent | RecordingD
 ) => {
   const change = event.event === "recording.trashed" ? "trashed" : "deleted";
   const now = ctx.receivedAt;
-  const outcome = await withTransaction(services.db, async (tx): Promise<IngestResult> => {
-    const scope = await meetingInChat(tx, services, event);
-    if (!scope) return DROPPED;
+  return inMeeting(services, event, ctx, async (tx, scope, audit) => {
     const { meetingUuid, chatId } = scope;
-    const audit = webhookAuditor(tx, ctx, { ...scope, event: event.event, downloadTokenEnc: null });
     // We moved it to the trash ourselves, after everything arrived: Zoom telling us is expected.
     const ours = await findMeetingTrash(tx, meetingUuid);
     if (change === "trashed" && (ours?.state === "moving" || ours?.state === "moved")) {
@@ -156,17 +180,12 @@ export const ingestRecordingRemoved: Ingestor<RecordingTrashedEvent | RecordingD
     await audit("accepted");
     return { result: "accepted", jobs: enqueued ? 1 : 0 };
   });
-  if (outcome.jobs > 0) services.notifier.notify();
-  return outcome;
 };
 
 export const ingestRecordingRecovered: Ingestor<RecordingRecoveredEvent> = async (services, event, ctx) => {
   const now = ctx.receivedAt;
-  const outcome = await withTransaction(services.db, async (tx): Promise<IngestResult> => {
-    const scope = await meetingInChat(tx, services, event);
-    if (!scope) return DROPPED;
+  return inMeeting(services, event, ctx, async (tx, scope, audit) => {
     const { meetingUuid, chatId } = scope;
-    const audit = webhookAuditor(tx, ctx, { ...scope, event: event.event, downloadTokenEnc: null });
     const removal = await findRecordingRemoval(tx, meetingUuid);
     // Only a trashed recording comes back; nothing of ours was stopped, or it came back already.
     if (removal?.state !== "trashed") {
@@ -204,8 +223,6 @@ export const ingestRecordingRecovered: Ingestor<RecordingRecoveredEvent> = async
     await audit("accepted");
     return { result: "accepted", jobs };
   });
-  if (outcome.jobs > 0) services.notifier.notify();
-  return outcome;
 };
 
 /** Whether a fetching job works on what the event removed. */

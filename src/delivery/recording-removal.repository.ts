@@ -82,32 +82,35 @@ export async function meetingFileIds(db: Executor, meetingUuid: string): Promise
 }
 
 /** Stops deliveries that have not arrived: `skipped`, with why. Delivered ones stay delivered. */
-export async function stopDeliveries(
+export function stopDeliveries(
   db: Executor,
   ids: readonly number[],
   reason: string,
   now: number,
 ): Promise<void> {
-  if (ids.length === 0) return;
-  await db
-    .updateTable("deliveries")
-    .set({ state: "skipped", last_error: reason, updated_at: now })
-    .where("id", "in", ids)
-    .where("state", "!=", "delivered")
-    .execute();
+  return moveDeliveries(db, ids, { from: "undelivered", to: "skipped", lastError: reason }, now);
 }
 
 /**
  * Makes stopped deliveries pending again (the recording is back). Their `detail` stays: a split
  * upload resumes after the parts the chat already has, so nothing arrives twice.
  */
-export async function reopenDeliveries(db: Executor, ids: readonly number[], now: number): Promise<void> {
+export function reopenDeliveries(db: Executor, ids: readonly number[], now: number): Promise<void> {
+  return moveDeliveries(db, ids, { from: "skipped", to: "pending", lastError: null }, now);
+}
+
+async function moveDeliveries(
+  db: Executor,
+  ids: readonly number[],
+  move: { from: "undelivered" | "skipped"; to: "skipped" | "pending"; lastError: string | null },
+  now: number,
+): Promise<void> {
   if (ids.length === 0) return;
   await db
     .updateTable("deliveries")
-    .set({ state: "pending", last_error: null, updated_at: now })
+    .set({ state: move.to, last_error: move.lastError, updated_at: now })
     .where("id", "in", ids)
-    .where("state", "=", "skipped")
+    .where("state", move.from === "skipped" ? "=" : "!=", move.from === "skipped" ? "skipped" : "delivered")
     .execute();
 }
 

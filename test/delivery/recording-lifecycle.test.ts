@@ -113,6 +113,14 @@ async function deliveryStates(w: World, uuid: string): Promise<Record<string, st
   return Object.fromEntries(rows.map((r) => [r.kind, r.state]));
 }
 
+/** The audio arrived, the transcript was stopped, and the card says the recording is in the trash. */
+async function expectAudioOnly(w: World, uuid: string): Promise<void> {
+  expect(sent(w, "sendAudio")).toHaveLength(1);
+  expect(sent(w, "sendDocument")).toHaveLength(0);
+  expect(await deliveryStates(w, uuid)).toMatchObject({ audio: "delivered", transcript: "skipped" });
+  expect(card(w)).toContain(TRASHED_LINE);
+}
+
 async function jobStates(w: World, kind: string): Promise<string[]> {
   const rows = await w.db.kysely
     .selectFrom("jobs")
@@ -162,13 +170,7 @@ describe(`recordings removed in Zoom on ${TEST_DIALECT}`, () => {
     expect(await jobStates(w, "deliver-transcript")).toEqual(["cancelled"]);
     await settle(w);
 
-    expect(sent(w, "sendAudio")).toHaveLength(1);
-    expect(sent(w, "sendDocument")).toHaveLength(0);
-    expect(await deliveryStates(w, meeting.uuid)).toMatchObject({
-      audio: "delivered",
-      transcript: "skipped",
-    });
-    expect(card(w)).toContain(TRASHED_LINE);
+    await expectAudioOnly(w, meeting.uuid);
     expect(card(w)).toContain("Audio: ✓ done");
     expect(card(w)).toContain("Transcript: not available");
     // No Zoom download or transcript fetch was tried after the trash, so nothing retries for hours.
@@ -260,13 +262,7 @@ describe(`recordings removed in Zoom on ${TEST_DIALECT}`, () => {
     );
     expect(await jobStates(w, "deliver-transcript")).toEqual(["cancelled"]);
     await settle(w);
-    expect(sent(w, "sendAudio")).toHaveLength(1);
-    expect(sent(w, "sendDocument")).toHaveLength(0);
-    expect(await deliveryStates(w, meeting.uuid)).toMatchObject({
-      audio: "delivered",
-      transcript: "skipped",
-    });
-    expect(card(w)).toContain(TRASHED_LINE);
+    await expectAudioOnly(w, meeting.uuid);
   });
 
   it("our own trash after delivery, then Zoom's recording.trashed, changes nothing visible", async () => {
