@@ -71,6 +71,21 @@ export async function saveRecordingRemoval(
     .execute();
 }
 
+/**
+ * Zoom keeps a trashed recording 30 days, then purges it (zoom.md §11.2): a removal older than
+ * that can never be recovered, so what it stopped need not be remembered.
+ */
+export const ZOOM_TRASH_KEEPS_MS = 31 * 86_400_000;
+
+/** Retention: forgets removals last changed before `before`; returns how many. */
+export async function pruneRecordingRemovals(db: Executor, before: number): Promise<number> {
+  const result = await db
+    .deleteFrom("recording_removals")
+    .where("updated_at", "<", before)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 /** The file keys Zoom announced for a meeting (any event). */
 export async function meetingFileIds(db: Executor, meetingUuid: string): Promise<string[]> {
   const rows = await db
