@@ -102,8 +102,7 @@ describe(`retention on ${TEST_DIALECT}`, () => {
   });
 
   it("forgets what a recording removed in Zoom stopped once Zoom's trash cannot give it back, never sooner", async () => {
-    const b = await startOpsHarness({ env: { RETENTION_DAYS: "7" } });
-    bench = b;
+    const b = closeAfterTest(await startOpsHarness({ env: { RETENTION_DAYS: "7" } }));
     const db = b.app.services.db.kysely;
     const now = b.clock.now();
     const removal = (meetingUuid: string, updatedAt: number) => ({
