@@ -73,13 +73,20 @@ function pausedRefresh(real: OAuthClient, where: "beforeZoom" | "afterZoom"): Pa
   return { oauth: { ...real, refresh }, reached: reachedP, release };
 }
 
+/** Process A refreshes `zoomUserId` and stops once Zoom rotated the token, its save pending. */
+async function refreshPausedAfterZoom(b: ConnectHarness, zoomUserId: string) {
+  const paused = pausedRefresh(b.app.services.tokens.oauth, "afterZoom");
+  const tokens = createTokenService(b.app.services, { oauth: paused.oauth, owner: "process-a" });
+  const refreshing = tokens.getAccessToken(zoomUserId);
+  refreshing.catch(() => {}); // awaited by the test; not an unhandled rejection meanwhile
+  await paused.reached;
+  return { paused, tokens, refreshing };
+}
+
 describe("rotate-keys and the refresh lease (issue #13, item 3)", () => {
   it("rotate-keys during a refresh loses nothing: it waits, Zoom's rotated token is stored, the lease is released", async () => {
     const { b, user, db } = await rotatingBench();
-    const paused = pausedRefresh(b.app.services.tokens.oauth, "afterZoom");
-    const tokens = createTokenService(b.app.services, { oauth: paused.oauth, owner: "process-a" });
-    const refreshing = tokens.getAccessToken(user.id);
-    await paused.reached; // Zoom has rotated the refresh token; the save is pending
+    const { paused, tokens, refreshing } = await refreshPausedAfterZoom(b, user.id);
 
     let waits = 0;
     const report = await rotateEncryptionKeys(b.app.services.db, b.app.services.cipher, {
@@ -108,10 +115,7 @@ describe("rotate-keys and the refresh lease (issue #13, item 3)", () => {
 
   it("rotate-keys skips a connection whose refresh outlasts its waits, reports it, and a later run finds it current", async () => {
     const { b, user, db } = await rotatingBench();
-    const paused = pausedRefresh(b.app.services.tokens.oauth, "afterZoom");
-    const tokens = createTokenService(b.app.services, { oauth: paused.oauth, owner: "process-a" });
-    const refreshing = tokens.getAccessToken(user.id);
-    await paused.reached;
+    const { paused, refreshing } = await refreshPausedAfterZoom(b, user.id);
 
     let waits = 0;
     const report = await rotateEncryptionKeys(b.app.services.db, b.app.services.cipher, {
@@ -135,10 +139,7 @@ describe("rotate-keys and the refresh lease (issue #13, item 3)", () => {
 
   it("the save compares on the lease owner: a ciphertext rewritten underneath (an older rotate-keys) loses no token and leaves no lease", async () => {
     const { b, user, db } = await rotatingBench();
-    const paused = pausedRefresh(b.app.services.tokens.oauth, "afterZoom");
-    const tokens = createTokenService(b.app.services, { oauth: paused.oauth, owner: "process-a" });
-    const refreshing = tokens.getAccessToken(user.id);
-    await paused.reached;
+    const { paused, refreshing } = await refreshPausedAfterZoom(b, user.id);
     // What rotate-keys did before it respected the lease: rewrite the ciphertext underneath.
     const row = await findConnectionRow(db, user.id);
     const plain = b.app.services.cipher.decrypt(row!.refresh_token_enc, user.id);
