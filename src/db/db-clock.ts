@@ -24,12 +24,6 @@ export function dbNowMs(db: Executor): RawBuilder<number> {
     : sql<number>`cast(unixepoch('subsec') * 1000 as integer)`;
 }
 
-/** The database's clock now, in ms (doctor, tests that move a lease relative to it). */
-export async function readDbNowMs(db: Executor): Promise<number> {
-  const { rows } = await sql<{ now: number | string }>`select ${dbNowMs(db)} as now`.execute(db);
-  return Number(rows[0]?.now);
-}
-
 /**
  * A fencing token: a fresh one per lease taken, so a writer whose lease was taken over (its
  * token replaced) finds its conditional writes refused.
