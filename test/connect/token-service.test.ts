@@ -9,6 +9,7 @@ import { findConnectionRow } from "../../src/connect/connection.repository.js";
 import { createTokenService } from "../../src/connect/token-service.js";
 import { AppError } from "../../src/errors.js";
 import { createTokenCipher } from "../../src/security/token-cipher.js";
+import { expireRefreshLease, holdRefreshLease } from "../support/lease-time.js";
 import { type ConnectHarness, seedConnection, startConnectHarness, yieldToIo } from "./harness.js";
 
 let benches: ConnectHarness[] = [];
@@ -117,19 +118,17 @@ describe("token service", () => {
     const b = await bench();
     const user = b.zoom.addUser({ email: "ada@example.com" });
     await seedConnection(b, { user, chatId: CHAT, telegramUserId: 7, expired: true });
-    await b.app.services.db.kysely
-      .updateTable("zoom_connections")
-      .set({ refresh_lock_owner: "dead-process", refresh_lock_until: b.clock.now() + 30_000 })
-      .execute();
+    const db = b.app.services.db.kysely;
+    await holdRefreshLease(db, user.id, "dead-process", 30_000);
     let waits = 0;
     const tokens = createTokenService(b.app.services, {
       sleep: async () => {
-        waits++;
-        b.clock.advance(10_000); // the injected sleep moves the manual clock instead of sleeping
+        // The lease is judged by the database's clock: the fourth wait is 30 s later by it.
+        if (++waits === 4) await expireRefreshLease(db, user.id);
       },
     });
     await tokens.getAccessToken(user.id);
-    expect(waits).toBe(4); // the lease ran until +30 s; free once the clock is past it
+    expect(waits).toBe(4); // free once the database's clock is past the lease
     expect(b.zoom.stats.refreshes).toBe(1);
   });
 
@@ -137,10 +136,7 @@ describe("token service", () => {
     const b = await bench();
     const user = b.zoom.addUser({ email: "ada@example.com" });
     await seedConnection(b, { user, chatId: CHAT, telegramUserId: 7, expired: true });
-    await b.app.services.db.kysely
-      .updateTable("zoom_connections")
-      .set({ refresh_lock_owner: "slow-process", refresh_lock_until: b.clock.now() + 30_000 })
-      .execute();
+    await holdRefreshLease(b.app.services.db.kysely, user.id, "slow-process", 30_000);
     let waits = 0;
     const tokens = createTokenService(b.app.services, { maxWaits: 5, sleep: async () => void waits++ });
     const error = await tokens.getAccessToken(user.id).catch((e: unknown) => e);
