@@ -466,21 +466,11 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
   const limitBytes = Math.floor((opts.uploadLimitMb ?? 50) * 1_000_000);
   const latencyMs = Math.max(0, opts.latencyMs ?? 0);
   const botId = Number(token.split(":")[0]) || 7000000001;
-  const botInfo: FakeTelegram["botInfo"] = {
+  const botInfo = fakeBotInfo({
     id: botId,
-    is_bot: true,
     first_name: "Zoomgram Fake Bot",
     username: opts.botUsername ?? "zoomgram_fake_bot",
-    can_join_groups: true,
-    can_read_all_group_messages: false,
-    supports_inline_queries: false,
-    can_connect_to_business: false,
-    has_main_web_app: false,
-    has_topics_enabled: false,
-    allows_users_to_create_topics: false,
-    can_manage_bots: false,
-    supports_join_request_queries: false,
-  };
+  });
   const fileDir = opts.keepFiles ? await mkdtemp(join(tmpdir(), "fake-telegram-")) : undefined;
 
   const signal = new Signal();
@@ -1986,4 +1976,28 @@ export function signLoginData(
   const secretKey = createHash("sha256").update(botToken).digest();
   fields.hash = createHmac("sha256", secretKey).update(dataCheckString).digest("hex");
   return fields;
+}
+
+/**
+ * A bot's `getMe` result as a bot created in BotFather with the defaults has it (joins groups,
+ * privacy mode on, no inline mode, no topics): grammY's `botInfo`, so no `getMe` is sent.
+ */
+export function fakeBotInfo(bot: {
+  id: number;
+  first_name: string;
+  username: string;
+}): FakeTelegram["botInfo"] {
+  return {
+    ...bot,
+    is_bot: true,
+    can_join_groups: true,
+    can_read_all_group_messages: false,
+    supports_inline_queries: false,
+    can_connect_to_business: false,
+    has_main_web_app: false,
+    has_topics_enabled: false,
+    allows_users_to_create_topics: false,
+    can_manage_bots: false,
+    supports_join_request_queries: false,
+  };
 }
