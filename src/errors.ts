@@ -39,6 +39,7 @@ export type ErrorCode =
   | "telegram.rejected"
   | "speech.unavailable"
   | "speech.rejected"
+  | "summary.gave_up"
   | "media.failed"
   | "media.unwritable"
   | "job.timeout"

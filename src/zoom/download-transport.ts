@@ -11,6 +11,7 @@
  */
 import http from "node:http";
 import https from "node:https";
+import type { LookupFunction } from "node:net";
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import {
@@ -40,13 +41,24 @@ export type DownloadTransport = (
   method?: string,
 ) => Promise<DownloadResponse>;
 
-/** node:http/https with the three timeouts: the fast path, used whenever the fetch is Node's own. */
-export function createNodeHttpTransport(timeouts: ZoomTimeouts = DEFAULT_ZOOM_TIMEOUTS): DownloadTransport {
+/**
+ * node:http/https with the three timeouts: the fast path, used whenever the fetch is Node's own.
+ * `lookup` replaces DNS (tests: a name that never resolves keeps the connection from opening).
+ */
+export function createNodeHttpTransport(
+  timeouts: ZoomTimeouts = DEFAULT_ZOOM_TIMEOUTS,
+  options: { lookup?: LookupFunction } = {},
+): DownloadTransport {
   return (url, headers, signal, method = "GET") =>
     new Promise<DownloadResponse>((resolve, reject) => {
       const request = (url.protocol === "https:" ? https : http).request(
         url,
-        { method, headers, ...(signal ? { signal } : {}) },
+        {
+          method,
+          headers,
+          ...(signal ? { signal } : {}),
+          ...(options.lookup ? { lookup: options.lookup } : {}),
+        },
         (res) => {
           clearTimeout(timer);
           // Idle: no bytes on the socket for idleMs while the body is read (reset by every chunk).
