@@ -80,7 +80,9 @@ const prof = JSON.parse(readFileSync(join(dir, file), "utf8")) as {
 };
 const byId = new Map(prof.nodes.map((x) => [x.id, x]));
 const self = new Map<number, number>();
-prof.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0)));
+prof.samples.forEach((id, i) => {
+  self.set(id, (self.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0));
+});
 const total = [...self.values()].reduce((a, b) => a + b, 0);
 const agg = new Map<string, number>();
 const pkg = new Map<string, number>();
@@ -91,7 +93,11 @@ for (const [id, t] of self) {
   const key = `${f.functionName || "(anon)"} ${where}:${f.lineNumber}`;
   agg.set(key, (agg.get(key) ?? 0) + t);
   const p = f.url.includes("node_modules/")
-    ? (f.url.split("node_modules/")[1]?.split("/").slice(0, f.url.includes("/@") ? 2 : 1).join("/") ?? "?")
+    ? (f.url
+        .split("node_modules/")[1]
+        ?.split("/")
+        .slice(0, f.url.includes("/@") ? 2 : 1)
+        .join("/") ?? "?")
     : f.url.startsWith("node:")
       ? "node:"
       : f.url.includes("/dist/")
@@ -105,7 +111,9 @@ const show = (m: Map<string, number>, k: number) =>
   [...m.entries()]
     .sort((a, b) => b[1] - a[1])
     .slice(0, k)
-    .forEach(([name, t]) => console.log(`${((100 * t) / total).toFixed(1).padStart(5)}%  ${name}`));
+    .forEach(([name, t]) => {
+      console.log(`${((100 * t) / total).toFixed(1).padStart(5)}%  ${name}`);
+    });
 console.log("-- by package");
 show(pkg, 25);
 console.log("-- by function");

@@ -23,6 +23,7 @@ export type ErrorCode =
   | "zoom.rate_limited"
   | "zoom.unavailable"
   | "zoom.not_found"
+  | "zoom.removed"
   | "zoom.scope_missing"
   | "zoom.refused"
   | "zoom.bad_response"

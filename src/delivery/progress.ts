@@ -3,8 +3,12 @@
  * whoever shows it (the meeting card). Publishing never fails the publisher: a listener error is
  * logged by the bus owner, and the delivery goes on.
  */
-/** `trash`: the cloud recording was moved to Zoom's trash (done) or Zoom refused (failed, detail = why). */
-export type MeetingPart = "received" | "audio" | "transcript" | "summary" | "trash";
+/**
+ * `trash`: the cloud recording was moved to Zoom's trash (done) or Zoom refused (failed, detail = why).
+ * `zoom`: someone changed the recording in Zoom before it was all delivered (detail `trashed`,
+ * `deleted` or `recovered`; src/delivery/ingest-lifecycle.ts).
+ */
+export type MeetingPart = "received" | "audio" | "transcript" | "summary" | "trash" | "zoom";
 export type PartStatus = "pending" | "working" | "done" | "failed" | "unavailable" | "waiting";
 
 export interface PartProgress {

@@ -307,19 +307,24 @@ export async function pruneFinishedJobs(
 /** Job states that have not finished: such a job may still act. */
 export const UNFINISHED_JOB_STATES = ["queued", "retry", "active"] as const;
 
-/** The payloads of every unfinished job, parsed (a payload that is no JSON is left out). */
+/**
+ * The payloads of every unfinished job (of these kinds, when given), parsed (a payload that is no
+ * JSON is left out).
+ */
 export async function listUnfinishedJobPayloads(
   db: Executor,
-): Promise<Array<{ id: number; payload: Record<string, unknown> }>> {
-  const rows = await db
+  kinds?: readonly string[],
+): Promise<Array<{ id: number; kind: string; payload: Record<string, unknown> }>> {
+  let query = db
     .selectFrom("jobs")
-    .select(["id", "payload"])
-    .where("state", "in", UNFINISHED_JOB_STATES)
-    .execute();
-  const out: Array<{ id: number; payload: Record<string, unknown> }> = [];
+    .select(["id", "kind", "payload"])
+    .where("state", "in", UNFINISHED_JOB_STATES);
+  if (kinds !== undefined) query = query.where("kind", "in", kinds.length > 0 ? kinds : [""]);
+  const rows = await query.execute();
+  const out: Array<{ id: number; kind: string; payload: Record<string, unknown> }> = [];
   for (const row of rows) {
     const payload = parseJsonObject(row.payload);
-    if (payload) out.push({ id: Number(row.id), payload });
+    if (payload) out.push({ id: Number(row.id), kind: row.kind, payload });
   }
   return out;
 }

@@ -235,6 +235,17 @@ export interface FakeZoom {
     uuid: string,
     opts?: { fileTypes?: string[] },
   ): Record<string, unknown> & { download_token: string };
+  /**
+   * Someone moves the meeting's recording to the trash in Zoom, deletes it for good, or restores
+   * it (zoom.md §11.4): the fake's state changes as Zoom's would (a trashed or deleted recording
+   * is in no listing and downloads no more; with `fileTypes`, only those files), and the event
+   * Zoom then sends is returned (synthetic shape: test/fixtures/zoom/recording.*.SYNTHETIC.json).
+   */
+  buildLifecycleEvent(
+    event: "recording.trashed" | "recording.deleted" | "recording.recovered",
+    uuid: string,
+    opts?: { fileTypes?: string[] },
+  ): Record<string, unknown>;
   /** Builds `app_deauthorized`; by default also revokes the user's tokens, as an uninstall does. */
   buildDeauthorizationEvent(
     userId: string,
@@ -1411,6 +1422,28 @@ export async function startFakeZoom(opts: FakeZoomOptions = {}): Promise<FakeZoo
         payload: { account_id: m.account_id, object: meetingObject(m, files, "webhook") },
         download_token: downloadToken,
       };
+    },
+    buildLifecycleEvent(event, uuid, eventOpts = {}) {
+      const m = mustMeeting(uuid);
+      const wanted = eventOpts.fileTypes?.map((t) => t.toUpperCase());
+      const files = wanted ? m.files.filter((f) => wanted.includes(f.file_type.toUpperCase())) : m.files;
+      const removed = event !== "recording.recovered";
+      if (wanted) for (const f of files) f.hidden = removed;
+      else m.trashed = removed;
+      const user = users.get(m.hostUserId);
+      const body: Record<string, unknown> = {
+        event,
+        event_ts: now(),
+        payload: {
+          account_id: m.account_id,
+          operator: user?.email ?? m.host_email,
+          operator_id: m.hostUserId,
+          object: meetingObject(m, files, "webhook"),
+        },
+      };
+      if (event === "recording.recovered")
+        body.download_token = mintDownloadToken(m.uuid, 24 * 3600, "webhook");
+      return body;
     },
     buildDeauthorizationEvent(userId, o = {}) {
       const user = users.get(userId);
