@@ -40,6 +40,7 @@ export type ErrorCode =
   | "telegram.rejected"
   | "speech.unavailable"
   | "speech.rejected"
+  | "summary.gave_up"
   | "media.failed"
   | "media.unwritable"
   | "job.timeout"

@@ -42,6 +42,12 @@ import {
 
 /** Refresh when less than this remains (issue #3: 5 minutes). */
 export const REFRESH_MARGIN_MS = 5 * 60_000;
+/**
+ * A token Zoom refused is refreshed only when it was written at least this long ago: a refresh a
+ * moment ago did not make Zoom accept it, and another one would only rotate the refresh token
+ * again (each rotation is a chance to lose it, zoom.md §6.3). Issue #13 item 8.
+ */
+export const REJECTED_TOKEN_MIN_AGE_MS = 60_000;
 
 export interface AccessToken {
   accessToken: string;
@@ -52,8 +58,15 @@ export interface AccessToken {
 
 export interface GetAccessTokenOptions {
   signal?: AbortSignal;
-  /** Refresh even if the stored token looks valid (Zoom just answered 401 to it). */
+  /** Refresh even if the stored token looks valid (an operator's check, `/status`). */
   forceRefresh?: boolean;
+  /**
+   * Zoom answered 401 to this access token: refresh it, unless the stored token is another one
+   * already (someone refreshed meanwhile: that one is returned, as without this option) or was
+   * written less than {@link REJECTED_TOKEN_MIN_AGE_MS} ago (then the same token comes back, and
+   * the caller gives up for this attempt). So a run of 401s costs at most one refresh per token.
+   */
+  rejectedToken?: string;
 }
 
 export interface TokenService {
@@ -143,13 +156,14 @@ export function createTokenService(deps: TokenServiceDeps, options: TokenService
     const joined = inflight.get(zoomUserId);
     if (joined) return untilAborted(joined, options.signal);
     const row = usable(await findConnectionRow(ctx.db.kysely, zoomUserId), zoomUserId);
-    if (!options.forceRefresh && isFresh(ctx, row)) return accessFromRow(ctx, row);
+    const rejected = options.rejectedToken;
+    const force =
+      options.forceRefresh === true || (rejected !== undefined && refreshCanHelp(ctx, row, rejected));
+    if (!force && isFresh(ctx, row)) return accessFromRow(ctx, row);
     // Re-check after the await: another caller may have started the refresh meanwhile.
     let promise = inflight.get(zoomUserId);
     if (!promise) {
-      promise = refreshOrWait(ctx, zoomUserId, row, options.forceRefresh === true).finally(() =>
-        inflight.delete(zoomUserId),
-      );
+      promise = refreshOrWait(ctx, zoomUserId, row, force).finally(() => inflight.delete(zoomUserId));
       inflight.set(zoomUserId, promise);
     }
     return untilAborted(promise, options.signal);
@@ -262,6 +276,19 @@ function accessFromRow(ctx: RefreshContext, row: ConnectionRow): AccessToken {
     apiBaseUrl: connection.apiBaseUrl,
     connection,
   };
+}
+
+/** A refused token is worth a refresh only while it is still the stored one, and not brand new. */
+function refreshCanHelp(ctx: RefreshContext, row: ConnectionRow, rejected: string): boolean {
+  if (decrypt(ctx, row.access_token_enc, row.zoom_user_id) !== rejected) return false;
+  // updated_at moves whenever the tokens are written (connect, refresh; also a chat move).
+  if (ctx.clock.now() - row.updated_at >= REJECTED_TOKEN_MIN_AGE_MS) return true;
+  ctx.log.info(
+    { zoomUserId: row.zoom_user_id },
+    "Zoom refused a token written under a minute ago; not refreshing",
+  );
+  ctx.metrics.tokenRefreshes.inc({ result: "skipped_recent" });
+  return false;
 }
 
 function isFresh(ctx: RefreshContext, row: ConnectionRow): boolean {

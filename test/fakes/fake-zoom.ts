@@ -74,8 +74,15 @@ export type ZoomFault =
   | { kind: "html" }
   /** Full Content-Length announced, connection closed after about half the body. */
   | { kind: "truncate" }
-  /** Never answer until `close()`. */
+  /** Accept the request and never answer (no status line, no headers) until `close()`. */
   | { kind: "hang" }
+  /**
+   * Headers and about half the body, then silence with the connection open (downloads, also at
+   * the storage host), until the client gives up or `close()`: a body that stalls mid-way.
+   */
+  | { kind: "stall" }
+  /** `401 {"code":124,"message":"Invalid access token."}`, whatever token was sent. */
+  | { kind: "unauthorized" }
   /** `400 {"reason":"Invalid Token!","error":"invalid_grant"}` (token route). */
   | { kind: "invalid_grant" }
   /**
@@ -913,7 +920,9 @@ export async function startFakeZoom(opts: FakeZoomOptions = {}): Promise<FakeZoo
     }
     counters.downloadsStarted++;
     const cut =
-      fault && (fault.kind === "truncate" || fault.kind === "reset") ? Math.floor(length / 2) : length;
+      fault && (fault.kind === "truncate" || fault.kind === "reset" || fault.kind === "stall")
+        ? Math.floor(length / 2)
+        : length;
     const source: Readable =
       cut === 0
         ? Readable.from([])
@@ -931,7 +940,9 @@ export async function startFakeZoom(opts: FakeZoomOptions = {}): Promise<FakeZoo
     source.pipe(res, { end: false });
     source.on("end", () => {
       const socket = res.socket;
-      if (fault?.kind === "truncate") {
+      if (fault?.kind === "stall") {
+        // Nothing more, connection open: only the client's idle timeout (or close()) ends it.
+      } else if (fault?.kind === "truncate") {
         socket?.end(); // clean FIN before Content-Length bytes were sent
       } else if (fault?.kind === "reset") {
         if (socket) socket.write("", () => resetSocket(socket));
@@ -990,7 +1001,8 @@ export async function startFakeZoom(opts: FakeZoomOptions = {}): Promise<FakeZoo
         expiresAtS,
       };
       // Body faults happen where the body is: at the storage host.
-      if (fault && (fault.kind === "reset" || fault.kind === "truncate")) link.fault = fault;
+      if (fault && (fault.kind === "reset" || fault.kind === "truncate" || fault.kind === "stall"))
+        link.fault = fault;
       storageLinks.set(key, link);
       const location = `http://localhost:${port}/storage/${key}?Policy=${policy}&Signature=${signature}&Key-Pair-Id=FAKEZOOMKEYPAIR`;
       send(res, { status: 302, body: Buffer.alloc(0), contentType: "text/html", headers: { location } });
@@ -1080,6 +1092,8 @@ export async function startFakeZoom(opts: FakeZoomOptions = {}): Promise<FakeZoo
       }
       case "html":
         return html(200, LOGIN_HTML);
+      case "unauthorized":
+        return json(401, { code: 124, message: "Invalid access token." });
       case "invalid_grant":
         return invalidGrant("Invalid Token!");
       case "token_error":

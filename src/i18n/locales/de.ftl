@@ -152,6 +152,7 @@ reason-telegram-unreachable = Telegram war nicht erreichbar
 reason-unknown = ein unerwarteter Fehler ist aufgetreten
 reason-server-storage = dieser Server konnte die Aufnahme nicht zwischenspeichern (sein Medienordner ist voll oder nicht beschreibbar)
 reason-speech-failed = die Spracherkennung konnte das Audio nicht transkribieren
+reason-summary-never-came = es kam rechtzeitig keine Zusammenfassung, daher warten wir nicht länger darauf
 
 ## Meeting-Karte (eine Nachricht pro Meeting, wird laufend aktualisiert)
 

@@ -159,6 +159,7 @@ reason-telegram-unreachable = Telegram couldn't be reached
 reason-unknown = an unexpected error occurred
 reason-server-storage = this server couldn't store the recording temporarily (its media folder is full or not writable)
 reason-speech-failed = speech to text couldn't transcribe the audio
+reason-summary-never-came = no summary came in time, so we stopped waiting for one
 
 ## Meeting card (one message per meeting, edited as parts arrive)
 

@@ -152,6 +152,7 @@ reason-telegram-unreachable = no se pudo contactar con Telegram
 reason-unknown = se produjo un error inesperado
 reason-server-storage = este servidor no pudo guardar temporalmente la grabación (su carpeta de medios está llena o no admite escritura)
 reason-speech-failed = el reconocimiento de voz no pudo transcribir el audio
+reason-summary-never-came = no llegó ningún resumen a tiempo, así que dejamos de esperarlo
 
 ## Tarjeta de la reunión (un mensaje por reunión, se actualiza a medida que llegan las partes)
 

@@ -153,6 +153,7 @@ reason-telegram-unreachable = Telegram n’a pas pu être joint
 reason-unknown = une erreur inattendue s’est produite
 reason-server-storage = ce serveur n’a pas pu stocker temporairement l’enregistrement (son dossier de médias est plein ou protégé en écriture)
 reason-speech-failed = la reconnaissance vocale n’a pas pu transcrire l’audio
+reason-summary-never-came = aucun résumé n’est arrivé à temps, nous avons donc cessé de l’attendre
 
 ## Fiche de la réunion (un message par réunion, mis à jour au fil des envois)
 

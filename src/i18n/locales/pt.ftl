@@ -152,6 +152,7 @@ reason-telegram-unreachable = não foi possível acessar o Telegram
 reason-unknown = ocorreu um erro inesperado
 reason-server-storage = este servidor não conseguiu guardar a gravação temporariamente (a pasta de mídia está cheia ou sem permissão de escrita)
 reason-speech-failed = o reconhecimento de fala não conseguiu transcrever o áudio
+reason-summary-never-came = nenhum resumo chegou a tempo, então paramos de esperar por ele
 
 ## Cartão da reunião (uma mensagem por reunião, atualizada conforme as partes chegam)
 
