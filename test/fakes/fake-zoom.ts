@@ -1189,35 +1189,23 @@ export async function startFakeZoom(opts: FakeZoomOptions = {}): Promise<FakeZoo
     if (/application\/x-www-form-urlencoded/i.test(contentType)) {
       for (const [k, v] of new URLSearchParams(body.body.toString("utf8"))) form.set(k, v);
     }
-    let reply: Reply;
-    switch (route) {
-      case "authorize":
-        reply = authorize(query);
-        break;
-      case "token":
-        reply = token(req, form);
-        break;
-      case "revoke":
-        reply = revoke(req, form);
-        break;
-      case "users_me":
-        reply = usersMe(req, query, arg);
-        break;
-      case "recordings":
-        reply = recordings(req, query, arg);
-        break;
-      case "list_recordings":
-        reply = listRecordings(req, query, arg);
-        break;
-      case "delete_recordings":
-        reply = deleteRecordings(req, query, arg);
-        break;
-      case "summary":
-        reply = summary(req, query, arg);
-        break;
-    }
-    send(res, reply, fault);
+    send(res, answer[route](req, query, form, arg), fault);
     signal.notify();
+  };
+
+  /** Each route with a plain answer: its handler, given the request, the query, the form and the path segment. */
+  const answer: Record<
+    Exclude<ZoomRoute, "download">,
+    (req: http.IncomingMessage, query: URLSearchParams, form: URLSearchParams, arg: string) => Reply
+  > = {
+    authorize: (_req, query) => authorize(query),
+    token: (req, _query, form) => token(req, form),
+    revoke: (req, _query, form) => revoke(req, form),
+    users_me: (req, query, _form, who) => usersMe(req, query, who),
+    recordings: (req, query, _form, segment) => recordings(req, query, segment),
+    list_recordings: (req, query, _form, who) => listRecordings(req, query, who),
+    delete_recordings: (req, query, _form, segment) => deleteRecordings(req, query, segment),
+    summary: (req, query, _form, segment) => summary(req, query, segment),
   };
 
   const takeFault = (route: ZoomRoute): ZoomFault | undefined => {
