@@ -59,6 +59,16 @@ export type ZoomRoute =
   | "delete_recordings"
   | "download";
 
+/** An authorization code the fake handed out: whose, for which redirect, its PKCE challenge. */
+interface AuthorizationCode {
+  userId: string;
+  redirectUri: string;
+  challenge?: string;
+  method?: string;
+  issuedAt: number;
+  used: boolean;
+}
+
 export type ZoomFault =
   | {
       kind: "status";
@@ -398,17 +408,7 @@ export async function startFakeZoom(opts: FakeZoomOptions = {}): Promise<FakeZoo
   const users = new Map<string, ZoomUser>();
   const meetings = new Map<string, MeetingState>();
   const filesByToken = new Map<string, { meeting: MeetingState; file: FileState }>();
-  const codes = new Map<
-    string,
-    {
-      userId: string;
-      redirectUri: string;
-      challenge?: string;
-      method?: string;
-      issuedAt: number;
-      used: boolean;
-    }
-  >();
+  const codes = new Map<string, AuthorizationCode>();
   const accessTokens = new Map<string, { userId: string; expiresAt: number; revoked: boolean }>();
   const refreshTokens = new Map<string, { userId: string; valid: boolean }>();
   const downloadTokens = new Map<string, { uuid: string; expiresAt: number; kind: "api" | "webhook" }>();
@@ -649,14 +649,7 @@ export async function startFakeZoom(opts: FakeZoomOptions = {}): Promise<FakeZoo
       };
     }
     const code = randomToken("", 24);
-    const entry: {
-      userId: string;
-      redirectUri: string;
-      challenge?: string;
-      method?: string;
-      issuedAt: number;
-      used: boolean;
-    } = {
+    const entry: AuthorizationCode = {
       userId: who,
       redirectUri,
       issuedAt: now(),
