@@ -641,12 +641,7 @@ export async function startFakeZoom(opts: FakeZoomOptions = {}): Promise<FakeZoo
     if (typeof who === "object") {
       target.searchParams.set("error", "access_denied");
       if (state !== null) target.searchParams.set("state", state);
-      return {
-        status: 302,
-        body: Buffer.alloc(0),
-        contentType: "text/html",
-        headers: { location: target.toString() },
-      };
+      return redirectTo(target);
     }
     const code = randomToken("", 24);
     const entry: AuthorizationCode = {
@@ -662,12 +657,7 @@ export async function startFakeZoom(opts: FakeZoomOptions = {}): Promise<FakeZoo
     codes.set(code, entry);
     target.searchParams.set("code", code);
     if (state !== null) target.searchParams.set("state", state);
-    return {
-      status: 302,
-      body: Buffer.alloc(0),
-      contentType: "text/html",
-      headers: { location: target.toString() },
-    };
+    return redirectTo(target);
   };
 
   const clientAuthOk = (req: http.IncomingMessage): boolean => {
@@ -1498,4 +1488,14 @@ function liveView<T extends Record<string, number>>(source: T): Readonly<T> {
     Object.defineProperty(view, key, { get: () => source[key], enumerable: true });
   }
   return view;
+}
+
+/** The browser is sent on to `target` (302, empty body). */
+function redirectTo(target: URL): Reply {
+  return {
+    status: 302,
+    body: Buffer.alloc(0),
+    contentType: "text/html",
+    headers: { location: target.toString() },
+  };
 }
