@@ -628,7 +628,6 @@ async function uploadAudio(
     audioPath,
     title: upload.title,
     performer: upload.performer,
-    save: upload.save,
   });
 }
 
@@ -656,6 +655,7 @@ function ladderInput(
       }),
     linkUrl: upload.linkUrl,
     state: item.state,
+    save: upload.save,
     onUploading: upload.onUploading,
   };
 }
