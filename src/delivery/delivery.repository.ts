@@ -9,7 +9,8 @@ import type { DeliveryRow, MeetingRow } from "../db/schema.js";
 import type { ZoomRecordingFile } from "../zoom/events.js";
 import { fileKey } from "../zoom/recording-files.js";
 
-export type DeliveryKind = "audio" | "video" | "transcript" | "summary";
+/** `chat`: Zoom's in-meeting chat file. */
+export type DeliveryKind = "audio" | "video" | "transcript" | "summary" | "chat";
 export type DeliveryState = "pending" | "downloading" | "uploading" | "delivered" | "failed" | "skipped";
 export type WebhookResult = "accepted" | "duplicate" | "ignored" | "no_connection" | "invalid";
 

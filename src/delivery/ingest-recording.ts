@@ -6,12 +6,12 @@
  * that creates no new delivery is recorded as `duplicate` and enqueues nothing.
  */
 
-import { withTransaction } from "../db/database.js";
+import { type Executor, withTransaction } from "../db/database.js";
 import { getChatSettings, topicPasses } from "../settings/chat-settings.repository.js";
 import { defaultChatSettings } from "../settings/default-chat-settings.js";
-import type { RecordingCompletedEvent } from "../zoom/events.js";
+import type { RecordingCompletedEvent, ZoomRecordingFile } from "../zoom/events.js";
 import { fileKey } from "../zoom/recording-files.js";
-import { chooseAudioSources, chooseTranscripts, chooseVideo } from "./choose-files.js";
+import { chooseAudioSources, chooseChatFiles, chooseTranscripts, chooseVideo } from "./choose-files.js";
 import {
   insertDeliveryIfAbsent,
   insertWebhookEvent,
@@ -19,6 +19,8 @@ import {
   upsertRecordingFile,
 } from "./delivery.repository.js";
 import {
+  type DeliverTranscriptPayload,
+  enqueueChatFileDelivery,
   enqueueRecordingDelivery,
   enqueueSpeechTranscription,
   enqueueTranscriptDelivery,
@@ -86,6 +88,7 @@ export const ingestRecordingCompleted: Ingestor<RecordingCompletedEvent> = async
         : [];
     const transcriptFiles =
       wanted && settings.parts.transcript ? chooseTranscripts(meeting.recording_files) : [];
+    const chatFileList = wanted && settings.parts.chat ? chooseChatFiles(meeting.recording_files) : [];
     const newAudio: string[] = [];
     for (const file of audioFiles) {
       const fileId = fileKey(file);
@@ -114,22 +117,14 @@ export const ingestRecordingCompleted: Ingestor<RecordingCompletedEvent> = async
     )
       jobs++;
 
-    let newTranscripts = 0;
-    for (const file of transcriptFiles) {
-      const fileId = fileKey(file);
-      const created = await insertDeliveryIfAbsent(
-        tx,
-        { meetingUuid, fileId, chatId, kind: "transcript", requestedAt: now },
-        now,
-      );
-      if (!created) continue;
-      newTranscripts++;
-      if (
-        (await enqueueTranscriptDelivery(tx, { ...base, fileId }, now, services.config.jobs.maxAttempts)) !==
-        null
-      )
-        jobs++;
-    }
+    const maxAttempts = services.config.jobs.maxAttempts;
+    const transcripts = await deliverEachFile(tx, base, transcriptFiles, "transcript", (payload) =>
+      enqueueTranscriptDelivery(tx, payload, now, maxAttempts),
+    );
+    const chatFiles = await deliverEachFile(tx, base, chatFileList, "chat", (payload) =>
+      enqueueChatFileDelivery(tx, payload, now, maxAttempts),
+    );
+    jobs += transcripts.jobs + chatFiles.jobs;
 
     // No transcript from Zoom (yet) for a chat that wants one: speech to text gets the audio once
     // Zoom had STT_WAIT_MINUTES to send its own (the speech feature's wait policy looks again then).
@@ -147,12 +142,13 @@ export const ingestRecordingCompleted: Ingestor<RecordingCompletedEvent> = async
         jobs++;
     }
 
-    // Nothing deliverable at all (chat files only, say, or nothing this chat wants) is `ignored`;
-    // all of it seen before, `duplicate`.
+    // Nothing deliverable at all (nothing this chat wants) is `ignored`; all of it seen before,
+    // `duplicate`.
+    const chosen = audioFiles.length + videoFiles.length + transcriptFiles.length + chatFileList.length;
     const result =
-      newAudio.length + newTranscripts > 0
+      newAudio.length + transcripts.created + chatFiles.created > 0
         ? "accepted"
-        : audioFiles.length + videoFiles.length + transcriptFiles.length > 0
+        : chosen > 0
           ? "duplicate"
           : "ignored";
     await insertWebhookEvent(tx, { ...audit, result });
@@ -161,6 +157,29 @@ export const ingestRecordingCompleted: Ingestor<RecordingCompletedEvent> = async
   if (outcome.jobs > 0) services.notifier.notify();
   return outcome;
 };
+
+/**
+ * One delivery per file of a kind delivered by its own job (transcripts, chat files), and that
+ * job for each delivery this event created.
+ */
+async function deliverEachFile(
+  tx: Executor,
+  base: Omit<DeliverTranscriptPayload, "fileId">,
+  files: readonly ZoomRecordingFile[],
+  kind: "transcript" | "chat",
+  enqueue: (payload: DeliverTranscriptPayload) => Promise<number | null>,
+): Promise<{ created: number; jobs: number }> {
+  let created = 0;
+  let jobs = 0;
+  for (const file of files) {
+    const fileId = fileKey(file);
+    const delivery = { ...base, fileId, kind };
+    if (!(await insertDeliveryIfAbsent(tx, delivery, base.requestedAt))) continue;
+    created++;
+    if ((await enqueue({ ...base, fileId })) !== null) jobs++;
+  }
+  return { created, jobs };
+}
 
 /**
  * `duration` is display-only and its schema is lenient ("60", 60.0): store whole minutes that fit

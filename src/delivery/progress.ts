@@ -3,8 +3,11 @@
  * whoever shows it (the meeting card). Publishing never fails the publisher: a listener error is
  * logged by the bus owner, and the delivery goes on.
  */
-/** `trash`: the cloud recording was moved to Zoom's trash (done) or Zoom refused (failed, detail = why). */
-export type MeetingPart = "received" | "audio" | "transcript" | "summary" | "trash";
+/**
+ * `trash`: the cloud recording was moved to Zoom's trash (done) or Zoom refused (failed, detail = why).
+ * `chat`: Zoom's in-meeting chat file, for chats that chose it.
+ */
+export type MeetingPart = "received" | "audio" | "transcript" | "summary" | "chat" | "trash";
 export type PartStatus = "pending" | "working" | "done" | "failed" | "unavailable" | "waiting";
 
 export interface PartProgress {
