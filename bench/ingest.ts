@@ -1,11 +1,9 @@
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { createApp } from "../src/app.js";
 import { parseConfig } from "../src/config.js";
 import { openDatabase } from "../src/db/database.js";
-import { createInboxProcessor } from "../src/delivery/inbox-processor.js";
-import { silentLogger } from "../src/observability/logger.js";
 import { startFakes } from "./lib/fixtures.js";
+import { drainInbox } from "./lib/inbox.js";
 import { type LoadRequest, type LoadResult, runFixedRate, runMax } from "./lib/loadgen.js";
 import { createPostgresDatabase } from "./lib/postgres.js";
 import { cpuSeconds, readMemory } from "./lib/proc.js";
@@ -239,18 +237,6 @@ async function measureProcessing(env: Record<string, string>, events: number): P
   } finally {
     await db.close();
   }
-  const app = await createApp(
-    parsed.config,
-    { web: false, worker: false },
-    { logger: silentLogger(), disablePolling: true, disablePeriodic: true, ffmpeg: null },
-  );
-  try {
-    const processor = createInboxProcessor(app.services);
-    const t0 = performance.now();
-    const n = await processor.drain();
-    const seconds = (performance.now() - t0) / 1000;
-    return { events: n, seconds, perSecond: n / seconds, batchSize: parsed.config.inbox.batchSize };
-  } finally {
-    await app.stop();
-  }
+  const { events: n, seconds, batchSize } = await drainInbox(env);
+  return { events: n, seconds, perSecond: n / seconds, batchSize };
 }

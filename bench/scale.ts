@@ -10,6 +10,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { JOBS_CHANNEL } from "../src/jobs/pg-notifier.js";
 import { addAudioMeeting, meetingUuid, startFakes } from "./lib/fixtures.js";
+import { drainInbox } from "./lib/inbox.js";
 import { runMax } from "./lib/loadgen.js";
 import { makeShortAudio } from "./lib/media.js";
 import { createPostgresDatabase } from "./lib/postgres.js";
@@ -60,8 +61,14 @@ async function one(
       tg: fakes.tg,
       mediaDir: join(workDir, "scale-media"),
     });
-    // 1. The jobs, made by the webhook route (no worker runs yet).
-    const web = await startZoomgram({ role: "web", env, logFile: join(workDir, `scale-${workers}-web.log`) });
+    // 1. The jobs, made the real way: signed webhooks to a `web` process (stored in the inbox),
+    //    then the inbox processed (here in the harness, so no worker claims a job yet). No worker
+    //    drains the inbox while the webhooks arrive, so admission control is set out of reach.
+    const web = await startZoomgram({
+      role: "web",
+      env: { ...env, WEBHOOK_MAX_BACKLOG_SECONDS: "3600" },
+      logFile: join(workDir, `scale-${workers}-web.log`),
+    });
     try {
       const events = Array.from({ length: jobs }, (_, i) => {
         const uuid = addAudioMeeting(fakes, {
@@ -90,6 +97,7 @@ async function one(
     } finally {
       await web.stop();
     }
+    await drainInbox(env);
     // 2. Hold them back until the workers are ready.
     const held = await client.query("update jobs set run_at = $1 where kind = $2 and state = 'queued'", [
       Date.now() + 3_600_000,

@@ -199,6 +199,7 @@ function assembleApp(pieces: AppPieces): App {
         await worker?.stop();
         await services.alerts.settle();
       }
+      for (const part of pieces.parts) await part.stop?.();
       await pgNotifier?.close();
       await services.db.close();
     },

@@ -41,6 +41,8 @@ export interface Config {
     readonly poolMax: number;
     readonly statementTimeoutMs: number;
     readonly connectRetries: number;
+    /** SQLite file: webhook inbox appends commit in a worker thread, off the event loop. */
+    readonly writeThread: boolean;
   };
   readonly http: {
     readonly host: string;
@@ -209,6 +211,7 @@ const schema = z.object({
   DB_POOL_MAX: int(1, 1000).default(10),
   DB_STATEMENT_TIMEOUT_MS: int(0, 3_600_000).default(30_000),
   DB_CONNECT_RETRIES: int(0, 1000).default(10),
+  SQLITE_WRITE_THREAD: bool().default(true),
   WORKER_CONCURRENCY: int(1, 256).default(4),
   JOB_LEASE_SECONDS: int(5, 86_400).default(60),
   JOB_MAX_ATTEMPTS: int(1, 100).default(8),
@@ -274,6 +277,7 @@ export function parseConfig(env: Env): ConfigResult {
       poolMax: e.DB_POOL_MAX,
       statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
       connectRetries: e.DB_CONNECT_RETRIES,
+      writeThread: e.SQLITE_WRITE_THREAD,
     },
     http: { host: e.HOST, port: e.PORT, publicUrl },
     metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST, token: e.METRICS_TOKEN },

@@ -44,6 +44,7 @@ export type ErrorCode =
   | "job.timeout"
   | "job.cancelled"
   | "db.unavailable"
+  | "db.write_failed"
   | "internal";
 
 export interface AppErrorOptions {

@@ -66,4 +66,6 @@ export interface FeatureParts {
   readonly commands?: Readonly<Record<string, number>>;
   /** Runs once when the web role starts. Failures are logged, not fatal. */
   onWebStart?(): Promise<void>;
+  /** Runs once when the app stops, after the servers and the worker, before the database closes. */
+  stop?(): Promise<void>;
 }

@@ -29,6 +29,8 @@ export interface OpenDatabaseOptions {
   /** Waits between connection attempts; injectable so tests do not sleep. */
   sleep?: (ms: number) => Promise<void>;
   onConnectRetry?: (attempt: number, error: unknown) => void;
+  /** SQLite: how long a statement waits for another connection's lock (default 10 s). */
+  busyTimeoutMs?: number;
 }
 
 export function parseDatabaseUrl(url: string): { dialect: Dialect; target: string } {
@@ -42,13 +44,13 @@ export function parseDatabaseUrl(url: string): { dialect: Dialect; target: strin
 
 export async function openDatabase(url: string, options: OpenDatabaseOptions = {}): Promise<Db> {
   const { dialect, target } = parseDatabaseUrl(url);
-  return dialect === "sqlite" ? openSqlite(target) : openPostgres(target, options);
+  return dialect === "sqlite" ? openSqlite(target, options) : openPostgres(target, options);
 }
 
 // Each driver is loaded only by the dialect that uses it: a SQLite process never loads pg, and a
 // PostgreSQL one never loads the native better-sqlite3 addon (memory, start-up).
 
-async function openSqlite(path: string): Promise<Db> {
+async function openSqlite(path: string, options: OpenDatabaseOptions): Promise<Db> {
   const { default: SqliteDatabase } = await import("better-sqlite3");
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const database = new SqliteDatabase(path);
@@ -56,7 +58,7 @@ async function openSqlite(path: string): Promise<Db> {
   // before we answer a webhook 2xx; busy_timeout makes concurrent processes wait, not fail.
   database.pragma("journal_mode = WAL");
   database.pragma("synchronous = FULL");
-  database.pragma("busy_timeout = 10000");
+  database.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 10_000)}`);
   database.pragma("foreign_keys = ON");
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   return {
@@ -152,6 +154,12 @@ export function transactionScoped(db: Db, tx: Kysely<Database>): Db {
     inTransaction: true,
     close: () => Promise.reject(new Error("a transaction-scoped Db is closed by its owner")),
   };
+}
+
+/** SQLite: the connection's busy_timeout in ms (what a thread sharing the file should use too). */
+export async function sqliteBusyTimeout(db: Db): Promise<number> {
+  const { rows } = await sql<{ timeout: number }>`pragma busy_timeout`.execute(db.kysely);
+  return Number(rows[0]?.timeout ?? 10_000);
 }
 
 /** True when the database answers a trivial query. */

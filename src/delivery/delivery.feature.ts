@@ -42,6 +42,7 @@ export function createDeliveryFeature(services: DeliveryServices): FeatureParts 
     routes: (app) => zoomWebhookRoutes(app, services, inbox),
     feeders: [createInboxProcessor(services)],
     beforeScrape: () => inbox.admission.refresh(),
+    stop: () => inbox.writer.close(),
     composer: meetingCardComposer(services),
     jobs: {
       [DELIVER_RECORDING_JOB]: deliverRecordingJob(services),

@@ -5,17 +5,30 @@
  * inbox processors are woken (`inbox` topic; across processes on PostgreSQL).
  */
 import { createGroupCommit, type GroupCommit } from "../db/group-commit.js";
+import { canWriteFromThread, createWriteThread, threadEntry } from "../db/write-thread.js";
 import type { Services } from "../services.js";
 import { appendInboxEvents, type InboxEventInput } from "./inbox.repository.js";
 
 export const INBOX_TOPIC = "inbox";
 
-export type InboxWriter = GroupCommit<InboxEventInput, number>;
+export interface InboxWriter extends GroupCommit<InboxEventInput, number> {
+  /** Waits for appends in flight and stops the SQLite write thread, if one was started. */
+  close(): Promise<void>;
+}
 
-export function createInboxWriter(services: Pick<Services, "db" | "notifier" | "metrics">): InboxWriter {
+export function createInboxWriter(
+  services: Pick<Services, "db" | "notifier" | "metrics" | "config">,
+): InboxWriter {
   const { db, notifier, metrics } = services;
-  return createGroupCommit<InboxEventInput, number>({
-    write: (events) => appendInboxEvents(db.kysely, events),
+  // On a SQLite file the commit runs in a thread of its own (src/db/write-thread.ts), so the event
+  // loop keeps reading requests during the fsync and the next batch carries all of them.
+  const thread =
+    services.config.database.writeThread && canWriteFromThread(db)
+    ? createWriteThread(threadEntry(import.meta.url, "inbox-append.thread"), db)
+    : undefined;
+  const commit = createGroupCommit<InboxEventInput, number>({
+    write: (events) =>
+      thread ? thread.call<number[]>("append", events) : appendInboxEvents(db.kysely, events),
     // SQLite has one writer; PostgreSQL overlaps a second commit with the first's round trip.
     concurrency: db.dialect === "postgres" ? 2 : 1,
     maxBatch: 500,
@@ -24,6 +37,20 @@ export function createInboxWriter(services: Pick<Services, "db" | "notifier" | "
       notifier.notify(INBOX_TOPIC);
     },
   });
+  return {
+    submit: (event) => commit.submit(event),
+    get pending() {
+      return commit.pending;
+    },
+    get stats() {
+      return commit.stats;
+    },
+    flushed: () => commit.flushed(),
+    async close() {
+      await commit.flushed();
+      await thread?.close();
+    },
+  };
 }
 
 /** AAD binding an inbox row's encrypted download token to its meeting (or to none). */

@@ -5,13 +5,13 @@
 
 import { createHash, timingSafeEqual } from "node:crypto";
 import { type Context, Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import type { Logger } from "pino";
 import { AppError, describeError } from "../errors.js";
 import type { Metrics } from "../observability/metrics.js";
 import { accessLog } from "./access-log.js";
+import { bodyLimit } from "./body-limit.js";
 import type { HttpApp, HttpEnv } from "./http-env.js";
 
 export type { HttpApp, HttpEnv };

@@ -122,8 +122,40 @@ export function createLogger(options: LoggerOptions = {}): Logger {
         },
       },
     },
-    scrubbingDestination(options.destination ?? pino.destination({ dest: 1, sync: false }), secrets),
+    scrubbingDestination(options.destination ?? bufferedStdout(), secrets),
   );
+}
+
+/** How long a line may wait in the stdout buffer before it is written. */
+export const LOG_FLUSH_MS = 250;
+
+/**
+ * stdout, written in blocks: lines gather until 4 KiB or {@link LOG_FLUSH_MS}, whichever comes
+ * first, so a busy web process makes one write per block instead of one per line (a write per
+ * webhook's access line was about 6% of its CPU). pino flushes what is left when the process exits.
+ */
+function bufferedStdout(): DestinationStream {
+  const stream = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  let pending = false;
+  const timer = setInterval(() => {
+    if (!pending) return;
+    pending = false;
+    try {
+      stream.flush();
+    } catch {
+      clearInterval(timer); // destroyed: the process is ending
+    }
+  }, LOG_FLUSH_MS);
+  timer.unref();
+  return {
+    write(line: string) {
+      pending = true;
+      stream.write(line);
+    },
+    flush: (cb?: (err?: Error) => void) => stream.flush(cb),
+    flushSync: () => stream.flushSync(),
+    end: () => stream.end(),
+  } as DestinationStream;
 }
 
 /** The log context's fields, minus those a child logger already binds (no duplicate keys). */

@@ -102,40 +102,46 @@ describe("group commit (src/db/group-commit.ts)", () => {
 });
 
 describe(`webhook inbox on ${TEST_DIALECT}`, () => {
-  it("concurrent webhooks share commits, and each is durable (seen by another connection) when answered", async () => {
-    bench = await startDeliveryHarness();
-    const [uuid] = await meetings(bench, 1);
-    const n = 40;
-    const responses = await Promise.all(
-      Array.from({ length: n }, () =>
-        bench!.post(bench!.zoom.buildEvent("recording.completed", uuid!), { process: false }),
-      ),
-    );
-    expect(responses.map((r) => r.status)).toEqual(Array(n).fill(200));
-    expect(await responses[0]!.json()).toEqual({ status: "received" });
-    // Another connection sees every row: each 2xx came after its commit.
-    const other = await openDatabase(bench.config.database.url, { connectRetries: 0 });
-    closers.push(() => other.close());
-    const rows = await other.kysely.selectFrom("webhook_inbox").select("id").execute();
-    expect(rows).toHaveLength(n);
-    // The download token is stored only encrypted.
-    const stored = await other.kysely.selectFrom("webhook_inbox").selectAll().executeTakeFirstOrThrow();
-    expect(stored.payload).not.toContain("download_token");
-    expect(stored.download_token_enc).not.toBeNull();
+  // On SQLite, both ways of committing the appends: on the event loop, and in the write thread
+  // (the production default, src/db/write-thread.ts).
+  const threads = TEST_DIALECT === "sqlite" ? [false, true] : [false];
+  it.each(threads)(
+    "concurrent webhooks share commits, and each is durable (seen by another connection) when answered (write thread: %s)",
+    async (thread) => {
+      bench = await startDeliveryHarness({ env: { SQLITE_WRITE_THREAD: String(thread) } });
+      const [uuid] = await meetings(bench, 1);
+      const n = 40;
+      const responses = await Promise.all(
+        Array.from({ length: n }, () =>
+          bench!.post(bench!.zoom.buildEvent("recording.completed", uuid!), { process: false }),
+        ),
+      );
+      expect(responses.map((r) => r.status)).toEqual(Array(n).fill(200));
+      expect(await responses[0]!.json()).toEqual({ status: "received" });
+      // Another connection sees every row: each 2xx came after its commit.
+      const other = await openDatabase(bench.config.database.url, { connectRetries: 0 });
+      closers.push(() => other.close());
+      const rows = await other.kysely.selectFrom("webhook_inbox").select("id").execute();
+      expect(rows).toHaveLength(n);
+      // The download token is stored only encrypted.
+      const stored = await other.kysely.selectFrom("webhook_inbox").selectAll().executeTakeFirstOrThrow();
+      expect(stored.payload).not.toContain("download_token");
+      expect(stored.download_token_enc).not.toBeNull();
 
-    const metrics = await (await bench.app.http.request("/metrics", { headers: METRICS_AUTH })).text();
-    const commits = metricValue(metrics, "zoomgram_webhook_inbox_commit_size_count", '{side="append"}');
-    expect(metricValue(metrics, "zoomgram_webhook_inbox_commit_size_sum", '{side="append"}')).toBe(n);
-    expect(commits).toBeGreaterThanOrEqual(1);
-    expect(commits).toBeLessThan(n);
+      const metrics = await (await bench.app.http.request("/metrics", { headers: METRICS_AUTH })).text();
+      const commits = metricValue(metrics, "zoomgram_webhook_inbox_commit_size_count", '{side="append"}');
+      expect(metricValue(metrics, "zoomgram_webhook_inbox_commit_size_sum", '{side="append"}')).toBe(n);
+      expect(commits).toBeGreaterThanOrEqual(1);
+      expect(commits).toBeLessThan(n);
 
-    // Processing: one delivery, one job; every copy after the first is a duplicate, as before.
-    expect(await bench.processInbox()).toBe(n);
-    expect(await count(bench, "webhook_inbox")).toBe(0);
-    expect(await bench.auditResults()).toEqual(["accepted", ...Array(n - 1).fill("duplicate")]);
-    expect(await count(bench, "deliveries")).toBe(1);
-    expect(await count(bench, "jobs")).toBe(1);
-  });
+      // Processing: one delivery, one job; every copy after the first is a duplicate, as before.
+      expect(await bench.processInbox()).toBe(n);
+      expect(await count(bench, "webhook_inbox")).toBe(0);
+      expect(await bench.auditResults()).toEqual(["accepted", ...Array(n - 1).fill("duplicate")]);
+      expect(await count(bench, "deliveries")).toBe(1);
+      expect(await count(bench, "jobs")).toBe(1);
+    },
+  );
 
   it("answers 503 with Retry-After at once while the inbox is behind, with a metric and an admin alert", async () => {
     const admin = -100777;

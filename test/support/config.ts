@@ -27,8 +27,14 @@ export const REQUIRED_TEST_ENV = {
   TOKEN_ENCRYPTION_KEY: TEST_ENV.TOKEN_ENCRYPTION_KEY,
 } as const;
 
+/**
+ * In-process tests write the inbox on the main thread (SQLITE_WRITE_THREAD=false): a thread would
+ * load the TypeScript sources through tsx again, seconds per test. Child processes run dist/ with
+ * the production default (thread on), and test/db/write-thread.test.ts and the inbox tests turn
+ * it on where they test it.
+ */
 export function testConfig(overrides: Env = {}): Config {
-  const result = parseConfig({ ...TEST_ENV, ...overrides });
+  const result = parseConfig({ ...TEST_ENV, SQLITE_WRITE_THREAD: "false", ...overrides });
   if (!result.ok) throw new Error(`test config invalid:\n${result.problems.join("\n")}`);
   return result.config;
 }
