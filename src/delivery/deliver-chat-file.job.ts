@@ -13,21 +13,17 @@ import { AppError } from "../errors.js";
 import type { JobContext, JobHandler, JobOutcome } from "../jobs/worker.js";
 import { meetingFileName } from "../transcript/file-name.js";
 import { displayTopic } from "./caption.js";
-import { type ChatTarget, resolveChatTarget } from "./chat-target.js";
+import type { ChatTarget } from "./chat-target.js";
+import { PROCESSING_GIVE_UP_MS, PROCESSING_RETRY_MS } from "./deliver-transcript.job.js";
 import { updateDelivery } from "./delivery.repository.js";
 import type { DeliverChatFilePayload } from "./delivery-jobs.js";
 import type { DeliveryServices } from "./delivery-services.js";
 import { loadCardMeeting } from "./meeting-card.repository.js";
-import { claimDelivery, findDelivery } from "./meeting-parts.repository.js";
 import type { MeetingZoom } from "./meeting-zoom.js";
+import { claimPart } from "./part-claim.js";
 import { recordPartDelivered } from "./part-delivered.js";
 import { reportPartFailed } from "./part-failed.js";
 import { sendTextDocument } from "./part-telegram.js";
-
-/** While Zoom still processes the file, look again this often… */
-const PROCESSING_RETRY_MS = 2 * 60_000;
-/** …but not forever: Zoom takes up to 24 h (zoom.md §4.3). */
-const PROCESSING_GIVE_UP_MS = 26 * 3_600_000;
 
 export function deliverChatFileJob(
   services: DeliveryServices,
@@ -48,22 +44,11 @@ async function runChatFile(
   payload: DeliverChatFilePayload,
   ctx: JobContext,
 ): Promise<JobOutcome> {
-  const { db, clock, progress } = services;
   const { meetingUuid, chatId, fileId } = payload;
-  const row = await findDelivery(db.kysely, meetingUuid, fileId, chatId);
-  if (!row || row.state === "delivered") return undefined;
-  const deliveryId = Number(row.id);
-  const target = await resolveChatTarget(services, chatId);
-  if (target.paused) {
-    // Blocked or kicked: nobody to send to, and no retry storm (chat-target.ts).
-    await updateDelivery(db.kysely, deliveryId, { state: "skipped", lastError: "chat paused" }, clock.now());
-    return undefined;
-  }
-  if (!(await claimDelivery(db.kysely, deliveryId, `job:${ctx.job.id}`, clock.now()))) {
-    ctx.logger.info({ meetingUuid, chatId }, "chat file delivery is done or in other hands");
-    return undefined;
-  }
-  await progress.publish({ meetingUuid, chatId, part: "chat", status: "working" });
+  const claimed = await claimPart(services, { meetingUuid, fileId, chatId }, ctx);
+  if (!claimed) return undefined;
+  const { deliveryId, target } = claimed;
+  await services.progress.publish({ meetingUuid, chatId, part: "chat", status: "working" });
   const fetched = await zoom.fetchChatFile({
     zoomUserId: payload.zoomUserId,
     meetingUuid,

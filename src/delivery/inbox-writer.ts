@@ -24,8 +24,8 @@ export function createInboxWriter(
   // loop keeps reading requests during the fsync and the next batch carries all of them.
   const thread =
     services.config.database.writeThread && canWriteFromThread(db)
-    ? createWriteThread(threadEntry(import.meta.url, "inbox-append.thread"), db)
-    : undefined;
+      ? createWriteThread(threadEntry(import.meta.url, "inbox-append.thread"), db)
+      : undefined;
   const commit = createGroupCommit<InboxEventInput, number>({
     write: (events) =>
       thread ? thread.call<number[]>("append", events) : appendInboxEvents(db.kysely, events),

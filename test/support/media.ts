@@ -67,21 +67,7 @@ export async function makeTestVideo(options: TestVideoOptions): Promise<string> 
     "lavfi",
     "-i",
     `testsrc=size=160x120:rate=10:duration=${seconds}`,
-    ...(withAudio
-      ? [
-          ...noisyTone(seconds),
-          "-filter_complex",
-          "[1:a][2:a]amix=inputs=2:duration=shortest[a]",
-          "-map",
-          "0:v",
-          "-map",
-          "[a]",
-          "-c:a",
-          "aac",
-          "-b:a",
-          "96k",
-        ]
-      : []),
+    ...(withAudio ? videoWithTone(seconds, "96k") : []),
     "-c:v",
     "libx264",
     "-preset",
@@ -117,17 +103,7 @@ export async function makeHeavyTestVideo(options: HeavyTestVideoOptions): Promis
     "lavfi",
     "-i",
     `testsrc2=size=320x240:rate=25:duration=${seconds},noise=alls=40:allf=t`,
-    ...noisyTone(seconds),
-    "-filter_complex",
-    "[1:a][2:a]amix=inputs=2:duration=shortest[a]",
-    "-map",
-    "0:v",
-    "-map",
-    "[a]",
-    "-c:a",
-    "aac",
-    "-b:a",
-    "32k",
+    ...videoWithTone(seconds, "32k"),
     "-ac",
     "1",
     "-c:v",
@@ -152,6 +128,23 @@ export async function makeHeavyTestVideo(options: HeavyTestVideoOptions): Promis
     "mp4",
     out,
   ]);
+}
+
+/** Input 0 is the video: maps it with the noisy tone as its AAC track at `bitrate`. */
+function videoWithTone(seconds: number, bitrate: string): string[] {
+  return [
+    ...noisyTone(seconds),
+    "-filter_complex",
+    "[1:a][2:a]amix=inputs=2:duration=shortest[a]",
+    "-map",
+    "0:v",
+    "-map",
+    "[a]",
+    "-c:a",
+    "aac",
+    "-b:a",
+    bitrate,
+  ];
 }
 
 function noisyTone(seconds: number): string[] {
