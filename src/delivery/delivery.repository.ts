@@ -156,6 +156,25 @@ export interface DeliveryInput {
   requestedAt: number;
 }
 
+/**
+ * The files of a meeting the chat already has under its id before a group became this supergroup
+ * (`chats.migrated_to`): those deliveries stay under the old id, and the file must not come twice.
+ */
+export async function fileIdsUnderEarlierChatId(
+  db: Executor,
+  meetingUuid: string,
+  chatId: number,
+): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom("deliveries")
+    .innerJoin("chats", "chats.chat_id", "deliveries.chat_id")
+    .select("deliveries.file_id")
+    .where("deliveries.meeting_uuid", "=", meetingUuid)
+    .where("chats.migrated_to", "=", chatId)
+    .execute();
+  return new Set(rows.map((r) => r.file_id));
+}
+
 /** Creates the delivery unless one exists for (meeting, file, chat); true when this call created it. */
 export async function insertDeliveryIfAbsent(
   db: Executor,

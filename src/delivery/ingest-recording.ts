@@ -13,6 +13,7 @@ import type { RecordingCompletedEvent, ZoomRecordingFile } from "../zoom/events.
 import { fileKey } from "../zoom/recording-files.js";
 import { chooseAudioSources, chooseChatFiles, chooseTranscripts, chooseVideo } from "./choose-files.js";
 import {
+  fileIdsUnderEarlierChatId,
   insertDeliveryIfAbsent,
   insertWebhookEvent,
   upsertMeeting,
@@ -135,10 +136,13 @@ async function createDeliveries(
 ): Promise<{ created: number; jobs: number }> {
   const { requestedAt: now } = base;
   const maxAttempts = services.config.jobs.maxAttempts;
+  // A group that became a supergroup already has what it received under its old id.
+  const earlier = await fileIdsUnderEarlierChatId(tx, base.meetingUuid, base.chatId);
+  const fresh = (files: readonly ZoomRecordingFile[]) => files.filter((f) => !earlier.has(fileKey(f)));
   const newAudio: string[] = [];
   const media = [
-    ...chosen.audio.map((file) => ({ file, kind: "audio" as const })),
-    ...chosen.video.map((file) => ({ file, kind: "video" as const })),
+    ...fresh(chosen.audio).map((file) => ({ file, kind: "audio" as const })),
+    ...fresh(chosen.video).map((file) => ({ file, kind: "video" as const })),
   ];
   for (const { file, kind } of media) {
     const fileId = fileKey(file);
@@ -148,10 +152,10 @@ async function createDeliveries(
   let jobs = 0;
   if (newAudio.length > 0 && (await enqueueRecordingDelivery(tx, base, newAudio, now, maxAttempts)) !== null)
     jobs++;
-  const transcripts = await deliverEachFile(tx, base, chosen.transcripts, "transcript", (payload) =>
+  const transcripts = await deliverEachFile(tx, base, fresh(chosen.transcripts), "transcript", (payload) =>
     enqueueTranscriptDelivery(tx, payload, now, maxAttempts),
   );
-  const chatFiles = await deliverEachFile(tx, base, chosen.chatFiles, "chat", (payload) =>
+  const chatFiles = await deliverEachFile(tx, base, fresh(chosen.chatFiles), "chat", (payload) =>
     enqueueChatFileDelivery(tx, payload, now, maxAttempts),
   );
   return {

@@ -2,8 +2,8 @@
  * A group that becomes a supergroup keeps what it chose (issue 15): on Telegram's service message
  * `migrate_to_chat_id`, or on the 400 with `parameters.migrate_to_chat_id` a send meets, the chat's
  * settings, its connection and every destination that named the group move to the new id; a
- * delivery still pending under the old id arrives in the supergroup with those settings, and the
- * next meeting is delivered by them too.
+ * delivery still pending under the old id arrives in the supergroup with those settings, the next
+ * meeting is delivered by them too, and a meeting received before the move does not come twice.
  */
 import type { Update } from "grammy/types";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -111,6 +111,12 @@ describe(`a group that became a supergroup on ${TEST_DIALECT}`, () => {
     await b.post(b.zoom.buildEvent("recording.completed", after.uuid));
     await b.settle();
     expect(sentTo(b, "sendVideo")).toEqual([SUPERGROUP, SUPERGROUP]);
+    // Zoom re-sends the first meeting's event: it was delivered before the move, and stays once.
+    await b.post(b.zoom.buildEvent("recording.completed", before.uuid));
+    await b.settle();
+    expect(sentTo(b, "sendVideo")).toEqual([SUPERGROUP, SUPERGROUP]);
+    expect(sentTo(b, "sendAudio")).toEqual([SUPERGROUP, SUPERGROUP]);
+    expect(await b.auditResults()).toEqual(["accepted", "accepted", "duplicate"]);
     // The supergroup's own service message finds the move done.
     await b.app.bot.handleUpdate({
       update_id: 90_002,
