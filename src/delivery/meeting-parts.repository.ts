@@ -190,6 +190,8 @@ export async function enqueueSummaryDelivery(
 ): Promise<boolean> {
   const existing = await findDelivery(db, payload.meetingUuid, SUMMARY_FILE_ID, payload.chatId);
   if (existing?.state === "delivered") return false;
+  if ((await fileIdsUnderEarlierChatId(db, payload.meetingUuid, payload.chatId)).has(SUMMARY_FILE_ID))
+    return false;
   await insertDeliveryIfAbsent(
     db,
     {
