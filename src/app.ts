@@ -333,7 +333,7 @@ async function buildServices(
     notifier: deps.notifier ?? base.pgNotifier ?? createJobNotifier(),
     translator,
     telegram: bot.api,
-    zoomApi: createZoomApi({ fetch: fetchImpl, clock, random }),
+    zoomApi: createZoomApi({ fetch: fetchImpl, clock, random, timeouts: config.zoom.timeouts }),
     ffmpeg,
     instanceId,
     alerts,

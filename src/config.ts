@@ -23,6 +23,12 @@ export interface Config {
     readonly downloadHosts: readonly string[];
     /** ZOOM_TRASH_AFTER_DELIVERY: the per-chat "move to Zoom's trash once delivered" default. */
     readonly trashAfterDelivery: boolean;
+    /** ZOOM_CONNECT/HEADERS/IDLE_TIMEOUT_MS: every REST call and download (src/zoom/zoom-timeouts.ts). */
+    readonly timeouts: {
+      readonly connectMs: number;
+      readonly headersMs: number;
+      readonly idleMs: number;
+    };
   };
   readonly stateSecret: string;
   readonly tokenEncryptionKeys: readonly string[];
@@ -173,6 +179,9 @@ const schema = z.object({
     )
     .refine((hosts) => hosts.length > 0, "must list at least one host"),
   ZOOM_TRASH_AFTER_DELIVERY: bool().default(false),
+  ZOOM_CONNECT_TIMEOUT_MS: int(1, 600_000).default(10_000),
+  ZOOM_HEADERS_TIMEOUT_MS: int(1, 600_000).default(30_000),
+  ZOOM_IDLE_TIMEOUT_MS: int(1, 3_600_000).default(60_000),
   TELEGRAM_API_ROOT: url("Bot API root").default("https://api.telegram.org"),
   TELEGRAM_UPLOAD_LIMIT_MB: int(1, 2000).default(50),
   TELEGRAM_WEBHOOK_URL: z.string().pipe(url("public URL of POST /telegram/webhook")).optional(),
@@ -260,6 +269,11 @@ export function parseConfig(env: Env): ConfigResult {
       apiBaseUrl: e.ZOOM_API_BASE_URL.replace(/\/+$/, ""),
       downloadHosts: e.ZOOM_DOWNLOAD_HOSTS,
       trashAfterDelivery: e.ZOOM_TRASH_AFTER_DELIVERY,
+      timeouts: {
+        connectMs: e.ZOOM_CONNECT_TIMEOUT_MS,
+        headersMs: e.ZOOM_HEADERS_TIMEOUT_MS,
+        idleMs: e.ZOOM_IDLE_TIMEOUT_MS,
+      },
     },
     stateSecret: e.STATE_SECRET,
     tokenEncryptionKeys: keys,

@@ -89,6 +89,14 @@ export async function waitForLog<T>(
   }
 }
 
+/**
+ * The Node flags Zoomgram runs with in production: package.json's `start` and the Docker image's
+ * ENTRYPOINT (test/bench/node-flags.test.ts keeps the three equal), so the bench measures what
+ * ships. BENCH_NODE_FLAGS replaces them for an experiment ("" for none).
+ */
+export const SHIPPED_NODE_FLAGS = ["--optimize-for-size"];
+const nodeFlags = (process.env.BENCH_NODE_FLAGS?.split(" ") ?? SHIPPED_NODE_FLAGS).filter(Boolean);
+
 /** Starts Zoomgram with `role`; for web/serve waits for "HTTP server listening" and reads the port. */
 export async function startZoomgram(opts: {
   role: "serve" | "web" | "worker";
@@ -97,7 +105,7 @@ export async function startZoomgram(opts: {
   cpu?: number;
 }): Promise<Child> {
   const child = spawnChild({
-    args: [join(ROOT, "bin", "zoomgram.mjs"), opts.role],
+    args: [...nodeFlags, join(ROOT, "bin", "zoomgram.mjs"), opts.role],
     env: { PORT: "0", HOST: "127.0.0.1", ...opts.env },
     logFile: opts.logFile,
     cpu: opts.cpu,

@@ -175,7 +175,8 @@ Applies every pending migration to DATABASE_URL (SQLite or PostgreSQL) and exits
 Re-encrypts every stored OAuth token, pending PKCE verifier and webhook download token with the
 FIRST key of TOKEN_ENCRYPTION_KEY (a comma-separated list: the first encrypts, all decrypt), then
 reports counts. To retire a key: put the new key first, keep the old one after it, run this, then
-remove the old key. Safe to run while the service is up.
+remove the old key. Safe to run while the service is up: a connection whose token refresh is
+in progress is waited for (up to 20 s), else skipped and listed (exit code 1; run it again).
 
   --dry-run   only count what would be re-encrypted; change nothing`,
     options: { "dry-run": { type: "boolean" } },
@@ -194,7 +195,8 @@ remove the old key. Safe to run while the service is up.
         });
         process.stdout.write(formatRotationReport(report, dryRun));
         const failed = report.connections.failed + report.oauthStates.failed + report.webhookEvents.failed;
-        return failed > 0 ? 1 : 0;
+        // A connection skipped during a token refresh still holds the old key: not done yet.
+        return failed > 0 || report.skipped.length > 0 ? 1 : 0;
       }),
   },
   "restore-connections": {

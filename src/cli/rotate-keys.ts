@@ -4,7 +4,18 @@
  * (`zoom_connections`), pending PKCE verifiers (`oauth_states`) and the webhook download tokens
  * (`webhook_events`). Each row is rewritten with a compare-and-swap on its old ciphertext, so a
  * token refresh running at the same time is never overwritten with an older token.
+ *
+ * A connection whose token refresh is in flight (it holds the refresh lease) is not touched: the
+ * refresh's save compares on the ciphertext it read, and rewriting it underneath would make that
+ * save fail and throw away the token Zoom just rotated (issue #13, item 3). Rotation waits briefly
+ * for the refresh to finish (its save writes under the first key anyway), and otherwise skips the
+ * connection and reports it, for another run.
  */
+import {
+  findConnectionRow,
+  listConnectionTokens,
+  reencryptConnectionTokens,
+} from "../connect/connection.repository.js";
 import type { Db } from "../db/database.js";
 import { downloadTokenAad } from "../delivery/ingest.js";
 import { type TokenCipher, TokenCipherError } from "../security/token-cipher.js";
@@ -16,6 +27,8 @@ export interface RotationCounts {
   current: number;
   /** Could not be decrypted with any configured key (listed by row id, never by content). */
   failed: number;
+  /** Left alone because a token refresh held the row throughout (connections only). */
+  busy: number;
 }
 
 export interface RotationReport {
@@ -24,9 +37,23 @@ export interface RotationReport {
   webhookEvents: RotationCounts;
   /** Row ids that failed, per table, for the operator to look at. */
   failures: string[];
+  /** Connections skipped because a token refresh held them throughout: run rotate-keys again. */
+  skipped: string[];
 }
 
-const zero = (): RotationCounts => ({ reencrypted: 0, current: 0, failed: 0 });
+const zero = (): RotationCounts => ({ reencrypted: 0, current: 0, failed: 0, busy: 0 });
+
+export interface RotationOptions {
+  dryRun?: boolean;
+  /** Waits while a connection's token refresh holds its lease. Default: setTimeout. */
+  sleep?: (ms: number) => Promise<void>;
+  /** How long one wait is. Default 1 000 ms. */
+  busyWaitMs?: number;
+  /** Waits per connection before it is skipped and reported. Default 20 (a refresh takes < 15 s). */
+  busyWaits?: number;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Re-encrypts one value, or undefined when it is already current. Throws TokenCipherError. */
 function reencrypt(cipher: TokenCipher, ciphertext: string, aad: string): string | undefined {
@@ -37,7 +64,7 @@ function reencrypt(cipher: TokenCipher, ciphertext: string, aad: string): string
 export async function rotateEncryptionKeys(
   db: Db,
   cipher: TokenCipher,
-  options: { dryRun?: boolean } = {},
+  options: RotationOptions = {},
 ): Promise<RotationReport> {
   const k = db.kysely;
   const report: RotationReport = {
@@ -45,6 +72,7 @@ export async function rotateEncryptionKeys(
     oauthStates: zero(),
     webhookEvents: zero(),
     failures: [],
+    skipped: [],
   };
   const fail = (counts: RotationCounts, what: string, error: unknown) => {
     if (!(error instanceof TokenCipherError)) throw error;
@@ -52,36 +80,11 @@ export async function rotateEncryptionKeys(
     report.failures.push(`${what}: ${error.code}`);
   };
 
-  for (const row of await k
-    .selectFrom("zoom_connections")
-    .select(["id", "zoom_user_id", "access_token_enc", "refresh_token_enc"])
-    .execute()) {
+  for (const row of await listConnectionTokens(k)) {
     try {
-      const access = reencrypt(cipher, row.access_token_enc, row.zoom_user_id);
-      const refresh = reencrypt(cipher, row.refresh_token_enc, row.zoom_user_id);
-      if (access === undefined && refresh === undefined) {
-        report.connections.current++;
-        continue;
-      }
-      if (!options.dryRun) {
-        const result = await k
-          .updateTable("zoom_connections")
-          .set({
-            access_token_enc: access ?? row.access_token_enc,
-            refresh_token_enc: refresh ?? row.refresh_token_enc,
-            token_key_id: cipher.keyIds[0] as string,
-          })
-          .where("id", "=", row.id)
-          .where("access_token_enc", "=", row.access_token_enc)
-          .where("refresh_token_enc", "=", row.refresh_token_enc)
-          .executeTakeFirst();
-        // Zero rows: a refresh or reconnect rewrote the row meanwhile, with the first key already.
-        if (Number(result.numUpdatedRows) === 0) {
-          report.connections.current++;
-          continue;
-        }
-      }
-      report.connections.reencrypted++;
+      const outcome = await rotateConnection(db, cipher, row, options);
+      report.connections[outcome]++;
+      if (outcome === "busy") report.skipped.push(`zoom_connections id ${row.id}`);
     } catch (error) {
       fail(report.connections, `zoom_connections id ${row.id}`, error);
     }
@@ -148,17 +151,58 @@ export async function rotateEncryptionKeys(
   return report;
 }
 
+type ConnectionTokens = Awaited<ReturnType<typeof listConnectionTokens>>[number];
+
+/**
+ * Re-encrypts one connection's tokens unless a token refresh holds its lease: then it waits and
+ * looks again (the refresh's own save writes under the first key), at most `busyWaits` times.
+ */
+async function rotateConnection(
+  db: Db,
+  cipher: TokenCipher,
+  first: ConnectionTokens,
+  options: RotationOptions,
+): Promise<"reencrypted" | "current" | "busy"> {
+  const maxWaits = options.busyWaits ?? 20;
+  let row: ConnectionTokens | undefined = first;
+  for (let waits = 0; row; waits++) {
+    const access = reencrypt(cipher, row.access_token_enc, row.zoom_user_id);
+    const refresh = reencrypt(cipher, row.refresh_token_enc, row.zoom_user_id);
+    if (access === undefined && refresh === undefined) return "current";
+    if (options.dryRun) return "reencrypted";
+    const outcome = await reencryptConnectionTokens(
+      db.kysely,
+      row.id,
+      { accessTokenEnc: row.access_token_enc, refreshTokenEnc: row.refresh_token_enc },
+      {
+        accessTokenEnc: access ?? row.access_token_enc,
+        refreshTokenEnc: refresh ?? row.refresh_token_enc,
+        tokenKeyId: cipher.keyIds[0] as string,
+      },
+    );
+    if (outcome === "rewritten") return "reencrypted";
+    if (waits >= maxWaits) return "busy";
+    // Busy: a refresh holds the lease. Changed: a refresh or reconnect rewrote the row. Either way
+    // look again at what is stored now.
+    if (outcome === "busy") await (options.sleep ?? defaultSleep)(options.busyWaitMs ?? 1_000);
+    row = await findConnectionRow(db.kysely, row.zoom_user_id);
+  }
+  return "current"; // the connection was deleted meanwhile: nothing left to rotate
+}
+
 /** The report as the CLI prints it. */
 export function formatRotationReport(report: RotationReport, dryRun: boolean): string {
   const verb = dryRun ? "would re-encrypt" : "re-encrypted";
   const line = (name: string, c: RotationCounts) =>
-    `  ${name}: ${verb} ${c.reencrypted}, already current ${c.current}, failed ${c.failed}`;
+    `  ${name}: ${verb} ${c.reencrypted}, already current ${c.current}, failed ${c.failed}` +
+    (c.busy > 0 ? `, skipped during a token refresh ${c.busy}` : "");
   return [
     "token encryption keys:",
     line("OAuth tokens (zoom_connections)", report.connections),
     line("PKCE verifiers (oauth_states)", report.oauthStates),
     line("download tokens (webhook_events)", report.webhookEvents),
     ...report.failures.map((f) => `  cannot decrypt ${f}`),
+    ...report.skipped.map((s) => `  skipped ${s}: a token refresh was in progress; run rotate-keys again`),
     "",
   ].join("\n");
 }

@@ -6,8 +6,17 @@
  * deliberately leaves the token columns out: tokens are decrypted in exactly one place, the token
  * service (`token-service.ts`).
  */
+import type { Expression, ExpressionBuilder, RawBuilder, SqlBool } from "kysely";
 import type { Dialect, Executor } from "../db/database.js";
-import type { ConnectionRow } from "../db/schema.js";
+import { dbNowMs, newFencingToken } from "../db/db-clock.js";
+import type { ConnectionRow, Database } from "../db/schema.js";
+
+/** Nobody refreshing: what a finished refresh, a new authorization or a broken verdict leaves. */
+const NO_REFRESH_LEASE = {
+  refresh_lock_owner: null,
+  refresh_lock_until: null,
+  refresh_lock_token: null,
+} as const;
 
 export type ConnectionStatus = "active" | "broken";
 
@@ -198,8 +207,7 @@ export async function upsertConnection(
     scope: input.scope,
     status: "active",
     status_reason: null,
-    refresh_lock_owner: null,
-    refresh_lock_until: null,
+    ...NO_REFRESH_LEASE,
     connected_at: now,
     updated_at: now,
   };
@@ -231,8 +239,7 @@ export async function markConnectionBroken(
     .set({
       status: "broken",
       status_reason: reason.slice(0, 500),
-      refresh_lock_owner: null,
-      refresh_lock_until: null,
+      ...NO_REFRESH_LEASE,
       updated_at: now,
     })
     .where("zoom_user_id", "=", zoomUserId)
@@ -260,8 +267,7 @@ export async function restoreBrokenConnections(
     .set({
       status: "active",
       status_reason: null,
-      refresh_lock_owner: null,
-      refresh_lock_until: null,
+      ...NO_REFRESH_LEASE,
       updated_at: now,
     })
     .where("status", "=", "broken");
@@ -310,40 +316,57 @@ export async function moveConnectionsToChat(db: Executor, fromChatId: number, to
 }
 
 // ------------------------------------------------------------------ refresh lease
+//
+// The lease is judged by the database's clock (`dbNowMs`), and each taking writes a fresh fencing
+// token (`refresh_lock_token`): the holder's save, its release and its "broken" verdict are all
+// conditional on that token, so a holder whose lease ran out and was taken over writes nothing.
 
 /**
  * Takes the refresh lease of an active connection with one conditional UPDATE, atomic on both
- * dialects: it succeeds when nobody holds the lease or the holder's lease ran out (it crashed).
+ * dialects: it succeeds when nobody holds the lease or the holder's lease ran out by the
+ * database's clock (it crashed). Returns the fencing token, or undefined when someone holds it.
  */
 export async function tryAcquireRefreshLock(
   db: Executor,
   zoomUserId: string,
   owner: string,
-  now: number,
   leaseMs: number,
-): Promise<boolean> {
+): Promise<string | undefined> {
+  const token = newFencingToken();
+  const dbNow = dbNowMs(db);
   const result = await db
     .updateTable("zoom_connections")
-    .set({ refresh_lock_owner: owner, refresh_lock_until: now + leaseMs })
+    .set((eb) => ({
+      refresh_lock_owner: owner,
+      refresh_lock_token: token,
+      refresh_lock_until: eb(dbNow, "+", leaseMs),
+    }))
     .where("zoom_user_id", "=", zoomUserId)
     .where("status", "=", "active")
-    .where((eb) =>
-      eb.or([
-        eb("refresh_lock_owner", "is", null),
-        eb("refresh_lock_until", "is", null),
-        eb("refresh_lock_until", "<", now),
-      ]),
-    )
+    .where((eb) => refreshLeaseFree(eb, dbNow))
     .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  return Number(result.numUpdatedRows) === 1 ? token : undefined;
 }
 
-export async function releaseRefreshLock(db: Executor, zoomUserId: string, owner: string): Promise<void> {
+/** Nobody holds the refresh lease, or its holder's time ran out by the database's clock. */
+function refreshLeaseFree(
+  eb: ExpressionBuilder<Database, "zoom_connections">,
+  dbNow: RawBuilder<number>,
+): Expression<SqlBool> {
+  return eb.or([
+    eb("refresh_lock_owner", "is", null),
+    eb("refresh_lock_until", "is", null),
+    eb("refresh_lock_until", "<", dbNow),
+  ]);
+}
+
+/** Releases the lease if this taking (`token`) still holds it; a taken-over lease is left alone. */
+export async function releaseRefreshLock(db: Executor, zoomUserId: string, token: string): Promise<void> {
   await db
     .updateTable("zoom_connections")
-    .set({ refresh_lock_owner: null, refresh_lock_until: null })
+    .set(NO_REFRESH_LEASE)
     .where("zoom_user_id", "=", zoomUserId)
-    .where("refresh_lock_owner", "=", owner)
+    .where("refresh_lock_token", "=", token)
     .execute();
 }
 
@@ -358,14 +381,17 @@ export interface RefreshedTokens {
 }
 
 /**
- * Stores rotated tokens and releases the lease in one statement. Compare-and-swap on the refresh
- * token we used: if anything else replaced it meanwhile (a re-authorization, or a holder that took
- * over an expired lease), nothing is written and false comes back.
+ * Stores rotated tokens and releases the lease in one statement, if this taking still holds the
+ * lease (`leaseToken`) — whatever re-encrypted the ciphertext meanwhile — or, when the lease was
+ * taken over, if the stored refresh token is still the one we used: Zoom accepts a refresh token
+ * once, so nobody else can hold newer tokens from it, and these are the only valid ones (the new
+ * holder's refresh with the same token gets `invalid_grant`, which then breaks nothing). A
+ * re-authorization clears the lease and replaces the token: nothing is written, false comes back.
  */
 export async function saveRefreshedTokens(
   db: Executor,
   zoomUserId: string,
-  usedRefreshTokenEnc: string,
+  lease: { leaseToken: string; usedRefreshTokenEnc: string },
   tokens: RefreshedTokens,
   now: number,
 ): Promise<boolean> {
@@ -378,14 +404,88 @@ export async function saveRefreshedTokens(
       access_expires_at: tokens.accessExpiresAt,
       ...(tokens.apiUrl !== undefined ? { api_url: tokens.apiUrl } : {}),
       ...(tokens.scope !== undefined ? { scope: tokens.scope } : {}),
-      refresh_lock_owner: null,
-      refresh_lock_until: null,
+      ...NO_REFRESH_LEASE,
       updated_at: now,
     })
     .where("zoom_user_id", "=", zoomUserId)
-    .where("refresh_token_enc", "=", usedRefreshTokenEnc)
+    .where((eb) =>
+      eb.or([
+        eb("refresh_lock_token", "=", lease.leaseToken),
+        eb("refresh_token_enc", "=", lease.usedRefreshTokenEnc),
+      ]),
+    )
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
+}
+
+/**
+ * The refresh's "Zoom refused this token" verdict (`markConnectionBroken` with a fence): only
+ * while this taking still holds the lease and the refused token is still the stored one. A
+ * refresh that outlived its lease may have lost a race at Zoom to the process that took over;
+ * its `invalid_grant` says nothing about the connection. True when this call broke it.
+ */
+export async function markConnectionBrokenByRefresh(
+  db: Executor,
+  zoomUserId: string,
+  lease: { leaseToken: string; usedRefreshTokenEnc: string },
+  reason: string,
+  now: number,
+): Promise<boolean> {
+  const result = await db
+    .updateTable("zoom_connections")
+    .set({ status: "broken", status_reason: reason.slice(0, 500), ...NO_REFRESH_LEASE, updated_at: now })
+    .where("zoom_user_id", "=", zoomUserId)
+    .where("status", "=", "active")
+    .where("refresh_lock_token", "=", lease.leaseToken)
+    .where("refresh_token_enc", "=", lease.usedRefreshTokenEnc)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Every connection's encrypted tokens, for `rotate-keys`. */
+export async function listConnectionTokens(
+  db: Executor,
+): Promise<Array<Pick<ConnectionRow, "id" | "zoom_user_id" | "access_token_enc" | "refresh_token_enc">>> {
+  return db
+    .selectFrom("zoom_connections")
+    .select(["id", "zoom_user_id", "access_token_enc", "refresh_token_enc"])
+    .orderBy("id")
+    .execute();
+}
+
+/**
+ * `rotate-keys` rewrites a connection's ciphertexts (same tokens, the first key) only while no
+ * refresh holds the lease — a refresh in flight would otherwise fail its compare-and-swap and
+ * lose Zoom's rotated token — and only if the ciphertexts are still the ones it read.
+ * `busy` when a refresh holds the lease, `changed` when the row moved on, else `rewritten`.
+ */
+export async function reencryptConnectionTokens(
+  db: Executor,
+  id: number,
+  before: { accessTokenEnc: string; refreshTokenEnc: string },
+  after: { accessTokenEnc: string; refreshTokenEnc: string; tokenKeyId: string },
+): Promise<"rewritten" | "busy" | "changed"> {
+  const dbNow = dbNowMs(db);
+  const result = await db
+    .updateTable("zoom_connections")
+    .set({
+      access_token_enc: after.accessTokenEnc,
+      refresh_token_enc: after.refreshTokenEnc,
+      token_key_id: after.tokenKeyId,
+    })
+    .where("id", "=", id)
+    .where("access_token_enc", "=", before.accessTokenEnc)
+    .where("refresh_token_enc", "=", before.refreshTokenEnc)
+    .where((eb) => refreshLeaseFree(eb, dbNow))
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 1) return "rewritten";
+  const busy = await db
+    .selectFrom("zoom_connections")
+    .select("id")
+    .where("id", "=", id)
+    .where((eb) => eb.not(refreshLeaseFree(eb, dbNow)))
+    .executeTakeFirst();
+  return busy ? "busy" : "changed";
 }
 
 /** The Zoom users whose connection works (the missed-webhook sweep lists their recordings). */

@@ -42,7 +42,8 @@ export async function deleteMeetingData(
 
 /**
  * Deletes the user's own webhook audit rows (those not tied to a meeting) and their meetings, and
- * the rows that name their meetings elsewhere: what /import found, and trash-after-delivery records.
+ * the rows that name their meetings elsewhere: what /import found, trash-after-delivery records,
+ * and what a recording removed in Zoom stopped.
  */
 export async function deleteUserRows(
   db: Executor,
@@ -54,6 +55,7 @@ export async function deleteUserRows(
   );
   await db.deleteFrom("backfill_items").where("zoom_user_id", "=", zoomUserId).execute();
   await db.deleteFrom("meeting_trash").where("zoom_user_id", "=", zoomUserId).execute();
+  await db.deleteFrom("recording_removals").where("zoom_user_id", "=", zoomUserId).execute();
   const meetings = Number(
     (await db.deleteFrom("meetings").where("zoom_user_id", "=", zoomUserId).executeTakeFirst())
       .numDeletedRows,

@@ -8,12 +8,17 @@
  *
  * 1. In-process: one promise per Zoom user; concurrent callers share it.
  * 2. Across processes: a lease in `zoom_connections.refresh_lock_owner/_until`, taken with a
- *    conditional UPDATE. A process that cannot take it waits (bounded, injectable sleep) and
- *    re-reads the row until the holder has committed the new tokens.
- * 3. The rotated tokens are written with a compare-and-swap on the refresh token that was used,
- *    in the statement that releases the lease, before the access token is returned.
- * 4. Only `invalid_grant` marks the connection broken — only when the refresh token we used is
- *    still the stored one — and tells the chat once. Nothing loops. Any other refusal (e.g.
+ *    conditional UPDATE and judged by the database's clock, never this process's. A process that
+ *    cannot take it waits (bounded, injectable sleep) and re-reads the row until the holder has
+ *    committed the new tokens. Each taking writes a fencing token (`refresh_lock_token`).
+ * 3. The rotated tokens are written in the statement that releases the lease, before the access
+ *    token is returned, if we still hold the lease (our fencing token) or else the stored refresh
+ *    token is still the one we used (see `saveRefreshedTokens`). A save that is refused releases
+ *    the lease (if still ours) instead of leaving it held.
+ * 4. Only `invalid_grant` marks the connection broken — only while we still hold the lease and
+ *    the refresh token we used is still the stored one: a refresh that outlived its lease may have
+ *    lost the race at Zoom to whoever took over — and tells the chat once. Nothing loops. Any
+ *    other refusal (e.g.
  *    `invalid_client` after a rotated client secret, 5xx, 429) keeps the connection, is retried
  *    by the job's backoff, and alerts the operator (once per alert window), never the chat.
  */
@@ -27,7 +32,7 @@ import { createOAuthClient, type OAuthClient, type ZoomTokenSet } from "../zoom/
 import {
   apiBaseUrlFor,
   findConnectionRow,
-  markConnectionBroken,
+  markConnectionBrokenByRefresh,
   releaseRefreshLock,
   saveRefreshedTokens,
   toZoomConnection,
@@ -37,6 +42,12 @@ import {
 
 /** Refresh when less than this remains (issue #3: 5 minutes). */
 export const REFRESH_MARGIN_MS = 5 * 60_000;
+/**
+ * A token Zoom refused is refreshed only when it was written at least this long ago: a refresh a
+ * moment ago did not make Zoom accept it, and another one would only rotate the refresh token
+ * again (each rotation is a chance to lose it, zoom.md §6.3). Issue #13 item 8.
+ */
+export const REJECTED_TOKEN_MIN_AGE_MS = 60_000;
 
 export interface AccessToken {
   accessToken: string;
@@ -47,8 +58,15 @@ export interface AccessToken {
 
 export interface GetAccessTokenOptions {
   signal?: AbortSignal;
-  /** Refresh even if the stored token looks valid (Zoom just answered 401 to it). */
+  /** Refresh even if the stored token looks valid (an operator's check, `/status`). */
   forceRefresh?: boolean;
+  /**
+   * Zoom answered 401 to this access token: refresh it, unless the stored token is another one
+   * already (someone refreshed meanwhile: that one is returned, as without this option) or was
+   * written less than {@link REJECTED_TOKEN_MIN_AGE_MS} ago (then the same token comes back, and
+   * the caller gives up for this attempt). So a run of 401s costs at most one refresh per token.
+   */
+  rejectedToken?: string;
 }
 
 export interface TokenService {
@@ -138,13 +156,14 @@ export function createTokenService(deps: TokenServiceDeps, options: TokenService
     const joined = inflight.get(zoomUserId);
     if (joined) return untilAborted(joined, options.signal);
     const row = usable(await findConnectionRow(ctx.db.kysely, zoomUserId), zoomUserId);
-    if (!options.forceRefresh && isFresh(ctx, row)) return accessFromRow(ctx, row);
+    const rejected = options.rejectedToken;
+    const force =
+      options.forceRefresh === true || (rejected !== undefined && refreshCanHelp(ctx, row, rejected));
+    if (!force && isFresh(ctx, row)) return accessFromRow(ctx, row);
     // Re-check after the await: another caller may have started the refresh meanwhile.
     let promise = inflight.get(zoomUserId);
     if (!promise) {
-      promise = refreshOrWait(ctx, zoomUserId, row, options.forceRefresh === true).finally(() =>
-        inflight.delete(zoomUserId),
-      );
+      promise = refreshOrWait(ctx, zoomUserId, row, force).finally(() => inflight.delete(zoomUserId));
       inflight.set(zoomUserId, promise);
     }
     return untilAborted(promise, options.signal);
@@ -259,6 +278,19 @@ function accessFromRow(ctx: RefreshContext, row: ConnectionRow): AccessToken {
   };
 }
 
+/** A refused token is worth a refresh only while it is still the stored one, and not brand new. */
+function refreshCanHelp(ctx: RefreshContext, row: ConnectionRow, rejected: string): boolean {
+  if (decrypt(ctx, row.access_token_enc, row.zoom_user_id) !== rejected) return false;
+  // updated_at moves whenever the tokens are written (connect, refresh; also a chat move).
+  if (ctx.clock.now() - row.updated_at >= REJECTED_TOKEN_MIN_AGE_MS) return true;
+  ctx.log.info(
+    { zoomUserId: row.zoom_user_id },
+    "Zoom refused a token written under a minute ago; not refreshing",
+  );
+  ctx.metrics.tokenRefreshes.inc({ result: "skipped_recent" });
+  return false;
+}
+
 function isFresh(ctx: RefreshContext, row: ConnectionRow): boolean {
   return row.access_expires_at - ctx.clock.now() > ctx.marginMs;
 }
@@ -288,18 +320,18 @@ async function refreshOrWait(
   seen: ConnectionRow,
   force: boolean,
 ): Promise<AccessToken> {
-  const { db, clock, owner } = ctx;
+  const { db, owner } = ctx;
   for (let waits = 0; ; waits++) {
-    const acquired = await tryAcquireRefreshLock(db.kysely, zoomUserId, owner, clock.now(), ctx.leaseMs);
+    const leaseToken = await tryAcquireRefreshLock(db.kysely, zoomUserId, owner, ctx.leaseMs);
     const row = usable(await findConnectionRow(db.kysely, zoomUserId), zoomUserId);
     // Someone (another process, or a re-authorization) rotated the tokens since we looked.
-    const rotated = row.refresh_token_enc !== seen.refresh_token_enc;
-    if (acquired) {
+    const rotated = !sameRefreshToken(ctx, row, seen);
+    if (leaseToken !== undefined) {
       if (rotated || (!force && isFresh(ctx, row))) {
-        await releaseRefreshLock(db.kysely, zoomUserId, owner);
+        await releaseRefreshLock(db.kysely, zoomUserId, leaseToken);
         return accessFromRow(ctx, row);
       }
-      return refreshHoldingLease(ctx, row);
+      return refreshHoldingLease(ctx, { row, leaseToken });
     }
     if (rotated && isFresh(ctx, row)) return accessFromRow(ctx, row);
     if (waits >= ctx.maxWaits) {
@@ -314,62 +346,103 @@ async function refreshOrWait(
   }
 }
 
+/**
+ * The same refresh token in both rows. Compared as plaintext when the ciphertexts differ:
+ * `rotate-keys` re-encrypts a token without changing it, which is no refresh by someone else.
+ */
+function sameRefreshToken(ctx: RefreshContext, a: ConnectionRow, b: ConnectionRow): boolean {
+  if (a.refresh_token_enc === b.refresh_token_enc) return true;
+  return (
+    decrypt(ctx, a.refresh_token_enc, a.zoom_user_id) === decrypt(ctx, b.refresh_token_enc, b.zoom_user_id)
+  );
+}
+
+/** A refresh lease this process took: the row read after taking it, and its fencing token. */
+interface HeldLease {
+  row: ConnectionRow;
+  leaseToken: string;
+}
+
+/** The fence every write of a lease holder carries: its token and the refresh token it used. */
+function fenceOf(held: HeldLease): { leaseToken: string; usedRefreshTokenEnc: string } {
+  return { leaseToken: held.leaseToken, usedRefreshTokenEnc: held.row.refresh_token_enc };
+}
+
 /** Refreshes with the row's refresh token while holding the lease. */
-async function refreshHoldingLease(ctx: RefreshContext, row: ConnectionRow): Promise<AccessToken> {
+async function refreshHoldingLease(ctx: RefreshContext, held: HeldLease): Promise<AccessToken> {
   let tokens: ZoomTokenSet;
   try {
     // Deliberately not abortable by a caller: a refresh cut off after Zoom rotated the token
     // would lose the only valid refresh token. The client's own timeout still bounds it.
-    tokens = await ctx.oauth.refresh(decrypt(ctx, row.refresh_token_enc, row.zoom_user_id));
+    tokens = await ctx.oauth.refresh(decrypt(ctx, held.row.refresh_token_enc, held.row.zoom_user_id));
   } catch (error) {
-    throw await refreshFailed(ctx, row, error);
+    if (error instanceof AppError && error.code === "zoom.refresh_rejected") {
+      throw await refreshRejected(ctx, held, error);
+    }
+    throw await refreshFailed(ctx, held, error);
   }
-  return storeRotatedTokens(ctx, row, tokens);
+  return storeRotatedTokens(ctx, held, tokens);
 }
 
-/** What a failed refresh means: the connection broke (Zoom refused the token), or try again. */
-async function refreshFailed(ctx: RefreshContext, row: ConnectionRow, error: unknown): Promise<unknown> {
-  const { db, clock, owner, metrics } = ctx;
-  const zoomUserId = row.zoom_user_id;
-  if (!(error instanceof AppError && error.code === "zoom.refresh_rejected")) {
-    await releaseRefreshLock(db.kysely, zoomUserId, owner).catch((releaseError) =>
-      ctx.log.warn({ zoomUserId, err: describeError(releaseError) }, "could not release the refresh lease"),
+/** Releases our lease (if still ours) without letting a failing release hide the real outcome. */
+async function releaseQuietly(ctx: RefreshContext, held: HeldLease): Promise<void> {
+  const zoomUserId = held.row.zoom_user_id;
+  await releaseRefreshLock(ctx.db.kysely, zoomUserId, held.leaseToken).catch((releaseError) =>
+    ctx.log.warn({ zoomUserId, err: describeError(releaseError) }, "could not release the refresh lease"),
+  );
+}
+
+/** A refusal other than `invalid_grant`, or no answer: keep the connection, try again later. */
+async function refreshFailed(ctx: RefreshContext, held: HeldLease, error: unknown): Promise<unknown> {
+  const zoomUserId = held.row.zoom_user_id;
+  await releaseQuietly(ctx, held);
+  ctx.metrics.tokenRefreshes.inc({ result: refreshFailureResult(error) });
+  if (error instanceof AppError && error.code === "zoom.token_refused") {
+    ctx.log.error(
+      { zoomUserId, status: error.details?.status, zoomError: error.details?.zoomError },
+      "Zoom's token endpoint refused a refresh (not invalid_grant): check ZOOM_CLIENT_ID/ZOOM_CLIENT_SECRET; the connection is kept",
     );
-    metrics.tokenRefreshes.inc({ result: refreshFailureResult(error) });
-    if (error instanceof AppError && error.code === "zoom.token_refused") {
-      ctx.log.error(
-        { zoomUserId, status: error.details?.status, zoomError: error.details?.zoomError },
-        "Zoom's token endpoint refused a refresh (not invalid_grant): check ZOOM_CLIENT_ID/ZOOM_CLIENT_SECRET; the connection is kept",
-      );
-      void ctx.alerts.tokenEndpointRefused(error.message);
-    }
-    return error;
+    void ctx.alerts.tokenEndpointRefused(error.message);
   }
-  // Broken only if the token Zoom refused is still the stored one: a re-authorization that
-  // landed meanwhile has already replaced it with a good one.
-  const current = await findConnectionRow(db.kysely, zoomUserId);
-  if (current && current.refresh_token_enc !== row.refresh_token_enc) {
-    await releaseRefreshLock(db.kysely, zoomUserId, owner);
-    metrics.tokenRefreshes.inc({ result: "superseded" });
-    return new AppError("zoom.unavailable", "the connection was re-authorized during a refresh; try again", {
-      status: 503,
-      retryable: true,
-    });
-  }
+  return error;
+}
+
+/**
+ * Zoom said `invalid_grant`. The connection is broken only if we still hold the lease and the
+ * refused token is still the stored one (fenced in the UPDATE). Otherwise a re-authorization
+ * replaced the token, or our lease ran out and another process took over — its refresh reached
+ * Zoom first and rotated the token we held — so the answer says nothing about the connection.
+ */
+async function refreshRejected(ctx: RefreshContext, held: HeldLease, error: AppError): Promise<unknown> {
+  const { db, clock, metrics } = ctx;
+  const zoomUserId = held.row.zoom_user_id;
   const reason = typeof error.details?.zoomError === "string" ? error.details.zoomError : error.code;
-  const changed = await markConnectionBroken(
+  const broke = await markConnectionBrokenByRefresh(
     db.kysely,
     zoomUserId,
+    fenceOf(held),
     `refresh rejected: ${reason}`,
     clock.now(),
   );
-  metrics.tokenRefreshes.inc({ result: "rejected" });
-  ctx.log.warn(
-    { zoomUserId, status: error.details?.status, zoomError: reason },
-    "Zoom refused the refresh token; connection marked broken",
-  );
-  if (changed) await tellChatBroken(ctx, row);
-  return rejected(zoomUserId, error);
+  if (broke) {
+    metrics.tokenRefreshes.inc({ result: "rejected" });
+    ctx.log.warn(
+      { zoomUserId, status: error.details?.status, zoomError: reason },
+      "Zoom refused the refresh token; connection marked broken",
+    );
+    await tellChatBroken(ctx, held.row);
+    return rejected(zoomUserId, error);
+  }
+  await releaseQuietly(ctx, held);
+  const current = await findConnectionRow(db.kysely, zoomUserId);
+  if (!current) return unauthorized(zoomUserId);
+  if (current.status !== "active") return rejected(zoomUserId, error);
+  metrics.tokenRefreshes.inc({ result: "superseded" });
+  ctx.log.warn({ zoomUserId }, "a refresh lost its lease or its token meanwhile; Zoom's refusal ignored");
+  return new AppError("zoom.unavailable", "the connection changed during a refresh; try again", {
+    status: 503,
+    retryable: true,
+  });
 }
 
 function refreshFailureResult(error: unknown): string {
@@ -380,15 +453,16 @@ function refreshFailureResult(error: unknown): string {
 }
 
 /**
- * Stores Zoom's rotated tokens (compare-and-swap on the refresh token used, releasing the lease)
- * before they are handed out: Zoom has already invalidated the old refresh token.
+ * Stores Zoom's rotated tokens (compare-and-swap on our fencing token, or the refresh token used;
+ * releasing the lease) before they are handed out: Zoom has already invalidated the old one.
  */
 async function storeRotatedTokens(
   ctx: RefreshContext,
-  row: ConnectionRow,
+  held: HeldLease,
   tokens: ZoomTokenSet,
 ): Promise<AccessToken> {
   const { db, clock, cipher, metrics } = ctx;
+  const { row } = held;
   const zoomUserId = row.zoom_user_id;
   const now = clock.now();
   const rotated = {
@@ -404,7 +478,7 @@ async function storeRotatedTokens(
   let saved = false;
   for (let attempt = 1; ; attempt++) {
     try {
-      saved = await saveRefreshedTokens(db.kysely, zoomUserId, row.refresh_token_enc, rotated, now);
+      saved = await saveRefreshedTokens(db.kysely, zoomUserId, fenceOf(held), rotated, now);
       break;
     } catch (error) {
       if (attempt >= 3) throw error;
@@ -415,9 +489,15 @@ async function storeRotatedTokens(
     }
   }
   if (!saved) {
-    // The row vanished (disconnect, deauthorization) or was re-authorized while we refreshed.
-    // The new tokens are not stored, so they are not handed out either.
+    // The row vanished (disconnect, deauthorization), was re-authorized, or our lease ran out and
+    // another process took over while we refreshed. The new tokens are not stored, so they are
+    // not handed out either; the lease, if still ours, is released rather than left to expire.
     metrics.tokenRefreshes.inc({ result: "discarded" });
+    ctx.log.warn(
+      { zoomUserId },
+      "refreshed tokens discarded: the connection or its refresh lease changed meanwhile",
+    );
+    await releaseQuietly(ctx, held);
     const current = await findConnectionRow(db.kysely, zoomUserId);
     if (!current) throw unauthorized(zoomUserId);
     throw new AppError("zoom.unavailable", "the connection changed during a refresh; try again", {

@@ -11,6 +11,7 @@ import { chatSettings } from "./migrations/2026_12_06_160001_chat_settings.js";
 import { backfill } from "./migrations/2026_12_06_170001_backfill.js";
 import { meetingTrash } from "./migrations/2026_12_06_170002_meeting_trash.js";
 import { speechTranscript } from "./migrations/2026_12_06_180001_speech_transcript.js";
+import { recordingRemovals } from "./migrations/2026_12_07_50001_recording_removals.js";
 
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {
   return {
@@ -21,6 +22,7 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
     "2026_12_06_180001_speech_transcript": speechTranscript(dialect),
     "2026_12_06_170001_backfill": backfill(dialect),
     "2026_12_06_170002_meeting_trash": meetingTrash(dialect),
+    "2026_12_07_50001_recording_removals": recordingRemovals(dialect),
   };
 }
 

@@ -280,6 +280,21 @@ export interface MeetingTrashTable {
   updated_at: number;
 }
 
+/** A meeting's recording removed in Zoom while parts were on their way (issue #13, item 11). */
+export interface RecordingRemovalsTable {
+  meeting_uuid: string;
+  zoom_user_id: string;
+  chat_id: number;
+  /** trashed | deleted | recovered */
+  state: string;
+  /** JSON array of the delivery ids stopped. */
+  stopped_deliveries: string;
+  /** JSON array of the jobs cancelled: `{ id, kind, payload }`. */
+  stopped_jobs: string;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface WebhookInboxTable {
   id: Id;
   received_at: number;
@@ -314,6 +329,7 @@ export interface Database {
   backfill_runs: BackfillRunsTable;
   backfill_items: BackfillItemsTable;
   meeting_trash: MeetingTrashTable;
+  recording_removals: RecordingRemovalsTable;
 }
 
 export type JobRow = Selectable<JobsTable>;

@@ -58,6 +58,7 @@ import { DELIVER_RECORDING_JOB, type DeliverRecordingPayload } from "./delivery-
 import type { DeliveryServices } from "./delivery-services.js";
 import { reasonKeyFor } from "./failure.js";
 import type { MeetingPart, PartStatus } from "./progress.js";
+import { stopIfRemovedInZoom } from "./recording-removal.repository.js";
 import { loadRecordingSource, type RecordingSource } from "./recording-source.js";
 import { sendText } from "./telegram-upload.js";
 import { deliverVideo } from "./video-ladder.js";
@@ -152,8 +153,9 @@ async function runDelivery(
   if (waiting) return waiting;
 
   const workspace = await openWorkspace(env, payload, ctx);
+  let stopped: boolean;
   try {
-    await deliverAll(env, { payload, ctx, target, source, workspace }, work);
+    stopped = await deliverAll(env, { payload, ctx, target, source, workspace }, work);
   } catch (error) {
     throw await failed(env, payload, error);
   } finally {
@@ -163,7 +165,7 @@ async function runDelivery(
         ctx.logger.warn({ err: describeError(error) }, "could not delete the job's media; the sweep will"),
       );
   }
-  await publish(env, payload, "audio", "done");
+  if (!stopped) await publish(env, payload, "audio", "done");
   return undefined;
 }
 
@@ -263,7 +265,8 @@ async function openWorkspace(
   }
 }
 
-async function deliverAll(env: JobEnv, scope: RunScope, work: readonly WorkItem[]): Promise<void> {
+/** Delivers each file; true when some stopped because the recording left Zoom meanwhile. */
+async function deliverAll(env: JobEnv, scope: RunScope, work: readonly WorkItem[]): Promise<boolean> {
   const { db } = env.services;
   const { payload } = scope;
   const maxBytes = env.services.config.media.maxRecordingMb * 1_000_000;
@@ -273,15 +276,26 @@ async function deliverAll(env: JobEnv, scope: RunScope, work: readonly WorkItem[
     index: all.findIndex((d) => d.id === id) + 1,
     total: all.length,
   });
+  let stopped = false;
   for (const [index, item] of work.entries()) {
     const size = item.file.file_size;
     if (size !== undefined && size > maxBytes) {
       await skipTooLarge(env, scope, item, size);
       continue;
     }
-    const result = await deliverFile(env, scope, item, index, segmentOf(item.id));
+    let result: LadderResult;
+    try {
+      result = await deliverFile(env, scope, item, index, segmentOf(item.id));
+    } catch (error) {
+      if (isAppError(error) && error.code === "zoom.removed") {
+        stopped = true;
+        continue;
+      }
+      throw error;
+    }
     await markDelivered(env, scope, item, result);
   }
+  return stopped;
 }
 
 /** Over MAX_RECORDING_MB: the chat is told, nothing is downloaded. */
@@ -351,7 +365,7 @@ async function deliverFile(
   }
   await markDownloading(env, scope, item);
   const downloaded = await downloadFile(env, scope, item, index, video);
-  await updateDelivery(env.services.db.kysely, item.id, { state: "uploading" }, env.services.clock.now());
+  await markUploading(env, scope, item);
   const upload = await uploadContext(env, scope, item, segment);
   if (!video) return uploadAudio(env, scope, item, upload, downloaded);
   const audio = await extractAudioTrack(env, scope, downloaded, index);
@@ -384,7 +398,7 @@ async function deliverVideoItem(
 ): Promise<LadderResult> {
   await markDownloading(env, scope, item);
   const downloaded = await downloadFile(env, scope, item, index, true);
-  await updateDelivery(env.services.db.kysely, item.id, { state: "uploading" }, env.services.clock.now());
+  await markUploading(env, scope, item);
   const upload = await uploadContext(env, scope, item, segment);
   const durationSec = durationFromZoom(item.file, scope.source.meeting);
   return deliverVideo({
@@ -434,7 +448,7 @@ async function deliverWhileDownloading(
   );
   download.catch(() => {}); // awaited below on every path
   try {
-    await updateDelivery(env.services.db.kysely, item.id, { state: "uploading" }, env.services.clock.now());
+    await markUploading(env, scope, item);
     const upload = await uploadContext(env, scope, item, segment);
     const durationSec = durationFromZoom(item.file, scope.source.meeting);
     try {
@@ -498,7 +512,7 @@ function sourcePath(scope: RunScope, index: number, video: boolean): string {
   return scope.workspace.file(`source-${index + 1}.${video ? "mp4" : "m4a"}`);
 }
 
-/** The delivery is downloading (an attempt is counted). */
+/** The delivery is downloading (an attempt is counted), unless the recording left Zoom. */
 async function markDownloading(env: JobEnv, scope: RunScope, item: WorkItem): Promise<void> {
   const { services } = env;
   await updateDelivery(
@@ -507,7 +521,25 @@ async function markDownloading(env: JobEnv, scope: RunScope, item: WorkItem): Pr
     { state: "downloading", attempt: true },
     services.clock.now(),
   );
+  await throwIfRemovedInZoom(env, scope, item);
   await publish(env, scope.payload, "audio", "working", "downloading");
+}
+
+/** The download is done: the delivery is uploading, unless the recording left Zoom meanwhile. */
+async function markUploading(env: JobEnv, scope: RunScope, item: WorkItem): Promise<void> {
+  await updateDelivery(env.services.db.kysely, item.id, { state: "uploading" }, env.services.clock.now());
+  await throwIfRemovedInZoom(env, scope, item);
+}
+
+/**
+ * Trashed or deleted in Zoom while this job ran (src/delivery/ingest-lifecycle.ts): the delivery
+ * goes back to `skipped` and this file stops here; the card already says why.
+ */
+async function throwIfRemovedInZoom(env: JobEnv, scope: RunScope, item: WorkItem): Promise<void> {
+  const { db, clock } = env.services;
+  if (await stopIfRemovedInZoom(db.kysely, scope.payload.meetingUuid, item.id, clock.now())) {
+    throw new AppError("zoom.removed", "the recording was removed in Zoom during the delivery");
+  }
 }
 
 /** The download into this job's workspace under MEDIA_DIR (src/zoom/download.ts). */
@@ -532,6 +564,7 @@ async function downloadFile(
     ...(file.file_size !== undefined ? { expectedBytes: file.file_size } : {}),
     maxBytes: services.config.media.maxRecordingMb * 1_000_000,
     fetch: services.fetch,
+    timeouts: services.config.zoom.timeouts,
     signal: tee.signal ?? ctx.signal,
     now: () => services.clock.now(),
     random: services.random,

@@ -25,6 +25,7 @@ import { parseStructuredSummary, structuredSummaryMarkdown } from "../transcript
 import { createSummaryApiClient, type SummaryApiClient, SummaryApiError } from "../transcript/summary-api.js";
 import { type Cue, parseVtt } from "../transcript/vtt.js";
 import { displayTopic } from "./caption.js";
+import { PROCESSING_GIVE_UP_MS } from "./deliver-transcript.job.js";
 import {
   deliveredMessageIds,
   findMeeting,
@@ -56,6 +57,19 @@ type Resolved =
   | { kind: "summary"; summary: Summary }
   | { kind: "unavailable" }
   | { kind: "later"; at: number };
+
+/**
+ * The summary waits for the transcript it is made from no longer than the transcript job waits
+ * for Zoom (issue #13 item 8: every wait ends). Past that, the job dies with a final error and
+ * onDead reports the part failed: the card says plainly that no summary came.
+ */
+function giveUpAfterDeadline(payload: DeliverSummaryPayload, now: number): void {
+  if (now - payload.requestedAt <= PROCESSING_GIVE_UP_MS) return;
+  throw new AppError(
+    "summary.gave_up",
+    `no summary after ${Math.round((now - payload.requestedAt) / 3_600_000)} h: the transcript stayed in processing at Zoom`,
+  );
+}
 
 export function deliverSummaryJob(
   services: DeliveryServices,
@@ -188,6 +202,7 @@ export function deliverSummaryJob(
 
       const resolved = await resolve(payload, ctx);
       if (resolved.kind === "later") {
+        giveUpAfterDeadline(payload, clock.now());
         await updateDelivery(db.kysely, deliveryId, { state: "pending", detail: null }, clock.now());
         return { rescheduleAt: resolved.at, note: "transcript still processing at Zoom" };
       }

@@ -18,6 +18,7 @@ import type { DeliveryServices } from "./delivery-services.js";
 import { claimDelivery, findDelivery } from "./meeting-parts.repository.js";
 import type { MeetingZoom } from "./meeting-zoom.js";
 import { reportPartFailed } from "./part-failed.js";
+import { stopIfRemovedInZoom } from "./recording-removal.repository.js";
 import {
   askForSummary,
   fallBackToSpeech,
@@ -27,7 +28,7 @@ import {
 
 /** While Zoom still processes the file (a transcript, a chat file), look again this often… */
 export const PROCESSING_RETRY_MS = 2 * 60_000;
-/** …but not forever: Zoom takes up to 24 h (zoom.md §4.3). */
+/** …but not forever: Zoom takes up to 24 h (zoom.md §4.3). The summary waits as long at most. */
 export const PROCESSING_GIVE_UP_MS = 26 * 3_600_000;
 
 export function deliverTranscriptJob(
@@ -41,6 +42,8 @@ export function deliverTranscriptJob(
       const { meetingUuid, chatId, fileId } = payload;
       const delivery = await ensureDelivery(services, payload);
       if (delivery.state === "delivered") return undefined;
+      // Trashed or deleted in Zoom (src/delivery/ingest-lifecycle.ts): the card already says so.
+      if (await stopIfRemovedInZoom(db.kysely, meetingUuid, delivery.id, clock.now())) return undefined;
       // Speech to text got there first (Zoom's transcript came late): one document per meeting.
       const part = { meetingUuid, chatId, fileId, deliveryId: delivery.id };
       if (await skipIfOtherTranscriptTaken(services, part, clock.now())) return undefined;
@@ -100,6 +103,7 @@ export function deliverTranscriptJob(
       ) {
         return undefined;
       }
+      if (await stopIfRemovedInZoom(db.kysely, meetingUuid, delivery.id, now)) return undefined;
       await sendTranscriptDocument(services, {
         ...payload,
         deliveryId: delivery.id,

@@ -94,6 +94,20 @@ export interface TrashRecordingPayload {
   zoomUserId: string;
 }
 
+/**
+ * The recording was trashed, deleted or recovered in Zoom while parts were on their way
+ * (src/delivery/ingest-lifecycle.ts): the card says so, and the `parts` it stopped (or reopened)
+ * show it. Run in the worker, because the ingest never calls Telegram.
+ */
+export const RECORDING_CHANGED_CARD_JOB = "recording-changed-card";
+
+export interface RecordingChangedCardPayload {
+  meetingUuid: string;
+  chatId: number;
+  change: "trashed" | "deleted" | "recovered";
+  parts: Array<"audio" | "transcript" | "summary">;
+}
+
 declare module "../jobs/catalogue.js" {
   interface JobCatalogue {
     [TRASH_RECORDING_JOB]: TrashRecordingPayload;
@@ -105,6 +119,7 @@ declare module "../jobs/catalogue.js" {
     [PARTS_TIMEOUT_JOB]: CardRefreshPayload;
     [RESEND_PART_JOB]: ResendPartPayload;
     [TRANSCRIBE_RECORDING_JOB]: TranscribeRecordingPayload;
+    [RECORDING_CHANGED_CARD_JOB]: RecordingChangedCardPayload;
   }
 }
 

@@ -15,6 +15,7 @@ import {
   DELIVER_SUMMARY_JOB,
   DELIVER_TRANSCRIPT_JOB,
   PARTS_TIMEOUT_JOB,
+  RECORDING_CHANGED_CARD_JOB,
   RESEND_PART_JOB,
   TRASH_RECORDING_JOB,
 } from "./delivery-jobs.js";
@@ -22,6 +23,7 @@ import type { DeliveryServices } from "./delivery-services.js";
 import { createInboxAdmission } from "./inbox-admission.js";
 import { createInboxProcessor } from "./inbox-processor.js";
 import { createInboxWriter } from "./inbox-writer.js";
+import { recordingChangedCardJob } from "./ingest-lifecycle.js";
 import { meetingCardComposer } from "./meeting-card.callbacks.js";
 import { createMeetingCards } from "./meeting-card.js";
 import { meetingPartsTimeoutJob } from "./meeting-parts-timeout.job.js";
@@ -57,6 +59,7 @@ export function createDeliveryFeature(services: DeliveryServices): FeatureParts 
       [PARTS_TIMEOUT_JOB]: meetingPartsTimeoutJob(services),
       [RESEND_PART_JOB]: resendPartJob(services),
       [TRASH_RECORDING_JOB]: trashRecordingJob(services),
+      [RECORDING_CHANGED_CARD_JOB]: recordingChangedCardJob(services),
     },
   };
 }

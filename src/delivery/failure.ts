@@ -24,6 +24,7 @@ const REASONS: Partial<Record<ErrorCode, string>> = {
   "media.unwritable": "reason-server-storage",
   "speech.unavailable": "reason-speech-failed",
   "speech.rejected": "reason-speech-failed",
+  "summary.gave_up": "reason-summary-never-came",
 };
 
 /** The `reason-*` key for a failure; `reason-unknown` when nothing more precise fits. */

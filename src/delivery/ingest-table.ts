@@ -6,6 +6,7 @@
 
 import type { IngestTable } from "./ingest.js";
 import { ingestAppDeauthorized } from "./ingest-deauthorize.js";
+import { ingestRecordingRecovered, ingestRecordingRemoved } from "./ingest-lifecycle.js";
 import { ingestRecordingCompleted } from "./ingest-recording.js";
 import { ingestSummaryCompleted } from "./ingest-summary.js";
 import { ingestTranscriptCompleted } from "./ingest-transcript.js";
@@ -15,4 +16,7 @@ export const ingestors: IngestTable = {
   "recording.transcript_completed": ingestTranscriptCompleted,
   "meeting.summary_completed": ingestSummaryCompleted,
   app_deauthorized: ingestAppDeauthorized,
+  "recording.trashed": ingestRecordingRemoved,
+  "recording.deleted": ingestRecordingRemoved,
+  "recording.recovered": ingestRecordingRecovered,
 };

@@ -10,10 +10,20 @@ import { stripControlChars, truncate } from "../telegram/text/escape.js";
 import type { MeetingPart, PartProgress, PartStatus } from "./progress.js";
 
 /**
- * The parts a card always shows a line for; `received` only moves the stage line; `trash` adds a
- * note; `chat` (Zoom's chat file) has a line once its delivery started: most meetings have none.
+ * The parts a card always shows a line for; `received` only moves the stage line; `trash` and
+ * `zoom` add a note; `chat` (Zoom's chat file) has a line once its delivery started: most meetings
+ * have none.
  */
-export type CardPart = Exclude<MeetingPart, "received" | "trash" | "chat">;
+export type CardPart = Exclude<MeetingPart, "received" | "trash" | "zoom" | "chat">;
+
+/** What happened to the recording in Zoom while parts were on their way (src/delivery/ingest-lifecycle.ts). */
+export type ZoomRemoval = "trashed" | "deleted" | "recovered";
+
+const ZOOM_REMOVALS: readonly string[] = ["trashed", "deleted", "recovered"] satisfies ZoomRemoval[];
+
+export function isZoomRemoval(value: unknown): value is ZoomRemoval {
+  return typeof value === "string" && ZOOM_REMOVALS.includes(value);
+}
 
 export const CARD_PARTS: readonly CardPart[] = ["audio", "transcript", "summary"];
 
@@ -40,6 +50,8 @@ export interface CardState {
   timeoutScheduled?: boolean;
   /** Trash after delivery: `moved`, or why Zoom kept it (`scope_missing`, `refused`). */
   trash?: "moved" | "scope_missing" | "refused";
+  /** The recording was trashed, deleted or recovered in Zoom before everything arrived. */
+  zoom?: ZoomRemoval;
 }
 
 export function emptyCardState(): CardState {
@@ -78,6 +90,7 @@ export function parseCardState(json: string | null | undefined): CardState {
   if (typeof r.lastMarkup === "string") state.lastMarkup = r.lastMarkup;
   if (r.timeoutScheduled === true) state.timeoutScheduled = true;
   if (r.trash === "moved" || r.trash === "scope_missing" || r.trash === "refused") state.trash = r.trash;
+  if (isZoomRemoval(r.zoom)) state.zoom = r.zoom;
   return state;
 }
 
@@ -113,6 +126,10 @@ export function applyProgress(state: CardState, event: PartProgress, now: number
       next.trash =
         event.status === "done" ? "moved" : event.detail === "scope_missing" ? "scope_missing" : "refused";
     }
+    return next;
+  }
+  if (event.part === "zoom") {
+    if (isZoomRemoval(event.detail)) next.zoom = event.detail;
     return next;
   }
   const current = event.part === "chat" ? next.chatFile : next.parts[event.part];
@@ -239,6 +256,7 @@ export function renderMeetingCard(input: {
   }
   if (state.chatFile) lines.push(t("card-line-chat", { status: statusText(state.chatFile) }));
   if (state.trash) lines.push("", t(`card-trash-${state.trash.replace("_", "-")}`));
+  if (state.zoom) lines.push("", t(`card-zoom-${state.zoom}`));
 
   const row: InlineButton[] = [];
   if (buttons.audioDeliveryId !== undefined && isTerminal(state.parts.audio.status)) {
@@ -261,7 +279,8 @@ function stageKey(state: CardState, hidden: ReadonlySet<CardPart>): string | und
   const parts = CARD_PARTS.filter((p) => !hidden.has(p)).map((p) => state.parts[p]);
   if (state.chatFile) parts.push(state.chatFile);
   if (parts.every((p) => isTerminal(p.status))) {
-    return parts.some((p) => p.status === "failed") ? "card-stage-problem" : "card-stage-done";
+    const removed = state.zoom === "trashed" || state.zoom === "deleted";
+    return removed || parts.some((p) => p.status === "failed") ? "card-stage-problem" : "card-stage-done";
   }
   if (parts.some((p) => p.status === "waiting")) return "card-stage-waiting";
   if (hidden.has("audio")) return undefined;

@@ -10,9 +10,7 @@
  *   summary will come from Zoom", not a failure.
  */
 import { readFile } from "node:fs/promises";
-import { z } from "zod";
 import type { TokenService } from "../connect/token-service.js";
-import { AppError } from "../errors.js";
 import { createMediaWorkspace } from "../media/temp-files.js";
 import { type DownloadToken, downloadRecording } from "../zoom/download.js";
 import {
@@ -20,8 +18,6 @@ import {
   normalizeMeetingSummary,
   type ZoomRecordingFile,
 } from "../zoom/events.js";
-import { encodeMeetingUuid } from "../zoom/meeting-uuid.js";
-import { retryDelayFromZoomResponse } from "../zoom/rate-limit.js";
 import { fileKey, isFileReady } from "../zoom/recording-files.js";
 import type { MeetingRecordings, ZoomApi, ZoomAuth } from "../zoom/zoom-api.js";
 import type { DeliveryServices } from "./delivery-services.js";
@@ -110,6 +106,7 @@ export function createMeetingZoom(
         ...expectedSize(file),
         maxBytes: Math.min(MAX_TRANSCRIPT_BYTES, services.config.media.maxRecordingMb * 1_000_000),
         fetch: services.fetch,
+        timeouts: services.config.zoom.timeouts,
         signal: input.signal,
         now: () => services.clock.now(),
         random: services.random,
@@ -132,7 +129,7 @@ export function createMeetingZoom(
 
     async fetchSummary(input) {
       return asUser(input.zoomUserId, input.signal, input.attempt, (auth) =>
-        getMeetingSummary(services, auth, input.meetingUuid),
+        getMeetingSummary(services, api, auth, input.meetingUuid),
       );
     },
   };
@@ -162,46 +159,16 @@ function downloadTokens(
   ];
 }
 
-const summaryErrorBody = z.looseObject({ code: z.number().optional(), message: z.string().optional() });
-
-/** `GET /meetings/{uuid}/meeting_summary`: Zoom's summary, or why there is none. */
+/** `GET /meetings/{uuid}/meeting_summary` through the REST client: Zoom's summary, or why there is none. */
 export async function getMeetingSummary(
   services: DeliveryServices,
+  api: ZoomApi,
   auth: ZoomAuth,
   meetingUuid: string,
 ): Promise<ZoomSummaryFetch> {
-  const url = `${auth.apiBaseUrl.replace(/\/+$/, "")}/meetings/${encodeMeetingUuid(meetingUuid)}/meeting_summary`;
-  let response: Response;
-  let text: string;
-  try {
-    response = await services.fetch(url, {
-      headers: { authorization: `Bearer ${auth.accessToken}`, accept: "application/json" },
-      signal: auth.signal,
-      redirect: "error",
-    });
-    text = await response.text();
-  } catch (error) {
-    if (auth.signal?.aborted) throw auth.signal.reason;
-    throw new AppError("zoom.unavailable", "Zoom could not be reached (get meeting summary)", {
-      retryable: true,
-      cause: error,
-    });
-  }
-  if (response.ok) {
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (error) {
-      throw new AppError(
-        "zoom.bad_response",
-        "Zoom answered the meeting summary with something that is not JSON",
-        {
-          retryable: true,
-          cause: error,
-        },
-      );
-    }
-    const summary = normalizeMeetingSummary(json);
+  const answer = await api.getMeetingSummary(auth, meetingUuid);
+  if (answer.kind === "ok") {
+    const summary = normalizeMeetingSummary(answer.json);
     const empty =
       !summary.overview &&
       !summary.markdown &&
@@ -209,48 +176,12 @@ export async function getMeetingSummary(
       summary.nextSteps.length === 0;
     return empty ? { kind: "none" } : { kind: "ok", summary };
   }
-  const body = parseBody(text);
-  const status = response.status;
+  const { status, zoomCode } = answer;
   // 4700: "Invalid access token, does not contain scopes:[meeting:read:summary]" (zoom.md §2.4).
-  if (body.code === 4700 || (status === 400 && /scope/i.test(body.message ?? "")))
+  if (zoomCode === 4700 || (status === 400 && /scope/i.test(answer.zoomMessage ?? "")))
     return { kind: "no_scope" };
-  if (status === 404) return { kind: "none" };
-  if (status === 401) {
-    throw new AppError("zoom.unauthorized", "Zoom refused the access token (get meeting summary)", {
-      status,
-      retryable: true,
-    });
-  }
-  const decision = retryDelayFromZoomResponse(
-    status,
-    response.headers,
-    services.clock.now(),
-    auth.attempt ?? 1,
-    services.random,
-  );
-  if (decision.retry) {
-    throw new AppError(
-      status === 429 ? "zoom.rate_limited" : "zoom.unavailable",
-      `Zoom answered the summary with ${status}`,
-      {
-        status,
-        retryable: true,
-        retryAfterMs: decision.delayMs,
-      },
-    );
-  }
-  // Another 4xx (plan without AI Companion, meeting of another user): no summary from Zoom.
-  services.logger.info({ meetingUuid, status, zoomCode: body.code }, "Zoom has no readable meeting summary");
+  // 404, or another 4xx (plan without AI Companion, meeting of another user): no summary from Zoom.
+  if (status !== 404)
+    services.logger.info({ meetingUuid, status, zoomCode }, "Zoom has no readable meeting summary");
   return { kind: "none" };
-}
-
-function parseBody(text: string): { code?: number; message?: string } {
-  try {
-    const parsed = summaryErrorBody.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : {};
-  } catch (error) {
-    // Load-balancer error pages are HTML: no code to read.
-    if (error instanceof SyntaxError) return {};
-    throw error;
-  }
 }

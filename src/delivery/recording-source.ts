@@ -2,15 +2,16 @@
  * Where a delivery job learns what to download and with which tokens (reference/zoom.md §4.1,
  * §4.3, §6.5):
  *
- * 1. The connection's OAuth token (src/zoom/token-service.ts) and a fresh
+ * 1. The connection's OAuth token (src/connect/token-service.ts) and a fresh
  *    `GET /meetings/{uuid}/recordings?include_fields=download_access_token&ttl=…`; a 401 there
- *    refreshes the token once.
+ *    refreshes the token once, if a refresh can help (src/delivery/zoom-as-user.ts).
  * 2. When the connection cannot be used (broken, or gone mid-flight), the newest stored
  *    `recording.completed` of the meeting: its file list and its own `download_token`, which Zoom
  *    honours for 24 h without any OAuth token.
  *
  * Download tokens are offered in Zoom's preferred order: the fresh `download_access_token`, the
- * webhook's `download_token`, the OAuth access token, and finally a newly refreshed OAuth token.
+ * webhook's `download_token`, the OAuth access token. A download 401 never forces a refresh
+ * (issue #13 item 8): when every token is refused, the attempt fails and the job backs off.
  */
 
 import type { ZoomConnection } from "../connect/connection.repository.js";
@@ -24,6 +25,7 @@ import type { ZoomApi } from "../zoom/zoom-api.js";
 import { findLatestEventWithToken } from "./delivery.repository.js";
 import type { DeliveryServices } from "./delivery-services.js";
 import { downloadTokenAad } from "./ingest.js";
+import { withRefreshOn401 } from "./zoom-as-user.js";
 
 export interface RecordingSource {
   meeting: ZoomRecordingMeeting;
@@ -68,23 +70,20 @@ export async function loadRecordingSource(
 
   let meeting: (ZoomRecordingMeeting & { download_access_token?: string }) | undefined;
   if (access) {
-    const call = (token: AccessToken) =>
-      deps.zoomApi.getMeetingRecordings(
-        { apiBaseUrl: token.apiBaseUrl, accessToken: token.accessToken, signal, attempt: ctx.job.attempts },
-        meetingUuid,
-      );
     try {
-      meeting = await call(access);
+      const fetched = await withRefreshOn401(
+        deps.tokens,
+        zoomUserId,
+        access,
+        { signal, attempt: ctx.job.attempts },
+        (auth) => deps.zoomApi.getMeetingRecordings(auth, meetingUuid),
+      );
+      meeting = fetched.value;
+      access = fetched.access;
     } catch (error) {
-      if (!(error instanceof AppError && error.code === "zoom.unauthorized")) throw error;
-      try {
-        access = await deps.tokens.getAccessToken(zoomUserId, { signal, forceRefresh: true });
-        meeting = await call(access);
-      } catch (retryError) {
-        if (!isAuthFailure(retryError)) throw retryError;
-        authError = retryError;
-        access = undefined;
-      }
+      if (!isAuthFailure(error)) throw error;
+      authError = error;
+      access = undefined;
     }
   }
 
@@ -97,19 +96,23 @@ export async function loadRecordingSource(
     access?.connection ??
     (await findConnectionByZoomUserId(services.db.kysely, zoomUserId, services.config.zoom.apiBaseUrl));
   const freshAccessToken = meeting.download_access_token;
-  const oauthToken = access?.accessToken;
-  const canRefresh = access !== undefined;
+  const oauth = access;
+  // The OAuth token as stored when the download asks (refreshed near its expiry, as always). A 401
+  // on the file forces no refresh: Zoom accepted this token on GET recordings moments ago, so the
+  // 401 is the file (not ready yet, zoom.md §6.4), and the job's backoff is the answer.
+  const currentOAuthToken = async () => {
+    if (!oauth) return undefined;
+    try {
+      return (await deps.tokens.getAccessToken(zoomUserId, { signal })).accessToken;
+    } catch (error) {
+      if (isAuthFailure(error)) return undefined;
+      throw error;
+    }
+  };
   const tokens: DownloadToken[] = [
     { name: "download_access_token", get: async () => freshAccessToken },
     { name: "webhook_download_token", get: async () => webhook?.token },
-    { name: "oauth", get: async () => oauthToken },
-    {
-      name: "oauth_refreshed",
-      get: async () =>
-        canRefresh
-          ? (await deps.tokens.getAccessToken(zoomUserId, { signal, forceRefresh: true })).accessToken
-          : undefined,
-    },
+    { name: "oauth", get: currentOAuthToken },
   ];
   return { meeting, from: access && meeting !== webhook?.meeting ? "api" : "webhook", tokens, connection };
 }

@@ -163,6 +163,9 @@ function metricEventName(name: string): string {
     "recording.transcript_completed",
     "meeting.summary_completed",
     "app_deauthorized",
+    "recording.trashed",
+    "recording.deleted",
+    "recording.recovered",
     "endpoint.url_validation",
   ].includes(name)
     ? name

@@ -6,9 +6,15 @@
  * States: queued → active → completed | retry → active … | dead | cancelled. A job whose lease ran
  * out while `active` (its worker was killed) is claimable again; one that already used all its
  * attempts that way is declared dead by `reapExpiredJobs`.
+ *
+ * Leases are judged by the database's clock (`dbNowMs`), never a worker's: `lease_expires_at` is
+ * in database time. Each claim writes a fresh fencing token (`lease_token`); a worker's heartbeat,
+ * completion, failure and reschedule are conditional on it, so a worker whose job was taken over
+ * (its lease expired, another worker claimed it) can no longer write that job's row.
  */
 import type { Kysely } from "kysely";
 import type { Dialect, Executor } from "../db/database.js";
+import { dbNowMs, newFencingToken } from "../db/db-clock.js";
 import type { Database, JobRow } from "../db/schema.js";
 import type { JobKind, JobRequest } from "./catalogue.js";
 
@@ -23,7 +29,10 @@ export interface Job<P = unknown> {
   maxAttempts: number;
   runAt: number;
   lockedBy: string | null;
+  /** In the database's clock (ms), not the worker's. */
   leaseExpiresAt: number | null;
+  /** The fencing token of the current claim; null when nobody holds the job. */
+  leaseToken: string | null;
   lastError: string | null;
   createdAt: number;
 }
@@ -39,6 +48,7 @@ export function toJob(row: JobRow): Job {
     runAt: row.run_at,
     lockedBy: row.locked_by,
     leaseExpiresAt: row.lease_expires_at,
+    leaseToken: row.lease_token,
     lastError: row.last_error,
     createdAt: row.created_at,
   };
@@ -75,23 +85,32 @@ export interface ClaimInput {
   workerId: string;
   limit: number;
   leaseMs: number;
+  /** The worker's clock: which jobs are due (`run_at`). Leases use the database's clock. */
   now: number;
   kinds?: readonly string[];
 }
 
+/** A job as its claimer holds it: every write about it carries `leaseToken`. */
+export type ClaimedJob<P = unknown> = Job<P> & { leaseToken: string };
+
 /**
  * Atomically takes up to `limit` runnable jobs: due queued/retry jobs, and active jobs whose lease
- * expired (their worker died). The attempt counter goes up at claim time, so a job that keeps
- * killing its worker still runs out of attempts.
+ * expired by the database's clock (their worker died). The attempt counter goes up at claim time,
+ * so a job that keeps killing its worker still runs out of attempts.
  */
-export async function claimJobs(db: Kysely<Database>, dialect: Dialect, input: ClaimInput): Promise<Job[]> {
+export async function claimJobs(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  input: ClaimInput,
+): Promise<ClaimedJob[]> {
+  const dbNow = dbNowMs(db);
   let candidates = db
     .selectFrom("jobs")
     .select("id")
     .where((eb) =>
       eb.or([
         eb.and([eb("state", "in", ["queued", "retry"]), eb("run_at", "<=", input.now)]),
-        eb.and([eb("state", "=", "active"), eb("lease_expires_at", "<", input.now)]),
+        eb.and([eb("state", "=", "active"), eb("lease_expires_at", "<", dbNow)]),
       ]),
     )
     .whereRef("attempts", "<", "max_attempts")
@@ -104,12 +123,14 @@ export async function claimJobs(db: Kysely<Database>, dialect: Dialect, input: C
   // state condition is repeated in the UPDATE so a row changed meanwhile is not taken twice.
   if (dialect === "postgres") candidates = candidates.forUpdate().skipLocked();
 
+  const leaseToken = newFencingToken();
   const rows = await db
     .updateTable("jobs")
     .set((eb) => ({
       state: "active",
       locked_by: input.workerId,
-      lease_expires_at: input.now + input.leaseMs,
+      lease_expires_at: eb(dbNow, "+", input.leaseMs),
+      lease_token: leaseToken,
       attempts: eb("attempts", "+", 1),
       updated_at: input.now,
     }))
@@ -117,59 +138,63 @@ export async function claimJobs(db: Kysely<Database>, dialect: Dialect, input: C
     .where((eb) =>
       eb.or([
         eb("state", "in", ["queued", "retry"]),
-        eb.and([eb("state", "=", "active"), eb("lease_expires_at", "<", input.now)]),
+        eb.and([eb("state", "=", "active"), eb("lease_expires_at", "<", dbNow)]),
       ]),
     )
     .returningAll()
     .execute();
-  return rows.map(toJob).sort((a, b) => a.id - b.id);
+  return rows.map((row) => ({ ...toJob(row), leaseToken })).sort((a, b) => a.id - b.id);
 }
 
-/** Extends the lease of a job this worker still holds; false if it lost the job. */
+/** The fenced job a write is about: its id and the token of the claim that took it. */
+export interface JobLease {
+  jobId: number;
+  leaseToken: string;
+}
+
+/** No longer held: finished or handed back; the fencing token goes with the lease. */
+const RELEASED = { locked_by: null, lease_expires_at: null, lease_token: null } as const;
+
+/**
+ * Extends the lease (database clock) of a job this claim still holds; false if it lost the job.
+ * A lease that ran out but was not taken over is still this claim's: the token decides.
+ */
 export async function extendLease(
   db: Executor,
-  jobId: number,
-  workerId: string,
+  lease: JobLease,
   leaseMs: number,
   now: number,
 ): Promise<boolean> {
   const result = await db
     .updateTable("jobs")
-    .set({ lease_expires_at: now + leaseMs, updated_at: now })
-    .where("id", "=", jobId)
+    .set((eb) => ({ lease_expires_at: eb(dbNowMs(db), "+", leaseMs), updated_at: now }))
+    .where("id", "=", lease.jobId)
     .where("state", "=", "active")
-    .where("locked_by", "=", workerId)
+    .where("lease_token", "=", lease.leaseToken)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** Marks the job completed if this worker still holds it. */
-export async function completeJob(
-  db: Executor,
-  jobId: number,
-  workerId: string,
-  now: number,
-): Promise<boolean> {
+/** Marks the job completed if this claim still holds it; false when the write was fenced off. */
+export async function completeJob(db: Executor, lease: JobLease, now: number): Promise<boolean> {
   const result = await db
     .updateTable("jobs")
-    .set({ state: "completed", locked_by: null, lease_expires_at: null, finished_at: now, updated_at: now })
-    .where("id", "=", jobId)
+    .set({ state: "completed", ...RELEASED, finished_at: now, updated_at: now })
+    .where("id", "=", lease.jobId)
     .where("state", "=", "active")
-    .where("locked_by", "=", workerId)
+    .where("lease_token", "=", lease.leaseToken)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
 
-export interface FailInput {
-  jobId: number;
-  workerId: string;
+export interface FailInput extends JobLease {
   error: string;
   now: number;
   /** When to run again; undefined means dead (no more attempts or not retryable). */
   retryAt: number | undefined;
 }
 
-/** Records a failure: back to `retry` at retryAt, or `dead`. Returns the new state. */
+/** Records a failure: back to `retry` at retryAt, or `dead`; `lost` when the claim was fenced off. */
 export async function failJob(db: Executor, input: FailInput): Promise<"retry" | "dead" | "lost"> {
   const state = input.retryAt === undefined ? "dead" : "retry";
   const result = await db
@@ -178,26 +203,24 @@ export async function failJob(db: Executor, input: FailInput): Promise<"retry" |
       state,
       run_at: input.retryAt ?? input.now,
       last_error: input.error.slice(0, 2000),
-      locked_by: null,
-      lease_expires_at: null,
+      ...RELEASED,
       finished_at: state === "dead" ? input.now : null,
       updated_at: input.now,
     })
     .where("id", "=", input.jobId)
     .where("state", "=", "active")
-    .where("locked_by", "=", input.workerId)
+    .where("lease_token", "=", input.leaseToken)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1 ? state : "lost";
 }
 
 /**
  * Puts a job back without spending an attempt: graceful shutdown, or a handler that asked to run
- * later (e.g. Zoom still processing the file).
+ * later (e.g. Zoom still processing the file). False when the claim was fenced off.
  */
 export async function rescheduleJob(
   db: Executor,
-  jobId: number,
-  workerId: string,
+  lease: JobLease,
   runAt: number,
   now: number,
   options: { refundAttempt: boolean; note?: string },
@@ -207,15 +230,14 @@ export async function rescheduleJob(
     .set((eb) => ({
       state: "retry",
       run_at: runAt,
-      locked_by: null,
-      lease_expires_at: null,
+      ...RELEASED,
       attempts: options.refundAttempt ? eb("attempts", "-", 1) : eb.ref("attempts"),
       last_error: options.note ?? eb.ref("last_error"),
       updated_at: now,
     }))
-    .where("id", "=", jobId)
+    .where("id", "=", lease.jobId)
     .where("state", "=", "active")
-    .where("locked_by", "=", workerId)
+    .where("lease_token", "=", lease.leaseToken)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
@@ -230,13 +252,12 @@ export async function reapExpiredJobs(db: Executor, now: number): Promise<Job[]>
     .set({
       state: "dead",
       last_error: "lease expired on the last attempt (the worker died or hung)",
-      locked_by: null,
-      lease_expires_at: null,
+      ...RELEASED,
       finished_at: now,
       updated_at: now,
     })
     .where("state", "=", "active")
-    .where("lease_expires_at", "<", now)
+    .where("lease_expires_at", "<", dbNowMs(db))
     .whereRef("attempts", ">=", "max_attempts")
     .returningAll()
     .execute();
@@ -307,19 +328,24 @@ export async function pruneFinishedJobs(
 /** Job states that have not finished: such a job may still act. */
 export const UNFINISHED_JOB_STATES = ["queued", "retry", "active"] as const;
 
-/** The payloads of every unfinished job, parsed (a payload that is no JSON is left out). */
+/**
+ * The payloads of every unfinished job (of these kinds, when given), parsed (a payload that is no
+ * JSON is left out).
+ */
 export async function listUnfinishedJobPayloads(
   db: Executor,
-): Promise<Array<{ id: number; payload: Record<string, unknown> }>> {
-  const rows = await db
+  kinds?: readonly string[],
+): Promise<Array<{ id: number; kind: string; payload: Record<string, unknown> }>> {
+  let query = db
     .selectFrom("jobs")
-    .select(["id", "payload"])
-    .where("state", "in", UNFINISHED_JOB_STATES)
-    .execute();
-  const out: Array<{ id: number; payload: Record<string, unknown> }> = [];
+    .select(["id", "kind", "payload"])
+    .where("state", "in", UNFINISHED_JOB_STATES);
+  if (kinds !== undefined) query = query.where("kind", "in", kinds.length > 0 ? kinds : [""]);
+  const rows = await query.execute();
+  const out: Array<{ id: number; kind: string; payload: Record<string, unknown> }> = [];
   for (const row of rows) {
     const payload = parseJsonObject(row.payload);
-    if (payload) out.push({ id: Number(row.id), payload });
+    if (payload) out.push({ id: Number(row.id), kind: row.kind, payload });
   }
   return out;
 }
@@ -337,8 +363,7 @@ export async function cancelJobs(
       .updateTable("jobs")
       .set({
         state: "cancelled",
-        locked_by: null,
-        lease_expires_at: null,
+        ...RELEASED,
         last_error: reason,
         finished_at: now,
         updated_at: now,

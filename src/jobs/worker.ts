@@ -15,11 +15,13 @@ import { type BackoffOptions, backoffDelayMs } from "./backoff.js";
 import type { JobCatalogue, JobKind } from "./catalogue.js";
 import { concerns, JOBS_TOPIC, type JobNotifier } from "./notifier.js";
 import {
+  type ClaimedJob,
   claimJobs,
   completeJob,
   extendLease,
   failJob,
   type Job,
+  type JobLease,
   reapExpiredJobs,
   rescheduleJob,
 } from "./queue.js";
@@ -57,7 +59,12 @@ export type WorkerEvent =
   | { type: "retry"; job: Job; error: unknown; retryAt: number; durationMs: number }
   | { type: "rescheduled"; job: Job; runAt: number }
   | { type: "dead"; job: Job; error: string }
-  | { type: "released"; job: Job };
+  | { type: "released"; job: Job }
+  /**
+   * This worker's outcome write was refused: its lease ran out and another worker claimed the job
+   * (fencing token replaced). The other claim owns the row; this run's outcome is dropped.
+   */
+  | { type: "lost"; job: Job; outcome: "completed" | "retry" | "dead" | "rescheduled" | "released" };
 
 /**
  * Work that runs beside the job loop in the worker role and usually ends in jobs (the webhook
@@ -218,7 +225,7 @@ export class Worker {
     }
   }
 
-  private track(job: Job): void {
+  private track(job: ClaimedJob): void {
     const controller = new AbortController();
     const done = this.execute(job, controller)
       .catch((error) =>
@@ -241,7 +248,7 @@ export class Worker {
     return (this.opts.handlers as Readonly<Record<string, JobHandler<unknown> | undefined>>)[kind];
   }
 
-  private async claim(limit: number): Promise<Job[]> {
+  private async claim(limit: number): Promise<ClaimedJob[]> {
     const now = this.opts.clock.now();
     const dead = await reapExpiredJobs(this.opts.db.kysely, now);
     for (const job of dead) {
@@ -264,7 +271,7 @@ export class Worker {
     return jobs;
   }
 
-  private async execute(job: Job, controller = new AbortController()): Promise<void> {
+  private async execute(job: ClaimedJob, controller = new AbortController()): Promise<void> {
     const { db, clock } = this.opts;
     const handler = this.handlerFor(job.kind);
     const meetingUuid = meetingUuidOf(job.payload);
@@ -278,7 +285,7 @@ export class Worker {
     if (!handler) {
       await failJob(db.kysely, {
         jobId: job.id,
-        workerId: this.workerId,
+        leaseToken: job.leaseToken,
         error: `no handler for job kind ${job.kind}`,
         now: clock.now(),
         retryAt: undefined,
@@ -293,9 +300,10 @@ export class Worker {
         ),
       timeoutMs,
     );
+    const extend = () => extendLease(db.kysely, jobLease(job), this.opts.leaseMs, clock.now());
     const heartbeat = setInterval(
       () => {
-        extendLease(db.kysely, job.id, this.workerId, this.opts.leaseMs, clock.now())
+        extend()
           .then((held) => {
             if (!held) controller.abort(new AppError("job.cancelled", "lease lost"));
           })
@@ -303,12 +311,7 @@ export class Worker {
       },
       Math.max(1_000, Math.floor(this.opts.leaseMs / 3)),
     );
-    const ctx: JobContext = {
-      job,
-      signal: controller.signal,
-      logger,
-      extendLease: () => extendLease(db.kysely, job.id, this.workerId, this.opts.leaseMs, clock.now()),
-    };
+    const ctx: JobContext = { job, signal: controller.signal, logger, extendLease: extend };
     try {
       const aborted = new Promise<never>((_, reject) => {
         if (controller.signal.aborted) reject(controller.signal.reason);
@@ -320,18 +323,7 @@ export class Worker {
         handler.run(job.payload, ctx),
       );
       const outcome = await Promise.race([run, aborted]);
-      if (outcome && "rescheduleAt" in outcome) {
-        await this.persist(() =>
-          rescheduleJob(db.kysely, job.id, this.workerId, outcome.rescheduleAt, clock.now(), {
-            refundAttempt: true,
-            note: outcome.note,
-          }),
-        );
-        this.opts.onEvent?.({ type: "rescheduled", job, runAt: outcome.rescheduleAt });
-        return;
-      }
-      await this.persist(() => completeJob(db.kysely, job.id, this.workerId, clock.now()));
-      this.opts.onEvent?.({ type: "completed", job, durationMs: clock.now() - started });
+      await this.recordSuccess(job, outcome, logger, started);
     } catch (error) {
       await this.onFailure(job, handler, error, controller, logger, started);
     } finally {
@@ -340,8 +332,42 @@ export class Worker {
     }
   }
 
+  /** Records a finished run: completed, or rescheduled when the handler asked to run later. */
+  private async recordSuccess(
+    job: ClaimedJob,
+    // biome-ignore lint/suspicious/noConfusingVoidType: a handler that simply finishes returns nothing
+    outcome: JobOutcome | void,
+    logger: Logger,
+    started: number,
+  ): Promise<void> {
+    const { db, clock } = this.opts;
+    if (outcome && "rescheduleAt" in outcome) {
+      const held = await this.persist(() =>
+        rescheduleJob(db.kysely, jobLease(job), outcome.rescheduleAt, clock.now(), {
+          refundAttempt: true,
+          note: outcome.note,
+        }),
+      );
+      if (!held) return this.lost(job, "rescheduled", logger);
+      this.opts.onEvent?.({ type: "rescheduled", job, runAt: outcome.rescheduleAt });
+      return;
+    }
+    const held = await this.persist(() => completeJob(db.kysely, jobLease(job), clock.now()));
+    if (!held) return this.lost(job, "completed", logger);
+    this.opts.onEvent?.({ type: "completed", job, durationMs: clock.now() - started });
+  }
+
+  /**
+   * An outcome write was fenced off: the lease ran out (by the database's clock) and another
+   * worker claimed the job. Its run decides the job; this one's outcome is dropped, not retried.
+   */
+  private lost(job: ClaimedJob, outcome: Extract<WorkerEvent, { type: "lost" }>["outcome"], logger: Logger) {
+    logger.warn({ outcome }, "job was taken over by another worker after its lease expired; outcome dropped");
+    this.opts.onEvent?.({ type: "lost", job, outcome });
+  }
+
   private async onFailure(
-    job: Job,
+    job: ClaimedJob,
     handler: JobHandler,
     error: unknown,
     controller: AbortController,
@@ -352,9 +378,10 @@ export class Worker {
     const now = clock.now();
     const cancelled = isAppError(error) && error.code === "job.cancelled";
     if (cancelled && this.stopping) {
-      await this.persist(() =>
-        rescheduleJob(db.kysely, job.id, this.workerId, now, now, { refundAttempt: true }),
+      const held = await this.persist(() =>
+        rescheduleJob(db.kysely, jobLease(job), now, now, { refundAttempt: true }),
       );
+      if (!held) return this.lost(job, "released", logger);
       this.opts.onEvent?.({ type: "released", job });
       logger.info("job released on shutdown");
       return;
@@ -376,8 +403,9 @@ export class Worker {
           )
         : undefined;
     const state = await this.persist(() =>
-      failJob(db.kysely, { jobId: job.id, workerId: this.workerId, error: message, now, retryAt }),
+      failJob(db.kysely, { ...jobLease(job), error: message, now, retryAt }),
     );
+    if (state === "lost") return this.lost(job, retryAt === undefined ? "dead" : "retry", logger);
     if (state === "retry" && retryAt !== undefined) {
       logger.warn({ err: message, retryAt }, "job failed; will retry");
       this.opts.onEvent?.({ type: "retry", job, error, retryAt, durationMs: now - started });
@@ -421,4 +449,8 @@ export class Worker {
       this.opts.logger.error({ err: describeError(deadError) }, "dead-job alert failed");
     }
   }
+}
+
+function jobLease(job: ClaimedJob): JobLease {
+  return { jobId: job.id, leaseToken: job.leaseToken };
 }

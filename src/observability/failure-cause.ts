@@ -46,6 +46,8 @@ export function failureCause(error: unknown): string {
         : status === 401
           ? "download_401"
           : "download_failed";
+    case "summary.gave_up":
+      return "summary_gave_up";
     case "telegram.rate_limited":
       return "telegram_429";
     case "telegram.too_large":

@@ -18,7 +18,8 @@ import type { TokenService } from "../connect/token-service.js";
 import { hasAnyDelivery } from "../delivery/delivery.repository.js";
 import type { DeliveryServices } from "../delivery/delivery-services.js";
 import { ingestRecordingCompleted } from "../delivery/ingest-recording.js";
-import { AppError, describeError } from "../errors.js";
+import { asZoomUser } from "../delivery/zoom-as-user.js";
+import { describeError } from "../errors.js";
 import type { PeriodicTask } from "../leases/periodic.js";
 import {
   type RecordingCompletedEvent,
@@ -26,7 +27,7 @@ import {
   type ZoomRecordingMeeting,
 } from "../zoom/events.js";
 import { isFileReady } from "../zoom/recording-files.js";
-import type { ZoomApi, ZoomAuth } from "../zoom/zoom-api.js";
+import type { ZoomApi } from "../zoom/zoom-api.js";
 
 export const MISSED_WEBHOOK_SWEEP = "missed-webhook-sweep";
 
@@ -128,31 +129,18 @@ async function sweepUser(
   const from = isoDay(Math.max(now - (lookbackDays + 1) * 86_400_000, connection.connectedAt - 86_400_000));
   const to = isoDay(now + 86_400_000);
 
-  const list = async (forceRefresh: boolean) => {
-    const access = await deps.tokens.getAccessToken(zoomUserId, { signal: deps.signal, forceRefresh });
-    const auth: ZoomAuth = {
-      apiBaseUrl: access.apiBaseUrl,
-      accessToken: access.accessToken,
-      signal: deps.signal,
-    };
-    const meetings: ZoomRecordingMeeting[] = [];
+  // An expired or revoked access token is refreshed once, as the delivery jobs do (zoom-as-user.ts).
+  const meetings = await asZoomUser(deps.tokens, zoomUserId, { signal: deps.signal }, async (auth) => {
+    const listed: ZoomRecordingMeeting[] = [];
     for await (const m of deps.zoomApi.listUserRecordings(auth, {
       from,
       to,
       pageSize: deps.options.pageSize,
     })) {
-      meetings.push(m);
+      listed.push(m);
     }
-    return meetings;
-  };
-  let meetings: ZoomRecordingMeeting[];
-  try {
-    meetings = await list(false);
-  } catch (error) {
-    // An expired or revoked access token: refresh once, as the delivery job does.
-    if (!(error instanceof AppError && error.code === "zoom.unauthorized")) throw error;
-    meetings = await list(true);
-  }
+    return listed;
+  });
   report.listed += meetings.length;
 
   for (const meeting of meetings) {

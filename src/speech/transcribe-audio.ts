@@ -70,6 +70,7 @@ export async function transcribeMeetingAudio(
         ...(file.file_size !== undefined ? { expectedBytes: file.file_size } : {}),
         maxBytes: services.config.media.maxRecordingMb * 1_000_000,
         fetch: services.fetch,
+        timeouts: services.config.zoom.timeouts,
         signal: ctx.signal,
         now: () => services.clock.now(),
         random: services.random,

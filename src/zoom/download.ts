@@ -21,9 +21,15 @@
 import type { FileHandle } from "node:fs/promises";
 import { AppError } from "../errors.js";
 import { openMediaFileExclusive } from "../media/media-dir.js";
-import { type DownloadResponse, type DownloadTransport, downloadTransportFor } from "./download-transport.js";
+import {
+  type DownloadResponse,
+  type DownloadTransport,
+  downloadTransportFor,
+  retryHeaders,
+} from "./download-transport.js";
 import { checkDownloadUrl } from "./download-url-policy.js";
 import { retryDelayFromZoomResponse } from "./rate-limit.js";
+import { ZoomTimeoutError, type ZoomTimeouts } from "./zoom-timeouts.js";
 
 export interface DownloadToken {
   /** For logs and metrics only: `download_access_token`, `webhook_download_token`, `oauth`, … */
@@ -46,6 +52,8 @@ export interface DownloadRecordingOptions {
   fetch: typeof fetch;
   /** Overrides the transport chosen from `fetch`. */
   transport?: DownloadTransport;
+  /** Connect, response-header and idle timeouts (ZOOM_*_TIMEOUT_MS); default DEFAULT_ZOOM_TIMEOUTS. */
+  timeouts?: ZoomTimeouts;
   signal?: AbortSignal;
   /** Milliseconds since the epoch, for Retry-After dates. */
   now: () => number;
@@ -118,7 +126,7 @@ async function attemptWithToken(
   token: string,
 ): Promise<Attempt> {
   const maxResumes = options.maxResumes ?? 3;
-  const transport = options.transport ?? downloadTransportFor(options.fetch);
+  const transport = options.transport ?? downloadTransportFor(options.fetch, options.timeouts);
   const restart = async (file: FileHandle): Promise<number> => {
     await file.truncate(0);
     options.onRestart?.();
@@ -245,7 +253,8 @@ async function requestFollowingRedirects(
       response = await transport(url, headers, options.signal);
     } catch (error) {
       if (options.signal?.aborted) throw options.signal.reason;
-      throw new AppError("download.failed", "Zoom's download server could not be reached", {
+      const why = error instanceof ZoomTimeoutError ? ` (${error.message})` : "";
+      throw new AppError("download.failed", `Zoom's download server could not be reached${why}`, {
         retryable: true,
         cause: error,
       });
@@ -389,15 +398,6 @@ class BatchWriter {
   }
 }
 
-function retryHeaders(response: DownloadResponse): Headers {
-  const headers = new Headers();
-  for (const name of ["retry-after", "x-ratelimit-type"]) {
-    const value = response.header(name);
-    if (value !== undefined) headers.set(name, value);
-  }
-  return headers;
-}
-
 async function discard(response: DownloadResponse): Promise<void> {
   response.body?.destroy();
 }
@@ -427,9 +427,11 @@ function tooLarge(bytes: number, max: number): AppError {
 }
 
 function truncated(bytes: number, expected: number | undefined, cause?: unknown): AppError {
+  // A stalled body (the idle timeout) says so: it is Zoom going quiet, not a short file.
+  const why = cause instanceof ZoomTimeoutError ? ` (${cause.message})` : "";
   return new AppError(
     "download.truncated",
-    `the download broke off at ${bytes} of ${expected ?? "?"} bytes`,
+    `the download broke off at ${bytes} of ${expected ?? "?"} bytes${why}`,
     {
       retryable: true,
       cause,

@@ -142,6 +142,46 @@ export const recordingTranscriptCompletedEventSchema = z.looseObject({
 });
 
 // ---------------------------------------------------------------------------------------------
+// Recording lifecycle (zoom.md §11.4): trashed, deleted, recovered
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * `payload.object` of the lifecycle events: the meeting (uuid, id, host_id) and, when Zoom lists
+ * them, the files the change concerns — a single file moved to the trash lists only that one. The
+ * files' URLs are never fetched from these events, so only `file_type` and the ids must be there.
+ */
+const recordingLifecycleObjectSchema = z.looseObject({
+  uuid: nonEmptyString,
+  id: cosmetic(meetingNumber),
+  host_id: nonEmptyString,
+  account_id: cosmetic(z.string()),
+  topic: cosmetic(z.string()),
+  start_time: cosmetic(z.string()),
+  recording_files: optional(z.array(recordingFileSchema)),
+});
+
+const recordingLifecyclePayloadSchema = z.looseObject({
+  account_id: nonEmptyString,
+  /** Who did it (an email) and their user id: shown nowhere, kept out of the audit row's logic. */
+  operator: cosmetic(z.string()),
+  operator_id: cosmetic(z.string()),
+  object: recordingLifecycleObjectSchema,
+});
+
+function recordingLifecycleEventSchema<N extends string>(name: N) {
+  return z.looseObject({
+    event: z.literal(name),
+    event_ts: eventTimestamp,
+    payload: recordingLifecyclePayloadSchema,
+    download_token: downloadToken,
+  });
+}
+
+export const recordingTrashedEventSchema = recordingLifecycleEventSchema("recording.trashed");
+export const recordingDeletedEventSchema = recordingLifecycleEventSchema("recording.deleted");
+export const recordingRecoveredEventSchema = recordingLifecycleEventSchema("recording.recovered");
+
+// ---------------------------------------------------------------------------------------------
 // Meeting summary (zoom.md §2.4)
 // ---------------------------------------------------------------------------------------------
 
@@ -233,6 +273,11 @@ export type MeetingSummaryObject = z.output<typeof meetingSummaryObjectSchema>;
 export type MeetingSummaryCompletedEvent = z.output<typeof meetingSummaryCompletedEventSchema>;
 export type AppDeauthorizedEvent = z.output<typeof appDeauthorizedEventSchema>;
 export type UrlValidationEvent = z.output<typeof urlValidationEventSchema>;
+export type RecordingTrashedEvent = z.output<typeof recordingTrashedEventSchema>;
+export type RecordingDeletedEvent = z.output<typeof recordingDeletedEventSchema>;
+export type RecordingRecoveredEvent = z.output<typeof recordingRecoveredEventSchema>;
+/** A change to a recording made in Zoom: moved to the trash, deleted for good, or restored. */
+export type RecordingLifecycleEvent = RecordingTrashedEvent | RecordingDeletedEvent | RecordingRecoveredEvent;
 
 /** Every event Zoomgram acts on, discriminated by `event`. */
 export type ZoomEvent =
@@ -240,6 +285,7 @@ export type ZoomEvent =
   | RecordingTranscriptCompletedEvent
   | MeetingSummaryCompletedEvent
   | AppDeauthorizedEvent
+  | RecordingLifecycleEvent
   | UrlValidationEvent;
 
 export type ZoomEventName = ZoomEvent["event"];
@@ -249,6 +295,9 @@ const eventSchemas = {
   "recording.transcript_completed": recordingTranscriptCompletedEventSchema,
   "meeting.summary_completed": meetingSummaryCompletedEventSchema,
   app_deauthorized: appDeauthorizedEventSchema,
+  "recording.trashed": recordingTrashedEventSchema,
+  "recording.deleted": recordingDeletedEventSchema,
+  "recording.recovered": recordingRecoveredEventSchema,
   "endpoint.url_validation": urlValidationEventSchema,
 } satisfies Record<ZoomEventName, z.ZodType>;
 

@@ -10,16 +10,29 @@
 import { z } from "zod";
 import type { Clock } from "../clock.js";
 import { AppError } from "../errors.js";
+import {
+  type DownloadResponse,
+  type DownloadTransport,
+  downloadTransportFor,
+  readBodyText,
+  retryHeaders,
+} from "./download-transport.js";
 import { recordingMeetingSchema, type ZoomRecordingMeeting } from "./events.js";
 import { alternateMeetingUuidEncoding, encodeMeetingUuid } from "./meeting-uuid.js";
 import { stripPasscodes } from "./passcodes.js";
 import { retryDelayFromZoomResponse } from "./rate-limit.js";
+import { ZoomTimeoutError, type ZoomTimeouts } from "./zoom-timeouts.js";
 
 export interface ZoomApiDeps {
+  /** Node's own fetch means node:http (src/zoom/download-transport.ts); any other is used as it is. */
   fetch: typeof fetch;
   clock: Clock;
   /** Jitter source for backoff when Zoom gives no Retry-After. */
   random: () => number;
+  /** Connect, response-header and idle timeouts of every call (ZOOM_*_TIMEOUT_MS). */
+  timeouts?: ZoomTimeouts;
+  /** Overrides the transport chosen from `fetch`. */
+  transport?: DownloadTransport;
 }
 
 /** Where and as whom a call is made: the connection's API base and its current access token. */
@@ -73,12 +86,22 @@ export interface ZoomApi {
    * scope is AppError `zoom.scope_missing`; any other refusal `zoom.refused` (both final).
    */
   trashMeetingRecordings(auth: ZoomAuth, meetingUuid: string): Promise<"trashed" | "not_found">;
+  /**
+   * `GET /meetings/{uuid}/meeting_summary` (zoom.md §2.4): the summary's JSON, or Zoom's final
+   * refusal (404, 400 code 4700 "does not contain scopes", another 4xx) for the caller to read.
+   * A 401 is `zoom.unauthorized`; 429, 5xx and timeouts are retryable AppErrors, as everywhere.
+   */
+  getMeetingSummary(auth: ZoomAuth, meetingUuid: string): Promise<MeetingSummaryAnswer>;
   /** Every page of `GET /users/{me}/recordings`, in order; stops after `maxPages` (default 50). */
   listUserRecordings(
     auth: ZoomAuth,
     input: ListRecordingsInput & { maxPages?: number },
   ): AsyncGenerator<ZoomRecordingMeeting, { skipped: number }>;
 }
+
+export type MeetingSummaryAnswer =
+  | { kind: "ok"; json: unknown }
+  | { kind: "refused"; status: number; zoomCode: number | undefined; zoomMessage: string | undefined };
 
 /** Default lifetime asked for the download token: long enough for a slow upload ladder. */
 export const DOWNLOAD_TOKEN_TTL_SECONDS = 3 * 3600;
@@ -95,52 +118,56 @@ const listResponseSchema = z.looseObject({
 const zoomErrorBody = z.looseObject({ code: z.number().optional(), message: z.string().optional() });
 
 export function createZoomApi(deps: ZoomApiDeps): ZoomApi {
+  const transport = deps.transport ?? downloadTransportFor(deps.fetch, deps.timeouts);
+
+  /** One request and its whole body; every wait bounded by the transport's timeouts. */
+  async function exchange(
+    auth: ZoomAuth,
+    path: string,
+    what: string,
+    method: string,
+  ): Promise<{ response: DownloadResponse; text: string }> {
+    const url = new URL(`${auth.apiBaseUrl.replace(/\/+$/, "")}${path}`);
+    const headers = { authorization: `Bearer ${auth.accessToken}`, accept: "application/json" };
+    const unreachable = (message: string) => (error: unknown) => {
+      if (auth.signal?.aborted) throw auth.signal.reason;
+      const why = error instanceof ZoomTimeoutError ? `: ${error.message}` : "";
+      throw new AppError("zoom.unavailable", `${message} (${what}${why})`, { retryable: true, cause: error });
+    };
+    const response = await transport(url, headers, auth.signal, method).catch(
+      unreachable("Zoom could not be reached"),
+    );
+    const text = await readBodyText(response).catch(unreachable("Zoom's answer was cut off"));
+    return { response, text };
+  }
+
   async function call(auth: ZoomAuth, path: string, what: string, method = "GET"): Promise<unknown> {
-    const url = `${auth.apiBaseUrl.replace(/\/+$/, "")}${path}`;
-    let response: Response;
-    try {
-      response = await deps.fetch(url, {
-        method,
-        headers: { authorization: `Bearer ${auth.accessToken}`, accept: "application/json" },
-        signal: auth.signal,
-        redirect: "error",
-      });
-    } catch (error) {
-      if (auth.signal?.aborted) throw auth.signal.reason;
-      throw new AppError("zoom.unavailable", `Zoom could not be reached (${what})`, {
-        retryable: true,
-        cause: error,
-      });
-    }
-    const text = await response.text().catch((error: unknown) => {
-      if (auth.signal?.aborted) throw auth.signal.reason;
-      throw new AppError("zoom.unavailable", `Zoom's answer was cut off (${what})`, {
-        retryable: true,
-        cause: error,
-      });
-    });
-    if (response.ok) {
+    const { response, text } = await exchange(auth, path, what, method);
+    if (response.status >= 200 && response.status < 300) {
       if (response.status === 204 || (method !== "GET" && text === "")) return null;
-      try {
-        return stripPasscodes(JSON.parse(text) as unknown);
-      } catch (error) {
-        // A proxy page with status 200: transient until proven otherwise.
-        throw new AppError("zoom.bad_response", `Zoom answered ${what} with something that is not JSON`, {
-          retryable: true,
-          cause: error,
-        });
-      }
+      return parseJson(text, what);
     }
     throw errorFor(response, text, what, auth.attempt ?? 1);
   }
 
-  function errorFor(response: Response, text: string, what: string, attempt: number): AppError {
+  async function getMeetingSummary(auth: ZoomAuth, meetingUuid: string): Promise<MeetingSummaryAnswer> {
+    const what = "get meeting summary";
+    const path = `/meetings/${encodeMeetingUuid(meetingUuid)}/meeting_summary`;
+    const { response, text } = await exchange(auth, path, what, "GET");
+    if (response.status >= 200 && response.status < 300) return { kind: "ok", json: parseJson(text, what) };
+    const error = errorFor(response, text, what, auth.attempt ?? 1);
+    if (error.retryable) throw error;
+    const { zoomCode, zoomMessage } = (error.details ?? {}) as { zoomCode?: number; zoomMessage?: string };
+    return { kind: "refused", status: response.status, zoomCode, zoomMessage };
+  }
+
+  function errorFor(response: DownloadResponse, text: string, what: string, attempt: number): AppError {
     const status = response.status;
     const body = parseErrorBody(text);
     const details = { status, zoomCode: body.code, zoomMessage: body.message?.slice(0, 200) };
     const decision = retryDelayFromZoomResponse(
       status,
-      response.headers,
+      retryHeaders(response),
       deps.clock.now(),
       attempt,
       deps.random,
@@ -171,6 +198,14 @@ export function createZoomApi(deps: ZoomApiDeps): ZoomApi {
     }
     if (status === 404) {
       return new AppError("zoom.not_found", `Zoom has no such recording (${what})`, { status, details });
+    }
+    if (status >= 300 && status < 400) {
+      // Redirects are not followed on the API (the token must not travel): a proxy's doing, transient.
+      return new AppError("zoom.bad_response", `Zoom answered ${what} with a redirect`, {
+        status,
+        retryable: true,
+        details,
+      });
     }
     return new AppError("zoom.bad_response", `Zoom refused ${what} with HTTP ${status}`, { status, details });
   }
@@ -278,7 +313,25 @@ export function createZoomApi(deps: ZoomApiDeps): ZoomApi {
     }
   }
 
-  return { getMeetingRecordings, listUserRecordingsPage, listUserRecordings, trashMeetingRecordings };
+  return {
+    getMeetingRecordings,
+    listUserRecordingsPage,
+    listUserRecordings,
+    trashMeetingRecordings,
+    getMeetingSummary,
+  };
+}
+
+function parseJson(text: string, what: string): unknown {
+  try {
+    return stripPasscodes(JSON.parse(text) as unknown);
+  } catch (error) {
+    // A proxy page with status 200: transient until proven otherwise.
+    throw new AppError("zoom.bad_response", `Zoom answered ${what} with something that is not JSON`, {
+      retryable: true,
+      cause: error,
+    });
+  }
 }
 
 function parseErrorBody(text: string): { code?: number; message?: string } {

@@ -30,6 +30,7 @@ describe("parseConfig", () => {
     expect(c.metrics).toEqual({ port: undefined, host: "127.0.0.1", token: undefined });
     expect(c.retentionDays).toBe(30);
     expect(c.zoom.trashAfterDelivery).toBe(false);
+    expect(c.zoom.timeouts).toEqual({ connectMs: 10_000, headersMs: 30_000, idleMs: 60_000 });
     expect(c.stt).toEqual({ apiUrl: undefined, apiKey: undefined, model: "whisper-1", waitMinutes: 10 });
     expect(c.tokenEncryptionKeys).toHaveLength(1);
     expect(Object.isFrozen(c.zoom)).toBe(true);
@@ -52,6 +53,20 @@ describe("parseConfig", () => {
     expect(bad.problems).toEqual([
       "ZOOM_TRASH_AFTER_DELIVERY: must be true or false (also accepted: 1/0, yes/no, on/off)",
     ]);
+  });
+
+  it("reads the Zoom connect, response-header and idle timeouts", () => {
+    const result = parseConfig({
+      ...TEST_ENV,
+      ZOOM_CONNECT_TIMEOUT_MS: "2500",
+      ZOOM_HEADERS_TIMEOUT_MS: "15000",
+      ZOOM_IDLE_TIMEOUT_MS: "90000",
+    });
+    expect(result.ok && result.config.zoom.timeouts).toEqual({
+      connectMs: 2500,
+      headersMs: 15_000,
+      idleMs: 90_000,
+    });
   });
 
   it("names every missing required variable on its own line", () => {
@@ -112,6 +127,9 @@ describe("parseConfig", () => {
     ["STT_API_URL", "speaches:8000", "STT_API_URL: must be an http(s) URL"],
     ["STT_WAIT_MINUTES", "soon", "STT_WAIT_MINUTES: must be a whole number"],
     ["STT_WAIT_MINUTES", "99999", "STT_WAIT_MINUTES: must be between 0 and 10080"],
+    ["ZOOM_CONNECT_TIMEOUT_MS", "0", "ZOOM_CONNECT_TIMEOUT_MS: must be between 1 and 600000"],
+    ["ZOOM_HEADERS_TIMEOUT_MS", "30s", "ZOOM_HEADERS_TIMEOUT_MS: must be a whole number"],
+    ["ZOOM_IDLE_TIMEOUT_MS", "3600001", "ZOOM_IDLE_TIMEOUT_MS: must be between 1 and 3600000"],
   ])("rejects %s=%s", (name, value, expected) => {
     const result = parseConfig({ ...TEST_ENV, [name]: value });
     expect(result.ok).toBe(false);

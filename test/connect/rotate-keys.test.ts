@@ -84,15 +84,16 @@ describe("rotate-keys", () => {
     const rotating = createTokenCipher([NEW, OLD]);
 
     const dry = await rotateEncryptionKeys(testDb.db, rotating, { dryRun: true });
-    expect(dry.connections).toEqual({ reencrypted: 2, current: 0, failed: 0 });
+    expect(dry.connections).toEqual({ reencrypted: 2, current: 0, failed: 0, busy: 0 });
     expect(formatRotationReport(dry, true)).toContain("would re-encrypt 2");
 
     const report = await rotateEncryptionKeys(testDb.db, rotating);
     expect(report).toEqual({
-      connections: { reencrypted: 2, current: 0, failed: 0 },
-      oauthStates: { reencrypted: 1, current: 0, failed: 0 },
-      webhookEvents: { reencrypted: 1, current: 0, failed: 0 },
+      connections: { reencrypted: 2, current: 0, failed: 0, busy: 0 },
+      oauthStates: { reencrypted: 1, current: 0, failed: 0, busy: 0 },
+      webhookEvents: { reencrypted: 1, current: 0, failed: 0, busy: 0 },
       failures: [],
+      skipped: [],
     });
 
     // Only the new key is needed now.
@@ -117,15 +118,15 @@ describe("rotate-keys", () => {
     expect(newOnly.decrypt(event.download_token_enc!, downloadTokenAad("uuid-1"))).toBe("download-1");
 
     const again = await rotateEncryptionKeys(testDb.db, rotating);
-    expect(again.connections).toEqual({ reencrypted: 0, current: 2, failed: 0 });
-    expect(again.oauthStates).toEqual({ reencrypted: 0, current: 1, failed: 0 });
+    expect(again.connections).toEqual({ reencrypted: 0, current: 2, failed: 0, busy: 0 });
+    expect(again.oauthStates).toEqual({ reencrypted: 0, current: 1, failed: 0, busy: 0 });
   });
 
   it("reports rows no configured key can read, by id and never by content", async () => {
     testDb = await createTestDatabase();
     await seed(testDb, createTokenCipher([OTHER]), "user-lost");
     const report = await rotateEncryptionKeys(testDb.db, createTokenCipher([NEW, OLD]));
-    expect(report.connections).toEqual({ reencrypted: 0, current: 0, failed: 1 });
+    expect(report.connections).toEqual({ reencrypted: 0, current: 0, failed: 1, busy: 0 });
     const text = formatRotationReport(report, false);
     expect(text).toMatch(/cannot decrypt zoom_connections id \d+: unknown_key/);
     expect(text).not.toContain("access-user-lost");

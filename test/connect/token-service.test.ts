@@ -6,9 +6,10 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { findConnectionRow } from "../../src/connect/connection.repository.js";
-import { createTokenService } from "../../src/connect/token-service.js";
+import { createTokenService, REJECTED_TOKEN_MIN_AGE_MS } from "../../src/connect/token-service.js";
 import { AppError } from "../../src/errors.js";
 import { createTokenCipher } from "../../src/security/token-cipher.js";
+import { expireRefreshLease, holdRefreshLease } from "../support/lease-time.js";
 import { type ConnectHarness, seedConnection, startConnectHarness, yieldToIo } from "./harness.js";
 
 let benches: ConnectHarness[] = [];
@@ -117,19 +118,17 @@ describe("token service", () => {
     const b = await bench();
     const user = b.zoom.addUser({ email: "ada@example.com" });
     await seedConnection(b, { user, chatId: CHAT, telegramUserId: 7, expired: true });
-    await b.app.services.db.kysely
-      .updateTable("zoom_connections")
-      .set({ refresh_lock_owner: "dead-process", refresh_lock_until: b.clock.now() + 30_000 })
-      .execute();
+    const db = b.app.services.db.kysely;
+    await holdRefreshLease(db, user.id, "dead-process", 30_000);
     let waits = 0;
     const tokens = createTokenService(b.app.services, {
       sleep: async () => {
-        waits++;
-        b.clock.advance(10_000); // the injected sleep moves the manual clock instead of sleeping
+        // The lease is judged by the database's clock: the fourth wait is 30 s later by it.
+        if (++waits === 4) await expireRefreshLease(db, user.id);
       },
     });
     await tokens.getAccessToken(user.id);
-    expect(waits).toBe(4); // the lease ran until +30 s; free once the clock is past it
+    expect(waits).toBe(4); // free once the database's clock is past the lease
     expect(b.zoom.stats.refreshes).toBe(1);
   });
 
@@ -137,10 +136,7 @@ describe("token service", () => {
     const b = await bench();
     const user = b.zoom.addUser({ email: "ada@example.com" });
     await seedConnection(b, { user, chatId: CHAT, telegramUserId: 7, expired: true });
-    await b.app.services.db.kysely
-      .updateTable("zoom_connections")
-      .set({ refresh_lock_owner: "slow-process", refresh_lock_until: b.clock.now() + 30_000 })
-      .execute();
+    await holdRefreshLease(b.app.services.db.kysely, user.id, "slow-process", 30_000);
     let waits = 0;
     const tokens = createTokenService(b.app.services, { maxWaits: 5, sleep: async () => void waits++ });
     const error = await tokens.getAccessToken(user.id).catch((e: unknown) => e);
@@ -240,6 +236,32 @@ describe("token service", () => {
     const got = await tokens.getAccessToken(user.id, { forceRefresh: true });
     expect(got.accessToken).not.toBe(seeded.accessToken);
     expect(b.zoom.stats.refreshes).toBe(1);
+  });
+
+  it("rejectedToken refreshes a refused token once: not again while the new one is under a minute old, not when already replaced", async () => {
+    const b = await bench();
+    const user = b.zoom.addUser({ email: "ada@example.com" });
+    const seeded = await seedConnection(b, { user, chatId: CHAT, telegramUserId: 7 });
+    const tokens = b.app.services.tokens;
+    b.clock.advance(REJECTED_TOKEN_MIN_AGE_MS); // the seeded token is a minute old
+    const second = await tokens.getAccessToken(user.id, { rejectedToken: seeded.accessToken });
+    expect(second.accessToken).not.toBe(seeded.accessToken);
+    expect(b.zoom.stats.refreshes).toBe(1);
+    // Zoom refuses the new token too, seconds later: a refresh did not help, another will not.
+    b.clock.advance(5_000);
+    const same = await tokens.getAccessToken(user.id, { rejectedToken: second.accessToken });
+    expect(same.accessToken).toBe(second.accessToken);
+    // A late 401 for the first token (another call still held it): the new one, no refresh.
+    expect((await tokens.getAccessToken(user.id, { rejectedToken: seeded.accessToken })).accessToken).toBe(
+      second.accessToken,
+    );
+    expect(b.zoom.stats.refreshes).toBe(1);
+    expect(await metric(b, "skipped_recent")).toBe(1);
+    // A minute on, a refused token is worth one refresh again.
+    b.clock.advance(REJECTED_TOKEN_MIN_AGE_MS);
+    const third = await tokens.getAccessToken(user.id, { rejectedToken: second.accessToken });
+    expect(third.accessToken).not.toBe(second.accessToken);
+    expect(b.zoom.stats.refreshes).toBe(2);
   });
 
   it("a caller that aborts stops waiting, while the shared refresh completes for the others", async () => {

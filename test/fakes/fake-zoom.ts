@@ -74,8 +74,15 @@ export type ZoomFault =
   | { kind: "html" }
   /** Full Content-Length announced, connection closed after about half the body. */
   | { kind: "truncate" }
-  /** Never answer until `close()`. */
+  /** Accept the request and never answer (no status line, no headers) until `close()`. */
   | { kind: "hang" }
+  /**
+   * Headers and about half the body, then silence with the connection open (downloads, also at
+   * the storage host), until the client gives up or `close()`: a body that stalls mid-way.
+   */
+  | { kind: "stall" }
+  /** `401 {"code":124,"message":"Invalid access token."}`, whatever token was sent. */
+  | { kind: "unauthorized" }
   /** `400 {"reason":"Invalid Token!","error":"invalid_grant"}` (token route). */
   | { kind: "invalid_grant" }
   /**
@@ -228,6 +235,17 @@ export interface FakeZoom {
     uuid: string,
     opts?: { fileTypes?: string[] },
   ): Record<string, unknown> & { download_token: string };
+  /**
+   * Someone moves the meeting's recording to the trash in Zoom, deletes it for good, or restores
+   * it (zoom.md §11.4): the fake's state changes as Zoom's would (a trashed or deleted recording
+   * is in no listing and downloads no more; with `fileTypes`, only those files), and the event
+   * Zoom then sends is returned (synthetic shape: test/fixtures/zoom/recording.*.SYNTHETIC.json).
+   */
+  buildLifecycleEvent(
+    event: "recording.trashed" | "recording.deleted" | "recording.recovered",
+    uuid: string,
+    opts?: { fileTypes?: string[] },
+  ): Record<string, unknown>;
   /** Builds `app_deauthorized`; by default also revokes the user's tokens, as an uninstall does. */
   buildDeauthorizationEvent(
     userId: string,
@@ -902,7 +920,9 @@ export async function startFakeZoom(opts: FakeZoomOptions = {}): Promise<FakeZoo
     }
     counters.downloadsStarted++;
     const cut =
-      fault && (fault.kind === "truncate" || fault.kind === "reset") ? Math.floor(length / 2) : length;
+      fault && (fault.kind === "truncate" || fault.kind === "reset" || fault.kind === "stall")
+        ? Math.floor(length / 2)
+        : length;
     const source: Readable =
       cut === 0
         ? Readable.from([])
@@ -920,7 +940,9 @@ export async function startFakeZoom(opts: FakeZoomOptions = {}): Promise<FakeZoo
     source.pipe(res, { end: false });
     source.on("end", () => {
       const socket = res.socket;
-      if (fault?.kind === "truncate") {
+      if (fault?.kind === "stall") {
+        // Nothing more, connection open: only the client's idle timeout (or close()) ends it.
+      } else if (fault?.kind === "truncate") {
         socket?.end(); // clean FIN before Content-Length bytes were sent
       } else if (fault?.kind === "reset") {
         if (socket) socket.write("", () => resetSocket(socket));
@@ -979,7 +1001,8 @@ export async function startFakeZoom(opts: FakeZoomOptions = {}): Promise<FakeZoo
         expiresAtS,
       };
       // Body faults happen where the body is: at the storage host.
-      if (fault && (fault.kind === "reset" || fault.kind === "truncate")) link.fault = fault;
+      if (fault && (fault.kind === "reset" || fault.kind === "truncate" || fault.kind === "stall"))
+        link.fault = fault;
       storageLinks.set(key, link);
       const location = `http://localhost:${port}/storage/${key}?Policy=${policy}&Signature=${signature}&Key-Pair-Id=FAKEZOOMKEYPAIR`;
       send(res, { status: 302, body: Buffer.alloc(0), contentType: "text/html", headers: { location } });
@@ -1069,6 +1092,8 @@ export async function startFakeZoom(opts: FakeZoomOptions = {}): Promise<FakeZoo
       }
       case "html":
         return html(200, LOGIN_HTML);
+      case "unauthorized":
+        return json(401, { code: 124, message: "Invalid access token." });
       case "invalid_grant":
         return invalidGrant("Invalid Token!");
       case "token_error":
@@ -1397,6 +1422,28 @@ export async function startFakeZoom(opts: FakeZoomOptions = {}): Promise<FakeZoo
         payload: { account_id: m.account_id, object: meetingObject(m, files, "webhook") },
         download_token: downloadToken,
       };
+    },
+    buildLifecycleEvent(event, uuid, eventOpts = {}) {
+      const m = mustMeeting(uuid);
+      const wanted = eventOpts.fileTypes?.map((t) => t.toUpperCase());
+      const files = wanted ? m.files.filter((f) => wanted.includes(f.file_type.toUpperCase())) : m.files;
+      const removed = event !== "recording.recovered";
+      if (wanted) for (const f of files) f.hidden = removed;
+      else m.trashed = removed;
+      const user = users.get(m.hostUserId);
+      const body: Record<string, unknown> = {
+        event,
+        event_ts: now(),
+        payload: {
+          account_id: m.account_id,
+          operator: user?.email ?? m.host_email,
+          operator_id: m.hostUserId,
+          object: meetingObject(m, files, "webhook"),
+        },
+      };
+      if (event === "recording.recovered")
+        body.download_token = mintDownloadToken(m.uuid, 24 * 3600, "webhook");
+      return body;
     },
     buildDeauthorizationEvent(userId, o = {}) {
       const user = users.get(userId);

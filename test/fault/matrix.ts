@@ -192,5 +192,22 @@ export async function recordingJobs(row: Row) {
     .execute();
 }
 
+/**
+ * The bounded end of a fault that never passes: the recording is announced, every job runs to
+ * rest, nothing is uploaded, the delivery job is dead after its 4 attempts, and the chat is told
+ * `reasonKey`. Returns the outcome and the job for the row's own checks.
+ */
+export async function announceUntilDead(row: Row, reasonKey: string) {
+  await announce(row);
+  await settle(row.h);
+  const out = await finish(row);
+  expect(out.delivered).toBe(false);
+  expect(out.uploads).toHaveLength(0);
+  const [job] = await recordingJobs(row);
+  expect(job).toMatchObject({ state: "dead", attempts: 4 });
+  expect(out.texts).toContain(failureText(row, reasonKey));
+  return { out, job };
+}
+
 /** Raw SQL helper for rows that need to look under the hood. */
 export { sql };

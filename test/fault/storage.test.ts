@@ -10,7 +10,16 @@ import { sql } from "kysely";
 import { afterEach, describe, expect, it, onTestFinished } from "vitest";
 import { TEST_DIALECT } from "../support/db.js";
 import { holdLock } from "./locks.js";
-import { announce, failureText, finish, type Row, recordingJobs, settle, startRow, UUID } from "./matrix.js";
+import {
+  announce,
+  announceUntilDead,
+  finish,
+  type Row,
+  recordingJobs,
+  settle,
+  startRow,
+  UUID,
+} from "./matrix.js";
 
 let row: Row | undefined;
 afterEach(async () => {
@@ -88,15 +97,8 @@ describe(`fault matrix: storage (${TEST_DIALECT})`, () => {
     writeFileSync(scratch, "not a directory");
     onTestFinished(() => rmSync(scratch, { force: true }));
     row = await startRow({ env: { MEDIA_DIR: join(scratch, "media") } });
-    const { h } = row;
-    await announce(row);
-    await settle(h);
-    const out = await finish(row);
-    expect(out.uploads).toHaveLength(0);
-    const [job] = await recordingJobs(row);
-    expect(job).toMatchObject({ state: "dead", attempts: 4 });
+    const { job } = await announceUntilDead(row, "reason-server-storage");
     expect(job?.last_error).toMatch(/^media\.unwritable/);
-    expect(out.texts).toContain(failureText(row, "reason-server-storage"));
   });
 
   // A full disk mid-download (media.unwritable, retried) is tested on the download itself, in

@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { findChat } from "../../src/telegram/chat.repository.js";
 import { TEST_DIALECT } from "../support/db.js";
-import { announce, failureText, finish, type Row, recordingJobs, settle, startRow } from "./matrix.js";
+import { announce, announceUntilDead, finish, type Row, recordingJobs, settle, startRow } from "./matrix.js";
 
 let row: Row | undefined;
 afterEach(async () => {
@@ -131,13 +131,7 @@ describe(`fault matrix: Telegram (${TEST_DIALECT})`, () => {
     row = await startRow();
     const { h } = row;
     h.tg.inject("sendAudio", { kind: "500" }, 1000);
-    await announce(row);
-    await settle(h);
-    const out = await finish(row);
-    expect(out.uploads).toHaveLength(0);
-    const [job] = await recordingJobs(row);
-    expect(job).toMatchObject({ state: "dead", attempts: 4 });
-    expect(out.texts).toContain(failureText(row, "reason-telegram-unreachable"));
+    await announceUntilDead(row, "reason-telegram-unreachable");
   });
 
   it("a hung upload: the job's deadline aborts it, the retry delivers once", async () => {

@@ -7,7 +7,17 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { TEST_DIALECT } from "../support/db.js";
-import { announce, failureText, finish, type Row, recordingJobs, settle, startRow, UUID } from "./matrix.js";
+import {
+  announce,
+  announceUntilDead,
+  failureText,
+  finish,
+  type Row,
+  recordingJobs,
+  settle,
+  startRow,
+  UUID,
+} from "./matrix.js";
 
 let row: Row | undefined;
 afterEach(async () => {
@@ -52,15 +62,44 @@ describe(`fault matrix: Zoom (${TEST_DIALECT})`, () => {
     const { h } = row;
     h.zoom.inject("recordings", { kind: "status", status: 500 }, 1000);
     h.zoom.inject("download", { kind: "status", status: 500 }, 1000);
+    await announceUntilDead(row, "reason-zoom-unreachable");
+  });
+
+  it("Zoom accepts the API call and never answers, then the download stalls mid-body: each wait times out, the job retries, the exact bytes arrive once", async () => {
+    // Small ZOOM_*_TIMEOUT_MS: the configured values reach the REST client and the download.
+    row = await startRow({
+      env: { ZOOM_CONNECT_TIMEOUT_MS: "100", ZOOM_HEADERS_TIMEOUT_MS: "150", ZOOM_IDLE_TIMEOUT_MS: "150" },
+    });
+    const { h } = row;
+    h.zoom.inject("recordings", { kind: "hang" }, 1);
+    h.zoom.inject("download", { kind: "stall" }, 1);
     await announce(row);
+    await h.drain();
+    const [first] = await recordingJobs(row);
+    expect(first?.state).toBe("retry");
+    expect(first?.last_error).toMatch(/no response headers within 250 ms/);
     await settle(h);
     const out = await finish(row);
-    expect(out.delivered).toBe(false);
-    expect(out.uploads).toHaveLength(0);
-    const [job] = await recordingJobs(row);
-    expect(job?.state).toBe("dead");
-    expect(job?.attempts).toBe(4);
-    expect(out.texts).toContain(failureText(row, "reason-zoom-unreachable"));
+    expect(out.delivered).toBe(true);
+    expect(out.uploads).toHaveLength(1);
+    expect(out.uploads[0]?.files[0]?.sha256).toBe(row.audioSha);
+    // The stalled body was dropped and resumed where it stopped, not started over.
+    const downloads = h.zoom.requests.filter((r) => r.route === "download");
+    expect(downloads.map((r) => r.headers.range)).toEqual([undefined, expect.stringMatching(/^bytes=[1-9]/)]);
+  });
+
+  it("a download refused with 401 on every attempt: no token refresh per attempt, bounded, and the chat is told", async () => {
+    row = await startRow();
+    const { h } = row;
+    // Zoom answers GET recordings with the OAuth token, then refuses every file request (zoom.md §6.4).
+    h.zoom.inject("download", { kind: "unauthorized" }, 1000);
+    // Four attempts, then "Zoom refused our access".
+    await announceUntilDead(row, "reason-zoom-access-rejected");
+    // Four attempts, each refused with every token: not one forced refresh (the token Zoom had
+    // just accepted for the API was not the problem), so the refresh token is not rotated for nothing.
+    // (A day later the card's parts timeout refreshes the then expired token once, as it should.)
+    const lastDownload = Math.max(...h.zoom.requests.filter((r) => r.route === "download").map((r) => r.at));
+    expect(h.zoom.requests.filter((r) => r.route === "token" && r.at <= lastDownload)).toEqual([]);
   });
 
   it("connection reset mid-download: resumes and delivers the exact bytes", async () => {

@@ -38,10 +38,6 @@ function childEnv(extra: Record<string, string>): Record<string, string> {
     TELEGRAM_POLLING_LEASE_SECONDS: "4",
     WORKER_CONCURRENCY: "4",
     DB_POOL_MAX: "6",
-    // This test is about exactly-once delivery through kills, with every webhook answered 200; its
-    // sender bursts faster than three workers on a loaded machine drain the inbox, which admission
-    // control would rightly refuse with 503 (test/delivery/inbox.test.ts covers that).
-    WEBHOOK_MAX_BACKLOG_SECONDS: "600",
     LOG_LEVEL: "warn",
     ...extra,
   });
@@ -160,13 +156,22 @@ it("300 recordings through 2 web + 3 worker processes, with a worker and the pol
   let killedWorker: Proc | undefined;
   let killedHolder = false;
   const statuses: number[] = [];
+  let refused = 0;
   const sendOne = async (i: number) => {
-    const target = killedHolder ? otherWeb : webs[i % 2]!;
-    const res = await postSignedWebhook(
-      `http://127.0.0.1:${target.port}/webhooks/zoom`,
-      zoom.buildEvent("recording.completed", meetings[i]!.uuid),
-    );
-    statuses.push(res.status);
+    // The sender bursts faster than three workers on a loaded machine drain the inbox, so admission
+    // control may answer 503: like Zoom (reference/zoom.md §1.7), the event is sent again later,
+    // here after the Retry-After the web process asked for (waiting on other processes).
+    for (;;) {
+      const target = killedHolder ? otherWeb : webs[i % 2]!;
+      const res = await postSignedWebhook(
+        `http://127.0.0.1:${target.port}/webhooks/zoom`,
+        zoom.buildEvent("recording.completed", meetings[i]!.uuid),
+      );
+      statuses.push(res.status);
+      if (res.status !== 503) break;
+      refused++;
+      await new Promise((r) => setTimeout(r, Number(res.headers.get("retry-after") ?? "1") * 1000));
+    }
     sent++;
   };
   for (let i = 0; i < MEETINGS; i += 10) {
@@ -185,7 +190,10 @@ it("300 recordings through 2 web + 3 worker processes, with a worker and the pol
       killedHolder = true;
     }
   }
-  expect(statuses.filter((s) => s !== 200)).toEqual([]);
+  // Every event was answered 200 in the end; a 503 only ever meant "later".
+  expect(statuses.filter((s) => s !== 200 && s !== 503)).toEqual([]);
+  expect(statuses.filter((s) => s === 200)).toHaveLength(MEETINGS);
+  if (refused > 0) console.info(`fleet: admission control refused ${refused} sends; each was sent again`);
   expect(killedWorker).toBeDefined();
 
   // Every recording delivered.

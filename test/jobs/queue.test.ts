@@ -7,10 +7,11 @@ import { AppError } from "../../src/errors.js";
 import { backoffDelayMs } from "../../src/jobs/backoff.js";
 import { createJobNotifier } from "../../src/jobs/notifier.js";
 import { countJobsByState, enqueueJob, getJob, oldestWaitingAgeMs } from "../../src/jobs/queue.js";
-import { type JobHandler, Worker, type WorkerEvent } from "../../src/jobs/worker.js";
+import { type JobHandler, type JobOutcome, Worker, type WorkerEvent } from "../../src/jobs/worker.js";
 import { silentLogger } from "../../src/observability/logger.js";
 import { TEST_DIALECT } from "../support/db.js";
 import { databaseForEachTest } from "../support/each-test.js";
+import { expireJobLeases } from "../support/lease-time.js";
 
 const logger = silentLogger();
 const t = databaseForEachTest();
@@ -152,7 +153,7 @@ describe(`job queue on ${TEST_DIALECT}`, () => {
     await waitFor(async () => (await countJobsByState(t.db.kysely)).active === 1);
     const b = worker(t.db, { test: { run: async () => undefined } }, { workerId: "B", leaseMs: 30_000 });
     expect(await b.drain()).toBe(0); // lease still valid
-    clock.advance(30_001);
+    await expireJobLeases(t.db.kysely); // 30 s pass by the database's clock, A never renewed
     expect(await b.drain()).toBe(1);
     const job = await t.db.kysely.selectFrom("jobs").selectAll().executeTakeFirstOrThrow();
     expect(job.state).toBe("completed");
@@ -165,7 +166,7 @@ describe(`job queue on ${TEST_DIALECT}`, () => {
     const a = worker(t.db, { test: { run: () => new Promise(() => {}) } }, { workerId: "A" });
     void a.drain();
     await waitFor(async () => (await countJobsByState(t.db.kysely)).active === 1);
-    clock.advance(60_001);
+    await expireJobLeases(t.db.kysely);
     const b = worker(
       t.db,
       { test: { run: async () => undefined } },
@@ -175,6 +176,105 @@ describe(`job queue on ${TEST_DIALECT}`, () => {
     expect((await countJobsByState(t.db.kysely)).dead).toBe(1);
     expect(deaths).toHaveLength(1);
   });
+
+  it("a worker whose clock runs 60 s ahead takes over no live lease", async () => {
+    const now = Date.now();
+    await enqueueJob(t.db.kysely, { kind: "test", payload: {} }, now);
+    const a = worker(
+      t.db,
+      { test: { run: () => new Promise(() => {}) } },
+      { workerId: "A", leaseMs: 30_000, clock: new ManualClock(now) },
+    );
+    void a.drain();
+    await waitFor(async () => (await countJobsByState(t.db.kysely)).active === 1);
+    // B's clock is 60 s fast: by it, A's 30 s lease ran out long ago. The database's clock decides.
+    const ahead = new ManualClock(now + 60_000);
+    const b = worker(
+      t.db,
+      { test: { run: async () => undefined } },
+      { workerId: "B", leaseMs: 30_000, clock: ahead },
+    );
+    expect(await b.drain()).toBe(0);
+    const held = await t.db.kysely.selectFrom("jobs").selectAll().executeTakeFirstOrThrow();
+    expect(held).toMatchObject({ state: "active", locked_by: "A", attempts: 1 });
+    // Positive control: once the lease ran out by the database's clock, B takes the job.
+    await expireJobLeases(t.db.kysely);
+    expect(await b.drain()).toBe(1);
+  });
+
+  const lateFinishes: Array<[string, () => Promise<JobOutcome>, string]> = [
+    ["completes", async () => undefined, "completed"],
+    [
+      "fails",
+      async () => {
+        throw new Error("late failure");
+      },
+      "retry",
+    ],
+    ["reschedules", async () => ({ rescheduleAt: Date.now() + 60_000, note: "late" }), "rescheduled"],
+  ];
+
+  it.each(lateFinishes)(
+    "a worker whose job was taken over cannot write it: it %s, the write is refused",
+    async (_name, finish, outcome) => {
+      const id = await enqueueJob(t.db.kysely, { kind: "test", payload: {} }, clock.now());
+      let releaseA!: () => void;
+      const gateA = new Promise<void>((r) => {
+        releaseA = r;
+      });
+      let heartbeat: boolean | undefined;
+      const eventsA: WorkerEvent[] = [];
+      const a = worker(
+        t.db,
+        {
+          test: {
+            run: async (_p, ctx) => {
+              await gateA;
+              heartbeat = await ctx.extendLease();
+              return finish();
+            },
+          },
+        },
+        { workerId: "A", onEvent: (e) => eventsA.push(e) },
+      );
+      const drainA = a.drain();
+      await waitFor(async () => (await countJobsByState(t.db.kysely)).active === 1);
+      const tokenA = (await getJob(t.db.kysely, id!))?.leaseToken;
+
+      // A stalls past its lease; B claims the job (a new fencing token) and is still running it.
+      await expireJobLeases(t.db.kysely);
+      let releaseB!: () => void;
+      const gateB = new Promise<void>((r) => {
+        releaseB = r;
+      });
+      const b = worker(t.db, { test: { run: () => gateB } }, { workerId: "B" });
+      const drainB = b.drain();
+      await waitFor(async () => (await getJob(t.db.kysely, id!))?.lockedBy === "B");
+      const tokenB = (await getJob(t.db.kysely, id!))?.leaseToken;
+      expect(tokenB).not.toBe(tokenA);
+
+      // A wakes up and finishes: its heartbeat and its outcome are refused, and it does not crash.
+      releaseA();
+      expect(await drainA).toBe(1);
+      expect(heartbeat).toBe(false);
+      expect(eventsA.map((e) => e.type)).toEqual(["claimed", "lost"]);
+      expect(eventsA[1]).toMatchObject({ type: "lost", outcome });
+      expect(await getJob(t.db.kysely, id!)).toMatchObject({
+        state: "active",
+        lockedBy: "B",
+        leaseToken: tokenB,
+        lastError: null,
+      });
+
+      releaseB();
+      expect(await drainB).toBe(1);
+      expect(await getJob(t.db.kysely, id!)).toMatchObject({
+        state: "completed",
+        attempts: 2,
+        leaseToken: null,
+      });
+    },
+  );
 
   it("a per-job timeout aborts the handler through its AbortSignal", async () => {
     let sawAbort = false;
@@ -367,11 +467,11 @@ describe(`job queue across processes on ${TEST_DIALECT}`, () => {
     await new Promise((r) => child.once("close", r));
     const held = await getJob(t.db.kysely, id!);
     expect(held?.state).toBe("active");
-    // Another worker, whose clock is past the dead worker's 5 s lease.
-    const later = new ManualClock(Date.now() + 5_001);
+    // The dead worker's 5 s lease runs out by the database's clock (moved, not waited for).
+    await expireJobLeases(t.db.kysely);
     const w = new Worker({
       db: t.db,
-      clock: later,
+      clock: systemClock,
       logger,
       handlers: { test: { run: async () => undefined } },
     });

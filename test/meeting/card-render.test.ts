@@ -169,3 +169,39 @@ describe("card state", () => {
     expect(parseCardState(JSON.stringify(round))).toEqual(round);
   });
 });
+
+describe("a recording changed in Zoom", () => {
+  const render = (state: CardState) =>
+    renderMeetingCard({ state, meeting, buttons: {}, locale: "en", translator }).text;
+
+  it("says it was trashed or deleted under the parts, and the meeting is not 'all done'", () => {
+    const trashed = apply(
+      event("audio", "done"),
+      event("transcript", "unavailable"),
+      event("summary", "unavailable"),
+      event("zoom", "done", "trashed"),
+    );
+    const text = render(trashed);
+    expect(text).toContain("⚠️ Finished, but not everything could be delivered");
+    expect(text).not.toContain("All done");
+    expect(
+      text.endsWith(
+        "\n\n🗑 The recording was moved to the trash in Zoom before it could be delivered; restore it in Zoom within 30 days to receive it.",
+      ),
+    ).toBe(true);
+    expect(render(applyProgress(trashed, event("zoom", "done", "deleted"), 2000))).toContain(
+      "deleted permanently in Zoom",
+    );
+  });
+
+  it("replaces the line when it is restored, and keeps it across a stored round trip", () => {
+    const recovered = apply(event("zoom", "done", "trashed"), event("zoom", "done", "recovered"));
+    expect(render(recovered)).toContain(
+      "The recording was restored in Zoom; what was missing is on its way.",
+    );
+    expect(render(recovered)).not.toContain("moved to the trash");
+    expect(parseCardState(JSON.stringify(recovered)).zoom).toBe("recovered");
+    // An unknown detail changes nothing.
+    expect(apply(event("zoom", "done", "exploded")).zoom).toBeUndefined();
+  });
+});

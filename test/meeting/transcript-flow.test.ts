@@ -275,6 +275,48 @@ describe(`meeting parts on ${TEST_DIALECT}`, () => {
     expect(bench.cards()).toHaveLength(1);
   });
 
+  it("a summary waiting for a transcript Zoom never finishes gives up at its deadline: the card says no summary came, and the job stops", async () => {
+    // Zoom takes the transcript back into processing right after it was delivered (the summary job
+    // asks for Zoom's summary first, then for the transcript): the summary can only wait.
+    let onSummaryRequest = () => {};
+    await setup({
+      deps: {
+        fetch: (input, init) => {
+          if (String(input instanceof Request ? input.url : input).includes("/meeting_summary"))
+            onSummaryRequest();
+          return fetch(input, init);
+        },
+      },
+    });
+    const transcriptFile = bench.zoom.meeting(UUID)?.files.find((f) => f.file_type === "TRANSCRIPT");
+    onSummaryRequest = () => bench.zoom.setFileStatus(UUID, transcriptFile?.id ?? "", "processing");
+    await recordingCompleted();
+    await transcriptCompleted();
+    await bench.settle();
+    expect(transcripts()).toHaveLength(1);
+    expect(summaries()).toHaveLength(0);
+    const summaryJob = () =>
+      bench.db.kysely
+        .selectFrom("jobs")
+        .select(["state", "last_error"])
+        .where("kind", "=", "deliver-summary")
+        .executeTakeFirstOrThrow();
+    expect((await summaryJob()).state).toBe("retry");
+
+    bench.clock.advance(27 * 3_600_000); // past the 26 h a transcript may take at Zoom
+    await bench.settle();
+    expect(summaries()).toHaveLength(0);
+    expect(bench.cards()[0]?.text).toContain(
+      "🧠 Summary: ✗ failed: no summary came in time, so we stopped waiting for one",
+    );
+    expect(await summaryJob()).toMatchObject({
+      state: "dead",
+      last_error: expect.stringMatching(/^summary\.gave_up:/),
+    });
+    const [row] = await findDeliveries(bench.db.kysely, UUID, bench.chatId, ["summary"]);
+    expect(row?.state).toBe("failed");
+  });
+
   it("transcript never and no Zoom summary: both say not available", async () => {
     await setup();
     await recordingCompleted();

@@ -105,6 +105,32 @@ describe(`retention on ${TEST_DIALECT}`, () => {
     expect(Object.values(await pruneOldData(b.app.services, now)).every((n) => n === 0)).toBe(true);
   });
 
+  it("forgets what a recording removed in Zoom stopped once Zoom's trash cannot give it back, never sooner", async () => {
+    const b = await startOpsHarness({ env: { RETENTION_DAYS: "7" } });
+    bench = b;
+    const db = b.app.services.db.kysely;
+    const now = b.clock.now();
+    const removal = (meetingUuid: string, updatedAt: number) => ({
+      meeting_uuid: meetingUuid,
+      zoom_user_id: "u",
+      chat_id: 1,
+      state: "trashed",
+      stopped_deliveries: "[1]",
+      stopped_jobs: "[]",
+      created_at: updatedAt,
+      updated_at: updatedAt,
+    });
+    // Past RETENTION_DAYS but still restorable from Zoom's trash (30 days), and past that.
+    await db
+      .insertInto("recording_removals")
+      .values([removal("restorable", now - 20 * DAY), removal("purged-by-zoom", now - 32 * DAY)])
+      .execute();
+    expect((await pruneOldData(b.app.services, now)).recordingRemovals).toBe(1);
+    expect(
+      (await db.selectFrom("recording_removals").select("meeting_uuid").execute()).map((r) => r.meeting_uuid),
+    ).toEqual(["restorable"]);
+  });
+
   it("RETENTION_DAYS defaults to 30", async () => {
     const b = await startOpsHarness();
     bench = b;

@@ -8,6 +8,7 @@ import {
   type ParsedZoomEvent,
   parseZoomEvent,
   type RecordingCompletedEvent,
+  type RecordingLifecycleEvent,
   recordingMeetingSchema,
   ZOOM_EVENT_NAMES,
   type ZoomEvent,
@@ -51,6 +52,10 @@ describe("every shared Zoom fixture", () => {
     "oauth-token.response.SYNTHETIC.json": "invalid",
     "recording.completed.official-example.json": "ok",
     "recording.completed.webinar.SYNTHETIC.json": "ok",
+    "recording.deleted.SYNTHETIC.json": "ok",
+    "recording.recovered.SYNTHETIC.json": "ok",
+    "recording.trashed.SYNTHETIC.json": "ok",
+    "recording.trashed.one-file.SYNTHETIC.json": "ok",
     "recording.transcript_completed.official-example.json": "ok",
     "signature-test-vectors.SYNTHETIC.json": "invalid",
     "webhook-request-headers.official-example.json": "invalid",
@@ -438,6 +443,53 @@ describe("app_deauthorized", () => {
   });
 });
 
+function lifecycle(event: ZoomEvent): RecordingLifecycleEvent {
+  if (!["recording.trashed", "recording.deleted", "recording.recovered"].includes(event.event)) {
+    throw new Error(`not a lifecycle event: ${event.event}`);
+  }
+  return event as RecordingLifecycleEvent;
+}
+
+describe("recording.trashed, recording.deleted, recording.recovered (synthetic, zoom.md §11.4)", () => {
+  it.each(["recording.trashed", "recording.deleted", "recording.recovered"])(
+    "parses %s with the meeting and the files it concerns",
+    (name) => {
+      const event = lifecycle(expectOk(parseZoomEvent(loadZoomFixture(`${name}.SYNTHETIC.json`))));
+      expect(event.event).toBe(name);
+      expect(event.payload.object).toMatchObject({
+        uuid: "Lq3vXh8TRk2nYp0wz9Ac4g==",
+        id: "85512345678",
+        host_id: "Xk9YwQ2eT0mZ3rV8uB1cAa",
+      });
+      expect(event.payload.object.recording_files?.map((f) => f.file_type)).toEqual(["M4A", "TRANSCRIPT"]);
+    },
+  );
+
+  it("lists only the file moved to the trash when one file was", () => {
+    const event = lifecycle(
+      expectOk(parseZoomEvent(loadZoomFixture("recording.trashed.one-file.SYNTHETIC.json"))),
+    );
+    expect(event.payload.object.recording_files?.map((f) => f.file_type)).toEqual(["TRANSCRIPT"]);
+  });
+
+  it("accepts a meeting without files (the whole recording) and refuses one without a uuid or host", () => {
+    const base = loadZoomFixture<Json>("recording.trashed.SYNTHETIC.json");
+    const bare = edit(base, (d) => {
+      delete d.payload.object.recording_files;
+      delete d.payload.operator;
+    });
+    expect(expectOk(parseZoomEvent(bare)).event).toBe("recording.trashed");
+    expect(expectInvalid(parseZoomEvent(edit(base, (d) => delete d.payload.object.uuid)))).toEqual([
+      "payload.object.uuid: Invalid input: expected string, received undefined",
+    ]);
+    expect(parseZoomEvent(edit(base, (d) => delete d.payload.object.host_id)).kind).toBe("invalid");
+    // A file list of the wrong shape is refused, never read as "the whole recording".
+    expect(parseZoomEvent(edit(base, (d) => (d.payload.object.recording_files = "all"))).kind).toBe(
+      "invalid",
+    );
+  });
+});
+
 describe("endpoint.url_validation", () => {
   it("parses the official request", () => {
     const event = expectOk(
@@ -461,11 +513,14 @@ describe("parseZoomEvent classification", () => {
       "endpoint.url_validation",
       "meeting.summary_completed",
       "recording.completed",
+      "recording.deleted",
+      "recording.recovered",
       "recording.transcript_completed",
+      "recording.trashed",
     ]);
   });
 
-  it.each(["meeting.started", "recording.trashed", "meeting.summary_updated", "toString", "__proto__"])(
+  it.each(["meeting.started", "recording.batch_trashed", "meeting.summary_updated", "toString", "__proto__"])(
     "reports %s as unknown, whatever its payload",
     (event) => {
       expect(parseZoomEvent({ event, payload: "anything" })).toEqual({ kind: "unknown", event });

@@ -152,6 +152,7 @@ reason-telegram-unreachable = Telegram war nicht erreichbar
 reason-unknown = ein unerwarteter Fehler ist aufgetreten
 reason-server-storage = dieser Server konnte die Aufnahme nicht zwischenspeichern (sein Medienordner ist voll oder nicht beschreibbar)
 reason-speech-failed = die Spracherkennung konnte das Audio nicht transkribieren
+reason-summary-never-came = es kam rechtzeitig keine Zusammenfassung, daher warten wir nicht länger darauf
 
 ## Meeting-Karte (eine Nachricht pro Meeting, wird laufend aktualisiert)
 
@@ -169,6 +170,9 @@ card-line-chat = 💬 Meeting-Chat: { $status }
 card-trash-moved = 🗑 In den Zoom-Papierkorb verschoben, um Cloud-Speicher freizugeben. Wiederherstellen innerhalb von 30 Tagen: Zoom-Webportal → Aufzeichnungen → Papierkorb → Wiederherstellen.
 card-trash-scope-missing = 🗑 Noch in deiner Zoom-Cloud: Zoomgram darf keine Aufzeichnungen in den Papierkorb verschieben. Der Betreiber ergänzt die Zoom-App um den Scope cloud_recording:delete:meeting_recording (klassisch: recording:write); sende danach erneut /connect und bestätige ihn. Oder schalte den Papierkorb in /settings aus.
 card-trash-refused = 🗑 Noch in deiner Zoom-Cloud: Zoom hat das Verschieben in den Papierkorb abgelehnt. Prüfe im Zoom-Webportal, ob du diese Aufzeichnung löschen darfst, oder schalte den Papierkorb in /settings aus.
+card-zoom-trashed = 🗑 Die Aufzeichnung wurde in Zoom in den Papierkorb verschoben, bevor sie zugestellt werden konnte; stelle sie innerhalb von 30 Tagen in Zoom wieder her, um sie zu erhalten.
+card-zoom-deleted = 🗑 Die Aufzeichnung wurde in Zoom endgültig gelöscht, bevor sie zugestellt werden konnte; was noch nicht angekommen ist, kann nicht mehr gesendet werden.
+card-zoom-recovered = ♻️ Die Aufzeichnung wurde in Zoom wiederhergestellt; was noch fehlte, ist unterwegs.
 card-status-pending = ausstehend
 card-status-in-progress = läuft …
 card-status-done = ✓ fertig

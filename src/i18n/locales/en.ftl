@@ -159,6 +159,7 @@ reason-telegram-unreachable = Telegram couldn't be reached
 reason-unknown = an unexpected error occurred
 reason-server-storage = this server couldn't store the recording temporarily (its media folder is full or not writable)
 reason-speech-failed = speech to text couldn't transcribe the audio
+reason-summary-never-came = no summary came in time, so we stopped waiting for one
 
 ## Meeting card (one message per meeting, edited as parts arrive)
 
@@ -176,6 +177,9 @@ card-line-chat = 💬 Meeting chat: { $status }
 card-trash-moved = 🗑 Moved to Zoom's trash to free cloud storage. To restore it within 30 days: Zoom web portal → Recordings → Trash → Recover.
 card-trash-scope-missing = 🗑 Still in your Zoom cloud: Zoomgram may not move recordings to the trash. The operator adds the scope cloud_recording:delete:meeting_recording (classic: recording:write) to the Zoom app; then send /connect again to approve it. Or turn trash off in /settings.
 card-trash-refused = 🗑 Still in your Zoom cloud: Zoom refused to move it to the trash. Check in the Zoom web portal that you may delete this recording, or turn trash off in /settings.
+card-zoom-trashed = 🗑 The recording was moved to the trash in Zoom before it could be delivered; restore it in Zoom within 30 days to receive it.
+card-zoom-deleted = 🗑 The recording was deleted permanently in Zoom before it could be delivered; what had not arrived cannot be sent any more.
+card-zoom-recovered = ♻️ The recording was restored in Zoom; what was missing is on its way.
 card-status-pending = waiting
 card-status-in-progress = in progress…
 card-status-done = ✓ done

@@ -152,6 +152,7 @@ reason-telegram-unreachable = no se pudo contactar con Telegram
 reason-unknown = se produjo un error inesperado
 reason-server-storage = este servidor no pudo guardar temporalmente la grabación (su carpeta de medios está llena o no admite escritura)
 reason-speech-failed = el reconocimiento de voz no pudo transcribir el audio
+reason-summary-never-came = no llegó ningún resumen a tiempo, así que dejamos de esperarlo
 
 ## Tarjeta de la reunión (un mensaje por reunión, se actualiza a medida que llegan las partes)
 
@@ -169,6 +170,9 @@ card-line-chat = 💬 Chat de la reunión: { $status }
 card-trash-moved = 🗑 Movida a la papelera de Zoom para liberar almacenamiento en la nube. Para recuperarla en 30 días: portal web de Zoom → Grabaciones → Papelera → Recuperar.
 card-trash-scope-missing = 🗑 Sigue en tu nube de Zoom: Zoomgram no tiene permiso para mover grabaciones a la papelera. El operador añade a la app de Zoom el permiso cloud_recording:delete:meeting_recording (clásico: recording:write); después envía /connect de nuevo para aprobarlo. O desactiva la papelera en /settings.
 card-trash-refused = 🗑 Sigue en tu nube de Zoom: Zoom se negó a moverla a la papelera. Comprueba en el portal web de Zoom que puedes eliminar esta grabación, o desactiva la papelera en /settings.
+card-zoom-trashed = 🗑 La grabación se movió a la papelera en Zoom antes de que pudiera entregarse; restáurala en Zoom en un plazo de 30 días para recibirla.
+card-zoom-deleted = 🗑 La grabación se eliminó definitivamente en Zoom antes de que pudiera entregarse; lo que no había llegado ya no se puede enviar.
+card-zoom-recovered = ♻️ La grabación se restauró en Zoom; lo que faltaba está en camino.
 card-status-pending = pendiente
 card-status-in-progress = en curso…
 card-status-done = ✓ listo

@@ -153,6 +153,7 @@ reason-telegram-unreachable = Telegram n’a pas pu être joint
 reason-unknown = une erreur inattendue s’est produite
 reason-server-storage = ce serveur n’a pas pu stocker temporairement l’enregistrement (son dossier de médias est plein ou protégé en écriture)
 reason-speech-failed = la reconnaissance vocale n’a pas pu transcrire l’audio
+reason-summary-never-came = aucun résumé n’est arrivé à temps, nous avons donc cessé de l’attendre
 
 ## Fiche de la réunion (un message par réunion, mis à jour au fil des envois)
 
@@ -170,6 +171,9 @@ card-line-chat = 💬 Chat de la réunion : { $status }
 card-trash-moved = 🗑 Déplacé dans la corbeille Zoom pour libérer de l’espace cloud. Pour le restaurer sous 30 jours : portail web Zoom → Enregistrements → Corbeille → Récupérer.
 card-trash-scope-missing = 🗑 Toujours dans votre cloud Zoom : Zoomgram n’a pas le droit de mettre des enregistrements à la corbeille. L’opérateur ajoute à l’app Zoom le scope cloud_recording:delete:meeting_recording (classique : recording:write) ; renvoyez ensuite /connect pour l’approuver. Ou désactivez la corbeille dans /settings.
 card-trash-refused = 🗑 Toujours dans votre cloud Zoom : Zoom a refusé de le mettre à la corbeille. Vérifiez sur le portail web Zoom que vous pouvez supprimer cet enregistrement, ou désactivez la corbeille dans /settings.
+card-zoom-trashed = 🗑 L'enregistrement a été mis à la corbeille dans Zoom avant de pouvoir être livré ; restaurez-le dans Zoom dans les 30 jours pour le recevoir.
+card-zoom-deleted = 🗑 L'enregistrement a été supprimé définitivement dans Zoom avant de pouvoir être livré ; ce qui n'était pas encore arrivé ne peut plus être envoyé.
+card-zoom-recovered = ♻️ L'enregistrement a été restauré dans Zoom ; ce qui manquait est en route.
 card-status-pending = en attente
 card-status-in-progress = en cours…
 card-status-done = ✓ terminé

@@ -152,6 +152,7 @@ reason-telegram-unreachable = não foi possível acessar o Telegram
 reason-unknown = ocorreu um erro inesperado
 reason-server-storage = este servidor não conseguiu guardar a gravação temporariamente (a pasta de mídia está cheia ou sem permissão de escrita)
 reason-speech-failed = o reconhecimento de fala não conseguiu transcrever o áudio
+reason-summary-never-came = nenhum resumo chegou a tempo, então paramos de esperar por ele
 
 ## Cartão da reunião (uma mensagem por reunião, atualizada conforme as partes chegam)
 
@@ -169,6 +170,9 @@ card-line-chat = 💬 Chat da reunião: { $status }
 card-trash-moved = 🗑 Movida para a lixeira do Zoom para liberar armazenamento na nuvem. Para restaurar em até 30 dias: portal web do Zoom → Gravações → Lixeira → Recuperar.
 card-trash-scope-missing = 🗑 Continua na sua nuvem do Zoom: o Zoomgram não tem permissão para mover gravações para a lixeira. O operador adiciona ao app do Zoom o escopo cloud_recording:delete:meeting_recording (clássico: recording:write); depois envie /connect de novo para aprová-lo. Ou desative a lixeira em /settings.
 card-trash-refused = 🗑 Continua na sua nuvem do Zoom: o Zoom recusou movê-la para a lixeira. Verifique no portal web do Zoom se você pode excluir esta gravação, ou desative a lixeira em /settings.
+card-zoom-trashed = 🗑 A gravação foi movida para a lixeira no Zoom antes de poder ser entregue; restaure-a no Zoom em até 30 dias para recebê-la.
+card-zoom-deleted = 🗑 A gravação foi excluída permanentemente no Zoom antes de poder ser entregue; o que ainda não tinha chegado não pode mais ser enviado.
+card-zoom-recovered = ♻️ A gravação foi restaurada no Zoom; o que faltava está a caminho.
 card-status-pending = aguardando
 card-status-in-progress = em andamento…
 card-status-done = ✓ pronto
