@@ -24,6 +24,7 @@ import { claimPart } from "./part-claim.js";
 import { recordPartDelivered } from "./part-delivered.js";
 import { reportPartFailed } from "./part-failed.js";
 import { sendTextDocument } from "./part-telegram.js";
+import { stopIfRemovedInZoom } from "./recording-removal.repository.js";
 
 export function deliverChatFileJob(
   services: DeliveryServices,
@@ -48,6 +49,10 @@ async function runChatFile(
   const claimed = await claimPart(services, { meetingUuid, fileId, chatId }, ctx);
   if (!claimed) return undefined;
   const { deliveryId, target } = claimed;
+  // Removed in Zoom meanwhile (src/delivery/ingest-lifecycle.ts): this part stops.
+  const removed = () =>
+    stopIfRemovedInZoom(services.db.kysely, meetingUuid, deliveryId, services.clock.now());
+  if (await removed()) return undefined;
   await services.progress.publish({ meetingUuid, chatId, part: "chat", status: "working" });
   const fetched = await zoom.fetchChatFile({
     zoomUserId: payload.zoomUserId,
@@ -61,6 +66,7 @@ async function runChatFile(
     throw new AppError("zoom.not_found", "the meeting no longer lists this chat file");
   }
   if (fetched.kind === "processing") return waitForZoom(services, payload, deliveryId);
+  if (await removed()) return undefined;
   await sendChatFile(services, { ...payload, deliveryId, target, text: fetched.text, signal: ctx.signal });
   return undefined;
 }

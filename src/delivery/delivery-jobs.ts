@@ -105,7 +105,7 @@ export interface RecordingChangedCardPayload {
   meetingUuid: string;
   chatId: number;
   change: "trashed" | "deleted" | "recovered";
-  parts: Array<"audio" | "transcript" | "summary">;
+  parts: Array<"audio" | "transcript" | "summary" | "chat">;
 }
 
 declare module "../jobs/catalogue.js" {

@@ -2,8 +2,9 @@
  * Zoom's in-meeting chat file (issue 15) through the fakes: a chat that turned the chat file on
  * gets the meeting's `CHAT` .txt as a document, exactly once, with a caption naming the meeting in
  * its language, and the card shows it; once it arrived intact, trash after delivery goes ahead. A
- * chat with the chat file off never downloads it, and a chat file Zoom never serves is reported
- * failed on the card and keeps the recording in Zoom's cloud.
+ * chat with the chat file off never downloads it, a chat file Zoom never serves is reported failed
+ * on the card and keeps the recording in Zoom's cloud, and one whose recording went to Zoom's trash
+ * first stops until the recording is restored.
  */
 import { createHash } from "node:crypto";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -23,6 +24,7 @@ const KINDS = [
   "deliver-summary",
   "deliver-chat-file",
   "meeting-card-refresh",
+  "recording-changed-card",
   "trash-recording",
 ];
 let audio: string;
@@ -144,5 +146,23 @@ describe(`Zoom's chat file on ${TEST_DIALECT}`, () => {
     expect((await chatRow(b, meeting.uuid)).map((r) => r.state)).toEqual(["failed"]);
     expect(card(b)?.text).toMatch(/💬 Meeting chat: ✗ failed: /);
     expect(b.zoom.recordingDeletions).toEqual([]);
+  });
+
+  it("stops when the recording goes to Zoom's trash first, and arrives once when it is restored", async () => {
+    const { b, user } = await setup({ chatFile: true });
+    const meeting = addMeeting(b, user, "chat-file-trashed==");
+    await b.post(b.zoom.buildEvent("recording.completed", meeting.uuid));
+    await b.post(b.zoom.buildLifecycleEvent("recording.trashed", meeting.uuid));
+    await b.settle(KINDS);
+    expect(chatDocuments(b)).toEqual([]);
+    expect(chatFileDownloads(b, meeting)).toEqual([]);
+    expect((await chatRow(b, meeting.uuid)).map((r) => r.state)).toEqual(["skipped"]);
+    expect(card(b)?.text).toContain("💬 Meeting chat: not available");
+
+    await b.post(b.zoom.buildLifecycleEvent("recording.recovered", meeting.uuid));
+    await b.settle(KINDS);
+    expect(chatDocuments(b)).toHaveLength(1);
+    expect((await chatRow(b, meeting.uuid)).map((r) => r.state)).toEqual(["delivered"]);
+    expect(card(b)?.text).toContain("💬 Meeting chat: ✓ done");
   });
 });
