@@ -69,39 +69,68 @@ const REASON_MAX = 600;
 export function createAdminAlerts(options: AdminAlertsOptions): AdminAlerts {
   const {
     adminChatId,
-    db,
     clock,
     logger,
     translator,
-    send,
     redact = (text: string) => text,
-    minIntervalMs = 15 * 60_000,
     verificationThreshold = 5,
     verificationWindowMs = 10 * 60_000,
   } = options;
-  const suppressed = new Map<string, number>();
-  // Until when this process knows the window is taken: a flood of forged webhooks must not turn
-  // into a database write per request.
-  const knownTakenUntil = new Map<string, number>();
-  const pending = new Set<Promise<void>>();
-  // Failure times inside the window, oldest first, kept as a queue: a flood of forged requests
-  // costs amortized O(1) per request. (Filtering the whole list on every failure made a flood
-  // quadratic: 40,000 forged requests in ten minutes took a minute of CPU.)
-  let failures: number[] = [];
-  let oldest = 0;
+  const sender = createRateLimitedSender(options);
+  const failures = createFailureWindow(verificationWindowMs);
 
-  /** Claims the alert kind for this window; true when this call may send. */
-  async function claim(kind: string): Promise<boolean> {
-    const now = clock.now();
-    if ((knownTakenUntil.get(kind) ?? 0) > now) return false;
-    // A fresh holder can only take a free or expired lease, never renew one: exactly one sender
-    // per window, whichever process asks.
-    const won = await acquireLease(db.kysely, `alert:${kind}`, randomUUID(), minIntervalMs, now);
-    // Never shorten what is already known (a slower claim must not undo a faster one's window).
-    const until = now + (won ? minIntervalMs : Math.min(minIntervalMs, 60_000));
-    knownTakenUntil.set(kind, Math.max(until, knownTakenUntil.get(kind) ?? 0));
-    return won;
-  }
+  return {
+    enabled: adminChatId !== undefined,
+    jobDead(job, error) {
+      if (adminChatId === undefined) return Promise.resolve();
+      const reason = truncate(redact(error), REASON_MAX);
+      return sender.alert(`job-dead:${job.kind}`, (locale) =>
+        translator.t(locale, "admin-job-dead", { job_id: job.id, kind: job.kind, reason }),
+      );
+    },
+    tokenEndpointRefused(error) {
+      if (adminChatId === undefined) return Promise.resolve();
+      const reason = truncate(redact(error), REASON_MAX);
+      return sender.alert("token-endpoint-refused", (locale) =>
+        translator.t(locale, "admin-token-endpoint-refused", { reason }),
+      );
+    },
+    webhookVerificationFailed(reason) {
+      const count = failures.add(clock.now());
+      logger.debug({ reason, recentFailures: count }, "webhook verification failure counted");
+      if (adminChatId === undefined || count < verificationThreshold) return;
+      void sender.alert("webhook-verification", (locale) =>
+        translator.t(locale, "admin-webhook-verification-failures", {
+          count,
+          minutes: Math.round(verificationWindowMs / 60_000),
+        }),
+      );
+    },
+    webhookOverloaded(lagSeconds) {
+      if (adminChatId === undefined) return;
+      void sender.alert("webhook-overload", (locale) =>
+        translator.t(locale, "admin-webhook-overloaded", { seconds: Math.round(lagSeconds) }),
+      );
+    },
+    settle: sender.settle,
+  };
+}
+
+type Render = (locale: Parameters<Translator["t"]>[0]) => string;
+
+/**
+ * Sends alerts to the admin chat, at most one per alert kind per `minIntervalMs` across the
+ * fleet; the ones held back are counted and mentioned in the kind's next message. `alert` never
+ * rejects; `settle` waits for every alert started so far.
+ */
+function createRateLimitedSender(options: AdminAlertsOptions): {
+  alert(kind: string, render: Render): Promise<void>;
+  settle(): Promise<void>;
+} {
+  const { adminChatId, db, logger, translator, send, minIntervalMs = 15 * 60_000 } = options;
+  const claim = createWindowClaim(db, options.clock, minIntervalMs);
+  const suppressed = new Map<string, number>();
+  const pending = new Set<Promise<void>>();
 
   const holdBack = (kind: string) => {
     suppressed.set(kind, (suppressed.get(kind) ?? 0) + 1);
@@ -113,7 +142,7 @@ export function createAdminAlerts(options: AdminAlertsOptions): AdminAlerts {
   // database for the lease, and are counted in the next message.
   const sending = new Map<string, Promise<void>>();
 
-  async function deliver(kind: string, render: (locale: Parameters<Translator["t"]>[0]) => string) {
+  async function deliver(kind: string, render: Render) {
     if (adminChatId === undefined) return;
     const running = sending.get(kind);
     if (running) {
@@ -130,11 +159,7 @@ export function createAdminAlerts(options: AdminAlertsOptions): AdminAlerts {
     }
   }
 
-  async function claimAndSend(
-    kind: string,
-    render: (locale: Parameters<Translator["t"]>[0]) => string,
-    adminChatId: number,
-  ) {
+  async function claimAndSend(kind: string, render: Render, adminChatId: number) {
     try {
       if (!(await claim(kind))) {
         holdBack(kind);
@@ -157,61 +182,58 @@ export function createAdminAlerts(options: AdminAlertsOptions): AdminAlerts {
     }
   }
 
-  function track(promise: Promise<void>): Promise<void> {
-    pending.add(promise);
-    return promise.finally(() => pending.delete(promise));
-  }
-
   return {
-    enabled: adminChatId !== undefined,
-    jobDead(job, error) {
-      if (adminChatId === undefined) return Promise.resolve();
-      const reason = truncate(redact(error), REASON_MAX);
-      return track(
-        deliver(`job-dead:${job.kind}`, (locale) =>
-          translator.t(locale, "admin-job-dead", { job_id: job.id, kind: job.kind, reason }),
-        ),
-      );
-    },
-    tokenEndpointRefused(error) {
-      if (adminChatId === undefined) return Promise.resolve();
-      const reason = truncate(redact(error), REASON_MAX);
-      return track(
-        deliver("token-endpoint-refused", (locale) =>
-          translator.t(locale, "admin-token-endpoint-refused", { reason }),
-        ),
-      );
-    },
-    webhookVerificationFailed(reason) {
-      const now = clock.now();
-      while (oldest < failures.length && now - (failures[oldest] as number) >= verificationWindowMs) oldest++;
-      if (oldest > 1024 && oldest * 2 > failures.length) {
-        failures = failures.slice(oldest);
-        oldest = 0;
-      }
-      failures.push(now);
-      const count = failures.length - oldest;
-      logger.debug({ reason, recentFailures: count }, "webhook verification failure counted");
-      if (adminChatId === undefined || count < verificationThreshold) return;
-      void track(
-        deliver("webhook-verification", (locale) =>
-          translator.t(locale, "admin-webhook-verification-failures", {
-            count,
-            minutes: Math.round(verificationWindowMs / 60_000),
-          }),
-        ),
-      );
-    },
-    webhookOverloaded(lagSeconds) {
-      if (adminChatId === undefined) return;
-      void track(
-        deliver("webhook-overload", (locale) =>
-          translator.t(locale, "admin-webhook-overloaded", { seconds: Math.round(lagSeconds) }),
-        ),
-      );
+    alert(kind, render) {
+      const promise = deliver(kind, render);
+      pending.add(promise);
+      return promise.finally(() => pending.delete(promise));
     },
     async settle() {
       while (pending.size > 0) await Promise.allSettled([...pending]);
+    },
+  };
+}
+
+/**
+ * Claims an alert kind's window of `minIntervalMs`, fleet-wide, through a lease row: `claim(kind)`
+ * is true for exactly one caller per window, whichever process asks.
+ */
+function createWindowClaim(db: Db, clock: Clock, minIntervalMs: number): (kind: string) => Promise<boolean> {
+  // Until when this process knows the window is taken: a flood of forged webhooks must not turn
+  // into a database write per request.
+  const knownTakenUntil = new Map<string, number>();
+  return async (kind) => {
+    const now = clock.now();
+    if ((knownTakenUntil.get(kind) ?? 0) > now) return false;
+    // A fresh holder can only take a free or expired lease, never renew one: exactly one sender
+    // per window, whichever process asks.
+    const won = await acquireLease(db.kysely, `alert:${kind}`, randomUUID(), minIntervalMs, now);
+    // Never shorten what is already known (a slower claim must not undo a faster one's window).
+    const until = now + (won ? minIntervalMs : Math.min(minIntervalMs, 60_000));
+    knownTakenUntil.set(kind, Math.max(until, knownTakenUntil.get(kind) ?? 0));
+    return won;
+  };
+}
+
+/**
+ * Counts events (failure times) inside a sliding window of `windowMs`. The times are kept as a
+ * queue, oldest first: a flood of forged requests costs amortized O(1) per request. (Filtering the
+ * whole list on every failure made a flood quadratic: 40,000 forged requests in ten minutes took a
+ * minute of CPU.)
+ */
+function createFailureWindow(windowMs: number): { add(now: number): number } {
+  let times: number[] = [];
+  let oldest = 0;
+  return {
+    /** Records an event at `now`; answers how many fall inside the window ending at `now`. */
+    add(now) {
+      while (oldest < times.length && now - (times[oldest] as number) >= windowMs) oldest++;
+      if (oldest > 1024 && oldest * 2 > times.length) {
+        times = times.slice(oldest);
+        oldest = 0;
+      }
+      times.push(now);
+      return times.length - oldest;
     },
   };
 }

@@ -97,13 +97,6 @@ export function createSpeechClient(options: SpeechClientOptions): SpeechClient {
   const now = options.now ?? Date.now;
 
   async function once(input: TranscribeInput, audio: Buffer, signal?: AbortSignal): Promise<Transcription> {
-    const form = new FormData();
-    form.append("file", new Blob([new Uint8Array(audio)], { type: input.contentType }), basename(input.path));
-    form.append("model", options.model);
-    form.append("response_format", format);
-    if (format === "verbose_json") form.append("timestamp_granularities[]", "segment");
-    if (input.language) form.append("language", input.language);
-    if (input.prompt) form.append("prompt", input.prompt);
     const headers: Record<string, string> = { accept: "application/json, text/plain" };
     if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
     let response: Response;
@@ -113,38 +106,16 @@ export function createSpeechClient(options: SpeechClientOptions): SpeechClient {
         fetch: doFetch,
         url: endpoint,
         headers,
-        body: form,
+        body: transcriptionForm(options.model, format, input, audio),
         timeoutMs,
         signal,
       }));
     } catch (error) {
       if (!(error instanceof openAi.RequestFailure)) throw error;
-      if (error.timedOut) {
-        throw new SpeechApiError("timeout", `speech to text did not answer within ${timeoutMs} ms`, {
-          cause: error.cause,
-        });
-      }
-      throw new SpeechApiError(
-        "unreachable",
-        `speech to text unreachable: ${openAi.describeError(error.cause)}`,
-        {
-          cause: error.cause,
-        },
-      );
+      throw unanswered(error, timeoutMs);
     }
-    if (response.status === 413) {
-      throw new SpeechApiError("too_large", `speech to text refused the piece as too large (413)`, {
-        status: 413,
-      });
-    }
-    if (!response.ok) {
-      const retryAfterMs = parseRetryAfterHeader(response.headers.get("retry-after"), now());
-      throw new SpeechApiError(
-        "http",
-        `speech to text answered ${response.status}: ${openAi.errorDetail(text, snippet)}`,
-        retryAfterMs === undefined ? { status: response.status } : { status: response.status, retryAfterMs },
-      );
-    }
+    const refused = refusal(response, text, now());
+    if (refused) throw refused;
     const parsed = parseTranscription(format, text, input.durationMs);
     if (!parsed) {
       throw new SpeechApiError("bad_response", `speech to text answered ${format} that cannot be read`, {
@@ -171,6 +142,55 @@ export function createSpeechClient(options: SpeechClientOptions): SpeechClient {
       }
     },
   };
+}
+
+/** The multipart body of one request: the piece's audio, the model and what to answer in. */
+function transcriptionForm(
+  model: string,
+  format: SpeechResponseFormat,
+  input: TranscribeInput,
+  audio: Buffer,
+): FormData {
+  const form = new FormData();
+  form.append("file", new Blob([new Uint8Array(audio)], { type: input.contentType }), basename(input.path));
+  form.append("model", model);
+  form.append("response_format", format);
+  if (format === "verbose_json") form.append("timestamp_granularities[]", "segment");
+  if (input.language) form.append("language", input.language);
+  if (input.prompt) form.append("prompt", input.prompt);
+  return form;
+}
+
+/** A request that got no answer: it timed out, or the endpoint could not be reached. */
+function unanswered(error: openAi.RequestFailure, timeoutMs: number): SpeechApiError {
+  if (error.timedOut) {
+    return new SpeechApiError("timeout", `speech to text did not answer within ${timeoutMs} ms`, {
+      cause: error.cause,
+    });
+  }
+  return new SpeechApiError(
+    "unreachable",
+    `speech to text unreachable: ${openAi.describeError(error.cause)}`,
+    {
+      cause: error.cause,
+    },
+  );
+}
+
+/** The error an answer that is not a 2xx stands for (413: the piece is too large); undefined for a 2xx. */
+function refusal(response: Response, text: string, now: number): SpeechApiError | undefined {
+  if (response.status === 413) {
+    return new SpeechApiError("too_large", `speech to text refused the piece as too large (413)`, {
+      status: 413,
+    });
+  }
+  if (response.ok) return undefined;
+  const retryAfterMs = parseRetryAfterHeader(response.headers.get("retry-after"), now);
+  return new SpeechApiError(
+    "http",
+    `speech to text answered ${response.status}: ${openAi.errorDetail(text, snippet)}`,
+    retryAfterMs === undefined ? { status: response.status } : { status: response.status, retryAfterMs },
+  );
 }
 
 /** The URL requests go to: `url` as is when it ends in /audio/transcriptions, else with it appended. */

@@ -7,7 +7,7 @@
  * page token.
  */
 import type { Update } from "grammy/types";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { findActiveBackfillRun, findBackfillRun } from "../../src/backfill/backfill.repository.js";
 import { BACKFILL_STEP_JOB } from "../../src/backfill/backfill-jobs.js";
 import { runBackfillStep } from "../../src/backfill/backfill-step.job.js";
@@ -15,23 +15,15 @@ import type { Job } from "../../src/jobs/queue.js";
 import type { ZoomUser } from "../fakes/fake-zoom.js";
 import { type OpsHarness as OpsBench, startOpsHarness as startOpsBench } from "../ops/harness.js";
 import { TEST_DIALECT } from "../support/db.js";
-import { makeTestAudio } from "../support/media.js";
+import { closeAfterEachTest, testAudioForFile } from "../support/each-test.js";
 
 const CHAT = 4242;
-let audio: string;
-beforeAll(async () => {
-  audio = await makeTestAudio({ seconds: 4, bitrateKbps: 48 });
-});
+const audio = testAudioForFile({ seconds: 4, bitrateKbps: 48 });
 
-let bench: OpsBench | undefined;
-afterEach(async () => {
-  await bench?.close();
-  bench = undefined;
-});
+const closeAfterTest = closeAfterEachTest<OpsBench>();
 
 async function setup(): Promise<{ b: OpsBench; user: ZoomUser }> {
-  const b = await startOpsBench();
-  bench = b;
+  const b = closeAfterTest(await startOpsBench());
   const user = b.zoom.addUser({ email: "host@example.com", timezone: "UTC" });
   await b.connect({ user, chatId: CHAT });
   return { b, user };
@@ -44,7 +36,7 @@ function addMeeting(b: OpsBench, user: ZoomUser, uuid: string, start: string) {
     topic: `Topic ${uuid}`,
     start_time: start,
     duration: 30,
-    files: [{ file_type: "M4A", recording_type: "audio_only", path: audio }],
+    files: [{ file_type: "M4A", recording_type: "audio_only", path: audio() }],
   });
 }
 
@@ -215,8 +207,7 @@ describe(`/import on ${TEST_DIALECT}`, () => {
   });
 
   it("in a group only an admin may import or cancel; bad arguments and no connection are explained", async () => {
-    const b = await startOpsBench();
-    bench = b;
+    const b = closeAfterTest(await startOpsBench());
     const user = b.zoom.addUser({ email: "host@example.com" });
     const GROUP = -100500;
     await b.connect({ user, chatId: GROUP, telegramUserId: 7 });

@@ -5,35 +5,27 @@
  * expired link, a replayed or forged callback, a denied authorization, a Zoom outage.
  */
 import type { Update } from "grammy/types";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { signConnectParams } from "../../src/connect/connect-link.js";
 import { signOAuthState } from "../../src/connect/oauth-state.js";
+import { closeAfterEachTest } from "../support/each-test.js";
 import {
+  ADA,
+  addAda,
   type ConnectHarness,
-  continueUrlOf,
+  followToZoom,
   lastLoginButton,
+  pathOf,
   pressConnectButton,
-  rememberCode,
+  sendText,
   startConnectHarness,
 } from "./harness.js";
 
-let bench: ConnectHarness | undefined;
-afterEach(async () => {
-  await bench?.close();
-  bench = undefined;
-});
-
-const ADA = { id: 1001, first_name: "Ada", username: "ada", language_code: "en" };
+const closeAfterTest = closeAfterEachTest<ConnectHarness>();
 
 async function setup() {
-  bench = await startConnectHarness();
-  const user = bench.zoom.addUser({ email: "ada@example.com", first_name: "Ada", last_name: "Lovelace" });
-  bench.tg.addUser(ADA);
-  return { b: bench, user };
-}
-
-async function send(b: ConnectHarness, chatId: number, from: number, text: string) {
-  await b.app.bot.handleUpdate(b.tg.userSends({ chatId, from, text }) as unknown as Update);
+  const b = closeAfterTest(await startConnectHarness());
+  return { b, user: addAda(b) };
 }
 
 /** The bare URL of the login_url button of the newest bot message in a chat (a "copied" link). */
@@ -46,11 +38,6 @@ function pressed(b: ConnectHarness, chatId: number, from = ADA.id): string {
   return pressConnectButton(b, chatId, from);
 }
 
-const pathOf = (url: string) => {
-  const u = new URL(url);
-  return `${u.pathname}${u.search}`;
-};
-
 /**
  * The browser's part: open the pressed link, see the confirmation page, follow its button to the
  * fake Zoom, which 302s back to us.
@@ -59,15 +46,8 @@ async function authorize(
   b: ConnectHarness,
   buttonUrl: string,
 ): Promise<{ callbackPath: string; authorizeUrl: URL; confirmation: string }> {
-  const start = await b.app.http.request(pathOf(buttonUrl));
-  const confirmation = await start.text();
-  expect(start.status, confirmation).toBe(200);
-  const authorizeUrl = new URL(continueUrlOf(confirmation));
-  const atZoom = await fetch(authorizeUrl, { redirect: "manual" });
-  expect(atZoom.status).toBe(302);
-  const back = new URL(atZoom.headers.get("location") ?? "");
-  const code = back.searchParams.get("code");
-  if (code) rememberCode(b.zoom, code);
+  const { confirmation, authorizeUrl, zoomStatus, back } = await followToZoom(b, buttonUrl);
+  expect(zoomStatus).toBe(302);
   return { callbackPath: pathOf(back.toString()), authorizeUrl, confirmation };
 }
 
@@ -79,7 +59,7 @@ async function connectionCount(b: ConnectHarness): Promise<number> {
 describe("connect flow", () => {
   it("connects end to end: /connect → button → Zoom → callback → page and chat message", async () => {
     const { b, user } = await setup();
-    await send(b, ADA.id, ADA.id, "/connect");
+    await sendText(b, ADA.id, ADA.id, "/connect");
     const prompt = b.tg.sent.find((s) => s.chatId === ADA.id);
     expect(prompt?.text).toContain("Tap the button below");
     expect(lastButtonUrl(b, ADA.id).startsWith("http://127.0.0.1:3000/zoom/connect?")).toBe(true);
@@ -131,7 +111,7 @@ describe("connect flow", () => {
 
   it("a replayed callback fails with 400 and changes nothing", async () => {
     const { b } = await setup();
-    await send(b, ADA.id, ADA.id, "/connect");
+    await sendText(b, ADA.id, ADA.id, "/connect");
     const { callbackPath } = await authorize(b, pressed(b, ADA.id));
     expect((await b.app.http.request(callbackPath)).status).toBe(200);
     const sentBefore = b.tg.sent.length;
@@ -145,7 +125,7 @@ describe("connect flow", () => {
 
   it("a tampered link, the unsigned seed-style link and a link signed with another secret never reach Zoom", async () => {
     const { b } = await setup();
-    await send(b, ADA.id, ADA.id, "/connect");
+    await sendText(b, ADA.id, ADA.id, "/connect");
     const good = new URL(pressed(b, ADA.id));
 
     const tampered = new URL(good);
@@ -187,7 +167,7 @@ describe("connect flow", () => {
         updated_at: 0,
       })
       .execute();
-    await send(b, ADA.id, ADA.id, "/connect");
+    await sendText(b, ADA.id, ADA.id, "/connect");
     const link = pressed(b, ADA.id);
     expect(new URL(link).searchParams.get("l")).toBe("ru");
     b.clock.advance(15 * 60_000 + 1000);
@@ -201,7 +181,7 @@ describe("connect flow", () => {
 
   it("a link works once: after it connected the chat, opening it again is refused", async () => {
     const { b } = await setup();
-    await send(b, ADA.id, ADA.id, "/connect");
+    await sendText(b, ADA.id, ADA.id, "/connect");
     const link = pressed(b, ADA.id);
     const { callbackPath } = await authorize(b, link);
     expect((await b.app.http.request(callbackPath)).status).toBe(200);
@@ -209,7 +189,7 @@ describe("connect flow", () => {
     expect((await b.app.http.request(pathOf(link))).status).toBe(400);
     // A new /connect gives a new link that works (e.g. to reconnect).
     b.clock.advance(1000);
-    await send(b, ADA.id, ADA.id, "/connect");
+    await sendText(b, ADA.id, ADA.id, "/connect");
     expect(b.tg.sent.filter((s) => s.chatId === ADA.id).at(-1)?.text).toContain(
       "already connected to Zoom as ada@example.com",
     );
@@ -218,7 +198,7 @@ describe("connect flow", () => {
 
   it("a forged, expired or unknown state fails with 400 and exchanges no code", async () => {
     const { b } = await setup();
-    await send(b, ADA.id, ADA.id, "/connect");
+    await sendText(b, ADA.id, ADA.id, "/connect");
     const { callbackPath } = await authorize(b, pressed(b, ADA.id));
     const url = new URL(callbackPath, "http://x");
     const code = url.searchParams.get("code") ?? "";
@@ -251,7 +231,7 @@ describe("connect flow", () => {
   it("error=access_denied explains itself and connects nothing", async () => {
     const { b } = await setup();
     b.zoom.setNextAuthorization({ deny: true });
-    await send(b, ADA.id, ADA.id, "/connect");
+    await sendText(b, ADA.id, ADA.id, "/connect");
     const { callbackPath } = await authorize(b, pressed(b, ADA.id));
     expect(callbackPath).toContain("error=access_denied");
     const response = await b.app.http.request(callbackPath);
@@ -264,7 +244,7 @@ describe("connect flow", () => {
 
   it("Zoom failing during the exchange shows a 'failed' page with a reference, and stores nothing", async () => {
     const { b } = await setup();
-    await send(b, ADA.id, ADA.id, "/connect");
+    await sendText(b, ADA.id, ADA.id, "/connect");
     const { callbackPath } = await authorize(b, pressed(b, ADA.id));
     b.zoom.inject("token", { kind: "status", status: 503 });
     const response = await b.app.http.request(callbackPath);
@@ -285,12 +265,12 @@ describe("connect flow", () => {
       admins: [ADA.id],
       members: [ADA.id, 2002],
     });
-    await send(b, ADA.id, ADA.id, "/connect");
+    await sendText(b, ADA.id, ADA.id, "/connect");
     let flow = await authorize(b, pressed(b, ADA.id));
     expect((await b.app.http.request(flow.callbackPath)).status).toBe(200);
 
     b.clock.advance(60_000);
-    await send(b, GROUP, ADA.id, "/connect");
+    await sendText(b, GROUP, ADA.id, "/connect");
     flow = await authorize(b, pressed(b, GROUP));
     expect((await b.app.http.request(flow.callbackPath)).status).toBe(200);
 
@@ -313,13 +293,13 @@ describe("connect flow", () => {
     const GROUP = -100555;
     b.tg.addUser({ id: 2002, first_name: "Bob" });
     b.tg.addChat({ id: GROUP, type: "supergroup", title: "Team", admins: [ADA.id], members: [ADA.id, 2002] });
-    await send(b, GROUP, 2002, "/connect");
+    await sendText(b, GROUP, 2002, "/connect");
     const reply = b.tg.sent.filter((s) => s.chatId === GROUP).at(-1);
     expect(reply?.text).toBe(
       "Only admins of this group can do that. Please ask a group admin to send the command.",
     );
     expect(reply?.replyMarkup).toBeUndefined();
-    await send(b, GROUP, ADA.id, "/connect");
+    await sendText(b, GROUP, ADA.id, "/connect");
     expect(lastButtonUrl(b, GROUP)).toContain("/zoom/connect?");
   });
 
@@ -341,7 +321,7 @@ describe("connect flow", () => {
     const { b } = await setup();
     const regional = `http://localhost:${new URL(b.zoom.url).port}`;
     b.zoom.setApiUrl(regional);
-    await send(b, ADA.id, ADA.id, "/connect");
+    await sendText(b, ADA.id, ADA.id, "/connect");
     const { callbackPath } = await authorize(b, pressed(b, ADA.id));
     expect((await b.app.http.request(callbackPath)).status).toBe(200);
     const me = b.zoom.requests.find((r) => r.route === "users_me");

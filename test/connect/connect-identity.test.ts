@@ -4,51 +4,39 @@
  * /connect (in a group: an administrator at that moment), fresh, and the link was never started
  * before. Everyone else connects nothing, and nothing is stored for them.
  */
-import type { Update } from "grammy/types";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { signLoginData } from "../fakes/fake-telegram.js";
+import { closeAfterEachTest } from "../support/each-test.js";
 import {
+  ADA,
+  addAda,
   type ConnectHarness,
-  continueUrlOf,
+  followToZoom,
   lastLoginButton,
+  pathOf,
   pressConnectButton,
-  rememberCode,
+  sendText,
   startConnectHarness,
 } from "./harness.js";
 
-let bench: ConnectHarness | undefined;
-afterEach(async () => {
-  await bench?.close();
-  bench = undefined;
-});
+const closeAfterTest = closeAfterEachTest<ConnectHarness>();
 
-const ADA = { id: 1001, first_name: "Ada", username: "ada", language_code: "en" };
 const BOB = { id: 2002, first_name: "Bob", username: "bob", language_code: "en" };
 const MALLORY = { id: 6666, first_name: "Mallory", username: "mallory", language_code: "en" };
 const GROUP = -100777;
 
 async function setup() {
-  bench = await startConnectHarness();
-  bench.zoom.addUser({ email: "ada@example.com", first_name: "Ada", last_name: "Lovelace" });
-  for (const u of [ADA, BOB, MALLORY]) bench.tg.addUser(u);
-  bench.tg.addChat({
+  const b = closeAfterTest(await startConnectHarness());
+  addAda(b, [ADA, BOB, MALLORY]);
+  b.tg.addChat({
     id: GROUP,
     type: "supergroup",
     title: "Design team",
     admins: [ADA.id],
     members: [BOB.id],
   });
-  return bench;
+  return b;
 }
-
-async function send(b: ConnectHarness, chatId: number, from: number, text: string) {
-  await b.app.bot.handleUpdate(b.tg.userSends({ chatId, from, text }) as unknown as Update);
-}
-
-const pathOf = (url: string) => {
-  const u = new URL(url);
-  return `${u.pathname}${u.search}`;
-};
 
 /** Nothing was started or stored: no OAuth state, no spent link, no connection, no Zoom call. */
 async function expectNothingStored(b: ConnectHarness) {
@@ -64,13 +52,7 @@ async function finish(
   b: ConnectHarness,
   pressedUrl: string,
 ): Promise<{ status: number; confirmation: string }> {
-  const start = await b.app.http.request(pathOf(pressedUrl));
-  const confirmation = await start.text();
-  expect(start.status, confirmation).toBe(200);
-  const atZoom = await fetch(continueUrlOf(confirmation), { redirect: "manual" });
-  const back = new URL(atZoom.headers.get("location") ?? "");
-  const code = back.searchParams.get("code");
-  if (code) rememberCode(b.zoom, code);
+  const { confirmation, back } = await followToZoom(b, pressedUrl);
   const page = await b.app.http.request(pathOf(back.toString()));
   return { status: page.status, confirmation };
 }
@@ -78,7 +60,7 @@ async function finish(
 describe("the connect link proves who is connecting", () => {
   it("/connect answers with a login_url button to the signed link", async () => {
     const b = await setup();
-    await send(b, ADA.id, ADA.id, "/connect");
+    await sendText(b, ADA.id, ADA.id, "/connect");
     const message = b.tg.sent.filter((s) => s.chatId === ADA.id).at(-1);
     const markup = message?.replyMarkup as { inline_keyboard: Array<Array<Record<string, unknown>>> };
     const button = markup.inline_keyboard[0]?.[0];
@@ -91,7 +73,7 @@ describe("the connect link proves who is connecting", () => {
 
   it("a group member pressing the administrator's button connects nothing", async () => {
     const b = await setup();
-    await send(b, GROUP, ADA.id, "/connect");
+    await sendText(b, GROUP, ADA.id, "/connect");
     const response = await b.app.http.request(pathOf(pressConnectButton(b, GROUP, BOB.id)));
     expect(response.status).toBe(403);
     expect(await response.text()).toContain("Only the person who sent /connect can use this button");
@@ -100,7 +82,7 @@ describe("the connect link proves who is connecting", () => {
 
   it("a forwarded button pressed by someone else connects nothing", async () => {
     const b = await setup();
-    await send(b, ADA.id, ADA.id, "/connect");
+    await sendText(b, ADA.id, ADA.id, "/connect");
     // Telegram authorizes whoever presses a forwarded login_url button: here Bob.
     const response = await b.app.http.request(pathOf(pressConnectButton(b, ADA.id, BOB.id)));
     expect(response.status).toBe(403);
@@ -109,7 +91,7 @@ describe("the connect link proves who is connecting", () => {
 
   it("a copied URL without Telegram's data, or with the user declining, connects nothing", async () => {
     const b = await setup();
-    await send(b, ADA.id, ADA.id, "/connect");
+    await sendText(b, ADA.id, ADA.id, "/connect");
     const { url, messageId } = lastLoginButton(b, ADA.id);
     const declined = b.tg.pressLoginButton({ chatId: ADA.id, messageId, from: ADA.id, decline: true });
     for (const link of [url, declined]) {
@@ -122,7 +104,7 @@ describe("the connect link proves who is connecting", () => {
 
   it("a forged, stale or replayed signature connects nothing", async () => {
     const b = await setup();
-    await send(b, ADA.id, ADA.id, "/connect");
+    await sendText(b, ADA.id, ADA.id, "/connect");
     const { url } = lastLoginButton(b, ADA.id);
     const now = Math.floor(b.clock.now() / 1000);
 
@@ -158,7 +140,7 @@ describe("the connect link proves who is connecting", () => {
 
   it("phishing: a victim opening the attacker's link connects nothing to the attacker's chat", async () => {
     const b = await setup();
-    await send(b, MALLORY.id, MALLORY.id, "/connect");
+    await sendText(b, MALLORY.id, MALLORY.id, "/connect");
     const { url } = lastLoginButton(b, MALLORY.id);
     // The victim opens the copied link, or presses the forwarded button.
     for (const link of [url, pressConnectButton(b, MALLORY.id, ADA.id)]) {
@@ -171,7 +153,7 @@ describe("the connect link proves who is connecting", () => {
 
   it("an administrator demoted since /connect connects nothing", async () => {
     const b = await setup();
-    await send(b, GROUP, ADA.id, "/connect");
+    await sendText(b, GROUP, ADA.id, "/connect");
     b.tg.setChatAdmins(GROUP, []);
     const response = await b.app.http.request(pathOf(pressConnectButton(b, GROUP, ADA.id)));
     expect(response.status).toBe(403);
@@ -181,7 +163,7 @@ describe("the connect link proves who is connecting", () => {
 
   it("the administrator's own press connects, after a page naming the group and who asked", async () => {
     const b = await setup();
-    await send(b, GROUP, ADA.id, "/connect");
+    await sendText(b, GROUP, ADA.id, "/connect");
     const { status, confirmation } = await finish(b, pressConnectButton(b, GROUP, ADA.id));
     expect(confirmation).toContain("Ada (@ada) asked to deliver");
     expect(confirmation).toContain("“Design team”");
@@ -196,7 +178,7 @@ describe("the connect link proves who is connecting", () => {
 
   it("a link is spent when its OAuth flow starts, not only after a completed connection", async () => {
     const b = await setup();
-    await send(b, ADA.id, ADA.id, "/connect");
+    await sendText(b, ADA.id, ADA.id, "/connect");
     const first = await b.app.http.request(pathOf(pressConnectButton(b, ADA.id, ADA.id)));
     expect(first.status).toBe(200); // the confirmation; Zoom never visited, nothing connected
     b.clock.advance(60_000);

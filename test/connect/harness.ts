@@ -5,6 +5,7 @@
  */
 
 import type { Update } from "grammy/types";
+import { expect } from "vitest";
 import type { AppRoles } from "../../src/app.js";
 import type { ManualClock } from "../../src/clock.js";
 import type { Env } from "../../src/config.js";
@@ -93,15 +94,59 @@ export async function seedConnection(
  * (not requested yet).
  */
 export async function connectUntilCallback(harness: ConnectHarness, userId: number): Promise<URL> {
-  const { app, tg } = harness;
-  await app.bot.handleUpdate(
-    tg.userSends({ chatId: userId, from: userId, text: "/connect" }) as unknown as Update,
-  );
+  await sendText(harness, userId, userId, "/connect");
   // The user presses the login_url button; the confirmation page's button goes on to Zoom.
-  const link = new URL(pressConnectButton(harness, userId, userId));
-  const start = await app.http.request(`${link.pathname}${link.search}`);
-  const atZoom = await fetch(continueUrlOf(await start.text()), { redirect: "manual" });
-  return new URL(atZoom.headers.get("location")!);
+  const { back } = await followToZoom(harness, pressConnectButton(harness, userId, userId));
+  return back;
+}
+
+/** The Telegram user most connect tests connect as; `addAda` adds her Zoom account. */
+export const ADA = { id: 1001, first_name: "Ada", username: "ada", language_code: "en" };
+
+/** Ada's Zoom account on the fake Zoom, and `telegramUsers` (Ada alone by default) on the fake Telegram. */
+export function addAda(
+  harness: ConnectHarness,
+  telegramUsers: readonly Parameters<FakeTelegram["addUser"]>[0][] = [ADA],
+): ZoomUser {
+  const user = harness.zoom.addUser({ email: "ada@example.com", first_name: "Ada", last_name: "Lovelace" });
+  for (const u of telegramUsers) harness.tg.addUser(u);
+  return user;
+}
+
+/** `from` sends `text` in `chatId`, handled by the app's bot. */
+export async function sendText(
+  harness: ConnectHarness,
+  chatId: number,
+  from: number,
+  text: string,
+): Promise<void> {
+  await harness.app.bot.handleUpdate(harness.tg.userSends({ chatId, from, text }) as unknown as Update);
+}
+
+/** A URL's path and query: what `app.http.request` takes. */
+export const pathOf = (url: string): string => {
+  const u = new URL(url);
+  return `${u.pathname}${u.search}`;
+};
+
+/**
+ * The browser's part after the button: opens the pressed link (the confirmation page must answer
+ * 200), follows its button to the fake Zoom and reads where Zoom sends the browser back (the
+ * callback, not requested yet; its code is remembered for `secretsIssued`).
+ */
+export async function followToZoom(
+  harness: ConnectHarness,
+  pressedUrl: string,
+): Promise<{ confirmation: string; authorizeUrl: URL; zoomStatus: number; back: URL }> {
+  const start = await harness.app.http.request(pathOf(pressedUrl));
+  const confirmation = await start.text();
+  expect(start.status, confirmation).toBe(200);
+  const authorizeUrl = new URL(continueUrlOf(confirmation));
+  const atZoom = await fetch(authorizeUrl, { redirect: "manual" });
+  const back = new URL(atZoom.headers.get("location") ?? "");
+  const code = back.searchParams.get("code");
+  if (code) rememberCode(harness.zoom, code);
+  return { confirmation, authorizeUrl, zoomStatus: atZoom.status, back };
 }
 
 /** Yields to the event loop: a "short wait" that lets I/O progress without sleeping a fixed time. */

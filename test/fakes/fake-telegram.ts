@@ -466,21 +466,11 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
   const limitBytes = Math.floor((opts.uploadLimitMb ?? 50) * 1_000_000);
   const latencyMs = Math.max(0, opts.latencyMs ?? 0);
   const botId = Number(token.split(":")[0]) || 7000000001;
-  const botInfo: FakeTelegram["botInfo"] = {
+  const botInfo = fakeBotInfo({
     id: botId,
-    is_bot: true,
     first_name: "Zoomgram Fake Bot",
     username: opts.botUsername ?? "zoomgram_fake_bot",
-    can_join_groups: true,
-    can_read_all_group_messages: false,
-    supports_inline_queries: false,
-    can_connect_to_business: false,
-    has_main_web_app: false,
-    has_topics_enabled: false,
-    allows_users_to_create_topics: false,
-    can_manage_bots: false,
-    supports_join_request_queries: false,
-  };
+  });
   const fileDir = opts.keepFiles ? await mkdtemp(join(tmpdir(), "fake-telegram-")) : undefined;
 
   const signal = new Signal();
@@ -612,6 +602,31 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
     }
     signal.notify();
     return { ...chat };
+  };
+
+  /** The chat's next message, written by `user` (`content`: its text, or a service field). */
+  const newUserMessage = (c: ChatState, user: TgUser, content: Record<string, unknown>): TgMessage => ({
+    message_id: c.nextMessageId++,
+    from: user,
+    chat: { ...c.chat },
+    date: seconds(),
+    ...content,
+  });
+
+  /** Stores a user's message in its chat and hands it to the bot as an update. */
+  const postUserMessage = (c: ChatState, message: TgMessage): TgUpdate => {
+    c.messages.set(message.message_id, {
+      chatId: c.chat.id,
+      messageId: message.message_id,
+      method: "user",
+      ...(typeof message.text === "string" ? { text: message.text } : {}),
+      files: [],
+      edits: [],
+      sentAt: now(),
+      api: message,
+      fromBot: false,
+    });
+    return pushUpdate({ message });
   };
 
   const mustChat = (id: number): ChatState => {
@@ -1811,27 +1826,9 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
         throw new Error(
           `fake-telegram: no request_chat button ${requestId} for that kind of chat was offered in ${chatId}`,
         );
-      const messageId = c.nextMessageId++;
       const chatShared: Record<string, unknown> = { request_id: requestId, chat_id: sharedChatId };
       if (shared.chat.title !== undefined) chatShared.title = shared.chat.title;
-      const message: TgMessage = {
-        message_id: messageId,
-        from: user,
-        chat: { ...c.chat },
-        date: seconds(),
-        chat_shared: chatShared,
-      };
-      c.messages.set(messageId, {
-        chatId,
-        messageId,
-        method: "user",
-        files: [],
-        edits: [],
-        sentAt: now(),
-        api: message,
-        fromBot: false,
-      });
-      return pushUpdate({ message });
+      return postUserMessage(c, newUserMessage(c, user, { chat_shared: chatShared }));
     },
     userSends({ chatId, from, text, threadId, replyTo }) {
       const user = userObject(from);
@@ -1841,14 +1838,7 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
         c = chats.get(chatId);
       }
       if (!c) throw new Error(`fake-telegram: unknown chat ${chatId}; call addChat() first`);
-      const messageId = c.nextMessageId++;
-      const message: TgMessage = {
-        message_id: messageId,
-        from: user,
-        chat: { ...c.chat },
-        date: seconds(),
-        text,
-      };
+      const message = newUserMessage(c, user, { text });
       const cmd = /^\/[^\s]+/.exec(text);
       if (cmd) message.entities = [{ type: "bot_command", offset: 0, length: cmd[0].length }];
       if (threadId !== undefined) {
@@ -1862,18 +1852,7 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
         const { reply_to_message: _nested, ...quoted } = target.api;
         message.reply_to_message = quoted;
       }
-      c.messages.set(messageId, {
-        chatId,
-        messageId,
-        method: "user",
-        text,
-        files: [],
-        edits: [],
-        sentAt: now(),
-        api: message,
-        fromBot: false,
-      });
-      return pushUpdate({ message });
+      return postUserMessage(c, message);
     },
     userPresses({ chatId, from, messageId, data }) {
       const user = userObject(from);
@@ -1997,4 +1976,28 @@ export function signLoginData(
   const secretKey = createHash("sha256").update(botToken).digest();
   fields.hash = createHmac("sha256", secretKey).update(dataCheckString).digest("hex");
   return fields;
+}
+
+/**
+ * A bot's `getMe` result as a bot created in BotFather with the defaults has it (joins groups,
+ * privacy mode on, no inline mode, no topics): grammY's `botInfo`, so no `getMe` is sent.
+ */
+export function fakeBotInfo(bot: {
+  id: number;
+  first_name: string;
+  username: string;
+}): FakeTelegram["botInfo"] {
+  return {
+    ...bot,
+    is_bot: true,
+    can_join_groups: true,
+    can_read_all_group_messages: false,
+    supports_inline_queries: false,
+    can_connect_to_business: false,
+    has_main_web_app: false,
+    has_topics_enabled: false,
+    allows_users_to_create_topics: false,
+    can_manage_bots: false,
+    supports_join_request_queries: false,
+  };
 }

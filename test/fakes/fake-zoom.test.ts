@@ -69,17 +69,22 @@ async function tokenRequest(z: FakeZoom, form: Record<string, string>, auth: str
   return { status: res.status, body: (await res.json()) as Json };
 }
 
+/** The authorization_code grant for `code`, with the PKCE `verifier`, as redirected to `redirectUri`. */
+function exchangeCode(z: FakeZoom, code: string, verifier: string, redirectUri = REDIRECT) {
+  return tokenRequest(z, {
+    grant_type: "authorization_code",
+    code,
+    redirect_uri: redirectUri,
+    code_verifier: verifier,
+  });
+}
+
 /** The full user-level OAuth flow with PKCE; returns the token response. */
 async function connect(z: FakeZoom, userId: string): Promise<Json> {
   const { verifier, challenge } = pkce();
   z.setNextAuthorization(userId);
   const code = await getCode(z, challenge);
-  const r = await tokenRequest(z, {
-    grant_type: "authorization_code",
-    code,
-    redirect_uri: REDIRECT,
-    code_verifier: verifier,
-  });
+  const r = await exchangeCode(z, code, verifier);
   expect(r.status).toBe(200);
   return r.body;
 }
@@ -143,12 +148,7 @@ describe("fake Zoom: OAuth authorize and code exchange", () => {
     const { verifier, challenge } = pkce();
     const code = await getCode(z, challenge);
 
-    const badVerifier = await tokenRequest(z, {
-      grant_type: "authorization_code",
-      code,
-      redirect_uri: REDIRECT,
-      code_verifier: pkce().verifier,
-    });
+    const badVerifier = await exchangeCode(z, code, pkce().verifier);
     expect(badVerifier).toEqual({
       status: 400,
       body: { reason: "Invalid authorization code", error: "invalid_grant" },
@@ -156,12 +156,7 @@ describe("fake Zoom: OAuth authorize and code exchange", () => {
 
     // A presented code is spent, even by a failed attempt.
     const code2 = await getCode(z, challenge);
-    const ok = await tokenRequest(z, {
-      grant_type: "authorization_code",
-      code: code2,
-      redirect_uri: REDIRECT,
-      code_verifier: verifier,
-    });
+    const ok = await exchangeCode(z, code2, verifier);
     expect(ok.status).toBe(200);
     expect(ok.body).toEqual({
       access_token: expect.any(String),
@@ -170,12 +165,7 @@ describe("fake Zoom: OAuth authorize and code exchange", () => {
       expires_in: 3599,
       scope: expect.stringContaining("cloud_recording:read:list_recording_files"),
     });
-    const reused = await tokenRequest(z, {
-      grant_type: "authorization_code",
-      code: code2,
-      redirect_uri: REDIRECT,
-      code_verifier: verifier,
-    });
+    const reused = await exchangeCode(z, code2, verifier);
     expect(reused.body.error).toBe("invalid_grant");
     expect(z.stats.codeExchanges).toBe(1);
     expect(z.stats.invalidGrants).toBe(2);
@@ -188,20 +178,10 @@ describe("fake Zoom: OAuth authorize and code exchange", () => {
     const { verifier, challenge } = pkce();
     const late = await getCode(z, challenge);
     clock += 5 * 60_000 + 1;
-    const expired = await tokenRequest(z, {
-      grant_type: "authorization_code",
-      code: late,
-      redirect_uri: REDIRECT,
-      code_verifier: verifier,
-    });
+    const expired = await exchangeCode(z, late, verifier);
     expect(expired.body.error).toBe("invalid_grant");
     const code = await getCode(z, challenge);
-    const wrong = await tokenRequest(z, {
-      grant_type: "authorization_code",
-      code,
-      redirect_uri: "https://evil.example/cb",
-      code_verifier: verifier,
-    });
+    const wrong = await exchangeCode(z, code, verifier, "https://evil.example/cb");
     expect(wrong).toMatchObject({ status: 400, body: { error: "invalid_grant" } });
   });
 

@@ -59,6 +59,16 @@ export type ZoomRoute =
   | "delete_recordings"
   | "download";
 
+/** An authorization code the fake handed out: whose, for which redirect, its PKCE challenge. */
+interface AuthorizationCode {
+  userId: string;
+  redirectUri: string;
+  challenge?: string;
+  method?: string;
+  issuedAt: number;
+  used: boolean;
+}
+
 export type ZoomFault =
   | {
       kind: "status";
@@ -398,17 +408,7 @@ export async function startFakeZoom(opts: FakeZoomOptions = {}): Promise<FakeZoo
   const users = new Map<string, ZoomUser>();
   const meetings = new Map<string, MeetingState>();
   const filesByToken = new Map<string, { meeting: MeetingState; file: FileState }>();
-  const codes = new Map<
-    string,
-    {
-      userId: string;
-      redirectUri: string;
-      challenge?: string;
-      method?: string;
-      issuedAt: number;
-      used: boolean;
-    }
-  >();
+  const codes = new Map<string, AuthorizationCode>();
   const accessTokens = new Map<string, { userId: string; expiresAt: number; revoked: boolean }>();
   const refreshTokens = new Map<string, { userId: string; valid: boolean }>();
   const downloadTokens = new Map<string, { uuid: string; expiresAt: number; kind: "api" | "webhook" }>();
@@ -641,22 +641,10 @@ export async function startFakeZoom(opts: FakeZoomOptions = {}): Promise<FakeZoo
     if (typeof who === "object") {
       target.searchParams.set("error", "access_denied");
       if (state !== null) target.searchParams.set("state", state);
-      return {
-        status: 302,
-        body: Buffer.alloc(0),
-        contentType: "text/html",
-        headers: { location: target.toString() },
-      };
+      return redirectTo(target);
     }
     const code = randomToken("", 24);
-    const entry: {
-      userId: string;
-      redirectUri: string;
-      challenge?: string;
-      method?: string;
-      issuedAt: number;
-      used: boolean;
-    } = {
+    const entry: AuthorizationCode = {
       userId: who,
       redirectUri,
       issuedAt: now(),
@@ -669,12 +657,7 @@ export async function startFakeZoom(opts: FakeZoomOptions = {}): Promise<FakeZoo
     codes.set(code, entry);
     target.searchParams.set("code", code);
     if (state !== null) target.searchParams.set("state", state);
-    return {
-      status: 302,
-      body: Buffer.alloc(0),
-      contentType: "text/html",
-      headers: { location: target.toString() },
-    };
+    return redirectTo(target);
   };
 
   const clientAuthOk = (req: http.IncomingMessage): boolean => {
@@ -1189,35 +1172,23 @@ export async function startFakeZoom(opts: FakeZoomOptions = {}): Promise<FakeZoo
     if (/application\/x-www-form-urlencoded/i.test(contentType)) {
       for (const [k, v] of new URLSearchParams(body.body.toString("utf8"))) form.set(k, v);
     }
-    let reply: Reply;
-    switch (route) {
-      case "authorize":
-        reply = authorize(query);
-        break;
-      case "token":
-        reply = token(req, form);
-        break;
-      case "revoke":
-        reply = revoke(req, form);
-        break;
-      case "users_me":
-        reply = usersMe(req, query, arg);
-        break;
-      case "recordings":
-        reply = recordings(req, query, arg);
-        break;
-      case "list_recordings":
-        reply = listRecordings(req, query, arg);
-        break;
-      case "delete_recordings":
-        reply = deleteRecordings(req, query, arg);
-        break;
-      case "summary":
-        reply = summary(req, query, arg);
-        break;
-    }
-    send(res, reply, fault);
+    send(res, answer[route](req, query, form, arg), fault);
     signal.notify();
+  };
+
+  /** Each route with a plain answer: its handler, given the request, the query, the form and the path segment. */
+  const answer: Record<
+    Exclude<ZoomRoute, "download">,
+    (req: http.IncomingMessage, query: URLSearchParams, form: URLSearchParams, arg: string) => Reply
+  > = {
+    authorize: (_req, query) => authorize(query),
+    token: (req, _query, form) => token(req, form),
+    revoke: (req, _query, form) => revoke(req, form),
+    users_me: (req, query, _form, who) => usersMe(req, query, who),
+    recordings: (req, query, _form, segment) => recordings(req, query, segment),
+    list_recordings: (req, query, _form, who) => listRecordings(req, query, who),
+    delete_recordings: (req, query, _form, segment) => deleteRecordings(req, query, segment),
+    summary: (req, query, _form, segment) => summary(req, query, segment),
   };
 
   const takeFault = (route: ZoomRoute): ZoomFault | undefined => {
@@ -1498,39 +1469,33 @@ export async function startFakeZoom(opts: FakeZoomOptions = {}): Promise<FakeZoo
 
     requests,
     revocations,
-    stats: {
-      get refreshes() {
-        return counters.refreshes;
-      },
-      get refreshesByUser() {
-        return { ...refreshesByUser };
-      },
-      get codeExchanges() {
-        return counters.codeExchanges;
-      },
-      get invalidGrants() {
-        return counters.invalidGrants;
-      },
-      get bytesServed() {
-        return counters.bytesServed;
-      },
-      get downloadsStarted() {
-        return counters.downloadsStarted;
-      },
-      get downloadsCompleted() {
-        return counters.downloadsCompleted;
-      },
-      get storageRequests() {
-        return counters.storageRequests;
-      },
-      get authHeadersAtStorage() {
-        return counters.authHeadersAtStorage;
-      },
-    },
+    stats: Object.defineProperty(liveView(counters), "refreshesByUser", {
+      get: () => ({ ...refreshesByUser }),
+      enumerable: true,
+    }) as FakeZoom["stats"],
     waitFor: (check, timeoutMs) => signal.waitFor(check, timeoutMs, "fake Zoom state"),
     waitForRequest: (predicate, timeoutMs) =>
       signal.waitFor(() => requests.find(predicate), timeoutMs, "a matching Zoom request"),
     internalErrors,
   };
   return fake;
+}
+
+/** An object whose properties read `source`'s current values, and that a test cannot write to. */
+function liveView<T extends Record<string, number>>(source: T): Readonly<T> {
+  const view = {} as T;
+  for (const key of Object.keys(source)) {
+    Object.defineProperty(view, key, { get: () => source[key], enumerable: true });
+  }
+  return view;
+}
+
+/** The browser is sent on to `target` (302, empty body). */
+function redirectTo(target: URL): Reply {
+  return {
+    status: 302,
+    body: Buffer.alloc(0),
+    contentType: "text/html",
+    headers: { location: target.toString() },
+  };
 }

@@ -19,6 +19,7 @@ import type { DeliveryRow } from "../../src/db/schema.js";
 import { probeMedia } from "../../src/media/probe.js";
 import type { SentRecord } from "../fakes/fake-telegram.js";
 import type { FakeMeeting, ZoomUser } from "../fakes/fake-zoom.js";
+import { closeAfterEachTest } from "../support/each-test.js";
 import { FFMPEG, FFPROBE, makeTestAudio } from "../support/media.js";
 import { type Harness, type HarnessOptions, startHarness } from "./harness.js";
 
@@ -70,6 +71,23 @@ export async function startRow(options: RowOptions = {}): Promise<Row> {
     files: [{ file_type: "M4A", recording_type: "audio_only", path: audioPath }],
   });
   return { h, user, chatId, meeting, audioPath, audioSha: await sha256File(audioPath), audioSeconds };
+}
+
+/** `startRow` for a test file: every row it starts is closed after its test. */
+export function rowsForEachTest(): (options?: RowOptions) => Promise<Row> {
+  const closeAfterTest = closeAfterEachTest<{ close(): Promise<void> }>();
+  return async (options) => {
+    const row = await startRow(options);
+    closeAfterTest({ close: () => row.h.close() });
+    return row;
+  };
+}
+
+/** Zoom announces the recording and the jobs run to the end: the outcome, shared checks passed. */
+export async function announceAndFinish(row: Row): Promise<Outcome> {
+  await announce(row);
+  await settle(row.h);
+  return finish(row);
 }
 
 /** Zoom announces the recording; the webhook must be acknowledged. */
@@ -198,9 +216,7 @@ export async function recordingJobs(row: Row) {
  * `reasonKey`. Returns the outcome and the job for the row's own checks.
  */
 export async function announceUntilDead(row: Row, reasonKey: string) {
-  await announce(row);
-  await settle(row.h);
-  const out = await finish(row);
+  const out = await announceAndFinish(row);
   expect(out.delivered).toBe(false);
   expect(out.uploads).toHaveLength(0);
   const [job] = await recordingJobs(row);

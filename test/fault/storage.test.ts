@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "kysely";
-import { afterEach, describe, expect, it, onTestFinished } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { TEST_DIALECT } from "../support/db.js";
 import { holdLock } from "./locks.js";
 import {
@@ -16,16 +16,12 @@ import {
   finish,
   type Row,
   recordingJobs,
+  rowsForEachTest,
   settle,
-  startRow,
   UUID,
 } from "./matrix.js";
 
-let row: Row | undefined;
-afterEach(async () => {
-  await row?.h.close();
-  row = undefined;
-});
+const startRow = rowsForEachTest();
 
 /** How long the app waits for a lock before failing the statement (ms). */
 const PATIENCE_MS = 300;
@@ -40,7 +36,7 @@ async function countRows(row: Row, table: "webhook_events" | "jobs" | "meetings"
 
 describe(`fault matrix: storage (${TEST_DIALECT})`, () => {
   it("database busy or locked: short locks are waited out; a long one costs a 500 (Zoom retries) or a job retry, never a half-written event or a lost job", async () => {
-    row = await startRow({
+    const row = await startRow({
       // PostgreSQL: a statement waiting longer than this on a lock is cancelled.
       env: { DB_STATEMENT_TIMEOUT_MS: String(PATIENCE_MS) },
       zoom: { latencyMs: 500 },
@@ -96,7 +92,7 @@ describe(`fault matrix: storage (${TEST_DIALECT})`, () => {
     const scratch = join(tmpdir(), `zoomgram-unwritable-${process.pid}-${Date.now()}`);
     writeFileSync(scratch, "not a directory");
     onTestFinished(() => rmSync(scratch, { force: true }));
-    row = await startRow({ env: { MEDIA_DIR: join(scratch, "media") } });
+    const row = await startRow({ env: { MEDIA_DIR: join(scratch, "media") } });
     const { job } = await announceUntilDead(row, "reason-server-storage");
     expect(job?.last_error).toMatch(/^media\.unwritable/);
   });
@@ -104,7 +100,7 @@ describe(`fault matrix: storage (${TEST_DIALECT})`, () => {
   // A full disk mid-download (media.unwritable, retried) is tested on the download itself, in
   // test/delivery/download.test.ts: planting a symlink to /dev/full no longer reaches the write.
   it("a symlink planted where the download goes is never written through: its target stays untouched, the first attempt delivers the exact bytes", async () => {
-    row = await startRow();
+    const row = await startRow();
     const { h } = row;
     await announce(row);
     // The first attempt's workspace is MEDIA_DIR/deliver-<job id>-1.

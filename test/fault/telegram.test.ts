@@ -4,20 +4,24 @@
  * delivery or a plain message (or, for a chat that blocked the bot, a paused chat and an
  * operator alert); test/fault/matrix.ts checks the rest.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { findChat } from "../../src/telegram/chat.repository.js";
 import { TEST_DIALECT } from "../support/db.js";
-import { announce, announceUntilDead, finish, type Row, recordingJobs, settle, startRow } from "./matrix.js";
+import {
+  announce,
+  announceAndFinish,
+  announceUntilDead,
+  finish,
+  recordingJobs,
+  rowsForEachTest,
+  settle,
+} from "./matrix.js";
 
-let row: Row | undefined;
-afterEach(async () => {
-  await row?.h.close();
-  row = undefined;
-});
+const startRow = rowsForEachTest();
 
 describe(`fault matrix: Telegram (${TEST_DIALECT})`, () => {
   it("Telegram 429: waits retry_after, then delivers once", async () => {
-    row = await startRow();
+    const row = await startRow();
     const { h } = row;
     h.tg.inject("sendAudio", { kind: "429", retryAfter: 90 }, 2);
     await announce(row);
@@ -34,12 +38,10 @@ describe(`fault matrix: Telegram (${TEST_DIALECT})`, () => {
   });
 
   it("Telegram 413: the next rung (a smaller re-encode) is delivered; the refused file is never sent again", async () => {
-    row = await startRow();
+    const row = await startRow();
     const { h } = row;
     h.tg.inject("sendAudio", { kind: "413" }, 1);
-    await announce(row);
-    await settle(h);
-    const out = await finish(row);
+    const out = await announceAndFinish(row);
     expect(out.delivered).toBe(true);
     expect(out.uploads).toHaveLength(1);
     expect(out.uploads[0]?.files[0]?.sha256).not.toBe(row.audioSha);
@@ -50,12 +52,10 @@ describe(`fault matrix: Telegram (${TEST_DIALECT})`, () => {
   });
 
   it("Telegram 413 on every rung: ends with Zoom's link and the reason, not a loop", async () => {
-    row = await startRow();
+    const row = await startRow();
     const { h } = row;
     h.tg.inject("sendAudio", { kind: "413" }, 1000);
-    await announce(row);
-    await settle(h);
-    const out = await finish(row);
+    const out = await announceAndFinish(row);
     expect(out.uploads).toHaveLength(0);
     const rung = JSON.parse(out.deliveries[0]?.detail ?? "{}") as { rung?: string };
     expect(rung.rung).toBe("link");
@@ -68,7 +68,7 @@ describe(`fault matrix: Telegram (${TEST_DIALECT})`, () => {
   });
 
   it("Telegram 403 (bot blocked): the chat is paused at once, no retry storm, the operator hears of it", async () => {
-    row = await startRow({ env: { ADMIN_CHAT_ID: "-100999" } });
+    const row = await startRow({ env: { ADMIN_CHAT_ID: "-100999" } });
     const { h } = row;
     h.tg.addChat({ id: -100999, type: "supergroup", title: "Ops" });
     h.tg.inject("sendAudio", { kind: "403" }, 1000);
@@ -98,7 +98,7 @@ describe(`fault matrix: Telegram (${TEST_DIALECT})`, () => {
   });
 
   it("400 migrate_to_chat_id: the chat moves and the recording is delivered in the supergroup", async () => {
-    row = await startRow({ chatId: -4001 });
+    const row = await startRow({ chatId: -4001 });
     const { h } = row;
     h.tg.migrateChat(-4001, -1004001);
     await announce(row);
@@ -113,12 +113,10 @@ describe(`fault matrix: Telegram (${TEST_DIALECT})`, () => {
   });
 
   it("Telegram 5xx: backs off, sends the whole file again, delivers once", async () => {
-    row = await startRow();
+    const row = await startRow();
     const { h } = row;
     h.tg.inject("sendAudio", { kind: "500" }, 2);
-    await announce(row);
-    await settle(h);
-    const out = await finish(row);
+    const out = await announceAndFinish(row);
     expect(out.delivered).toBe(true);
     expect(out.uploads).toHaveLength(1);
     // Every attempt carried the whole file.
@@ -128,7 +126,7 @@ describe(`fault matrix: Telegram (${TEST_DIALECT})`, () => {
   });
 
   it("Telegram 5xx that never ends: bounded attempts, then the chat is told", async () => {
-    row = await startRow();
+    const row = await startRow();
     const { h } = row;
     h.tg.inject("sendAudio", { kind: "500" }, 1000);
     await announceUntilDead(row, "reason-telegram-unreachable");
@@ -136,12 +134,10 @@ describe(`fault matrix: Telegram (${TEST_DIALECT})`, () => {
 
   it("a hung upload: the job's deadline aborts it, the retry delivers once", async () => {
     // The deadline is real time (the worker's timer): long enough for a normal attempt under load.
-    row = await startRow({ env: { JOB_TIMEOUT_SECONDS: "3" } });
+    const row = await startRow({ env: { JOB_TIMEOUT_SECONDS: "3" } });
     const { h } = row;
     h.tg.inject("sendAudio", { kind: "hang" }, 1);
-    await announce(row);
-    await settle(h);
-    const out = await finish(row);
+    const out = await announceAndFinish(row);
     expect(out.delivered).toBe(true);
     expect(out.uploads).toHaveLength(1);
     const [job] = await recordingJobs(row);

@@ -5,29 +5,25 @@
  * fakes, each ending in a delivery or a plain message to the chat (test/fault/matrix.ts checks
  * the rest: settled, nothing corrupt, nothing doubled).
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { TEST_DIALECT } from "../support/db.js";
 import {
   announce,
+  announceAndFinish,
   announceUntilDead,
   failureText,
   finish,
-  type Row,
   recordingJobs,
+  rowsForEachTest,
   settle,
-  startRow,
   UUID,
 } from "./matrix.js";
 
-let row: Row | undefined;
-afterEach(async () => {
-  await row?.h.close();
-  row = undefined;
-});
+const startRow = rowsForEachTest();
 
 describe(`fault matrix: Zoom (${TEST_DIALECT})`, () => {
   it("Zoom 429 on the API and the download: waits Retry-After, then delivers once", async () => {
-    row = await startRow();
+    const row = await startRow();
     const { h } = row;
     h.zoom.inject("recordings", { kind: "status", status: 429, retryAfter: "120", rateLimitType: "QPS" }, 1);
     h.zoom.inject("download", { kind: "status", status: 429, retryAfter: "300" }, 1);
@@ -45,20 +41,18 @@ describe(`fault matrix: Zoom (${TEST_DIALECT})`, () => {
   });
 
   it("Zoom 5xx on the API and the download: backs off, then delivers once", async () => {
-    row = await startRow();
+    const row = await startRow();
     const { h } = row;
     h.zoom.inject("recordings", { kind: "status", status: 503 }, 2);
     h.zoom.inject("download", { kind: "status", status: 502 }, 1);
-    await announce(row);
-    await settle(h);
-    const out = await finish(row);
+    const out = await announceAndFinish(row);
     expect(out.delivered).toBe(true);
     expect(out.uploads).toHaveLength(1);
     expect((await recordingJobs(row))[0]?.attempts).toBeGreaterThan(1);
   });
 
   it("Zoom 5xx that never ends: bounded attempts, then the chat is told", async () => {
-    row = await startRow();
+    const row = await startRow();
     const { h } = row;
     h.zoom.inject("recordings", { kind: "status", status: 500 }, 1000);
     h.zoom.inject("download", { kind: "status", status: 500 }, 1000);
@@ -67,7 +61,7 @@ describe(`fault matrix: Zoom (${TEST_DIALECT})`, () => {
 
   it("Zoom accepts the API call and never answers, then the download stalls mid-body: each wait times out, the job retries, the exact bytes arrive once", async () => {
     // Small ZOOM_*_TIMEOUT_MS: the configured values reach the REST client and the download.
-    row = await startRow({
+    const row = await startRow({
       env: { ZOOM_CONNECT_TIMEOUT_MS: "100", ZOOM_HEADERS_TIMEOUT_MS: "150", ZOOM_IDLE_TIMEOUT_MS: "150" },
     });
     const { h } = row;
@@ -89,7 +83,7 @@ describe(`fault matrix: Zoom (${TEST_DIALECT})`, () => {
   });
 
   it("a download refused with 401 on every attempt: no token refresh per attempt, bounded, and the chat is told", async () => {
-    row = await startRow();
+    const row = await startRow();
     const { h } = row;
     // Zoom answers GET recordings with the OAuth token, then refuses every file request (zoom.md §6.4).
     h.zoom.inject("download", { kind: "unauthorized" }, 1000);
@@ -103,42 +97,36 @@ describe(`fault matrix: Zoom (${TEST_DIALECT})`, () => {
   });
 
   it("connection reset mid-download: resumes and delivers the exact bytes", async () => {
-    row = await startRow();
+    const row = await startRow();
     const { h } = row;
     h.zoom.inject("download", { kind: "reset" }, 1);
-    await announce(row);
-    await settle(h);
-    const out = await finish(row);
+    const out = await announceAndFinish(row);
     expect(out.delivered).toBe(true);
     expect(out.uploads[0]?.files[0]?.sha256).toBe(row.audioSha);
     expect(h.zoom.stats.downloadsStarted).toBeGreaterThanOrEqual(2);
   });
 
   it("HTML login page instead of the file: never delivered; the real file is, on a later attempt", async () => {
-    row = await startRow();
+    const row = await startRow();
     const { h } = row;
     h.zoom.inject("download", { kind: "html" }, 2);
-    await announce(row);
-    await settle(h);
-    const out = await finish(row);
+    const out = await announceAndFinish(row);
     expect(out.delivered).toBe(true);
     expect(out.uploads).toHaveLength(1);
     expect(out.uploads[0]?.files[0]?.sha256).toBe(row.audioSha);
   });
 
   it("HTML login page every time: nothing uploaded, the chat is told the download was broken", async () => {
-    row = await startRow();
+    const row = await startRow();
     const { h } = row;
     h.zoom.inject("download", { kind: "html" }, 1000);
-    await announce(row);
-    await settle(h);
-    const out = await finish(row);
+    const out = await announceAndFinish(row);
     expect(out.uploads).toHaveLength(0);
     expect(out.texts).toContain(failureText(row, "reason-download-corrupted"));
   });
 
   it("expired webhook download_token (the job runs a day late): a fresh token from the API delivers", async () => {
-    row = await startRow();
+    const row = await startRow();
     const { h } = row;
     const event = h.zoom.buildEvent("recording.completed", UUID);
     expect((await h.postZoomWebhook(event)).status).toBe(200);
@@ -155,7 +143,7 @@ describe(`fault matrix: Zoom (${TEST_DIALECT})`, () => {
   });
 
   it("invalid_grant on refresh: the connection is marked broken, the chat is told to reconnect", async () => {
-    row = await startRow();
+    const row = await startRow();
     const { h } = row;
     await announce(row);
     h.clock.advance(2 * 3_600_000); // the access token expired: the job must refresh
@@ -175,7 +163,7 @@ describe(`fault matrix: Zoom (${TEST_DIALECT})`, () => {
   });
 
   it("the app was removed in Zoom, no deauthorization arrived, and the webhook's token is dead: bounded, and the chat is told", async () => {
-    row = await startRow();
+    const row = await startRow();
     const { h } = row;
     await announce(row);
     // Zoom revokes every token of the user; the app_deauthorized webhook is lost; by the time the

@@ -33,45 +33,42 @@ describe("formatDateTime", () => {
   });
 });
 
-describe("formatDuration", () => {
-  it.each([
-    [0, "0 sec", "0 Sek.", "0 с"],
-    [45, "45 sec", "45 Sek.", "45 с"],
-    [60, "1 min", "1 Min.", "1 мин"],
-    [270, "4 min 30 sec", "4 Min. 30 Sek.", "4 мин 30 с"],
-    [1_510, "25 min", "25 Min.", "25 мин"],
-    [3_600, "1 hr", "1 Std.", "1 ч"],
-    [3_900, "1 hr 5 min", "1 Std. 5 Min.", "1 ч 5 мин"],
-    [3_599.6, "1 hr", "1 Std.", "1 ч"],
-    [9_000, "2 hr 30 min", "2 Std. 30 Min.", "2 ч 30 мин"],
-  ])("%d s → %s / %s / %s", (seconds, en, de, ru) => {
-    expect(plain(formatDuration("en", seconds))).toBe(en);
-    expect(plain(formatDuration("de", seconds))).toBe(de);
-    expect(plain(formatDuration("ru", seconds))).toBe(ru);
+/** A length of time in seconds, or a size in bytes, as English, German and Russian write it. */
+const UNITS = { duration: formatDuration, bytes: formatBytes };
+const IN_EN_DE_RU: Array<[keyof typeof UNITS, number, string, string, string]> = [
+  ["duration", 0, "0 sec", "0 Sek.", "0 с"],
+  ["duration", 45, "45 sec", "45 Sek.", "45 с"],
+  ["duration", 60, "1 min", "1 Min.", "1 мин"],
+  ["duration", 270, "4 min 30 sec", "4 Min. 30 Sek.", "4 мин 30 с"],
+  ["duration", 1_510, "25 min", "25 Min.", "25 мин"],
+  ["duration", 3_600, "1 hr", "1 Std.", "1 ч"],
+  ["duration", 3_900, "1 hr 5 min", "1 Std. 5 Min.", "1 ч 5 мин"],
+  ["duration", 3_599.6, "1 hr", "1 Std.", "1 ч"],
+  ["duration", 9_000, "2 hr 30 min", "2 Std. 30 Min.", "2 ч 30 мин"],
+  ["bytes", 48_200_000, "48.2 MB", "48,2 MB", "48,2 МБ"],
+  ["bytes", 52_428_800, "52.4 MB", "52,4 MB", "52,4 МБ"],
+  ["bytes", 148_000_000, "148 MB", "148 MB", "148 МБ"],
+  ["bytes", 999_960, "1 MB", "1 MB", "1 МБ"],
+  ["bytes", 2_000_000_000, "2 GB", "2 GB", "2 ГБ"],
+  ["bytes", 4_294_967_296, "4.3 GB", "4,3 GB", "4,3 ГБ"],
+  ["bytes", 1_500, "1.5 kB", "1,5 kB", "1,5 кБ"],
+];
+
+describe("formatDuration and formatBytes", () => {
+  it.each(IN_EN_DE_RU)("%s %d → %s / %s / %s", (unit, value, en, de, ru) => {
+    expect((["en", "de", "ru"] as const).map((locale) => plain(UNITS[unit](locale, value)))).toEqual([
+      en,
+      de,
+      ru,
+    ]);
   });
 
-  it("treats nonsense as zero instead of printing NaN", () => {
+  it("treats a nonsense duration as zero instead of printing NaN", () => {
     expect(plain(formatDuration("en", Number.NaN))).toBe("0 sec");
     expect(plain(formatDuration("en", -5))).toBe("0 sec");
   });
-});
 
-describe("formatBytes", () => {
-  it.each([
-    [48_200_000, "48.2 MB", "48,2 MB", "48,2 МБ"],
-    [52_428_800, "52.4 MB", "52,4 MB", "52,4 МБ"],
-    [148_000_000, "148 MB", "148 MB", "148 МБ"],
-    [999_960, "1 MB", "1 MB", "1 МБ"],
-    [2_000_000_000, "2 GB", "2 GB", "2 ГБ"],
-    [4_294_967_296, "4.3 GB", "4,3 GB", "4,3 ГБ"],
-    [1_500, "1.5 kB", "1,5 kB", "1,5 кБ"],
-  ])("%d bytes → %s / %s / %s", (bytes, en, de, ru) => {
-    expect(plain(formatBytes("en", bytes))).toBe(en);
-    expect(plain(formatBytes("de", bytes))).toBe(de);
-    expect(plain(formatBytes("ru", bytes))).toBe(ru);
-  });
-
-  it("uses the French unit names", () => {
+  it("uses the French unit names for sizes", () => {
     expect(plain(formatBytes("fr", 48_200_000))).toBe("48,2 Mo");
   });
 });

@@ -6,6 +6,7 @@ import { Bot, type Context } from "grammy";
 import { afterAll, describe, expect, it } from "vitest";
 import { SUPPORTED_LOCALES } from "../../src/i18n/locales.js";
 import { createTranslator } from "../../src/i18n/translator.js";
+import { fakeBotInfo } from "../fakes/fake-telegram.js";
 
 /** Plausible values for every variable the messages use; a new variable must be added here. */
 const SAMPLE_VARS = {
@@ -251,21 +252,7 @@ describe("the grammY plugin instance", () => {
   async function replyTo(languageCode: string | undefined, localeNegotiator?: (ctx: BotContext) => string) {
     const translator = createTranslator<BotContext>({ onWarning: () => {}, localeNegotiator });
     const bot = new Bot<BotContext>("123:TEST", {
-      botInfo: {
-        id: 123,
-        is_bot: true,
-        first_name: "Zoomgram",
-        username: "zoomgram_bot",
-        can_join_groups: true,
-        can_read_all_group_messages: false,
-        supports_inline_queries: false,
-        can_connect_to_business: false,
-        has_main_web_app: false,
-        has_topics_enabled: false,
-        allows_users_to_create_topics: false,
-        can_manage_bots: false,
-        supports_join_request_queries: false,
-      },
+      botInfo: fakeBotInfo({ id: 123, first_name: "Zoomgram", username: "zoomgram_bot" }),
     });
     const sent: string[] = [];
     bot.api.config.use(async (_prev, method, payload) => {

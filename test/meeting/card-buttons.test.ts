@@ -6,7 +6,7 @@
 import { afterEach, expect, it } from "vitest";
 import { findDeliveries } from "../../src/delivery/delivery.repository.js";
 import { TEST_DIALECT } from "../support/db.js";
-import { makeTestAudio } from "../support/media.js";
+import { testAudioForFile } from "../support/each-test.js";
 import { type MeetingHarness, startMeetingHarness } from "./harness.js";
 
 let bench: MeetingHarness;
@@ -14,23 +14,14 @@ afterEach(async () => {
   await bench?.close();
 });
 
+const audio = testAudioForFile({ seconds: 4, bitrateKbps: 32 });
 const UUID = "buttons-uuid==";
 const VTT =
   "WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\nAnna Keller: The release moves to Thursday after the migration.\n";
 
 async function deliverMeeting(env: Record<string, string> = {}) {
   bench = await startMeetingHarness({ env });
-  const audio = await makeTestAudio({ seconds: 4, bitrateKbps: 32 });
-  bench.zoom.addMeeting({
-    uuid: UUID,
-    hostUserId: bench.user.id,
-    topic: "Retro",
-    start_time: "2026-03-01T09:00:00Z",
-    files: [
-      { file_type: "M4A", recording_type: "audio_only", path: audio },
-      { file_type: "TRANSCRIPT", recording_type: "audio_transcript", bytes: VTT },
-    ],
-  });
+  bench.addRecording({ uuid: UUID, topic: "Retro", audio: audio(), vtt: VTT });
   await bench.post(bench.zoom.buildEvent("recording.completed", UUID, { fileTypes: ["M4A", "TRANSCRIPT"] }));
   await bench.settle();
 }
@@ -103,14 +94,7 @@ it("acts on nothing for a press from another chat or on the wrong kind of delive
 it("a failed audio goes back through the delivery pipeline from the resend button", async () => {
   // The first delivery fails for good (a 400 is final), then the button sends it again.
   bench = await startMeetingHarness({ env: { JOB_MAX_ATTEMPTS: "1" } });
-  const audio = await makeTestAudio({ seconds: 4, bitrateKbps: 32 });
-  bench.zoom.addMeeting({
-    uuid: UUID,
-    hostUserId: bench.user.id,
-    topic: "Retro",
-    start_time: "2026-03-01T09:00:00Z",
-    files: [{ file_type: "M4A", recording_type: "audio_only", path: audio }],
-  });
+  bench.addRecording({ uuid: UUID, topic: "Retro", audio: audio() });
   bench.tg.inject("sendAudio", {
     kind: "status",
     status: 400,

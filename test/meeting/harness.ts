@@ -5,12 +5,13 @@
  * minutes; the 24 h parts timeout stays in the future unless asked for).
  */
 import type { Update } from "grammy/types";
+import { expect } from "vitest";
 import type { AppDeps } from "../../src/app.js";
 import type { Env } from "../../src/config.js";
 import type { Feature } from "../../src/features.js";
 import { setChatLocale } from "../../src/telegram/chat.repository.js";
 import type { StoredMessage } from "../fakes/fake-telegram.js";
-import type { ZoomUser } from "../fakes/fake-zoom.js";
+import type { AddMeetingInput, FakeMeeting, ZoomUser } from "../fakes/fake-zoom.js";
 import { startWorld, type World } from "../support/world.js";
 
 export interface MeetingHarness extends Omit<World, "post" | "settle"> {
@@ -19,10 +20,20 @@ export interface MeetingHarness extends Omit<World, "post" | "settle"> {
   /** Signs `body` like Zoom and posts it to POST /webhooks/zoom; resolves with the response. */
   post(body: Record<string, unknown>): Promise<Response>;
   /**
+   * Posts `body` like `post` (it must be acknowledged with 200) and answers what the inbox
+   * processor decided for it: the result on its audit row (`accepted`, `ignored`, `duplicate`, …).
+   */
+  postForResult(body: Record<string, unknown>): Promise<string>;
+  /**
    * Runs jobs until the queue is quiet, moving the clock to each next due job (retries, paced card
    * edits, "still processing" re-checks) within `horizonMs` of now (default 10 minutes).
    */
   settle(horizonMs?: number): Promise<void>;
+  /**
+   * A finished recording of Anna's meeting, started 2026-03-01 09:00 UTC unless `start_time` says
+   * otherwise: the M4A at `audio`, and a Zoom transcript when `vtt` is given.
+   */
+  addRecording(input: RecordingInput): FakeMeeting;
   /** The chat's bot messages (current state, edits applied). */
   messages(): StoredMessage[];
   /** The meeting cards in the chat: plain messages whose first line is a card title. */
@@ -33,6 +44,12 @@ export interface MeetingHarness extends Omit<World, "post" | "settle"> {
   /** The chat's user presses an inline button with `data` under message `messageId`. */
   press(messageId: number, data: string, chatId?: number): Promise<void>;
 }
+
+export type RecordingInput = Omit<AddMeetingInput, "hostUserId" | "start_time" | "files"> & {
+  start_time?: string;
+  audio: string;
+  vtt?: string;
+};
 
 export interface MeetingHarnessOptions {
   env?: Env;
@@ -72,7 +89,29 @@ export async function startMeetingHarness(options: MeetingHarnessOptions = {}): 
     ...world,
     user,
     chatId,
+    addRecording: ({ audio, vtt, ...meeting }) =>
+      world.zoom.addMeeting({
+        hostUserId: user.id,
+        start_time: "2026-03-01T09:00:00Z",
+        ...meeting,
+        files: [
+          { file_type: "M4A", recording_type: "audio_only", path: audio },
+          ...(vtt === undefined
+            ? []
+            : [{ file_type: "TRANSCRIPT", recording_type: "audio_transcript", bytes: vtt }]),
+        ],
+      }),
     post: (body) => world.post(body),
+    async postForResult(body) {
+      const response = await world.post(body);
+      expect(response.status).toBe(200);
+      const audit = await world.db.kysely
+        .selectFrom("webhook_events")
+        .select("result")
+        .orderBy("id", "desc")
+        .executeTakeFirstOrThrow();
+      return audit.result;
+    },
     settle: (horizonMs = 10 * 60_000) => world.settle({ horizonMs, maxRounds: 200 }),
     messages: () => tg.messages(chatId),
     cards: () => tg.messages(chatId).filter((m) => m.method === "sendMessage" && /^🎥 /.test(m.text ?? "")),

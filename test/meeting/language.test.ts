@@ -20,17 +20,12 @@ const VTT =
 
 it(`/language de makes the next caption, card, transcript, summary and connect page German (${TEST_DIALECT})`, async () => {
   bench = await startMeetingHarness();
-  const audio = await makeTestAudio({ seconds: 4, bitrateKbps: 32 });
-  bench.zoom.addMeeting({
+  bench.addRecording({
     uuid: "lang-uuid==",
-    hostUserId: bench.user.id,
     topic: "Planung",
-    start_time: "2026-03-01T09:00:00Z",
     duration: 30,
-    files: [
-      { file_type: "M4A", recording_type: "audio_only", path: audio },
-      { file_type: "TRANSCRIPT", recording_type: "audio_transcript", bytes: VTT },
-    ],
+    audio: await makeTestAudio({ seconds: 4, bitrateKbps: 32 }),
+    vtt: VTT,
   });
 
   await bench.say("/language de");

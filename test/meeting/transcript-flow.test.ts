@@ -4,11 +4,11 @@
  * before the audio, after it or never; every order ends with the right messages and one card.
  */
 import { readFileSync } from "node:fs";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { findDeliveries } from "../../src/delivery/delivery.repository.js";
 import type { StoredMessage } from "../fakes/fake-telegram.js";
 import { TEST_DIALECT } from "../support/db.js";
-import { makeTestAudio } from "../support/media.js";
+import { testAudioForFile } from "../support/each-test.js";
 import { type FakeSummaryApi, startFakeSummaryApi } from "./fake-summary-api.js";
 import { type MeetingHarness, startMeetingHarness } from "./harness.js";
 
@@ -40,10 +40,7 @@ Anna Keller: Great, then we release version 2.4 on Thursday after the migration 
 `;
 
 const UUID = "/ajXp112QmuoKj4854875==";
-let audio: string;
-beforeAll(async () => {
-  audio = await makeTestAudio({ seconds: 6, bitrateKbps: 32 });
-});
+const audio = testAudioForFile({ seconds: 6, bitrateKbps: 32 });
 
 let bench: MeetingHarness;
 let summaryApi: FakeSummaryApi | undefined;
@@ -55,31 +52,11 @@ afterEach(async () => {
 
 async function setup(options: Parameters<typeof startMeetingHarness>[0] = {}) {
   bench = await startMeetingHarness(options);
-  bench.zoom.addMeeting({
-    uuid: UUID,
-    hostUserId: bench.user.id,
-    topic: "Weekly sync",
-    start_time: "2026-03-01T09:00:00Z",
-    duration: 42,
-    files: [
-      { file_type: "M4A", recording_type: "audio_only", path: audio },
-      { file_type: "TRANSCRIPT", recording_type: "audio_transcript", bytes: VTT },
-    ],
-  });
+  bench.addRecording({ uuid: UUID, topic: "Weekly sync", duration: 42, audio: audio(), vtt: VTT });
   return bench;
 }
 
-/** Posts the event and returns what the inbox processor recorded for it (its audit row's result). */
-async function post(body: Record<string, unknown>) {
-  const response = await bench.post(body);
-  expect(response.status).toBe(200);
-  const audit = await bench.app.services.db.kysely
-    .selectFrom("webhook_events")
-    .select("result")
-    .orderBy("id", "desc")
-    .executeTakeFirstOrThrow();
-  return audit.result;
-}
+const post = (body: Record<string, unknown>) => bench.postForResult(body);
 
 const recordingCompleted = () => post(bench.zoom.buildEvent("recording.completed", UUID));
 const transcriptCompleted = () => post(bench.zoom.buildEvent("recording.transcript_completed", UUID));

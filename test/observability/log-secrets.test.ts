@@ -12,7 +12,7 @@
 import { randomBytes } from "node:crypto";
 import type { Writable } from "node:stream";
 import pino, { type Logger } from "pino";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createTokenService } from "../../src/connect/token-service.js";
 import { AppError } from "../../src/errors.js";
 import type { Feature } from "../../src/features.js";
@@ -21,6 +21,7 @@ import { enqueueJob } from "../../src/jobs/queue.js";
 import { computeZoomSignature } from "../../src/zoom/webhook-signature.js";
 import { type OpsHarness, startOpsHarness } from "../ops/harness.js";
 import { TEST_DIALECT } from "../support/db.js";
+import { closeAfterEachTest } from "../support/each-test.js";
 
 const rnd = (n = 18) => randomBytes(n).toString("base64url");
 
@@ -185,15 +186,37 @@ function probeFeature(s: Secrets): Feature {
   };
 }
 
+/**
+ * Starts a bench (with `logger`, else the app's own) that has the probe-leak job, collects its
+ * secrets and runs the real flow with them.
+ */
+async function benchAfterFlow(
+  started: (bench: OpsHarness) => OpsHarness,
+  logger?: typeof plainPino,
+): Promise<{ bench: OpsHarness; secrets: Secrets }> {
+  let secrets: Secrets = {};
+  const bench = started(
+    await startOpsHarness({
+      env: ENV,
+      ...(logger ? { logger } : {}),
+      deps: {
+        features: [
+          ...features,
+          probeFeature(new Proxy({}, { get: (_, k) => secrets[k as string] }) as Secrets),
+        ],
+      },
+    }),
+  );
+  secrets = await collectSecrets(bench);
+  await runFlow(bench, secrets);
+  return { bench, secrets };
+}
+
 describe(`log secrets on ${TEST_DIALECT}`, () => {
-  let bench: OpsHarness | undefined;
-  afterEach(async () => {
-    await bench?.close();
-    bench = undefined;
-  });
+  const closeAfterTest = closeAfterEachTest<OpsHarness>();
 
   it("the app's logger lets no token, code or secret through, however it is logged", async () => {
-    bench = await startOpsHarness({ env: ENV });
+    const bench = closeAfterTest(await startOpsHarness({ env: ENV }));
     const secrets = await collectSecrets(bench);
     logCarelessly(bench.app.services.logger, secrets);
     logCarelessly(bench.app.services.logger.child({ component: "zoom.oauth" }), secrets);
@@ -207,25 +230,14 @@ describe(`log secrets on ${TEST_DIALECT}`, () => {
   });
 
   it("control: an unredacted pino logs every one of those secrets (so the test above can fail)", async () => {
-    bench = await startOpsHarness({ env: ENV, logger: plainPino });
+    const bench = closeAfterTest(await startOpsHarness({ env: ENV, logger: plainPino }));
     const secrets = await collectSecrets(bench);
     logCarelessly(bench.app.services.logger, secrets);
     expect(leaks(bench.lines.join(""), secrets).sort()).toEqual(Object.keys(secrets).sort());
   });
 
   it("a real flow — OAuth callback, signed webhook, Telegram webhook, refreshes, a dead job and its admin alert — logs no credential", async () => {
-    let secrets: Secrets = {};
-    bench = await startOpsHarness({
-      env: ENV,
-      deps: {
-        features: [
-          ...features,
-          probeFeature(new Proxy({}, { get: (_, k) => secrets[k as string] }) as Secrets),
-        ],
-      },
-    });
-    secrets = await collectSecrets(bench);
-    await runFlow(bench, secrets);
+    const { bench, secrets } = await benchAfterFlow(closeAfterTest);
     const all = { ...secrets, ...Object.fromEntries(bench.issued().map((t, i) => [`issued#${i}`, t])) };
     expect(bench.issued().length).toBeGreaterThanOrEqual(4); // granted pairs plus the refreshed pair
     const text = bench.lines.join("");
@@ -241,19 +253,7 @@ describe(`log secrets on ${TEST_DIALECT}`, () => {
   });
 
   it("control: the same flow through an unredacted pino leaks", async () => {
-    let secrets: Secrets = {};
-    bench = await startOpsHarness({
-      env: ENV,
-      logger: plainPino,
-      deps: {
-        features: [
-          ...features,
-          probeFeature(new Proxy({}, { get: (_, k) => secrets[k as string] }) as Secrets),
-        ],
-      },
-    });
-    secrets = await collectSecrets(bench);
-    await runFlow(bench, secrets);
+    const { bench, secrets } = await benchAfterFlow(closeAfterTest, plainPino);
     expect(leaks(bench.lines.join(""), secrets)).toEqual(
       expect.arrayContaining(["downloadToken", "zoomAccessToken", "botToken"]),
     );

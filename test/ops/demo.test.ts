@@ -3,11 +3,11 @@
  * Zoom or Telegram credentials), which must end with a delivered meeting — the audio, the
  * transcript and the summary in the chat — and exit 0.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { runCommand } from "../support/cli.js";
 
 const root = resolve(import.meta.dirname, "../..");
 // A working directory without a .env, so nothing from a developer's setup leaks in.
@@ -16,20 +16,14 @@ afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
 describe("npm run demo", () => {
   it("plays one meeting end to end and ends with it delivered", async () => {
-    const child = spawn("npm", ["run", "--silent", "--prefix", root, "demo"], {
+    const {
+      code,
+      stdout: out,
+      stderr: err,
+    } = await runCommand("npm", ["run", "--silent", "--prefix", root, "demo"], {
       cwd,
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? cwd },
-      stdio: ["ignore", "pipe", "pipe"],
     });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      err += d.toString();
-    });
-    const code = await new Promise<number | null>((r) => child.on("close", r));
     expect(code, `${out}\n${err}`).toBe(0);
     const lines = out.trimEnd().split("\n");
     expect(lines.at(-2)).toMatch(

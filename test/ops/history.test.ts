@@ -4,7 +4,7 @@
  * audio can be sent again; pressing it sends the audio again (once per minute, however often it
  * is pressed). Another chat's meetings never show.
  */
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   type DeliveryState,
   insertDeliveryIfAbsent,
@@ -14,25 +14,17 @@ import {
 import { chatHistory, meetingState } from "../../src/ops/history.composer.js";
 import type { ZoomUser } from "../fakes/fake-zoom.js";
 import { TEST_DIALECT } from "../support/db.js";
-import { makeTestAudio } from "../support/media.js";
+import { closeAfterEachTest, testAudioForFile } from "../support/each-test.js";
 import { type OpsHarness, startOpsHarness } from "./harness.js";
 
 const CHAT = 4242;
 const USER = 4242;
-let audio: string;
-beforeAll(async () => {
-  audio = await makeTestAudio({ seconds: 4, bitrateKbps: 48 });
-});
+const audio = testAudioForFile({ seconds: 4, bitrateKbps: 48 });
 
-let bench: OpsHarness | undefined;
-afterEach(async () => {
-  await bench?.close();
-  bench = undefined;
-});
+const closeAfterTest = closeAfterEachTest<OpsHarness>();
 
 async function setup(locale = "en"): Promise<{ b: OpsHarness; user: ZoomUser }> {
-  const b = await startOpsHarness();
-  bench = b;
+  const b = closeAfterTest(await startOpsHarness());
   const user = b.zoom.addUser({ email: "host@example.com", timezone: "Europe/Berlin" });
   b.tg.addUser({ id: USER, first_name: "Ann", language_code: locale });
   await b.connect({ user, chatId: CHAT, telegramUserId: USER, locale });
@@ -166,7 +158,7 @@ describe(`/history on ${TEST_DIALECT}`, () => {
       topic: "Quarterly <review> & plans",
       start_time: "2026-01-15T09:00:00Z",
       duration: 1,
-      files: [{ file_type: "M4A", recording_type: "audio_only", path: audio }],
+      files: [{ file_type: "M4A", recording_type: "audio_only", path: audio() }],
     });
     expect((await b.post(b.zoom.buildEvent("recording.completed", meeting.uuid))).status).toBe(200);
     await b.settle();

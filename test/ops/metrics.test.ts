@@ -7,22 +7,15 @@
  * are there too.
  */
 import { statSync } from "node:fs";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { METRICS_AUTH } from "../support/config.js";
 import { TEST_DIALECT } from "../support/db.js";
-import { makeTestAudio } from "../support/media.js";
+import { closeAfterEachTest, testAudioForFile } from "../support/each-test.js";
 import { type OpsHarness, startOpsHarness } from "./harness.js";
 
-let audio: string;
-beforeAll(async () => {
-  audio = await makeTestAudio({ seconds: 8, bitrateKbps: 64 });
-});
+const audio = testAudioForFile({ seconds: 8, bitrateKbps: 64 });
 
-let bench: OpsHarness | undefined;
-afterEach(async () => {
-  await bench?.close();
-  bench = undefined;
-});
+const closeAfterTest = closeAfterEachTest<OpsHarness>();
 
 type Sample = { name: string; labels: Record<string, string>; value: number };
 
@@ -54,8 +47,7 @@ async function scrape(b: OpsHarness) {
 
 describe(`metrics on ${TEST_DIALECT}`, () => {
   it("every operator series moves during one delivery", async () => {
-    const b = await startOpsHarness();
-    bench = b;
+    const b = closeAfterTest(await startOpsHarness());
     const user = b.zoom.addUser({ email: "host@example.com" });
     b.tg.addUser({ id: 4242, first_name: "Ann" });
     await b.connect({ user, chatId: 4242 });
@@ -65,9 +57,9 @@ describe(`metrics on ${TEST_DIALECT}`, () => {
       topic: "Metrics",
       start_time: "2026-01-15T11:00:00Z",
       duration: 1,
-      files: [{ file_type: "M4A", recording_type: "audio_only", path: audio }],
+      files: [{ file_type: "M4A", recording_type: "audio_only", path: audio() }],
     });
-    const size = statSync(audio).size;
+    const size = statSync(audio()).size;
     const initial = await scrape(b);
     expect(initial("zoomgram_webhooks_total")).toBe(0);
 
@@ -139,8 +131,7 @@ describe(`metrics on ${TEST_DIALECT}`, () => {
   });
 
   it("counts failures of every job kind by cause", async () => {
-    const b = await startOpsHarness();
-    bench = b;
+    const b = closeAfterTest(await startOpsHarness());
     const user = b.zoom.addUser({ email: "host@example.com" });
     await b.connect({ user, chatId: 4242 });
     // Only a transcript: its job fails on a Zoom 503 first.
@@ -173,10 +164,9 @@ describe(`metrics on ${TEST_DIALECT}`, () => {
 
 describe(`the metrics listener on ${TEST_DIALECT}`, () => {
   it("METRICS_PORT serves /metrics on loopback without a token; the public port refuses without one", async () => {
-    const b = await startOpsHarness({
-      env: { METRICS_PORT: "0", METRICS_TOKEN: "", PORT: "0", HOST: "127.0.0.1" },
-    });
-    bench = b;
+    const b = closeAfterTest(
+      await startOpsHarness({ env: { METRICS_PORT: "0", METRICS_TOKEN: "", PORT: "0", HOST: "127.0.0.1" } }),
+    );
     const { port, metricsPort } = await b.app.start();
     expect(metricsPort).toBeGreaterThan(0);
     const viaListener = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);

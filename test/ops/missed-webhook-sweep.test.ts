@@ -7,31 +7,23 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { findDeliveries } from "../../src/delivery/delivery.repository.js";
 import { MISSED_WEBHOOK_SWEEP, sweepMissedWebhooks } from "../../src/ops/missed-webhook-sweep.js";
 import type { ZoomUser } from "../fakes/fake-zoom.js";
 import { METRICS_AUTH } from "../support/config.js";
 import { TEST_DIALECT } from "../support/db.js";
-import { makeTestAudio } from "../support/media.js";
+import { closeAfterEachTest, testAudioForFile } from "../support/each-test.js";
 import { type OpsHarness, startOpsHarness } from "./harness.js";
 
 const HOUR = 3_600_000;
-let audio: string;
-beforeAll(async () => {
-  audio = await makeTestAudio({ seconds: 6, bitrateKbps: 48 });
-});
+const audio = testAudioForFile({ seconds: 6, bitrateKbps: 48 });
 
-let bench: OpsHarness | undefined;
-afterEach(async () => {
-  await bench?.close();
-  bench = undefined;
-});
+const closeAfterTest = closeAfterEachTest<OpsHarness>();
 
 /** Connected at the bench's start (12:00 UTC); the clock is then moved on by `hoursLater`. */
 async function setup(hoursLater = 4): Promise<{ b: OpsHarness; user: ZoomUser }> {
-  const b = await startOpsHarness();
-  bench = b;
+  const b = closeAfterTest(await startOpsHarness());
   const user = b.zoom.addUser({ email: "host@example.com", timezone: "UTC" });
   await b.connect({ user, chatId: 4242 });
   b.clock.advance(hoursLater * HOUR);
@@ -53,7 +45,7 @@ function addMeeting(
     topic: `Meeting ${uuid}`,
     start_time: start.replace(/\.\d{3}Z$/, "Z"),
     duration: minutes,
-    files: [{ file_type: "M4A", recording_type: "audio_only", path: audio }],
+    files: [{ file_type: "M4A", recording_type: "audio_only", path: audio() }],
   });
 }
 
@@ -69,7 +61,7 @@ describe(`missed-webhook sweep on ${TEST_DIALECT}`, () => {
     await b.settle();
     const sent = b.tg.sent.filter((s) => s.method === "sendAudio" && s.chatId === 4242);
     expect(sent).toHaveLength(1);
-    expect(sent[0]?.files[0]?.sha256).toBe(sha(audio));
+    expect(sent[0]?.files[0]?.sha256).toBe(sha(audio()));
     const rows = await findDeliveries(b.app.services.db.kysely, meeting.uuid, 4242, ["audio"]);
     expect(rows.map((r) => r.state)).toEqual(["delivered"]);
     const audit = await b.app.services.db.kysely
@@ -110,7 +102,7 @@ describe(`missed-webhook sweep on ${TEST_DIALECT}`, () => {
       topic: "Processing",
       start_time: "2026-01-15T13:00:00Z",
       duration: 30,
-      files: [{ file_type: "M4A", recording_type: "audio_only", path: audio, status: "processing" }],
+      files: [{ file_type: "M4A", recording_type: "audio_only", path: audio(), status: "processing" }],
     });
     const viaWebhook = addMeeting(b, user, "came-by-webhook==", 1);
     addMeeting(b, other, "someone-elses==", 1);

@@ -3,23 +3,19 @@
  * rows, finished jobs (keeping their dedupe keys), spent connect links and abandoned OAuth states;
  * an event for a Zoom user who is not connected keeps nothing of its content.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { pruneOldData } from "../../src/ops/retention.js";
 import { TEST_DIALECT } from "../support/db.js";
+import { closeAfterEachTest } from "../support/each-test.js";
 import { type OpsHarness, startOpsHarness } from "./harness.js";
 
-let bench: OpsHarness | undefined;
-afterEach(async () => {
-  await bench?.close();
-  bench = undefined;
-});
+const closeAfterTest = closeAfterEachTest<OpsHarness>();
 
 const DAY = 86_400_000;
 
 describe(`retention on ${TEST_DIALECT}`, () => {
   it("prunes rows older than RETENTION_DAYS and keeps dedupe keys, unfinished jobs and recent rows", async () => {
-    const b = await startOpsHarness({ env: { RETENTION_DAYS: "7" } });
-    bench = b;
+    const b = closeAfterTest(await startOpsHarness({ env: { RETENTION_DAYS: "7" } }));
     const db = b.app.services.db.kysely;
     const now = b.clock.now();
     const old = now - 8 * DAY;
@@ -106,8 +102,7 @@ describe(`retention on ${TEST_DIALECT}`, () => {
   });
 
   it("forgets what a recording removed in Zoom stopped once Zoom's trash cannot give it back, never sooner", async () => {
-    const b = await startOpsHarness({ env: { RETENTION_DAYS: "7" } });
-    bench = b;
+    const b = closeAfterTest(await startOpsHarness({ env: { RETENTION_DAYS: "7" } }));
     const db = b.app.services.db.kysely;
     const now = b.clock.now();
     const removal = (meetingUuid: string, updatedAt: number) => ({
@@ -132,14 +127,12 @@ describe(`retention on ${TEST_DIALECT}`, () => {
   });
 
   it("RETENTION_DAYS defaults to 30", async () => {
-    const b = await startOpsHarness();
-    bench = b;
+    const b = closeAfterTest(await startOpsHarness());
     expect(b.app.services.config.retentionDays).toBe(30);
   });
 
   it("an event for a Zoom user who is not connected keeps no content and no download token", async () => {
-    const b = await startOpsHarness();
-    bench = b;
+    const b = closeAfterTest(await startOpsHarness());
     const stranger = b.zoom.addUser({ email: "stranger@example.com" });
     const meeting = b.zoom.addMeeting({
       uuid: "stranger-meeting==",

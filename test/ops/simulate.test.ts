@@ -41,16 +41,13 @@ const simulate = (args: string[], env: Record<string, string> = {}) =>
     env: { ...bench.env, PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
   });
 
+/** recording.completed for the bench's meeting, its files listed from the fake Zoom. */
+const simulateCompletedFromZoom = () =>
+  simulate(["recording.completed", "--url", url, "--meeting-uuid", UUID, "--from-zoom"]);
+
 describe(`zoomgram simulate on ${TEST_DIALECT}`, () => {
   it("recording.completed --from-zoom makes a delivery; a second run is a duplicate", async () => {
-    const first = await simulate([
-      "recording.completed",
-      "--url",
-      url,
-      "--meeting-uuid",
-      UUID,
-      "--from-zoom",
-    ]);
+    const first = await simulateCompletedFromZoom();
     expect(first.out).toContain(`meeting ${UUID} user ${user.id}`);
     expect(first.out).toContain('→ 200 {"status":"received"} → recorded as accepted');
     expect(first.out).toContain("Accepted: the work is queued; watch the connected chat.");
@@ -63,14 +60,7 @@ describe(`zoomgram simulate on ${TEST_DIALECT}`, () => {
       return rows[0]?.state === "delivered";
     });
 
-    const again = await simulate([
-      "recording.completed",
-      "--url",
-      url,
-      "--meeting-uuid",
-      UUID,
-      "--from-zoom",
-    ]);
+    const again = await simulateCompletedFromZoom();
     expect(again.code).toBe(0);
     expect(again.out).toContain("Duplicate: these files were delivered (or queued) before");
     expect(bench.tg.sent.filter((s) => s.method === "sendAudio")).toHaveLength(1);

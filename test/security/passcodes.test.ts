@@ -54,15 +54,12 @@ describe("stripping passcodes", () => {
 describe(`recording passcodes at rest (${TEST_DIALECT})`, () => {
   it("no passcode from a webhook or a REST answer is stored, in any table or (SQLite) the file and WAL", async () => {
     bench = await startMeetingHarness();
-    const audio = await makeTestAudio({ seconds: 4, bitrateKbps: 32 });
-    bench.zoom.addMeeting({
+    bench.addRecording({
       uuid: "passcode-uuid==",
-      hostUserId: bench.user.id,
       topic: "Board meeting",
-      start_time: "2026-03-01T09:00:00Z",
       duration: 30,
       password: "RestPassword42",
-      files: [{ file_type: "M4A", recording_type: "audio_only", path: audio }],
+      audio: await makeTestAudio({ seconds: 4, bitrateKbps: 32 }),
     });
     const event = bench.zoom.buildEvent("recording.completed", "passcode-uuid==") as unknown as {
       payload: { object: Record<string, unknown> & { recording_files: Array<Record<string, unknown>> } };

@@ -4,7 +4,7 @@
  * or channel; a closed or deleted topic or a lost channel pauses deliveries with a message in the
  * original chat; webinars (object.type 5, 6, 9) arrive like meetings.
  */
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   getChatDestination,
   setChatDestination,
@@ -12,8 +12,8 @@ import {
 } from "../../src/settings/chat-settings.repository.js";
 import { type MeetingHarness, startMeetingHarness } from "../meeting/harness.js";
 import { TEST_DIALECT } from "../support/db.js";
+import { closeAfterEachTest, testAudioForFile } from "../support/each-test.js";
 import { loadZoomFixture } from "../support/fixtures.js";
-import { makeTestAudio } from "../support/media.js";
 
 const VTT = `WEBVTT
 
@@ -26,60 +26,28 @@ Anna Keller: Today we decide on the release date for version 2.4 and review the 
 Ben Ortiz: The migration script for PostgreSQL is finished and passed on staging last night.
 `;
 
-let audio: string;
-beforeAll(async () => {
-  audio = await makeTestAudio({ seconds: 6, bitrateKbps: 32 });
-});
+const audio = testAudioForFile({ seconds: 6, bitrateKbps: 32 });
 
-let bench: MeetingHarness | undefined;
-afterEach(async () => {
-  await bench?.close();
-  bench = undefined;
-});
+const closeAfterTest = closeAfterEachTest<MeetingHarness>();
 
 const GROUP = -1001500;
 const CHANNEL = -1002600;
 const ADMIN = 501;
 
 async function setup(options: { chatId?: number } = {}) {
-  bench = await startMeetingHarness(options.chatId ? { chatId: options.chatId } : {});
-  return bench;
+  return closeAfterTest(await startMeetingHarness(options.chatId ? { chatId: options.chatId } : {}));
 }
 
 function addMeeting(b: MeetingHarness, uuid: string, topic: string, type = 2) {
-  b.zoom.addMeeting({
-    uuid,
-    hostUserId: b.user.id,
-    topic,
-    type,
-    start_time: "2026-03-01T09:00:00Z",
-    duration: 42,
-    files: [
-      { file_type: "M4A", recording_type: "audio_only", path: audio },
-      { file_type: "TRANSCRIPT", recording_type: "audio_transcript", bytes: VTT },
-    ],
-  });
-}
-
-/** Posts a signed webhook, lets the worker process the inbox, and answers what ingest decided. */
-async function post(b: MeetingHarness, body: Record<string, unknown>): Promise<string> {
-  const response = await b.post(body);
-  expect(response.status).toBe(200);
-  await b.app.worker?.drainFeeders();
-  const audit = await b.app.services.db.kysely
-    .selectFrom("webhook_events")
-    .select("result")
-    .orderBy("id", "desc")
-    .executeTakeFirstOrThrow();
-  return audit.result;
+  b.addRecording({ uuid, topic, type, duration: 42, audio: audio(), vtt: VTT });
 }
 
 const completed = (b: MeetingHarness, uuid: string) =>
-  post(b, b.zoom.buildEvent("recording.completed", uuid, { fileTypes: ["M4A"] }));
+  b.postForResult(b.zoom.buildEvent("recording.completed", uuid, { fileTypes: ["M4A"] }));
 const transcript = (b: MeetingHarness, uuid: string) =>
-  post(b, b.zoom.buildEvent("recording.transcript_completed", uuid));
+  b.postForResult(b.zoom.buildEvent("recording.transcript_completed", uuid));
 const summary = (b: MeetingHarness, uuid: string) =>
-  post(b, b.zoom.buildSummaryCompletedEvent(uuid, "rivet"));
+  b.postForResult(b.zoom.buildSummaryCompletedEvent(uuid, "rivet"));
 
 const sentTo = (b: MeetingHarness, chatId: number, method?: string) =>
   b.tg.sent.filter((s) => s.chatId === chatId && (method === undefined || s.method === method));
@@ -94,56 +62,75 @@ const kinds = async (b: MeetingHarness, uuid: string) =>
       .execute()
   ).map((r) => r.kind);
 
-describe(`settings applied to deliveries on ${TEST_DIALECT}`, () => {
-  it("parts: audio off and summary off create neither; the transcript still comes", async () => {
-    const b = await setup();
-    const db = b.app.services.db.kysely;
-    await updateChatSettings(db, b.chatId, { parts: { audio: false, summary: false } }, b.clock.now());
-    addMeeting(b, "parts-1", "Weekly sync");
-    expect(await completed(b, "parts-1")).toBe("ignored");
-    expect(await transcript(b, "parts-1")).toBe("accepted");
-    expect(await summary(b, "parts-1")).toBe("ignored");
-    await b.settle();
-    expect(await kinds(b, "parts-1")).toEqual(["transcript"]);
-    expect(sentTo(b, b.chatId, "sendAudio")).toHaveLength(0);
-    expect(sentTo(b, b.chatId, "sendDocument")).toHaveLength(1);
-    // No summary from the transcript either.
-    expect(sentTo(b, b.chatId, "sendMessage").filter((s) => s.text?.startsWith("🧠 "))).toHaveLength(0);
-  });
+/** How the chat's parts setting decides what ingest accepts and what arrives. */
+const PARTS_CASES = [
+  {
+    name: "audio off and summary off create neither; the transcript still comes",
+    parts: { audio: false, summary: false },
+    results: ["ignored", "accepted", "ignored"],
+    kinds: ["transcript"],
+    sent: { audio: 0, transcript: 1, summary: 0 },
+  },
+  {
+    name: "transcript off leaves audio and summary",
+    parts: { transcript: false },
+    results: ["accepted", "ignored", "accepted"],
+    kinds: ["audio", "summary"],
+    sent: { audio: 1, transcript: 0, summary: 1 },
+  },
+];
 
-  it("parts: transcript off leaves audio and summary", async () => {
-    const b = await setup();
-    await updateChatSettings(
-      b.app.services.db.kysely,
-      b.chatId,
-      { parts: { transcript: false } },
-      b.clock.now(),
-    );
-    addMeeting(b, "parts-2", "Weekly sync");
-    expect(await completed(b, "parts-2")).toBe("accepted");
-    expect(await transcript(b, "parts-2")).toBe("ignored");
-    expect(await summary(b, "parts-2")).toBe("accepted");
-    await b.settle();
-    expect(await kinds(b, "parts-2")).toEqual(["audio", "summary"]);
-    expect(sentTo(b, b.chatId, "sendAudio")).toHaveLength(1);
-    expect(sentTo(b, b.chatId, "sendDocument")).toHaveLength(0);
-  });
+describe(`settings applied to deliveries on ${TEST_DIALECT}`, () => {
+  for (const { name, parts, results, kinds: created, sent } of PARTS_CASES) {
+    it(`parts: ${name}`, async () => {
+      const b = await setup();
+      await updateChatSettings(b.app.services.db.kysely, b.chatId, { parts }, b.clock.now());
+      addMeeting(b, "parts-1", "Weekly sync");
+      // recording.completed, recording.transcript_completed, meeting.summary_completed
+      expect([
+        await completed(b, "parts-1"),
+        await transcript(b, "parts-1"),
+        await summary(b, "parts-1"),
+      ]).toEqual(results);
+      await b.settle();
+      expect(await kinds(b, "parts-1")).toEqual(created);
+      expect({
+        audio: sentTo(b, b.chatId, "sendAudio").length,
+        transcript: sentTo(b, b.chatId, "sendDocument").length,
+        // A summary neither from Zoom nor from the transcript.
+        summary: sentTo(b, b.chatId, "sendMessage").filter((s) => s.text?.startsWith("🧠 ")).length,
+      }).toEqual(sent);
+    });
+  }
 
   it("topic filter: contains / does not contain decides which meetings arrive", async () => {
     const b = await setup();
-    const db = b.app.services.db.kysely;
-    await updateChatSettings(
-      db,
-      b.chatId,
-      { topicFilter: { mode: "contains", phrase: "standup" } },
-      b.clock.now(),
-    );
-    addMeeting(b, "topic-1", "Weekly sync");
-    addMeeting(b, "topic-2", "Daily Standup");
-    expect(await completed(b, "topic-1")).toBe("ignored");
+    const filterBy = (mode: "contains" | "excludes") =>
+      updateChatSettings(
+        b.app.services.db.kysely,
+        b.chatId,
+        { topicFilter: { mode, phrase: "standup" } },
+        b.clock.now(),
+      );
+    /** What ingest decides for each new meeting's recording.completed. */
+    const arrivals = async (meetings: Array<[uuid: string, topic: string]>) => {
+      const results: string[] = [];
+      for (const [uuid, topic] of meetings) {
+        addMeeting(b, uuid, topic);
+        results.push(await completed(b, uuid));
+      }
+      return results;
+    };
+
+    await filterBy("contains");
+    expect(
+      await arrivals([
+        ["topic-1", "Weekly sync"],
+        ["topic-2", "Daily Standup"],
+      ]),
+    ).toEqual(["ignored", "accepted"]);
     expect(await transcript(b, "topic-1")).toBe("ignored");
     expect(await summary(b, "topic-1")).toBe("ignored");
-    expect(await completed(b, "topic-2")).toBe("accepted");
     await b.settle();
     expect(await kinds(b, "topic-1")).toEqual([]);
     // Workers run jobs concurrently: the order between meetings is not fixed.
@@ -153,30 +140,39 @@ describe(`settings applied to deliveries on ${TEST_DIALECT}`, () => {
         .sort(),
     ).toEqual(["Daily Standup"]);
 
-    await updateChatSettings(
-      db,
-      b.chatId,
-      { topicFilter: { mode: "excludes", phrase: "standup" } },
-      b.clock.now(),
-    );
-    addMeeting(b, "topic-3", "Standup again");
-    addMeeting(b, "topic-4", "Retro");
-    expect(await completed(b, "topic-3")).toBe("ignored");
-    expect(await completed(b, "topic-4")).toBe("accepted");
+    await filterBy("excludes");
+    expect(
+      await arrivals([
+        ["topic-3", "Standup again"],
+        ["topic-4", "Retro"],
+      ]),
+    ).toEqual(["ignored", "accepted"]);
   });
 });
+
+/** GROUP as a forum whose "Recordings" topic deliveries go to; answers the topic's thread id. */
+async function deliverToForumTopic(b: MeetingHarness): Promise<number> {
+  b.tg.addChat({ id: GROUP, type: "supergroup", title: "Team", isForum: true, admins: [ADMIN] });
+  const topic = b.tg.addTopic(GROUP, "Recordings");
+  await setChatDestination(
+    b.app.services.db.kysely,
+    GROUP,
+    { chatId: null, threadId: topic, title: null },
+    1,
+  );
+  return topic;
+}
+
+/** A forum topic that is gone: how it went, and what the pause notice calls it. */
+const LOST_TOPIC_CASES = [
+  { how: "closed", lose: (b: MeetingHarness, topic: number) => b.tg.closeTopic(GROUP, topic) },
+  { how: "deleted", lose: (b: MeetingHarness, topic: number) => b.tg.deleteTopic(GROUP, topic) },
+];
 
 describe(`destinations on ${TEST_DIALECT}`, () => {
   it("a forum topic: audio, transcript, summary and card all land in it", async () => {
     const b = await setup({ chatId: GROUP });
-    b.tg.addChat({ id: GROUP, type: "supergroup", title: "Team", isForum: true, admins: [ADMIN] });
-    const topic = b.tg.addTopic(GROUP, "Recordings");
-    await setChatDestination(
-      b.app.services.db.kysely,
-      GROUP,
-      { chatId: null, threadId: topic, title: null },
-      1,
-    );
+    const topic = await deliverToForumTopic(b);
     addMeeting(b, "forum-1", "Weekly sync");
     await completed(b, "forum-1");
     await transcript(b, "forum-1");
@@ -188,50 +184,33 @@ describe(`destinations on ${TEST_DIALECT}`, () => {
     expect(sent.every((s) => s.threadId === topic)).toBe(true);
   });
 
-  it("a closed topic pauses deliveries and says so in the chat's General topic; later meetings wait", async () => {
-    const b = await setup({ chatId: GROUP });
-    b.tg.addChat({ id: GROUP, type: "supergroup", title: "Team", isForum: true, admins: [ADMIN] });
-    const topic = b.tg.addTopic(GROUP, "Recordings");
-    const db = b.app.services.db.kysely;
-    await setChatDestination(db, GROUP, { chatId: null, threadId: topic, title: null }, 1);
-    b.tg.closeTopic(GROUP, topic);
-    addMeeting(b, "closed-1", "Weekly sync");
-    await completed(b, "closed-1");
-    await b.settle();
-    const notices = sentTo(b, GROUP).filter((s) => s.text?.startsWith("⏸"));
-    expect(notices).toHaveLength(1);
-    expect(notices[0]?.text).toBe(
-      "⏸ Deliveries are paused: the forum topic they go to was closed. An administrator can choose where they go with /settings.",
-    );
-    expect(notices[0]?.threadId).toBeUndefined();
-    expect((await getChatDestination(db, GROUP)).pausedReason).toBe("the forum topic they go to was closed");
-    expect(sentTo(b, GROUP, "sendAudio")).toHaveLength(0);
+  for (const { how, lose } of LOST_TOPIC_CASES) {
+    it(`a ${how} topic pauses deliveries and says so in the chat's General topic; later meetings wait`, async () => {
+      const b = await setup({ chatId: GROUP });
+      const topic = await deliverToForumTopic(b);
+      lose(b, topic);
+      addMeeting(b, `${how}-1`, "Weekly sync");
+      await completed(b, `${how}-1`);
+      await b.settle();
+      const notices = sentTo(b, GROUP).filter((s) => s.text?.startsWith("⏸"));
+      expect(notices).toHaveLength(1);
+      expect(notices[0]?.text).toBe(
+        `⏸ Deliveries are paused: the forum topic they go to was ${how}. An administrator can choose where they go with /settings.`,
+      );
+      expect(notices[0]?.threadId).toBeUndefined();
+      const db = b.app.services.db.kysely;
+      expect((await getChatDestination(db, GROUP)).pausedReason).toBe(
+        `the forum topic they go to was ${how}`,
+      );
+      expect(sentTo(b, GROUP, "sendAudio")).toHaveLength(0);
 
-    addMeeting(b, "closed-2", "Retro");
-    await completed(b, "closed-2");
-    await b.settle();
-    expect(sentTo(b, GROUP).filter((s) => s.text?.startsWith("⏸"))).toHaveLength(1);
-    expect(b.tg.calls.filter((c) => c.method === "sendAudio")).toHaveLength(1);
-  });
-
-  it("a deleted topic says it was deleted", async () => {
-    const b = await setup({ chatId: GROUP });
-    b.tg.addChat({ id: GROUP, type: "supergroup", title: "Team", isForum: true, admins: [ADMIN] });
-    const topic = b.tg.addTopic(GROUP, "Recordings");
-    await setChatDestination(
-      b.app.services.db.kysely,
-      GROUP,
-      { chatId: null, threadId: topic, title: null },
-      1,
-    );
-    b.tg.deleteTopic(GROUP, topic);
-    addMeeting(b, "deleted-1", "Weekly sync");
-    await completed(b, "deleted-1");
-    await b.settle();
-    expect(sentTo(b, GROUP).find((s) => s.text?.startsWith("⏸"))?.text).toContain(
-      "the forum topic they go to was deleted",
-    );
-  });
+      addMeeting(b, `${how}-2`, "Retro");
+      await completed(b, `${how}-2`);
+      await b.settle();
+      expect(sentTo(b, GROUP).filter((s) => s.text?.startsWith("⏸"))).toHaveLength(1);
+      expect(b.tg.calls.filter((c) => c.method === "sendAudio")).toHaveLength(1);
+    });
+  }
 
   it("a channel: deliveries are posted there; when the bot is removed, deliveries pause and the chat is told", async () => {
     const b = await setup();
@@ -304,7 +283,7 @@ describe(`webinars on ${TEST_DIALECT}`, () => {
       addMeeting(b, `webinar-${type}`, `Webinar type ${type}`, type);
       const event = b.zoom.buildEvent("recording.completed", `webinar-${type}`, { fileTypes: ["M4A"] });
       expect((event.payload as { object: { type: number } }).object.type).toBe(type);
-      expect(await post(b, event)).toBe("accepted");
+      expect(await b.postForResult(event)).toBe("accepted");
       expect(await transcript(b, `webinar-${type}`)).toBe("accepted");
     }
     await b.settle();
@@ -324,7 +303,7 @@ describe(`webinars on ${TEST_DIALECT}`, () => {
     );
     event.payload.object.host_id = b.user.id;
     expect(event.payload.object.type).toBe(5);
-    expect(await post(b, event)).toBe("accepted");
+    expect(await b.postForResult(event)).toBe("accepted");
     expect(await kinds(b, String(event.payload.object.uuid))).toEqual(["audio", "transcript"]);
   });
 });

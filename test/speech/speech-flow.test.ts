@@ -5,7 +5,7 @@
  * and open questions; a Zoom transcript that comes later makes no second document; one that comes
  * within STT_WAIT_MINUTES leaves speech to text idle.
  */
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { findDeliveries, findMeeting } from "../../src/delivery/delivery.repository.js";
 import { features } from "../../src/features.js";
 import { createSpeechFeature } from "../../src/speech/speech.feature.js";
@@ -13,7 +13,7 @@ import { type FakeSpeech, startFakeSpeech } from "../fakes/fake-speech.js";
 import { type FakeSummaryApi, startFakeSummaryApi } from "../meeting/fake-summary-api.js";
 import { type MeetingHarness, startMeetingHarness } from "../meeting/harness.js";
 import { TEST_DIALECT } from "../support/db.js";
-import { makeTestAudio } from "../support/media.js";
+import { testAudioForFile } from "../support/each-test.js";
 
 const UUID = "sttMeeting0000000000==";
 const SPOKEN = [
@@ -33,10 +33,7 @@ const SUMMARY_JSON = JSON.stringify({
 });
 const VTT = "WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\nAnna Keller: Zoom's own transcript.\n";
 
-let audio: string;
-beforeAll(async () => {
-  audio = await makeTestAudio({ seconds: 14, bitrateKbps: 32 });
-});
+const audio = testAudioForFile({ seconds: 14, bitrateKbps: 32 });
 
 let bench: MeetingHarness;
 let speech: FakeSpeech;
@@ -88,18 +85,12 @@ async function setup(
         : f,
     ),
   });
-  bench.zoom.addMeeting({
+  bench.addRecording({
     uuid: UUID,
-    hostUserId: bench.user.id,
     topic: "Weekly sync",
-    start_time: "2026-03-01T09:00:00Z",
     duration: 1,
-    files: [
-      { file_type: "M4A", recording_type: "audio_only", path: audio },
-      ...(options.withTranscript
-        ? [{ file_type: "TRANSCRIPT", recording_type: "audio_transcript", bytes: options.zoomVtt ?? VTT }]
-        : []),
-    ],
+    audio: audio(),
+    ...(options.withTranscript ? { vtt: options.zoomVtt ?? VTT } : {}),
   });
   if (options.transcriptHidden) {
     const transcript = bench.zoom.meeting(UUID)?.files.find((f) => f.file_type === "TRANSCRIPT");

@@ -2,8 +2,9 @@
  * Per-test lifecycles for a test file, registered once at its top (vitest hooks, so only for test
  * files — child processes import ./db.ts directly).
  */
-import { afterEach, beforeEach } from "vitest";
+import { afterEach, beforeAll, beforeEach } from "vitest";
 import { createTestDatabase, type TestDatabase, type TestDialect } from "./db.js";
+import { makeTestAudio, type TestAudioOptions } from "./media.js";
 
 /**
  * A fresh migrated database for every test of the file (or of the `describe` it is called in),
@@ -30,5 +31,36 @@ export function databaseForEachTest(dialect?: TestDialect): TestDatabase {
       return now().url;
     },
     cleanup: () => now().cleanup(),
+  };
+}
+
+/**
+ * Closes after every test of the file whatever the test handed to the returned function (a
+ * harness, a bench: anything with `close()`), newest first, also when the test failed. The
+ * function hands its argument back: `const b = closeAfterTest(await startOpsHarness())`.
+ */
+export function closeAfterEachTest<T extends { close(): Promise<unknown> }>(): (started: T) => T {
+  const open: T[] = [];
+  afterEach(async () => {
+    for (const started of open.splice(0).reverse()) await started.close();
+  });
+  return (started) => {
+    open.push(started);
+    return started;
+  };
+}
+
+/**
+ * One generated audio file (support/media.ts) for the file's tests, made once before the first;
+ * the returned function gives its path inside a test.
+ */
+export function testAudioForFile(options: TestAudioOptions): () => string {
+  let path: string | undefined;
+  beforeAll(async () => {
+    path = await makeTestAudio(options);
+  });
+  return () => {
+    if (path === undefined) throw new Error("testAudioForFile: used outside a test");
+    return path;
   };
 }
