@@ -20,7 +20,7 @@ for (const flags of process.argv.slice(2)) {
     logFile: join(service.dir, "serve.log"),
   });
   await waitForLog(child, (log) => (log.includes("HTTP server listening") ? true : undefined));
-  await sleep(2000);
+  await sleep(Number(process.env.PROBE_IDLE_MS ?? 2000));
   const m = readMemory(child.pid);
   console.log(`${(flags || "(none)").padEnd(50)} idle RSS ${((m?.rss ?? 0) / 1e6).toFixed(1)} MB`);
   if (process.env.SMAPS) {
