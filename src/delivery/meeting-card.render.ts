@@ -6,6 +6,7 @@
 import { formatDateTime } from "../i18n/format.js";
 import type { Locale } from "../i18n/locales.js";
 import type { TranslationVariables } from "../i18n/translator.js";
+import { parseJsonOrUndefined } from "../json.js";
 import { stripControlChars, truncate } from "../telegram/text/escape.js";
 import type { MeetingPart, PartProgress, PartStatus } from "./progress.js";
 
@@ -66,13 +67,7 @@ export function emptyCardState(): CardState {
 export function parseCardState(json: string | null | undefined): CardState {
   const state = emptyCardState();
   if (!json) return state;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch (error) {
-    if (error instanceof SyntaxError) return state;
-    throw error;
-  }
+  const raw = parseJsonOrUndefined(json);
   if (typeof raw !== "object" || raw === null) return state;
   const r = raw as Partial<CardState>;
   for (const part of CARD_PARTS) {

@@ -16,6 +16,7 @@
  */
 import { z } from "zod";
 import { AppError } from "../errors.js";
+import { parseJsonOrUndefined } from "../json.js";
 import { parseRetryAfter } from "./rate-limit.js";
 
 export interface OAuthClientOptions {
@@ -130,7 +131,7 @@ export function createOAuthClient(options: OAuthClientOptions): OAuthClient {
 
   function failure(endpoint: Endpoint, response: Response, text: string): AppError {
     const status = response.status;
-    const parsed = errorBodySchema.safeParse(safeJson(text));
+    const parsed = errorBodySchema.safeParse(parseJsonOrUndefined(text));
     const zoomError = parsed.success ? parsed.data.error : undefined;
     const zoomCode = parsed.success && parsed.data.code !== undefined ? String(parsed.data.code) : undefined;
     const details = { endpoint, status, zoomError, zoomCode };
@@ -201,7 +202,7 @@ export function createOAuthClient(options: OAuthClientOptions): OAuthClient {
       o,
     );
     if (!response.ok) throw failure(endpoint, response, text);
-    const parsed = tokenResponseSchema.safeParse(safeJson(text));
+    const parsed = tokenResponseSchema.safeParse(parseJsonOrUndefined(text));
     // The issue names the failing field only; zod's message never echoes the token values here.
     if (!parsed.success) throw badResponse(endpoint, response.status, describeIssue(parsed.error));
     const body = parsed.data;
@@ -267,7 +268,7 @@ export function createOAuthClient(options: OAuthClientOptions): OAuthClient {
         o,
       );
       if (!response.ok) throw failure("users.me", response, text);
-      const parsed = usersMeSchema.safeParse(safeJson(text));
+      const parsed = usersMeSchema.safeParse(parseJsonOrUndefined(text));
       if (!parsed.success) throw badResponse("users.me", response.status, describeIssue(parsed.error));
       const me = parsed.data;
       const name =
@@ -286,15 +287,6 @@ export function createOAuthClient(options: OAuthClientOptions): OAuthClient {
       };
     },
   };
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    if (error instanceof SyntaxError) return undefined; // an HTML error page, an empty body
-    throw error;
-  }
 }
 
 function describeIssue(error: z.ZodError): string {
