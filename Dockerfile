@@ -67,7 +67,7 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
 
 # SIGTERM lets in-flight jobs finish (zoomgram stops claiming, waits, then releases the rest).
 STOPSIGNAL SIGTERM
-# --optimize-for-size: V8 keeps a smaller heap (a smaller young generation, earlier collection of
-# the socket and file buffers a relay leaves behind); docs/benchmarks.md measures the trade.
-ENTRYPOINT ["node", "--optimize-for-size", "bin/zoomgram.mjs"]
+# Plain node: `--optimize-for-size` would hold about 20-30 MB less but cost a webhook about half
+# again as much CPU (docs/scaling.md, "Memory"); operators who need the memory can add it here.
+ENTRYPOINT ["node", "bin/zoomgram.mjs"]
 CMD ["serve"]

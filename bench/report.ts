@@ -222,13 +222,24 @@ export function ingestSection(rec: PartRecord<IngestRecord> | undefined): string
     const bareCpu = r.targets
       .find((t) => t.name === "bare")
       ?.runs.find((x) => x.mode === "max")?.serverCpuPct;
+    const cpuMs = (t: IngestTarget | undefined) => {
+      const m = t?.runs.find((x) => x.mode === "max");
+      return m?.serverCpuPct !== undefined && m.throughput > 0
+        ? (m.serverCpuPct / 100 / m.throughput) * 1000
+        : undefined;
+    };
+    const bareTarget = r.targets.find((t) => t.name === "bare");
+    const perRequest = [sqlite, postgres, bareTarget].map((t) =>
+      cpuMs(t) === undefined ? "–" : `${num(cpuMs(t), 2)} ms`,
+    );
     const why = [
-      `**Why it misses.** Zoomgram's web process answered at most ${num(sqliteMax)} requests/s on SQLite and ${num(pgMax)}/s on PostgreSQL; at maximum on SQLite it used ${cpu === undefined ? "–" : `${num(cpu)}%`} of its core, and the bare server at its maximum ${bareCpu === undefined ? "–" : `${num(bareCpu)}%`}: neither was computing all the time, so both were waiting — for a CPU shared with other work (see the load average) and, on SQLite, for fsync.`,
+      `**Why it misses.** Zoomgram's web process answered at most ${num(sqliteMax)} requests/s on SQLite and ${num(pgMax)}/s on PostgreSQL; at maximum on SQLite it used ${cpu === undefined ? "–" : `${num(cpu)}%`} of its core, and the bare server at its maximum ${bareCpu === undefined ? "–" : `${num(bareCpu)}%`}. Per answered webhook that is ${perRequest[0]} of CPU on SQLite, ${perRequest[1]} on PostgreSQL and ${perRequest[2]} for the bare server (whose maximum is also bounded by the load generator sharing the other core).`,
       commitBound
-        ? `This disk committed only ${num(ceiling)} one-row transactions/s with \`synchronous=FULL\` during the run, so Zoomgram's ${num(sqliteMax)}/s means about ${num((sqliteMax ?? 0) / ceiling, 1)} webhooks per commit: the group commit gathers only what the process has read while the previous commit was on its way to disk, and better-sqlite3's commit blocks the event loop, so a starved process reads few requests per commit.`
-        : `This disk allowed ${num(ceiling)} bare commits/s during the run, so the commit's fsync alone is not the limit: ${busy ? "the process was computing — verification, JSON parsing and validation, encryption of the download token, the access log line" : "the process was neither computing all the time nor bound by fsync, so it was also waiting for a CPU it shared with other work"}.`,
+        ? `This disk committed only ${num(ceiling)} one-row transactions/s with \`synchronous=FULL\` during the run, so Zoomgram's ${num(sqliteMax)}/s means about ${num((sqliteMax ?? 0) / ceiling, 1)} webhooks per commit: the disk, not the process, set the pace.`
+        : `This disk allowed ${num(ceiling)} bare commits/s during the run, and the SQLite commit runs in its own thread (SQLITE_WRITE_THREAD), so the fsync is not the limit: ${busy ? "the process was computing" : "the process was neither computing all the time nor bound by fsync, so it was also waiting for a CPU it shared with other work"}.`,
+      "Where a webhook's CPU goes (`bench/profile-ingest.ts`, a CPU profile of the web process at its maximum): Node's HTTP parsing and socket writes, which the bare server pays too; then Hono's routing, middleware and response objects, the zod validation of the whole event, AES-GCM encryption of the download token, the HMAC check, stripping passcodes from the stored payload, the access log line (redaction and scrubbing included) and, on SQLite, handing each batch to the write thread. none of them more than about 7% of the total.",
       "Offered more than the maximum, requests queue and the open-loop latency grows with the queue for as long as the run lasts, which is what the p99 at 1,000/s shows when 1,000/s is above the maximum.",
-      `**What would fix it:** on SQLite, taking the commit off the event loop (a worker thread owning the write connection) so requests keep being read and parsed during the fsync and each commit carries all of them; \`synchronous=NORMAL\` in WAL mode is durable against a process crash but not a power loss, a trade-off for operators to choose. A run on an otherwise idle machine is needed to tell the design's limit from the contention's.`,
+      "**What would fix it:** the webhook route served by a plain `node:http` handler ahead of the framework (the route needs none of Hono), and a validator that checks only the fields ingest reads instead of the whole documented event. Beyond one core, web processes are stateless: on PostgreSQL a second `web` process behind the proxy adds its own maximum.",
     ];
     out.push(why.join(" "), "");
   }
@@ -335,7 +346,7 @@ export function relaySection(rec: PartRecord<RelayResult> | undefined): string[]
   if (fat.length) {
     const idle = Math.max(...r.cases.map((c) => c.zoomgram.idleRss));
     out.push(
-      `**Why the RSS misses (${fat.map((c) => c.label).join(", ")}).** The process holds ${mb(idle)} idle, before any byte is relayed: Node.js itself (about 41 MB for an empty process on this machine), the code of the libraries every role needs (Kysely, zod, grammY, pino, prom-client, @grammyjs/i18n), and V8's young generation (up to 16 MB per semi-space by default; \`node --max-semi-space-size=1\` measured about 15 MB less). It already runs compiled JavaScript (no transpiler) and loads only what its role and dialect use. The relay adds ${r.cases.map((c) => `${mb(c.zoomgram.peakRss - c.zoomgram.idleRss)} (${c.label})`).join(" and ")} over idle and does not grow with the file: it streams; the growth is socket and file buffers already consumed but not yet collected (V8 collects external memory after roughly 64 MB of it). **What would fix it:** fewer libraries in the process (a smaller validator than zod, a lighter query builder), or a smaller V8 young generation set by the operator (see docs/scaling.md).`,
+      `**Why the RSS misses (${fat.map((c) => c.label).join(", ")}).** The process holds ${mb(idle)} idle, before any byte is relayed: Node.js itself (about 41 MB for an empty process on this machine), the code of the libraries every role needs (Kysely, zod, grammY, pino, prom-client, @grammyjs/i18n), and V8's young generation (up to 16 MB per semi-space by default). It already runs compiled JavaScript (no transpiler) and loads only what its role and dialect use. The relay adds ${r.cases.map((c) => `${mb(c.zoomgram.peakRss - c.zoomgram.idleRss)} (${c.label})`).join(" and ")} over idle and does not grow with the file: it streams; the growth is socket and file buffers already consumed but not yet collected (V8 collects external memory after roughly 64 MB of it). **What would fix it:** fewer libraries in the process (a smaller validator than zod, a lighter query builder). V8's \`--optimize-for-size\` measured 20–30 MB less here but about half again as much CPU per webhook, so it is an operator's choice, not the default (docs/scaling.md, "Memory").`,
       "",
     );
   }

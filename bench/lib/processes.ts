@@ -92,9 +92,10 @@ export async function waitForLog<T>(
 /**
  * The Node flags Zoomgram runs with in production: package.json's `start` and the Docker image's
  * ENTRYPOINT (test/bench/node-flags.test.ts keeps the three equal), so the bench measures what
- * ships. BENCH_NODE_FLAGS replaces them for an experiment ("" for none).
+ * ships (none today). BENCH_NODE_FLAGS replaces them for an experiment, e.g.
+ * BENCH_NODE_FLAGS="--optimize-for-size" npm run bench -- relay.
  */
-export const SHIPPED_NODE_FLAGS = ["--optimize-for-size"];
+export const SHIPPED_NODE_FLAGS: string[] = [];
 const nodeFlags = (process.env.BENCH_NODE_FLAGS?.split(" ") ?? SHIPPED_NODE_FLAGS).filter(Boolean);
 
 /** Starts Zoomgram with `role`; for web/serve waits for "HTTP server listening" and reads the port. */

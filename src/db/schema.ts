@@ -155,7 +155,7 @@ export interface DeliveriesTable {
   /** Recording file key, or a synthetic key for meeting-level parts ("summary"). */
   file_id: string;
   chat_id: number;
-  /** audio | video | transcript | summary */
+  /** audio | video | transcript | summary | chat (Zoom's in-meeting chat file) */
   kind: string;
   /** pending | downloading | uploading | delivered | failed | skipped */
   state: string;

@@ -27,6 +27,8 @@ export interface LadderState {
   parts?: number;
   /** Messages sent so far for this delivery. */
   messageIds: number[];
+  /** The smallest upload Telegram refused with 413, in bytes (the video ladder aims under it). */
+  refusedBytes?: number;
 }
 
 export interface PartLabel {
@@ -75,6 +77,7 @@ export function parseLadderState(detail: string | null): LadderState {
       attempted: Array.isArray(value.attempted) ? value.attempted.filter((r) => rungs.includes(r)) : [],
       ...(typeof value.rung === "string" && rungs.includes(value.rung) ? { rung: value.rung } : {}),
       ...(typeof value.parts === "number" ? { parts: value.parts } : {}),
+      ...(typeof value.refusedBytes === "number" ? { refusedBytes: value.refusedBytes } : {}),
       messageIds: Array.isArray(value.messageIds)
         ? value.messageIds.filter((n) => typeof n === "number")
         : [],
@@ -84,7 +87,8 @@ export function parseLadderState(detail: string | null): LadderState {
   }
 }
 
-const isTooLarge = (error: unknown) => error instanceof AppError && error.code === "telegram.too_large";
+export const isTooLarge = (error: unknown): boolean =>
+  error instanceof AppError && error.code === "telegram.too_large";
 
 export async function deliverAudio(input: LadderInput): Promise<LadderResult> {
   const { services, state } = input;
@@ -276,12 +280,13 @@ export async function deliverAudioStreamed(input: StreamedDirectInput): Promise<
 
 /**
  * The last rung: the topic, why the file is not attached, and Zoom's link. The reason is
- * "Telegram refused it" when a 413 brought us here, else "larger than the upload limit" (no
- * ffmpeg to make it smaller, or nothing to shrink).
+ * "Telegram refused it" when a 413 brought us here (`refused`; by default: any rung was refused),
+ * else "larger than the upload limit" (no ffmpeg to make it smaller, or nothing to shrink).
  */
-/** The last rung: Zoom's link, with why the file itself did not come. */
 export async function sendLink(
-  input: Pick<LadderInput, "services" | "target" | "signal" | "caption" | "linkUrl" | "state">,
+  input: Pick<LadderInput, "services" | "target" | "signal" | "caption" | "linkUrl" | "state"> & {
+    refused?: boolean;
+  },
 ): Promise<LadderResult> {
   const { services, target } = input;
   if (!input.linkUrl) {
@@ -291,7 +296,7 @@ export async function sendLink(
   const t = (key: string, vars?: Record<string, string | number>) =>
     services.translator.t(target.locale, key, vars);
   const reason =
-    input.state.attempted.length > 0
+    (input.refused ?? input.state.attempted.length > 0)
       ? t("reason-telegram-file-too-large")
       : t("reason-file-over-upload-limit", { limit: formatBytes(target.locale, limitMb * 1_000_000) });
   const text = `${input.caption()}\n\n${t("delivery-sent-as-link", { reason, url: input.linkUrl })}`;

@@ -5,7 +5,8 @@
  * - 403 (blocked, kicked, deactivated): the chat is paused (src/telegram/chat.repository.ts) and
  *   the error is final, so no retry storm follows; later jobs for a paused chat skip at once.
  * - 400 with `migrate_to_chat_id`: the group became a supergroup. The move is recorded (chat row,
- *   connections) and the same call goes to the new id; that is not a re-send, the first one failed.
+ *   connections, settings and destinations) and the same call goes to the new id; that is not a
+ *   re-send, the first one failed. Deliveries still pending under the old id follow the move.
  *
  * A chat may send its deliveries elsewhere (/settings, src/settings/chat-settings.repository.ts):
  * a forum topic (`message_thread_id`, which every send spreads in from `call`'s second argument)
@@ -16,8 +17,9 @@
 
 import { AppError, describeError } from "../errors.js";
 import type { Locale } from "../i18n/locales.js";
+import { moveMigratedChat } from "../settings/chat-migration.js";
 import { getChatDestination, pauseChatDestination } from "../settings/chat-settings.repository.js";
-import { chatLocale, findChat, migrateChat, pauseChat } from "../telegram/chat.repository.js";
+import { chatLocale, currentChatId, findChat, pauseChat } from "../telegram/chat.repository.js";
 import type { DeliveryServices } from "./delivery-services.js";
 
 export interface ChatTarget {
@@ -44,17 +46,10 @@ export function threadOptions(target: ChatTarget): ThreadOptions {
 
 /** Follows `migrated_to` links (a few hops at most; a loop is cut). */
 export async function resolveChatTarget(services: DeliveryServices, chatId: number): Promise<ChatTarget> {
-  let current = chatId;
-  let row = await findChat(services.db.kysely, current);
-  for (let hops = 0; row?.status === "migrated" && row.migrated_to !== null && hops < 5; hops++) {
-    current = Number(row.migrated_to);
-    row = await findChat(services.db.kysely, current);
-  }
-  // Settings stay with the id the chat chose them under, even after a supergroup migration.
-  let destination = await getChatDestination(services.db.kysely, current);
-  if (current !== chatId && destination.chatId === null && destination.threadId === null) {
-    destination = await getChatDestination(services.db.kysely, chatId);
-  }
+  const current = await currentChatId(services.db.kysely, chatId);
+  const row = await findChat(services.db.kysely, current);
+  // The destination moved with the chat (src/settings/chat-migration.ts).
+  const destination = await getChatDestination(services.db.kysely, current);
   const elsewhere = destination.chatId !== null;
   const chosen = elsewhere || destination.threadId !== null;
   return {
@@ -97,7 +92,7 @@ export async function sendToChat<T>(
       }
       const next = error.details?.migrateToChatId;
       if (error.code === "telegram.chat_migrated" && typeof next === "number" && moves < 2) {
-        await migrateChat(services.db.kysely, target.chatId, next, services.clock.now());
+        await moveMigratedChat(services.db, target.chatId, next, services.clock.now());
         services.logger.info(
           { from: target.chatId, to: next },
           "chat migrated to a supergroup; delivering there",

@@ -6,9 +6,11 @@
  * - Audio: every `audio_only` M4A segment (stopping and restarting a recording makes one per
  *   segment, zoom.md §4.3); without any, the best MP4, whose audio track the job extracts.
  * - Transcript: every `audio_transcript` VTT (usually announced later, in its own event).
+ * - Chat file: every in-meeting chat TXT (`CHAT`), when the chat chose it.
  */
 import {
   pickAudioFiles,
+  pickChatFiles,
   pickTranscriptFiles,
   pickVideoFile,
   type RecordingFileLike,
@@ -49,6 +51,10 @@ export function chooseVideo<F extends RecordingFileLike>(files: readonly F[]): F
 
 export function chooseTranscripts<F extends RecordingFileLike>(files: readonly F[]): F[] {
   return pickTranscriptFiles(asIfReady(files)).map((f) => f.original);
+}
+
+export function chooseChatFiles<F extends RecordingFileLike>(files: readonly F[]): F[] {
+  return pickChatFiles(asIfReady(files)).map((f) => f.original);
 }
 
 /** True when the file is an MP4 video (its audio has to be extracted). */

@@ -661,7 +661,6 @@ async function uploadAudio(
     audioPath,
     title: upload.title,
     performer: upload.performer,
-    save: upload.save,
   });
 }
 
@@ -689,6 +688,7 @@ function ladderInput(
       }),
     linkUrl: upload.linkUrl,
     state: item.state,
+    save: upload.save,
     onUploading: upload.onUploading,
   };
 }

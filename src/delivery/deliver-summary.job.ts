@@ -25,7 +25,6 @@ import { parseStructuredSummary, structuredSummaryMarkdown } from "../transcript
 import { createSummaryApiClient, type SummaryApiClient, SummaryApiError } from "../transcript/summary-api.js";
 import { type Cue, parseVtt } from "../transcript/vtt.js";
 import { displayTopic } from "./caption.js";
-import { resolveChatTarget } from "./chat-target.js";
 import { PROCESSING_GIVE_UP_MS } from "./deliver-transcript.job.js";
 import {
   deliveredMessageIds,
@@ -35,13 +34,7 @@ import {
 } from "./delivery.repository.js";
 import type { DeliverSummaryPayload } from "./delivery-jobs.js";
 import type { DeliveryServices } from "./delivery-services.js";
-import {
-  claimDelivery,
-  findDelivery,
-  SUMMARY_FILE_ID,
-  storeMeetingSummary,
-  transcriptFileIds,
-} from "./meeting-parts.repository.js";
+import { SUMMARY_FILE_ID, storeMeetingSummary, transcriptFileIds } from "./meeting-parts.repository.js";
 import {
   extractiveMarkdown,
   renderSummaryMessage,
@@ -49,6 +42,7 @@ import {
   zoomSummaryMarkdown,
 } from "./meeting-summary.js";
 import type { MeetingZoom } from "./meeting-zoom.js";
+import { claimPart } from "./part-claim.js";
 import { recordPartDelivered } from "./part-delivered.js";
 import { reportPartFailed } from "./part-failed.js";
 import { sendPlainText } from "./part-telegram.js";
@@ -201,15 +195,9 @@ export function deliverSummaryJob(
         { meetingUuid, fileId: SUMMARY_FILE_ID, chatId, kind: "summary", requestedAt: payload.requestedAt },
         now,
       );
-      const row = await findDelivery(db.kysely, meetingUuid, SUMMARY_FILE_ID, chatId);
-      if (!row || row.state === "delivered") return undefined;
-      const deliveryId = Number(row.id);
-      const target = await resolveChatTarget(services, chatId);
-      if (target.paused) {
-        await updateDelivery(db.kysely, deliveryId, { state: "skipped", lastError: "chat paused" }, now);
-        return undefined;
-      }
-      if (!(await claimDelivery(db.kysely, deliveryId, `job:${ctx.job.id}`, now))) return undefined;
+      const claimed = await claimPart(services, { meetingUuid, fileId: SUMMARY_FILE_ID, chatId }, ctx);
+      if (!claimed) return undefined;
+      const { row, deliveryId, target } = claimed;
       await progress.publish({ meetingUuid, chatId, part: "summary", status: "working" });
 
       const resolved = await resolve(payload, ctx);

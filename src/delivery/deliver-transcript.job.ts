@@ -26,8 +26,8 @@ import {
   skipIfOtherTranscriptTaken,
 } from "./transcript-document.js";
 
-/** While Zoom still processes the file, look again this often… */
-const PROCESSING_RETRY_MS = 2 * 60_000;
+/** While Zoom still processes the file (a transcript, a chat file), look again this often… */
+export const PROCESSING_RETRY_MS = 2 * 60_000;
 /** …but not forever: Zoom takes up to 24 h (zoom.md §4.3). The summary waits as long at most. */
 export const PROCESSING_GIVE_UP_MS = 26 * 3_600_000;
 

@@ -11,6 +11,8 @@ import { digest } from "./ingest.js";
 
 export const DELIVER_RECORDING_JOB = "deliver-recording";
 export const DELIVER_TRANSCRIPT_JOB = "deliver-transcript";
+/** Zoom's in-meeting chat file (TXT) as a document, when the chat chose it. */
+export const DELIVER_CHAT_FILE_JOB = "deliver-chat-file";
 
 export interface DeliverRecordingPayload {
   meetingUuid: string;
@@ -25,6 +27,7 @@ export interface DeliverRecordingPayload {
   fileIds?: string[];
 }
 
+/** One recording file delivered as a document (the transcript, the chat file). */
 export interface DeliverTranscriptPayload {
   meetingUuid: string;
   chatId: number;
@@ -32,6 +35,8 @@ export interface DeliverTranscriptPayload {
   requestedAt: number;
   fileId: string;
 }
+
+export type DeliverChatFilePayload = DeliverTranscriptPayload;
 
 export const DELIVER_SUMMARY_JOB = "deliver-summary";
 export const CARD_REFRESH_JOB = "meeting-card-refresh";
@@ -100,7 +105,7 @@ export interface RecordingChangedCardPayload {
   meetingUuid: string;
   chatId: number;
   change: "trashed" | "deleted" | "recovered";
-  parts: Array<"audio" | "transcript" | "summary">;
+  parts: Array<"audio" | "transcript" | "summary" | "chat">;
 }
 
 declare module "../jobs/catalogue.js" {
@@ -108,6 +113,7 @@ declare module "../jobs/catalogue.js" {
     [TRASH_RECORDING_JOB]: TrashRecordingPayload;
     [DELIVER_RECORDING_JOB]: DeliverRecordingPayload;
     [DELIVER_TRANSCRIPT_JOB]: DeliverTranscriptPayload;
+    [DELIVER_CHAT_FILE_JOB]: DeliverChatFilePayload;
     [DELIVER_SUMMARY_JOB]: DeliverSummaryPayload;
     [CARD_REFRESH_JOB]: CardRefreshPayload;
     [PARTS_TIMEOUT_JOB]: CardRefreshPayload;
@@ -141,8 +147,28 @@ export async function enqueueRecordingDelivery(
   );
 }
 
-export async function enqueueTranscriptDelivery(
+export function enqueueTranscriptDelivery(
   tx: Executor,
+  payload: DeliverTranscriptPayload,
+  now: number,
+  maxAttempts: number,
+): Promise<number | null> {
+  return enqueueFileDelivery(tx, DELIVER_TRANSCRIPT_JOB, payload, now, maxAttempts);
+}
+
+export function enqueueChatFileDelivery(
+  tx: Executor,
+  payload: DeliverChatFilePayload,
+  now: number,
+  maxAttempts: number,
+): Promise<number | null> {
+  return enqueueFileDelivery(tx, DELIVER_CHAT_FILE_JOB, payload, now, maxAttempts);
+}
+
+/** One job per file and chat: the dedupe key names both, so a re-sent event enqueues nothing. */
+function enqueueFileDelivery(
+  tx: Executor,
+  kind: typeof DELIVER_TRANSCRIPT_JOB | typeof DELIVER_CHAT_FILE_JOB,
   payload: DeliverTranscriptPayload,
   now: number,
   maxAttempts: number,
@@ -150,9 +176,9 @@ export async function enqueueTranscriptDelivery(
   return enqueueJob(
     tx,
     {
-      kind: DELIVER_TRANSCRIPT_JOB,
+      kind,
       payload,
-      dedupeKey: `${DELIVER_TRANSCRIPT_JOB}:${payload.chatId}:${digest([payload.meetingUuid, payload.fileId])}`,
+      dedupeKey: `${kind}:${payload.chatId}:${digest([payload.meetingUuid, payload.fileId])}`,
     },
     now,
     maxAttempts,

@@ -1,14 +1,16 @@
 /**
  * Delivering recordings: the Zoom webhook routes and their ingest, the jobs that deliver audio,
- * transcript and summary, and the one live card per meeting and chat (a progress-bus listener, its
+ * video, transcript, summary and Zoom's chat file, and the one live card per meeting and chat (a progress-bus listener, its
  * buttons, and the timeout that settles parts that never come).
  */
 import type { FeatureParts } from "../services.js";
+import { deliverChatFileJob } from "./deliver-chat-file.job.js";
 import { deliverRecordingJob } from "./deliver-recording.job.js";
 import { deliverSummaryJob } from "./deliver-summary.job.js";
 import { deliverTranscriptJob } from "./deliver-transcript.job.js";
 import {
   CARD_REFRESH_JOB,
+  DELIVER_CHAT_FILE_JOB,
   DELIVER_RECORDING_JOB,
   DELIVER_SUMMARY_JOB,
   DELIVER_TRANSCRIPT_JOB,
@@ -48,6 +50,7 @@ export function createDeliveryFeature(services: DeliveryServices): FeatureParts 
       [DELIVER_RECORDING_JOB]: deliverRecordingJob(services),
       [DELIVER_TRANSCRIPT_JOB]: deliverTranscriptJob(services, { zoom }),
       [DELIVER_SUMMARY_JOB]: deliverSummaryJob(services, { zoom }),
+      [DELIVER_CHAT_FILE_JOB]: deliverChatFileJob(services, { zoom }),
       [CARD_REFRESH_JOB]: {
         run: async ({ meetingUuid, chatId }) => {
           await cards.refresh(meetingUuid, chatId);

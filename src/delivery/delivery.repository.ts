@@ -9,7 +9,8 @@ import type { DeliveryRow, MeetingRow } from "../db/schema.js";
 import type { ZoomRecordingFile } from "../zoom/events.js";
 import { fileKey } from "../zoom/recording-files.js";
 
-export type DeliveryKind = "audio" | "video" | "transcript" | "summary";
+/** `chat`: Zoom's in-meeting chat file. */
+export type DeliveryKind = "audio" | "video" | "transcript" | "summary" | "chat";
 export type DeliveryState = "pending" | "downloading" | "uploading" | "delivered" | "failed" | "skipped";
 export type WebhookResult = "accepted" | "duplicate" | "ignored" | "no_connection" | "invalid";
 
@@ -153,6 +154,25 @@ export interface DeliveryInput {
   chatId: number;
   kind: DeliveryKind;
   requestedAt: number;
+}
+
+/**
+ * The files of a meeting the chat already has under its id before a group became this supergroup
+ * (`chats.migrated_to`): those deliveries stay under the old id, and the file must not come twice.
+ */
+export async function fileIdsUnderEarlierChatId(
+  db: Executor,
+  meetingUuid: string,
+  chatId: number,
+): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom("deliveries")
+    .innerJoin("chats", "chats.chat_id", "deliveries.chat_id")
+    .select("deliveries.file_id")
+    .where("deliveries.meeting_uuid", "=", meetingUuid)
+    .where("chats.migrated_to", "=", chatId)
+    .execute();
+  return new Set(rows.map((r) => r.file_id));
 }
 
 /** Creates the delivery unless one exists for (meeting, file, chat); true when this call created it. */

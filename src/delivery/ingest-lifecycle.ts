@@ -33,6 +33,7 @@ import type {
 import { fileKey } from "../zoom/recording-files.js";
 import { findMeeting, isSettled } from "./delivery.repository.js";
 import {
+  DELIVER_CHAT_FILE_JOB,
   DELIVER_RECORDING_JOB,
   DELIVER_SUMMARY_JOB,
   DELIVER_TRANSCRIPT_JOB,
@@ -66,6 +67,7 @@ type CardPartName = RecordingChangedCardPayload["parts"][number];
 const FETCHING_JOBS = [
   DELIVER_RECORDING_JOB,
   DELIVER_TRANSCRIPT_JOB,
+  DELIVER_CHAT_FILE_JOB,
   DELIVER_SUMMARY_JOB,
   TRANSCRIBE_RECORDING_JOB,
 ] as const;
@@ -237,7 +239,8 @@ function jobConcerns(
     // A job that also owns files still in Zoom goes on; it skips the stopped ones.
     return Array.isArray(fileIds) && fileIds.length > 0 && fileIds.every((id) => listed.has(String(id)));
   }
-  if (job.kind === DELIVER_TRANSCRIPT_JOB) return typeof fileId === "string" && listed.has(fileId);
+  if (job.kind === DELIVER_TRANSCRIPT_JOB || job.kind === DELIVER_CHAT_FILE_JOB)
+    return typeof fileId === "string" && listed.has(fileId);
   return false; // speech to text and the summary need the meeting, not one file
 }
 
@@ -251,12 +254,14 @@ function cardParts(
     if (d.kind === "audio" || d.kind === "video") parts.add("audio");
     else if (d.kind === "transcript") parts.add("transcript");
     else if (d.kind === "summary") parts.add("summary");
+    else if (d.kind === "chat") parts.add("chat");
   }
   for (const job of jobs) {
     if (job.kind === DELIVER_RECORDING_JOB) parts.add("audio");
     else if (job.kind === DELIVER_TRANSCRIPT_JOB || job.kind === TRANSCRIBE_RECORDING_JOB)
       parts.add("transcript");
     else if (job.kind === DELIVER_SUMMARY_JOB) parts.add("summary");
+    else if (job.kind === DELIVER_CHAT_FILE_JOB) parts.add("chat");
   }
   return [...parts];
 }

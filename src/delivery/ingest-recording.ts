@@ -6,23 +6,27 @@
  * that creates no new delivery is recorded as `duplicate` and enqueues nothing.
  */
 
-import { withTransaction } from "../db/database.js";
-import { getChatSettings, topicPasses } from "../settings/chat-settings.repository.js";
+import { type Executor, withTransaction } from "../db/database.js";
+import { type ChatSettings, getChatSettings, topicPasses } from "../settings/chat-settings.repository.js";
 import { defaultChatSettings } from "../settings/default-chat-settings.js";
-import type { RecordingCompletedEvent } from "../zoom/events.js";
+import type { RecordingCompletedEvent, ZoomRecordingFile } from "../zoom/events.js";
 import { fileKey } from "../zoom/recording-files.js";
-import { chooseAudioSources, chooseTranscripts, chooseVideo } from "./choose-files.js";
+import { chooseAudioSources, chooseChatFiles, chooseTranscripts, chooseVideo } from "./choose-files.js";
 import {
+  fileIdsUnderEarlierChatId,
   insertDeliveryIfAbsent,
   insertWebhookEvent,
   upsertMeeting,
   upsertRecordingFile,
 } from "./delivery.repository.js";
 import {
+  type DeliverTranscriptPayload,
+  enqueueChatFileDelivery,
   enqueueRecordingDelivery,
   enqueueSpeechTranscription,
   enqueueTranscriptDelivery,
 } from "./delivery-jobs.js";
+import type { DeliveryServices } from "./delivery-services.js";
 import {
   auditPayload,
   encryptDownloadToken,
@@ -53,114 +57,157 @@ export const ingestRecordingCompleted: Ingestor<RecordingCompletedEvent> = async
       await insertWebhookEvent(tx, { ...audit, result: "no_connection" });
       return { result: "no_connection", jobs: 0 };
     }
-    const chatId = connection.chatId;
-    await upsertMeeting(
-      tx,
-      {
-        meetingUuid,
-        zoomUserId,
-        meetingNumber: meeting.id,
-        topic: meeting.topic,
-        startTime: meeting.start_time,
-        timezone: meeting.timezone ?? null,
-        durationMinutes: wholeMinutes(meeting.duration),
-        hostEmail: meeting.host_email ?? null,
-        shareUrl: meeting.share_url ?? null,
-      },
-      now,
-    );
-    for (const file of meeting.recording_files) {
-      await upsertRecordingFile(tx, meetingUuid, file, now);
-    }
-
+    await storeMeeting(tx, meeting, now);
+    const base = { meetingUuid, chatId: connection.chatId, zoomUserId, requestedAt: now };
     // What this chat chose in /settings: which parts, and whether this meeting's topic passes.
-    const settings = await getChatSettings(tx, chatId, defaultChatSettings(services.config));
-    const wanted = topicPasses(settings.topicFilter, meeting.topic);
-    // Video: the best MP4 (chooseVideo). Its audio is in it, so an audio source that would be that
-    // same MP4 is not delivered twice. A chat without video never gets an MP4 downloaded as video.
-    const videoFiles = wanted && settings.parts.video ? chooseVideo(meeting.recording_files) : [];
-    const videoIds = new Set(videoFiles.map(fileKey));
-    const audioFiles =
-      wanted && settings.parts.audio
-        ? chooseAudioSources(meeting.recording_files).files.filter((f) => !videoIds.has(fileKey(f)))
-        : [];
-    const transcriptFiles =
-      wanted && settings.parts.transcript ? chooseTranscripts(meeting.recording_files) : [];
-    const newAudio: string[] = [];
-    for (const file of audioFiles) {
-      const fileId = fileKey(file);
-      const created = await insertDeliveryIfAbsent(
-        tx,
-        { meetingUuid, fileId, chatId, kind: "audio", requestedAt: now },
-        now,
-      );
-      if (created) newAudio.push(fileId);
-    }
-    for (const file of videoFiles) {
-      const fileId = fileKey(file);
-      const created = await insertDeliveryIfAbsent(
-        tx,
-        { meetingUuid, fileId, chatId, kind: "video", requestedAt: now },
-        now,
-      );
-      // The same job delivers audio and video (one download workspace, one card line).
-      if (created) newAudio.push(fileId);
-    }
-    let jobs = 0;
-    const base = { meetingUuid, chatId, zoomUserId, requestedAt: now };
-    if (
-      newAudio.length > 0 &&
-      (await enqueueRecordingDelivery(tx, base, newAudio, now, services.config.jobs.maxAttempts)) !== null
-    )
-      jobs++;
-
-    let newTranscripts = 0;
-    for (const file of transcriptFiles) {
-      const fileId = fileKey(file);
-      const created = await insertDeliveryIfAbsent(
-        tx,
-        { meetingUuid, fileId, chatId, kind: "transcript", requestedAt: now },
-        now,
-      );
-      if (!created) continue;
-      newTranscripts++;
-      if (
-        (await enqueueTranscriptDelivery(tx, { ...base, fileId }, now, services.config.jobs.maxAttempts)) !==
-        null
-      )
-        jobs++;
-    }
-
-    // No transcript from Zoom (yet) for a chat that wants one: speech to text gets the audio once
-    // Zoom had STT_WAIT_MINUTES to send its own (the speech feature's wait policy looks again then).
-    const zoomWillTranscribe = chooseTranscripts(meeting.recording_files).length > 0;
-    const audioToHear = chooseAudioSources(meeting.recording_files).files.length > 0;
-    if (
-      services.config.stt.apiUrl &&
-      wanted &&
-      settings.parts.transcript &&
-      !zoomWillTranscribe &&
-      audioToHear
-    ) {
-      const runAt = now + services.config.stt.waitMinutes * 60_000;
-      if ((await enqueueSpeechTranscription(tx, base, runAt, now, services.config.jobs.maxAttempts)) !== null)
-        jobs++;
-    }
-
-    // Nothing deliverable at all (chat files only, say, or nothing this chat wants) is `ignored`;
-    // all of it seen before, `duplicate`.
-    const result =
-      newAudio.length + newTranscripts > 0
-        ? "accepted"
-        : audioFiles.length + videoFiles.length + transcriptFiles.length > 0
-          ? "duplicate"
-          : "ignored";
+    const settings = await getChatSettings(tx, base.chatId, defaultChatSettings(services.config));
+    const chosen = chooseForChat(settings, meeting);
+    const made = await createDeliveries(tx, services, chosen, base);
+    const jobs = made.jobs + (await askForSpeech(tx, services, settings, meeting, base));
+    // Nothing deliverable at all (nothing this chat wants) is `ignored`; all of it seen before,
+    // `duplicate`.
+    const any = Object.values(chosen).some((files) => files.length > 0);
+    const result = made.created > 0 ? "accepted" : any ? "duplicate" : "ignored";
     await insertWebhookEvent(tx, { ...audit, result });
     return { result, jobs };
   });
   if (outcome.jobs > 0) services.notifier.notify();
   return outcome;
 };
+
+async function storeMeeting(
+  tx: Executor,
+  meeting: RecordingCompletedEvent["payload"]["object"],
+  now: number,
+) {
+  await upsertMeeting(
+    tx,
+    {
+      meetingUuid: meeting.uuid,
+      zoomUserId: meeting.host_id,
+      meetingNumber: meeting.id,
+      topic: meeting.topic,
+      startTime: meeting.start_time,
+      timezone: meeting.timezone ?? null,
+      durationMinutes: wholeMinutes(meeting.duration),
+      hostEmail: meeting.host_email ?? null,
+      shareUrl: meeting.share_url ?? null,
+    },
+    now,
+  );
+  for (const file of meeting.recording_files) {
+    await upsertRecordingFile(tx, meeting.uuid, file, now);
+  }
+}
+
+interface ChosenFiles {
+  audio: ZoomRecordingFile[];
+  video: ZoomRecordingFile[];
+  transcripts: ZoomRecordingFile[];
+  chatFiles: ZoomRecordingFile[];
+}
+
+/** The files this chat receives of the meeting, by its parts and topic filter. */
+function chooseForChat(
+  settings: ChatSettings,
+  meeting: { topic: string; recording_files: ZoomRecordingFile[] },
+): ChosenFiles {
+  const files = meeting.recording_files;
+  const wanted = topicPasses(settings.topicFilter, meeting.topic);
+  const want = (part: keyof ChatSettings["parts"]) => wanted && settings.parts[part];
+  // Video: the best MP4 (chooseVideo). Its audio is in it, so an audio source that would be that
+  // same MP4 is not delivered twice. A chat without video never gets an MP4 downloaded as video.
+  const video = want("video") ? chooseVideo(files) : [];
+  const videoIds = new Set(video.map(fileKey));
+  return {
+    audio: want("audio") ? chooseAudioSources(files).files.filter((f) => !videoIds.has(fileKey(f))) : [],
+    video,
+    transcripts: want("transcript") ? chooseTranscripts(files) : [],
+    chatFiles: want("chat") ? chooseChatFiles(files) : [],
+  };
+}
+
+/** The deliveries this event creates (insert-or-ignore) and the jobs for the new ones. */
+async function createDeliveries(
+  tx: Executor,
+  services: DeliveryServices,
+  chosen: ChosenFiles,
+  base: Omit<DeliverTranscriptPayload, "fileId">,
+): Promise<{ created: number; jobs: number }> {
+  const { requestedAt: now } = base;
+  const maxAttempts = services.config.jobs.maxAttempts;
+  // A group that became a supergroup already has what it received under its old id.
+  const earlier = await fileIdsUnderEarlierChatId(tx, base.meetingUuid, base.chatId);
+  const fresh = (files: readonly ZoomRecordingFile[]) => files.filter((f) => !earlier.has(fileKey(f)));
+  const newAudio: string[] = [];
+  const media = [
+    ...fresh(chosen.audio).map((file) => ({ file, kind: "audio" as const })),
+    ...fresh(chosen.video).map((file) => ({ file, kind: "video" as const })),
+  ];
+  for (const { file, kind } of media) {
+    const fileId = fileKey(file);
+    // The same job delivers audio and video (one download workspace, one card line).
+    if (await insertDeliveryIfAbsent(tx, { ...base, fileId, kind }, now)) newAudio.push(fileId);
+  }
+  let jobs = 0;
+  if (newAudio.length > 0 && (await enqueueRecordingDelivery(tx, base, newAudio, now, maxAttempts)) !== null)
+    jobs++;
+  const transcripts = await deliverEachFile(tx, base, fresh(chosen.transcripts), "transcript", (payload) =>
+    enqueueTranscriptDelivery(tx, payload, now, maxAttempts),
+  );
+  const chatFiles = await deliverEachFile(tx, base, fresh(chosen.chatFiles), "chat", (payload) =>
+    enqueueChatFileDelivery(tx, payload, now, maxAttempts),
+  );
+  return {
+    created: newAudio.length + transcripts.created + chatFiles.created,
+    jobs: jobs + transcripts.jobs + chatFiles.jobs,
+  };
+}
+
+/**
+ * No transcript from Zoom (yet) for a chat that wants one: speech to text gets the audio once Zoom
+ * had STT_WAIT_MINUTES to send its own (the speech feature's wait policy looks again then).
+ */
+async function askForSpeech(
+  tx: Executor,
+  services: DeliveryServices,
+  settings: ChatSettings,
+  meeting: { topic: string; recording_files: ZoomRecordingFile[] },
+  base: Omit<DeliverTranscriptPayload, "fileId">,
+): Promise<number> {
+  const files = meeting.recording_files;
+  const wanted = topicPasses(settings.topicFilter, meeting.topic) && settings.parts.transcript;
+  const zoomWillTranscribe = chooseTranscripts(files).length > 0;
+  const audioToHear = chooseAudioSources(files).files.length > 0;
+  if (!services.config.stt.apiUrl || !wanted || zoomWillTranscribe || !audioToHear) return 0;
+  const now = base.requestedAt;
+  const runAt = now + services.config.stt.waitMinutes * 60_000;
+  const id = await enqueueSpeechTranscription(tx, base, runAt, now, services.config.jobs.maxAttempts);
+  return id === null ? 0 : 1;
+}
+
+/**
+ * One delivery per file of a kind delivered by its own job (transcripts, chat files), and that
+ * job for each delivery this event created.
+ */
+async function deliverEachFile(
+  tx: Executor,
+  base: Omit<DeliverTranscriptPayload, "fileId">,
+  files: readonly ZoomRecordingFile[],
+  kind: "transcript" | "chat",
+  enqueue: (payload: DeliverTranscriptPayload) => Promise<number | null>,
+): Promise<{ created: number; jobs: number }> {
+  let created = 0;
+  let jobs = 0;
+  for (const file of files) {
+    const fileId = fileKey(file);
+    const delivery = { ...base, fileId, kind };
+    if (!(await insertDeliveryIfAbsent(tx, delivery, base.requestedAt))) continue;
+    created++;
+    if ((await enqueue({ ...base, fileId })) !== null) jobs++;
+  }
+  return { created, jobs };
+}
 
 /**
  * `duration` is display-only and its schema is lenient ("60", 60.0): store whole minutes that fit

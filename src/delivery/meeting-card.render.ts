@@ -11,10 +11,11 @@ import { stripControlChars, truncate } from "../telegram/text/escape.js";
 import type { MeetingPart, PartProgress, PartStatus } from "./progress.js";
 
 /**
- * The parts a card shows a line for; `received` only moves the stage line; `trash` and `zoom` add
- * a note.
+ * The parts a card always shows a line for; `received` only moves the stage line; `trash` and
+ * `zoom` add a note; `chat` (Zoom's chat file) has a line once its delivery started: most meetings
+ * have none.
  */
-export type CardPart = Exclude<MeetingPart, "received" | "trash" | "zoom">;
+export type CardPart = Exclude<MeetingPart, "received" | "trash" | "zoom" | "chat">;
 
 /** What happened to the recording in Zoom while parts were on their way (src/delivery/ingest-lifecycle.ts). */
 export type ZoomRemoval = "trashed" | "deleted" | "recovered";
@@ -38,6 +39,8 @@ export interface CardState {
   v: 1;
   receivedAt?: number;
   parts: Record<CardPart, CardPartState>;
+  /** Zoom's in-meeting chat file, once a job works on one. */
+  chatFile?: CardPartState;
   /** When this card was last sent or edited (per-chat edit pacing). */
   editedAt?: number;
   /** Set while one process sends the first message; others then only store state. */
@@ -71,12 +74,11 @@ export function parseCardState(json: string | null | undefined): CardState {
   if (typeof raw !== "object" || raw === null) return state;
   const r = raw as Partial<CardState>;
   for (const part of CARD_PARTS) {
-    const p = r.parts?.[part];
-    if (p && typeof p.status === "string" && isStatus(p.status)) {
-      state.parts[part] =
-        typeof p.detail === "string" ? { status: p.status, detail: p.detail } : { status: p.status };
-    }
+    const p = parsePartState(r.parts?.[part]);
+    if (p) state.parts[part] = p;
   }
+  const chatFile = parsePartState(r.chatFile);
+  if (chatFile) state.chatFile = chatFile;
   if (typeof r.receivedAt === "number") state.receivedAt = r.receivedAt;
   if (typeof r.editedAt === "number") state.editedAt = r.editedAt;
   if (typeof r.creatingSince === "number") state.creatingSince = r.creatingSince;
@@ -85,6 +87,11 @@ export function parseCardState(json: string | null | undefined): CardState {
   if (r.trash === "moved" || r.trash === "scope_missing" || r.trash === "refused") state.trash = r.trash;
   if (isZoomRemoval(r.zoom)) state.zoom = r.zoom;
   return state;
+}
+
+function parsePartState(p: Partial<CardPartState> | undefined): CardPartState | undefined {
+  if (!p || typeof p.status !== "string" || !isStatus(p.status)) return undefined;
+  return typeof p.detail === "string" ? { status: p.status, detail: p.detail } : { status: p.status };
 }
 
 const STATUSES: readonly PartStatus[] = ["pending", "working", "done", "failed", "unavailable", "waiting"];
@@ -120,10 +127,12 @@ export function applyProgress(state: CardState, event: PartProgress, now: number
     if (isZoomRemoval(event.detail)) next.zoom = event.detail;
     return next;
   }
-  const current = next.parts[event.part];
-  if (current.status === "done" && !isTerminal(event.status)) return next;
-  next.parts[event.part] =
+  const current = event.part === "chat" ? next.chatFile : next.parts[event.part];
+  if (current?.status === "done" && !isTerminal(event.status)) return next;
+  const updated =
     event.detail === undefined ? { status: event.status } : { status: event.status, detail: event.detail };
+  if (event.part === "chat") next.chatFile = updated;
+  else next.parts[event.part] = updated;
   return next;
 }
 
@@ -240,6 +249,7 @@ export function renderMeetingCard(input: {
     if (hidden.has(part)) continue;
     lines.push(t(`card-line-${part}`, { status: partStatus(part) }));
   }
+  if (state.chatFile) lines.push(t("card-line-chat", { status: statusText(state.chatFile) }));
   if (state.trash) lines.push("", t(`card-trash-${state.trash.replace("_", "-")}`));
   if (state.zoom) lines.push("", t(`card-zoom-${state.zoom}`));
 
@@ -262,6 +272,7 @@ export function renderMeetingCard(input: {
 /** The line under the title: where the meeting as a whole stands, or none while parts trickle in. */
 function stageKey(state: CardState, hidden: ReadonlySet<CardPart>): string | undefined {
   const parts = CARD_PARTS.filter((p) => !hidden.has(p)).map((p) => state.parts[p]);
+  if (state.chatFile) parts.push(state.chatFile);
   if (parts.every((p) => isTerminal(p.status))) {
     const removed = state.zoom === "trashed" || state.zoom === "deleted";
     return removed || parts.some((p) => p.status === "failed") ? "card-stage-problem" : "card-stage-done";

@@ -9,7 +9,12 @@ import type { DeliveryRow } from "../db/schema.js";
 import { enqueueJob } from "../jobs/queue.js";
 import { type TokenCipher, TokenCipherError } from "../security/token-cipher.js";
 import type { ZoomRecordingMeeting } from "../zoom/events.js";
-import { findLatestEventWithToken, insertDeliveryIfAbsent, updateDelivery } from "./delivery.repository.js";
+import {
+  fileIdsUnderEarlierChatId,
+  findLatestEventWithToken,
+  insertDeliveryIfAbsent,
+  updateDelivery,
+} from "./delivery.repository.js";
 import {
   DELIVER_SUMMARY_JOB,
   DELIVER_TRANSCRIPT_JOB,
@@ -136,6 +141,9 @@ export async function enqueueTranscriptForChat(
   maxAttempts: number,
 ): Promise<boolean> {
   const now = payload.requestedAt;
+  // Received before the group became this supergroup: it stays delivered under the old id.
+  if ((await fileIdsUnderEarlierChatId(db, payload.meetingUuid, payload.chatId)).has(payload.fileId))
+    return false;
   const created = await insertDeliveryIfAbsent(
     db,
     {
@@ -182,6 +190,8 @@ export async function enqueueSummaryDelivery(
 ): Promise<boolean> {
   const existing = await findDelivery(db, payload.meetingUuid, SUMMARY_FILE_ID, payload.chatId);
   if (existing?.state === "delivered") return false;
+  if ((await fileIdsUnderEarlierChatId(db, payload.meetingUuid, payload.chatId)).has(SUMMARY_FILE_ID))
+    return false;
   await insertDeliveryIfAbsent(
     db,
     {

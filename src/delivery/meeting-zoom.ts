@@ -1,10 +1,10 @@
 /**
- * The Zoom side of the transcript and summary jobs, on top of the delivery pipeline's REST client
+ * The Zoom side of the transcript, chat file and summary jobs, on top of the delivery pipeline's REST client
  * (zoom-api.ts), download (download.ts) and the connect feature's token service:
  *
- * - the transcript's text: a fresh `download_access_token` from `GET /meetings/{uuid}/recordings`
- *   (reference/zoom.md §4.1), then the download through the ZOOM_DOWNLOAD_HOSTS policy with the
- *   token ladder (fresh API token, the webhook's, OAuth);
+ * - the transcript's text (and the in-meeting chat file's): a fresh `download_access_token` from
+ *   `GET /meetings/{uuid}/recordings` (reference/zoom.md §4.1), then the download through the
+ *   ZOOM_DOWNLOAD_HOSTS policy with the token ladder (fresh API token, the webhook's, OAuth);
  * - Zoom's AI Companion summary from `GET /meetings/{uuid}/meeting_summary` (§2.4), which needs
  *   the `meeting:read:summary` scope: without it Zoom answers 400 with code 4700, which means "no
  *   summary will come from Zoom", not a failure.
@@ -24,7 +24,7 @@ import type { DeliveryServices } from "./delivery-services.js";
 import { latestWebhookDownloadToken } from "./meeting-parts.repository.js";
 import { asZoomUser } from "./zoom-as-user.js";
 
-/** Transcripts are text: anything near this size is not one. */
+/** Transcripts and chat files are text: anything near this size is not one. */
 const MAX_TRANSCRIPT_BYTES = 50 * 1024 * 1024;
 
 export type TranscriptFetch =
@@ -41,15 +41,20 @@ export type ZoomSummaryFetch =
   /** The connection's token lacks `meeting:read:summary` (code 4700): Zoom's summary cannot be read. */
   | { kind: "no_scope" };
 
+/** Which recording file of which meeting, for which job attempt. */
+export interface FileFetchInput {
+  zoomUserId: string;
+  meetingUuid: string;
+  fileId: string;
+  jobId: number;
+  attempt: number;
+  signal: AbortSignal;
+}
+
 export interface MeetingZoom {
-  fetchTranscript(input: {
-    zoomUserId: string;
-    meetingUuid: string;
-    fileId: string;
-    jobId: number;
-    attempt: number;
-    signal: AbortSignal;
-  }): Promise<TranscriptFetch>;
+  fetchTranscript(input: FileFetchInput): Promise<TranscriptFetch>;
+  /** Zoom's in-meeting chat file (TXT), checked against its `file_size` like every download. */
+  fetchChatFile(input: FileFetchInput): Promise<TranscriptFetch>;
   fetchSummary(input: {
     zoomUserId: string;
     meetingUuid: string;
@@ -75,42 +80,52 @@ export function createMeetingZoom(
     return asZoomUser(tokens, zoomUserId, { signal, attempt }, call);
   }
 
+  /** A small text file of the meeting, fetched with a fresh download token into a per-attempt workspace. */
+  async function fetchText(
+    input: FileFetchInput,
+    what: { name: string; extension: string; event: string },
+  ): Promise<TranscriptFetch> {
+    const meeting = await asUser(input.zoomUserId, input.signal, input.attempt, (auth) =>
+      api.getMeetingRecordings(auth, input.meetingUuid),
+    );
+    const file = meeting.recording_files.find((f) => fileKey(f) === input.fileId);
+    if (!file?.download_url) return { kind: "missing" };
+    if (!isFileReady(file)) return { kind: "processing" };
+    // Per attempt, like the audio job's: an abandoned attempt's cleanup must not hit the next one.
+    const workspace = await createMediaWorkspace(
+      services.config.media.dir,
+      `${what.name}-${input.jobId}-${input.attempt}`,
+    );
+    try {
+      const destination = workspace.file(`${input.fileId}.${what.extension}`);
+      const result = await downloadRecording({
+        url: file.download_url,
+        allowedHosts: services.config.zoom.downloadHosts,
+        tokens: downloadTokens(services, tokens, { ...input, event: what.event }, meeting),
+        destination,
+        ...expectedSize(file),
+        maxBytes: Math.min(MAX_TRANSCRIPT_BYTES, services.config.media.maxRecordingMb * 1_000_000),
+        fetch: services.fetch,
+        timeouts: services.config.zoom.timeouts,
+        signal: input.signal,
+        now: () => services.clock.now(),
+        random: services.random,
+        attempt: input.attempt,
+        onBytes: (n) => services.metrics.bytesDownloaded.inc(n),
+      });
+      const text = await readFile(destination, "utf8");
+      return { kind: "ok", text, bytes: result.bytes, meeting };
+    } finally {
+      await workspace.cleanup();
+    }
+  }
+
   return {
-    async fetchTranscript(input) {
-      const meeting = await asUser(input.zoomUserId, input.signal, input.attempt, (auth) =>
-        api.getMeetingRecordings(auth, input.meetingUuid),
-      );
-      const file = meeting.recording_files.find((f) => fileKey(f) === input.fileId);
-      if (!file?.download_url) return { kind: "missing" };
-      if (!isFileReady(file)) return { kind: "processing" };
-      // Per attempt, like the audio job's: an abandoned attempt's cleanup must not hit the next one.
-      const workspace = await createMediaWorkspace(
-        services.config.media.dir,
-        `transcript-${input.jobId}-${input.attempt}`,
-      );
-      try {
-        const destination = workspace.file(`${input.fileId}.vtt`);
-        const result = await downloadRecording({
-          url: file.download_url,
-          allowedHosts: services.config.zoom.downloadHosts,
-          tokens: downloadTokens(services, tokens, input, meeting),
-          destination,
-          ...expectedSize(file),
-          maxBytes: Math.min(MAX_TRANSCRIPT_BYTES, services.config.media.maxRecordingMb * 1_000_000),
-          fetch: services.fetch,
-          timeouts: services.config.zoom.timeouts,
-          signal: input.signal,
-          now: () => services.clock.now(),
-          random: services.random,
-          attempt: input.attempt,
-          onBytes: (n) => services.metrics.bytesDownloaded.inc(n),
-        });
-        const text = await readFile(destination, "utf8");
-        return { kind: "ok", text, bytes: result.bytes, meeting };
-      } finally {
-        await workspace.cleanup();
-      }
-    },
+    fetchTranscript: (input) =>
+      fetchText(input, { name: "transcript", extension: "vtt", event: "recording.transcript_completed" }),
+    // The chat file comes with the recording itself (recording.completed).
+    fetchChatFile: (input) =>
+      fetchText(input, { name: "chat", extension: "txt", event: "recording.completed" }),
 
     async fetchSummary(input) {
       return asUser(input.zoomUserId, input.signal, input.attempt, (auth) =>
@@ -127,7 +142,7 @@ function expectedSize(file: ZoomRecordingFile): { expectedBytes?: number } {
 function downloadTokens(
   services: DeliveryServices,
   tokens: TokenService,
-  input: { zoomUserId: string; meetingUuid: string; signal: AbortSignal },
+  input: { zoomUserId: string; meetingUuid: string; signal: AbortSignal; event: string },
   meeting: MeetingRecordings,
 ): DownloadToken[] {
   return [
@@ -135,12 +150,7 @@ function downloadTokens(
     {
       name: "webhook_download_token",
       get: () =>
-        latestWebhookDownloadToken(
-          services.db.kysely,
-          services.cipher,
-          input.meetingUuid,
-          "recording.transcript_completed",
-        ),
+        latestWebhookDownloadToken(services.db.kysely, services.cipher, input.meetingUuid, input.event),
     },
     {
       name: "oauth",

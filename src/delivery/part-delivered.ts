@@ -1,5 +1,5 @@
 /**
- * The end of a successful transcript or summary delivery, in one place: the delivery row is
+ * The end of a successful transcript, summary or chat file delivery, in one place: the delivery row is
  * marked delivered, the metrics count it (with end-to-end latency from the webhook), and the
  * meeting card hears that the part is done.
  */
@@ -8,7 +8,7 @@ import { type DeliveryUpdate, updateDelivery } from "./delivery.repository.js";
 import type { DeliveryServices } from "./delivery-services.js";
 
 export interface PartDelivered {
-  part: "transcript" | "summary";
+  part: "transcript" | "summary" | "chat";
   deliveryId: number;
   meetingUuid: string;
   chatId: number;

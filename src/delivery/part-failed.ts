@@ -1,5 +1,5 @@
 /**
- * A dead summary or transcript job, in one place: its delivery row (unless already delivered)
+ * A dead summary, transcript or chat file job, in one place: its delivery row (unless already delivered)
  * becomes `failed`, the delivery counter counts it, and the meeting card shows why.
  */
 import type { DeliveryServices } from "./delivery-services.js";
@@ -8,7 +8,7 @@ import { failUndeliveredPart } from "./meeting-parts.repository.js";
 
 export async function reportPartFailed(
   services: DeliveryServices,
-  part: { meetingUuid: string; chatId: number; fileId: string; kind: "summary" | "transcript" },
+  part: { meetingUuid: string; chatId: number; fileId: string; kind: "summary" | "transcript" | "chat" },
   error: string,
 ): Promise<void> {
   const { meetingUuid, chatId, fileId, kind } = part;

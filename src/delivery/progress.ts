@@ -7,8 +7,9 @@
  * `trash`: the cloud recording was moved to Zoom's trash (done) or Zoom refused (failed, detail = why).
  * `zoom`: someone changed the recording in Zoom before it was all delivered (detail `trashed`,
  * `deleted` or `recovered`; src/delivery/ingest-lifecycle.ts).
+ * `chat`: Zoom's in-meeting chat file, for chats that chose it.
  */
-export type MeetingPart = "received" | "audio" | "transcript" | "summary" | "trash" | "zoom";
+export type MeetingPart = "received" | "audio" | "transcript" | "summary" | "chat" | "trash" | "zoom";
 export type PartStatus = "pending" | "working" | "done" | "failed" | "unavailable" | "waiting";
 
 export interface PartProgress {

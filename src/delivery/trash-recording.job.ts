@@ -35,13 +35,15 @@ async function isReady(services: DeliveryServices, meetingUuid: string, chatId: 
   return trashReadiness(facts, settings.parts) === "ready";
 }
 
+const TRIGGER_PARTS = new Set<PartProgress["part"]>(["audio", "transcript", "summary", "chat"]);
+
 /**
- * The progress listener: after an audio, transcript or summary part settles, a meeting that became
+ * The progress listener: after an audio, transcript, summary or chat file part settles, a meeting that became
  * ready gets its one trash job.
  */
 export function trashTrigger(services: DeliveryServices): (event: PartProgress) => Promise<void> {
   return async (event) => {
-    if (event.part !== "audio" && event.part !== "transcript" && event.part !== "summary") return;
+    if (!TRIGGER_PARTS.has(event.part)) return;
     if (event.status !== "done" && event.status !== "unavailable" && event.status !== "failed") return;
     const { db, clock } = services;
     if (await findMeetingTrash(db.kysely, event.meetingUuid)) return;

@@ -6,11 +6,16 @@
  *
  * Where deliveries go (a forum topic, a channel) is here too, apart from `ChatSettings`: see
  * {@link getChatDestination}.
+ *
+ * A group that became a supergroup takes its row along ({@link moveChatSettings}); reads and writes
+ * under the old id follow the move (`currentChatId`), so work queued for the old id sees what the
+ * chat chose.
  */
 
 import type { Updateable } from "kysely";
 import type { Executor } from "../db/database.js";
 import type { ChatSettingsTable } from "../db/schema.js";
+import { currentChatId } from "../telegram/chat.repository.js";
 
 type SettingsColumns = Omit<Updateable<ChatSettingsTable>, "chat_id" | "created_at" | "updated_at">;
 
@@ -65,11 +70,7 @@ export async function getChatSettings(
   chatId: number,
   defaults: ChatSettings,
 ): Promise<ChatSettings> {
-  const row = await db
-    .selectFrom("chat_settings")
-    .selectAll()
-    .where("chat_id", "=", chatId)
-    .executeTakeFirst();
+  const row = await findSettingsRow(db, await currentChatId(db, chatId));
   if (!row) return structuredClone(defaults);
   const parts = { ...defaults.parts };
   for (const name of PART_NAMES) parts[name] = flag(row[PART_COLUMNS[name]], defaults.parts[name]);
@@ -109,15 +110,21 @@ export async function updateChatSettings(
   await upsertSettingsRow(db, chatId, set, now);
 }
 
+function findSettingsRow(db: Executor, chatId: number) {
+  return db.selectFrom("chat_settings").selectAll().where("chat_id", "=", chatId).executeTakeFirst();
+}
+
+/** Writes under the id the chat has now (a write for a migrated group lands on its supergroup). */
 async function upsertSettingsRow(
   db: Executor,
   chatId: number,
   set: SettingsColumns,
   now: number,
 ): Promise<void> {
+  const current = await currentChatId(db, chatId);
   await db
     .insertInto("chat_settings")
-    .values({ chat_id: chatId, ...set, created_at: now, updated_at: now })
+    .values({ chat_id: current, ...set, created_at: now, updated_at: now })
     .onConflict((oc) => oc.column("chat_id").doUpdateSet({ ...set, updated_at: now }))
     .execute();
 }
@@ -141,16 +148,7 @@ export interface ChatDestination {
 }
 
 export async function getChatDestination(db: Executor, chatId: number): Promise<ChatDestination> {
-  const row = await db
-    .selectFrom("chat_settings")
-    .select([
-      "destination_chat_id",
-      "destination_thread_id",
-      "destination_title",
-      "destination_paused_reason",
-    ])
-    .where("chat_id", "=", chatId)
-    .executeTakeFirst();
+  const row = await findSettingsRow(db, await currentChatId(db, chatId));
   return {
     chatId: row?.destination_chat_id == null ? null : Number(row.destination_chat_id),
     threadId: row?.destination_thread_id == null ? null : Number(row.destination_thread_id),
@@ -213,4 +211,62 @@ export async function takeDestinationRequest(
   if (row?.destination_request_for == null) return privateChatId;
   await upsertSettingsRow(db, privateChatId, { destination_request_for: null }, now);
   return Number(row.destination_request_for);
+}
+
+/** The columns a chat chose (everything but its key and times). */
+const CHOICE_COLUMNS = [
+  "part_audio",
+  "part_video",
+  "part_transcript",
+  "part_summary",
+  "part_chat",
+  "topic_mode",
+  "topic_phrase",
+  "trash_after_delivery",
+  "destination_chat_id",
+  "destination_thread_id",
+  "destination_title",
+  "destination_paused_reason",
+  "destination_request_for",
+] as const satisfies ReadonlyArray<keyof SettingsColumns>;
+
+/**
+ * A group became a supergroup (`fromId` → `toId`): its settings row moves to the new id (a choice
+ * the supergroup already made wins over the group's), and every chat that delivers into the group,
+ * or is picking it as its destination, points at the new id.
+ */
+export async function moveChatSettings(
+  db: Executor,
+  fromId: number,
+  toId: number,
+  now: number,
+): Promise<void> {
+  const [from, to] = await Promise.all([findSettingsRow(db, fromId), findSettingsRow(db, toId)]);
+  if (from && !to) {
+    await db
+      .updateTable("chat_settings")
+      .set({ chat_id: toId, updated_at: now })
+      .where("chat_id", "=", fromId)
+      .execute();
+  } else if (from && to) {
+    const set: SettingsColumns = {};
+    for (const column of CHOICE_COLUMNS)
+      if (to[column] === null) Object.assign(set, { [column]: from[column] });
+    await db
+      .updateTable("chat_settings")
+      .set({ ...set, updated_at: now })
+      .where("chat_id", "=", toId)
+      .execute();
+    await db.deleteFrom("chat_settings").where("chat_id", "=", fromId).execute();
+  }
+  await db
+    .updateTable("chat_settings")
+    .set({ destination_chat_id: toId, updated_at: now })
+    .where("destination_chat_id", "=", fromId)
+    .execute();
+  await db
+    .updateTable("chat_settings")
+    .set({ destination_request_for: toId, updated_at: now })
+    .where("destination_request_for", "=", fromId)
+    .execute();
 }

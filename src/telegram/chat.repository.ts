@@ -88,6 +88,21 @@ export async function findChat(db: Executor, chatId: number): Promise<ChatRow | 
   return db.selectFrom("chats").selectAll().where("chat_id", "=", chatId).executeTakeFirst();
 }
 
+/** The id a chat has now: follows `migrated_to` (a group that became a supergroup; a loop is cut). */
+export async function currentChatId(db: Executor, chatId: number): Promise<number> {
+  let current = chatId;
+  for (let hops = 0; hops < 5; hops++) {
+    const row = await db
+      .selectFrom("chats")
+      .select(["status", "migrated_to"])
+      .where("chat_id", "=", current)
+      .executeTakeFirst();
+    if (row?.status !== "migrated" || row.migrated_to === null) return current;
+    current = Number(row.migrated_to);
+  }
+  return current;
+}
+
 export async function setChatLocale(
   db: Executor,
   chatId: number,
@@ -122,11 +137,14 @@ export async function reactivateChat(db: Executor, chatId: number, now: number):
 }
 
 /**
- * A group became a supergroup: the old id is dead. Record the move, create the new chat row, and
- * point every connection that delivered to the old id at the new one.
+ * A group became a supergroup: the old id is dead. Record the move, create the new chat row (in
+ * the old one's language), and point every connection that delivered to the old id at the new one.
+ * The chat's settings move with it (src/settings/chat-migration.ts does both in one transaction).
  */
 export async function migrateChat(db: Executor, fromId: number, toId: number, now: number): Promise<void> {
   const old = await findChat(db, fromId);
+  // Already recorded (both service messages arrive, and a send may meet the 400 too): nothing to do.
+  if (old?.status === "migrated" && Number(old.migrated_to) === toId) return;
   await db
     .insertInto("chats")
     .values({
@@ -140,7 +158,13 @@ export async function migrateChat(db: Executor, fromId: number, toId: number, no
       created_at: now,
       updated_at: now,
     })
-    .onConflict((oc) => oc.column("chat_id").doNothing())
+    // The supergroup's own service message (`migrate_from_chat_id`) may have created its row first,
+    // in the language of whoever was there: the chat keeps the language it had.
+    .onConflict((oc) =>
+      old
+        ? oc.column("chat_id").doUpdateSet({ locale: old.locale, updated_at: now })
+        : oc.column("chat_id").doNothing(),
+    )
     .execute();
   await db
     .updateTable("chats")

@@ -63,6 +63,11 @@ function isTranscript(file: RecordingFileLike): boolean {
   return same(file.file_type, "transcript") || same(file.recording_type, "audio_transcript");
 }
 
+/** Zoom's in-meeting chat, saved as text (`CHAT` / `chat_file`, TXT; zoom.md §4.4). */
+function isChatFile(file: RecordingFileLike): boolean {
+  return same(file.file_type, "chat") || same(file.recording_type, "chat_file");
+}
+
 function isVideo(file: RecordingFileLike): boolean {
   // The REST example has `file_type: "MP4"` with `file_extension: "M4A"` (zoom.md §4.1); when the
   // two disagree we cannot tell what the bytes are, so such a file is not offered as the video.
@@ -102,6 +107,11 @@ export function pickAudioFile<F extends RecordingFileLike>(files: readonly F[]):
 /** Every ready audio transcript (`TRANSCRIPT` / `audio_transcript`, WebVTT), in recording order. */
 export function pickTranscriptFiles<F extends RecordingFileLike>(files: readonly F[]): F[] {
   return byRecordingStart(files.filter((file) => isTranscript(file) && isFileReady(file)));
+}
+
+/** Every ready in-meeting chat file (`CHAT` / `chat_file`, TXT), in recording order. */
+export function pickChatFiles<F extends RecordingFileLike>(files: readonly F[]): F[] {
+  return byRecordingStart(files.filter((file) => isChatFile(file) && isFileReady(file)));
 }
 
 /** The first segment's ready transcript, if any. */

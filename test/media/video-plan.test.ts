@@ -63,4 +63,21 @@ describe("planVideoDelivery", () => {
       reason: "unknown-duration",
     });
   });
+
+  it("after a 413 skips the refused rung and aims under 90% of the refused size", () => {
+    // 40 MB fitted the 50 MB budget but Telegram refused it: a transcode aimed under 36 MB.
+    const after413 = { ...base, fileBytes: 40 * MB, durationSec: 600, attempted: ["direct"] as const };
+    expect(planVideoDelivery({ ...after413, refusedBytes: 40 * MB })).toEqual({
+      rung: "transcode",
+      height: 360,
+      videoKbps: Math.floor((36 * MB * 0.9 * 8) / 600 / 1000 / 1.05 - 64),
+    });
+    // The transcode refused too: parts under 90% of the refused 30 MB.
+    expect(
+      planVideoDelivery({ ...after413, attempted: ["direct", "transcode"], refusedBytes: 30 * MB }),
+    ).toEqual({ rung: "split", parts: 2, partSeconds: 300 });
+    expect(
+      planVideoDelivery({ ...after413, attempted: ["direct", "transcode", "split"], refusedBytes: 30 * MB }),
+    ).toEqual({ rung: "link", reason: "refused" });
+  });
 });

@@ -42,6 +42,21 @@ describe("renderMeetingCard", () => {
     expect(card.keyboard).toEqual([]);
   });
 
+  it("shows Zoom's chat file only once its delivery started, and waits for it before all done", () => {
+    const render = (state: CardState) =>
+      renderMeetingCard({ state, meeting, buttons: {}, locale: "en", translator }).text;
+    const parts = [event("audio", "done"), event("transcript", "done"), event("summary", "done")];
+    expect(render(apply(...parts))).not.toContain("💬");
+    const working = apply(...parts, event("chat", "working"));
+    expect(render(working)).toContain("🧠 Summary: ✓ done\n💬 Meeting chat: in progress…");
+    expect(render(working)).not.toContain("All done");
+    const done = apply(...parts, event("chat", "done"), event("chat", "working"));
+    expect(render(done)).toContain("💬 Meeting chat: ✓ done");
+    expect(render(done)).toContain("✅ All done");
+    // Stored and read back with the rest of the card.
+    expect(parseCardState(JSON.stringify(done)).chatFile).toEqual({ status: "done" });
+  });
+
   it("walks received → downloading → uploading → audio ✓ → all done", () => {
     const render = (state: CardState) =>
       renderMeetingCard({

@@ -67,21 +67,7 @@ export async function makeTestVideo(options: TestVideoOptions): Promise<string> 
     "lavfi",
     "-i",
     `testsrc=size=160x120:rate=10:duration=${seconds}`,
-    ...(withAudio
-      ? [
-          ...noisyTone(seconds),
-          "-filter_complex",
-          "[1:a][2:a]amix=inputs=2:duration=shortest[a]",
-          "-map",
-          "0:v",
-          "-map",
-          "[a]",
-          "-c:a",
-          "aac",
-          "-b:a",
-          "96k",
-        ]
-      : []),
+    ...(withAudio ? videoWithTone(seconds, "96k") : []),
     "-c:v",
     "libx264",
     "-preset",
@@ -95,6 +81,70 @@ export async function makeTestVideo(options: TestVideoOptions): Promise<string> 
     out,
   ]);
   return copyTo(cached, options.path);
+}
+
+export interface HeavyTestVideoOptions {
+  seconds: number;
+  /** Video bit rate the encode is held to (constant, padded): what makes the file large. */
+  kbps: number;
+  /** A keyframe every this many seconds (stream-copied parts cut only there). */
+  keyframeSeconds: number;
+}
+
+/**
+ * A 320x240, 25 fps H.264 video of moving noise at a constant bit rate, with 32 kbit/s mono AAC:
+ * large for its length, so the video ladder's rungs can be reached with a 1 MB upload limit.
+ */
+export async function makeHeavyTestVideo(options: HeavyTestVideoOptions): Promise<string> {
+  const { seconds, kbps, keyframeSeconds } = options;
+  const keyint = String(25 * keyframeSeconds);
+  return cachedOrMake(`heavy-n40-${seconds}s-${kbps}k-gop${keyframeSeconds}.mp4`, (out) => [
+    "-f",
+    "lavfi",
+    "-i",
+    `testsrc2=size=320x240:rate=25:duration=${seconds},noise=alls=40:allf=t`,
+    ...videoWithTone(seconds, "32k"),
+    "-ac",
+    "1",
+    "-c:v",
+    "libx264",
+    "-preset",
+    "ultrafast",
+    "-b:v",
+    `${kbps}k`,
+    "-minrate",
+    `${kbps}k`,
+    "-maxrate",
+    `${kbps}k`,
+    "-bufsize",
+    `${kbps}k`,
+    "-x264-params",
+    `keyint=${keyint}:min-keyint=${keyint}:scenecut=0:nal-hrd=cbr`,
+    "-pix_fmt",
+    "yuv420p",
+    "-movflags",
+    "+faststart",
+    "-f",
+    "mp4",
+    out,
+  ]);
+}
+
+/** Input 0 is the video: maps it with the noisy tone as its AAC track at `bitrate`. */
+function videoWithTone(seconds: number, bitrate: string): string[] {
+  return [
+    ...noisyTone(seconds),
+    "-filter_complex",
+    "[1:a][2:a]amix=inputs=2:duration=shortest[a]",
+    "-map",
+    "0:v",
+    "-map",
+    "[a]",
+    "-c:a",
+    "aac",
+    "-b:a",
+    bitrate,
+  ];
 }
 
 function noisyTone(seconds: number): string[] {

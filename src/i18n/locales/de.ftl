@@ -166,6 +166,7 @@ card-stage-waiting = ⏳ Wartet, neuer Versuch später
 card-line-audio = 🎧 Audio: { $status }
 card-line-transcript = 📝 Transkript: { $status }
 card-line-summary = 🧠 Zusammenfassung: { $status }
+card-line-chat = 💬 Meeting-Chat: { $status }
 card-trash-moved = 🗑 In den Zoom-Papierkorb verschoben, um Cloud-Speicher freizugeben. Wiederherstellen innerhalb von 30 Tagen: Zoom-Webportal → Aufzeichnungen → Papierkorb → Wiederherstellen.
 card-trash-scope-missing = 🗑 Noch in deiner Zoom-Cloud: Zoomgram darf keine Aufzeichnungen in den Papierkorb verschieben. Der Betreiber ergänzt die Zoom-App um den Scope cloud_recording:delete:meeting_recording (klassisch: recording:write); sende danach erneut /connect und bestätige ihn. Oder schalte den Papierkorb in /settings aus.
 card-trash-refused = 🗑 Noch in deiner Zoom-Cloud: Zoom hat das Verschieben in den Papierkorb abgelehnt. Prüfe im Zoom-Webportal, ob du diese Aufzeichnung löschen darfst, oder schalte den Papierkorb in /settings aus.
@@ -191,6 +192,8 @@ callback-expired = Diese Aufzeichnung ist nicht mehr verfügbar.
 
 transcript-caption = 📝 Transkript: { $topic }
 transcript-caption-stt = 📝 Transkript (Spracherkennung): { $topic }
+chat-file-caption = 💬 Meeting-Chat: { $topic }
+chat-file-title = Chat
 transcript-meta-source-stt = Automatisch aus dem Audio transkribiert
 transcript-title = Transkript
 transcript-unknown-speaker = Unbekannte Person

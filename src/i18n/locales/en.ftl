@@ -173,6 +173,7 @@ card-stage-waiting = ⏳ Waiting, will retry later
 card-line-audio = 🎧 Audio: { $status }
 card-line-transcript = 📝 Transcript: { $status }
 card-line-summary = 🧠 Summary: { $status }
+card-line-chat = 💬 Meeting chat: { $status }
 card-trash-moved = 🗑 Moved to Zoom's trash to free cloud storage. To restore it within 30 days: Zoom web portal → Recordings → Trash → Recover.
 card-trash-scope-missing = 🗑 Still in your Zoom cloud: Zoomgram may not move recordings to the trash. The operator adds the scope cloud_recording:delete:meeting_recording (classic: recording:write) to the Zoom app; then send /connect again to approve it. Or turn trash off in /settings.
 card-trash-refused = 🗑 Still in your Zoom cloud: Zoom refused to move it to the trash. Check in the Zoom web portal that you may delete this recording, or turn trash off in /settings.
@@ -198,6 +199,9 @@ callback-expired = This recording is no longer available.
 
 transcript-caption = 📝 Transcript: { $topic }
 transcript-caption-stt = 📝 Transcript (speech to text): { $topic }
+chat-file-caption = 💬 Meeting chat: { $topic }
+# File name label of Zoom's in-meeting chat: "2026-03-01 Weekly sync - Chat.txt".
+chat-file-title = Chat
 transcript-meta-source-stt = Transcribed automatically from the audio
 transcript-title = Transcript
 transcript-unknown-speaker = Unknown speaker

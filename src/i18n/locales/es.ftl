@@ -166,6 +166,7 @@ card-stage-waiting = ⏳ En espera, se reintentará más tarde
 card-line-audio = 🎧 Audio: { $status }
 card-line-transcript = 📝 Transcripción: { $status }
 card-line-summary = 🧠 Resumen: { $status }
+card-line-chat = 💬 Chat de la reunión: { $status }
 card-trash-moved = 🗑 Movida a la papelera de Zoom para liberar almacenamiento en la nube. Para recuperarla en 30 días: portal web de Zoom → Grabaciones → Papelera → Recuperar.
 card-trash-scope-missing = 🗑 Sigue en tu nube de Zoom: Zoomgram no tiene permiso para mover grabaciones a la papelera. El operador añade a la app de Zoom el permiso cloud_recording:delete:meeting_recording (clásico: recording:write); después envía /connect de nuevo para aprobarlo. O desactiva la papelera en /settings.
 card-trash-refused = 🗑 Sigue en tu nube de Zoom: Zoom se negó a moverla a la papelera. Comprueba en el portal web de Zoom que puedes eliminar esta grabación, o desactiva la papelera en /settings.
@@ -191,6 +192,8 @@ callback-expired = Esta grabación ya no está disponible.
 
 transcript-caption = 📝 Transcripción: { $topic }
 transcript-caption-stt = 📝 Transcripción (reconocimiento de voz): { $topic }
+chat-file-caption = 💬 Chat de la reunión: { $topic }
+chat-file-title = Chat
 transcript-meta-source-stt = Transcrito automáticamente a partir del audio
 transcript-title = Transcripción
 transcript-unknown-speaker = Participante desconocido

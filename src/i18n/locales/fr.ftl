@@ -167,6 +167,7 @@ card-stage-waiting = ⏳ En attente, nouvel essai plus tard
 card-line-audio = 🎧 Audio : { $status }
 card-line-transcript = 📝 Transcription : { $status }
 card-line-summary = 🧠 Résumé : { $status }
+card-line-chat = 💬 Chat de la réunion : { $status }
 card-trash-moved = 🗑 Déplacé dans la corbeille Zoom pour libérer de l’espace cloud. Pour le restaurer sous 30 jours : portail web Zoom → Enregistrements → Corbeille → Récupérer.
 card-trash-scope-missing = 🗑 Toujours dans votre cloud Zoom : Zoomgram n’a pas le droit de mettre des enregistrements à la corbeille. L’opérateur ajoute à l’app Zoom le scope cloud_recording:delete:meeting_recording (classique : recording:write) ; renvoyez ensuite /connect pour l’approuver. Ou désactivez la corbeille dans /settings.
 card-trash-refused = 🗑 Toujours dans votre cloud Zoom : Zoom a refusé de le mettre à la corbeille. Vérifiez sur le portail web Zoom que vous pouvez supprimer cet enregistrement, ou désactivez la corbeille dans /settings.
@@ -192,6 +193,8 @@ callback-expired = Cet enregistrement n’est plus disponible.
 
 transcript-caption = 📝 Transcription : { $topic }
 transcript-caption-stt = 📝 Transcription (reconnaissance vocale) : { $topic }
+chat-file-caption = 💬 Chat de la réunion : { $topic }
+chat-file-title = Chat
 transcript-meta-source-stt = Transcrit automatiquement à partir de l’audio
 transcript-title = Transcription
 transcript-unknown-speaker = Intervenant inconnu

@@ -166,6 +166,7 @@ card-stage-waiting = ⏳ Aguardando, nova tentativa mais tarde
 card-line-audio = 🎧 Áudio: { $status }
 card-line-transcript = 📝 Transcrição: { $status }
 card-line-summary = 🧠 Resumo: { $status }
+card-line-chat = 💬 Chat da reunião: { $status }
 card-trash-moved = 🗑 Movida para a lixeira do Zoom para liberar armazenamento na nuvem. Para restaurar em até 30 dias: portal web do Zoom → Gravações → Lixeira → Recuperar.
 card-trash-scope-missing = 🗑 Continua na sua nuvem do Zoom: o Zoomgram não tem permissão para mover gravações para a lixeira. O operador adiciona ao app do Zoom o escopo cloud_recording:delete:meeting_recording (clássico: recording:write); depois envie /connect de novo para aprová-lo. Ou desative a lixeira em /settings.
 card-trash-refused = 🗑 Continua na sua nuvem do Zoom: o Zoom recusou movê-la para a lixeira. Verifique no portal web do Zoom se você pode excluir esta gravação, ou desative a lixeira em /settings.
@@ -191,6 +192,8 @@ callback-expired = Esta gravação não está mais disponível.
 
 transcript-caption = 📝 Transcrição: { $topic }
 transcript-caption-stt = 📝 Transcrição (reconhecimento de fala): { $topic }
+chat-file-caption = 💬 Chat da reunião: { $topic }
+chat-file-title = Chat
 transcript-meta-source-stt = Transcrito automaticamente a partir do áudio
 transcript-title = Transcrição
 transcript-unknown-speaker = Participante desconhecido

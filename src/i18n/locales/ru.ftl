@@ -170,6 +170,7 @@ card-stage-waiting = ⏳ Ожидание, повторим позже
 card-line-audio = 🎧 Аудио: { $status }
 card-line-transcript = 📝 Расшифровка: { $status }
 card-line-summary = 🧠 Краткое содержание: { $status }
+card-line-chat = 💬 Чат встречи: { $status }
 card-trash-moved = 🗑 Перемещено в корзину Zoom, чтобы освободить облачное хранилище. Восстановить в течение 30 дней: веб-портал Zoom → Записи → Корзина → Восстановить.
 card-trash-scope-missing = 🗑 Запись осталась в облаке Zoom: у Zoomgram нет права перемещать записи в корзину. Оператор добавляет приложению Zoom разрешение cloud_recording:delete:meeting_recording (в классических разрешениях: recording:write); затем отправьте /connect ещё раз и подтвердите его. Или выключите корзину в /settings.
 card-trash-refused = 🗑 Запись осталась в облаке Zoom: Zoom отказался переместить её в корзину. Проверьте на веб-портале Zoom, можете ли вы удалить эту запись, или выключите корзину в /settings.
@@ -195,6 +196,8 @@ callback-expired = Эта запись больше недоступна.
 
 transcript-caption = 📝 Расшифровка: { $topic }
 transcript-caption-stt = 📝 Расшифровка (распознавание речи): { $topic }
+chat-file-caption = 💬 Чат встречи: { $topic }
+chat-file-title = Чат
 transcript-meta-source-stt = Расшифровано автоматически по аудио
 transcript-title = Расшифровка
 transcript-unknown-speaker = Неизвестный участник
