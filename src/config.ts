@@ -238,6 +238,17 @@ export function parseConfig(env: Env): ConfigResult {
   for (const [key, value] of Object.entries(env)) {
     if (value !== undefined && value.trim() !== "") cleaned[key] = value.trim();
   }
+  const checked = validateEnvironment(cleaned);
+  if (!checked.ok) return checked;
+  return { ok: true, config: deepFreeze(buildConfig(checked.env, checked.keys, cleaned.PATH ?? "")) };
+}
+
+type ParsedEnv = z.infer<typeof schema>;
+
+/** The schema, the key list and the cross-field rules, with every problem named at once. */
+function validateEnvironment(
+  cleaned: Record<string, string>,
+): { ok: true; env: ParsedEnv; keys: string[] } | { ok: false; problems: string[] } {
   const parsed = schema.safeParse(cleaned);
   const problems: string[] = [];
   if (!parsed.success) {
@@ -257,9 +268,13 @@ export function parseConfig(env: Env): ConfigResult {
     problems.push("TELEGRAM_WEBHOOK_SECRET: is required when TELEGRAM_WEBHOOK_URL is set");
   }
   if (problems.length > 0 || !e) return { ok: false, problems: dedupe(problems) };
+  return { ok: true, env: e, keys };
+}
 
+/** The valid environment as the Config tree, with defaults derived and URLs trimmed. */
+function buildConfig(e: ParsedEnv, keys: string[], systemPath: string): Config {
   const publicUrl = (e.PUBLIC_URL ?? new URL(e.ZOOM_REDIRECT).origin).replace(/\/+$/, "");
-  const config: Config = {
+  return {
     zoom: {
       clientId: e.ZOOM_CLIENT_ID,
       clientSecret: e.ZOOM_CLIENT_SECRET,
@@ -301,7 +316,7 @@ export function parseConfig(env: Env): ConfigResult {
       ttlHours: e.MEDIA_TTL_HOURS,
       maxRecordingMb: e.MAX_RECORDING_MB,
       ffmpegPath: e.FFMPEG_PATH,
-      systemPath: cleaned.PATH ?? "",
+      systemPath,
     },
     summary: { apiUrl: e.SUMMARY_API_URL, apiKey: e.SUMMARY_API_KEY, model: e.SUMMARY_MODEL },
     stt: {
@@ -320,7 +335,6 @@ export function parseConfig(env: Env): ConfigResult {
     inbox: { maxBacklogSeconds: e.WEBHOOK_MAX_BACKLOG_SECONDS, batchSize: e.WEBHOOK_INBOX_BATCH },
     logLevel: e.LOG_LEVEL,
   };
-  return { ok: true, config: deepFreeze(config) };
 }
 
 /**

@@ -36,6 +36,16 @@ export interface CheckResult {
   fix?: string;
 }
 
+/** A check that failed: what was found, and what to do about it. */
+function failed(name: string, detail: string, fix: string): CheckResult {
+  return { name, status: "fail", detail, fix };
+}
+
+/** A check that passed with a warning: what was found, and what to do about it. */
+function warned(name: string, detail: string, fix: string): CheckResult {
+  return { name, status: "warn", detail, fix };
+}
+
 export interface DoctorDeps {
   fetch?: typeof fetch;
   /** Per network check, ms. Default 10 000. */
@@ -57,12 +67,12 @@ export async function runDoctor(env: Env, deps: DoctorDeps = {}): Promise<Doctor
       exitCode: 2,
       results: [
         ...parsed.problems.map(
-          (problem): CheckResult => ({
-            name: "Configuration",
-            status: "fail",
-            detail: problem,
-            fix: `set ${problem.split(":")[0]} in the environment or .env (see .env.example for each variable)`,
-          }),
+          (problem): CheckResult =>
+            failed(
+              "Configuration",
+              problem,
+              `set ${problem.split(":")[0]} in the environment or .env (see .env.example for each variable)`,
+            ),
         ),
         {
           name: "Other checks",
@@ -88,12 +98,15 @@ export async function runDoctor(env: Env, deps: DoctorDeps = {}): Promise<Doctor
   ];
   // Independent checks run at once; the report keeps this order.
   const checks = await Promise.all([
-    withTimeout(checkDatabase(config), ctx.timeoutMs * 2, {
-      name: "Database",
-      status: "fail",
-      detail: "the database did not answer in time",
-      fix: "check DATABASE_URL's host and port, and that a firewall does not drop the connection",
-    }),
+    withTimeout(
+      checkDatabase(config),
+      ctx.timeoutMs * 2,
+      failed(
+        "Database",
+        "the database did not answer in time",
+        "check DATABASE_URL's host and port, and that a firewall does not drop the connection",
+      ),
+    ),
     checkTelegram(ctx),
     checkAdminChat(ctx),
     checkZoomCredentials(ctx),
@@ -127,18 +140,16 @@ async function checkDatabase(config: Config): Promise<CheckResult> {
       () => false,
     );
     return writable
-      ? {
+      ? warned(
           name,
-          status: "warn",
-          detail: `SQLite file ${target} does not exist yet`,
-          fix: "it is created and migrated when the service starts (or run `zoomgram migrate` now)",
-        }
-      : {
+          `SQLite file ${target} does not exist yet`,
+          "it is created and migrated when the service starts (or run `zoomgram migrate` now)",
+        )
+      : failed(
           name,
-          status: "fail",
-          detail: `SQLite file ${target} does not exist and ${dir} is not writable`,
-          fix: "point DATABASE_URL at a writable location (sqlite:/path/zoomgram.db) or fix the folder's permissions",
-        };
+          `SQLite file ${target} does not exist and ${dir} is not writable`,
+          "point DATABASE_URL at a writable location (sqlite:/path/zoomgram.db) or fix the folder's permissions",
+        );
   }
   let db: Awaited<ReturnType<typeof openDatabase>> | undefined;
   try {
@@ -147,22 +158,19 @@ async function checkDatabase(config: Config): Promise<CheckResult> {
     const pending = await pendingMigrations(db);
     return pending.length === 0
       ? { name, status: "ok", detail: `${db.description} answers; migrations are up to date` }
-      : {
+      : warned(
           name,
-          status: "warn",
-          detail: `${db.description} answers; ${pending.length} migration(s) pending: ${pending.join(", ")}`,
-          fix: "run `zoomgram migrate` (the service also migrates when it starts)",
-        };
+          `${db.description} answers; ${pending.length} migration(s) pending: ${pending.join(", ")}`,
+          "run `zoomgram migrate` (the service also migrates when it starts)",
+        );
   } catch (error) {
-    return {
+    return failed(
       name,
-      status: "fail",
-      detail: `cannot use ${dialect === "sqlite" ? target : redactUrl(target)}: ${describeError(error)}`,
-      fix:
-        dialect === "postgres"
-          ? "check DATABASE_URL (host, port, user, password, database) and that PostgreSQL accepts connections from here"
-          : "check DATABASE_URL and the file's permissions",
-    };
+      `cannot use ${dialect === "sqlite" ? target : redactUrl(target)}: ${describeError(error)}`,
+      dialect === "postgres"
+        ? "check DATABASE_URL (host, port, user, password, database) and that PostgreSQL accepts connections from here"
+        : "check DATABASE_URL and the file's permissions",
+    );
   } finally {
     await db?.close().catch(() => undefined);
   }
@@ -173,25 +181,23 @@ async function checkTelegram(ctx: CheckContext): Promise<CheckResult> {
   const { config } = ctx;
   const res = await botApi(ctx, "getMe", {});
   if (res.kind === "unreachable") {
-    return {
+    return failed(
       name,
-      status: "fail",
-      detail: `the Bot API at ${config.telegram.apiRoot} cannot be reached: ${res.reason}`,
-      fix: "check outbound HTTPS from this host, or TELEGRAM_API_ROOT if you run your own Bot API server",
-    };
+      `the Bot API at ${config.telegram.apiRoot} cannot be reached: ${res.reason}`,
+      "check outbound HTTPS from this host, or TELEGRAM_API_ROOT if you run your own Bot API server",
+    );
   }
   if (res.kind === "error") {
     const rejected = res.status === 401 || res.status === 404;
-    return {
+    return failed(
       name,
-      status: "fail",
-      detail: rejected
+      rejected
         ? `TELEGRAM_BOT_TOKEN is not accepted by Telegram (${res.status} ${res.description})`
         : `getMe failed: ${res.status} ${res.description}`,
-      fix: rejected
+      rejected
         ? "copy the token again from @BotFather (/mybots → your bot → API Token); a revoked token stops working at once"
         : "retry in a minute; if it persists, check TELEGRAM_API_ROOT",
-    };
+    );
   }
   const me = res.result as { username?: string; id?: number };
   const mode = config.telegram.webhookUrl ? "webhook mode" : "long polling";
@@ -205,20 +211,18 @@ async function checkTelegram(ctx: CheckContext): Promise<CheckResult> {
     if (info.kind === "ok") {
       const w = info.result as { url?: string; last_error_message?: string; pending_update_count?: number };
       if (w.url && w.url !== config.telegram.webhookUrl) {
-        return {
+        return warned(
           name,
-          status: "warn",
-          detail: `${result.detail}; Telegram has another webhook URL registered`,
-          fix: "start the web role once: it registers TELEGRAM_WEBHOOK_URL with setWebhook",
-        };
+          `${result.detail}; Telegram has another webhook URL registered`,
+          "start the web role once: it registers TELEGRAM_WEBHOOK_URL with setWebhook",
+        );
       }
       if (w.last_error_message) {
-        return {
+        return warned(
           name,
-          status: "warn",
-          detail: `${result.detail}; Telegram's last webhook delivery failed: ${w.last_error_message}`,
-          fix: "TELEGRAM_WEBHOOK_URL must be public https on port 443, 80, 88 or 8443 and reach POST /telegram/webhook",
-        };
+          `${result.detail}; Telegram's last webhook delivery failed: ${w.last_error_message}`,
+          "TELEGRAM_WEBHOOK_URL must be public https on port 443, 80, 88 or 8443 and reach POST /telegram/webhook",
+        );
       }
     }
   }
@@ -229,12 +233,11 @@ async function checkAdminChat(ctx: CheckContext): Promise<CheckResult> {
   const name = "Admin chat";
   const chatId = ctx.config.telegram.adminChatId;
   if (chatId === undefined) {
-    return {
+    return warned(
       name,
-      status: "warn",
-      detail: "ADMIN_CHAT_ID is not set: nobody is told about dead jobs or forged webhooks",
-      fix: "add the bot to an operators' chat and set ADMIN_CHAT_ID to its numeric id (optional)",
-    };
+      "ADMIN_CHAT_ID is not set: nobody is told about dead jobs or forged webhooks",
+      "add the bot to an operators' chat and set ADMIN_CHAT_ID to its numeric id (optional)",
+    );
   }
   const res = await botApi(ctx, "getChat", { chat_id: chatId });
   if (res.kind === "ok") {
@@ -251,12 +254,11 @@ async function checkAdminChat(ctx: CheckContext): Promise<CheckResult> {
   if (res.status === 401 || res.status === 404) {
     return { name, status: "skip", detail: "skipped: the bot token is not accepted" };
   }
-  return {
+  return failed(
     name,
-    status: "fail",
-    detail: `the bot cannot reach ADMIN_CHAT_ID ${chatId}: ${res.status} ${res.description}`,
-    fix: "add the bot to that chat (or start a private chat with it) and check the id, e.g. with @RawDataBot",
-  };
+    `the bot cannot reach ADMIN_CHAT_ID ${chatId}: ${res.status} ${res.description}`,
+    "add the bot to that chat (or start a private chat with it) and check the id, e.g. with @RawDataBot",
+  );
 }
 
 /**
@@ -278,12 +280,11 @@ async function checkZoomCredentials(ctx: CheckContext): Promise<CheckResult> {
       signal: AbortSignal.timeout(ctx.timeoutMs),
     });
   } catch (error) {
-    return {
+    return failed(
       name,
-      status: "fail",
-      detail: `${config.zoom.oauthBaseUrl} cannot be reached: ${networkReason(error)}`,
-      fix: "check outbound HTTPS from this host, or ZOOM_OAUTH_BASE_URL",
-    };
+      `${config.zoom.oauthBaseUrl} cannot be reached: ${networkReason(error)}`,
+      "check outbound HTTPS from this host, or ZOOM_OAUTH_BASE_URL",
+    );
   }
   const body = (await response.json().catch(() => ({}))) as { error?: string; reason?: string };
   const reason = [body.error, body.reason].filter(Boolean).join(": ") || response.statusText;
@@ -297,12 +298,11 @@ async function checkZoomCredentials(ctx: CheckContext): Promise<CheckResult> {
     };
   }
   if (response.status === 401 || body.error === "invalid_client") {
-    return {
+    return failed(
       name,
-      status: "fail",
-      detail: `Zoom rejected ZOOM_CLIENT_ID / ZOOM_CLIENT_SECRET (${response.status} ${reason})`,
-      fix: 'copy both from the Zoom app\'s "App Credentials" page; development and production credentials differ',
-    };
+      `Zoom rejected ZOOM_CLIENT_ID / ZOOM_CLIENT_SECRET (${response.status} ${reason})`,
+      'copy both from the Zoom app\'s "App Credentials" page; development and production credentials differ',
+    );
   }
   return {
     name,
@@ -318,12 +318,13 @@ async function checkPublicUrl(ctx: CheckContext): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   const local = isLoopback(base);
   if (!base.startsWith("https://") && !local) {
-    results.push({
-      name: "Public URL",
-      status: "warn",
-      detail: `${base} is not https: Zoom sends webhooks and redirects only to https URLs`,
-      fix: "put a TLS-terminating reverse proxy in front and set PUBLIC_URL and ZOOM_REDIRECT to https://…",
-    });
+    results.push(
+      warned(
+        "Public URL",
+        `${base} is not https: Zoom sends webhooks and redirects only to https URLs`,
+        "put a TLS-terminating reverse proxy in front and set PUBLIC_URL and ZOOM_REDIRECT to https://…",
+      ),
+    );
   }
   let health: Response;
   try {
@@ -332,21 +333,23 @@ async function checkPublicUrl(ctx: CheckContext): Promise<CheckResult[]> {
       redirect: "manual",
     });
   } catch (error) {
-    results.push({
-      name: "Public URL",
-      status: "fail",
-      detail: `${base}/healthz does not answer: ${networkReason(error)}`,
-      fix: "start the service (zoomgram serve or web), and make PUBLIC_URL reach it from the internet (DNS, proxy, firewall)",
-    });
+    results.push(
+      failed(
+        "Public URL",
+        `${base}/healthz does not answer: ${networkReason(error)}`,
+        "start the service (zoomgram serve or web), and make PUBLIC_URL reach it from the internet (DNS, proxy, firewall)",
+      ),
+    );
     return results;
   }
   if (health.status !== 200) {
-    results.push({
-      name: "Public URL",
-      status: "fail",
-      detail: `${base}/healthz answered ${health.status}`,
-      fix: "PUBLIC_URL must be the address of this service: route it (all paths) to Zoomgram's PORT",
-    });
+    results.push(
+      failed(
+        "Public URL",
+        `${base}/healthz answered ${health.status}`,
+        "PUBLIC_URL must be the address of this service: route it (all paths) to Zoomgram's PORT",
+      ),
+    );
     return results;
   }
   results.push({ name: "Public URL", status: "ok", detail: `${base}/healthz answers 200` });
@@ -383,20 +386,18 @@ async function checkWebhookEndpoint(ctx: CheckContext): Promise<CheckResult> {
     return { name, status: "fail", detail: `${url} does not answer: ${networkReason(error)}` };
   }
   if (response.status === 401) {
-    return {
+    return failed(
       name,
-      status: "fail",
-      detail: `${url} refused a request signed with this ZOOM_WEBHOOK_SECRET (or this host's clock is off by over 5 minutes)`,
-      fix: "the running service uses another ZOOM_WEBHOOK_SECRET: give it the app's Secret Token and restart; check NTP",
-    };
+      `${url} refused a request signed with this ZOOM_WEBHOOK_SECRET (or this host's clock is off by over 5 minutes)`,
+      "the running service uses another ZOOM_WEBHOOK_SECRET: give it the app's Secret Token and restart; check NTP",
+    );
   }
   if (response.status === 404 || response.status === 405) {
-    return {
+    return failed(
       name,
-      status: "fail",
-      detail: `${url} answered ${response.status}: the webhook route is not reachable there`,
-      fix: "forward POST /webhooks/zoom (and /webhooks/zoom/deauth) to Zoomgram unchanged, body included",
-    };
+      `${url} answered ${response.status}: the webhook route is not reachable there`,
+      "forward POST /webhooks/zoom (and /webhooks/zoom/deauth) to Zoomgram unchanged, body included",
+    );
   }
   const answer = (await response.json().catch(() => ({}))) as { encryptedToken?: string };
   const expected = computeCrcResponse(config.zoom.webhookSecret, plainToken).encryptedToken;
@@ -407,12 +408,11 @@ async function checkWebhookEndpoint(ctx: CheckContext): Promise<CheckResult> {
       detail: `${url} answers Zoom's URL validation correctly; enter it as the Event notification endpoint`,
     };
   }
-  return {
+  return failed(
     name,
-    status: "fail",
-    detail: `${url} answered ${response.status} without the expected URL-validation response`,
-    fix: "make sure nothing in front of Zoomgram rewrites or re-encodes the request body (Zoom signs the raw bytes)",
-  };
+    `${url} answered ${response.status} without the expected URL-validation response`,
+    "make sure nothing in front of Zoomgram rewrites or re-encodes the request body (Zoom signs the raw bytes)",
+  );
 }
 
 async function checkFfmpeg(
@@ -423,21 +423,18 @@ async function checkFfmpeg(
   const name = "ffmpeg";
   const found = await locate(config).catch(() => null);
   if (!found) {
-    return {
+    return warned(
       name,
-      status: "warn",
-      detail:
-        "no working ffmpeg: recordings over the upload limit are sent as links, video-only meetings as video files",
-      fix: "install ffmpeg (apt install ffmpeg), keep the npm package @ffmpeg-installer/ffmpeg (npm ci installs it), or set FFMPEG_PATH",
-    };
+      "no working ffmpeg: recordings over the upload limit are sent as links, video-only meetings as video files",
+      "install ffmpeg (apt install ffmpeg), keep the npm package @ffmpeg-installer/ffmpeg (npm ci installs it), or set FFMPEG_PATH",
+    );
   }
   if (config.media.ffmpegPath && found.source !== "config") {
-    return {
+    return warned(
       name,
-      status: "warn",
-      detail: `FFMPEG_PATH=${config.media.ffmpegPath} does not run; using ${found.ffmpeg} (${found.source}) instead`,
-      fix: "fix or unset FFMPEG_PATH",
-    };
+      `FFMPEG_PATH=${config.media.ffmpegPath} does not run; using ${found.ffmpeg} (${found.source}) instead`,
+      "fix or unset FFMPEG_PATH",
+    );
   }
   return {
     name,
@@ -451,22 +448,16 @@ async function checkMediaDir(config: Config): Promise<CheckResult> {
   try {
     const problem = await prepareMediaDir(config.media.dir);
     if (problem !== undefined) {
-      return {
-        name,
-        status: "fail",
-        detail: problem,
-        fix: "start-up refuses this folder (exit 2) until it is fixed",
-      };
+      return failed(name, problem, "start-up refuses this folder (exit 2) until it is fixed");
     }
     await access(config.media.dir, constants.W_OK);
     return { name, status: "ok", detail: `${config.media.dir} is writable, private (0700) and ours` };
   } catch (error) {
-    return {
+    return failed(
       name,
-      status: "fail",
-      detail: `${config.media.dir} is not writable: ${describeError(error)}`,
-      fix: "set MEDIA_DIR to a writable folder with room for the largest recording (MAX_RECORDING_MB) twice",
-    };
+      `${config.media.dir} is not writable: ${describeError(error)}`,
+      "set MEDIA_DIR to a writable folder with room for the largest recording (MAX_RECORDING_MB) twice",
+    );
   }
 }
 

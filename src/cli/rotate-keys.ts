@@ -66,7 +66,6 @@ export async function rotateEncryptionKeys(
   cipher: TokenCipher,
   options: RotationOptions = {},
 ): Promise<RotationReport> {
-  const k = db.kysely;
   const report: RotationReport = {
     connections: zero(),
     oauthStates: zero(),
@@ -74,47 +73,70 @@ export async function rotateEncryptionKeys(
     failures: [],
     skipped: [],
   };
-  const fail = (counts: RotationCounts, what: string, error: unknown) => {
-    if (!(error instanceof TokenCipherError)) throw error;
-    counts.failed++;
-    report.failures.push(`${what}: ${error.code}`);
-  };
+  const rotation: Rotation = { cipher, options, report };
+  await rotateConnections(db, rotation);
+  await rotateOAuthStates(db.kysely, rotation);
+  await rotateWebhookEvents(db.kysely, rotation);
+  return report;
+}
 
-  for (const row of await listConnectionTokens(k)) {
+/** One run's key ring, flags and report, shared by its steps. */
+interface Rotation {
+  cipher: TokenCipher;
+  options: RotationOptions;
+  report: RotationReport;
+}
+
+/** A value the key ring cannot open is counted and reported; any other error stops the run. */
+function recordFailure(rotation: Rotation, counts: RotationCounts, what: string, error: unknown): void {
+  if (!(error instanceof TokenCipherError)) throw error;
+  counts.failed++;
+  rotation.report.failures.push(`${what}: ${error.code}`);
+}
+
+async function rotateConnections(db: Db, rotation: Rotation): Promise<void> {
+  const { report } = rotation;
+  for (const row of await listConnectionTokens(db.kysely)) {
     try {
-      const outcome = await rotateConnection(db, cipher, row, options);
+      const outcome = await rotateConnection(db, rotation.cipher, row, rotation.options);
       report.connections[outcome]++;
       if (outcome === "busy") report.skipped.push(`zoom_connections id ${row.id}`);
     } catch (error) {
-      fail(report.connections, `zoom_connections id ${row.id}`, error);
+      recordFailure(rotation, report.connections, `zoom_connections id ${row.id}`, error);
     }
   }
+}
 
-  // One encrypted column per row: re-encrypt it unless it is current, and write it back only if
-  // nobody rewrote it meanwhile (compare-and-set on the old ciphertext).
-  const rotateColumn = async (
-    counts: RotationCounts,
-    what: string,
-    enc: string,
-    aad: string,
-    write: (value: string) => Promise<unknown>,
-  ) => {
-    try {
-      const value = reencrypt(cipher, enc, aad);
-      if (value === undefined) {
-        counts.current++;
-        return;
-      }
-      if (!options.dryRun) await write(value);
-      counts.reencrypted++;
-    } catch (error) {
-      fail(counts, what, error);
+/**
+ * One encrypted column of one row: re-encrypt it unless it is current, and write it back only if
+ * nobody rewrote it meanwhile (`write` compares and sets on the old ciphertext).
+ */
+async function rotateColumn(
+  rotation: Rotation,
+  counts: RotationCounts,
+  what: string,
+  enc: string,
+  aad: string,
+  write: (value: string) => Promise<unknown>,
+): Promise<void> {
+  try {
+    const value = reencrypt(rotation.cipher, enc, aad);
+    if (value === undefined) {
+      counts.current++;
+      return;
     }
-  };
+    if (!rotation.options.dryRun) await write(value);
+    counts.reencrypted++;
+  } catch (error) {
+    recordFailure(rotation, counts, what, error);
+  }
+}
 
+async function rotateOAuthStates(k: Db["kysely"], rotation: Rotation): Promise<void> {
   for (const row of await k.selectFrom("oauth_states").select(["nonce", "code_verifier_enc"]).execute()) {
     await rotateColumn(
-      report.oauthStates,
+      rotation,
+      rotation.report.oauthStates,
       "oauth_states (a pending sign-in)",
       row.code_verifier_enc,
       row.nonce,
@@ -127,7 +149,9 @@ export async function rotateEncryptionKeys(
           .execute(),
     );
   }
+}
 
+async function rotateWebhookEvents(k: Db["kysely"], rotation: Rotation): Promise<void> {
   for (const row of await k
     .selectFrom("webhook_events")
     .select(["id", "meeting_uuid", "download_token_enc"])
@@ -135,7 +159,8 @@ export async function rotateEncryptionKeys(
     .execute()) {
     const enc = row.download_token_enc as string;
     await rotateColumn(
-      report.webhookEvents,
+      rotation,
+      rotation.report.webhookEvents,
       `webhook_events id ${row.id}`,
       enc,
       downloadTokenAad(row.meeting_uuid ?? ""),
@@ -148,7 +173,6 @@ export async function rotateEncryptionKeys(
           .execute(),
     );
   }
-  return report;
 }
 
 type ConnectionTokens = Awaited<ReturnType<typeof listConnectionTokens>>[number];

@@ -281,23 +281,12 @@ Exit code 0 when the instance answered 2xx (and, for endpoint.url_validation, co
       return 1;
     }
     if (fromZoom) {
-      // Only here is a real user picked by default: an example event for a real user would make
-      // a job chase files that do not exist (and app_deauthorized would really disconnect them).
-      let app: App | undefined;
-      try {
-        app = await openQuietApp(config);
-        zoomUserId ??= await latestConnectedUser(app);
-        if (!zoomUserId) throw new Error("no connected Zoom user: /connect first, or pass --zoom-user");
-        ({ meeting, downloadToken } = await meetingFromZoom(app, {
-          zoomUserId,
-          meetingUuid: str("meeting-uuid"),
-        }));
-      } catch (error) {
-        process.stderr.write(`zoomgram simulate: ${describeError(error)}\n`);
+      const real = await realMeeting(config, zoomUserId, str("meeting-uuid"));
+      if ("error" in real) {
+        process.stderr.write(`zoomgram simulate: ${real.error}\n`);
         return 1;
-      } finally {
-        await app?.stop().catch(() => undefined);
       }
+      ({ zoomUserId, meeting, downloadToken } = real);
     }
 
     const now = Date.now();
@@ -317,35 +306,76 @@ Exit code 0 when the instance answered 2xx (and, for endpoint.url_validation, co
       );
       return 0;
     }
-    let result: SendResult;
-    const requestId = `zoomgram-simulate-${randomUUID()}`;
-    try {
-      result = await sendSignedEvent({
-        url: target,
-        secret: config.zoom.webhookSecret,
-        body,
-        nowMs: now,
-        requestId,
-      });
-    } catch (error) {
-      process.stderr.write(`zoomgram simulate: ${target} cannot be reached: ${describeError(error)}\n`);
-      return 1;
-    }
-    if ((result.body as { status?: string } | undefined)?.status === "received") {
-      result.outcome = await awaitOutcome(config, requestId).catch(() => undefined);
-    }
-    const object = (body.payload as Json).object as Json | undefined;
-    process.stdout.write(
-      `POST ${target} ${event}${object?.uuid ? ` meeting ${String(object.uuid)}` : ""}${
-        zoomUserId ? ` user ${zoomUserId}` : ""
-      }\n→ ${result.status} ${JSON.stringify(result.body)}${
-        result.outcome ? ` → recorded as ${result.outcome}` : ""
-      }\n${explain(event, result, zoomUserId)}\n`,
-    );
-    const ok = result.status >= 200 && result.status < 300 && result.crcValid !== false;
-    return ok ? 0 : 1;
+    return sendAndReport(config, { target, event, body, now, zoomUserId });
   },
 };
+
+/**
+ * With --from-zoom: the user (given, or the most recently connected) and their real meeting from
+ * the Zoom API. Only here is a real user picked by default: an example event for a real user would
+ * make a job chase files that do not exist (and app_deauthorized would really disconnect them).
+ */
+async function realMeeting(
+  config: Config,
+  zoomUserId: string | undefined,
+  meetingUuid: string | undefined,
+): Promise<
+  { zoomUserId: string; meeting: ZoomRecordingMeeting; downloadToken: string | undefined } | { error: string }
+> {
+  let app: App | undefined;
+  try {
+    app = await openQuietApp(config);
+    const user = zoomUserId ?? (await latestConnectedUser(app));
+    if (!user) throw new Error("no connected Zoom user: /connect first, or pass --zoom-user");
+    const { meeting, downloadToken } = await meetingFromZoom(app, { zoomUserId: user, meetingUuid });
+    return { zoomUserId: user, meeting, downloadToken };
+  } catch (error) {
+    return { error: describeError(error) };
+  } finally {
+    await app?.stop().catch(() => undefined);
+  }
+}
+
+/** Sends the signed event, waits for the worker's outcome if the inbox took it, and says what happened. */
+async function sendAndReport(
+  config: Config,
+  input: {
+    target: string;
+    event: SimulatedEvent;
+    body: Json;
+    now: number;
+    zoomUserId: string | undefined;
+  },
+): Promise<number> {
+  const { target, event, body, zoomUserId } = input;
+  let result: SendResult;
+  const requestId = `zoomgram-simulate-${randomUUID()}`;
+  try {
+    result = await sendSignedEvent({
+      url: target,
+      secret: config.zoom.webhookSecret,
+      body,
+      nowMs: input.now,
+      requestId,
+    });
+  } catch (error) {
+    process.stderr.write(`zoomgram simulate: ${target} cannot be reached: ${describeError(error)}\n`);
+    return 1;
+  }
+  if ((result.body as { status?: string } | undefined)?.status === "received") {
+    result.outcome = await awaitOutcome(config, requestId).catch(() => undefined);
+  }
+  const object = (body.payload as Json).object as Json | undefined;
+  process.stdout.write(
+    `POST ${target} ${event}${object?.uuid ? ` meeting ${String(object.uuid)}` : ""}${
+      zoomUserId ? ` user ${zoomUserId}` : ""
+    }\n→ ${result.status} ${JSON.stringify(result.body)}${
+      result.outcome ? ` → recorded as ${result.outcome}` : ""
+    }\n${explain(event, result, zoomUserId)}\n`,
+  );
+  const ok = result.status >= 200 && result.status < 300 && result.crcValid !== false;
+  return ok ? 0 : 1;
+}
 
 /**
  * The instance answers once the event is in its inbox; a worker records the outcome moments later.

@@ -15,6 +15,7 @@ import { withTransaction } from "../db/database.js";
 import { AppError, describeError } from "../errors.js";
 import type { ResultPage } from "../i18n/html-page.js";
 import { type Locale, resolveLocale } from "../i18n/locales.js";
+import type { Logger } from "../observability/logger.js";
 import type { Services } from "../services.js";
 import { chatLocale, findChat } from "../telegram/chat.repository.js";
 import { isAdministratorNow } from "../telegram/chat-admin.js";
@@ -30,6 +31,7 @@ import {
   deleteExpiredOAuthStates,
   insertOAuthState,
   OAUTH_STATE_TTL_MS,
+  type PendingState,
   signOAuthState,
   verifyOAuthState,
 } from "./oauth-state.js";
@@ -200,23 +202,10 @@ export async function completeConnect(
   fallback: Locale,
   deps: CompleteDeps,
 ): Promise<PageOutcome> {
-  const { config, db, clock, cipher } = services;
   const logger = services.logger.child({ component: "zoom.connect" });
-  const stateParam = single(query, "state");
-  if (!stateParam) return page(400, "state-invalid", fallback);
-  const verified = await verifyOAuthState(config.stateSecret, stateParam, clock.now());
-  if (!verified.ok) {
-    logger.info({ reason: verified.reason, ref: deps.ref }, "OAuth callback with an invalid state");
-    return page(400, "state-invalid", fallback);
-  }
-  const { claims } = verified;
-  const locale = claims.locale;
-  // Single use: the row is deleted as it is read, so a replayed callback finds nothing.
-  const pending = await consumeOAuthState(db.kysely, claims.nonce, clock.now());
-  if (!pending || pending.chatId !== claims.chatId || pending.telegramUserId !== claims.telegramUserId) {
-    logger.info({ ref: deps.ref }, "OAuth callback with a used or unknown state");
-    return page(400, "state-invalid", locale);
-  }
+  const claimed = await claimState(services, logger, query, fallback, deps.ref);
+  if (!("pending" in claimed)) return claimed;
+  const { pending, locale } = claimed;
 
   const zoomError = single(query, "error");
   if (zoomError !== undefined) {
@@ -232,42 +221,9 @@ export async function completeConnect(
   if (!code || code.length > 4096) return page(400, "failed", locale, { ref: deps.ref });
 
   try {
-    const verifier = cipher.decrypt(pending.codeVerifierEnc, pending.nonce);
-    const tokens = await deps.oauth.exchangeCode({
-      code,
-      codeVerifier: verifier,
-      redirectUri: config.zoom.redirectUrl,
-    });
-    const apiBaseUrl = apiBaseUrlFor(tokens.apiUrl, config.zoom.apiBaseUrl);
-    const me = await deps.oauth.getMe(tokens.accessToken, apiBaseUrl);
-    const now = clock.now();
-    const { previousChatId } = await withTransaction(db, (tx) =>
-      upsertConnection(
-        tx,
-        {
-          zoomUserId: me.id,
-          zoomAccountId: me.accountId,
-          email: me.email,
-          displayName: me.displayName,
-          timezone: me.timezone,
-          chatId: pending.chatId,
-          telegramUserId: pending.telegramUserId,
-          accessTokenEnc: cipher.encrypt(tokens.accessToken, me.id),
-          refreshTokenEnc: cipher.encrypt(tokens.refreshToken, me.id),
-          tokenKeyId: cipher.keyIds[0] as string,
-          accessExpiresAt: now + tokens.expiresIn * 1000,
-          apiUrl: tokens.apiUrl ?? null,
-          scope: tokens.scope ?? null,
-        },
-        now,
-      ),
-    );
-    logger.info(
-      { zoomUserId: me.id, chatId: pending.chatId, movedFrom: previousChatId },
-      "Zoom account connected",
-    );
-    await tellChats(services, { chatId: pending.chatId, email: me.email, previousChatId });
-    return page(200, "connected", locale, { email: me.email });
+    const { email, previousChatId } = await connectAccount(services, deps.oauth, pending, code, logger);
+    await tellChats(services, { chatId: pending.chatId, email, previousChatId });
+    return page(200, "connected", locale, { email });
   } catch (error) {
     const remote = error instanceof AppError && error.code.startsWith("zoom.");
     logger.warn(
@@ -283,6 +239,82 @@ export async function completeConnect(
       },
     );
   }
+}
+
+/**
+ * The callback's `state`: verified, then taken from the database (single use), and matching the
+ * chat and user it was signed for. Otherwise the "invalid state" page.
+ */
+async function claimState(
+  services: Services,
+  logger: Logger,
+  query: URLSearchParams,
+  fallback: Locale,
+  ref: string,
+): Promise<{ pending: PendingState; locale: Locale } | PageOutcome> {
+  const { config, db, clock } = services;
+  const stateParam = single(query, "state");
+  if (!stateParam) return page(400, "state-invalid", fallback);
+  const verified = await verifyOAuthState(config.stateSecret, stateParam, clock.now());
+  if (!verified.ok) {
+    logger.info({ reason: verified.reason, ref }, "OAuth callback with an invalid state");
+    return page(400, "state-invalid", fallback);
+  }
+  const { claims } = verified;
+  const locale = claims.locale;
+  // Single use: the row is deleted as it is read, so a replayed callback finds nothing.
+  const pending = await consumeOAuthState(db.kysely, claims.nonce, clock.now());
+  if (!pending || pending.chatId !== claims.chatId || pending.telegramUserId !== claims.telegramUserId) {
+    logger.info({ ref }, "OAuth callback with a used or unknown state");
+    return page(400, "state-invalid", locale);
+  }
+  return { pending, locale };
+}
+
+/** Trades the code for tokens, asks Zoom who they belong to, and stores the connection. */
+async function connectAccount(
+  services: Services,
+  oauth: OAuthClient,
+  pending: PendingState,
+  code: string,
+  logger: Logger,
+): Promise<{ email: string; previousChatId: number | undefined }> {
+  const { config, db, clock, cipher } = services;
+  const verifier = cipher.decrypt(pending.codeVerifierEnc, pending.nonce);
+  const tokens = await oauth.exchangeCode({
+    code,
+    codeVerifier: verifier,
+    redirectUri: config.zoom.redirectUrl,
+  });
+  const apiBaseUrl = apiBaseUrlFor(tokens.apiUrl, config.zoom.apiBaseUrl);
+  const me = await oauth.getMe(tokens.accessToken, apiBaseUrl);
+  const now = clock.now();
+  const { previousChatId } = await withTransaction(db, (tx) =>
+    upsertConnection(
+      tx,
+      {
+        zoomUserId: me.id,
+        zoomAccountId: me.accountId,
+        email: me.email,
+        displayName: me.displayName,
+        timezone: me.timezone,
+        chatId: pending.chatId,
+        telegramUserId: pending.telegramUserId,
+        accessTokenEnc: cipher.encrypt(tokens.accessToken, me.id),
+        refreshTokenEnc: cipher.encrypt(tokens.refreshToken, me.id),
+        tokenKeyId: cipher.keyIds[0] as string,
+        accessExpiresAt: now + tokens.expiresIn * 1000,
+        apiUrl: tokens.apiUrl ?? null,
+        scope: tokens.scope ?? null,
+      },
+      now,
+    ),
+  );
+  logger.info(
+    { zoomUserId: me.id, chatId: pending.chatId, movedFrom: previousChatId },
+    "Zoom account connected",
+  );
+  return { email: me.email, previousChatId };
 }
 
 /** "Connected as …" to the chat; "moved away" to the chat that delivered this account before. */

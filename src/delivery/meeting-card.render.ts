@@ -6,6 +6,7 @@
 import { formatDateTime } from "../i18n/format.js";
 import type { Locale } from "../i18n/locales.js";
 import type { TranslationVariables } from "../i18n/translator.js";
+import { parseJsonOrUndefined } from "../json.js";
 import { stripControlChars, truncate } from "../telegram/text/escape.js";
 import type { MeetingPart, PartProgress, PartStatus } from "./progress.js";
 
@@ -69,13 +70,7 @@ export function emptyCardState(): CardState {
 export function parseCardState(json: string | null | undefined): CardState {
   const state = emptyCardState();
   if (!json) return state;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch (error) {
-    if (error instanceof SyntaxError) return state;
-    throw error;
-  }
+  const raw = parseJsonOrUndefined(json);
   if (typeof raw !== "object" || raw === null) return state;
   const r = raw as Partial<CardState>;
   for (const part of CARD_PARTS) {
@@ -202,38 +197,9 @@ export function renderMeetingCard(input: {
 }): RenderedCard {
   const { state, meeting, buttons, locale, translator } = input;
   const hidden = input.hidden ?? new Set<CardPart>();
-  const t = (key: string, vars?: TranslationVariables) => translator.t(locale, key, vars);
-  const topic =
-    truncate(stripControlChars(meeting.topic).replace(/\s+/g, " ").trim(), MAX_TOPIC_CHARS) ||
-    t("meeting-untitled");
-  const start = meeting.startTime ? new Date(meeting.startTime) : undefined;
-  const date =
-    start && !Number.isNaN(start.getTime())
-      ? formatDateTime(locale, start, meeting.timeZone ?? undefined)
-      : "";
-  const title = date ? t("card-title", { topic, date }) : `🎥 ${topic}`;
-
+  const t: Translate = (key, vars) => translator.t(locale, key, vars);
   const known = new Set(translator.keys());
-  const statusText = (part: CardPartState): string => {
-    switch (part.status) {
-      case "pending":
-        return t("card-status-pending");
-      case "working":
-        return t("card-status-in-progress");
-      case "waiting":
-        return t("card-status-waiting");
-      case "done":
-        return t("card-status-done");
-      case "unavailable":
-        return t("card-status-not-available");
-      case "failed": {
-        // Only our own reason keys are shown; free text from a job is not translated, so it is not shown.
-        const reasonKey =
-          part.detail?.startsWith("reason-") && known.has(part.detail) ? part.detail : "reason-unknown";
-        return t("card-status-failed", { reason: t(reasonKey) });
-      }
-    }
-  };
+  const status = (part: CardPartState) => statusText(part, t, known);
 
   // Where a delivered transcript came from: Zoom's own, or speech to text (issue 16).
   const partStatus = (part: CardPart): string => {
@@ -244,20 +210,63 @@ export function renderMeetingCard(input: {
       (state_.detail === "zoom" || state_.detail === "stt")
         ? t(`card-transcript-source-${state_.detail}`)
         : undefined;
-    return source ? `${statusText(state_)} (${source})` : statusText(state_);
+    return source ? `${status(state_)} (${source})` : status(state_);
   };
 
-  const lines = [title];
+  const lines = [cardTitle(meeting, locale, t)];
   const stage = stageKey(state, hidden);
   if (stage) lines.push(t(stage));
   for (const part of CARD_PARTS) {
     if (hidden.has(part)) continue;
     lines.push(t(`card-line-${part}`, { status: partStatus(part) }));
   }
-  if (state.chatFile) lines.push(t("card-line-chat", { status: statusText(state.chatFile) }));
+  if (state.chatFile) lines.push(t("card-line-chat", { status: status(state.chatFile) }));
   if (state.trash) lines.push("", t(`card-trash-${state.trash.replace("_", "-")}`));
   if (state.zoom) lines.push("", t(`card-zoom-${state.zoom}`));
 
+  const row = cardButtons(state, buttons, t);
+  return { text: lines.join("\n"), keyboard: row.length > 0 ? [row] : [] };
+}
+
+type Translate = (key: string, vars?: TranslationVariables) => string;
+
+/** "🎥 Topic · date": the topic cleaned and cut to fit, the start in the meeting's time zone. */
+function cardTitle(meeting: CardMeeting, locale: Locale, t: Translate): string {
+  const topic =
+    truncate(stripControlChars(meeting.topic).replace(/\s+/g, " ").trim(), MAX_TOPIC_CHARS) ||
+    t("meeting-untitled");
+  const start = meeting.startTime ? new Date(meeting.startTime) : undefined;
+  const date =
+    start && !Number.isNaN(start.getTime())
+      ? formatDateTime(locale, start, meeting.timeZone ?? undefined)
+      : "";
+  return date ? t("card-title", { topic, date }) : `🎥 ${topic}`;
+}
+
+/** One part's status in words; `known` is every locale key, for the failure reasons we may show. */
+function statusText(part: CardPartState, t: Translate, known: ReadonlySet<string>): string {
+  switch (part.status) {
+    case "pending":
+      return t("card-status-pending");
+    case "working":
+      return t("card-status-in-progress");
+    case "waiting":
+      return t("card-status-waiting");
+    case "done":
+      return t("card-status-done");
+    case "unavailable":
+      return t("card-status-not-available");
+    case "failed": {
+      // Only our own reason keys are shown; free text from a job is not translated, so it is not shown.
+      const reasonKey =
+        part.detail?.startsWith("reason-") && known.has(part.detail) ? part.detail : "reason-unknown";
+      return t("card-status-failed", { reason: t(reasonKey) });
+    }
+  }
+}
+
+/** Resend the audio once it settled; get the transcript once it is there. */
+function cardButtons(state: CardState, buttons: CardButtons, t: Translate): InlineButton[] {
   const row: InlineButton[] = [];
   if (buttons.audioDeliveryId !== undefined && isTerminal(state.parts.audio.status)) {
     row.push({
@@ -271,7 +280,7 @@ export function renderMeetingCard(input: {
       callback_data: CARD_CALLBACK.transcript(buttons.transcriptDeliveryId),
     });
   }
-  return { text: lines.join("\n"), keyboard: row.length > 0 ? [row] : [] };
+  return row;
 }
 
 /** The line under the title: where the meeting as a whole stands, or none while parts trickle in. */

@@ -6,6 +6,7 @@
  * uploads.
  */
 import type { Executor } from "../db/database.js";
+import { parseJsonOrUndefined } from "../json.js";
 
 export type RemovalState = "trashed" | "deleted" | "recovered";
 
@@ -149,13 +150,8 @@ export async function stopIfRemovedInZoom(
 }
 
 function jsonArray(text: string): unknown[] {
-  try {
-    const value = JSON.parse(text) as unknown;
-    return Array.isArray(value) ? value : [];
-  } catch (error) {
-    if (error instanceof SyntaxError) return [];
-    throw error;
-  }
+  const value = parseJsonOrUndefined(text);
+  return Array.isArray(value) ? value : [];
 }
 
 function isStoppedJob(value: unknown): value is StoppedJob {

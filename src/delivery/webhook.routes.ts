@@ -80,28 +80,15 @@ async function handleZoomWebhook(
     services.alerts.webhookVerificationFailed(verified.reason);
     // Stale timestamps on correctly signed requests tell us how Zoom's retries behave (zoom.md §1.3).
     log().warn({ reason: verified.reason }, "Zoom webhook refused: verification failed");
-    const stale = verified.reason === "stale_timestamp";
-    return c.json(
-      {
-        error: stale ? "webhook.stale" : "webhook.unauthorized",
-        message: stale ? "request timestamp is more than 300 s off" : "signature verification failed",
-      },
-      401,
-    );
+    return refuseUnverified(c, verified.reason);
   }
 
-  let json: unknown;
-  let text: string;
-  try {
-    text = decoder.decode(rawBody);
-    json = JSON.parse(text);
-  } catch {
+  const body = decodeBody(rawBody);
+  if (!body) {
     done("malformed", "invalid");
     return c.json({ error: "webhook.malformed", message: "body is not UTF-8 JSON" }, 400);
   }
-  // Zoom never sends U+0000, and PostgreSQL text cannot hold it: drop it before anything is stored.
-  // JSON can only carry it escaped, so a body without the escape needs no walk.
-  if (text.includes("\\u0000")) json = withoutNul(json);
+  const { json } = body;
   const parsed = parseZoomEvent(json);
   if (parsed.kind === "unknown") {
     done("other", "ignored");
@@ -130,30 +117,76 @@ async function handleZoomWebhook(
   const admission = inbox.admission.check();
   if (!admission.admit) {
     done(event.event, "overloaded");
-    c.header("Retry-After", String(admission.retryAfterSeconds));
-    return c.json(
-      {
-        error: "webhook.overloaded",
-        message: `the inbox is ${Math.round(admission.lagSeconds)} s behind; retry later`,
-      },
-      503,
-    );
+    return refuseOverloaded(c, admission);
   }
-  const raw = json as Record<string, unknown>;
-  const token = typeof raw.download_token === "string" ? raw.download_token : undefined;
-  const id = await inbox.writer.submit({
+  const id = await storeInInbox(c, services, inbox, {
     receivedAt,
     event: event.event,
-    requestId:
-      c.req.header("x-zm-request-id") ?? c.req.header("x-zm-trackingid") ?? c.get("requestId") ?? null,
-    payload: auditPayload(raw),
-    downloadTokenEnc: token ? services.cipher.encrypt(token, inboxTokenAad(rawMeetingUuid(raw))) : null,
+    raw: json as Record<string, unknown>,
   });
   // zoomgram_webhooks_total counts the event's outcome once the processor decided it.
   metrics.webhookLatency.observe({ event: event.event }, (performance.now() - started) / 1000);
   if (services.logger.isLevelEnabled("debug"))
     log().debug({ event: event.event, inboxId: id }, "Zoom event stored in the inbox");
   return c.json({ status: "received" }, 200);
+}
+
+function refuseUnverified(c: Context<HttpEnv>, reason: string) {
+  const stale = reason === "stale_timestamp";
+  return c.json(
+    {
+      error: stale ? "webhook.stale" : "webhook.unauthorized",
+      message: stale ? "request timestamp is more than 300 s off" : "signature verification failed",
+    },
+    401,
+  );
+}
+
+/** 503 with Retry-After: the inbox is too far behind to take more now. */
+function refuseOverloaded(c: Context<HttpEnv>, admission: { retryAfterSeconds: number; lagSeconds: number }) {
+  c.header("Retry-After", String(admission.retryAfterSeconds));
+  return c.json(
+    {
+      error: "webhook.overloaded",
+      message: `the inbox is ${Math.round(admission.lagSeconds)} s behind; retry later`,
+    },
+    503,
+  );
+}
+
+/** The body as JSON, or undefined when it is not UTF-8 JSON. */
+function decodeBody(rawBody: Uint8Array): { json: unknown } | undefined {
+  let json: unknown;
+  let text: string;
+  try {
+    text = decoder.decode(rawBody);
+    json = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  // Zoom never sends U+0000, and PostgreSQL text cannot hold it: drop it before anything is stored.
+  // JSON can only carry it escaped, so a body without the escape needs no walk.
+  if (text.includes("\\u0000")) json = withoutNul(json);
+  return { json };
+}
+
+/** The verified event into the inbox, its download token encrypted; resolves with the inbox id. */
+function storeInInbox(
+  c: Context<HttpEnv>,
+  services: DeliveryServices,
+  inbox: WebhookInbox,
+  input: { receivedAt: number; event: string; raw: Record<string, unknown> },
+) {
+  const { raw } = input;
+  const token = typeof raw.download_token === "string" ? raw.download_token : undefined;
+  return inbox.writer.submit({
+    receivedAt: input.receivedAt,
+    event: input.event,
+    requestId:
+      c.req.header("x-zm-request-id") ?? c.req.header("x-zm-trackingid") ?? c.get("requestId") ?? null,
+    payload: auditPayload(raw),
+    downloadTokenEnc: token ? services.cipher.encrypt(token, inboxTokenAad(rawMeetingUuid(raw))) : null,
+  });
 }
 
 /** Metric labels stay a small set: known event names, else "other". */

@@ -5,6 +5,7 @@
  * client keeps its own error type, messages and retry policy.
  */
 import { z } from "zod";
+import { parseJsonOrUndefined } from "../json.js";
 
 /** `url` as is when its path already ends in `/<route>` (optionally with a slash), else with it appended. */
 export function withRoute(url: string, route: string): URL {
@@ -65,13 +66,8 @@ const ErrorBody = z.object({ error: z.object({ message: z.string() }) });
 
 /** OpenAI-style `{ "error": { "message": … } }` when present, else the start of the body. */
 export function errorDetail(text: string, snippet: (text: string) => string): string {
-  try {
-    const parsed = ErrorBody.safeParse(JSON.parse(text));
-    if (parsed.success) return snippet(parsed.data.error.message);
-  } catch (error) {
-    if (!(error instanceof SyntaxError)) throw error;
-  }
-  return snippet(text);
+  const parsed = ErrorBody.safeParse(parseJsonOrUndefined(text));
+  return snippet(parsed.success ? parsed.data.error.message : text);
 }
 
 /** An error's message with its cause's (fetch hides the reason, e.g. ECONNREFUSED, in the cause). */

@@ -16,6 +16,7 @@ import type { Kysely } from "kysely";
 import type { Dialect, Executor } from "../db/database.js";
 import { dbNowMs, newFencingToken } from "../db/db-clock.js";
 import type { Database, JobRow } from "../db/schema.js";
+import { parseJsonOrUndefined } from "../json.js";
 import type { JobKind, JobRequest } from "./catalogue.js";
 
 export type JobState = "queued" | "active" | "retry" | "completed" | "dead" | "cancelled";
@@ -377,12 +378,6 @@ export async function cancelJobs(
 }
 
 function parseJsonObject(text: string): Record<string, unknown> | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    if (error instanceof SyntaxError) return undefined; // not ours to judge; the worker reports it
-    throw error;
-  }
+  const value = parseJsonOrUndefined(text); // not JSON is not ours to judge; the worker reports it
   return value !== null && typeof value === "object" ? (value as Record<string, unknown>) : undefined;
 }

@@ -31,120 +31,147 @@ export function createDestinationComposer(services: Services): {
   onConnectCommand(ctx: BotContext): Promise<void>;
 } {
   const composer = new Composer<BotContext>();
-  const db = services.db.kysely;
-
-  function pickKeyboard(ctx: BotContext): Keyboard {
-    return new Keyboard()
-      .requestChat(ctx.t("settings-destination-pick-channel"), REQUEST_CHANNEL, {
-        chat_is_channel: true,
-        request_title: true,
-      })
-      .row()
-      .requestChat(ctx.t("settings-destination-pick-group"), REQUEST_GROUP, {
-        chat_is_channel: false,
-        bot_is_member: true,
-        request_title: true,
-      })
-      .row()
-      .text(ctx.t("settings-destination-cancel"))
-      .oneTime()
-      .resized();
-  }
-
-  /** The settings button: a request_chat keyboard in this private chat, or the presser's private chat. */
-  async function pickDestination(ctx: BotContext, chat: { id: number; type: string; title?: string }) {
-    const now = services.clock.now();
-    const userId = ctx.from?.id;
-    if (userId === undefined) return;
-    if (chat.type === "private") {
-      await setDestinationRequest(db, chat.id, chat.id, now);
-      await ctx.answerCallbackQuery();
-      await ctx.reply(ctx.t("settings-destination-pick"), { reply_markup: pickKeyboard(ctx) });
-      return;
-    }
-    try {
-      await ctx.api.sendMessage(
-        userId,
-        ctx.t("settings-destination-pick-for", { chat: chat.title ?? String(chat.id) }),
-        { reply_markup: pickKeyboard(ctx) },
-      );
-    } catch (error) {
-      if (!(error instanceof GrammyError) || error.error_code !== 403) throw error;
-      await ctx.answerCallbackQuery({ text: ctx.t("settings-destination-need-private"), show_alert: true });
-      return;
-    }
-    await setDestinationRequest(db, userId, chat.id, now);
-    await ctx.answerCallbackQuery({ text: ctx.t("settings-destination-sent-private"), show_alert: true });
-  }
 
   composer.on("message:chat_shared", async (ctx) => {
     const shared = ctx.message.chat_shared;
     if (ctx.chat.type !== "private") return;
     if (shared.request_id !== REQUEST_CHANNEL && shared.request_id !== REQUEST_GROUP) return;
-    const userId = ctx.from.id;
-    const now = services.clock.now();
-    const forChatId = await takeDestinationRequest(db, ctx.chat.id, now);
-    const title = shared.title ?? (await chatTitle(ctx, shared.chat_id)) ?? String(shared.chat_id);
-    const remove = { reply_markup: { remove_keyboard: true as const } };
-    const problem = await destinationProblem(ctx, {
-      forChatId,
-      sharedChatId: shared.chat_id,
-      userId,
-      channel: shared.request_id === REQUEST_CHANNEL,
-    });
-    if (problem) {
-      await ctx.reply(ctx.t(problem, { title, chat: await chatName(ctx, forChatId) }), remove);
-      return;
-    }
-    await setChatDestination(db, forChatId, { chatId: shared.chat_id, threadId: null, title }, now);
-    const origin = await chatName(ctx, forChatId);
-    await ctx.reply(ctx.t("settings-destination-set", { chat: origin, title }), remove);
-    if (forChatId !== ctx.chat.id) {
-      await ctx.api
-        .sendMessage(forChatId, ctx.t("settings-destination-set-notice", { title }))
-        .catch((error: unknown) => {
-          services.logger.info({ err: String(error), chatId: forChatId }, "could not tell the chat");
-        });
-    }
+    await saveSharedChat(services, ctx, shared, { here: ctx.chat.id, userId: ctx.from.id });
   });
 
   // The Cancel button of the reply keyboard: remove it.
   composer.on("message:text", async (ctx, next) => {
     if (ctx.chat.type !== "private" || ctx.message.text !== ctx.t("settings-destination-cancel"))
       return next();
-    await takeDestinationRequest(db, ctx.chat.id, services.clock.now());
+    await takeDestinationRequest(services.db.kysely, ctx.chat.id, services.clock.now());
     await ctx.reply(ctx.t("settings-destination-cancelled"), { reply_markup: { remove_keyboard: true } });
   });
 
-  /** Why the picked chat cannot be the destination (a locale key), or undefined when it can. */
-  async function destinationProblem(
-    ctx: BotContext,
-    input: { forChatId: number; sharedChatId: number; userId: number; channel: boolean },
-  ): Promise<string | undefined> {
-    const bot = await memberOf(ctx, input.sharedChatId, ctx.me.id);
-    if (!bot || bot.status === "left" || bot.status === "kicked") return "settings-destination-bot-missing";
-    if (!canPost(bot, input.channel)) return "settings-destination-bot-cannot-post";
-    const person = await memberOf(ctx, input.sharedChatId, input.userId);
-    if (!isAdmin(person)) return "settings-destination-not-admin";
-    if (input.forChatId !== ctx.chat?.id) {
-      const origin = await memberOf(ctx, input.forChatId, input.userId);
-      if (!isAdmin(origin)) return "settings-destination-not-admin-of-origin";
-    }
-    return undefined;
-  }
+  return {
+    composer,
+    pickDestination: (ctx, chat) => pickDestination(services, ctx, chat),
+    onConnectCommand: (ctx) => onConnectCommand(services, ctx),
+  };
+}
 
-  /** After an administrator's /connect (connect's hook): a forum topic becomes the destination. */
-  async function onConnectCommand(ctx: BotContext): Promise<void> {
-    const chat = ctx.chat;
-    const message = ctx.message;
-    if (chat?.type !== "supergroup" || !chat.is_forum || !message) return;
-    if (!(await isChatAdmin(ctx))) return;
-    const threadId = message.is_topic_message ? (message.message_thread_id ?? null) : null;
-    await setChatDestination(db, chat.id, { chatId: null, threadId, title: null }, services.clock.now());
-    if (threadId !== null) await ctx.reply(ctx.t("settings-destination-topic-set"));
-  }
+function pickKeyboard(ctx: BotContext): Keyboard {
+  return new Keyboard()
+    .requestChat(ctx.t("settings-destination-pick-channel"), REQUEST_CHANNEL, {
+      chat_is_channel: true,
+      request_title: true,
+    })
+    .row()
+    .requestChat(ctx.t("settings-destination-pick-group"), REQUEST_GROUP, {
+      chat_is_channel: false,
+      bot_is_member: true,
+      request_title: true,
+    })
+    .row()
+    .text(ctx.t("settings-destination-cancel"))
+    .oneTime()
+    .resized();
+}
 
-  return { composer, pickDestination, onConnectCommand };
+/** The settings button: a request_chat keyboard in this private chat, or the presser's private chat. */
+async function pickDestination(
+  services: Services,
+  ctx: BotContext,
+  chat: { id: number; type: string; title?: string },
+): Promise<void> {
+  const db = services.db.kysely;
+  const now = services.clock.now();
+  const userId = ctx.from?.id;
+  if (userId === undefined) return;
+  if (chat.type === "private") {
+    await setDestinationRequest(db, chat.id, chat.id, now);
+    await ctx.answerCallbackQuery();
+    await ctx.reply(ctx.t("settings-destination-pick"), { reply_markup: pickKeyboard(ctx) });
+    return;
+  }
+  try {
+    await ctx.api.sendMessage(
+      userId,
+      ctx.t("settings-destination-pick-for", { chat: chat.title ?? String(chat.id) }),
+      {
+        reply_markup: pickKeyboard(ctx),
+      },
+    );
+  } catch (error) {
+    if (!(error instanceof GrammyError) || error.error_code !== 403) throw error;
+    await ctx.answerCallbackQuery({ text: ctx.t("settings-destination-need-private"), show_alert: true });
+    return;
+  }
+  await setDestinationRequest(db, userId, chat.id, now);
+  await ctx.answerCallbackQuery({ text: ctx.t("settings-destination-sent-private"), show_alert: true });
+}
+
+/** The chat picked with the request_chat keyboard: checked, stored as the destination, both chats told. */
+async function saveSharedChat(
+  services: Services,
+  ctx: BotContext,
+  shared: { request_id: number; chat_id: number; title?: string },
+  /** The private chat it was picked in, and who picked it. */
+  by: { here: number; userId: number },
+): Promise<void> {
+  const db = services.db.kysely;
+  const { here, userId } = by;
+  const now = services.clock.now();
+  const forChatId = await takeDestinationRequest(db, here, now);
+  const title = shared.title ?? (await chatTitle(ctx, shared.chat_id)) ?? String(shared.chat_id);
+  const remove = { reply_markup: { remove_keyboard: true as const } };
+  const problem = await destinationProblem(ctx, {
+    forChatId,
+    sharedChatId: shared.chat_id,
+    userId,
+    channel: shared.request_id === REQUEST_CHANNEL,
+  });
+  if (problem) {
+    await ctx.reply(ctx.t(problem, { title, chat: await chatName(ctx, forChatId) }), remove);
+    return;
+  }
+  await setChatDestination(db, forChatId, { chatId: shared.chat_id, threadId: null, title }, now);
+  const origin = await chatName(ctx, forChatId);
+  await ctx.reply(ctx.t("settings-destination-set", { chat: origin, title }), remove);
+  if (forChatId !== here) {
+    await ctx.api
+      .sendMessage(forChatId, ctx.t("settings-destination-set-notice", { title }))
+      .catch((error: unknown) => {
+        services.logger.info({ err: String(error), chatId: forChatId }, "could not tell the chat");
+      });
+  }
+}
+
+/** Why the picked chat cannot be the destination (a locale key), or undefined when it can. */
+async function destinationProblem(
+  ctx: BotContext,
+  input: { forChatId: number; sharedChatId: number; userId: number; channel: boolean },
+): Promise<string | undefined> {
+  const bot = await memberOf(ctx, input.sharedChatId, ctx.me.id);
+  if (!bot || bot.status === "left" || bot.status === "kicked") return "settings-destination-bot-missing";
+  if (!canPost(bot, input.channel)) return "settings-destination-bot-cannot-post";
+  const person = await memberOf(ctx, input.sharedChatId, input.userId);
+  if (!isAdmin(person)) return "settings-destination-not-admin";
+  if (input.forChatId !== ctx.chat?.id) {
+    const origin = await memberOf(ctx, input.forChatId, input.userId);
+    if (!isAdmin(origin)) return "settings-destination-not-admin-of-origin";
+  }
+  return undefined;
+}
+
+/** After an administrator's /connect (connect's hook): a forum topic becomes the destination. */
+async function onConnectCommand(services: Services, ctx: BotContext): Promise<void> {
+  const chat = ctx.chat;
+  const message = ctx.message;
+  if (chat?.type !== "supergroup" || !chat.is_forum || !message) return;
+  if (!(await isChatAdmin(ctx))) return;
+  const threadId = message.is_topic_message ? (message.message_thread_id ?? null) : null;
+  await setChatDestination(
+    services.db.kysely,
+    chat.id,
+    { chatId: null, threadId, title: null },
+    services.clock.now(),
+  );
+  if (threadId !== null) await ctx.reply(ctx.t("settings-destination-topic-set"));
 }
 
 async function memberOf(ctx: BotContext, chatId: number, userId: number): Promise<ChatMember | undefined> {

@@ -39,32 +39,6 @@ export interface SettingsComposerDeps {
 
 export function createSettingsComposer(services: Services, deps: SettingsComposerDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
-  const db = services.db.kysely;
-  const defaults = () => defaultChatSettings(services.config);
-
-  async function view(ctx: BotContext, chatId: number) {
-    const [settings, destination] = await Promise.all([
-      getChatSettings(db, chatId, defaults()),
-      getChatDestination(db, chatId),
-    ]);
-    const t = ctx.t.bind(ctx);
-    return {
-      text: settingsText(t, settings, destination, ctx.locale ?? "en"),
-      keyboard: settingsKeyboard(t, settings, destination),
-      settings,
-    };
-  }
-
-  async function showSettings(ctx: BotContext, chatId: number): Promise<void> {
-    const { text, keyboard } = await view(ctx, chatId);
-    await ctx.reply(text, { reply_markup: keyboard });
-  }
-
-  /** Re-renders the settings message the press came from (an unchanged message is fine). */
-  async function refresh(ctx: BotContext, chatId: number): Promise<void> {
-    const { text, keyboard } = await view(ctx, chatId);
-    await editIgnoringUnchanged(ctx, text, keyboard);
-  }
 
   composer.command("settings", async (ctx) => {
     const chat = ctx.chat;
@@ -72,31 +46,17 @@ export function createSettingsComposer(services: Services, deps: SettingsCompose
     if (!(await isChatAdminOrReply(ctx))) return;
     const args = ctx.match.trim();
     if (args === "") {
-      await showSettings(ctx, chat.id);
+      const { text, keyboard } = await view(services, ctx, chat.id);
+      await ctx.reply(text, { reply_markup: keyboard });
       return;
     }
-    const topic = TOPIC_COMMAND.exec(args);
+    const topic = parseTopicCommand(args);
     if (!topic) {
       await ctx.reply(ctx.t("settings-topic-usage"));
       return;
     }
-    const word = (topic[1] ?? "").toLowerCase();
-    const mode: TopicFilterMode = word === "all" ? "all" : word === "contains" ? "contains" : "excludes";
-    const phrase = (topic[2] ?? "").trim();
-    if (mode !== "all" && phrase === "") {
-      await ctx.reply(ctx.t("settings-topic-usage"));
-      return;
-    }
-    await saveTopicFilter(ctx, chat.id, mode, phrase);
+    await saveTopicFilter(services, ctx, chat.id, topic.mode, topic.phrase);
   });
-
-  async function saveTopicFilter(ctx: BotContext, chatId: number, mode: TopicFilterMode, phrase: string) {
-    await updateChatSettings(db, chatId, { topicFilter: { mode, phrase } }, services.clock.now());
-    const { settings } = await view(ctx, chatId);
-    const destination = await getChatDestination(db, chatId);
-    const [, filterLine] = settingsLines(ctx.t.bind(ctx), settings, destination);
-    await ctx.reply(ctx.t("settings-topic-saved", { filter: filterLine ?? "" }));
-  }
 
   composer.callbackQuery(CALLBACK, async (ctx) => {
     const chat = ctx.chat;
@@ -106,57 +66,12 @@ export function createSettingsComposer(services: Services, deps: SettingsCompose
     }
     if (!(await isChatAdminOrAlert(ctx))) return;
     const [, action, value] = ctx.match;
-    const now = services.clock.now();
-    switch (action) {
-      case "part": {
-        if (!isPart(value)) break;
-        const current = await getChatSettings(db, chat.id, defaults());
-        const patch: ChatSettingsPatch = { parts: { [value]: !current.parts[value] } };
-        await updateChatSettings(db, chat.id, patch, now);
-        break;
-      }
-      case "topic": {
-        if (value === "all") {
-          await updateChatSettings(db, chat.id, { topicFilter: { mode: "all", phrase: null } }, now);
-          break;
-        }
-        if (value !== "contains" && value !== "excludes") break;
-        await ctx.answerCallbackQuery();
-        await ctx.reply(ctx.t(`settings-topic-prompt-${value}`), {
-          reply_markup: { force_reply: true, selective: true },
-        });
-        return;
-      }
-      case "trash": {
-        const current = await getChatSettings(db, chat.id, defaults());
-        await updateChatSettings(db, chat.id, { trashAfterDelivery: !current.trashAfterDelivery }, now);
-        break;
-      }
-      case "dest": {
-        if (value === "pick") {
-          await deps.pickDestination(ctx, chat);
-          return;
-        }
-        await setChatDestination(db, chat.id, { chatId: null, threadId: null, title: null }, now);
-        break;
-      }
-      case "lang": {
-        if (value !== undefined && isLocale(value)) {
-          await chooseLanguage(services, ctx, chat, ctx.from.id, value);
-          break;
-        }
-        await ctx.answerCallbackQuery();
-        const keyboard = languageKeyboard(`${SETTINGS_PREFIX}lang:`)
-          .row()
-          .text(ctx.t("settings-button-back"), `${SETTINGS_PREFIX}back`);
-        await editIgnoringUnchanged(ctx, ctx.t("language-prompt"), keyboard);
-        return;
-      }
-      default:
-        break;
-    }
+    if ((await applyPress(services, deps, ctx, chat, { action, value, userId: ctx.from.id })) === "answered")
+      return;
     await ctx.answerCallbackQuery();
-    await refresh(ctx, chat.id);
+    // Re-renders the settings message the press came from (an unchanged message is fine).
+    const { text, keyboard } = await view(services, ctx, chat.id);
+    await editIgnoringUnchanged(ctx, text, keyboard);
   });
 
   // A reply to the topic prompt: the phrase.
@@ -166,9 +81,119 @@ export function createSettingsComposer(services: Services, deps: SettingsCompose
     if (!(await isChatAdminOrReply(ctx))) return;
     const phrase = ctx.message.text.trim().slice(0, TOPIC_PHRASE_MAX);
     if (phrase === "" || phrase.startsWith("/")) return next();
-    await saveTopicFilter(ctx, ctx.chat.id, mode, phrase);
+    await saveTopicFilter(services, ctx, ctx.chat.id, mode, phrase);
   });
   return composer;
+}
+
+/** The settings message of a chat: its text and keyboard, from the stored settings and destination. */
+async function view(services: Services, ctx: BotContext, chatId: number) {
+  const db = services.db.kysely;
+  const [settings, destination] = await Promise.all([
+    getChatSettings(db, chatId, defaultChatSettings(services.config)),
+    getChatDestination(db, chatId),
+  ]);
+  const t = ctx.t.bind(ctx);
+  return {
+    text: settingsText(t, settings, destination, ctx.locale ?? "en"),
+    keyboard: settingsKeyboard(t, settings, destination),
+    settings,
+    destination,
+  };
+}
+
+/** `/settings topic all|contains|excludes <phrase>`; undefined when it says something else. */
+function parseTopicCommand(args: string): { mode: TopicFilterMode; phrase: string } | undefined {
+  const topic = TOPIC_COMMAND.exec(args);
+  if (!topic) return undefined;
+  const word = (topic[1] ?? "").toLowerCase();
+  const mode: TopicFilterMode = word === "all" ? "all" : word === "contains" ? "contains" : "excludes";
+  const phrase = (topic[2] ?? "").trim();
+  if (mode !== "all" && phrase === "") return undefined;
+  return { mode, phrase };
+}
+
+async function saveTopicFilter(
+  services: Services,
+  ctx: BotContext,
+  chatId: number,
+  mode: TopicFilterMode,
+  phrase: string,
+): Promise<void> {
+  await updateChatSettings(
+    services.db.kysely,
+    chatId,
+    { topicFilter: { mode, phrase } },
+    services.clock.now(),
+  );
+  const { settings, destination } = await view(services, ctx, chatId);
+  const [, filterLine] = settingsLines(ctx.t.bind(ctx), settings, destination);
+  await ctx.reply(ctx.t("settings-topic-saved", { filter: filterLine ?? "" }));
+}
+
+/**
+ * One button press on the settings message. "refresh" when the message should be re-rendered;
+ * "answered" when the press already answered and showed something else (a prompt, a picker).
+ */
+async function applyPress(
+  services: Services,
+  deps: SettingsComposerDeps,
+  ctx: BotContext,
+  chat: { id: number; type: string; title?: string },
+  press: { action: string | undefined; value: string | undefined; userId: number },
+): Promise<"refresh" | "answered"> {
+  const { action, value } = press;
+  const db = services.db.kysely;
+  const now = services.clock.now();
+  switch (action) {
+    case "part": {
+      if (!isPart(value)) break;
+      const current = await getChatSettings(db, chat.id, defaultChatSettings(services.config));
+      const patch: ChatSettingsPatch = { parts: { [value]: !current.parts[value] } };
+      await updateChatSettings(db, chat.id, patch, now);
+      break;
+    }
+    case "topic": {
+      if (value === "all") {
+        await updateChatSettings(db, chat.id, { topicFilter: { mode: "all", phrase: null } }, now);
+        break;
+      }
+      if (value !== "contains" && value !== "excludes") break;
+      await ctx.answerCallbackQuery();
+      await ctx.reply(ctx.t(`settings-topic-prompt-${value}`), {
+        reply_markup: { force_reply: true, selective: true },
+      });
+      return "answered";
+    }
+    case "trash": {
+      const current = await getChatSettings(db, chat.id, defaultChatSettings(services.config));
+      await updateChatSettings(db, chat.id, { trashAfterDelivery: !current.trashAfterDelivery }, now);
+      break;
+    }
+    case "dest": {
+      if (value === "pick") {
+        await deps.pickDestination(ctx, chat);
+        return "answered";
+      }
+      await setChatDestination(db, chat.id, { chatId: null, threadId: null, title: null }, now);
+      break;
+    }
+    case "lang": {
+      if (value !== undefined && isLocale(value)) {
+        await chooseLanguage(services, ctx, chat, press.userId, value);
+        break;
+      }
+      await ctx.answerCallbackQuery();
+      const keyboard = languageKeyboard(`${SETTINGS_PREFIX}lang:`)
+        .row()
+        .text(ctx.t("settings-button-back"), `${SETTINGS_PREFIX}back`);
+      await editIgnoringUnchanged(ctx, ctx.t("language-prompt"), keyboard);
+      return "answered";
+    }
+    default:
+      break;
+  }
+  return "refresh";
 }
 
 function isPart(value: string | undefined): value is PartName {

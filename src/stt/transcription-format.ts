@@ -4,6 +4,7 @@
  * spanning the piece), `srt` and `vtt` (cues). Times are milliseconds from the piece's start.
  */
 import { z } from "zod";
+import { parseJsonOrUndefined } from "../json.js";
 import { parseVtt } from "../transcript/vtt.js";
 
 export type SpeechResponseFormat = "json" | "text" | "srt" | "verbose_json" | "vtt";
@@ -52,13 +53,8 @@ export function parseTranscription(
       };
     case "json":
     case "verbose_json": {
-      let json: unknown;
-      try {
-        json = JSON.parse(body);
-      } catch (error) {
-        if (error instanceof SyntaxError) return undefined;
-        throw error;
-      }
+      const json = parseJsonOrUndefined(body);
+      if (json === undefined) return undefined;
       const parsed = Verbose.safeParse(json);
       if (!parsed.success) return undefined;
       const { segments, text, language } = parsed.data;

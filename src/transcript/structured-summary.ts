@@ -7,6 +7,7 @@
  * localized headings.
  */
 import { z } from "zod";
+import { parseJsonOrUndefined } from "../json.js";
 
 export interface ActionItem {
   task: string;
@@ -75,13 +76,8 @@ export function parseStructuredSummary(answer: string): StructuredSummary | unde
   const start = unfenced.indexOf("{");
   const end = unfenced.lastIndexOf("}");
   if (start < 0 || end <= start) return undefined;
-  let json: unknown;
-  try {
-    json = JSON.parse(unfenced.slice(start, end + 1));
-  } catch (error) {
-    if (error instanceof SyntaxError) return undefined;
-    throw error;
-  }
+  const json = parseJsonOrUndefined(unfenced.slice(start, end + 1));
+  if (json === undefined) return undefined;
   const parsed = Schema.safeParse(json);
   if (!parsed.success) return undefined;
   const d = parsed.data;

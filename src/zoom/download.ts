@@ -142,69 +142,15 @@ async function attemptWithToken(
   try {
     for (;;) {
       const response = await requestFollowingRedirects(options, transport, url, token, offset);
-      const status = response.status;
-      if (status === 401 || status === 403) {
-        await discard(response);
-        if (offset === 0) return { kind: "unauthorized", status };
-        throw new AppError("download.failed", `Zoom refused to resume the download (HTTP ${status})`, {
-          status,
-          retryable: true,
-        });
-      }
-      if (status === 416 && offset > 0) {
-        // The server says we asked beyond the end: our idea of the size is off. Start over.
-        await discard(response);
+      const verdict = await judgeAnswer(response, offset, options);
+      if (verdict.kind === "unauthorized") return verdict;
+      if (verdict.kind === "restart") {
         offset = await restart(file);
         if (++resumes > maxResumes) throw truncated(offset, options.expectedBytes);
         continue;
       }
-      if (status === 404) {
-        await discard(response);
-        throw new AppError("zoom.not_found", "the recording file is gone from Zoom", { status });
-      }
-      if (status === 429 || status >= 500) {
-        await discard(response);
-        const decision = retryDelayFromZoomResponse(
-          status,
-          retryHeaders(response),
-          options.now(),
-          options.attempt ?? 1,
-          options.random,
-        );
-        throw new AppError(
-          status === 429 ? "zoom.rate_limited" : "download.failed",
-          `download answered HTTP ${status}`,
-          {
-            status,
-            retryable: true,
-            retryAfterMs: decision.delayMs,
-          },
-        );
-      }
-      if (status !== 200 && status !== 206) {
-        await discard(response);
-        throw new AppError("download.failed", `download answered HTTP ${status}`, {
-          status,
-          retryable: true,
-        });
-      }
-      const contentType = response.header("content-type");
-      if (contentType && /text\/html|application\/xhtml/i.test(contentType)) {
-        await discard(response);
-        throw htmlPage();
-      }
-      if (status === 206) {
-        const start = Number(
-          /^bytes (\d+)-/i.exec(response.header("content-range") ?? "")?.[1] ?? Number.NaN,
-        );
-        if (start !== offset) {
-          // Not the range we asked for: trust nothing and start over.
-          await discard(response);
-          offset = await restart(file);
-          if (++resumes > maxResumes) throw truncated(offset, options.expectedBytes);
-          continue;
-        }
-      } else if (offset > 0) {
+      const { contentType } = verdict;
+      if (verdict.wholeFile && offset > 0) {
         // 200 to a Range request: the server sends the whole file again (zoom.md §4.3).
         offset = await restart(file);
       }
@@ -233,6 +179,77 @@ async function attemptWithToken(
   } finally {
     await file.close();
   }
+}
+
+/**
+ * What an answer's status and headers say before its body is read: a refusal of the token (only
+ * worth a refresh before any byte came), start over (the server's idea of the range is not ours),
+ * or a body to stream, the whole file (200) or the asked range (206). Anything else is thrown.
+ */
+async function judgeAnswer(
+  response: DownloadResponse,
+  offset: number,
+  options: DownloadRecordingOptions,
+): Promise<
+  | { kind: "unauthorized"; status: number }
+  | { kind: "restart" }
+  | { kind: "body"; contentType: string | undefined; wholeFile: boolean }
+> {
+  const status = response.status;
+  if (status === 401 || status === 403) {
+    await discard(response);
+    if (offset === 0) return { kind: "unauthorized", status };
+    throw new AppError("download.failed", `Zoom refused to resume the download (HTTP ${status})`, {
+      status,
+      retryable: true,
+    });
+  }
+  if (status === 416 && offset > 0) {
+    // The server says we asked beyond the end: our idea of the size is off. Start over.
+    await discard(response);
+    return { kind: "restart" };
+  }
+  if (status === 404) {
+    await discard(response);
+    throw new AppError("zoom.not_found", "the recording file is gone from Zoom", { status });
+  }
+  if (status === 429 || status >= 500) {
+    await discard(response);
+    const decision = retryDelayFromZoomResponse(
+      status,
+      retryHeaders(response),
+      options.now(),
+      options.attempt ?? 1,
+      options.random,
+    );
+    throw new AppError(
+      status === 429 ? "zoom.rate_limited" : "download.failed",
+      `download answered HTTP ${status}`,
+      {
+        status,
+        retryable: true,
+        retryAfterMs: decision.delayMs,
+      },
+    );
+  }
+  if (status !== 200 && status !== 206) {
+    await discard(response);
+    throw new AppError("download.failed", `download answered HTTP ${status}`, { status, retryable: true });
+  }
+  const contentType = response.header("content-type");
+  if (contentType && /text\/html|application\/xhtml/i.test(contentType)) {
+    await discard(response);
+    throw htmlPage();
+  }
+  if (status === 206) {
+    const start = Number(/^bytes (\d+)-/i.exec(response.header("content-range") ?? "")?.[1] ?? Number.NaN);
+    if (start !== offset) {
+      // Not the range we asked for: trust nothing and start over.
+      await discard(response);
+      return { kind: "restart" };
+    }
+  }
+  return { kind: "body", contentType, wholeFile: status === 200 };
 }
 
 async function requestFollowingRedirects(

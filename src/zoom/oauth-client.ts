@@ -16,6 +16,7 @@
  */
 import { z } from "zod";
 import { AppError } from "../errors.js";
+import { parseJsonOrUndefined } from "../json.js";
 import { parseRetryAfter } from "./rate-limit.js";
 
 export interface OAuthClientOptions {
@@ -101,123 +102,29 @@ const errorBodySchema = z.looseObject({
 
 type Endpoint = "token.exchange" | "token.refresh" | "revoke" | "users.me";
 
+/** What every call needs, resolved once from the options. */
+interface Connection {
+  fetch: typeof fetch;
+  timeoutMs: number;
+  now: () => number;
+  /** The OAuth base URL without a trailing slash. */
+  base: string;
+  /** The app's `Basic` authorization header. */
+  basic: string;
+}
+
 export function createOAuthClient(options: OAuthClientOptions): OAuthClient {
-  const timeoutMs = options.timeoutMs ?? 15_000;
-  const now = options.now ?? Date.now;
-  const base = options.oauthBaseUrl.replace(/\/+$/, "");
-  const basic = `Basic ${Buffer.from(`${options.clientId}:${options.clientSecret}`, "utf8").toString("base64")}`;
-
-  async function call(endpoint: Endpoint, url: string, init: RequestInit, callOptions: CallOptions) {
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = callOptions.signal ? AbortSignal.any([callOptions.signal, timeout]) : timeout;
-    let response: Response;
-    let text: string;
-    try {
-      response = await options.fetch(url, { ...init, signal, redirect: "manual" });
-      text = await response.text();
-    } catch (error) {
-      // The caller's own abort (job cancelled, shutdown) propagates unchanged.
-      if (callOptions.signal?.aborted) throw callOptions.signal.reason ?? error;
-      throw new AppError("zoom.unavailable", `Zoom ${endpoint} could not be reached`, {
-        status: 502,
-        retryable: true,
-        cause: error,
-        details: { endpoint, timedOut: timeout.aborted },
-      });
-    }
-    return { response, text };
-  }
-
-  function failure(endpoint: Endpoint, response: Response, text: string): AppError {
-    const status = response.status;
-    const parsed = errorBodySchema.safeParse(safeJson(text));
-    const zoomError = parsed.success ? parsed.data.error : undefined;
-    const zoomCode = parsed.success && parsed.data.code !== undefined ? String(parsed.data.code) : undefined;
-    const details = { endpoint, status, zoomError, zoomCode };
-    const what = `Zoom ${endpoint} answered ${status}${zoomError ? ` ${zoomError}` : ""}${zoomCode ? ` (code ${zoomCode})` : ""}`;
-    if (status === 429) {
-      return new AppError("zoom.rate_limited", what, {
-        status: 503,
-        retryable: true,
-        retryAfterMs: parseRetryAfter(response.headers.get("retry-after"), now()),
-        details,
-      });
-    }
-    if (status >= 500 || status < 200) {
-      return new AppError("zoom.unavailable", what, { status: 502, retryable: true, details });
-    }
-    if (status >= 300 && status < 400) {
-      return new AppError("zoom.bad_response", `${what} (a redirect)`, {
-        status: 502,
-        retryable: true,
-        details,
-      });
-    }
-    switch (endpoint) {
-      case "token.refresh":
-        if (zoomError === "invalid_grant")
-          return new AppError("zoom.refresh_rejected", what, { status: 401, retryable: false, details });
-        return new AppError("zoom.token_refused", what, { status: 503, retryable: true, details });
-      case "token.exchange":
-        return new AppError("connect.failed", what, { status: 400, retryable: false, details });
-      case "users.me":
-        if (status === 404)
-          return new AppError("zoom.not_found", what, { status: 404, retryable: false, details });
-        return new AppError("zoom.unauthorized", what, { status: 401, retryable: false, details });
-      case "revoke":
-        return new AppError("zoom.unauthorized", what, { status: 400, retryable: false, details });
-    }
-  }
-
-  function badResponse(endpoint: Endpoint, status: number, issue: string): AppError {
-    return new AppError(
-      "zoom.bad_response",
-      `Zoom ${endpoint} answered ${status} with an unexpected body: ${issue}`,
-      {
-        status: 502,
-        retryable: true,
-        details: { endpoint, status },
-      },
-    );
-  }
-
-  async function tokenRequest(
-    endpoint: "token.exchange" | "token.refresh",
-    form: URLSearchParams,
-    o: CallOptions,
-  ) {
-    const { response, text } = await call(
-      endpoint,
-      `${base}/oauth/token`,
-      {
-        method: "POST",
-        headers: {
-          authorization: basic,
-          "content-type": "application/x-www-form-urlencoded",
-          accept: "application/json",
-        },
-        body: form.toString(),
-      },
-      o,
-    );
-    if (!response.ok) throw failure(endpoint, response, text);
-    const parsed = tokenResponseSchema.safeParse(safeJson(text));
-    // The issue names the failing field only; zod's message never echoes the token values here.
-    if (!parsed.success) throw badResponse(endpoint, response.status, describeIssue(parsed.error));
-    const body = parsed.data;
-    const tokens: ZoomTokenSet = {
-      accessToken: body.access_token,
-      refreshToken: body.refresh_token,
-      expiresIn: body.expires_in,
-      scope: body.scope,
-      apiUrl: body.api_url ? body.api_url.replace(/\/+$/, "") : undefined,
-    };
-    return tokens;
-  }
-
+  const conn: Connection = {
+    fetch: options.fetch,
+    timeoutMs: options.timeoutMs ?? 15_000,
+    now: options.now ?? Date.now,
+    base: options.oauthBaseUrl.replace(/\/+$/, ""),
+    basic: `Basic ${Buffer.from(`${options.clientId}:${options.clientSecret}`, "utf8").toString("base64")}`,
+  };
   return {
     exchangeCode(input, o = {}) {
       return tokenRequest(
+        conn,
         "token.exchange",
         new URLSearchParams({
           grant_type: "authorization_code",
@@ -231,6 +138,7 @@ export function createOAuthClient(options: OAuthClientOptions): OAuthClient {
 
     refresh(refreshToken, o = {}) {
       return tokenRequest(
+        conn,
         "token.refresh",
         new URLSearchParams({ grant_type: "refresh_token", refresh_token: refreshToken }),
         o,
@@ -238,22 +146,15 @@ export function createOAuthClient(options: OAuthClientOptions): OAuthClient {
     },
 
     async revoke(token, o = {}) {
-      const { response, text } = await call(
+      const { response, text } = await formPost(
+        conn,
         "revoke",
-        `${base}/oauth/revoke`,
-        {
-          method: "POST",
-          headers: {
-            authorization: basic,
-            "content-type": "application/x-www-form-urlencoded",
-            accept: "application/json",
-          },
-          body: new URLSearchParams({ token }).toString(),
-        },
+        "/oauth/revoke",
+        new URLSearchParams({ token }),
         o,
       );
       if (response.ok) return "revoked";
-      const error = failure("revoke", response, text);
+      const error = failure(conn, "revoke", response, text);
       // A 4xx here means Zoom does not know the token (already revoked, expired, or rotated out).
       if (error.code === "zoom.unauthorized") return "already_invalid";
       throw error;
@@ -261,40 +162,157 @@ export function createOAuthClient(options: OAuthClientOptions): OAuthClient {
 
     async getMe(accessToken, apiBaseUrl, o = {}) {
       const { response, text } = await call(
+        conn,
         "users.me",
         `${apiBaseUrl.replace(/\/+$/, "")}/users/me`,
         { method: "GET", headers: { authorization: `Bearer ${accessToken}`, accept: "application/json" } },
         o,
       );
-      if (!response.ok) throw failure("users.me", response, text);
-      const parsed = usersMeSchema.safeParse(safeJson(text));
+      if (!response.ok) throw failure(conn, "users.me", response, text);
+      const parsed = usersMeSchema.safeParse(parseJsonOrUndefined(text));
       if (!parsed.success) throw badResponse("users.me", response.status, describeIssue(parsed.error));
-      const me = parsed.data;
-      const name =
-        me.display_name?.trim() ||
-        [me.first_name, me.last_name]
-          .filter((p) => p?.trim())
-          .join(" ")
-          .trim() ||
-        null;
-      return {
-        id: me.id,
-        email: me.email,
-        accountId: me.account_id ?? null,
-        displayName: name,
-        timezone: me.timezone?.trim() ? me.timezone.trim() : null,
-      };
+      return toZoomMe(parsed.data);
     },
   };
 }
 
-function safeJson(text: string): unknown {
+/** One request with the per-call timeout; a network failure becomes `zoom.unavailable`. */
+async function call(
+  conn: Connection,
+  endpoint: Endpoint,
+  url: string,
+  init: RequestInit,
+  callOptions: CallOptions,
+) {
+  const timeout = AbortSignal.timeout(conn.timeoutMs);
+  const signal = callOptions.signal ? AbortSignal.any([callOptions.signal, timeout]) : timeout;
+  let response: Response;
+  let text: string;
   try {
-    return JSON.parse(text) as unknown;
+    response = await conn.fetch(url, { ...init, signal, redirect: "manual" });
+    text = await response.text();
   } catch (error) {
-    if (error instanceof SyntaxError) return undefined; // an HTML error page, an empty body
-    throw error;
+    // The caller's own abort (job cancelled, shutdown) propagates unchanged.
+    if (callOptions.signal?.aborted) throw callOptions.signal.reason ?? error;
+    throw new AppError("zoom.unavailable", `Zoom ${endpoint} could not be reached`, {
+      status: 502,
+      retryable: true,
+      cause: error,
+      details: { endpoint, timedOut: timeout.aborted },
+    });
   }
+  return { response, text };
+}
+
+/** A form POST to the OAuth host with the app's Basic credentials (token and revoke). */
+function formPost(conn: Connection, endpoint: Endpoint, path: string, form: URLSearchParams, o: CallOptions) {
+  return call(
+    conn,
+    endpoint,
+    `${conn.base}${path}`,
+    {
+      method: "POST",
+      headers: {
+        authorization: conn.basic,
+        "content-type": "application/x-www-form-urlencoded",
+        accept: "application/json",
+      },
+      body: form.toString(),
+    },
+    o,
+  );
+}
+
+/** A non-2xx answer as the one AppError its endpoint and status mean (see the file comment). */
+function failure(conn: Connection, endpoint: Endpoint, response: Response, text: string): AppError {
+  const status = response.status;
+  const parsed = errorBodySchema.safeParse(parseJsonOrUndefined(text));
+  const zoomError = parsed.success ? parsed.data.error : undefined;
+  const zoomCode = parsed.success && parsed.data.code !== undefined ? String(parsed.data.code) : undefined;
+  const details = { endpoint, status, zoomError, zoomCode };
+  const what = `Zoom ${endpoint} answered ${status}${zoomError ? ` ${zoomError}` : ""}${zoomCode ? ` (code ${zoomCode})` : ""}`;
+  if (status === 429) {
+    return new AppError("zoom.rate_limited", what, {
+      status: 503,
+      retryable: true,
+      retryAfterMs: parseRetryAfter(response.headers.get("retry-after"), conn.now()),
+      details,
+    });
+  }
+  if (status >= 500 || status < 200) {
+    return new AppError("zoom.unavailable", what, { status: 502, retryable: true, details });
+  }
+  if (status >= 300 && status < 400) {
+    return new AppError("zoom.bad_response", `${what} (a redirect)`, {
+      status: 502,
+      retryable: true,
+      details,
+    });
+  }
+  switch (endpoint) {
+    case "token.refresh":
+      if (zoomError === "invalid_grant")
+        return new AppError("zoom.refresh_rejected", what, { status: 401, retryable: false, details });
+      return new AppError("zoom.token_refused", what, { status: 503, retryable: true, details });
+    case "token.exchange":
+      return new AppError("connect.failed", what, { status: 400, retryable: false, details });
+    case "users.me":
+      if (status === 404)
+        return new AppError("zoom.not_found", what, { status: 404, retryable: false, details });
+      return new AppError("zoom.unauthorized", what, { status: 401, retryable: false, details });
+    case "revoke":
+      return new AppError("zoom.unauthorized", what, { status: 400, retryable: false, details });
+  }
+}
+
+function badResponse(endpoint: Endpoint, status: number, issue: string): AppError {
+  return new AppError(
+    "zoom.bad_response",
+    `Zoom ${endpoint} answered ${status} with an unexpected body: ${issue}`,
+    {
+      status: 502,
+      retryable: true,
+      details: { endpoint, status },
+    },
+  );
+}
+
+async function tokenRequest(
+  conn: Connection,
+  endpoint: "token.exchange" | "token.refresh",
+  form: URLSearchParams,
+  o: CallOptions,
+): Promise<ZoomTokenSet> {
+  const { response, text } = await formPost(conn, endpoint, "/oauth/token", form, o);
+  if (!response.ok) throw failure(conn, endpoint, response, text);
+  const parsed = tokenResponseSchema.safeParse(parseJsonOrUndefined(text));
+  // The issue names the failing field only; zod's message never echoes the token values here.
+  if (!parsed.success) throw badResponse(endpoint, response.status, describeIssue(parsed.error));
+  const body = parsed.data;
+  return {
+    accessToken: body.access_token,
+    refreshToken: body.refresh_token,
+    expiresIn: body.expires_in,
+    scope: body.scope,
+    apiUrl: body.api_url ? body.api_url.replace(/\/+$/, "") : undefined,
+  };
+}
+
+function toZoomMe(me: z.infer<typeof usersMeSchema>): ZoomMe {
+  const name =
+    me.display_name?.trim() ||
+    [me.first_name, me.last_name]
+      .filter((p) => p?.trim())
+      .join(" ")
+      .trim() ||
+    null;
+  return {
+    id: me.id,
+    email: me.email,
+    accountId: me.account_id ?? null,
+    displayName: name,
+    timezone: me.timezone?.trim() ? me.timezone.trim() : null,
+  };
 }
 
 function describeIssue(error: z.ZodError): string {

@@ -32,7 +32,7 @@ const ROOT_ONLY = new Set(["app.ts", "features.ts"]);
 /** What the root hands every feature (infrastructure types only): features may import it. */
 const FEATURE_CONTRACT = "services.ts";
 /** Files at the top of src/ every layer may import. */
-const SHARED = new Set(["config.ts", "errors.ts", "clock.ts"]);
+const SHARED = new Set(["config.ts", "errors.ts", "clock.ts", "json.ts"]);
 
 function listSources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -4,14 +4,13 @@
  * a value no configured key can read is reported by row, never printed. Also run as the operator
  * would: the CLI as a subprocess.
  */
-import { spawn } from "node:child_process";
-import { resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { formatRotationReport, rotateEncryptionKeys } from "../../src/cli/rotate-keys.js";
 import { upsertConnection } from "../../src/connect/connection.repository.js";
 import { insertOAuthState } from "../../src/connect/oauth-state.js";
 import { downloadTokenAad } from "../../src/delivery/ingest.js";
 import { createTokenCipher, type TokenCipher } from "../../src/security/token-cipher.js";
+import { runZoomgram } from "../support/cli.js";
 import { TEST_ENV } from "../support/config.js";
 import { createTestDatabase, type TestDatabase } from "../support/db.js";
 
@@ -136,24 +135,14 @@ describe("rotate-keys", () => {
     testDb = await createTestDatabase();
     await seedAll(testDb, createTokenCipher([OLD]));
     const run = (keys: string) =>
-      new Promise<{ code: number | null; out: string }>((done) => {
-        const child = spawn(process.execPath, [resolve("bin/zoomgram.mjs"), "rotate-keys"], {
-          env: {
-            PATH: process.env.PATH,
-            HOME: process.env.HOME,
-            ...TEST_ENV,
-            TOKEN_ENCRYPTION_KEY: keys,
-            DATABASE_URL: testDb!.url,
-          },
-        });
-        let out = "";
-        child.stdout.on("data", (d: Buffer) => {
-          out += d.toString();
-        });
-        child.stderr.on("data", (d: Buffer) => {
-          out += d.toString();
-        });
-        child.on("close", (code) => done({ code, out }));
+      runZoomgram(["rotate-keys"], {
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          ...TEST_ENV,
+          TOKEN_ENCRYPTION_KEY: keys,
+          DATABASE_URL: testDb!.url,
+        },
       });
     const first = await run(`${NEW},${OLD}`);
     expect(first.out).toContain(

@@ -4,27 +4,30 @@
  * across two processes sharing the database; the rotated token is stored before it is used; a
  * refused refresh breaks the connection once and never loops; network trouble is retryable.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { findConnectionRow } from "../../src/connect/connection.repository.js";
 import { createTokenService, REJECTED_TOKEN_MIN_AGE_MS } from "../../src/connect/token-service.js";
 import { AppError } from "../../src/errors.js";
 import { createTokenCipher } from "../../src/security/token-cipher.js";
+import { closeAfterEachTest } from "../support/each-test.js";
 import { expireRefreshLease, holdRefreshLease } from "../support/lease-time.js";
 import { type ConnectHarness, seedConnection, startConnectHarness, yieldToIo } from "./harness.js";
 
-let benches: ConnectHarness[] = [];
-afterEach(async () => {
-  for (const b of benches.reverse()) await b.close();
-  benches = [];
-});
+const closeAfterTest = closeAfterEachTest<ConnectHarness>();
 
 async function bench(options: Parameters<typeof startConnectHarness>[0] = {}) {
-  const b = await startConnectHarness({ roles: { web: false, worker: false }, ...options });
-  benches.push(b);
-  return b;
+  return closeAfterTest(await startConnectHarness({ roles: { web: false, worker: false }, ...options }));
 }
 
 const CHAT = 424242;
+
+/** A harness with Ada's Zoom account connected to CHAT (its access token expired, if asked). */
+async function withAda(options: { expired?: boolean } = {}) {
+  const b = await bench();
+  const user = b.zoom.addUser({ email: "ada@example.com" });
+  const seeded = await seedConnection(b, { user, chatId: CHAT, telegramUserId: 7, ...options });
+  return { b, user, seeded, tokens: b.app.services.tokens };
+}
 
 async function metric(b: ConnectHarness, result: string): Promise<number> {
   const values = (await b.app.services.metrics.tokenRefreshes.get()).values;
@@ -33,10 +36,7 @@ async function metric(b: ConnectHarness, result: string): Promise<number> {
 
 describe("token service", () => {
   it("returns the stored token while more than 5 minutes remain, without calling Zoom", async () => {
-    const b = await bench();
-    const user = b.zoom.addUser({ email: "ada@example.com" });
-    const seeded = await seedConnection(b, { user, chatId: CHAT, telegramUserId: 7 });
-    const tokens = b.app.services.tokens;
+    const { b, user, seeded, tokens } = await withAda();
 
     const got = await tokens.getAccessToken(user.id);
     expect(got.accessToken).toBe(seeded.accessToken);
@@ -59,10 +59,7 @@ describe("token service", () => {
   });
 
   it("ten concurrent requests on an expired token cause exactly one refresh and no invalid_grant", async () => {
-    const b = await bench();
-    const user = b.zoom.addUser({ email: "ada@example.com" });
-    await seedConnection(b, { user, chatId: CHAT, telegramUserId: 7, expired: true });
-    const tokens = b.app.services.tokens;
+    const { b, user, tokens } = await withAda({ expired: true });
 
     const results = await Promise.all(Array.from({ length: 10 }, () => tokens.getAccessToken(user.id)));
     expect(b.zoom.stats.refreshes).toBe(1);
@@ -115,9 +112,7 @@ describe("token service", () => {
   });
 
   it("a holder that died leaves a lease that expires; the next caller takes over", async () => {
-    const b = await bench();
-    const user = b.zoom.addUser({ email: "ada@example.com" });
-    await seedConnection(b, { user, chatId: CHAT, telegramUserId: 7, expired: true });
+    const { b, user } = await withAda({ expired: true });
     const db = b.app.services.db.kysely;
     await holdRefreshLease(db, user.id, "dead-process", 30_000);
     let waits = 0;
@@ -133,9 +128,7 @@ describe("token service", () => {
   });
 
   it("gives up with a retryable error after a bounded number of waits", async () => {
-    const b = await bench();
-    const user = b.zoom.addUser({ email: "ada@example.com" });
-    await seedConnection(b, { user, chatId: CHAT, telegramUserId: 7, expired: true });
+    const { b, user } = await withAda({ expired: true });
     await holdRefreshLease(b.app.services.db.kysely, user.id, "slow-process", 30_000);
     let waits = 0;
     const tokens = createTokenService(b.app.services, { maxWaits: 5, sleep: async () => void waits++ });
@@ -147,9 +140,7 @@ describe("token service", () => {
   });
 
   it("invalid_grant marks the connection broken, tells the chat once, and never refreshes again", async () => {
-    const b = await bench();
-    const user = b.zoom.addUser({ email: "ada@example.com" });
-    await seedConnection(b, { user, chatId: CHAT, telegramUserId: 7, expired: true });
+    const { b, user } = await withAda({ expired: true });
     b.tg.addChat({ id: CHAT, type: "private", first_name: "Ada" });
     b.zoom.grantTokens(user.id); // a newer authorization elsewhere rotates our refresh token out
     const tokens = b.app.services.tokens;
@@ -179,10 +170,7 @@ describe("token service", () => {
   });
 
   it("a Zoom outage is retryable, keeps the connection active, and releases the lease", async () => {
-    const b = await bench();
-    const user = b.zoom.addUser({ email: "ada@example.com" });
-    await seedConnection(b, { user, chatId: CHAT, telegramUserId: 7, expired: true });
-    const tokens = b.app.services.tokens;
+    const { b, user, tokens } = await withAda({ expired: true });
 
     b.zoom.inject("token", { kind: "status", status: 503 });
     expect(await tokens.getAccessToken(user.id).catch((e: unknown) => e)).toMatchObject({
@@ -217,9 +205,7 @@ describe("token service", () => {
   });
 
   it("uses the token response's regional api_url + /v2 when Zoom sends one", async () => {
-    const b = await bench();
-    const user = b.zoom.addUser({ email: "ada@example.com" });
-    await seedConnection(b, { user, chatId: CHAT, telegramUserId: 7, expired: true });
+    const { b, user } = await withAda({ expired: true });
     b.zoom.setApiUrl(`http://localhost:${new URL(b.zoom.url).port}`);
     const tokens = b.app.services.tokens;
     const got = await tokens.getAccessToken(user.id);
@@ -229,20 +215,14 @@ describe("token service", () => {
   });
 
   it("forceRefresh refreshes a token that still looks valid (Zoom answered 401 to it)", async () => {
-    const b = await bench();
-    const user = b.zoom.addUser({ email: "ada@example.com" });
-    const seeded = await seedConnection(b, { user, chatId: CHAT, telegramUserId: 7 });
-    const tokens = b.app.services.tokens;
+    const { b, user, seeded, tokens } = await withAda();
     const got = await tokens.getAccessToken(user.id, { forceRefresh: true });
     expect(got.accessToken).not.toBe(seeded.accessToken);
     expect(b.zoom.stats.refreshes).toBe(1);
   });
 
   it("rejectedToken refreshes a refused token once: not again while the new one is under a minute old, not when already replaced", async () => {
-    const b = await bench();
-    const user = b.zoom.addUser({ email: "ada@example.com" });
-    const seeded = await seedConnection(b, { user, chatId: CHAT, telegramUserId: 7 });
-    const tokens = b.app.services.tokens;
+    const { b, user, seeded, tokens } = await withAda();
     b.clock.advance(REJECTED_TOKEN_MIN_AGE_MS); // the seeded token is a minute old
     const second = await tokens.getAccessToken(user.id, { rejectedToken: seeded.accessToken });
     expect(second.accessToken).not.toBe(seeded.accessToken);
@@ -265,10 +245,7 @@ describe("token service", () => {
   });
 
   it("a caller that aborts stops waiting, while the shared refresh completes for the others", async () => {
-    const b = await bench();
-    const user = b.zoom.addUser({ email: "ada@example.com" });
-    await seedConnection(b, { user, chatId: CHAT, telegramUserId: 7, expired: true });
-    const tokens = b.app.services.tokens;
+    const { b, user, tokens } = await withAda({ expired: true });
     const controller = new AbortController();
     const aborted = tokens.getAccessToken(user.id, { signal: controller.signal });
     const other = tokens.getAccessToken(user.id);
@@ -278,9 +255,7 @@ describe("token service", () => {
     expect(b.zoom.stats.refreshes).toBe(1);
   });
   it("a token no configured key can decrypt is a retryable internal error, not a crash or a leak", async () => {
-    const b = await bench();
-    const user = b.zoom.addUser({ email: "ada@example.com" });
-    await seedConnection(b, { user, chatId: CHAT, telegramUserId: 7 });
+    const { b, user } = await withAda();
     const foreign = createTokenCipher([Buffer.alloc(32, 9).toString("base64")]);
     await b.app.services.db.kysely
       .updateTable("zoom_connections")

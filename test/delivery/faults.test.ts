@@ -6,31 +6,24 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { findDeliveries } from "../../src/delivery/delivery.repository.js";
 import { findChat } from "../../src/telegram/chat.repository.js";
 import type { AddRecordingFileInput, FakeMeeting } from "../fakes/fake-zoom.js";
 import { TEST_DIALECT } from "../support/db.js";
+import { closeAfterEachTest, testAudioForFile } from "../support/each-test.js";
 import { makeTestAudio } from "../support/media.js";
 import { type DeliveryHarness, sha256File, startDeliveryHarness } from "./harness.js";
 
-let audio: string;
-beforeAll(async () => {
-  audio = await makeTestAudio({ seconds: 20, bitrateKbps: 64 });
-});
-
-let bench: DeliveryHarness | undefined;
-afterEach(async () => {
-  await bench?.close();
-  bench = undefined;
-});
+const audio = testAudioForFile({ seconds: 20, bitrateKbps: 64 });
+const closeAfterTest = closeAfterEachTest<DeliveryHarness>();
 
 const CHAT = 5150;
 
 async function setup(options: Parameters<typeof startDeliveryHarness>[0] = {}, chatId = CHAT) {
-  bench = await startDeliveryHarness(options);
-  const connected = await bench.connect({ chatId, chatType: chatId < 0 ? "group" : "private" });
-  return { b: bench, ...connected };
+  const b = closeAfterTest(await startDeliveryHarness(options));
+  const connected = await b.connect({ chatId, chatType: chatId < 0 ? "group" : "private" });
+  return { b, ...connected };
 }
 
 function meetingOf(b: DeliveryHarness, hostUserId: string, files?: AddRecordingFileInput[]): FakeMeeting {
@@ -39,7 +32,7 @@ function meetingOf(b: DeliveryHarness, hostUserId: string, files?: AddRecordingF
     hostUserId,
     topic: "Retro",
     start_time: "2026-03-01T08:00:00Z",
-    files: files ?? [{ file_type: "M4A", recording_type: "audio_only", path: audio }],
+    files: files ?? [{ file_type: "M4A", recording_type: "audio_only", path: audio() }],
   });
 }
 
@@ -71,7 +64,7 @@ describe(`delivery faults on ${TEST_DIALECT}`, () => {
     await b.settle();
     const uploads = b.uploads();
     expect(uploads).toHaveLength(1);
-    expect(uploads[0]!.files[0]!.sha256).toBe(await sha256File(audio));
+    expect(uploads[0]!.files[0]!.sha256).toBe(await sha256File(audio()));
     const failures = await b.services.metrics.jobFailures.get();
     expect(failures.values.find((v) => v.labels.cause === "download_html")?.value).toBe(1);
   });
@@ -115,7 +108,7 @@ describe(`delivery faults on ${TEST_DIALECT}`, () => {
     expect(downloads).toHaveLength(2);
     expect(downloads[1]!.headers.range).toMatch(/^bytes=\d+-$/);
     const [upload] = b.uploads();
-    expect(upload?.files[0]?.sha256).toBe(await sha256File(audio));
+    expect(upload?.files[0]?.sha256).toBe(await sha256File(audio()));
   });
 
   it("never delivers a body that keeps breaking off", async () => {
@@ -181,7 +174,7 @@ describe(`delivery faults on ${TEST_DIALECT}`, () => {
   it("waits while Zoom is still processing the file, without spending attempts", async () => {
     const { b, zoomUserId } = await setup();
     const m = meetingOf(b, zoomUserId, [
-      { file_type: "M4A", recording_type: "audio_only", path: audio, status: "processing" },
+      { file_type: "M4A", recording_type: "audio_only", path: audio(), status: "processing" },
     ]);
     await b.post(b.zoom.buildEvent("recording.completed", m.uuid));
     for (let i = 0; i < 3; i++) {
@@ -298,7 +291,7 @@ describe(`delivery faults on ${TEST_DIALECT}`, () => {
     expect(b.zoom.requests.filter((r) => r.route === "recordings")).toHaveLength(0);
     const [download] = b.zoom.requests.filter((r) => r.route === "download");
     expect(download?.path).toMatch(/^\/rec\/webhook_download\//);
-    expect(b.uploads()[0]?.files[0]?.sha256).toBe(await sha256File(audio));
+    expect(b.uploads()[0]?.files[0]?.sha256).toBe(await sha256File(audio()));
   });
 
   it("follows Zoom's redirect to storage without forwarding the token", async () => {
@@ -309,6 +302,6 @@ describe(`delivery faults on ${TEST_DIALECT}`, () => {
     await b.settle();
     expect(b.zoom.stats.storageRequests).toBe(1);
     expect(b.zoom.stats.authHeadersAtStorage).toBe(0);
-    expect(b.uploads()[0]?.files[0]?.sha256).toBe(await sha256File(audio));
+    expect(b.uploads()[0]?.files[0]?.sha256).toBe(await sha256File(audio()));
   });
 });

@@ -4,7 +4,7 @@
  * processing with two processors side by side, and nothing lost or half-written when processing
  * never happened (a crash after the append) or fails in the middle of a batch.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
 import { openDatabase } from "../../src/db/database.js";
 import { createGroupCommit } from "../../src/db/group-commit.js";
@@ -14,15 +14,11 @@ import { ingestors } from "../../src/delivery/ingest-table.js";
 import { silentLogger } from "../../src/observability/logger.js";
 import { METRICS_AUTH } from "../support/config.js";
 import { TEST_DIALECT } from "../support/db.js";
+import { closeAfterEachTest } from "../support/each-test.js";
 import { type DeliveryHarness, startDeliveryHarness } from "./harness.js";
 
-let bench: DeliveryHarness | undefined;
-const closers: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close();
-  await bench?.close();
-  bench = undefined;
-});
+/** Harnesses, extra pools and apps of a test, closed newest first after it. */
+const closeAfterTest = closeAfterEachTest();
 
 async function count(b: DeliveryHarness, table: "webhook_inbox" | "webhook_events" | "jobs" | "deliveries") {
   const row = await b.services.db.kysely
@@ -108,19 +104,21 @@ describe(`webhook inbox on ${TEST_DIALECT}`, () => {
   it.each(threads)(
     "concurrent webhooks share commits, and each is durable (seen by another connection) when answered (write thread: %s)",
     async (thread) => {
-      bench = await startDeliveryHarness({ env: { SQLITE_WRITE_THREAD: String(thread) } });
+      const bench = closeAfterTest(
+        await startDeliveryHarness({ env: { SQLITE_WRITE_THREAD: String(thread) } }),
+      );
       const [uuid] = await meetings(bench, 1);
       const n = 40;
       const responses = await Promise.all(
         Array.from({ length: n }, () =>
-          bench!.post(bench!.zoom.buildEvent("recording.completed", uuid!), { process: false }),
+          bench.post(bench.zoom.buildEvent("recording.completed", uuid!), { process: false }),
         ),
       );
       expect(responses.map((r) => r.status)).toEqual(Array(n).fill(200));
       expect(await responses[0]!.json()).toEqual({ status: "received" });
       // Another connection sees every row: each 2xx came after its commit.
       const other = await openDatabase(bench.config.database.url, { connectRetries: 0 });
-      closers.push(() => other.close());
+      closeAfterTest(other);
       const rows = await other.kysely.selectFrom("webhook_inbox").select("id").execute();
       expect(rows).toHaveLength(n);
       // The download token is stored only encrypted.
@@ -145,12 +143,14 @@ describe(`webhook inbox on ${TEST_DIALECT}`, () => {
 
   it("answers 503 with Retry-After at once while the inbox is behind, with a metric and an admin alert", async () => {
     const admin = -100777;
-    bench = await startDeliveryHarness({
-      env: { ADMIN_CHAT_ID: String(admin), WEBHOOK_MAX_BACKLOG_SECONDS: "5" },
-    });
+    const bench = closeAfterTest(
+      await startDeliveryHarness({
+        env: { ADMIN_CHAT_ID: String(admin), WEBHOOK_MAX_BACKLOG_SECONDS: "5" },
+      }),
+    );
     bench.tg.addChat({ id: admin, type: "supergroup", title: "Operators" });
     const [uuid] = await meetings(bench, 1);
-    const event = () => bench!.zoom.buildEvent("recording.completed", uuid!);
+    const event = () => bench.zoom.buildEvent("recording.completed", uuid!);
     // No worker takes it: the backlog ages.
     expect((await bench.post(event(), { process: false })).status).toBe(200);
     bench.clock.advance(6_000);
@@ -186,7 +186,7 @@ describe(`webhook inbox on ${TEST_DIALECT}`, () => {
   });
 
   it("two processors side by side process every event exactly once", async () => {
-    bench = await startDeliveryHarness();
+    const bench = closeAfterTest(await startDeliveryHarness());
     const uuids = await meetings(bench, 5);
     const copies = 12;
     for (let copy = 0; copy < copies; copy++) {
@@ -204,7 +204,7 @@ describe(`webhook inbox on ${TEST_DIALECT}`, () => {
       bench.services.db.dialect === "postgres"
         ? await openDatabase(bench.config.database.url, { connectRetries: 0 })
         : bench.services.db;
-    if (secondDb !== bench.services.db) closers.push(() => secondDb.close());
+    if (secondDb !== bench.services.db) closeAfterTest(secondDb);
     const first = createInboxProcessor(bench.services, { batchSize: 7 });
     const second = createInboxProcessor({ ...bench.services, db: secondDb }, { batchSize: 7 });
     const [a, b] = await Promise.all([first.drain(), second.drain()]);
@@ -227,7 +227,7 @@ describe(`webhook inbox on ${TEST_DIALECT}`, () => {
   });
 
   it("a crash after the append loses nothing: the next worker process finds the events and does the work", async () => {
-    bench = await startDeliveryHarness();
+    const bench = closeAfterTest(await startDeliveryHarness());
     const uuids = await meetings(bench, 3);
     for (const uuid of uuids) {
       expect(
@@ -248,7 +248,7 @@ describe(`webhook inbox on ${TEST_DIALECT}`, () => {
         ffmpeg: null,
       },
     );
-    closers.push(() => next.stop());
+    closeAfterTest({ close: () => next.stop() });
     expect(await next.worker!.drainFeeders()).toBe(3);
     expect(await bench.auditResults()).toEqual(["accepted", "accepted", "accepted"]);
     expect(await count(bench, "jobs")).toBe(3);
@@ -256,7 +256,7 @@ describe(`webhook inbox on ${TEST_DIALECT}`, () => {
   });
 
   it("a batch that fails half-way is rolled back whole; its events are retried alone, the bad one set aside", async () => {
-    bench = await startDeliveryHarness();
+    const bench = closeAfterTest(await startDeliveryHarness());
     const [good1, bad, good2] = await meetings(bench, 3);
     for (const uuid of [good1!, bad!, good2!]) {
       await bench.post(bench.zoom.buildEvent("recording.completed", uuid), { process: false });

@@ -6,10 +6,10 @@
  * part arrives. Our own trash after delivery, a bad signature and a meeting we never saw change
  * nothing.
  */
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { FakeMeeting, ZoomUser } from "../fakes/fake-zoom.js";
 import { TEST_DIALECT } from "../support/db.js";
-import { makeTestAudio } from "../support/media.js";
+import { closeAfterEachTest, testAudioForFile } from "../support/each-test.js";
 import { startWorld, type World } from "../support/world.js";
 
 const CHAT = 5151;
@@ -26,16 +26,8 @@ const KINDS = [
 const TRASHED_LINE =
   "The recording was moved to the trash in Zoom before it could be delivered; restore it in Zoom within 30 days to receive it.";
 
-let audio: string;
-beforeAll(async () => {
-  audio = await makeTestAudio({ seconds: 4, bitrateKbps: 48 });
-});
-
-let world: World | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+const audio = testAudioForFile({ seconds: 4, bitrateKbps: 48 });
+const closeAfterTest = closeAfterEachTest<World>();
 
 interface Setup {
   w: World;
@@ -46,26 +38,27 @@ interface Setup {
 
 async function setup(options: { locale?: "en" | "de"; trashAfterDelivery?: boolean } = {}): Promise<Setup> {
   let hook: (() => Promise<void>) | undefined;
-  const w = await startWorld({
-    env: {
-      JOB_MAX_ATTEMPTS: "6",
-      ZOOM_TRASH_AFTER_DELIVERY: options.trashAfterDelivery ? "true" : "false",
-    },
-    deps: {
-      random: () => 0.5,
-      fetch: async (input, init) => {
-        const response = await fetch(input, init);
-        const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
-        if (hook && /\/rec\/(?:webhook_)?download\//.test(url) && response.ok) {
-          const run = hook;
-          hook = undefined;
-          await run();
-        }
-        return response;
+  const w = closeAfterTest(
+    await startWorld({
+      env: {
+        JOB_MAX_ATTEMPTS: "6",
+        ZOOM_TRASH_AFTER_DELIVERY: options.trashAfterDelivery ? "true" : "false",
       },
-    },
-  });
-  world = w;
+      deps: {
+        random: () => 0.5,
+        fetch: async (input, init) => {
+          const response = await fetch(input, init);
+          const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+          if (hook && /\/rec\/(?:webhook_)?download\//.test(url) && response.ok) {
+            const run = hook;
+            hook = undefined;
+            await run();
+          }
+          return response;
+        },
+      },
+    }),
+  );
   const user = w.zoom.addUser({ email: "host@example.com", timezone: "UTC" });
   const locale = options.locale ?? "en";
   await w.connect({
@@ -93,7 +86,7 @@ function addMeeting(w: World, user: ZoomUser, uuid: string): FakeMeeting {
     start_time: "2026-01-15T11:00:00Z",
     duration: 30,
     files: [
-      { file_type: "M4A", recording_type: "audio_only", path: audio },
+      { file_type: "M4A", recording_type: "audio_only", path: audio() },
       { file_type: "TRANSCRIPT", recording_type: "audio_transcript", bytes: VTT },
     ],
   });

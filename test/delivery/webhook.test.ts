@@ -4,18 +4,15 @@
  * path, and how fast an answer is.
  */
 import { performance } from "node:perf_hooks";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { downloadTokenAad } from "../../src/delivery/ingest.js";
 import { computeCrcResponse, computeZoomSignature } from "../../src/zoom/webhook-signature.js";
 import { TEST_DIALECT } from "../support/db.js";
+import { closeAfterEachTest } from "../support/each-test.js";
 import { loadZoomFixtureText } from "../support/fixtures.js";
 import { type DeliveryHarness, startDeliveryHarness } from "./harness.js";
 
-let bench: DeliveryHarness | undefined;
-afterEach(async () => {
-  await bench?.close();
-  bench = undefined;
-});
+const closeAfterTest = closeAfterEachTest<DeliveryHarness>();
 
 async function counts(b: DeliveryHarness) {
   const db = b.services.db.kysely;
@@ -56,7 +53,7 @@ async function connectedMeeting(b: DeliveryHarness) {
 
 describe(`Zoom webhook routes on ${TEST_DIALECT}`, () => {
   it("answers the CRC only for a signed request, with HMAC(secret, plainToken)", async () => {
-    bench = await startDeliveryHarness();
+    const bench = closeAfterTest(await startDeliveryHarness());
     const body = loadZoomFixtureText("endpoint.url_validation.request.official-example.json");
     const ok = await bench.post(body);
     expect(ok.status).toBe(200);
@@ -72,7 +69,7 @@ describe(`Zoom webhook routes on ${TEST_DIALECT}`, () => {
   });
 
   it("refuses bad signatures, missing headers, stale and future timestamps with 401 and no side effect", async () => {
-    bench = await startDeliveryHarness();
+    const bench = closeAfterTest(await startDeliveryHarness());
     const meeting = await connectedMeeting(bench);
     const event = bench.zoom.buildEvent("recording.completed", meeting.uuid);
     const raw = JSON.stringify(event);
@@ -114,7 +111,7 @@ describe(`Zoom webhook routes on ${TEST_DIALECT}`, () => {
   });
 
   it("answers 4xx, never 5xx, to malformed bodies, and ignores unknown signed events", async () => {
-    bench = await startDeliveryHarness();
+    const bench = closeAfterTest(await startDeliveryHarness());
     await connectedMeeting(bench);
     const statuses: Record<string, number> = {};
     statuses.notJson = (await bench.post("{not json")).status;
@@ -139,7 +136,7 @@ describe(`Zoom webhook routes on ${TEST_DIALECT}`, () => {
   });
 
   it("stores odd but valid values without failing: fractional or absurd durations, Unicode topics", async () => {
-    bench = await startDeliveryHarness();
+    const bench = closeAfterTest(await startDeliveryHarness());
     const meeting = await connectedMeeting(bench);
     for (const duration of [1.5, "45", 1e12, -3]) {
       const event = bench.zoom.buildEvent("recording.completed", meeting.uuid);
@@ -159,7 +156,7 @@ describe(`Zoom webhook routes on ${TEST_DIALECT}`, () => {
   });
 
   it("refuses a body over 1 MiB with 413 before looking at it", async () => {
-    bench = await startDeliveryHarness();
+    const bench = closeAfterTest(await startDeliveryHarness());
     const big = JSON.stringify({ event: "recording.completed", pad: "x".repeat(1024 * 1024) });
     const response = await bench.post(big);
     expect(response.status).toBe(413);
@@ -167,7 +164,7 @@ describe(`Zoom webhook routes on ${TEST_DIALECT}`, () => {
   });
 
   it("records recording.completed durably before answering: audit row, meeting, files, deliveries, jobs", async () => {
-    bench = await startDeliveryHarness();
+    const bench = closeAfterTest(await startDeliveryHarness());
     const meeting = await connectedMeeting(bench);
     // Sometimes the transcript is ready with the recording and listed in the same event.
     const event = bench.zoom.buildEvent("recording.completed", meeting.uuid, {
@@ -220,7 +217,7 @@ describe(`Zoom webhook routes on ${TEST_DIALECT}`, () => {
   });
 
   it("keeps an audit row but creates no work for a Zoom user nobody connected", async () => {
-    bench = await startDeliveryHarness();
+    const bench = closeAfterTest(await startDeliveryHarness());
     const stranger = bench.zoom.addUser({ email: "stranger@example.com" });
     const meeting = bench.zoom.addMeeting({
       uuid: "stranger==",
@@ -237,7 +234,7 @@ describe(`Zoom webhook routes on ${TEST_DIALECT}`, () => {
   });
 
   it("accepts the official recording.completed example (no connection) and app_deauthorized on both paths", async () => {
-    bench = await startDeliveryHarness();
+    const bench = closeAfterTest(await startDeliveryHarness());
     const official = await bench.post(loadZoomFixtureText("recording.completed.official-example.json"));
     expect(await official.json()).toEqual({ status: "received" });
     expect(await bench.auditResults()).toEqual(["no_connection"]);
@@ -260,7 +257,7 @@ describe(`Zoom webhook routes on ${TEST_DIALECT}`, () => {
   });
 
   it("nothing in the request path calls Zoom or Telegram (answer times are reported)", async () => {
-    bench = await startDeliveryHarness();
+    const bench = closeAfterTest(await startDeliveryHarness());
     const meeting = await connectedMeeting(bench);
     const zoomCalls = bench.zoom.requests.length;
     const timings: number[] = [];

@@ -353,26 +353,7 @@ describe(`job queue on ${TEST_DIALECT}`, () => {
 
   it("several workers in one process drain 3,000 jobs with zero duplicates", async () => {
     const total = 3000;
-    await withTransaction(t.db, async (tx) => {
-      for (let i = 0; i < total; i += 500) {
-        await tx
-          .insertInto("jobs")
-          .values(
-            Array.from({ length: Math.min(500, total - i) }, (_, k) => ({
-              kind: "test",
-              payload: JSON.stringify({ n: i + k }),
-              state: "queued",
-              priority: 0,
-              attempts: 0,
-              max_attempts: 5,
-              run_at: clock.now(),
-              created_at: clock.now(),
-              updated_at: clock.now(),
-            })),
-          )
-          .execute();
-      }
-    });
+    await insertQueuedTestJobs(total, clock.now());
     const runs = new Map<number, number>();
     const dbs = await Promise.all([0, 1, 2].map(() => openDatabase(t.url, { poolMax: 4 })));
     try {
@@ -410,26 +391,7 @@ describe(`job queue across processes on ${TEST_DIALECT}`, () => {
   it("three worker processes drain 2,000 jobs with zero duplicates", async () => {
     const total = 2000;
     const now = Date.now();
-    await withTransaction(t.db, async (tx) => {
-      for (let i = 0; i < total; i += 500) {
-        await tx
-          .insertInto("jobs")
-          .values(
-            Array.from({ length: 500 }, (_, k) => ({
-              kind: "test",
-              payload: JSON.stringify({ n: i + k }),
-              state: "queued",
-              priority: 0,
-              attempts: 0,
-              max_attempts: 5,
-              run_at: now,
-              created_at: now,
-              updated_at: now,
-            })),
-          )
-          .execute();
-      }
-    });
+    await insertQueuedTestJobs(total, now);
     // The lease is the production default (60 s), not the child's 5 s: on 2 cores shared with other
     // test runs a child can go unscheduled for more than 5 s while holding claimed jobs, and then
     // the lease expires (correctly) and another child runs those jobs again. Lease expiry has its
@@ -514,3 +476,27 @@ async function waitFor(predicate: () => Promise<boolean>): Promise<void> {
 }
 
 void backoffDelayMs;
+
+/** `total` queued jobs of kind "test" with payload `{ n }` (0 ≤ n < total), due at `now`, in batches of 500. */
+async function insertQueuedTestJobs(total: number, now: number): Promise<void> {
+  await withTransaction(t.db, async (tx) => {
+    for (let i = 0; i < total; i += 500) {
+      await tx
+        .insertInto("jobs")
+        .values(
+          Array.from({ length: Math.min(500, total - i) }, (_, k) => ({
+            kind: "test",
+            payload: JSON.stringify({ n: i + k }),
+            state: "queued",
+            priority: 0,
+            attempts: 0,
+            max_attempts: 5,
+            run_at: now,
+            created_at: now,
+            updated_at: now,
+          })),
+        )
+        .execute();
+    }
+  });
+}

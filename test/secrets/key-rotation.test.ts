@@ -10,9 +10,7 @@
  * completes (PKCE verifier), a stale access token refreshes (refresh token), and every stored
  * webhook download token decrypts.
  */
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/clock.js";
 import { downloadTokenAad } from "../../src/delivery/ingest.js";
@@ -20,11 +18,11 @@ import { createTokenCipher } from "../../src/security/token-cipher.js";
 import { type FakeTelegram, startFakeTelegram } from "../fakes/fake-telegram.js";
 import { type FakeZoom, startFakeZoom } from "../fakes/fake-zoom.js";
 import { type Harness, START, snapshotDatabase, startHarness } from "../fault/harness.js";
+import { runZoomgram } from "../support/cli.js";
 import { TEST_ENV } from "../support/config.js";
 import { createTestDatabaseUrl, TEST_DIALECT } from "../support/db.js";
 import { openConnectLink, recordAndAnnounce, signIn } from "./flows.js";
 
-const CLI = fileURLToPath(new URL("../../bin/zoomgram.mjs", import.meta.url));
 const KEY_A = randomBytes(32).toString("base64");
 const KEY_B = randomBytes(32).toString("base64");
 const ID_A = createTokenCipher([KEY_A]).keyIds[0] as string;
@@ -42,22 +40,6 @@ afterAll(async () => {
   await Promise.all([zoom?.close(), tg?.close()]);
   await drop?.();
 });
-
-function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
-    });
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      out += d.toString();
-    });
-    child.on("close", (code) => resolve({ code, out }));
-  });
-}
 
 async function keyIdsInDatabase(h: Harness): Promise<string[]> {
   const text = JSON.stringify(await snapshotDatabase(h.db));
@@ -96,7 +78,9 @@ describe(`key rotation (${TEST_DIALECT})`, () => {
 
     // ---- the operator rotates: B first, A still listed
     const env = { ...TEST_ENV, DATABASE_URL: database.url, TOKEN_ENCRYPTION_KEY: `${KEY_B},${KEY_A}` };
-    const rotated = await runCli(["rotate-keys"], env);
+    const rotated = await runZoomgram(["rotate-keys"], {
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+    });
     expect(rotated.code, rotated.out).toBe(0);
     expect(rotated.out).toMatch(
       /OAuth tokens \(zoom_connections\): re-encrypted 1, already current 0, failed 0/,

@@ -39,7 +39,9 @@ export function databaseForEachTest(dialect?: TestDialect): TestDatabase {
  * harness, a bench: anything with `close()`), newest first, also when the test failed. The
  * function hands its argument back: `const b = closeAfterTest(await startOpsHarness())`.
  */
-export function closeAfterEachTest<T extends { close(): Promise<unknown> }>(): (started: T) => T {
+export function closeAfterEachTest<
+  T extends { close(): Promise<unknown> } = { close(): Promise<unknown> },
+>(): <U extends T>(started: U) => U {
   const open: T[] = [];
   afterEach(async () => {
     for (const started of open.splice(0).reverse()) await started.close();
