@@ -23,8 +23,10 @@ export interface RelayCase {
     ackMs: number;
     /** VmHWM of the Zoomgram process over its whole life (start-up included). */
     peakRss: number;
-    /** RSS right before the webhook (idle: two seconds after start-up, nothing done yet). */
+    /** RSS right before the webhook, {@link IDLE_AFTER_MS} after start-up with nothing done (idle). */
     idleRss: number;
+    /** RSS two seconds after start-up (just started: start-up's young generation still committed). */
+    startRss?: number;
     /** CPU seconds the process spent from the webhook to Telegram's answer. */
     cpuSeconds: number;
     uploadedBytes: number;
@@ -56,6 +58,12 @@ async function sha256File(path: string): Promise<string> {
   return hex;
 }
 
+/**
+ * When the idle figure is read: a process that has idled a while, not one that just started (at
+ * two seconds V8 still holds the young generation start-up grew to; it lets go within seconds).
+ */
+export const IDLE_AFTER_MS = 30_000;
+
 async function relayOne(
   fakes: Fakes,
   media: { path: string; bytes: number; seconds: number; label: string },
@@ -71,7 +79,10 @@ async function relayOne(
     cpu: 1,
   });
   try {
-    await new Promise((resolve) => setTimeout(resolve, 2000)); // let start-up settle
+    const started = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const startRss = readMemory(child.pid)?.rss ?? 0;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, IDLE_AFTER_MS - (Date.now() - started))));
     const idleRss = readMemory(child.pid)?.rss ?? 0;
     const cpuBefore = cpuSeconds(child.pid) ?? 0;
     const sampler = new MemorySampler(child.pid, 50).start();
@@ -94,7 +105,7 @@ async function relayOne(
     const peakRss = sampler.stop();
     const file = sent.files[0];
     log(
-      `  relay ${media.label}: Zoomgram ${(wallMs / 1000).toFixed(2)} s, peak RSS ${(peakRss / 1e6).toFixed(0)} MB (idle ${(idleRss / 1e6).toFixed(0)} MB), CPU ${cpu.toFixed(2)} s`,
+      `  relay ${media.label}: Zoomgram ${(wallMs / 1000).toFixed(2)} s, peak RSS ${(peakRss / 1e6).toFixed(0)} MB (idle ${(idleRss / 1e6).toFixed(0)} MB, just started ${(startRss / 1e6).toFixed(0)} MB), CPU ${cpu.toFixed(2)} s`,
     );
 
     const curlEvent = fakes.zoom.buildEvent("recording.completed", uuid) as {
@@ -122,6 +133,7 @@ async function relayOne(
         ackMs: ack.ackAt - t0,
         peakRss,
         idleRss,
+        startRss,
         cpuSeconds: cpu,
         uploadedBytes: file?.size ?? 0,
         sha256Match: file?.sha256 === sha,

@@ -282,7 +282,7 @@ export function relaySection(rec: PartRecord<RelayResult> | undefined): string[]
   const r = rec?.result;
   if (!r) return out;
   out.push(
-    `An M4A from the fake Zoom through Zoomgram (\`zoomgram serve\`, SQLite, a fresh process per size, pinned to CPU 1) to the fake Bot API with a ${num(r.uploadLimitMb)} MB limit: time from sending the webhook to Telegram's answer to the upload; peak RSS is the Zoomgram process's VmHWM over its whole life (start-up included), sampled from /proc; idle RSS is read two seconds after start-up, before the webhook (the \`serve\` idle figure); CPU is the process's user + system seconds from the webhook to the answer (for curl, both processes), which contention does not inflate the way it inflates wall time. Zoomgram runs the compiled \`dist/\`; the file fits the budget, so it is uploaded while it downloads. Beside it, the same file between the same fakes with \`curl -s url | curl -s -F "audio=@-;filename=x.m4a" …\` (both pinned to CPU 1). Both fakes run in the harness process. Bytes at the fake Telegram are checked by SHA-256 against the source file.`,
+    `An M4A from the fake Zoom through Zoomgram (\`zoomgram serve\`, SQLite, a fresh process per size, pinned to CPU 1) to the fake Bot API with a ${num(r.uploadLimitMb)} MB limit: time from sending the webhook to Telegram's answer to the upload; peak RSS is the Zoomgram process's VmHWM over its whole life (start-up included), sampled from /proc; idle RSS is read 30 s after start-up, before the webhook (the \`serve\` idle figure), and "just started" two seconds after start-up, when V8 still holds the young generation start-up grew to; CPU is the process's user + system seconds from the webhook to the answer (for curl, both processes), which contention does not inflate the way it inflates wall time. Zoomgram runs the compiled \`dist/\`; the file fits the budget, so it is uploaded while it downloads. Beside it, the same file between the same fakes with \`curl -s url | curl -s -F "audio=@-;filename=x.m4a" …\` (both pinned to CPU 1). Both fakes run in the harness process. Bytes at the fake Telegram are checked by SHA-256 against the source file.`,
     "",
   );
   out.push(
@@ -292,7 +292,7 @@ export function relaySection(rec: PartRecord<RelayResult> | undefined): string[]
         "Zoomgram",
         "curl | curl",
         "time ratio",
-        "Zoomgram peak RSS (idle)",
+        "Zoomgram peak RSS (idle; just started)",
         "curl peak RSS (download + upload)",
         "CPU s Zoomgram / curl",
         "SHA-256 Zoomgram / curl",
@@ -302,7 +302,7 @@ export function relaySection(rec: PartRecord<RelayResult> | undefined): string[]
         `${num(c.zoomgram.wallMs / 1000, 2)} s`,
         `${num(c.curl.wallMs / 1000, 2)} s`,
         ratio(c.timeRatio),
-        `${mb(c.zoomgram.peakRss)} (${mb(c.zoomgram.idleRss)})`,
+        `${mb(c.zoomgram.peakRss)} (${mb(c.zoomgram.idleRss)}${c.zoomgram.startRss === undefined ? "" : `; ${mb(c.zoomgram.startRss)}`})`,
         `${mb(c.curl.downloaderPeakRss)} + ${mb(c.curl.uploaderPeakRss)}`,
         `${num(c.zoomgram.cpuSeconds ?? Number.NaN, 2)} / ${num(c.curl.cpuSeconds ?? Number.NaN, 2)}`,
         `${c.zoomgram.sha256Match ? "match" : "MISMATCH"} / ${c.curl.sha256Match ? "match" : "MISMATCH"}`,
