@@ -96,7 +96,7 @@ describe("bench report", () => {
       "| p99 ≤ 50 ms at 1,000 requests/s on SQLite | 3 000 ms (answered 400/s) | **missed** |",
     );
     expect(markdown).toContain("400/s of 4 000/s = 10.00% | **missed** |");
-    expect(markdown).toContain("2 000/s of 4 000/s = 50.0% | **met** |");
+    expect(markdown).toContain("2 000/s of 4 000/s = 50.00% | **met** |");
     expect(markdown).toContain("**Why it misses.**");
     expect(markdown).toContain("![Webhook latency against offered load](benchmarks-ingest.svg)");
     expect(chart).toContain("Zoomgram, SQLite p99");
