@@ -7,12 +7,12 @@
  * first stops until the recording is restored.
  */
 import { createHash } from "node:crypto";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { updateChatSettings } from "../../src/settings/chat-settings.repository.js";
 import type { FakeMeeting, ZoomUser } from "../fakes/fake-zoom.js";
 import { type OpsHarness as OpsBench, startOpsHarness as startOpsBench } from "../ops/harness.js";
 import { TEST_DIALECT } from "../support/db.js";
-import { makeTestAudio } from "../support/media.js";
+import { closeAfterEachTest, testAudioForFile } from "../support/each-test.js";
 
 const CHAT = 4343;
 const CHAT_TXT =
@@ -27,20 +27,11 @@ const KINDS = [
   "recording-changed-card",
   "trash-recording",
 ];
-let audio: string;
-beforeAll(async () => {
-  audio = await makeTestAudio({ seconds: 4, bitrateKbps: 48 });
-});
-
-let bench: OpsBench | undefined;
-afterEach(async () => {
-  await bench?.close();
-  bench = undefined;
-});
+const audio = testAudioForFile({ seconds: 4, bitrateKbps: 48 });
+const closeAfterTest = closeAfterEachTest<OpsBench>();
 
 async function setup(options: { chatFile: boolean; trash?: boolean; locale?: string }) {
-  const b = await startOpsBench({ env: { JOB_MAX_ATTEMPTS: "3" } });
-  bench = b;
+  const b = closeAfterTest(await startOpsBench({ env: { JOB_MAX_ATTEMPTS: "3" } }));
   const user = b.zoom.addUser({ email: "host@example.com", timezone: "UTC" });
   await b.connect({ user, chatId: CHAT, locale: options.locale ?? "en" });
   await updateChatSettings(
@@ -60,7 +51,7 @@ function addMeeting(b: OpsBench, user: ZoomUser, uuid: string, withAudio = true)
     start_time: "2026-01-15T11:00:00Z",
     duration: 30,
     files: [
-      ...(withAudio ? [{ file_type: "M4A", recording_type: "audio_only", path: audio }] : []),
+      ...(withAudio ? [{ file_type: "M4A", recording_type: "audio_only", path: audio() }] : []),
       { file_type: "TRANSCRIPT", recording_type: "audio_transcript", bytes: VTT },
       { file_type: "CHAT", recording_type: "chat_file", bytes: CHAT_TXT },
     ],

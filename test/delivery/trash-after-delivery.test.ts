@@ -5,12 +5,12 @@
  * deadline, never fires when the setting is off, and a missing scope leaves the recording alone
  * and tells the chat how to fix it.
  */
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { updateChatSettings } from "../../src/settings/chat-settings.repository.js";
 import type { FakeMeeting, ZoomUser } from "../fakes/fake-zoom.js";
 import { type OpsHarness as OpsBench, startOpsHarness as startOpsBench } from "../ops/harness.js";
 import { TEST_DIALECT } from "../support/db.js";
-import { makeTestAudio } from "../support/media.js";
+import { closeAfterEachTest, testAudioForFile } from "../support/each-test.js";
 
 const CHAT = 4242;
 const VTT = "WEBVTT\n\n1\n00:00:00.000 --> 00:00:02.000\nAnn: Hello, this is the weekly sync.\n";
@@ -21,20 +21,13 @@ const KINDS = [
   "meeting-card-refresh",
   "trash-recording",
 ];
-let audio: string;
-beforeAll(async () => {
-  audio = await makeTestAudio({ seconds: 4, bitrateKbps: 48 });
-});
-
-let bench: OpsBench | undefined;
-afterEach(async () => {
-  await bench?.close();
-  bench = undefined;
-});
+const audio = testAudioForFile({ seconds: 4, bitrateKbps: 48 });
+const closeAfterTest = closeAfterEachTest<OpsBench>();
 
 async function setup(trashDefault: boolean, scope?: string): Promise<{ b: OpsBench; user: ZoomUser }> {
-  const b = await startOpsBench({ env: { ZOOM_TRASH_AFTER_DELIVERY: trashDefault ? "true" : "false" } });
-  bench = b;
+  const b = closeAfterTest(
+    await startOpsBench({ env: { ZOOM_TRASH_AFTER_DELIVERY: trashDefault ? "true" : "false" } }),
+  );
   if (scope) b.zoom.setTrashScopeMissing(true);
   const user = b.zoom.addUser({ email: "host@example.com", timezone: "UTC" });
   await b.connect({ user, chatId: CHAT });
@@ -49,7 +42,7 @@ function addMeeting(b: OpsBench, user: ZoomUser, uuid: string, withTranscript: b
     start_time: "2026-01-15T11:00:00Z",
     duration: 30,
     files: [
-      { file_type: "M4A", recording_type: "audio_only", path: audio },
+      { file_type: "M4A", recording_type: "audio_only", path: audio() },
       ...(withTranscript
         ? [{ file_type: "TRANSCRIPT", recording_type: "audio_transcript", bytes: VTT }]
         : []),
