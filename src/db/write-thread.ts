@@ -64,20 +64,22 @@ interface ThreadData {
  * on `db`'s file with `db`'s busy_timeout as it is then.
  */
 export function createWriteThread(entry: ThreadEntry, db: Db): WriteThread {
-  let worker: Promise<Worker> | undefined;
+  let current: Promise<Running> | undefined;
   let nextId = 0;
-  const pending = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void }>();
 
-  const failAll = (error: unknown) => {
-    for (const waiter of pending.values()) waiter.reject(error);
-    pending.clear();
-  };
-  const start = async (): Promise<Worker> => {
+  const start = async (onExit: () => void): Promise<Running> => {
     const workerData: ThreadData = {
       databasePath: db.description,
       busyTimeoutMs: await sqliteBusyTimeout(db),
     };
-    const w = spawn(entry, workerData);
+    const running: Running = { worker: spawn(entry, workerData), pending: new Map() };
+    const { worker: w, pending } = running;
+    // Each thread answers and fails only its own calls: one that exits after a successor started
+    // (close, then a new call) leaves the successor alone.
+    const failAll = (error: unknown) => {
+      for (const waiter of pending.values()) waiter.reject(error);
+      pending.clear();
+    };
     w.unref();
     w.on("message", (reply: Reply) => {
       const waiter = pending.get(reply.id);
@@ -89,16 +91,22 @@ export function createWriteThread(entry: ThreadEntry, db: Db): WriteThread {
     });
     w.on("error", (error) => failAll(error));
     w.on("exit", (code) => {
-      worker = undefined;
+      onExit();
       failAll(new AppError("db.write_failed", `database write thread exited (${code})`));
     });
-    return w;
+    return running;
+  };
+  const launch = (): Promise<Running> => {
+    const launched: Promise<Running> = start(() => {
+      if (current === launched) current = undefined;
+    });
+    return launched;
   };
 
   return {
     async call<R>(op: string, input: unknown): Promise<R> {
-      worker ??= start();
-      const w = await worker;
+      current ??= launch();
+      const { worker: w, pending } = await current;
       const id = ++nextId;
       // Referenced only while a call is out, so an idle thread never keeps the process alive.
       if (pending.size === 0) w.ref();
@@ -108,9 +116,9 @@ export function createWriteThread(entry: ThreadEntry, db: Db): WriteThread {
       });
     },
     async close() {
-      const starting = worker;
-      worker = undefined;
-      const w = await starting?.catch(() => undefined);
+      const starting = current;
+      current = undefined;
+      const w = (await starting?.catch(() => undefined))?.worker;
       if (!w) return;
       // The thread answers in order: calls already sent finish before it closes.
       const exited = new Promise<void>((resolve) => w.once("exit", () => resolve()));
@@ -119,6 +127,11 @@ export function createWriteThread(entry: ThreadEntry, db: Db): WriteThread {
       await exited;
     },
   };
+}
+
+interface Running {
+  worker: Worker;
+  pending: Map<number, { resolve(v: unknown): void; reject(e: unknown): void }>;
 }
 
 /**

@@ -111,4 +111,14 @@ describe("SQLite write thread", () => {
       .executeTakeFirstOrThrow();
     expect(Number(n.n)).toBe(2);
   });
+
+  it("a call made while the previous thread is still closing goes to a new thread and is not failed by the old one's exit", async () => {
+    const db = await fileDb();
+    const t = thread(db);
+    await t.call<number[]>("append", [event(1)]);
+    const closing = t.close();
+    const during = t.call<number[]>("append", [event(2)]);
+    await closing;
+    await expect(during).resolves.toHaveLength(1);
+  });
 });
