@@ -62,7 +62,7 @@ async function sha256File(path: string): Promise<string> {
  * When the idle figure is read: a process that has idled a while, not one that just started (at
  * two seconds V8 still holds the young generation start-up grew to; it lets go within seconds).
  */
-export const IDLE_AFTER_MS = 30_000;
+export const IDLE_AFTER_MS = Number(process.env.BENCH_RELAY_IDLE_MS ?? 30_000);
 
 async function relayOne(
   fakes: Fakes,
@@ -158,7 +158,9 @@ export async function runRelay(opts: { workDir: string; log: (line: string) => v
   const sizes = [
     { label: "100MB", targetBytes: 100e6 },
     { label: "1GiB", targetBytes: 2 ** 30 },
-  ];
+  ].filter(
+    (s) => !process.env.BENCH_RELAY_SIZES || process.env.BENCH_RELAY_SIZES.split(",").includes(s.label),
+  );
   const media = [];
   for (const s of sizes) {
     const m = await makeLongAudio({

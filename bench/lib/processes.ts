@@ -37,8 +37,8 @@ export function spawnChild(opts: {
   const fd = openSync(opts.logFile, "w");
   const [cmd, args] =
     opts.cpu !== undefined && hasTaskset()
-      ? ["taskset", ["-c", String(opts.cpu), process.execPath, ...opts.args]]
-      : [process.execPath, opts.args];
+      ? ["taskset", ["-c", String(opts.cpu), NODE_BINARY, ...opts.args]]
+      : [NODE_BINARY, opts.args];
   const child = spawn(cmd as string, args as string[], {
     cwd: ROOT,
     env: opts.env,
@@ -95,6 +95,9 @@ export async function waitForLog<T>(
  * ships (none today). BENCH_NODE_FLAGS replaces them for an experiment, e.g.
  * BENCH_NODE_FLAGS="--optimize-for-size" npm run bench -- relay.
  */
+/** The Node that runs Zoomgram's processes: this one, or BENCH_NODE (e.g. a Node 24 binary) for a comparison. */
+export const NODE_BINARY = process.env.BENCH_NODE || process.execPath;
+
 export const SHIPPED_NODE_FLAGS: string[] = [];
 const nodeFlags = (process.env.BENCH_NODE_FLAGS?.split(" ") ?? SHIPPED_NODE_FLAGS).filter(Boolean);
 

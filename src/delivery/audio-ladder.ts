@@ -13,6 +13,7 @@ import { formatBytes } from "../i18n/format.js";
 import { planAudioDelivery, type Rung, splitSourceFor, uploadBudgetBytes } from "../media/delivery-plan.js";
 import type { MediaWorkspace } from "../media/temp-files.js";
 import { splitAudio, transcodeSpeechAac } from "../media/transform.js";
+import type { OpenUpload } from "../telegram/file-upload.js";
 import { type ChatTarget, sendToChat } from "./chat-target.js";
 import type { DeliveryServices } from "./delivery-services.js";
 import { fileSize, sendAudioFile, sendDocumentFile, sendText } from "./telegram-upload.js";
@@ -225,9 +226,9 @@ export interface StreamedDirectInput
     LadderInput,
     "services" | "target" | "signal" | "title" | "performer" | "state" | "save" | "onUploading"
   > {
-  /** Where the file is being written; `stream()` follows it as it grows. */
+  /** Where the file is being written; `upload` opens it for reading as it grows. */
   audioPath: string;
-  stream(): AsyncIterable<Uint8Array>;
+  upload: OpenUpload;
   /** Zoom's `file_size`: what the upload will be once the download completes. */
   sizeBytes: number;
   durationSec: number;
@@ -252,7 +253,7 @@ export async function deliverAudioStreamed(input: StreamedDirectInput): Promise<
       sendAudioFile(services.telegram, {
         chatId,
         path: input.audioPath,
-        stream: input.stream,
+        upload: input.upload,
         fileName: input.fileName,
         durationSec: input.durationSec,
         title: input.title,

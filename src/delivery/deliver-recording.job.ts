@@ -457,7 +457,7 @@ async function deliverWhileDownloading(
         target: scope.target,
         signal: scope.ctx.signal,
         audioPath: growing.path,
-        stream: () => growing.reader(),
+        upload: growing.opener(sizeBytes),
         sizeBytes,
         durationSec,
         fileName: upload.name("m4a"),

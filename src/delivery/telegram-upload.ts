@@ -16,14 +16,14 @@
  * non-JSON answer to an upload is read as that 413: the ladder then moves to a smaller rung, which
  * is the right reaction to a size refusal and a harmless one to a proxy error page.
  *
- * Files are always passed as supplier InputFiles (`() => createReadStream(path)`): if anything
+ * Files are always passed as re-openable UploadFiles (src/telegram/file-upload.ts): if anything
  * repeats the request, the whole file is sent again, never a half-consumed stream (§5.3, §7.3).
  */
-import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
-import { type Api, GrammyError, HttpError, InputFile } from "grammy";
+import { type Api, GrammyError, HttpError, type InputFile } from "grammy";
 import type { Message } from "grammy/types";
 import { AppError } from "../errors.js";
+import { diskFile, type OpenUpload, UploadFile } from "../telegram/file-upload.js";
 import type { ThreadOptions } from "./chat-target.js";
 
 /** grammY types its AbortSignal with the `abort-controller` polyfill; Node's is the same thing at runtime. */
@@ -124,15 +124,12 @@ export async function callTelegram<T>(method: string, call: () => Promise<T>): P
   }
 }
 
-/** Bytes per read of an upload: 1 MiB chunks cost grammY's multipart generators 16× fewer hops than 64 KiB. */
-export const UPLOAD_READ_BYTES = 1 << 20;
-
-/** A re-openable upload: each attempt opens the file afresh and sends all of it. */
+/**
+ * A re-openable upload: each attempt opens the file afresh and sends all of it, through the bot's
+ * reused-buffer uploader (src/telegram/file-upload.ts).
+ */
 export function fileInput(path: string, fileName: string): InputFile {
-  return new InputFile(
-    () => createReadStream(path, { highWaterMark: UPLOAD_READ_BYTES }),
-    uploadFileName(fileName),
-  );
+  return new UploadFile(diskFile(path), uploadFileName(fileName));
 }
 
 /**
@@ -150,8 +147,8 @@ export interface SendAudioInput {
   /** The forum topic to post in (from sendToChat). */
   thread?: ThreadOptions;
   path: string;
-  /** Streams the audio instead of reading `path` (a download still growing); called per attempt. */
-  stream?: () => AsyncIterable<Uint8Array>;
+  /** Reads the audio from here instead of `path` (a download still growing); opened per attempt. */
+  upload?: OpenUpload;
   fileName: string;
   durationSec?: number;
   title?: string;
@@ -165,8 +162,8 @@ export async function sendAudioFile(api: Api, input: SendAudioInput): Promise<Me
   return callTelegram("sendAudio", () =>
     api.sendAudio(
       input.chatId,
-      input.stream
-        ? new InputFile(input.stream, uploadFileName(input.fileName))
+      input.upload
+        ? new UploadFile(input.upload, uploadFileName(input.fileName))
         : fileInput(input.path, input.fileName),
       {
         ...input.thread,

@@ -8,6 +8,7 @@ import type { Logger } from "pino";
 import { describeError } from "../errors.js";
 import type { Translator } from "../i18n/translator.js";
 import type { BotContext } from "./context.js";
+import { fileUploads } from "./file-upload.js";
 
 export interface CreateBotOptions {
   token: string;
@@ -31,6 +32,11 @@ export function createBot(options: CreateBotOptions): Bot<BotContext> {
       ...(options.fetch ? { fetch: options.fetch as never } : {}),
     },
   });
+  // Files from disk go through reused buffers; an injected fetch (tests, a proxy) sees every call.
+  if (!options.fetch) {
+    const timeoutSeconds = options.timeoutSeconds ?? 600;
+    bot.api.config.use(fileUploads({ token: options.token, apiRoot: options.apiRoot, timeoutSeconds }));
+  }
   bot.use(options.translator.i18n);
   for (const composer of options.composers) bot.use(composer);
   bot.catch(async (err) => {

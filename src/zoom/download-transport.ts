@@ -22,12 +22,21 @@ import {
   type ZoomWaitPhase,
 } from "./zoom-timeouts.js";
 
+/**
+ * A response body: its chunks in order, and `destroy` to drop the connection. A chunk may be valid
+ * only until the next one is asked for (src/zoom/socket-transport.ts reads into one reused buffer):
+ * copy what you keep.
+ */
+export interface ResponseBody extends AsyncIterable<Buffer> {
+  destroy(error?: Error): void;
+}
+
 export interface DownloadResponse {
   readonly status: number;
   /** A response header (lower-case name); several values are joined with ", ". */
   header(name: string): string | undefined;
   /** The body; null when there is none. Destroy it to drop the connection. */
-  readonly body: Readable | null;
+  readonly body: ResponseBody | null;
 }
 
 /**
@@ -184,7 +193,7 @@ export function downloadTransportFor(
 export async function readBodyText(response: DownloadResponse): Promise<string> {
   if (!response.body) return "";
   const chunks: Buffer[] = [];
-  for await (const chunk of response.body as AsyncIterable<Buffer>) chunks.push(chunk);
+  for await (const chunk of response.body) chunks.push(Buffer.from(chunk));
   return Buffer.concat(chunks).toString("utf8");
 }
 

@@ -12,9 +12,10 @@
  *   HTML page (Zoom's login page answers 200) or a size other than `file_size` is a retryable
  *   failure, never a file. A connection that breaks mid-body is resumed with `Range` (or restarted
  *   from byte 0 when the server answers 200 instead of 206).
- * - Speed: the request goes through node:http (src/zoom/download-transport.ts), not a web stream,
- *   and the socket's chunks are gathered into 1 MiB batches written with one `writev` each while
- *   the next batch is being received, so reading never waits for a write per 64 KiB chunk.
+ * - Speed: the request goes over a socket that reads into one reused buffer
+ *   (src/zoom/socket-transport.ts), not node:http or a web stream, and the bytes are copied into
+ *   two 1 MiB buffers written in turn, one while the other fills, so reading never waits for a
+ *   write per read and nothing is allocated per read.
  *   `onWritten` reports every byte that reached the file (an upload may follow the file as it
  *   grows); `onRestart` says the file was cut back to 0 bytes.
  */
@@ -24,11 +25,12 @@ import { openMediaFileExclusive } from "../media/media-dir.js";
 import {
   type DownloadResponse,
   type DownloadTransport,
-  downloadTransportFor,
+  fetchTransport,
   retryHeaders,
 } from "./download-transport.js";
 import { checkDownloadUrl } from "./download-url-policy.js";
 import { retryDelayFromZoomResponse } from "./rate-limit.js";
+import { createSocketTransport } from "./socket-transport.js";
 import { ZoomTimeoutError, type ZoomTimeouts } from "./zoom-timeouts.js";
 
 export interface DownloadToken {
@@ -48,7 +50,7 @@ export interface DownloadRecordingOptions {
   expectedBytes?: number;
   /** Refuse anything larger (MAX_RECORDING_MB). */
   maxBytes: number;
-  /** Node's own fetch means node:http (the fast path); any other fetch is used as it is. */
+  /** Node's own fetch means the socket transport (the fast path); any other fetch is used as it is. */
   fetch: typeof fetch;
   /** Overrides the transport chosen from `fetch`. */
   transport?: DownloadTransport;
@@ -90,6 +92,16 @@ const HTML_START = /^\s*(<!doctype\s+html|<html|<head|<body|<\?xml)/i;
 /** Received chunks are written in batches of about this size (one writev each). */
 const WRITE_BATCH_BYTES = 1 << 20;
 
+/**
+ * Node's own fetch means the socket transport (reads into one reused buffer: no garbage per read);
+ * any other fetch (tests that rewrite answers, a proxy) is used as it is.
+ */
+function fileTransportFor(fetchImpl: typeof fetch, timeouts: ZoomTimeouts | undefined): DownloadTransport {
+  return fetchImpl === globalThis.fetch
+    ? createSocketTransport(timeouts)
+    : fetchTransport(fetchImpl, timeouts);
+}
+
 type Attempt =
   | { kind: "done"; result: Omit<DownloadResult, "token"> }
   | { kind: "unauthorized"; status: number };
@@ -126,7 +138,7 @@ async function attemptWithToken(
   token: string,
 ): Promise<Attempt> {
   const maxResumes = options.maxResumes ?? 3;
-  const transport = options.transport ?? downloadTransportFor(options.fetch, options.timeouts);
+  const transport = options.transport ?? fileTransportFor(options.fetch, options.timeouts);
   const restart = async (file: FileHandle): Promise<number> => {
     await file.truncate(0);
     options.onRestart?.();
@@ -345,15 +357,18 @@ async function streamBody(
 }
 
 /**
- * Gathers received chunks and writes each ~1 MiB batch with one `writev` at its position, at most
- * one write in flight: the next batch fills while the previous one is written. A local write
- * failure (disk full, read-only) is ours, not a broken download: resuming from Zoom would only fail
- * the same way and blame Zoom for it, so it becomes `media.unwritable`.
+ * Copies received chunks into one of two 1 MiB buffers and writes each full one at its position,
+ * at most one write in flight: the next buffer fills while the previous one is written. Copying
+ * (not keeping) the chunks lets a transport reuse its read buffer, and the two buffers are all the
+ * memory a download holds. A local write failure (disk full, read-only) is ours, not a broken
+ * download: resuming from Zoom would only fail the same way and blame Zoom for it, so it becomes
+ * `media.unwritable`.
  */
 class BatchWriter {
   written: number;
-  private batch: Buffer[] = [];
-  private batchBytes = 0;
+  private current = Buffer.allocUnsafe(WRITE_BATCH_BYTES);
+  private spare = Buffer.allocUnsafe(WRITE_BATCH_BYTES);
+  private fill = 0;
   private inFlight: Promise<void> | undefined;
   private failure: AppError | undefined;
 
@@ -365,19 +380,24 @@ class BatchWriter {
     this.written = start;
   }
 
-  /** Queues a chunk; returns a promise only when a full batch has to wait for the write before it. */
+  /**
+   * Copies a chunk; returns a promise only when a full buffer has to wait for the write before it.
+   * The chunk must stay valid until that promise settles (the caller asks for no next chunk before).
+   */
   add(chunk: Buffer): Promise<void> | undefined {
     if (this.failure) throw this.failure;
-    this.batch.push(chunk);
-    this.batchBytes += chunk.length;
-    if (this.batchBytes < WRITE_BATCH_BYTES) return undefined;
+    const copied = chunk.copy(this.current, this.fill);
+    this.fill += copied;
+    if (this.fill < this.current.length) return undefined;
     if (!this.inFlight) {
       this.startWrite();
-      return undefined;
+      return copied < chunk.length ? this.add(chunk.subarray(copied)) : undefined;
     }
+    const rest = copied < chunk.length ? chunk.subarray(copied) : undefined;
     return this.inFlight.then(() => {
       if (this.failure) throw this.failure;
-      if (this.batchBytes >= WRITE_BATCH_BYTES && !this.inFlight) this.startWrite();
+      this.startWrite();
+      return rest ? this.add(rest) : undefined;
     });
   }
 
@@ -385,7 +405,7 @@ class BatchWriter {
   async flush(): Promise<void> {
     await this.settle();
     if (this.failure) throw this.failure;
-    if (this.batchBytes > 0) this.startWrite();
+    if (this.fill > 0) this.startWrite();
     await this.settle();
     if (this.failure) throw this.failure;
   }
@@ -396,12 +416,13 @@ class BatchWriter {
   }
 
   private startWrite(): void {
-    const buffers = this.batch;
-    const bytes = this.batchBytes;
+    const full = this.current;
+    const bytes = this.fill;
     const at = this.written;
-    this.batch = [];
-    this.batchBytes = 0;
-    this.inFlight = this.file.writev(buffers, at).then(
+    this.current = this.spare;
+    this.spare = full;
+    this.fill = 0;
+    this.inFlight = this.file.write(full, 0, bytes, at).then(
       () => {
         this.inFlight = undefined;
         this.written = at + bytes;

@@ -14,11 +14,22 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Reads from `reader` until it has `n` bytes (or ends); resolves with what it read. */
-function collect(file: GrowingFile) {
+/** Reads the file through a new reader of `size` bytes until it has them or it ends; resolves with what it read. */
+function collect(file: GrowingFile, size: number) {
   const chunks: Buffer[] = [];
   const done = (async () => {
-    for await (const chunk of file.reader()) chunks.push(chunk as Buffer);
+    const reader = await file.opener(size)();
+    try {
+      for (let position = 0; position < size; ) {
+        const buffer = Buffer.alloc(size - position);
+        const n = await reader.read(buffer, buffer.length, position);
+        if (n === 0) break;
+        chunks.push(buffer.subarray(0, n));
+        position += n;
+      }
+    } finally {
+      await reader.close();
+    }
     return Buffer.concat(chunks);
   })();
   return { chunks, done, read: () => Buffer.concat(chunks).length };
@@ -40,7 +51,7 @@ describe("GrowingFile", () => {
     const path = join(dir, "f");
     writeFileSync(path, "");
     const file = new GrowingFile(path);
-    const reader = collect(file);
+    const reader = collect(file, 11);
     await turns();
     expect(reader.read()).toBe(0);
     appendFileSync(path, "hello ");
@@ -61,14 +72,14 @@ describe("GrowingFile", () => {
     const file = new GrowingFile(path);
     file.grew(6);
     file.complete();
-    expect((await collect(file).done).toString()).toBe("abcdef");
-    expect((await collect(file).done).toString()).toBe("abcdef");
+    expect((await collect(file, 6).done).toString()).toBe("abcdef");
+    expect((await collect(file, 6).done).toString()).toBe("abcdef");
   });
 
   it("does not open the file before the writer reported bytes", async () => {
     const path = join(dir, "not-yet");
     const file = new GrowingFile(path);
-    const reader = collect(file);
+    const reader = collect(file, 4);
     await turns();
     writeFileSync(path, "late");
     file.grew(4);
@@ -81,7 +92,7 @@ describe("GrowingFile", () => {
     writeFileSync(path, "abc");
     const file = new GrowingFile(path);
     file.grew(3);
-    const reader = collect(file);
+    const reader = collect(file, 10);
     await turns();
     file.fail(new Error("download broke"));
     await expect(reader.done).rejects.toThrow("download broke");
@@ -92,7 +103,7 @@ describe("GrowingFile", () => {
     writeFileSync(path, "abc");
     const file = new GrowingFile(path);
     file.grew(3);
-    const early = collect(file);
+    const early = collect(file, 6);
     await until(() => early.read() === 3);
     truncateSync(path, 0);
     file.restarted();
@@ -100,6 +111,17 @@ describe("GrowingFile", () => {
     writeFileSync(path, "xyz");
     file.grew(3);
     file.complete();
-    expect((await collect(file).done).toString()).toBe("xyz");
+    expect((await collect(file, 3).done).toString()).toBe("xyz");
+  });
+
+  it("a reader ends (reads 0) when the writer completes short of the size it was opened for", async () => {
+    const path = join(dir, "f");
+    writeFileSync(path, "ab");
+    const file = new GrowingFile(path);
+    const reader = collect(file, 5);
+    file.grew(2);
+    await until(() => reader.read() === 2);
+    file.complete();
+    expect((await reader.done).toString()).toBe("ab");
   });
 });
