@@ -6,11 +6,9 @@
  * already delivered to the chat. One transaction, no outside calls; workers woken after commit.
  */
 
-import { findConnectionByZoomUserId } from "../connect/connection.repository.js";
 import { chatLocale } from "../telegram/chat.repository.js";
 import { type MeetingSummaryCompletedEvent, normalizeMeetingSummary } from "../zoom/events.js";
-import type { DeliveryServices } from "./delivery-services.js";
-import { type IngestContext, type IngestResult, ingestMeetingPart } from "./ingest.js";
+import { findHostConnection, type Ingestor, type IngestResult, ingestMeetingPart } from "./ingest.js";
 import {
   enqueueSummaryDelivery,
   findDelivery,
@@ -20,19 +18,15 @@ import {
 } from "./meeting-parts.repository.js";
 import { zoomSummaryMarkdown } from "./meeting-summary.js";
 
-export async function ingestSummaryCompleted(
-  services: DeliveryServices,
-  event: MeetingSummaryCompletedEvent,
-  ctx: IngestContext,
-): Promise<IngestResult> {
+export const ingestSummaryCompleted: Ingestor<MeetingSummaryCompletedEvent> = async (
+  services,
+  event,
+  ctx,
+) => {
   const object = event.payload.object;
   const zoomUserId = object.meeting_host_id;
   const meetingUuid = object.meeting_uuid;
-  const connection = await findConnectionByZoomUserId(
-    services.db.kysely,
-    zoomUserId,
-    services.config.zoom.apiBaseUrl,
-  );
+  const connection = await findHostConnection(services, zoomUserId);
   const locale = connection ? await chatLocale(services.db.kysely, connection.chatId) : "en";
   const text = zoomSummaryMarkdown(normalizeMeetingSummary(object), (key, vars) =>
     services.translator.t(locale, key, vars),
@@ -74,7 +68,7 @@ export async function ingestSummaryCompleted(
       return { result: enqueued ? "accepted" : "duplicate", jobs: enqueued ? 1 : 0 };
     },
   );
-}
+};
 
 function minutesBetween(start: string | undefined, end: string | undefined): number | undefined {
   if (!start || !end) return undefined;

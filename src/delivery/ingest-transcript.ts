@@ -9,26 +9,26 @@
  * are woken after the commit. The audio never waits for any of this.
  */
 
-import { findConnectionByZoomUserId } from "../connect/connection.repository.js";
 import type { RecordingTranscriptCompletedEvent } from "../zoom/events.js";
 import { fileKey, pickTranscriptFiles } from "../zoom/recording-files.js";
 import { upsertRecordingFile } from "./delivery.repository.js";
-import type { DeliveryServices } from "./delivery-services.js";
-import { encryptDownloadToken, type IngestContext, type IngestResult, ingestMeetingPart } from "./ingest.js";
+import {
+  encryptDownloadToken,
+  findHostConnection,
+  type Ingestor,
+  type IngestResult,
+  ingestMeetingPart,
+} from "./ingest.js";
 import { enqueueTranscriptForChat, insertMeetingIfNew } from "./meeting-parts.repository.js";
 
-export async function ingestTranscriptCompleted(
-  services: DeliveryServices,
-  event: RecordingTranscriptCompletedEvent,
-  ctx: IngestContext,
-): Promise<IngestResult> {
+export const ingestTranscriptCompleted: Ingestor<RecordingTranscriptCompletedEvent> = async (
+  services,
+  event,
+  ctx,
+) => {
   const meeting = event.payload.object;
   const zoomUserId = meeting.host_id;
-  const connection = await findConnectionByZoomUserId(
-    services.db.kysely,
-    zoomUserId,
-    services.config.zoom.apiBaseUrl,
-  );
+  const connection = await findHostConnection(services, zoomUserId);
   // Only transcripts that can be fetched now; a `processing` one is announced again when ready.
   // CC (closed captions) is VTT too, but not the transcript.
   const files = pickTranscriptFiles(meeting.recording_files);
@@ -64,4 +64,4 @@ export async function ingestTranscriptCompleted(
       return { result: jobs > 0 ? "accepted" : "duplicate", jobs };
     },
   );
-}
+};

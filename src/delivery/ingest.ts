@@ -7,7 +7,11 @@
  * the route answers 2xx, so everything Zoom must not have to re-send is durable by then.
  */
 import { createHash } from "node:crypto";
-import { lockConnectionForIngest, type ZoomConnection } from "../connect/connection.repository.js";
+import {
+  findConnectionByZoomUserId,
+  lockConnectionForIngest,
+  type ZoomConnection,
+} from "../connect/connection.repository.js";
 import { type Executor, withTransaction } from "../db/database.js";
 import { getChatSettings, type PartName, topicPasses } from "../settings/chat-settings.repository.js";
 import { defaultChatSettings } from "../settings/default-chat-settings.js";
@@ -91,6 +95,14 @@ export function webhookAuditor(
       downloadTokenEnc: row.downloadTokenEnc,
       payload: auditPayload(ctx.raw),
     });
+}
+
+/** The host's connection as an ingestor reads it before its transaction (then locks it inside). */
+export function findHostConnection(
+  services: DeliveryServices,
+  zoomUserId: string,
+): Promise<ZoomConnection | undefined> {
+  return findConnectionByZoomUserId(services.db.kysely, zoomUserId, services.config.zoom.apiBaseUrl);
 }
 
 /** The connection re-read under a row lock: a purge cannot commit between this and our commit (#13, item 7). */

@@ -20,7 +20,7 @@ import {
   DELIVER_TRANSCRIPT_JOB,
   type DeliverSummaryPayload,
   type DeliverTranscriptPayload,
-  enqueueTranscriptDelivery,
+  enqueueFileDelivery,
 } from "./delivery-jobs.js";
 import { downloadTokenAad } from "./ingest.js";
 import type { SummarySource } from "./meeting-summary.js";
@@ -155,7 +155,8 @@ export async function enqueueTranscriptForChat(
     },
     now,
   );
-  if (created) return (await enqueueTranscriptDelivery(db, payload, now, maxAttempts)) !== null;
+  if (created)
+    return (await enqueueFileDelivery(db, DELIVER_TRANSCRIPT_JOB, payload, now, maxAttempts)) !== null;
   const reopened = await db
     .updateTable("deliveries")
     .set({ state: "pending", detail: null, last_error: null, updated_at: now })

@@ -11,6 +11,7 @@
  */
 import { readFile } from "node:fs/promises";
 import type { TokenService } from "../connect/token-service.js";
+import type { JobContext } from "../jobs/worker.js";
 import { createMediaWorkspace } from "../media/temp-files.js";
 import type { DownloadToken } from "../zoom/download.js";
 import { type NormalizedMeetingSummary, normalizeMeetingSummary } from "../zoom/events.js";
@@ -46,6 +47,22 @@ export interface FileFetchInput {
   jobId: number;
   attempt: number;
   signal: AbortSignal;
+}
+
+/** The fetch of one file of the payload's meeting, for this attempt of the job that asks. */
+export function fileFetchFor(
+  payload: { zoomUserId: string; meetingUuid: string },
+  fileId: string,
+  ctx: Pick<JobContext, "job" | "signal">,
+): FileFetchInput {
+  return {
+    zoomUserId: payload.zoomUserId,
+    meetingUuid: payload.meetingUuid,
+    fileId,
+    jobId: ctx.job.id,
+    attempt: ctx.job.attempts,
+    signal: ctx.signal,
+  };
 }
 
 export interface MeetingZoom {
