@@ -13,6 +13,7 @@ import {
   fileIdsUnderEarlierChatId,
   findLatestEventWithToken,
   insertDeliveryIfAbsent,
+  meetingDeliveriesTo,
   updateDelivery,
 } from "./delivery.repository.js";
 import {
@@ -104,12 +105,9 @@ export async function findDelivery(
   fileId: string,
   chatId: number,
 ): Promise<DeliveryRow | undefined> {
-  return db
-    .selectFrom("deliveries")
+  return meetingDeliveriesTo(db, meetingUuid, chatId)
     .selectAll()
-    .where("meeting_uuid", "=", meetingUuid)
     .where("file_id", "=", fileId)
-    .where("chat_id", "=", chatId)
     .executeTakeFirst();
 }
 
