@@ -28,6 +28,9 @@ function cosmetic<T extends z.ZodType>(schema: T) {
   return schema.optional().catch(undefined);
 }
 
+/** A display-only string (see {@link cosmetic}): names, emails, times shown in a caption. */
+const cosmeticString = cosmetic(z.string());
+
 /** A number that Zoom sometimes sends as a decimal string (`type: "1"` in zoom.md §4.1). */
 const lenientNumber = z.union([
   z.number(),
@@ -78,18 +81,18 @@ const eventTimestamp = cosmetic(lenientNumber);
 export const recordingFileSchema = z.looseObject({
   id: optional(nonEmptyString),
   /** The meeting instance UUID, despite its name. */
-  meeting_id: cosmetic(z.string()),
+  meeting_id: cosmeticString,
   file_type: nonEmptyString,
-  file_extension: cosmetic(z.string()),
-  file_name: cosmetic(z.string()),
+  file_extension: cosmeticString,
+  file_name: cosmeticString,
   /** Bytes; decides the upload strategy before downloading (zoom.md §4.3). */
   file_size: optional(z.int().nonnegative()),
   download_url: optional(httpUrl),
-  play_url: cosmetic(z.string()),
+  play_url: cosmeticString,
   status: optional(z.string()),
   recording_type: optional(z.string()),
-  recording_start: cosmetic(z.string()),
-  recording_end: cosmetic(z.string()),
+  recording_start: cosmeticString,
+  recording_end: cosmeticString,
 });
 
 /**
@@ -101,15 +104,15 @@ export const recordingMeetingSchema = z.looseObject({
   uuid: nonEmptyString,
   id: meetingNumber,
   host_id: nonEmptyString,
-  account_id: cosmetic(z.string()),
-  host_email: cosmetic(z.string()),
+  account_id: cosmeticString,
+  host_email: cosmeticString,
   topic: z.string(),
   type: cosmetic(z.union([z.number(), z.string()])),
   start_time: z.string(),
-  timezone: cosmetic(z.string()),
+  timezone: cosmeticString,
   /** Minutes. */
   duration: cosmetic(lenientNumber),
-  share_url: cosmetic(z.string()),
+  share_url: cosmeticString,
   total_size: cosmetic(lenientNumber),
   recording_count: cosmetic(lenientNumber),
   recording_files: z.array(recordingFileSchema),
@@ -127,19 +130,24 @@ const recordingPayloadSchema = z.looseObject({
  */
 const downloadToken = cosmetic(nonEmptyString);
 
-export const recordingCompletedEventSchema = z.looseObject({
-  event: z.literal("recording.completed"),
-  event_ts: eventTimestamp,
-  payload: recordingPayloadSchema,
-  download_token: downloadToken,
-});
+/** A recording event (completed, transcript, lifecycle): its name, its payload and the download token. */
+function recordingEventSchema<N extends string, P extends z.ZodType>(name: N, payload: P) {
+  return z.looseObject({
+    event: z.literal(name),
+    event_ts: eventTimestamp,
+    payload,
+    download_token: downloadToken,
+  });
+}
 
-export const recordingTranscriptCompletedEventSchema = z.looseObject({
-  event: z.literal("recording.transcript_completed"),
-  event_ts: eventTimestamp,
-  payload: recordingPayloadSchema,
-  download_token: downloadToken,
-});
+export const recordingCompletedEventSchema = recordingEventSchema(
+  "recording.completed",
+  recordingPayloadSchema,
+);
+export const recordingTranscriptCompletedEventSchema = recordingEventSchema(
+  "recording.transcript_completed",
+  recordingPayloadSchema,
+);
 
 // ---------------------------------------------------------------------------------------------
 // Recording lifecycle (zoom.md §11.4): trashed, deleted, recovered
@@ -154,28 +162,22 @@ const recordingLifecycleObjectSchema = z.looseObject({
   uuid: nonEmptyString,
   id: cosmetic(meetingNumber),
   host_id: nonEmptyString,
-  account_id: cosmetic(z.string()),
-  topic: cosmetic(z.string()),
-  start_time: cosmetic(z.string()),
+  account_id: cosmeticString,
+  topic: cosmeticString,
+  start_time: cosmeticString,
   recording_files: optional(z.array(recordingFileSchema)),
 });
 
 const recordingLifecyclePayloadSchema = z.looseObject({
   account_id: nonEmptyString,
   /** Who did it (an email) and their user id: shown nowhere, kept out of the audit row's logic. */
-  operator: cosmetic(z.string()),
-  operator_id: cosmetic(z.string()),
+  operator: cosmeticString,
+  operator_id: cosmeticString,
   object: recordingLifecycleObjectSchema,
 });
 
-function recordingLifecycleEventSchema<N extends string>(name: N) {
-  return z.looseObject({
-    event: z.literal(name),
-    event_ts: eventTimestamp,
-    payload: recordingLifecyclePayloadSchema,
-    download_token: downloadToken,
-  });
-}
+const recordingLifecycleEventSchema = <N extends string>(name: N) =>
+  recordingEventSchema(name, recordingLifecyclePayloadSchema);
 
 export const recordingTrashedEventSchema = recordingLifecycleEventSchema("recording.trashed");
 export const recordingDeletedEventSchema = recordingLifecycleEventSchema("recording.deleted");
@@ -186,8 +188,8 @@ export const recordingRecoveredEventSchema = recordingLifecycleEventSchema("reco
 // ---------------------------------------------------------------------------------------------
 
 const summaryDetailSchema = z.looseObject({
-  label: cosmetic(z.string()),
-  summary: cosmetic(z.string()),
+  label: cosmeticString,
+  summary: cosmeticString,
 });
 
 /**
@@ -197,11 +199,11 @@ const summaryDetailSchema = z.looseObject({
  * names at top level, so this schema also parses that response.
  */
 export const meetingSummaryContentSchema = z.looseObject({
-  summary_title: cosmetic(z.string()),
-  summary_overview: cosmetic(z.string()),
+  summary_title: cosmeticString,
+  summary_overview: cosmeticString,
   summary_details: cosmetic(z.array(summaryDetailSchema)),
   next_steps: cosmetic(stringList),
-  summary_content: cosmetic(z.string()),
+  summary_content: cosmeticString,
   summary_doc_url: cosmetic(httpUrl),
 });
 
@@ -209,15 +211,15 @@ export const meetingSummaryContentSchema = z.looseObject({
 export const meetingSummaryObjectSchema = meetingSummaryContentSchema.extend({
   meeting_uuid: nonEmptyString,
   meeting_host_id: nonEmptyString,
-  meeting_host_email: cosmetic(z.string()),
+  meeting_host_email: cosmeticString,
   meeting_id: cosmetic(meetingNumber),
-  meeting_topic: cosmetic(z.string()),
-  meeting_start_time: cosmetic(z.string()),
-  meeting_end_time: cosmetic(z.string()),
-  summary_start_time: cosmetic(z.string()),
-  summary_end_time: cosmetic(z.string()),
-  summary_created_time: cosmetic(z.string()),
-  summary_last_modified_time: cosmetic(z.string()),
+  meeting_topic: cosmeticString,
+  meeting_start_time: cosmeticString,
+  meeting_end_time: cosmeticString,
+  summary_start_time: cosmeticString,
+  summary_end_time: cosmeticString,
+  summary_created_time: cosmeticString,
+  summary_last_modified_time: cosmeticString,
 });
 
 /** Has no `download_token` and no files: the summary is inline (zoom.md §2.4). */
@@ -240,10 +242,10 @@ export const appDeauthorizedEventSchema = z.looseObject({
   payload: z.looseObject({
     account_id: nonEmptyString,
     user_id: nonEmptyString,
-    client_id: cosmetic(z.string()),
-    deauthorization_time: cosmetic(z.string()),
+    client_id: cosmeticString,
+    deauthorization_time: cosmeticString,
     /** An id for this deauthorization, not a webhook signature (zoom.md §2.5). */
-    signature: cosmetic(z.string()),
+    signature: cosmeticString,
     /**
      * `true` lets the app keep data past ten days; `false` or absent means delete within ten days
      * (zoom.md §3.8). An unreadable value becomes `undefined`, which callers treat like `false`.
