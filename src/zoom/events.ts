@@ -69,6 +69,11 @@ const lenientBoolean = z.union([
 /** `event_ts` (ms) only feeds latency metrics; it is absent or a string in some sources (zoom.md §9.8). */
 const eventTimestamp = cosmetic(lenientNumber);
 
+/** The envelope of every event: its name, `event_ts` and the event's own payload. */
+function eventSchema<N extends string, P extends z.ZodType>(name: N, payload: P) {
+  return z.looseObject({ event: z.literal(name), event_ts: eventTimestamp, payload });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Recordings (zoom.md §2.2, §2.3, §4.1, §4.4)
 // ---------------------------------------------------------------------------------------------
@@ -94,6 +99,7 @@ export const recordingFileSchema = z.looseObject({
   recording_start: cosmeticString,
   recording_end: cosmeticString,
 });
+export type ZoomRecordingFile = z.output<typeof recordingFileSchema>;
 
 /**
  * A recorded meeting instance: `payload.object` of the recording events, and also the body of
@@ -118,6 +124,7 @@ export const recordingMeetingSchema = z.looseObject({
   recording_files: z.array(recordingFileSchema),
   participant_audio_files: cosmetic(z.array(recordingFileSchema)),
 });
+export type ZoomRecordingMeeting = z.output<typeof recordingMeetingSchema>;
 
 const recordingPayloadSchema = z.looseObject({
   account_id: nonEmptyString,
@@ -130,24 +137,21 @@ const recordingPayloadSchema = z.looseObject({
  */
 const downloadToken = cosmetic(nonEmptyString);
 
-/** A recording event (completed, transcript, lifecycle): its name, its payload and the download token. */
+/** A recording event (completed, transcript, lifecycle): the envelope plus the download token. */
 function recordingEventSchema<N extends string, P extends z.ZodType>(name: N, payload: P) {
-  return z.looseObject({
-    event: z.literal(name),
-    event_ts: eventTimestamp,
-    payload,
-    download_token: downloadToken,
-  });
+  return eventSchema(name, payload).extend({ download_token: downloadToken });
 }
 
 export const recordingCompletedEventSchema = recordingEventSchema(
   "recording.completed",
   recordingPayloadSchema,
 );
+export type RecordingCompletedEvent = z.output<typeof recordingCompletedEventSchema>;
 export const recordingTranscriptCompletedEventSchema = recordingEventSchema(
   "recording.transcript_completed",
   recordingPayloadSchema,
 );
+export type RecordingTranscriptCompletedEvent = z.output<typeof recordingTranscriptCompletedEventSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Recording lifecycle (zoom.md §11.4): trashed, deleted, recovered
@@ -180,8 +184,11 @@ const recordingLifecycleEventSchema = <N extends string>(name: N) =>
   recordingEventSchema(name, recordingLifecyclePayloadSchema);
 
 export const recordingTrashedEventSchema = recordingLifecycleEventSchema("recording.trashed");
+export type RecordingTrashedEvent = z.output<typeof recordingTrashedEventSchema>;
 export const recordingDeletedEventSchema = recordingLifecycleEventSchema("recording.deleted");
+export type RecordingDeletedEvent = z.output<typeof recordingDeletedEventSchema>;
 export const recordingRecoveredEventSchema = recordingLifecycleEventSchema("recording.recovered");
+export type RecordingRecoveredEvent = z.output<typeof recordingRecoveredEventSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Meeting summary (zoom.md §2.4)
@@ -206,6 +213,7 @@ export const meetingSummaryContentSchema = z.looseObject({
   summary_content: cosmeticString,
   summary_doc_url: cosmetic(httpUrl),
 });
+export type MeetingSummaryContent = z.output<typeof meetingSummaryContentSchema>;
 
 /** `payload.object` of `meeting.summary_completed`: the summary plus the meeting it belongs to. */
 export const meetingSummaryObjectSchema = meetingSummaryContentSchema.extend({
@@ -221,25 +229,25 @@ export const meetingSummaryObjectSchema = meetingSummaryContentSchema.extend({
   summary_created_time: cosmeticString,
   summary_last_modified_time: cosmeticString,
 });
+export type MeetingSummaryObject = z.output<typeof meetingSummaryObjectSchema>;
 
 /** Has no `download_token` and no files: the summary is inline (zoom.md §2.4). */
-export const meetingSummaryCompletedEventSchema = z.looseObject({
-  event: z.literal("meeting.summary_completed"),
-  event_ts: eventTimestamp,
-  payload: z.looseObject({
+export const meetingSummaryCompletedEventSchema = eventSchema(
+  "meeting.summary_completed",
+  z.looseObject({
     account_id: nonEmptyString,
     object: meetingSummaryObjectSchema,
   }),
-});
+);
+export type MeetingSummaryCompletedEvent = z.output<typeof meetingSummaryCompletedEventSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Deauthorization (zoom.md §2.5, §3.8) and CRC (§1.6)
 // ---------------------------------------------------------------------------------------------
 
-export const appDeauthorizedEventSchema = z.looseObject({
-  event: z.literal("app_deauthorized"),
-  event_ts: eventTimestamp,
-  payload: z.looseObject({
+export const appDeauthorizedEventSchema = eventSchema(
+  "app_deauthorized",
+  z.looseObject({
     account_id: nonEmptyString,
     user_id: nonEmptyString,
     client_id: cosmeticString,
@@ -254,30 +262,19 @@ export const appDeauthorizedEventSchema = z.looseObject({
     /** ZoomNet puts a `"2024-09-08 15:58:40"` string here (zoom.md §2.5). */
     event_ts: cosmetic(z.union([z.number(), z.string()])),
   }),
-});
+);
+export type AppDeauthorizedEvent = z.output<typeof appDeauthorizedEventSchema>;
 
-export const urlValidationEventSchema = z.looseObject({
-  event: z.literal("endpoint.url_validation"),
-  event_ts: eventTimestamp,
-  payload: z.looseObject({ plainToken: nonEmptyString }),
-});
+export const urlValidationEventSchema = eventSchema(
+  "endpoint.url_validation",
+  z.looseObject({ plainToken: nonEmptyString }),
+);
+export type UrlValidationEvent = z.output<typeof urlValidationEventSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Types and classification
 // ---------------------------------------------------------------------------------------------
 
-export type ZoomRecordingFile = z.output<typeof recordingFileSchema>;
-export type ZoomRecordingMeeting = z.output<typeof recordingMeetingSchema>;
-export type RecordingCompletedEvent = z.output<typeof recordingCompletedEventSchema>;
-export type RecordingTranscriptCompletedEvent = z.output<typeof recordingTranscriptCompletedEventSchema>;
-export type MeetingSummaryContent = z.output<typeof meetingSummaryContentSchema>;
-export type MeetingSummaryObject = z.output<typeof meetingSummaryObjectSchema>;
-export type MeetingSummaryCompletedEvent = z.output<typeof meetingSummaryCompletedEventSchema>;
-export type AppDeauthorizedEvent = z.output<typeof appDeauthorizedEventSchema>;
-export type UrlValidationEvent = z.output<typeof urlValidationEventSchema>;
-export type RecordingTrashedEvent = z.output<typeof recordingTrashedEventSchema>;
-export type RecordingDeletedEvent = z.output<typeof recordingDeletedEventSchema>;
-export type RecordingRecoveredEvent = z.output<typeof recordingRecoveredEventSchema>;
 /** A change to a recording made in Zoom: moved to the trash, deleted for good, or restored. */
 export type RecordingLifecycleEvent = RecordingTrashedEvent | RecordingDeletedEvent | RecordingRecoveredEvent;
 
