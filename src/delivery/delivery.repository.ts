@@ -5,6 +5,7 @@
  * delivery (reference/zoom.md §6.1).
  */
 import type { Executor } from "../db/database.js";
+import { deletedRows } from "../db/deleted-rows.js";
 import type { DeliveryRow, MeetingRow } from "../db/schema.js";
 import type { ZoomRecordingFile } from "../zoom/events.js";
 import { fileKey } from "../zoom/recording-files.js";
@@ -52,8 +53,7 @@ export async function insertWebhookEvent(db: Executor, input: WebhookEventInput)
 
 /** Retention: deletes audit rows received before `before`; returns how many. */
 export async function pruneWebhookEvents(db: Executor, before: number): Promise<number> {
-  const result = await db.deleteFrom("webhook_events").where("received_at", "<", before).executeTakeFirst();
-  return Number(result.numDeletedRows);
+  return deletedRows(db.deleteFrom("webhook_events").where("received_at", "<", before));
 }
 
 export async function setWebhookEventResult(db: Executor, id: number, result: WebhookResult): Promise<void> {
