@@ -69,6 +69,11 @@ const lenientBoolean = z.union([
 /** `event_ts` (ms) only feeds latency metrics; it is absent or a string in some sources (zoom.md §9.8). */
 const eventTimestamp = cosmetic(lenientNumber);
 
+/** An event's `payload`: the account it comes from (always there), and the event's own fields. */
+function accountPayload<F extends z.core.$ZodLooseShape>(fields: F) {
+  return z.looseObject({ account_id: nonEmptyString, ...fields });
+}
+
 /** The envelope of every event: its name, `event_ts` and the event's own payload. */
 function eventSchema<N extends string, P extends z.ZodType>(name: N, payload: P) {
   return z.looseObject({ event: z.literal(name), event_ts: eventTimestamp, payload });
@@ -126,10 +131,7 @@ export const recordingMeetingSchema = z.looseObject({
 });
 export type ZoomRecordingMeeting = z.output<typeof recordingMeetingSchema>;
 
-const recordingPayloadSchema = z.looseObject({
-  account_id: nonEmptyString,
-  object: recordingMeetingSchema,
-});
+const recordingPayloadSchema = accountPayload({ object: recordingMeetingSchema });
 
 /**
  * The webhook's 24 h download token (zoom.md §2.2). Optional for transcripts in Rivet's types
@@ -172,8 +174,7 @@ const recordingLifecycleObjectSchema = z.looseObject({
   recording_files: optional(z.array(recordingFileSchema)),
 });
 
-const recordingLifecyclePayloadSchema = z.looseObject({
-  account_id: nonEmptyString,
+const recordingLifecyclePayloadSchema = accountPayload({
   /** Who did it (an email) and their user id: shown nowhere, kept out of the audit row's logic. */
   operator: cosmeticString,
   operator_id: cosmeticString,
@@ -234,10 +235,7 @@ export type MeetingSummaryObject = z.output<typeof meetingSummaryObjectSchema>;
 /** Has no `download_token` and no files: the summary is inline (zoom.md §2.4). */
 export const meetingSummaryCompletedEventSchema = eventSchema(
   "meeting.summary_completed",
-  z.looseObject({
-    account_id: nonEmptyString,
-    object: meetingSummaryObjectSchema,
-  }),
+  accountPayload({ object: meetingSummaryObjectSchema }),
 );
 export type MeetingSummaryCompletedEvent = z.output<typeof meetingSummaryCompletedEventSchema>;
 
@@ -247,8 +245,7 @@ export type MeetingSummaryCompletedEvent = z.output<typeof meetingSummaryComplet
 
 export const appDeauthorizedEventSchema = eventSchema(
   "app_deauthorized",
-  z.looseObject({
-    account_id: nonEmptyString,
+  accountPayload({
     user_id: nonEmptyString,
     client_id: cosmeticString,
     deauthorization_time: cosmeticString,
