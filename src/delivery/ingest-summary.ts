@@ -40,10 +40,10 @@ export const ingestSummaryCompleted: Ingestor<MeetingSummaryCompletedEvent> = as
       connection,
       part: "summary",
       topic: object.meeting_topic,
-      // A summary without a word in it: nothing to show.
-      hasContent: text !== undefined,
+      // Undefined for a summary without a word in it: nothing to show.
+      content: text,
     },
-    async (tx, chatId): Promise<IngestResult> => {
+    async (tx, chatId, summaryText): Promise<IngestResult> => {
       await insertMeetingIfNew(tx, {
         meeting: {
           uuid: meetingUuid,
@@ -56,7 +56,7 @@ export const ingestSummaryCompleted: Ingestor<MeetingSummaryCompletedEvent> = as
         zoomUserId,
         now: ctx.receivedAt,
       });
-      await storeMeetingSummary(tx, meetingUuid, text ?? "", "zoom", ctx.receivedAt);
+      await storeMeetingSummary(tx, meetingUuid, summaryText, "zoom", ctx.receivedAt);
       const existing = await findDelivery(tx, meetingUuid, SUMMARY_FILE_ID, chatId);
       if (existing?.state === "delivered") return { result: "duplicate", jobs: 0 };
       const enqueued = await enqueueSummaryDelivery(

@@ -46,12 +46,12 @@ export const ingestTranscriptCompleted: Ingestor<RecordingTranscriptCompletedEve
       connection,
       part: "transcript",
       topic: meeting.topic,
-      hasContent: files.length > 0,
+      content: files.length > 0 ? files : undefined,
     },
-    async (tx, chatId): Promise<IngestResult> => {
+    async (tx, chatId, transcripts): Promise<IngestResult> => {
       await insertMeetingIfNew(tx, { meeting, zoomUserId, now: ctx.receivedAt });
       let jobs = 0;
-      for (const file of files) {
+      for (const file of transcripts) {
         const fileId = fileKey(file);
         await upsertRecordingFile(tx, meeting.uuid, file, ctx.receivedAt);
         const enqueued = await enqueueTranscriptForChat(

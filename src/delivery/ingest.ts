@@ -115,15 +115,15 @@ export function lockIngestConnection(
 }
 
 /** What an event about one part of a meeting (its transcript, its summary) brings to its ingest. */
-export interface MeetingPartEvent {
+export interface MeetingPartEvent<T> {
   /** The audit row's fields (see {@link webhookAuditor}). */
   audit: { event: string; meetingUuid: string; zoomUserId: string; downloadTokenEnc: string | null };
   /** The host's connection as read before the transaction; it is locked again inside. */
   connection: ZoomConnection | undefined;
   part: PartName;
   topic: string | undefined;
-  /** False when the event brings nothing to deliver (no fetchable file, an empty summary). */
-  hasContent: boolean;
+  /** What the event brings to deliver; undefined when nothing (no fetchable file, an empty summary). */
+  content: T | undefined;
 }
 
 /**
@@ -132,13 +132,13 @@ export interface MeetingPartEvent {
  * part (or this meeting's topic) in /settings; otherwise `deliver` stores the part and enqueues its
  * jobs. The audit row records the result; workers are woken after the commit when a job was added.
  */
-export async function ingestMeetingPart(
+export async function ingestMeetingPart<T>(
   services: DeliveryServices,
   ctx: IngestContext,
-  event: MeetingPartEvent,
-  deliver: (tx: Executor, chatId: number) => Promise<IngestResult>,
+  event: MeetingPartEvent<T>,
+  deliver: (tx: Executor, chatId: number, content: T) => Promise<IngestResult>,
 ): Promise<IngestResult> {
-  const { connection } = event;
+  const { connection, content } = event;
   const outcome = await withTransaction(services.db, async (tx): Promise<IngestResult> => {
     const audit = webhookAuditor(tx, ctx, event.audit);
     const locked = await lockIngestConnection(tx, services, event.audit.zoomUserId);
@@ -147,11 +147,15 @@ export async function ingestMeetingPart(
       return { result: "no_connection", jobs: 0 };
     }
     const settings = await getChatSettings(tx, connection.chatId, defaultChatSettings(services.config));
-    if (!event.hasContent || !settings.parts[event.part] || !topicPasses(settings.topicFilter, event.topic)) {
+    if (
+      content === undefined ||
+      !settings.parts[event.part] ||
+      !topicPasses(settings.topicFilter, event.topic)
+    ) {
       await audit("ignored");
       return { result: "ignored", jobs: 0 };
     }
-    const delivered = await deliver(tx, connection.chatId);
+    const delivered = await deliver(tx, connection.chatId, content);
     await audit(delivered.result);
     return delivered;
   });
