@@ -4,7 +4,7 @@
  * is in `backfill_runs`/`backfill_items`), and never holds a worker slot while it waits.
  */
 import type { Executor } from "../db/database.js";
-import { enqueueJob } from "../jobs/queue.js";
+import { enqueueJobOnce } from "../jobs/queue.js";
 
 export const BACKFILL_STEP_JOB = "backfill-step";
 
@@ -24,10 +24,5 @@ export async function enqueueBackfillStep(
   now: number,
   maxAttempts: number,
 ): Promise<number | null> {
-  return enqueueJob(
-    tx,
-    { kind: BACKFILL_STEP_JOB, payload: { runId }, dedupeKey: `${BACKFILL_STEP_JOB}:${runId}` },
-    now,
-    maxAttempts,
-  );
+  return enqueueJobOnce(tx, { kind: BACKFILL_STEP_JOB, payload: { runId }, key: [runId] }, now, maxAttempts);
 }

@@ -4,6 +4,7 @@
  * signature; rows are useless once the link itself has expired and the retention task prunes them.
  */
 import type { Executor } from "../db/database.js";
+import { deletedRows } from "../db/deleted-rows.js";
 
 export interface SpendLinkInput {
   linkId: string;
@@ -31,9 +32,5 @@ export async function spendConnectLink(db: Executor, link: SpendLinkInput, now: 
 
 /** Forgets spent links that expired before `before` (they can no longer verify anyway). */
 export async function deleteExpiredConnectLinks(db: Executor, before: number): Promise<number> {
-  const result = await db
-    .deleteFrom("connect_links_spent")
-    .where("expires_at", "<", before)
-    .executeTakeFirst();
-  return Number(result.numDeletedRows);
+  return deletedRows(db.deleteFrom("connect_links_spent").where("expires_at", "<", before));
 }

@@ -10,6 +10,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { errors, jwtVerify, SignJWT } from "jose";
 import type { Executor } from "../db/database.js";
+import { deletedRows } from "../db/deleted-rows.js";
 import { isLocale, type Locale } from "../i18n/locales.js";
 
 /** Longest life of a `state` (issue #3: ≤ 10 minutes). Zoom's code itself lives 5 minutes. */
@@ -157,6 +158,5 @@ export async function consumeOAuthState(
 
 /** Removes abandoned states (people who opened the link and never came back). */
 export async function deleteExpiredOAuthStates(db: Executor, now: number): Promise<number> {
-  const result = await db.deleteFrom("oauth_states").where("expires_at", "<=", now).executeTakeFirst();
-  return Number(result.numDeletedRows);
+  return deletedRows(db.deleteFrom("oauth_states").where("expires_at", "<=", now));
 }

@@ -3,6 +3,7 @@
  * hanging off them. Runs inside the caller's transaction.
  */
 import type { Executor } from "../db/database.js";
+import { deletedRows } from "../db/deleted-rows.js";
 
 export async function listMeetingUuidsOfUser(db: Executor, zoomUserId: string): Promise<string[]> {
   const rows = await db
@@ -29,9 +30,7 @@ export async function deleteMeetingData(
   for (let i = 0; i < meetingUuids.length; i += 500) {
     const uuids = meetingUuids.slice(i, i + 500);
     const deleted = async (table: "deliveries" | "recordings" | "meeting_cards" | "webhook_events") =>
-      Number(
-        (await db.deleteFrom(table).where("meeting_uuid", "in", uuids).executeTakeFirst()).numDeletedRows,
-      );
+      deletedRows(db.deleteFrom(table).where("meeting_uuid", "in", uuids));
     counts.deliveries += await deleted("deliveries");
     counts.recordings += await deleted("recordings");
     counts.meetingCards += await deleted("meeting_cards");
@@ -49,16 +48,12 @@ export async function deleteUserRows(
   db: Executor,
   zoomUserId: string,
 ): Promise<{ webhookEvents: number; meetings: number }> {
-  const webhookEvents = Number(
-    (await db.deleteFrom("webhook_events").where("zoom_user_id", "=", zoomUserId).executeTakeFirst())
-      .numDeletedRows,
+  const webhookEvents = await deletedRows(
+    db.deleteFrom("webhook_events").where("zoom_user_id", "=", zoomUserId),
   );
   await db.deleteFrom("backfill_items").where("zoom_user_id", "=", zoomUserId).execute();
   await db.deleteFrom("meeting_trash").where("zoom_user_id", "=", zoomUserId).execute();
   await db.deleteFrom("recording_removals").where("zoom_user_id", "=", zoomUserId).execute();
-  const meetings = Number(
-    (await db.deleteFrom("meetings").where("zoom_user_id", "=", zoomUserId).executeTakeFirst())
-      .numDeletedRows,
-  );
+  const meetings = await deletedRows(db.deleteFrom("meetings").where("zoom_user_id", "=", zoomUserId));
   return { webhookEvents, meetings };
 }

@@ -19,7 +19,7 @@ import { updateDelivery } from "./delivery.repository.js";
 import type { DeliverChatFilePayload } from "./delivery-jobs.js";
 import type { DeliveryServices } from "./delivery-services.js";
 import { loadCardMeeting } from "./meeting-card.repository.js";
-import type { MeetingZoom } from "./meeting-zoom.js";
+import { fileFetchFor, type MeetingZoom } from "./meeting-zoom.js";
 import { claimPart } from "./part-claim.js";
 import { recordPartDelivered } from "./part-delivered.js";
 import { reportPartFailed } from "./part-failed.js";
@@ -54,14 +54,7 @@ async function runChatFile(
     stopIfRemovedInZoom(services.db.kysely, meetingUuid, deliveryId, services.clock.now());
   if (await removed()) return undefined;
   await services.progress.publish({ meetingUuid, chatId, part: "chat", status: "working" });
-  const fetched = await zoom.fetchChatFile({
-    zoomUserId: payload.zoomUserId,
-    meetingUuid,
-    fileId,
-    jobId: ctx.job.id,
-    attempt: ctx.job.attempts,
-    signal: ctx.signal,
-  });
+  const fetched = await zoom.fetchChatFile(fileFetchFor(payload, fileId, ctx));
   if (fetched.kind === "missing") {
     throw new AppError("zoom.not_found", "the meeting no longer lists this chat file");
   }

@@ -37,7 +37,6 @@ import { createMediaWorkspace, type MediaWorkspace } from "../media/temp-files.j
 import { extractAudio, isMediaError } from "../media/transform.js";
 import { failureCause } from "../observability/failure-cause.js";
 import { meetingFileName } from "../transcript/file-name.js";
-import { downloadRecording } from "../zoom/download.js";
 import type { ZoomRecordingFile, ZoomRecordingMeeting } from "../zoom/events.js";
 import { fileKey, isFileReady } from "../zoom/recording-files.js";
 import type { ZoomApi } from "../zoom/zoom-api.js";
@@ -58,6 +57,7 @@ import { DELIVER_RECORDING_JOB, type DeliverRecordingPayload } from "./delivery-
 import type { DeliveryServices } from "./delivery-services.js";
 import { reasonKeyFor } from "./failure.js";
 import type { MeetingPart, PartStatus } from "./progress.js";
+import { downloadRecordingFile } from "./recording-download.js";
 import { stopIfRemovedInZoom } from "./recording-removal.repository.js";
 import { loadRecordingSource, type RecordingSource } from "./recording-source.js";
 import { sendText } from "./telegram-upload.js";
@@ -97,6 +97,15 @@ interface WorkItem {
   kind: string;
   file: ZoomRecordingFile;
   state: LadderState;
+}
+
+/** One file as this run delivers it. */
+interface RunFile {
+  item: WorkItem;
+  /** Its place in this run: names its files in the workspace. */
+  index: number;
+  /** Which segment of the meeting's recording it is: names the file sent. */
+  segment: PartLabel;
 }
 
 /** Where one run stands once the chat, the recording and the workspace are known. */
@@ -285,7 +294,7 @@ async function deliverAll(env: JobEnv, scope: RunScope, work: readonly WorkItem[
     }
     let result: LadderResult;
     try {
-      result = await deliverFile(env, scope, item, index, segmentOf(item.id));
+      result = await deliverFile(env, scope, { item, index, segment: segmentOf(item.id) });
     } catch (error) {
       if (isAppError(error) && error.code === "zoom.removed") {
         stopped = true;
@@ -351,24 +360,14 @@ async function markDelivered(
 }
 
 /** Download, take the audio out of a video, and climb the upload ladder. */
-async function deliverFile(
-  env: JobEnv,
-  scope: RunScope,
-  item: WorkItem,
-  index: number,
-  segment: PartLabel,
-): Promise<LadderResult> {
-  if (item.kind === "video") return deliverVideoItem(env, scope, item, index, segment);
+async function deliverFile(env: JobEnv, scope: RunScope, file: RunFile): Promise<LadderResult> {
+  const { item } = file;
+  if (item.kind === "video") return deliverVideoItem(env, scope, file);
   const video = isVideoFile(item.file);
-  if (!video && uploadsWhileDownloading(env, item)) {
-    return deliverWhileDownloading(env, scope, item, index, segment);
-  }
-  await markDownloading(env, scope, item);
-  const downloaded = await downloadFile(env, scope, item, index, video);
-  await markUploading(env, scope, item);
-  const upload = await uploadContext(env, scope, item, segment);
+  if (!video && uploadsWhileDownloading(env, item)) return deliverWhileDownloading(env, scope, file);
+  const { downloaded, upload } = await downloadForUpload(env, scope, file, video);
   if (!video) return uploadAudio(env, scope, item, upload, downloaded);
-  const audio = await extractAudioTrack(env, scope, downloaded, index);
+  const audio = await extractAudioTrack(env, scope, downloaded, file.index);
   if (audio) return uploadAudio(env, scope, item, upload, audio);
   // Without ffmpeg, or without an audio track, the video goes as a document.
   return deliverVideoDocument({
@@ -389,22 +388,27 @@ async function deliverFile(
 }
 
 /** The chat chose video: the MP4 itself, by the video ladder (src/delivery/video-ladder.ts). */
-async function deliverVideoItem(
-  env: JobEnv,
-  scope: RunScope,
-  item: WorkItem,
-  index: number,
-  segment: PartLabel,
-): Promise<LadderResult> {
-  await markDownloading(env, scope, item);
-  const downloaded = await downloadFile(env, scope, item, index, true);
-  await markUploading(env, scope, item);
-  const upload = await uploadContext(env, scope, item, segment);
-  const durationSec = durationFromZoom(item.file, scope.source.meeting);
+async function deliverVideoItem(env: JobEnv, scope: RunScope, file: RunFile): Promise<LadderResult> {
+  const { downloaded, upload } = await downloadForUpload(env, scope, file, true);
+  const durationSec = durationFromZoom(file.item.file, scope.source.meeting);
   return deliverVideo({
-    ...ladderInput(env, scope, item, upload, durationSec, "mp4"),
+    ...ladderInput(env, scope, file.item, upload, durationSec, "mp4"),
     videoPath: downloaded,
   });
+}
+
+/** The file downloaded whole (the card says so), then its upload made ready (the card says uploading). */
+async function downloadForUpload(
+  env: JobEnv,
+  scope: RunScope,
+  file: RunFile,
+  video: boolean,
+): Promise<{ downloaded: string; upload: UploadContext }> {
+  const { item } = file;
+  await markDownloading(env, scope, item);
+  const downloaded = await downloadFile(env, scope, item, file.index, video);
+  await markUploading(env, scope, item);
+  return { downloaded, upload: await uploadContext(env, scope, item, file.segment) };
 }
 
 /** Zoom's file is known to fit the budget and large enough: upload it while it downloads. */
@@ -421,13 +425,8 @@ function uploadsWhileDownloading(env: JobEnv, item: WorkItem): boolean {
  * The `direct` upload runs while the download writes the file; a 413 or a network/5xx failure of
  * the upload lets the download finish and continues with the ladder from the file on disk.
  */
-async function deliverWhileDownloading(
-  env: JobEnv,
-  scope: RunScope,
-  item: WorkItem,
-  index: number,
-  segment: PartLabel,
-): Promise<LadderResult> {
+async function deliverWhileDownloading(env: JobEnv, scope: RunScope, file: RunFile): Promise<LadderResult> {
+  const { item, index, segment } = file;
   const sizeBytes = item.file.file_size as number;
   await markDownloading(env, scope, item);
   const growing = new GrowingFile(sourcePath(scope, index, false));
@@ -556,20 +555,13 @@ async function downloadFile(
   const { ctx } = scope;
   const destination = sourcePath(scope, index, video);
   if (!file.download_url) throw new AppError("zoom.not_found", "Zoom gave no download URL for the file");
-  const result = await downloadRecording({
+  const result = await downloadRecordingFile(services, {
     url: file.download_url,
-    allowedHosts: services.config.zoom.downloadHosts,
+    expectedBytes: file.file_size,
     tokens: scope.source.tokens,
     destination,
-    ...(file.file_size !== undefined ? { expectedBytes: file.file_size } : {}),
-    maxBytes: services.config.media.maxRecordingMb * 1_000_000,
-    fetch: services.fetch,
-    timeouts: services.config.zoom.timeouts,
     signal: tee.signal ?? ctx.signal,
-    now: () => services.clock.now(),
-    random: services.random,
     attempt: ctx.job.attempts,
-    onBytes: (n) => services.metrics.bytesDownloaded.inc(n),
     ...(tee.onWritten ? { onWritten: tee.onWritten } : {}),
     ...(tee.onRestart ? { onRestart: tee.onRestart } : {}),
   });

@@ -41,7 +41,7 @@ import {
   type SummarySource,
   zoomSummaryMarkdown,
 } from "./meeting-summary.js";
-import type { MeetingZoom } from "./meeting-zoom.js";
+import { fileFetchFor, type MeetingZoom } from "./meeting-zoom.js";
 import { claimPart } from "./part-claim.js";
 import { recordPartDelivered } from "./part-delivered.js";
 import { reportPartFailed } from "./part-failed.js";
@@ -99,14 +99,7 @@ export function deliverSummaryJob(
     }
     const [fileId] = await transcriptFileIds(db.kysely, payload.meetingUuid);
     if (fileId === undefined) return { kind: "unavailable" };
-    const fetched = await deps.zoom.fetchTranscript({
-      zoomUserId: payload.zoomUserId,
-      meetingUuid: payload.meetingUuid,
-      fileId,
-      jobId: ctx.job.id,
-      attempt: ctx.job.attempts,
-      signal: ctx.signal,
-    });
+    const fetched = await deps.zoom.fetchTranscript(fileFetchFor(payload, fileId, ctx));
     if (fetched.kind === "processing")
       return { kind: "later", at: clock.now() + TRANSCRIPT_PROCESSING_RETRY_MS };
     if (fetched.kind === "missing") return { kind: "unavailable" };

@@ -16,7 +16,7 @@ import { insertDeliveryIfAbsent, updateDelivery } from "./delivery.repository.js
 import type { DeliverTranscriptPayload } from "./delivery-jobs.js";
 import type { DeliveryServices } from "./delivery-services.js";
 import { claimDelivery, findDelivery } from "./meeting-parts.repository.js";
-import type { MeetingZoom } from "./meeting-zoom.js";
+import { fileFetchFor, type MeetingZoom } from "./meeting-zoom.js";
 import { reportPartFailed } from "./part-failed.js";
 import { stopIfRemovedInZoom } from "./recording-removal.repository.js";
 import {
@@ -64,14 +64,7 @@ export function deliverTranscriptJob(
       }
       await progress.publish({ meetingUuid, chatId, part: "transcript", status: "working" });
 
-      const fetched = await deps.zoom.fetchTranscript({
-        zoomUserId: payload.zoomUserId,
-        meetingUuid,
-        fileId,
-        jobId: ctx.job.id,
-        attempt: ctx.job.attempts,
-        signal: ctx.signal,
-      });
+      const fetched = await deps.zoom.fetchTranscript(fileFetchFor(payload, fileId, ctx));
       const now = clock.now();
       if (fetched.kind === "processing") {
         if (now - payload.requestedAt > PROCESSING_GIVE_UP_MS) {

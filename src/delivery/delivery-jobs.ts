@@ -6,7 +6,7 @@
  * `notifier.notify()` after it committed.
  */
 import type { Executor } from "../db/database.js";
-import { enqueueJob } from "../jobs/queue.js";
+import { enqueueJobOnce } from "../jobs/queue.js";
 import { digest } from "./ingest.js";
 
 export const DELIVER_RECORDING_JOB = "deliver-recording";
@@ -14,12 +14,16 @@ export const DELIVER_TRANSCRIPT_JOB = "deliver-transcript";
 /** Zoom's in-meeting chat file (TXT) as a document, when the chat chose it. */
 export const DELIVER_CHAT_FILE_JOB = "deliver-chat-file";
 
-export interface DeliverRecordingPayload {
+/** What every job about one meeting's parts for one chat carries. */
+export interface MeetingChatPayload {
   meetingUuid: string;
   chatId: number;
   zoomUserId: string;
   /** When the webhook that caused it was received (ms): end-to-end latency. */
   requestedAt: number;
+}
+
+export interface DeliverRecordingPayload extends MeetingChatPayload {
   /**
    * The deliveries (file keys) this job owns. Two jobs of one meeting and chat (a later event that
    * adds a file) then never work on the same delivery. Absent: every pending audio delivery.
@@ -28,11 +32,7 @@ export interface DeliverRecordingPayload {
 }
 
 /** One recording file delivered as a document (the transcript, the chat file). */
-export interface DeliverTranscriptPayload {
-  meetingUuid: string;
-  chatId: number;
-  zoomUserId: string;
-  requestedAt: number;
+export interface DeliverTranscriptPayload extends MeetingChatPayload {
   fileId: string;
 }
 
@@ -43,11 +43,7 @@ export const CARD_REFRESH_JOB = "meeting-card-refresh";
 export const PARTS_TIMEOUT_JOB = "meeting-parts-timeout";
 export const RESEND_PART_JOB = "resend-part";
 
-export interface DeliverSummaryPayload {
-  meetingUuid: string;
-  chatId: number;
-  zoomUserId: string;
-  requestedAt: number;
+export interface DeliverSummaryPayload extends MeetingChatPayload {
   /**
    * Why it runs: `zoom` (Zoom's summary arrived), `transcript` (the transcript was delivered: make
    * one if Zoom has none), `no-transcript` (the transcript failed or never came: Zoom's or nothing).
@@ -77,13 +73,7 @@ export const TRANSCRIBE_RECORDING_JOB = "transcribe-recording";
 /** The synthetic `deliveries.file_id` of a transcript made by speech to text. */
 export const SPEECH_TRANSCRIPT_FILE_ID = "speech-to-text";
 
-export interface TranscribeRecordingPayload {
-  meetingUuid: string;
-  chatId: number;
-  zoomUserId: string;
-  /** When the webhook that caused it was received (ms). */
-  requestedAt: number;
-}
+export type TranscribeRecordingPayload = MeetingChatPayload;
 
 export const TRASH_RECORDING_JOB = "trash-recording";
 
@@ -135,54 +125,29 @@ export async function enqueueRecordingDelivery(
   now: number,
   maxAttempts: number,
 ): Promise<number | null> {
-  return enqueueJob(
+  const files = digest([payload.meetingUuid, ...[...fileIds].sort()]);
+  return enqueueJobOnce(
     tx,
     {
       kind: DELIVER_RECORDING_JOB,
       payload: { ...payload, fileIds: [...fileIds] },
-      dedupeKey: `${DELIVER_RECORDING_JOB}:${payload.chatId}:${digest([payload.meetingUuid, ...[...fileIds].sort()])}`,
+      key: [payload.chatId, files],
     },
     now,
     maxAttempts,
   );
 }
 
-export function enqueueTranscriptDelivery(
-  tx: Executor,
-  payload: DeliverTranscriptPayload,
-  now: number,
-  maxAttempts: number,
-): Promise<number | null> {
-  return enqueueFileDelivery(tx, DELIVER_TRANSCRIPT_JOB, payload, now, maxAttempts);
-}
-
-export function enqueueChatFileDelivery(
-  tx: Executor,
-  payload: DeliverChatFilePayload,
-  now: number,
-  maxAttempts: number,
-): Promise<number | null> {
-  return enqueueFileDelivery(tx, DELIVER_CHAT_FILE_JOB, payload, now, maxAttempts);
-}
-
-/** One job per file and chat: the dedupe key names both, so a re-sent event enqueues nothing. */
-function enqueueFileDelivery(
+/** One job per file and chat (the transcript, the chat file): a re-sent event enqueues nothing. */
+export function enqueueFileDelivery(
   tx: Executor,
   kind: typeof DELIVER_TRANSCRIPT_JOB | typeof DELIVER_CHAT_FILE_JOB,
   payload: DeliverTranscriptPayload,
   now: number,
   maxAttempts: number,
 ): Promise<number | null> {
-  return enqueueJob(
-    tx,
-    {
-      kind,
-      payload,
-      dedupeKey: `${kind}:${payload.chatId}:${digest([payload.meetingUuid, payload.fileId])}`,
-    },
-    now,
-    maxAttempts,
-  );
+  const key = [payload.chatId, digest([payload.meetingUuid, payload.fileId])];
+  return enqueueJobOnce(tx, { kind, payload, key }, now, maxAttempts);
 }
 
 /** Asks the speech feature to transcribe a meeting's audio at `runAt` (once per meeting and chat). */
@@ -193,15 +158,6 @@ export async function enqueueSpeechTranscription(
   now: number,
   maxAttempts: number,
 ): Promise<number | null> {
-  return enqueueJob(
-    tx,
-    {
-      kind: TRANSCRIBE_RECORDING_JOB,
-      payload,
-      runAt,
-      dedupeKey: `${TRANSCRIBE_RECORDING_JOB}:${payload.chatId}:${digest([payload.meetingUuid])}`,
-    },
-    now,
-    maxAttempts,
-  );
+  const key = [payload.chatId, digest([payload.meetingUuid])];
+  return enqueueJobOnce(tx, { kind: TRANSCRIBE_RECORDING_JOB, payload, runAt, key }, now, maxAttempts);
 }

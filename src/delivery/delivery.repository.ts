@@ -5,6 +5,7 @@
  * delivery (reference/zoom.md §6.1).
  */
 import type { Executor } from "../db/database.js";
+import { deletedRows } from "../db/deleted-rows.js";
 import type { DeliveryRow, MeetingRow } from "../db/schema.js";
 import type { ZoomRecordingFile } from "../zoom/events.js";
 import { fileKey } from "../zoom/recording-files.js";
@@ -52,8 +53,7 @@ export async function insertWebhookEvent(db: Executor, input: WebhookEventInput)
 
 /** Retention: deletes audit rows received before `before`; returns how many. */
 export async function pruneWebhookEvents(db: Executor, before: number): Promise<number> {
-  const result = await db.deleteFrom("webhook_events").where("received_at", "<", before).executeTakeFirst();
-  return Number(result.numDeletedRows);
+  return deletedRows(db.deleteFrom("webhook_events").where("received_at", "<", before));
 }
 
 export async function setWebhookEventResult(db: Executor, id: number, result: WebhookResult): Promise<void> {
@@ -200,6 +200,11 @@ export async function insertDeliveryIfAbsent(
   return row !== undefined;
 }
 
+/** A meeting's deliveries to one chat: a query for the caller to narrow, select from and run. */
+export function meetingDeliveriesTo(db: Executor, meetingUuid: string, chatId: number) {
+  return db.selectFrom("deliveries").where("meeting_uuid", "=", meetingUuid).where("chat_id", "=", chatId);
+}
+
 /** The meeting's deliveries of these kinds to a chat, oldest first. */
 export async function findDeliveries(
   db: Executor,
@@ -207,11 +212,8 @@ export async function findDeliveries(
   chatId: number,
   kinds: readonly DeliveryKind[],
 ): Promise<DeliveryRow[]> {
-  return db
-    .selectFrom("deliveries")
+  return meetingDeliveriesTo(db, meetingUuid, chatId)
     .selectAll()
-    .where("meeting_uuid", "=", meetingUuid)
-    .where("chat_id", "=", chatId)
     .where("kind", "in", kinds)
     .orderBy("id")
     .execute();
@@ -280,12 +282,6 @@ export async function findWebhookResult(db: Executor, requestId: string): Promis
 
 /** Whether the chat has any delivery of the meeting (it was received, whatever became of it). */
 export async function hasAnyDelivery(db: Executor, meetingUuid: string, chatId: number): Promise<boolean> {
-  const row = await db
-    .selectFrom("deliveries")
-    .select("id")
-    .where("meeting_uuid", "=", meetingUuid)
-    .where("chat_id", "=", chatId)
-    .limit(1)
-    .executeTakeFirst();
+  const row = await meetingDeliveriesTo(db, meetingUuid, chatId).select("id").limit(1).executeTakeFirst();
   return row !== undefined;
 }

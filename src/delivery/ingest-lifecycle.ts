@@ -31,7 +31,7 @@ import type {
   RecordingTrashedEvent,
 } from "../zoom/events.js";
 import { fileKey } from "../zoom/recording-files.js";
-import { findMeeting, isSettled } from "./delivery.repository.js";
+import { findMeeting, isSettled, meetingDeliveriesTo } from "./delivery.repository.js";
 import {
   DELIVER_CHAT_FILE_JOB,
   DELIVER_RECORDING_JOB,
@@ -287,13 +287,7 @@ async function enqueueCardChange(
 
 /** Every delivery of a meeting to a chat, whatever its kind. */
 function listMeetingDeliveries(db: Executor, meetingUuid: string, chatId: number): Promise<DeliveryRow[]> {
-  return db
-    .selectFrom("deliveries")
-    .selectAll()
-    .where("meeting_uuid", "=", meetingUuid)
-    .where("chat_id", "=", chatId)
-    .orderBy("id")
-    .execute();
+  return meetingDeliveriesTo(db, meetingUuid, chatId).selectAll().orderBy("id").execute();
 }
 
 function union(a: readonly number[], b: readonly number[]): number[] {

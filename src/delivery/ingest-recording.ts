@@ -20,11 +20,12 @@ import {
   upsertRecordingFile,
 } from "./delivery.repository.js";
 import {
+  DELIVER_CHAT_FILE_JOB,
+  DELIVER_TRANSCRIPT_JOB,
   type DeliverTranscriptPayload,
-  enqueueChatFileDelivery,
+  enqueueFileDelivery,
   enqueueRecordingDelivery,
   enqueueSpeechTranscription,
-  enqueueTranscriptDelivery,
 } from "./delivery-jobs.js";
 import type { DeliveryServices } from "./delivery-services.js";
 import {
@@ -153,10 +154,10 @@ async function createDeliveries(
   if (newAudio.length > 0 && (await enqueueRecordingDelivery(tx, base, newAudio, now, maxAttempts)) !== null)
     jobs++;
   const transcripts = await deliverEachFile(tx, base, fresh(chosen.transcripts), "transcript", (payload) =>
-    enqueueTranscriptDelivery(tx, payload, now, maxAttempts),
+    enqueueFileDelivery(tx, DELIVER_TRANSCRIPT_JOB, payload, now, maxAttempts),
   );
   const chatFiles = await deliverEachFile(tx, base, fresh(chosen.chatFiles), "chat", (payload) =>
-    enqueueChatFileDelivery(tx, payload, now, maxAttempts),
+    enqueueFileDelivery(tx, DELIVER_CHAT_FILE_JOB, payload, now, maxAttempts),
   );
   return {
     created: newAudio.length + transcripts.created + chatFiles.created,

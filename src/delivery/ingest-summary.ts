@@ -6,15 +6,9 @@
  * already delivered to the chat. One transaction, no outside calls; workers woken after commit.
  */
 
-import { findConnectionByZoomUserId } from "../connect/connection.repository.js";
-import { withTransaction } from "../db/database.js";
-import { getChatSettings, topicPasses } from "../settings/chat-settings.repository.js";
-import { defaultChatSettings } from "../settings/default-chat-settings.js";
 import { chatLocale } from "../telegram/chat.repository.js";
 import { type MeetingSummaryCompletedEvent, normalizeMeetingSummary } from "../zoom/events.js";
-import type { WebhookResult } from "./delivery.repository.js";
-import type { DeliveryServices } from "./delivery-services.js";
-import { type IngestContext, type IngestResult, lockIngestConnection, webhookAuditor } from "./ingest.js";
+import { findHostConnection, type Ingestor, type IngestResult, ingestMeetingPart } from "./ingest.js";
 import {
   enqueueSummaryDelivery,
   findDelivery,
@@ -24,77 +18,57 @@ import {
 } from "./meeting-parts.repository.js";
 import { zoomSummaryMarkdown } from "./meeting-summary.js";
 
-export async function ingestSummaryCompleted(
-  services: DeliveryServices,
-  event: MeetingSummaryCompletedEvent,
-  ctx: IngestContext,
-): Promise<IngestResult> {
+export const ingestSummaryCompleted: Ingestor<MeetingSummaryCompletedEvent> = async (
+  services,
+  event,
+  ctx,
+) => {
   const object = event.payload.object;
   const zoomUserId = object.meeting_host_id;
   const meetingUuid = object.meeting_uuid;
-  const connection = await findConnectionByZoomUserId(
-    services.db.kysely,
-    zoomUserId,
-    services.config.zoom.apiBaseUrl,
-  );
+  const connection = await findHostConnection(services, zoomUserId);
   const locale = connection ? await chatLocale(services.db.kysely, connection.chatId) : "en";
   const text = zoomSummaryMarkdown(normalizeMeetingSummary(object), (key, vars) =>
     services.translator.t(locale, key, vars),
   );
 
-  const outcome = await withTransaction(services.db, async (tx): Promise<IngestResult> => {
-    const audit = webhookAuditor(tx, ctx, {
-      event: event.event,
-      meetingUuid,
-      zoomUserId,
-      downloadTokenEnc: null,
-    });
-    const locked = await lockIngestConnection(tx, services, zoomUserId);
-    if (connection?.status !== "active" || locked === undefined) {
-      await audit("no_connection");
-      return { result: "no_connection", jobs: 0 };
-    }
-    const settings = await getChatSettings(tx, connection.chatId, defaultChatSettings(services.config));
-    if (
-      text === undefined ||
-      !settings.parts.summary ||
-      !topicPasses(settings.topicFilter, object.meeting_topic)
-    ) {
-      // A summary without a word in it, or one this chat did not choose in /settings: nothing to show.
-      await audit("ignored");
-      return { result: "ignored", jobs: 0 };
-    }
-    await insertMeetingIfNew(tx, {
-      meeting: {
-        uuid: meetingUuid,
-        id: object.meeting_id ?? "",
-        topic: object.meeting_topic ?? "",
-        start_time: object.meeting_start_time ?? "",
-        duration: minutesBetween(object.meeting_start_time, object.meeting_end_time),
-        host_email: object.meeting_host_email,
-      },
-      zoomUserId,
-      now: ctx.receivedAt,
-    });
-    await storeMeetingSummary(tx, meetingUuid, text, "zoom", ctx.receivedAt);
-    const existing = await findDelivery(tx, meetingUuid, SUMMARY_FILE_ID, connection.chatId);
-    if (existing?.state === "delivered") {
-      await audit("duplicate");
-      return { result: "duplicate", jobs: 0 };
-    }
-    const enqueued = await enqueueSummaryDelivery(
-      tx,
-      { meetingUuid, chatId: connection.chatId, zoomUserId, requestedAt: ctx.receivedAt, origin: "zoom" },
-      ctx.receivedAt,
-      services.config.jobs.maxAttempts,
-    );
-    const result: WebhookResult = enqueued ? "accepted" : "duplicate";
-    await audit(result);
-    return { result, jobs: enqueued ? 1 : 0 };
-  });
-  if (outcome.jobs > 0) services.notifier.notify();
-  return outcome;
-}
+  return ingestMeetingPart(
+    services,
+    ctx,
+    {
+      audit: { event: event.event, meetingUuid, zoomUserId, downloadTokenEnc: null },
+      connection,
+      part: "summary",
+      topic: object.meeting_topic,
+      // Undefined for a summary without a word in it: nothing to show.
+      content: text,
+    },
+    async (tx, chatId, summaryText): Promise<IngestResult> => {
+      await insertMeetingIfNew(tx, {
+        meeting: {
+          uuid: meetingUuid,
+          id: object.meeting_id ?? "",
+          topic: object.meeting_topic ?? "",
+          start_time: object.meeting_start_time ?? "",
+          duration: minutesBetween(object.meeting_start_time, object.meeting_end_time),
+          host_email: object.meeting_host_email,
+        },
+        zoomUserId,
+        now: ctx.receivedAt,
+      });
+      await storeMeetingSummary(tx, meetingUuid, summaryText, "zoom", ctx.receivedAt);
+      const existing = await findDelivery(tx, meetingUuid, SUMMARY_FILE_ID, chatId);
+      if (existing?.state === "delivered") return { result: "duplicate", jobs: 0 };
+      const enqueued = await enqueueSummaryDelivery(
+        tx,
+        { meetingUuid, chatId, zoomUserId, requestedAt: ctx.receivedAt, origin: "zoom" },
+        ctx.receivedAt,
+        services.config.jobs.maxAttempts,
+      );
+      return { result: enqueued ? "accepted" : "duplicate", jobs: enqueued ? 1 : 0 };
+    },
+  );
+};
 
 function minutesBetween(start: string | undefined, end: string | undefined): number | undefined {
   if (!start || !end) return undefined;

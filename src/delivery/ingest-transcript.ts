@@ -9,83 +9,59 @@
  * are woken after the commit. The audio never waits for any of this.
  */
 
-import { findConnectionByZoomUserId } from "../connect/connection.repository.js";
-import { withTransaction } from "../db/database.js";
-import { getChatSettings, topicPasses } from "../settings/chat-settings.repository.js";
-import { defaultChatSettings } from "../settings/default-chat-settings.js";
 import type { RecordingTranscriptCompletedEvent } from "../zoom/events.js";
 import { fileKey, pickTranscriptFiles } from "../zoom/recording-files.js";
-import { upsertRecordingFile, type WebhookResult } from "./delivery.repository.js";
-import type { DeliveryServices } from "./delivery-services.js";
+import { upsertRecordingFile } from "./delivery.repository.js";
 import {
   encryptDownloadToken,
-  type IngestContext,
+  findHostConnection,
+  type Ingestor,
   type IngestResult,
-  lockIngestConnection,
-  webhookAuditor,
+  ingestMeetingPart,
 } from "./ingest.js";
 import { enqueueTranscriptForChat, insertMeetingIfNew } from "./meeting-parts.repository.js";
 
-export async function ingestTranscriptCompleted(
-  services: DeliveryServices,
-  event: RecordingTranscriptCompletedEvent,
-  ctx: IngestContext,
-): Promise<IngestResult> {
+export const ingestTranscriptCompleted: Ingestor<RecordingTranscriptCompletedEvent> = async (
+  services,
+  event,
+  ctx,
+) => {
   const meeting = event.payload.object;
   const zoomUserId = meeting.host_id;
-  const connection = await findConnectionByZoomUserId(
-    services.db.kysely,
-    zoomUserId,
-    services.config.zoom.apiBaseUrl,
-  );
+  const connection = await findHostConnection(services, zoomUserId);
   // Only transcripts that can be fetched now; a `processing` one is announced again when ready.
   // CC (closed captions) is VTT too, but not the transcript.
   const files = pickTranscriptFiles(meeting.recording_files);
 
-  const outcome = await withTransaction(services.db, async (tx): Promise<IngestResult> => {
-    const audit = webhookAuditor(tx, ctx, {
-      event: event.event,
-      meetingUuid: meeting.uuid,
-      zoomUserId,
-      downloadTokenEnc: encryptDownloadToken(services, event.download_token, meeting.uuid),
-    });
-    const locked = await lockIngestConnection(tx, services, zoomUserId);
-    if (connection?.status !== "active" || locked === undefined) {
-      await audit("no_connection");
-      return { result: "no_connection", jobs: 0 };
-    }
-    const settings = await getChatSettings(tx, connection.chatId, defaultChatSettings(services.config));
-    if (
-      files.length === 0 ||
-      !settings.parts.transcript ||
-      !topicPasses(settings.topicFilter, meeting.topic)
-    ) {
-      // Nothing fetchable, or not a part (or a meeting) this chat chose in /settings.
-      await audit("ignored");
-      return { result: "ignored", jobs: 0 };
-    }
-    await insertMeetingIfNew(tx, { meeting, zoomUserId, now: ctx.receivedAt });
-    let jobs = 0;
-    for (const file of files) {
-      const fileId = fileKey(file);
-      await upsertRecordingFile(tx, meeting.uuid, file, ctx.receivedAt);
-      const enqueued = await enqueueTranscriptForChat(
-        tx,
-        {
-          meetingUuid: meeting.uuid,
-          chatId: connection.chatId,
-          zoomUserId,
-          fileId,
-          requestedAt: ctx.receivedAt,
-        },
-        services.config.jobs.maxAttempts,
-      );
-      if (enqueued) jobs++;
-    }
-    const result: WebhookResult = jobs > 0 ? "accepted" : "duplicate";
-    await audit(result);
-    return { result, jobs };
-  });
-  if (outcome.jobs > 0) services.notifier.notify();
-  return outcome;
-}
+  return ingestMeetingPart(
+    services,
+    ctx,
+    {
+      audit: {
+        event: event.event,
+        meetingUuid: meeting.uuid,
+        zoomUserId,
+        downloadTokenEnc: encryptDownloadToken(services, event.download_token, meeting.uuid),
+      },
+      connection,
+      part: "transcript",
+      topic: meeting.topic,
+      content: files.length > 0 ? files : undefined,
+    },
+    async (tx, chatId, transcripts): Promise<IngestResult> => {
+      await insertMeetingIfNew(tx, { meeting, zoomUserId, now: ctx.receivedAt });
+      let jobs = 0;
+      for (const file of transcripts) {
+        const fileId = fileKey(file);
+        await upsertRecordingFile(tx, meeting.uuid, file, ctx.receivedAt);
+        const enqueued = await enqueueTranscriptForChat(
+          tx,
+          { meetingUuid: meeting.uuid, chatId, zoomUserId, fileId, requestedAt: ctx.receivedAt },
+          services.config.jobs.maxAttempts,
+        );
+        if (enqueued) jobs++;
+      }
+      return { result: jobs > 0 ? "accepted" : "duplicate", jobs };
+    },
+  );
+};

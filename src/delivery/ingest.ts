@@ -7,8 +7,14 @@
  * the route answers 2xx, so everything Zoom must not have to re-send is durable by then.
  */
 import { createHash } from "node:crypto";
-import { lockConnectionForIngest, type ZoomConnection } from "../connect/connection.repository.js";
-import type { Executor } from "../db/database.js";
+import {
+  findConnectionByZoomUserId,
+  lockConnectionForIngest,
+  type ZoomConnection,
+} from "../connect/connection.repository.js";
+import { type Executor, withTransaction } from "../db/database.js";
+import { getChatSettings, type PartName, topicPasses } from "../settings/chat-settings.repository.js";
+import { defaultChatSettings } from "../settings/default-chat-settings.js";
 import type { ZoomEvent, ZoomEventName } from "../zoom/events.js";
 import { stripPasscodes } from "../zoom/passcodes.js";
 import { insertWebhookEvent, type WebhookResult } from "./delivery.repository.js";
@@ -91,6 +97,14 @@ export function webhookAuditor(
     });
 }
 
+/** The host's connection as an ingestor reads it before its transaction (then locks it inside). */
+export function findHostConnection(
+  services: DeliveryServices,
+  zoomUserId: string,
+): Promise<ZoomConnection | undefined> {
+  return findConnectionByZoomUserId(services.db.kysely, zoomUserId, services.config.zoom.apiBaseUrl);
+}
+
 /** The connection re-read under a row lock: a purge cannot commit between this and our commit (#13, item 7). */
 export function lockIngestConnection(
   tx: Executor,
@@ -98,4 +112,53 @@ export function lockIngestConnection(
   zoomUserId: string,
 ): Promise<ZoomConnection | undefined> {
   return lockConnectionForIngest(tx, zoomUserId, services.db.dialect, services.config.zoom.apiBaseUrl);
+}
+
+/** What an event about one part of a meeting (its transcript, its summary) brings to its ingest. */
+export interface MeetingPartEvent<T> {
+  /** The audit row's fields (see {@link webhookAuditor}). */
+  audit: { event: string; meetingUuid: string; zoomUserId: string; downloadTokenEnc: string | null };
+  /** The host's connection as read before the transaction; it is locked again inside. */
+  connection: ZoomConnection | undefined;
+  part: PartName;
+  topic: string | undefined;
+  /** What the event brings to deliver; undefined when nothing (no fetchable file, an empty summary). */
+  content: T | undefined;
+}
+
+/**
+ * The ingest of an event about one part of a meeting, in one transaction: `no_connection` unless
+ * the host is connected, `ignored` when the event brings nothing or the chat did not choose this
+ * part (or this meeting's topic) in /settings; otherwise `deliver` stores the part and enqueues its
+ * jobs. The audit row records the result; workers are woken after the commit when a job was added.
+ */
+export async function ingestMeetingPart<T>(
+  services: DeliveryServices,
+  ctx: IngestContext,
+  event: MeetingPartEvent<T>,
+  deliver: (tx: Executor, chatId: number, content: T) => Promise<IngestResult>,
+): Promise<IngestResult> {
+  const { connection, content } = event;
+  const outcome = await withTransaction(services.db, async (tx): Promise<IngestResult> => {
+    const audit = webhookAuditor(tx, ctx, event.audit);
+    const locked = await lockIngestConnection(tx, services, event.audit.zoomUserId);
+    if (connection?.status !== "active" || locked === undefined) {
+      await audit("no_connection");
+      return { result: "no_connection", jobs: 0 };
+    }
+    const settings = await getChatSettings(tx, connection.chatId, defaultChatSettings(services.config));
+    if (
+      content === undefined ||
+      !settings.parts[event.part] ||
+      !topicPasses(settings.topicFilter, event.topic)
+    ) {
+      await audit("ignored");
+      return { result: "ignored", jobs: 0 };
+    }
+    const delivered = await deliver(tx, connection.chatId, content);
+    await audit(delivered.result);
+    return delivered;
+  });
+  if (outcome.jobs > 0) services.notifier.notify();
+  return outcome;
 }

@@ -4,6 +4,7 @@
  * `lockCard` (a row lock on PostgreSQL; SQLite transactions here are BEGIN IMMEDIATE).
  */
 import type { Dialect, Executor } from "../db/database.js";
+import { meetingDeliveriesTo } from "./delivery.repository.js";
 import {
   type CardButtons,
   type CardMeeting,
@@ -160,11 +161,8 @@ export async function loadCardButtons(
   meetingUuid: string,
   chatId: number,
 ): Promise<CardButtons> {
-  const rows = await db
-    .selectFrom("deliveries")
+  const rows = await meetingDeliveriesTo(db, meetingUuid, chatId)
     .select(["id", "kind", "state"])
-    .where("meeting_uuid", "=", meetingUuid)
-    .where("chat_id", "=", chatId)
     .orderBy("id")
     .execute();
   const buttons: CardButtons = {};

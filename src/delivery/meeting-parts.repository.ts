@@ -13,6 +13,7 @@ import {
   fileIdsUnderEarlierChatId,
   findLatestEventWithToken,
   insertDeliveryIfAbsent,
+  meetingDeliveriesTo,
   updateDelivery,
 } from "./delivery.repository.js";
 import {
@@ -20,7 +21,7 @@ import {
   DELIVER_TRANSCRIPT_JOB,
   type DeliverSummaryPayload,
   type DeliverTranscriptPayload,
-  enqueueTranscriptDelivery,
+  enqueueFileDelivery,
 } from "./delivery-jobs.js";
 import { downloadTokenAad } from "./ingest.js";
 import type { SummarySource } from "./meeting-summary.js";
@@ -104,12 +105,9 @@ export async function findDelivery(
   fileId: string,
   chatId: number,
 ): Promise<DeliveryRow | undefined> {
-  return db
-    .selectFrom("deliveries")
+  return meetingDeliveriesTo(db, meetingUuid, chatId)
     .selectAll()
-    .where("meeting_uuid", "=", meetingUuid)
     .where("file_id", "=", fileId)
-    .where("chat_id", "=", chatId)
     .executeTakeFirst();
 }
 
@@ -155,7 +153,8 @@ export async function enqueueTranscriptForChat(
     },
     now,
   );
-  if (created) return (await enqueueTranscriptDelivery(db, payload, now, maxAttempts)) !== null;
+  if (created)
+    return (await enqueueFileDelivery(db, DELIVER_TRANSCRIPT_JOB, payload, now, maxAttempts)) !== null;
   const reopened = await db
     .updateTable("deliveries")
     .set({ state: "pending", detail: null, last_error: null, updated_at: now })

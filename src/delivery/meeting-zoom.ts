@@ -11,17 +11,15 @@
  */
 import { readFile } from "node:fs/promises";
 import type { TokenService } from "../connect/token-service.js";
+import type { JobContext } from "../jobs/worker.js";
 import { createMediaWorkspace } from "../media/temp-files.js";
-import { type DownloadToken, downloadRecording } from "../zoom/download.js";
-import {
-  type NormalizedMeetingSummary,
-  normalizeMeetingSummary,
-  type ZoomRecordingFile,
-} from "../zoom/events.js";
+import type { DownloadToken } from "../zoom/download.js";
+import { type NormalizedMeetingSummary, normalizeMeetingSummary } from "../zoom/events.js";
 import { fileKey, isFileReady } from "../zoom/recording-files.js";
 import type { MeetingRecordings, ZoomApi, ZoomAuth } from "../zoom/zoom-api.js";
 import type { DeliveryServices } from "./delivery-services.js";
 import { latestWebhookDownloadToken } from "./meeting-parts.repository.js";
+import { downloadRecordingFile } from "./recording-download.js";
 import { asZoomUser } from "./zoom-as-user.js";
 
 /** Transcripts and chat files are text: anything near this size is not one. */
@@ -49,6 +47,22 @@ export interface FileFetchInput {
   jobId: number;
   attempt: number;
   signal: AbortSignal;
+}
+
+/** The fetch of one file of the payload's meeting, for this attempt of the job that asks. */
+export function fileFetchFor(
+  payload: { zoomUserId: string; meetingUuid: string },
+  fileId: string,
+  ctx: Pick<JobContext, "job" | "signal">,
+): FileFetchInput {
+  return {
+    zoomUserId: payload.zoomUserId,
+    meetingUuid: payload.meetingUuid,
+    fileId,
+    jobId: ctx.job.id,
+    attempt: ctx.job.attempts,
+    signal: ctx.signal,
+  };
 }
 
 export interface MeetingZoom {
@@ -98,20 +112,14 @@ export function createMeetingZoom(
     );
     try {
       const destination = workspace.file(`${input.fileId}.${what.extension}`);
-      const result = await downloadRecording({
+      const result = await downloadRecordingFile(services, {
         url: file.download_url,
-        allowedHosts: services.config.zoom.downloadHosts,
+        expectedBytes: file.file_size,
+        maxBytes: MAX_TRANSCRIPT_BYTES,
         tokens: downloadTokens(services, tokens, { ...input, event: what.event }, meeting),
         destination,
-        ...expectedSize(file),
-        maxBytes: Math.min(MAX_TRANSCRIPT_BYTES, services.config.media.maxRecordingMb * 1_000_000),
-        fetch: services.fetch,
-        timeouts: services.config.zoom.timeouts,
         signal: input.signal,
-        now: () => services.clock.now(),
-        random: services.random,
         attempt: input.attempt,
-        onBytes: (n) => services.metrics.bytesDownloaded.inc(n),
       });
       const text = await readFile(destination, "utf8");
       return { kind: "ok", text, bytes: result.bytes, meeting };
@@ -133,10 +141,6 @@ export function createMeetingZoom(
       );
     },
   };
-}
-
-function expectedSize(file: ZoomRecordingFile): { expectedBytes?: number } {
-  return file.file_size !== undefined ? { expectedBytes: file.file_size } : {};
 }
 
 function downloadTokens(

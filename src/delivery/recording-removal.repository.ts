@@ -6,6 +6,7 @@
  * uploads.
  */
 import type { Executor } from "../db/database.js";
+import { deletedRows } from "../db/deleted-rows.js";
 import { parseJsonOrUndefined } from "../json.js";
 
 export type RemovalState = "trashed" | "deleted" | "recovered";
@@ -80,11 +81,7 @@ export const ZOOM_TRASH_KEEPS_MS = 31 * 86_400_000;
 
 /** Retention: forgets removals last changed before `before`; returns how many. */
 export async function pruneRecordingRemovals(db: Executor, before: number): Promise<number> {
-  const result = await db
-    .deleteFrom("recording_removals")
-    .where("updated_at", "<", before)
-    .executeTakeFirst();
-  return Number(result.numDeletedRows);
+  return deletedRows(db.deleteFrom("recording_removals").where("updated_at", "<", before));
 }
 
 /** The file keys Zoom announced for a meeting (any event). */

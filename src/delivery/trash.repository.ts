@@ -4,6 +4,7 @@
  * files and deliveries in a chat.
  */
 import type { Executor } from "../db/database.js";
+import { meetingDeliveriesTo } from "./delivery.repository.js";
 
 export type TrashState = "moving" | "moved" | "scope_missing" | "refused" | "gone";
 
@@ -80,11 +81,8 @@ export interface TrashFacts {
 
 export async function loadTrashFacts(db: Executor, meetingUuid: string, chatId: number): Promise<TrashFacts> {
   const [deliveries, files, card] = await Promise.all([
-    db
-      .selectFrom("deliveries")
+    meetingDeliveriesTo(db, meetingUuid, chatId)
       .select(["file_id", "kind", "state"])
-      .where("meeting_uuid", "=", meetingUuid)
-      .where("chat_id", "=", chatId)
       .where("kind", "in", ["audio", "video", "transcript", "chat"])
       .execute(),
     db

@@ -82,6 +82,25 @@ export async function enqueueJob<K extends JobKind>(
   return row?.id ?? null;
 }
 
+/** A job request whose dedupe key is made of the kind and `key`'s parts, joined with `:`. */
+export interface KeyedJobRequest<K extends JobKind> extends Omit<JobRequest<K>, "dedupeKey"> {
+  key: readonly (string | number)[];
+}
+
+/**
+ * Enqueues a job once per key (see {@link KeyedJobRequest}): a producer that runs again, such as
+ * a re-sent webhook, adds nothing. Returns the new job's id, or null when the key was taken.
+ */
+export function enqueueJobOnce<K extends JobKind>(
+  db: Executor,
+  input: KeyedJobRequest<K>,
+  now: number,
+  defaultMaxAttempts?: number,
+): Promise<number | null> {
+  const { key, ...request } = input;
+  return enqueueJob(db, { ...request, dedupeKey: [input.kind, ...key].join(":") }, now, defaultMaxAttempts);
+}
+
 export interface ClaimInput {
   workerId: string;
   limit: number;

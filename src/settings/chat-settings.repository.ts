@@ -230,6 +230,12 @@ const CHOICE_COLUMNS = [
   "destination_request_for",
 ] as const satisfies ReadonlyArray<keyof SettingsColumns>;
 
+/** The settings columns that name another chat: the destination, and the one being picked. */
+const CHAT_REFERENCE_COLUMNS = [
+  "destination_chat_id",
+  "destination_request_for",
+] as const satisfies ReadonlyArray<keyof SettingsColumns>;
+
 /**
  * A group became a supergroup (`fromId` → `toId`): its settings row moves to the new id (a choice
  * the supergroup already made wins over the group's), and every chat that delivers into the group,
@@ -259,14 +265,11 @@ export async function moveChatSettings(
       .execute();
     await db.deleteFrom("chat_settings").where("chat_id", "=", fromId).execute();
   }
-  await db
-    .updateTable("chat_settings")
-    .set({ destination_chat_id: toId, updated_at: now })
-    .where("destination_chat_id", "=", fromId)
-    .execute();
-  await db
-    .updateTable("chat_settings")
-    .set({ destination_request_for: toId, updated_at: now })
-    .where("destination_request_for", "=", fromId)
-    .execute();
+  for (const column of CHAT_REFERENCE_COLUMNS) {
+    await db
+      .updateTable("chat_settings")
+      .set({ [column]: toId, updated_at: now })
+      .where(column, "=", fromId)
+      .execute();
+  }
 }

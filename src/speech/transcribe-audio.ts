@@ -7,6 +7,7 @@
  */
 
 import type { DeliveryServices } from "../delivery/delivery-services.js";
+import { downloadRecordingFile } from "../delivery/recording-download.js";
 import type { RecordingSource } from "../delivery/recording-source.js";
 import { AppError } from "../errors.js";
 import type { JobContext } from "../jobs/worker.js";
@@ -16,7 +17,6 @@ import { createMediaWorkspace } from "../media/temp-files.js";
 import { SpeechApiError, type SpeechClient } from "../stt/speech-client.js";
 import { stitchPieces, type TranscribedPiece } from "../stt/stitch.js";
 import type { Cue } from "../transcript/vtt.js";
-import { downloadRecording } from "../zoom/download.js";
 import { fileKey, type RecordingFileLike } from "../zoom/recording-files.js";
 
 export interface SpeechPieceLimits {
@@ -62,20 +62,13 @@ export async function transcribeMeetingAudio(
     for (const file of input.files) {
       const name = fileKey(file);
       const destination = workspace.file(`${name}.source`);
-      await downloadRecording({
+      await downloadRecordingFile(services, {
         url: file.download_url ?? "",
-        allowedHosts: services.config.zoom.downloadHosts,
+        expectedBytes: file.file_size,
         tokens: input.source.tokens,
         destination,
-        ...(file.file_size !== undefined ? { expectedBytes: file.file_size } : {}),
-        maxBytes: services.config.media.maxRecordingMb * 1_000_000,
-        fetch: services.fetch,
-        timeouts: services.config.zoom.timeouts,
         signal: ctx.signal,
-        now: () => services.clock.now(),
-        random: services.random,
         attempt: ctx.job.attempts,
-        onBytes: (n) => services.metrics.bytesDownloaded.inc(n),
       });
       const info = await probeMedia(ffmpeg, destination, ctx.signal);
       if (!info.hasAudio || !(info.durationSec > 0)) continue;

@@ -3,8 +3,10 @@
  * messages right now (paused when the bot was blocked or kicked; moved when a group became a
  * supergroup).
  */
+
+import type { Insertable } from "kysely";
 import type { Executor } from "../db/database.js";
-import type { ChatRow, UserRow } from "../db/schema.js";
+import type { ChatRow, ChatsTable, UserRow } from "../db/schema.js";
 import { type Locale, resolveLocale } from "../i18n/locales.js";
 
 export interface TelegramUserInput {
@@ -57,6 +59,21 @@ export interface ChatInput {
   title?: string | undefined;
 }
 
+/** A chat as it is first recorded: active, never moved. */
+function newChat(chat: ChatInput, locale: string, now: number): Insertable<ChatsTable> {
+  return {
+    chat_id: chat.id,
+    type: chat.type,
+    title: chat.title ?? null,
+    locale,
+    status: "active",
+    status_reason: null,
+    migrated_to: null,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
 /** Records a chat (locale given for a new chat only); reactivates it if it was paused. */
 export async function upsertChat(
   db: Executor,
@@ -66,17 +83,7 @@ export async function upsertChat(
 ): Promise<ChatRow> {
   await db
     .insertInto("chats")
-    .values({
-      chat_id: chat.id,
-      type: chat.type,
-      title: chat.title ?? null,
-      locale,
-      status: "active",
-      status_reason: null,
-      migrated_to: null,
-      created_at: now,
-      updated_at: now,
-    })
+    .values(newChat(chat, locale, now))
     .onConflict((oc) =>
       oc.column("chat_id").doUpdateSet({ type: chat.type, title: chat.title ?? null, updated_at: now }),
     )
@@ -147,17 +154,9 @@ export async function migrateChat(db: Executor, fromId: number, toId: number, no
   if (old?.status === "migrated" && Number(old.migrated_to) === toId) return;
   await db
     .insertInto("chats")
-    .values({
-      chat_id: toId,
-      type: "supergroup",
-      title: old?.title ?? null,
-      locale: old?.locale ?? "en",
-      status: "active",
-      status_reason: null,
-      migrated_to: null,
-      created_at: now,
-      updated_at: now,
-    })
+    .values(
+      newChat({ id: toId, type: "supergroup", title: old?.title ?? undefined }, old?.locale ?? "en", now),
+    )
     // The supergroup's own service message (`migrate_from_chat_id`) may have created its row first,
     // in the language of whoever was there: the chat keeps the language it had.
     .onConflict((oc) =>

@@ -28,6 +28,9 @@ function cosmetic<T extends z.ZodType>(schema: T) {
   return schema.optional().catch(undefined);
 }
 
+/** A display-only string (see {@link cosmetic}): names, emails, times shown in a caption. */
+const cosmeticString = cosmetic(z.string());
+
 /** A number that Zoom sometimes sends as a decimal string (`type: "1"` in zoom.md §4.1). */
 const lenientNumber = z.union([
   z.number(),
@@ -66,6 +69,16 @@ const lenientBoolean = z.union([
 /** `event_ts` (ms) only feeds latency metrics; it is absent or a string in some sources (zoom.md §9.8). */
 const eventTimestamp = cosmetic(lenientNumber);
 
+/** An event's `payload`: the account it comes from (always there), and the event's own fields. */
+function accountPayload<F extends z.core.$ZodLooseShape>(fields: F) {
+  return z.looseObject({ account_id: nonEmptyString, ...fields });
+}
+
+/** The envelope of every event: its name, `event_ts` and the event's own payload. */
+function eventSchema<N extends string, P extends z.ZodType>(name: N, payload: P) {
+  return z.looseObject({ event: z.literal(name), event_ts: eventTimestamp, payload });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Recordings (zoom.md §2.2, §2.3, §4.1, §4.4)
 // ---------------------------------------------------------------------------------------------
@@ -78,19 +91,20 @@ const eventTimestamp = cosmetic(lenientNumber);
 export const recordingFileSchema = z.looseObject({
   id: optional(nonEmptyString),
   /** The meeting instance UUID, despite its name. */
-  meeting_id: cosmetic(z.string()),
+  meeting_id: cosmeticString,
   file_type: nonEmptyString,
-  file_extension: cosmetic(z.string()),
-  file_name: cosmetic(z.string()),
+  file_extension: cosmeticString,
+  file_name: cosmeticString,
   /** Bytes; decides the upload strategy before downloading (zoom.md §4.3). */
   file_size: optional(z.int().nonnegative()),
   download_url: optional(httpUrl),
-  play_url: cosmetic(z.string()),
+  play_url: cosmeticString,
   status: optional(z.string()),
   recording_type: optional(z.string()),
-  recording_start: cosmetic(z.string()),
-  recording_end: cosmetic(z.string()),
+  recording_start: cosmeticString,
+  recording_end: cosmeticString,
 });
+export type ZoomRecordingFile = z.output<typeof recordingFileSchema>;
 
 /**
  * A recorded meeting instance: `payload.object` of the recording events, and also the body of
@@ -101,25 +115,23 @@ export const recordingMeetingSchema = z.looseObject({
   uuid: nonEmptyString,
   id: meetingNumber,
   host_id: nonEmptyString,
-  account_id: cosmetic(z.string()),
-  host_email: cosmetic(z.string()),
+  account_id: cosmeticString,
+  host_email: cosmeticString,
   topic: z.string(),
   type: cosmetic(z.union([z.number(), z.string()])),
   start_time: z.string(),
-  timezone: cosmetic(z.string()),
+  timezone: cosmeticString,
   /** Minutes. */
   duration: cosmetic(lenientNumber),
-  share_url: cosmetic(z.string()),
+  share_url: cosmeticString,
   total_size: cosmetic(lenientNumber),
   recording_count: cosmetic(lenientNumber),
   recording_files: z.array(recordingFileSchema),
   participant_audio_files: cosmetic(z.array(recordingFileSchema)),
 });
+export type ZoomRecordingMeeting = z.output<typeof recordingMeetingSchema>;
 
-const recordingPayloadSchema = z.looseObject({
-  account_id: nonEmptyString,
-  object: recordingMeetingSchema,
-});
+const recordingPayloadSchema = accountPayload({ object: recordingMeetingSchema });
 
 /**
  * The webhook's 24 h download token (zoom.md §2.2). Optional for transcripts in Rivet's types
@@ -127,19 +139,21 @@ const recordingPayloadSchema = z.looseObject({
  */
 const downloadToken = cosmetic(nonEmptyString);
 
-export const recordingCompletedEventSchema = z.looseObject({
-  event: z.literal("recording.completed"),
-  event_ts: eventTimestamp,
-  payload: recordingPayloadSchema,
-  download_token: downloadToken,
-});
+/** A recording event (completed, transcript, lifecycle): the envelope plus the download token. */
+function recordingEventSchema<N extends string, P extends z.ZodType>(name: N, payload: P) {
+  return eventSchema(name, payload).extend({ download_token: downloadToken });
+}
 
-export const recordingTranscriptCompletedEventSchema = z.looseObject({
-  event: z.literal("recording.transcript_completed"),
-  event_ts: eventTimestamp,
-  payload: recordingPayloadSchema,
-  download_token: downloadToken,
-});
+export const recordingCompletedEventSchema = recordingEventSchema(
+  "recording.completed",
+  recordingPayloadSchema,
+);
+export type RecordingCompletedEvent = z.output<typeof recordingCompletedEventSchema>;
+export const recordingTranscriptCompletedEventSchema = recordingEventSchema(
+  "recording.transcript_completed",
+  recordingPayloadSchema,
+);
+export type RecordingTranscriptCompletedEvent = z.output<typeof recordingTranscriptCompletedEventSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Recording lifecycle (zoom.md §11.4): trashed, deleted, recovered
@@ -154,40 +168,36 @@ const recordingLifecycleObjectSchema = z.looseObject({
   uuid: nonEmptyString,
   id: cosmetic(meetingNumber),
   host_id: nonEmptyString,
-  account_id: cosmetic(z.string()),
-  topic: cosmetic(z.string()),
-  start_time: cosmetic(z.string()),
+  account_id: cosmeticString,
+  topic: cosmeticString,
+  start_time: cosmeticString,
   recording_files: optional(z.array(recordingFileSchema)),
 });
 
-const recordingLifecyclePayloadSchema = z.looseObject({
-  account_id: nonEmptyString,
+const recordingLifecyclePayloadSchema = accountPayload({
   /** Who did it (an email) and their user id: shown nowhere, kept out of the audit row's logic. */
-  operator: cosmetic(z.string()),
-  operator_id: cosmetic(z.string()),
+  operator: cosmeticString,
+  operator_id: cosmeticString,
   object: recordingLifecycleObjectSchema,
 });
 
-function recordingLifecycleEventSchema<N extends string>(name: N) {
-  return z.looseObject({
-    event: z.literal(name),
-    event_ts: eventTimestamp,
-    payload: recordingLifecyclePayloadSchema,
-    download_token: downloadToken,
-  });
-}
+const recordingLifecycleEventSchema = <N extends string>(name: N) =>
+  recordingEventSchema(name, recordingLifecyclePayloadSchema);
 
 export const recordingTrashedEventSchema = recordingLifecycleEventSchema("recording.trashed");
+export type RecordingTrashedEvent = z.output<typeof recordingTrashedEventSchema>;
 export const recordingDeletedEventSchema = recordingLifecycleEventSchema("recording.deleted");
+export type RecordingDeletedEvent = z.output<typeof recordingDeletedEventSchema>;
 export const recordingRecoveredEventSchema = recordingLifecycleEventSchema("recording.recovered");
+export type RecordingRecoveredEvent = z.output<typeof recordingRecoveredEventSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Meeting summary (zoom.md §2.4)
 // ---------------------------------------------------------------------------------------------
 
 const summaryDetailSchema = z.looseObject({
-  label: cosmetic(z.string()),
-  summary: cosmetic(z.string()),
+  label: cosmeticString,
+  summary: cosmeticString,
 });
 
 /**
@@ -197,53 +207,50 @@ const summaryDetailSchema = z.looseObject({
  * names at top level, so this schema also parses that response.
  */
 export const meetingSummaryContentSchema = z.looseObject({
-  summary_title: cosmetic(z.string()),
-  summary_overview: cosmetic(z.string()),
+  summary_title: cosmeticString,
+  summary_overview: cosmeticString,
   summary_details: cosmetic(z.array(summaryDetailSchema)),
   next_steps: cosmetic(stringList),
-  summary_content: cosmetic(z.string()),
+  summary_content: cosmeticString,
   summary_doc_url: cosmetic(httpUrl),
 });
+export type MeetingSummaryContent = z.output<typeof meetingSummaryContentSchema>;
 
 /** `payload.object` of `meeting.summary_completed`: the summary plus the meeting it belongs to. */
 export const meetingSummaryObjectSchema = meetingSummaryContentSchema.extend({
   meeting_uuid: nonEmptyString,
   meeting_host_id: nonEmptyString,
-  meeting_host_email: cosmetic(z.string()),
+  meeting_host_email: cosmeticString,
   meeting_id: cosmetic(meetingNumber),
-  meeting_topic: cosmetic(z.string()),
-  meeting_start_time: cosmetic(z.string()),
-  meeting_end_time: cosmetic(z.string()),
-  summary_start_time: cosmetic(z.string()),
-  summary_end_time: cosmetic(z.string()),
-  summary_created_time: cosmetic(z.string()),
-  summary_last_modified_time: cosmetic(z.string()),
+  meeting_topic: cosmeticString,
+  meeting_start_time: cosmeticString,
+  meeting_end_time: cosmeticString,
+  summary_start_time: cosmeticString,
+  summary_end_time: cosmeticString,
+  summary_created_time: cosmeticString,
+  summary_last_modified_time: cosmeticString,
 });
+export type MeetingSummaryObject = z.output<typeof meetingSummaryObjectSchema>;
 
 /** Has no `download_token` and no files: the summary is inline (zoom.md §2.4). */
-export const meetingSummaryCompletedEventSchema = z.looseObject({
-  event: z.literal("meeting.summary_completed"),
-  event_ts: eventTimestamp,
-  payload: z.looseObject({
-    account_id: nonEmptyString,
-    object: meetingSummaryObjectSchema,
-  }),
-});
+export const meetingSummaryCompletedEventSchema = eventSchema(
+  "meeting.summary_completed",
+  accountPayload({ object: meetingSummaryObjectSchema }),
+);
+export type MeetingSummaryCompletedEvent = z.output<typeof meetingSummaryCompletedEventSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Deauthorization (zoom.md §2.5, §3.8) and CRC (§1.6)
 // ---------------------------------------------------------------------------------------------
 
-export const appDeauthorizedEventSchema = z.looseObject({
-  event: z.literal("app_deauthorized"),
-  event_ts: eventTimestamp,
-  payload: z.looseObject({
-    account_id: nonEmptyString,
+export const appDeauthorizedEventSchema = eventSchema(
+  "app_deauthorized",
+  accountPayload({
     user_id: nonEmptyString,
-    client_id: cosmetic(z.string()),
-    deauthorization_time: cosmetic(z.string()),
+    client_id: cosmeticString,
+    deauthorization_time: cosmeticString,
     /** An id for this deauthorization, not a webhook signature (zoom.md §2.5). */
-    signature: cosmetic(z.string()),
+    signature: cosmeticString,
     /**
      * `true` lets the app keep data past ten days; `false` or absent means delete within ten days
      * (zoom.md §3.8). An unreadable value becomes `undefined`, which callers treat like `false`.
@@ -252,30 +259,19 @@ export const appDeauthorizedEventSchema = z.looseObject({
     /** ZoomNet puts a `"2024-09-08 15:58:40"` string here (zoom.md §2.5). */
     event_ts: cosmetic(z.union([z.number(), z.string()])),
   }),
-});
+);
+export type AppDeauthorizedEvent = z.output<typeof appDeauthorizedEventSchema>;
 
-export const urlValidationEventSchema = z.looseObject({
-  event: z.literal("endpoint.url_validation"),
-  event_ts: eventTimestamp,
-  payload: z.looseObject({ plainToken: nonEmptyString }),
-});
+export const urlValidationEventSchema = eventSchema(
+  "endpoint.url_validation",
+  z.looseObject({ plainToken: nonEmptyString }),
+);
+export type UrlValidationEvent = z.output<typeof urlValidationEventSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Types and classification
 // ---------------------------------------------------------------------------------------------
 
-export type ZoomRecordingFile = z.output<typeof recordingFileSchema>;
-export type ZoomRecordingMeeting = z.output<typeof recordingMeetingSchema>;
-export type RecordingCompletedEvent = z.output<typeof recordingCompletedEventSchema>;
-export type RecordingTranscriptCompletedEvent = z.output<typeof recordingTranscriptCompletedEventSchema>;
-export type MeetingSummaryContent = z.output<typeof meetingSummaryContentSchema>;
-export type MeetingSummaryObject = z.output<typeof meetingSummaryObjectSchema>;
-export type MeetingSummaryCompletedEvent = z.output<typeof meetingSummaryCompletedEventSchema>;
-export type AppDeauthorizedEvent = z.output<typeof appDeauthorizedEventSchema>;
-export type UrlValidationEvent = z.output<typeof urlValidationEventSchema>;
-export type RecordingTrashedEvent = z.output<typeof recordingTrashedEventSchema>;
-export type RecordingDeletedEvent = z.output<typeof recordingDeletedEventSchema>;
-export type RecordingRecoveredEvent = z.output<typeof recordingRecoveredEventSchema>;
 /** A change to a recording made in Zoom: moved to the trash, deleted for good, or restored. */
 export type RecordingLifecycleEvent = RecordingTrashedEvent | RecordingDeletedEvent | RecordingRecoveredEvent;
 

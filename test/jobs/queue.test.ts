@@ -6,7 +6,13 @@ import { type Db, openDatabase, withTransaction } from "../../src/db/database.js
 import { AppError } from "../../src/errors.js";
 import { backoffDelayMs } from "../../src/jobs/backoff.js";
 import { createJobNotifier } from "../../src/jobs/notifier.js";
-import { countJobsByState, enqueueJob, getJob, oldestWaitingAgeMs } from "../../src/jobs/queue.js";
+import {
+  countJobsByState,
+  enqueueJob,
+  enqueueJobOnce,
+  getJob,
+  oldestWaitingAgeMs,
+} from "../../src/jobs/queue.js";
 import { type JobHandler, type JobOutcome, Worker, type WorkerEvent } from "../../src/jobs/worker.js";
 import { silentLogger } from "../../src/observability/logger.js";
 import { TEST_DIALECT } from "../support/db.js";
@@ -66,6 +72,16 @@ describe(`job queue on ${TEST_DIALECT}`, () => {
     const b = await enqueueJob(t.db.kysely, { kind: "test", payload: 2, dedupeKey: "k" }, clock.now());
     expect(a).toBeTypeOf("number");
     expect(b).toBeNull();
+  });
+
+  it("enqueueJobOnce keys the job by its kind and key parts: the same key again adds nothing", async () => {
+    const a = await enqueueJobOnce(t.db.kysely, { kind: "test", payload: 1, key: [7, "x"] }, clock.now());
+    const b = await enqueueJobOnce(t.db.kysely, { kind: "test", payload: 2, key: [7, "x"] }, clock.now());
+    const c = await enqueueJobOnce(t.db.kysely, { kind: "test", payload: 3, key: [7, "y"] }, clock.now());
+    expect(b).toBeNull();
+    expect(c).not.toBe(a);
+    const keys = await t.db.kysely.selectFrom("jobs").select("dedupe_key").orderBy("id").execute();
+    expect(keys.map((row) => row.dedupe_key)).toEqual(["test:7:x", "test:7:y"]);
   });
 
   it("retries with exponential backoff, then declares the job dead and tells onDead", async () => {

@@ -2,16 +2,12 @@
  * The initial schema. Frozen in time: never import application code here. Integer columns that
  * hold milliseconds or Telegram ids are 64-bit on both dialects (SQLite's INTEGER already is).
  */
-import type { Kysely, Migration } from "kysely";
+import type { Migration } from "kysely";
 import type { Dialect } from "../database.js";
+import { bigIntType, createTableWithId, timestamps } from "./columns.js";
 
 export function initial(dialect: Dialect): Migration {
-  const big = dialect === "postgres" ? "bigint" : "integer";
-  // biome-ignore lint/suspicious/noExplicitAny: migrations are frozen in time and untyped by design
-  const id = (db: Kysely<any>, table: string) =>
-    dialect === "postgres"
-      ? db.schema.createTable(table).addColumn("id", "bigserial", (c) => c.primaryKey())
-      : db.schema.createTable(table).addColumn("id", "integer", (c) => c.primaryKey().autoIncrement());
+  const big = bigIntType(dialect);
 
   return {
     async up(db) {
@@ -22,8 +18,7 @@ export function initial(dialect: Dialect): Migration {
         .addColumn("first_name", "text")
         .addColumn("language_code", "text")
         .addColumn("locale", "text", (c) => c.notNull().defaultTo("en"))
-        .addColumn("created_at", big, (c) => c.notNull())
-        .addColumn("updated_at", big, (c) => c.notNull())
+        .$call(timestamps(big))
         .execute();
 
       await db.schema
@@ -35,11 +30,10 @@ export function initial(dialect: Dialect): Migration {
         .addColumn("status", "text", (c) => c.notNull().defaultTo("active"))
         .addColumn("status_reason", "text")
         .addColumn("migrated_to", big)
-        .addColumn("created_at", big, (c) => c.notNull())
-        .addColumn("updated_at", big, (c) => c.notNull())
+        .$call(timestamps(big))
         .execute();
 
-      await id(db, "zoom_connections")
+      await createTableWithId(db, dialect, "zoom_connections")
         .addColumn("zoom_user_id", "text", (c) => c.notNull().unique())
         .addColumn("zoom_account_id", "text")
         .addColumn("email", "text", (c) => c.notNull())
@@ -73,7 +67,7 @@ export function initial(dialect: Dialect): Migration {
         .addColumn("created_at", big, (c) => c.notNull())
         .execute();
 
-      await id(db, "meetings")
+      await createTableWithId(db, dialect, "meetings")
         .addColumn("meeting_uuid", "text", (c) => c.notNull().unique())
         .addColumn("zoom_user_id", "text", (c) => c.notNull())
         .addColumn("meeting_number", "text")
@@ -90,7 +84,7 @@ export function initial(dialect: Dialect): Migration {
         .execute();
       await db.schema.createIndex("meetings_user").on("meetings").column("zoom_user_id").execute();
 
-      await id(db, "recordings")
+      await createTableWithId(db, dialect, "recordings")
         .addColumn("meeting_uuid", "text", (c) => c.notNull())
         .addColumn("file_id", "text", (c) => c.notNull())
         .addColumn("file_type", "text", (c) => c.notNull())
@@ -101,12 +95,11 @@ export function initial(dialect: Dialect): Migration {
         .addColumn("recording_start", "text")
         .addColumn("recording_end", "text")
         .addColumn("play_url", "text")
-        .addColumn("created_at", big, (c) => c.notNull())
-        .addColumn("updated_at", big, (c) => c.notNull())
+        .$call(timestamps(big))
         .addUniqueConstraint("recordings_meeting_file", ["meeting_uuid", "file_id"])
         .execute();
 
-      await id(db, "deliveries")
+      await createTableWithId(db, dialect, "deliveries")
         .addColumn("meeting_uuid", "text", (c) => c.notNull())
         .addColumn("file_id", "text", (c) => c.notNull())
         .addColumn("chat_id", big, (c) => c.notNull())
@@ -120,8 +113,7 @@ export function initial(dialect: Dialect): Migration {
         .addColumn("last_error", "text")
         .addColumn("requested_at", big, (c) => c.notNull())
         .addColumn("delivered_at", big)
-        .addColumn("created_at", big, (c) => c.notNull())
-        .addColumn("updated_at", big, (c) => c.notNull())
+        .$call(timestamps(big))
         .addUniqueConstraint("deliveries_once", ["meeting_uuid", "file_id", "chat_id"])
         .execute();
       await db.schema
@@ -141,7 +133,7 @@ export function initial(dialect: Dialect): Migration {
         .addPrimaryKeyConstraint("meeting_cards_pk", ["meeting_uuid", "chat_id"])
         .execute();
 
-      await id(db, "webhook_events")
+      await createTableWithId(db, dialect, "webhook_events")
         .addColumn("received_at", big, (c) => c.notNull())
         .addColumn("event", "text", (c) => c.notNull())
         .addColumn("meeting_uuid", "text")
@@ -157,7 +149,7 @@ export function initial(dialect: Dialect): Migration {
         .columns(["meeting_uuid", "received_at"])
         .execute();
 
-      await id(db, "jobs")
+      await createTableWithId(db, dialect, "jobs")
         .addColumn("kind", "text", (c) => c.notNull())
         .addColumn("payload", "text", (c) => c.notNull())
         .addColumn("state", "text", (c) => c.notNull())
@@ -169,8 +161,7 @@ export function initial(dialect: Dialect): Migration {
         .addColumn("lease_expires_at", big)
         .addColumn("last_error", "text")
         .addColumn("dedupe_key", "text", (c) => c.unique())
-        .addColumn("created_at", big, (c) => c.notNull())
-        .addColumn("updated_at", big, (c) => c.notNull())
+        .$call(timestamps(big))
         .addColumn("finished_at", big)
         .execute();
       // The claim query scans runnable jobs by state and time; keep it an index range scan.

@@ -7,9 +7,10 @@
  */
 import type { Kysely, Migration } from "kysely";
 import type { Dialect } from "../database.js";
+import { bigIntType } from "./columns.js";
 
 export function securityReview(dialect: Dialect): Migration {
-  const big = dialect === "postgres" ? "bigint" : "integer";
+  const big = bigIntType(dialect);
   return {
     // biome-ignore lint/suspicious/noExplicitAny: migrations are frozen in time and untyped by design
     async up(db: Kysely<any>) {

@@ -6,19 +6,14 @@
  */
 import type { Kysely, Migration } from "kysely";
 import type { Dialect } from "../database.js";
+import { bigIntType, createTableWithId } from "./columns.js";
 
 export function webhookInbox(dialect: Dialect): Migration {
-  const big = dialect === "postgres" ? "bigint" : "integer";
+  const big = bigIntType(dialect);
   return {
     // biome-ignore lint/suspicious/noExplicitAny: migrations are frozen in time and untyped by design
     async up(db: Kysely<any>) {
-      const table =
-        dialect === "postgres"
-          ? db.schema.createTable("webhook_inbox").addColumn("id", "bigserial", (c) => c.primaryKey())
-          : db.schema
-              .createTable("webhook_inbox")
-              .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement());
-      await table
+      await createTableWithId(db, dialect, "webhook_inbox")
         .addColumn("received_at", big, (c) => c.notNull())
         .addColumn("event", "text", (c) => c.notNull())
         .addColumn("request_id", "text")

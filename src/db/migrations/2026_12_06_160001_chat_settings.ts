@@ -7,9 +7,10 @@
  */
 import type { Migration } from "kysely";
 import type { Dialect } from "../database.js";
+import { bigIntType, timestamps } from "./columns.js";
 
 export function chatSettings(dialect: Dialect): Migration {
-  const big = dialect === "postgres" ? "bigint" : "integer";
+  const big = bigIntType(dialect);
   return {
     async up(db) {
       await db.schema
@@ -28,8 +29,7 @@ export function chatSettings(dialect: Dialect): Migration {
         .addColumn("destination_title", "text")
         .addColumn("destination_paused_reason", "text")
         .addColumn("destination_request_for", big)
-        .addColumn("created_at", big, (c) => c.notNull())
-        .addColumn("updated_at", big, (c) => c.notNull())
+        .$call(timestamps(big))
         .execute();
     },
     async down(db) {

@@ -5,17 +5,13 @@
  */
 import type { Migration } from "kysely";
 import type { Dialect } from "../database.js";
+import { bigIntType, createTableWithId, timestamps } from "./columns.js";
 
 export function backfill(dialect: Dialect): Migration {
-  const big = dialect === "postgres" ? "bigint" : "integer";
+  const big = bigIntType(dialect);
   return {
     async up(db) {
-      const withId = (table: string) =>
-        dialect === "postgres"
-          ? db.schema.createTable(table).addColumn("id", "bigserial", (c) => c.primaryKey())
-          : db.schema.createTable(table).addColumn("id", "integer", (c) => c.primaryKey().autoIncrement());
-
-      await withId("backfill_runs")
+      await createTableWithId(db, dialect, "backfill_runs")
         .addColumn("chat_id", big, (c) => c.notNull())
         // The chat id while the run is unfinished, NULL after: at most one unfinished run per chat.
         .addColumn("active_chat_id", big, (c) => c.unique())
@@ -31,20 +27,18 @@ export function backfill(dialect: Dialect): Migration {
         .addColumn("progress_message_id", big)
         .addColumn("last_text", "text")
         .addColumn("last_error", "text")
-        .addColumn("created_at", big, (c) => c.notNull())
-        .addColumn("updated_at", big, (c) => c.notNull())
+        .$call(timestamps(big))
         .addColumn("finished_at", big)
         .execute();
       await db.schema.createIndex("backfill_runs_chat").on("backfill_runs").column("chat_id").execute();
 
-      await withId("backfill_items")
+      await createTableWithId(db, dialect, "backfill_items")
         .addColumn("run_id", big, (c) => c.notNull())
         .addColumn("meeting_uuid", "text", (c) => c.notNull())
         .addColumn("zoom_user_id", "text", (c) => c.notNull())
         .addColumn("start_time", "text", (c) => c.notNull())
         .addColumn("state", "text", (c) => c.notNull())
-        .addColumn("created_at", big, (c) => c.notNull())
-        .addColumn("updated_at", big, (c) => c.notNull())
+        .$call(timestamps(big))
         .addUniqueConstraint("backfill_items_run_meeting", ["run_id", "meeting_uuid"])
         .execute();
       await db.schema

@@ -5,9 +5,10 @@
  */
 import type { Migration } from "kysely";
 import type { Dialect } from "../database.js";
+import { bigIntType, timestamps } from "./columns.js";
 
 export function meetingTrash(dialect: Dialect): Migration {
-  const big = dialect === "postgres" ? "bigint" : "integer";
+  const big = bigIntType(dialect);
   return {
     async up(db) {
       await db.schema
@@ -17,8 +18,7 @@ export function meetingTrash(dialect: Dialect): Migration {
         .addColumn("zoom_user_id", "text", (c) => c.notNull())
         .addColumn("state", "text", (c) => c.notNull())
         .addColumn("detail", "text")
-        .addColumn("created_at", big, (c) => c.notNull())
-        .addColumn("updated_at", big, (c) => c.notNull())
+        .$call(timestamps(big))
         .execute();
       await db.schema.createIndex("meeting_trash_user").on("meeting_trash").column("zoom_user_id").execute();
     },

@@ -5,9 +5,10 @@
  */
 import type { Migration } from "kysely";
 import type { Dialect } from "../database.js";
+import { bigIntType } from "./columns.js";
 
 export function speechTranscript(dialect: Dialect): Migration {
-  const big = dialect === "postgres" ? "bigint" : "integer";
+  const big = bigIntType(dialect);
   return {
     async up(db) {
       await db.schema.alterTable("meetings").addColumn("speech_transcript", "text").execute();

@@ -8,9 +8,10 @@
  */
 import type { Migration } from "kysely";
 import type { Dialect } from "../database.js";
+import { bigIntType, timestamps } from "./columns.js";
 
 export function recordingRemovals(dialect: Dialect): Migration {
-  const big = dialect === "postgres" ? "bigint" : "integer";
+  const big = bigIntType(dialect);
   return {
     async up(db) {
       await db.schema
@@ -23,8 +24,7 @@ export function recordingRemovals(dialect: Dialect): Migration {
         // JSON: the delivery ids stopped, and the jobs cancelled as [{ id, kind, payload }].
         .addColumn("stopped_deliveries", "text", (c) => c.notNull())
         .addColumn("stopped_jobs", "text", (c) => c.notNull())
-        .addColumn("created_at", big, (c) => c.notNull())
-        .addColumn("updated_at", big, (c) => c.notNull())
+        .$call(timestamps(big))
         .execute();
       await db.schema
         .createIndex("recording_removals_user")
