@@ -13,6 +13,7 @@ import type { FakeMeeting, ZoomUser } from "../fakes/fake-zoom.js";
 import { type OpsHarness as OpsBench, startOpsHarness as startOpsBench } from "../ops/harness.js";
 import { TEST_DIALECT } from "../support/db.js";
 import { closeAfterEachTest, testAudioForFile } from "../support/each-test.js";
+import { addRecording } from "../support/recordings.js";
 
 const CHAT = 4343;
 const CHAT_TXT =
@@ -43,20 +44,15 @@ async function setup(options: { chatFile: boolean; trash?: boolean; locale?: str
   return { b, user };
 }
 
-function addMeeting(b: OpsBench, user: ZoomUser, uuid: string, withAudio = true): FakeMeeting {
-  return b.zoom.addMeeting({
+const addMeeting = (b: OpsBench, user: ZoomUser, uuid: string, withAudio = true): FakeMeeting =>
+  addRecording(b.zoom, user, {
     uuid,
-    hostUserId: user.id,
     topic: "Weekly sync",
-    start_time: "2026-01-15T11:00:00Z",
     duration: 30,
-    files: [
-      ...(withAudio ? [{ file_type: "M4A", recording_type: "audio_only", path: audio() }] : []),
-      { file_type: "TRANSCRIPT", recording_type: "audio_transcript", bytes: VTT },
-      { file_type: "CHAT", recording_type: "chat_file", bytes: CHAT_TXT },
-    ],
+    ...(withAudio ? { audio: audio() } : {}),
+    vtt: VTT,
+    files: [{ file_type: "CHAT", recording_type: "chat_file", bytes: CHAT_TXT }],
   });
-}
 
 const chatDocuments = (b: OpsBench) =>
   b.tg.sent.filter((s) => s.method === "sendDocument" && s.files[0]?.filename?.endsWith("Chat.txt") === true);

@@ -2,9 +2,12 @@
  * Per-test lifecycles for a test file, registered once at its top (vitest hooks, so only for test
  * files — child processes import ./db.ts directly).
  */
-import { afterEach, beforeAll, beforeEach } from "vitest";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { createTestDatabase, type TestDatabase, type TestDialect } from "./db.js";
-import { makeTestAudio, type TestAudioOptions } from "./media.js";
+import { makeTestAudio, makeTestVideo, type TestAudioOptions, type TestVideoOptions } from "./media.js";
 
 /**
  * A fresh migrated database for every test of the file (or of the `describe` it is called in),
@@ -57,12 +60,40 @@ export function closeAfterEachTest<
  * the returned function gives its path inside a test.
  */
 export function testAudioForFile(options: TestAudioOptions): () => string {
+  return madeBeforeAll("testAudioForFile", () => makeTestAudio(options));
+}
+
+/** Like {@link testAudioForFile}, for one generated video. */
+export function testVideoForFile(options: TestVideoOptions): () => string {
+  return madeBeforeAll("testVideoForFile", () => makeTestVideo(options));
+}
+
+function madeBeforeAll(name: string, make: () => Promise<string>): () => string {
   let path: string | undefined;
   beforeAll(async () => {
-    path = await makeTestAudio(options);
+    path = await make();
   });
   return () => {
-    if (path === undefined) throw new Error("testAudioForFile: used outside a test");
+    if (path === undefined) throw new Error(`${name}: used outside a test`);
     return path;
+  };
+}
+
+/**
+ * A private, empty temp folder for the file's tests (or the `describe`'s), made before the first
+ * and removed after the last; the returned function gives its path inside a test.
+ */
+export function tempDirForFile(prefix: string): () => string {
+  let dir: string | undefined;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), prefix));
+  });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    dir = undefined;
+  });
+  return () => {
+    if (dir === undefined) throw new Error("tempDirForFile: used outside a test");
+    return dir;
   };
 }
