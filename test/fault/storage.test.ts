@@ -13,12 +13,12 @@ import { holdLock } from "./locks.js";
 import {
   announce,
   announceUntilDead,
-  finish,
+  completedEvent,
+  expectDeliveredOnce,
   type Row,
   recordingJobs,
   rowsForEachTest,
-  settle,
-  UUID,
+  settleAndFinish,
 } from "./matrix.js";
 
 const startRow = rowsForEachTest();
@@ -44,7 +44,7 @@ describe(`fault matrix: storage (${TEST_DIALECT})`, () => {
     const { h } = row;
     // SQLite: the same patience for the app's connection (busy_timeout is 10 s in production).
     if (h.db.dialect === "sqlite") await sql.raw(`pragma busy_timeout = ${PATIENCE_MS}`).execute(h.db.kysely);
-    const event = h.zoom.buildEvent("recording.completed", UUID);
+    const event = completedEvent(row);
 
     // 1. A lock shorter than the patience: the webhook waits and is accepted.
     const short = holdLock(h.databaseUrl, ["webhook_inbox", "meetings", "webhook_events"], 100);
@@ -58,7 +58,7 @@ describe(`fault matrix: storage (${TEST_DIALECT})`, () => {
     const before = { events: await countRows(row, "webhook_events"), jobs: await countRows(row, "jobs") };
     const long = holdLock(h.databaseUrl, ["webhook_inbox", "meetings", "webhook_events"], 1500);
     await long.locked;
-    const retried = h.zoom.buildEvent("recording.completed", UUID);
+    const retried = completedEvent(row);
     expect((await h.postZoomWebhook(retried)).status).toBe(500);
     await long.released;
     expect(await countRows(row, "webhook_events")).toBe(before.events);
@@ -81,10 +81,8 @@ describe(`fault matrix: storage (${TEST_DIALECT})`, () => {
     const [job] = await recordingJobs(row);
     expect(job?.state).toBe("retry");
     expect(h.tg.sent.filter((s) => s.method === "sendAudio")).toHaveLength(0);
-    await settle(h);
-    const out = await finish(row);
-    expect(out.delivered).toBe(true);
-    expect(out.uploads).toHaveLength(1);
+    const out = await settleAndFinish(row);
+    expectDeliveredOnce(out);
   }, 60_000);
 
   it("media folder unwritable: bounded attempts, then the chat is told; nothing is uploaded", async () => {
@@ -114,8 +112,7 @@ describe(`fault matrix: storage (${TEST_DIALECT})`, () => {
     const [done] = await recordingJobs(row);
     expect(done?.state).toBe("completed");
     expect(readFileSync(sentinel, "utf8")).toBe("not yours");
-    await settle(h);
-    const out = await finish(row);
+    const out = await settleAndFinish(row);
     expect(out.delivered).toBe(true);
     expect(out.uploads[0]?.files[0]?.sha256).toBe(row.audioSha);
   });
