@@ -60,21 +60,26 @@ export function closeAfterEachTest<
  * the returned function gives its path inside a test.
  */
 export function testAudioForFile(options: TestAudioOptions): () => string {
-  return madeBeforeAll("testAudioForFile", () => makeTestAudio(options));
+  return generatedForFile(() => makeTestAudio(options));
 }
 
 /** Like {@link testAudioForFile}, for one generated video. */
 export function testVideoForFile(options: TestVideoOptions): () => string {
-  return madeBeforeAll("testVideoForFile", () => makeTestVideo(options));
+  return generatedForFile(() => makeTestVideo(options));
 }
 
-function madeBeforeAll(name: string, make: () => Promise<string>): () => string {
+/**
+ * One file `make` generates (e.g. support/media.ts's makeHeavyTestVideo) for the file's tests,
+ * made once before the first (within `timeoutMs`, default the hook timeout); the returned
+ * function gives its path inside a test.
+ */
+export function generatedForFile(make: () => Promise<string>, timeoutMs?: number): () => string {
   let path: string | undefined;
   beforeAll(async () => {
     path = await make();
-  });
+  }, timeoutMs);
   return () => {
-    if (path === undefined) throw new Error(`${name}: used outside a test`);
+    if (path === undefined) throw new Error("generated test media used outside a test");
     return path;
   };
 }
