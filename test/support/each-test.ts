@@ -2,6 +2,7 @@
  * Per-test lifecycles for a test file, registered once at its top (vitest hooks, so only for test
  * files — child processes import ./db.ts directly).
  */
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -100,5 +101,39 @@ export function tempDirForFile(prefix: string): () => string {
   return () => {
     if (dir === undefined) throw new Error("tempDirForFile: used outside a test");
     return dir;
+  };
+}
+
+/**
+ * A fresh, empty temp folder for every test of the file (or of the `describe`), removed after the
+ * test; the returned function gives the current test's.
+ */
+export function tempDirForEachTest(prefix: string): () => string {
+  let dir: string | undefined;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), prefix));
+  });
+  afterEach(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    dir = undefined;
+  });
+  return () => {
+    if (dir === undefined) throw new Error("tempDirForEachTest: used outside a test");
+    return dir;
+  };
+}
+
+/**
+ * Kills (SIGKILL) after every test of the file whatever child process the test handed to the
+ * returned function, also when the test failed. The function hands its argument back.
+ */
+export function killAfterEachTest(): <C extends ChildProcess>(child: C) => C {
+  const running: ChildProcess[] = [];
+  afterEach(() => {
+    for (const child of running.splice(0)) child.kill("SIGKILL");
+  });
+  return (child) => {
+    running.push(child);
+    return child;
   };
 }
