@@ -57,6 +57,27 @@ export function closeAfterEachTest<
 }
 
 /**
+ * `start` wrapped so that whatever it starts is closed after the test (`closeAfterEachTest`),
+ * after `check` (an assertion on the started thing, e.g. that a fake saw no internal error).
+ */
+export function closingAfterEachTest<A extends unknown[], T extends { close(): Promise<unknown> }>(
+  start: (...args: A) => Promise<T>,
+  check?: (started: T) => void,
+): (...args: A) => Promise<T> {
+  const closeAfterTest = closeAfterEachTest<{ close(): Promise<unknown> }>();
+  return async (...args) => {
+    const started = await start(...args);
+    closeAfterTest({
+      close: async () => {
+        check?.(started);
+        await started.close();
+      },
+    });
+    return started;
+  };
+}
+
+/**
  * One generated audio file (support/media.ts) for the file's tests, made once before the first;
  * the returned function gives its path inside a test.
  */
