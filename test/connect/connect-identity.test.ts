@@ -44,6 +44,14 @@ async function expectNothingStored(b: ConnectHarness) {
   expect(b.zoom.requests.filter((r) => r.route === "authorize" || r.route === "token")).toEqual([]);
 }
 
+/** Opening `pressedUrl` is refused (403) with a page saying `why`, and nothing is stored. */
+async function expectRefused(b: ConnectHarness, pressedUrl: string, why: string) {
+  const response = await openInBrowser(b, pressedUrl);
+  expect(response.status).toBe(403);
+  expect(await response.text()).toContain(why);
+  await expectNothingStored(b);
+}
+
 /** Opens the confirmation, follows its button through the fake Zoom and the callback. */
 async function finish(
   b: ConnectHarness,
@@ -71,10 +79,11 @@ describe("the connect link proves who is connecting", () => {
   it("a group member pressing the administrator's button connects nothing", async () => {
     const b = await setup();
     await sendText(b, GROUP, ADA.id, "/connect");
-    const response = await openInBrowser(b, pressConnectButton(b, GROUP, BOB.id));
-    expect(response.status).toBe(403);
-    expect(await response.text()).toContain("Only the person who sent /connect can use this button");
-    await expectNothingStored(b);
+    await expectRefused(
+      b,
+      pressConnectButton(b, GROUP, BOB.id),
+      "Only the person who sent /connect can use this button",
+    );
   });
 
   it("a forwarded button pressed by someone else connects nothing", async () => {
@@ -152,10 +161,7 @@ describe("the connect link proves who is connecting", () => {
     const b = await setup();
     await sendText(b, GROUP, ADA.id, "/connect");
     b.tg.setChatAdmins(GROUP, []);
-    const response = await openInBrowser(b, pressConnectButton(b, GROUP, ADA.id));
-    expect(response.status).toBe(403);
-    expect(await response.text()).toContain("no longer an administrator");
-    await expectNothingStored(b);
+    await expectRefused(b, pressConnectButton(b, GROUP, ADA.id), "no longer an administrator");
   });
 
   it("the administrator's own press connects, after a page naming the group and who asked", async () => {

@@ -111,18 +111,7 @@ export function generatedForFile(make: () => Promise<string>, timeoutMs?: number
  * and removed after the last; the returned function gives its path inside a test.
  */
 export function tempDirForFile(prefix: string): () => string {
-  let dir: string | undefined;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), prefix));
-  });
-  afterAll(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    dir = undefined;
-  });
-  return () => {
-    if (dir === undefined) throw new Error("tempDirForFile: used outside a test");
-    return dir;
-  };
+  return tempDirBetween(beforeAll, afterAll, prefix);
 }
 
 /**
@@ -130,16 +119,24 @@ export function tempDirForFile(prefix: string): () => string {
  * test; the returned function gives the current test's.
  */
 export function tempDirForEachTest(prefix: string): () => string {
+  return tempDirBetween(beforeEach, afterEach, prefix);
+}
+
+function tempDirBetween(
+  setUp: (fn: () => void) => void,
+  tearDown: (fn: () => void) => void,
+  prefix: string,
+): () => string {
   let dir: string | undefined;
-  beforeEach(() => {
+  setUp(() => {
     dir = mkdtempSync(join(tmpdir(), prefix));
   });
-  afterEach(() => {
+  tearDown(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
     dir = undefined;
   });
   return () => {
-    if (dir === undefined) throw new Error("tempDirForEachTest: used outside a test");
+    if (dir === undefined) throw new Error(`temp folder ${prefix}… used outside a test`);
     return dir;
   };
 }
