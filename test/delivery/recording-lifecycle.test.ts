@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { FakeMeeting, ZoomUser } from "../fakes/fake-zoom.js";
-import { TEST_DIALECT } from "../support/db.js";
+import { countRows, TEST_DIALECT } from "../support/db.js";
 import { closeAfterEachTest, testAudioForFile } from "../support/each-test.js";
 import { addRecording } from "../support/recordings.js";
 import { startWorld, type World } from "../support/world.js";
@@ -116,17 +116,9 @@ async function jobStates(w: World, kind: string): Promise<string[]> {
 
 /** Everything the app stores, counted: a dropped event must leave these as they were. */
 async function footprint(w: World): Promise<Record<string, number>> {
-  const count = async (
+  const count = (
     table: "webhook_events" | "webhook_inbox" | "jobs" | "recording_removals" | "meetings" | "deliveries",
-  ) =>
-    Number(
-      (
-        await w.db.kysely
-          .selectFrom(table)
-          .select((eb) => eb.fn.countAll<number>().as("n"))
-          .executeTakeFirst()
-      )?.n ?? 0,
-    );
+  ) => countRows(w.db, table);
   return {
     webhookEvents: await count("webhook_events"),
     inbox: await count("webhook_inbox"),
