@@ -54,6 +54,13 @@ const addMeeting = (b: OpsBench, user: ZoomUser, uuid: string, withAudio = true)
     files: [{ file_type: "CHAT", recording_type: "chat_file", bytes: CHAT_TXT }],
   });
 
+/** Zoom announces the recording and then its transcript; every job runs to the end. */
+async function announceBoth(b: OpsBench, meeting: FakeMeeting) {
+  await b.post(b.zoom.buildEvent("recording.completed", meeting.uuid));
+  await b.post(b.zoom.buildEvent("recording.transcript_completed", meeting.uuid));
+  await b.settle(KINDS);
+}
+
 const chatDocuments = (b: OpsBench) =>
   b.tg.sent.filter((s) => s.method === "sendDocument" && s.files[0]?.filename?.endsWith("Chat.txt") === true);
 const card = (b: OpsBench) => b.tg.messages(CHAT).find((m) => m.text?.startsWith("🎥"));
@@ -98,9 +105,7 @@ describe(`Zoom's chat file on ${TEST_DIALECT}`, () => {
   it("once delivered intact, lets trash after delivery go ahead", async () => {
     const { b, user } = await setup({ chatFile: true, trash: true });
     const meeting = addMeeting(b, user, "chat-then-trash==");
-    await b.post(b.zoom.buildEvent("recording.completed", meeting.uuid));
-    await b.post(b.zoom.buildEvent("recording.transcript_completed", meeting.uuid));
-    await b.settle(KINDS);
+    await announceBoth(b, meeting);
     expect(chatDocuments(b)).toHaveLength(1);
     expect(b.zoom.recordingDeletions).toEqual([
       { uuid: meeting.uuid, action: "trash", at: expect.any(Number) },
@@ -111,9 +116,7 @@ describe(`Zoom's chat file on ${TEST_DIALECT}`, () => {
   it("is never downloaded for a chat that has it off", async () => {
     const { b, user } = await setup({ chatFile: false, trash: true });
     const meeting = addMeeting(b, user, "no-chat-file==");
-    await b.post(b.zoom.buildEvent("recording.completed", meeting.uuid));
-    await b.post(b.zoom.buildEvent("recording.transcript_completed", meeting.uuid));
-    await b.settle(KINDS);
+    await announceBoth(b, meeting);
     expect(chatDocuments(b)).toEqual([]);
     expect(chatFileDownloads(b, meeting)).toEqual([]);
     expect(await chatRow(b, meeting.uuid)).toEqual([]);
