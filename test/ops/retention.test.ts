@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { pruneOldData } from "../../src/ops/retention.js";
 import { TEST_DIALECT } from "../support/db.js";
 import { closeAfterEachTest } from "../support/each-test.js";
-import { addRecording } from "../support/recordings.js";
+import { addStrangersRecording } from "../support/recordings.js";
 import { type OpsHarness, startOpsHarness } from "./harness.js";
 
 const closeAfterTest = closeAfterEachTest<OpsHarness>();
@@ -134,8 +134,7 @@ describe(`retention on ${TEST_DIALECT}`, () => {
 
   it("an event for a Zoom user who is not connected keeps no content and no download token", async () => {
     const b = closeAfterTest(await startOpsHarness());
-    const stranger = b.zoom.addUser({ email: "stranger@example.com" });
-    const meeting = addRecording(b.zoom, stranger, {
+    const meeting = addStrangersRecording(b.zoom, {
       uuid: "stranger-meeting==",
       topic: "Private stranger topic",
       duration: 1,

@@ -43,3 +43,8 @@ export function addRecording(
 export function videoFile(recordingType: string, path: string): AddRecordingFileInput {
   return { file_type: "MP4", recording_type: recordingType, path };
 }
+
+/** A recording hosted by a Zoom user nobody connected (`stranger@example.com`, added to the fake now). */
+export function addStrangersRecording(zoom: FakeZoom, input: RecordingInput): FakeMeeting {
+  return addRecording(zoom, zoom.addUser({ email: "stranger@example.com" }), input);
+}
