@@ -4,12 +4,12 @@
  * `worker` must not load the HTTP stack (hono, @hono/node-server) nor the long-polling runner;
  * `serve` (the control: proves the hook sees them) loads all three. No role loads tsx or a .ts file.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { REQUIRED_TEST_ENV } from "../support/config.js";
+import { killAfterEachTest, tempDirForEachTest } from "../support/each-test.js";
 import { freePort } from "../support/world.js";
 
 const BIN = resolve("bin/zoomgram.mjs");
@@ -18,33 +18,29 @@ const REQUIRED = REQUIRED_TEST_ENV;
 const HTTP_STACK = ["/node_modules/hono/", "/node_modules/@hono/node-server/"];
 const POLLING_RUNNER = "/node_modules/@grammyjs/runner/";
 
-let dir: string | undefined;
-let child: ChildProcess | undefined;
-afterEach(() => {
-  child?.kill("SIGKILL");
-  child = undefined;
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const workDir = tempDirForEachTest("zoomgram-modules-");
+const killAfterTest = killAfterEachTest();
 
 /** Starts `role`, waits for its "started" line, kills it; returns the modules it loaded. */
 async function modulesLoadedBy(role: string): Promise<string[]> {
-  dir = mkdtempSync(join(tmpdir(), "zoomgram-modules-"));
+  const dir = workDir();
   const log = join(dir, "modules.txt");
   const port = await freePort();
-  const c = spawn(process.execPath, ["--import", HOOK, BIN, role], {
-    cwd: dir,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      ...REQUIRED,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      TELEGRAM_API_ROOT: "http://127.0.0.1:9",
-      ZOOMGRAM_MODULE_LOG: log,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child = c;
+  const c = killAfterTest(
+    spawn(process.execPath, ["--import", HOOK, BIN, role], {
+      cwd: dir,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        ...REQUIRED,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        TELEGRAM_API_ROOT: "http://127.0.0.1:9",
+        ZOOMGRAM_MODULE_LOG: log,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    }),
+  );
   let out = "";
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
     c.on("close", (code, signal) => r({ code, signal })),

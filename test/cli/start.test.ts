@@ -4,11 +4,11 @@
  * SIGTERM; a missing variable stops it with exit code 2 and a line naming the variable.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { REQUIRED_TEST_ENV } from "../support/config.js";
+import { killAfterEachTest, tempDirForEachTest } from "../support/each-test.js";
 import { freePort } from "../support/world.js";
 
 const BIN = resolve("bin/zoomgram.mjs");
@@ -19,13 +19,8 @@ function baseEnv(): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, HOME: process.env.HOME };
 }
 
-let child: ChildProcess | undefined;
-let dir: string | undefined;
-afterEach(() => {
-  child?.kill("SIGKILL");
-  child = undefined;
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const workDir = tempDirForEachTest("zoomgram-start-");
+const killAfterTest = killAfterEachTest();
 
 function collect(c: ChildProcess): { out: () => string; exited: Promise<number | null> } {
   let out = "";
@@ -40,19 +35,21 @@ function collect(c: ChildProcess): { out: () => string; exited: Promise<number |
 
 describe("zoomgram CLI", () => {
   it("serve with only the required variables answers /healthz and /readyz and creates the SQLite file", async () => {
-    dir = mkdtempSync(join(tmpdir(), "zoomgram-start-"));
+    const dir = workDir();
     const port = await freePort();
-    child = spawn(process.execPath, [BIN, "serve"], {
-      cwd: dir,
-      env: {
-        ...baseEnv(),
-        ...REQUIRED,
-        PORT: String(port),
-        HOST: "127.0.0.1",
-        TELEGRAM_API_ROOT: "http://127.0.0.1:9",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = killAfterTest(
+      spawn(process.execPath, [BIN, "serve"], {
+        cwd: dir,
+        env: {
+          ...baseEnv(),
+          ...REQUIRED,
+          PORT: String(port),
+          HOST: "127.0.0.1",
+          TELEGRAM_API_ROOT: "http://127.0.0.1:9",
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      }),
+    );
     const { out, exited } = collect(child);
     let health: Response | undefined;
     for (let i = 0; i < 200 && !health; i++) {
@@ -69,13 +66,15 @@ describe("zoomgram CLI", () => {
   });
 
   it("exits 2 naming a missing variable, without a stack trace", async () => {
-    dir = mkdtempSync(join(tmpdir(), "zoomgram-start-"));
+    const dir = workDir();
     const { ZOOM_CLIENT_ID: _omit, ...rest } = REQUIRED;
-    child = spawn(process.execPath, [BIN, "serve"], {
-      cwd: dir,
-      env: { ...baseEnv(), ...rest },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = killAfterTest(
+      spawn(process.execPath, [BIN, "serve"], {
+        cwd: dir,
+        env: { ...baseEnv(), ...rest },
+        stdio: ["ignore", "pipe", "pipe"],
+      }),
+    );
     const { out, exited } = collect(child);
     expect(await exited).toBe(2);
     expect(out()).toMatch(/^ {2}ZOOM_CLIENT_ID: is required$/m);

@@ -8,25 +8,18 @@ import type { Update } from "grammy/types";
 import { describe, expect, it } from "vitest";
 import { signConnectParams } from "../../src/connect/connect-link.js";
 import { signOAuthState } from "../../src/connect/oauth-state.js";
-import { closeAfterEachTest } from "../support/each-test.js";
 import {
   ADA,
-  addAda,
+  adaHarnessForEachTest,
   type ConnectHarness,
   followToZoom,
   lastLoginButton,
   pathOf,
   pressConnectButton,
   sendText,
-  startConnectHarness,
 } from "./harness.js";
 
-const closeAfterTest = closeAfterEachTest<ConnectHarness>();
-
-async function setup() {
-  const b = closeAfterTest(await startConnectHarness());
-  return { b, user: addAda(b) };
-}
+const setup = adaHarnessForEachTest();
 
 /** The bare URL of the login_url button of the newest bot message in a chat (a "copied" link). */
 function lastButtonUrl(b: ConnectHarness, chatId: number): string {

@@ -6,28 +6,25 @@
  */
 import { describe, expect, it } from "vitest";
 import { signLoginData } from "../fakes/fake-telegram.js";
-import { closeAfterEachTest } from "../support/each-test.js";
 import {
   ADA,
-  addAda,
+  adaHarnessForEachTest,
   type ConnectHarness,
   followToZoom,
   lastLoginButton,
-  pathOf,
+  openInBrowser,
   pressConnectButton,
   sendText,
-  startConnectHarness,
 } from "./harness.js";
 
-const closeAfterTest = closeAfterEachTest<ConnectHarness>();
+const startWithAda = adaHarnessForEachTest();
 
 const BOB = { id: 2002, first_name: "Bob", username: "bob", language_code: "en" };
 const MALLORY = { id: 6666, first_name: "Mallory", username: "mallory", language_code: "en" };
 const GROUP = -100777;
 
 async function setup() {
-  const b = closeAfterTest(await startConnectHarness());
-  addAda(b, [ADA, BOB, MALLORY]);
+  const { b } = await startWithAda({ telegramUsers: [ADA, BOB, MALLORY] });
   b.tg.addChat({
     id: GROUP,
     type: "supergroup",
@@ -47,13 +44,21 @@ async function expectNothingStored(b: ConnectHarness) {
   expect(b.zoom.requests.filter((r) => r.route === "authorize" || r.route === "token")).toEqual([]);
 }
 
+/** Opening `pressedUrl` is refused (403) with a page saying `why`, and nothing is stored. */
+async function expectRefused(b: ConnectHarness, pressedUrl: string, why: string) {
+  const response = await openInBrowser(b, pressedUrl);
+  expect(response.status).toBe(403);
+  expect(await response.text()).toContain(why);
+  await expectNothingStored(b);
+}
+
 /** Opens the confirmation, follows its button through the fake Zoom and the callback. */
 async function finish(
   b: ConnectHarness,
   pressedUrl: string,
 ): Promise<{ status: number; confirmation: string }> {
   const { confirmation, back } = await followToZoom(b, pressedUrl);
-  const page = await b.app.http.request(pathOf(back.toString()));
+  const page = await openInBrowser(b, back.toString());
   return { status: page.status, confirmation };
 }
 
@@ -74,17 +79,18 @@ describe("the connect link proves who is connecting", () => {
   it("a group member pressing the administrator's button connects nothing", async () => {
     const b = await setup();
     await sendText(b, GROUP, ADA.id, "/connect");
-    const response = await b.app.http.request(pathOf(pressConnectButton(b, GROUP, BOB.id)));
-    expect(response.status).toBe(403);
-    expect(await response.text()).toContain("Only the person who sent /connect can use this button");
-    await expectNothingStored(b);
+    await expectRefused(
+      b,
+      pressConnectButton(b, GROUP, BOB.id),
+      "Only the person who sent /connect can use this button",
+    );
   });
 
   it("a forwarded button pressed by someone else connects nothing", async () => {
     const b = await setup();
     await sendText(b, ADA.id, ADA.id, "/connect");
     // Telegram authorizes whoever presses a forwarded login_url button: here Bob.
-    const response = await b.app.http.request(pathOf(pressConnectButton(b, ADA.id, BOB.id)));
+    const response = await openInBrowser(b, pressConnectButton(b, ADA.id, BOB.id));
     expect(response.status).toBe(403);
     await expectNothingStored(b);
   });
@@ -95,7 +101,7 @@ describe("the connect link proves who is connecting", () => {
     const { url, messageId } = lastLoginButton(b, ADA.id);
     const declined = b.tg.pressLoginButton({ chatId: ADA.id, messageId, from: ADA.id, decline: true });
     for (const link of [url, declined]) {
-      const response = await b.app.http.request(pathOf(link));
+      const response = await openInBrowser(b, link);
       expect(response.status).toBe(403);
       expect(await response.text()).toContain("This link only works from the button in Telegram");
     }
@@ -122,16 +128,16 @@ describe("the connect link proves who is connecting", () => {
     const smuggled = new URL(pressConnectButton(b, ADA.id, ADA.id));
     smuggled.searchParams.append("id", String(BOB.id));
     for (const link of [forged, altered, stale, smuggled]) {
-      const response = await b.app.http.request(pathOf(link.toString()));
+      const response = await openInBrowser(b, link.toString());
       expect(response.status, link.toString()).toBe(403);
     }
     await expectNothingStored(b);
 
     // The genuine press works once; replaying the very same URL (or a fresh press) is refused.
     const genuine = pressConnectButton(b, ADA.id, ADA.id);
-    expect((await b.app.http.request(pathOf(genuine))).status).toBe(200);
+    expect((await openInBrowser(b, genuine)).status).toBe(200);
     for (const again of [genuine, pressConnectButton(b, ADA.id, ADA.id)]) {
-      const replay = await b.app.http.request(pathOf(again));
+      const replay = await openInBrowser(b, again);
       expect(replay.status).toBe(400);
       expect(await replay.text()).toContain("This link was already used");
     }
@@ -144,7 +150,7 @@ describe("the connect link proves who is connecting", () => {
     const { url } = lastLoginButton(b, MALLORY.id);
     // The victim opens the copied link, or presses the forwarded button.
     for (const link of [url, pressConnectButton(b, MALLORY.id, ADA.id)]) {
-      const response = await b.app.http.request(pathOf(link));
+      const response = await openInBrowser(b, link);
       expect(response.status).toBe(403);
     }
     await expectNothingStored(b);
@@ -155,10 +161,7 @@ describe("the connect link proves who is connecting", () => {
     const b = await setup();
     await sendText(b, GROUP, ADA.id, "/connect");
     b.tg.setChatAdmins(GROUP, []);
-    const response = await b.app.http.request(pathOf(pressConnectButton(b, GROUP, ADA.id)));
-    expect(response.status).toBe(403);
-    expect(await response.text()).toContain("no longer an administrator");
-    await expectNothingStored(b);
+    await expectRefused(b, pressConnectButton(b, GROUP, ADA.id), "no longer an administrator");
   });
 
   it("the administrator's own press connects, after a page naming the group and who asked", async () => {
@@ -179,10 +182,10 @@ describe("the connect link proves who is connecting", () => {
   it("a link is spent when its OAuth flow starts, not only after a completed connection", async () => {
     const b = await setup();
     await sendText(b, ADA.id, ADA.id, "/connect");
-    const first = await b.app.http.request(pathOf(pressConnectButton(b, ADA.id, ADA.id)));
+    const first = await openInBrowser(b, pressConnectButton(b, ADA.id, ADA.id));
     expect(first.status).toBe(200); // the confirmation; Zoom never visited, nothing connected
     b.clock.advance(60_000);
-    const second = await b.app.http.request(pathOf(pressConnectButton(b, ADA.id, ADA.id)));
+    const second = await openInBrowser(b, pressConnectButton(b, ADA.id, ADA.id));
     expect(second.status).toBe(400);
     const spent = await b.app.services.db.kysely.selectFrom("connect_links_spent").selectAll().execute();
     expect(spent).toHaveLength(1);

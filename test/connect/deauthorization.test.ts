@@ -1,14 +1,8 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { computeZoomSignature } from "../../src/zoom/webhook-signature.js";
-import { type ConnectHarness, connectUntilCallback, startConnectHarness } from "./harness.js";
+import { ADA, adaHarnessForEachTest, type ConnectHarness, connectUntilCallback } from "./harness.js";
 
-let bench: ConnectHarness | undefined;
-afterEach(async () => {
-  await bench?.close();
-  bench = undefined;
-});
-
-const ADA = { id: 1001, first_name: "Ada", language_code: "en" };
+const setup = adaHarnessForEachTest();
 
 async function post(b: ConnectHarness, path: string, body: unknown) {
   const raw = JSON.stringify(body);
@@ -31,10 +25,7 @@ async function connectThroughTheFlow(b: ConnectHarness) {
 
 describe("app_deauthorized", () => {
   it("deletes the user's tokens and data, tells the chat, and later recording events deliver nothing", async () => {
-    bench = await startConnectHarness();
-    const b = bench;
-    const user = b.zoom.addUser({ email: "ada@example.com" });
-    b.tg.addUser(ADA);
+    const { b, user } = await setup();
     await connectThroughTheFlow(b);
     const db = b.app.services.db.kysely;
     expect(await db.selectFrom("zoom_connections").select("id").execute()).toHaveLength(1);

@@ -14,6 +14,7 @@ import type { FakeTelegram } from "../fakes/fake-telegram.js";
 import type { FakeZoom, ZoomUser } from "../fakes/fake-zoom.js";
 import { continueUrlOf } from "../support/connect-link.js";
 import { seedConnection as seedConnectionRows } from "../support/connection.js";
+import { closeAfterEachTest } from "../support/each-test.js";
 import { startWorld, type World } from "../support/world.js";
 
 export interface ConnectHarness extends World {
@@ -113,6 +114,20 @@ export function addAda(
   return user;
 }
 
+/**
+ * For a test file: the returned `start` gives a harness with Ada on both fakes (`addAda`; her
+ * Telegram account and `telegramUsers`) for one test, closed after it.
+ */
+export function adaHarnessForEachTest(): (
+  options?: ConnectHarnessOptions & { telegramUsers?: Parameters<typeof addAda>[1] },
+) => Promise<{ b: ConnectHarness; user: ZoomUser }> {
+  const closeAfterTest = closeAfterEachTest<ConnectHarness>();
+  return async ({ telegramUsers, ...options } = {}) => {
+    const b = closeAfterTest(await startConnectHarness(options));
+    return { b, user: addAda(b, telegramUsers) };
+  };
+}
+
 /** `from` sends `text` in `chatId`, handled by the app's bot. */
 export async function sendText(
   harness: ConnectHarness,
@@ -129,6 +144,10 @@ export const pathOf = (url: string): string => {
   return `${u.pathname}${u.search}`;
 };
 
+/** What the app answers a browser that opens `url` (a full URL, e.g. a pressed connect button). */
+export const openInBrowser = async (harness: Pick<ConnectHarness, "app">, url: string): Promise<Response> =>
+  harness.app.http.request(pathOf(url));
+
 /**
  * The browser's part after the button: opens the pressed link (the confirmation page must answer
  * 200), follows its button to the fake Zoom and reads where Zoom sends the browser back (the
@@ -138,7 +157,7 @@ export async function followToZoom(
   harness: ConnectHarness,
   pressedUrl: string,
 ): Promise<{ confirmation: string; authorizeUrl: URL; zoomStatus: number; back: URL }> {
-  const start = await harness.app.http.request(pathOf(pressedUrl));
+  const start = await openInBrowser(harness, pressedUrl);
   const confirmation = await start.text();
   expect(start.status, confirmation).toBe(200);
   const authorizeUrl = new URL(continueUrlOf(confirmation));

@@ -7,17 +7,17 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { Update } from "grammy/types";
 import { sql } from "kysely";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseDatabaseUrl } from "../../src/db/database.js";
-import { type ConnectHarness, connectUntilCallback, rememberCode, startConnectHarness } from "./harness.js";
+import {
+  ADA,
+  adaHarnessForEachTest,
+  type ConnectHarness,
+  connectUntilCallback,
+  rememberCode,
+} from "./harness.js";
 
-let bench: ConnectHarness | undefined;
-afterEach(async () => {
-  await bench?.close();
-  bench = undefined;
-});
-
-const ADA = { id: 1001, first_name: "Ada", language_code: "en" };
+const setup = adaHarnessForEachTest();
 
 async function databaseText(b: ConnectHarness): Promise<Buffer> {
   const { dialect, target } = parseDatabaseUrl(b.databaseUrl);
@@ -42,10 +42,7 @@ async function databaseText(b: ConnectHarness): Promise<Buffer> {
 
 describe("no OAuth secret at rest or in logs", () => {
   it("the database and the logs contain no access token, refresh token or code", async () => {
-    bench = await startConnectHarness();
-    const b = bench;
-    const user = b.zoom.addUser({ email: "ada@example.com" });
-    b.tg.addUser(ADA);
+    const { b, user } = await setup();
 
     const back = await connectUntilCallback(b, ADA.id);
     rememberCode(b.zoom, back.searchParams.get("code")!);

@@ -13,6 +13,7 @@ import type { FakeMeeting, ZoomUser } from "../fakes/fake-zoom.js";
 import { type OpsHarness as OpsBench, startOpsHarness as startOpsBench } from "../ops/harness.js";
 import { TEST_DIALECT } from "../support/db.js";
 import { closeAfterEachTest, testAudioForFile } from "../support/each-test.js";
+import { addRecording } from "../support/recordings.js";
 
 const CHAT = 4343;
 const CHAT_TXT =
@@ -43,19 +44,21 @@ async function setup(options: { chatFile: boolean; trash?: boolean; locale?: str
   return { b, user };
 }
 
-function addMeeting(b: OpsBench, user: ZoomUser, uuid: string, withAudio = true): FakeMeeting {
-  return b.zoom.addMeeting({
+const addMeeting = (b: OpsBench, user: ZoomUser, uuid: string, withAudio = true): FakeMeeting =>
+  addRecording(b.zoom, user, {
     uuid,
-    hostUserId: user.id,
     topic: "Weekly sync",
-    start_time: "2026-01-15T11:00:00Z",
     duration: 30,
-    files: [
-      ...(withAudio ? [{ file_type: "M4A", recording_type: "audio_only", path: audio() }] : []),
-      { file_type: "TRANSCRIPT", recording_type: "audio_transcript", bytes: VTT },
-      { file_type: "CHAT", recording_type: "chat_file", bytes: CHAT_TXT },
-    ],
+    ...(withAudio ? { audio: audio() } : {}),
+    vtt: VTT,
+    files: [{ file_type: "CHAT", recording_type: "chat_file", bytes: CHAT_TXT }],
   });
+
+/** Zoom announces the recording and then its transcript; every job runs to the end. */
+async function announceBoth(b: OpsBench, meeting: FakeMeeting) {
+  await b.post(b.zoom.buildEvent("recording.completed", meeting.uuid));
+  await b.post(b.zoom.buildEvent("recording.transcript_completed", meeting.uuid));
+  await b.settle(KINDS);
 }
 
 const chatDocuments = (b: OpsBench) =>
@@ -102,9 +105,7 @@ describe(`Zoom's chat file on ${TEST_DIALECT}`, () => {
   it("once delivered intact, lets trash after delivery go ahead", async () => {
     const { b, user } = await setup({ chatFile: true, trash: true });
     const meeting = addMeeting(b, user, "chat-then-trash==");
-    await b.post(b.zoom.buildEvent("recording.completed", meeting.uuid));
-    await b.post(b.zoom.buildEvent("recording.transcript_completed", meeting.uuid));
-    await b.settle(KINDS);
+    await announceBoth(b, meeting);
     expect(chatDocuments(b)).toHaveLength(1);
     expect(b.zoom.recordingDeletions).toEqual([
       { uuid: meeting.uuid, action: "trash", at: expect.any(Number) },
@@ -115,9 +116,7 @@ describe(`Zoom's chat file on ${TEST_DIALECT}`, () => {
   it("is never downloaded for a chat that has it off", async () => {
     const { b, user } = await setup({ chatFile: false, trash: true });
     const meeting = addMeeting(b, user, "no-chat-file==");
-    await b.post(b.zoom.buildEvent("recording.completed", meeting.uuid));
-    await b.post(b.zoom.buildEvent("recording.transcript_completed", meeting.uuid));
-    await b.settle(KINDS);
+    await announceBoth(b, meeting);
     expect(chatDocuments(b)).toEqual([]);
     expect(chatFileDownloads(b, meeting)).toEqual([]);
     expect(await chatRow(b, meeting.uuid)).toEqual([]);

@@ -6,34 +6,25 @@ import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { findDeliveries } from "../../src/delivery/delivery.repository.js";
 import { extractAudio } from "../../src/media/transform.js";
 import { createLogger } from "../../src/observability/logger.js";
 import type { FakeMeeting } from "../fakes/fake-zoom.js";
 import { TEST_DIALECT } from "../support/db.js";
-import { FFMPEG, makeTestAudio, makeTestVideo } from "../support/media.js";
+import { closeAfterEachTest, testAudioForFile, testVideoForFile } from "../support/each-test.js";
+import { FFMPEG, makeTestAudio } from "../support/media.js";
 import { type DeliveryHarness, sha256File, startDeliveryHarness } from "./harness.js";
 
-let audio30: string;
-let video20: string;
-let silentVideo: string;
-beforeAll(async () => {
-  audio30 = await makeTestAudio({ seconds: 30, bitrateKbps: 64 });
-  video20 = await makeTestVideo({ seconds: 20 });
-  silentVideo = await makeTestVideo({ seconds: 5, withAudio: false });
-});
-
-let bench: DeliveryHarness | undefined;
-afterEach(async () => {
-  await bench?.close();
-  bench = undefined;
-});
+const audio30 = testAudioForFile({ seconds: 30, bitrateKbps: 64 });
+const video20 = testVideoForFile({ seconds: 20 });
+const silentVideo = testVideoForFile({ seconds: 5, withAudio: false });
+const closeAfterTest = closeAfterEachTest<DeliveryHarness>();
 
 async function setup(options: Parameters<typeof startDeliveryHarness>[0] = {}) {
-  bench = await startDeliveryHarness(options);
-  const connected = await bench.connect({ chatId: 4242, timezone: "Europe/Berlin", displayName: "Ann Lee" });
-  return { b: bench, ...connected };
+  const b = closeAfterTest(await startDeliveryHarness(options));
+  const connected = await b.connect({ chatId: 4242, timezone: "Europe/Berlin", displayName: "Ann Lee" });
+  return { b, ...connected };
 }
 
 function addMeeting(
@@ -48,11 +39,23 @@ function addMeeting(
     start_time: input.start_time ?? "2026-03-01T08:00:00Z",
     duration: input.duration ?? 1,
     files: input.files ?? [
-      { file_type: "M4A", recording_type: "audio_only", path: audio30 },
-      { file_type: "MP4", recording_type: "shared_screen_with_speaker_view", path: video20 },
+      { file_type: "M4A", recording_type: "audio_only", path: audio30() },
+      { file_type: "MP4", recording_type: "shared_screen_with_speaker_view", path: video20() },
     ],
     ...(input.timezone ? { timezone: input.timezone } : {}),
   });
+}
+
+/** Adds the meeting (see `addMeeting`), announces it as Zoom would and runs its delivery to the end. */
+async function deliverMeeting(
+  b: DeliveryHarness,
+  hostUserId: string,
+  input: Parameters<typeof addMeeting>[2] = {},
+): Promise<FakeMeeting> {
+  const meeting = addMeeting(b, hostUserId, input);
+  await b.post(b.zoom.buildEvent("recording.completed", meeting.uuid));
+  await b.settle();
+  return meeting;
 }
 
 describe(`recording delivery on ${TEST_DIALECT}`, () => {
@@ -70,7 +73,7 @@ describe(`recording delivery on ${TEST_DIALECT}`, () => {
     const sent = uploads[0]!;
     expect(sent.method).toBe("sendAudio");
     expect(sent.files).toHaveLength(1);
-    expect(sent.files[0]!.sha256).toBe(await sha256File(audio30));
+    expect(sent.files[0]!.sha256).toBe(await sha256File(audio30()));
     expect(sent.files[0]!.filename).toBe("2026-03-01 Weekly sync.m4a");
     expect(Number(sent.fields.duration)).toBe(30);
     expect(sent.fields.title).toBe("Weekly sync");
@@ -124,42 +127,36 @@ describe(`recording delivery on ${TEST_DIALECT}`, () => {
 
   it("extracts the audio of an MP4-only meeting with ffmpeg and sends it as M4A audio", async () => {
     const { b, zoomUserId } = await setup();
-    const meeting = addMeeting(b, zoomUserId, {
-      files: [{ file_type: "MP4", recording_type: "shared_screen_with_speaker_view", path: video20 }],
+    const meeting = await deliverMeeting(b, zoomUserId, {
+      files: [{ file_type: "MP4", recording_type: "shared_screen_with_speaker_view", path: video20() }],
     });
-    await b.post(b.zoom.buildEvent("recording.completed", meeting.uuid));
-    await b.settle();
     const [sent] = b.uploads(4242);
     expect(sent?.method).toBe("sendAudio");
     expect(sent?.files[0]?.filename).toMatch(/\.m4a$/);
     expect(Number(sent?.fields.duration)).toBeGreaterThanOrEqual(19);
     // Exactly the MP4's audio track, copied without re-encoding.
     const expected = join(mkdtempSync(join(tmpdir(), "zoomgram-expect-")), "audio.m4a");
-    await extractAudio(FFMPEG, video20, expected);
+    await extractAudio(FFMPEG, video20(), expected);
     expect(sent!.files[0]!.sha256).toBe(await sha256File(expected));
     expect(sent!.files[0]!.size).toBeLessThan(meeting.files[0]!.file_size);
   });
 
   it("without ffmpeg sends an MP4-only meeting's video as a document", async () => {
     const { b, zoomUserId } = await setup({ ffmpeg: null });
-    const meeting = addMeeting(b, zoomUserId, {
-      files: [{ file_type: "MP4", recording_type: "active_speaker", path: video20 }],
+    await deliverMeeting(b, zoomUserId, {
+      files: [{ file_type: "MP4", recording_type: "active_speaker", path: video20() }],
     });
-    await b.post(b.zoom.buildEvent("recording.completed", meeting.uuid));
-    await b.settle();
     const [sent] = b.uploads(4242);
     expect(sent?.method).toBe("sendDocument");
-    expect(sent?.files[0]?.sha256).toBe(await sha256File(video20));
+    expect(sent?.files[0]?.sha256).toBe(await sha256File(video20()));
     expect(sent?.caption).toMatch(/^🎬 No audio could be extracted/);
   });
 
   it("sends a silent MP4 as a document even with ffmpeg (no audio track to extract)", async () => {
     const { b, zoomUserId } = await setup();
-    const meeting = addMeeting(b, zoomUserId, {
-      files: [{ file_type: "MP4", recording_type: "active_speaker", path: silentVideo }],
+    await deliverMeeting(b, zoomUserId, {
+      files: [{ file_type: "MP4", recording_type: "active_speaker", path: silentVideo() }],
     });
-    await b.post(b.zoom.buildEvent("recording.completed", meeting.uuid));
-    await b.settle();
     expect(b.uploads(4242).map((s) => s.method)).toEqual(["sendDocument"]);
   });
 
@@ -168,7 +165,7 @@ describe(`recording delivery on ${TEST_DIALECT}`, () => {
     const second = await makeTestAudio({ seconds: 12, bitrateKbps: 64 });
     const meeting = addMeeting(b, zoomUserId, {
       files: [
-        { file_type: "M4A", recording_type: "audio_only", path: audio30 },
+        { file_type: "M4A", recording_type: "audio_only", path: audio30() },
         { file_type: "M4A", recording_type: "audio_only", path: second },
       ],
     });
@@ -180,7 +177,7 @@ describe(`recording delivery on ${TEST_DIALECT}`, () => {
     expect(await b.auditResults()).toEqual(["accepted", "accepted"]);
     await b.settle();
     const hashes = b.uploads(4242).map((u) => u.files[0]!.sha256);
-    expect(hashes.sort()).toEqual([await sha256File(audio30), await sha256File(second)].sort());
+    expect(hashes.sort()).toEqual([await sha256File(audio30()), await sha256File(second)].sort());
     const names = b.uploads(4242).map((u) => u.files[0]!.filename);
     expect(names.sort()).toEqual(["2026-03-01 Weekly sync - 2.m4a", "2026-03-01 Weekly sync.m4a"]);
   });

@@ -38,6 +38,10 @@ export interface DeliveryHarness extends Omit<World, "connect" | "settle"> {
   settle(maxRounds?: number): Promise<void>;
   /** sendAudio / sendDocument records for a chat, in order. */
   uploads(chatId?: number): SentRecord[];
+  /** The deliver-recording jobs, oldest first. */
+  recordingJobs(): Promise<
+    Array<{ state: string; attempts: number; run_at: number; last_error: string | null }>
+  >;
 }
 
 export async function startDeliveryHarness(options: DeliveryHarnessOptions = {}): Promise<DeliveryHarness> {
@@ -74,6 +78,13 @@ export async function startDeliveryHarness(options: DeliveryHarnessOptions = {})
       return rows.map((r) => r.result);
     },
     settle: (maxRounds) => world.settle({ kinds: [DELIVER_RECORDING_JOB], maxRounds }),
+    recordingJobs: () =>
+      world.db.kysely
+        .selectFrom("jobs")
+        .select(["state", "attempts", "run_at", "last_error"])
+        .where("kind", "=", DELIVER_RECORDING_JOB)
+        .orderBy("id")
+        .execute(),
     uploads: (chatId) =>
       world.tg.sent.filter(
         (s) =>

@@ -13,20 +13,15 @@ import type { IngestTable } from "../../src/delivery/ingest.js";
 import { ingestors } from "../../src/delivery/ingest-table.js";
 import { silentLogger } from "../../src/observability/logger.js";
 import { METRICS_AUTH } from "../support/config.js";
-import { TEST_DIALECT } from "../support/db.js";
+import { countRows, TEST_DIALECT } from "../support/db.js";
 import { closeAfterEachTest } from "../support/each-test.js";
 import { type DeliveryHarness, startDeliveryHarness } from "./harness.js";
 
 /** Harnesses, extra pools and apps of a test, closed newest first after it. */
 const closeAfterTest = closeAfterEachTest();
 
-async function count(b: DeliveryHarness, table: "webhook_inbox" | "webhook_events" | "jobs" | "deliveries") {
-  const row = await b.services.db.kysely
-    .selectFrom(table)
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
+const count = (b: DeliveryHarness, table: "webhook_inbox" | "webhook_events" | "jobs" | "deliveries") =>
+  countRows(b.services.db, table);
 
 /** A connected user with `n` meetings, each with one audio file. */
 async function meetings(b: DeliveryHarness, n: number, chatId = 77): Promise<string[]> {

@@ -3,47 +3,39 @@
  * the refused file is never sent again; recordings over TELEGRAM_UPLOAD_LIMIT_MB are re-encoded or
  * split into playable parts under the limit; without ffmpeg the chat gets Zoom's link and the reason.
  */
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { findDeliveries } from "../../src/delivery/delivery.repository.js";
 import { probeMedia } from "../../src/media/probe.js";
 import type { AddRecordingFileInput } from "../fakes/fake-zoom.js";
 import { TEST_DIALECT } from "../support/db.js";
+import { closeAfterEachTest, generatedForFile, testAudioForFile } from "../support/each-test.js";
 import { FFPROBE, makeTestAudio, makeTestVideo } from "../support/media.js";
+import { addRecording } from "../support/recordings.js";
 import { type DeliveryHarness, sha256File, startDeliveryHarness } from "./harness.js";
 
-let small: string;
-let fiveMinutes: string;
-beforeAll(async () => {
-  small = await makeTestAudio({ seconds: 20, bitrateKbps: 128 });
-  fiveMinutes = await makeTestAudio({ seconds: 300, bitrateKbps: 128 });
-}, 120_000);
-
-let bench: DeliveryHarness | undefined;
-afterEach(async () => {
-  await bench?.close();
-  bench = undefined;
-});
+const small = testAudioForFile({ seconds: 20, bitrateKbps: 128 });
+const fiveMinutes = generatedForFile(() => makeTestAudio({ seconds: 300, bitrateKbps: 128 }), 120_000);
+const closeAfterTest = closeAfterEachTest<DeliveryHarness>();
 
 const CHAT = 6060;
 
 async function deliver(options: Parameters<typeof startDeliveryHarness>[0], files: AddRecordingFileInput[]) {
-  bench = await startDeliveryHarness(options);
-  const { zoomUserId } = await bench.connect({ chatId: CHAT });
-  const meeting = bench.zoom.addMeeting({
+  const b = closeAfterTest(await startDeliveryHarness(options));
+  const { zoomUserId } = await b.connect({ chatId: CHAT });
+  const meeting = addRecording(b.zoom, zoomUserId, {
     uuid: "ladder==",
-    hostUserId: zoomUserId,
     topic: "All hands",
     start_time: "2026-03-01T08:00:00Z",
     files,
   });
-  await bench.post(bench.zoom.buildEvent("recording.completed", meeting.uuid));
-  return { b: bench, meeting };
+  await b.post(b.zoom.buildEvent("recording.completed", meeting.uuid));
+  return { b, meeting };
 }
 
 describe(`the upload ladder on ${TEST_DIALECT}`, () => {
   it("moves to the re-encode after a 413 and never sends the refused file again, even on retry", async () => {
     const { b, meeting } = await deliver({}, [
-      { file_type: "M4A", recording_type: "audio_only", path: small },
+      { file_type: "M4A", recording_type: "audio_only", path: small() },
     ]);
     b.tg.inject("sendAudio", { kind: "413" }, 1);
     // The re-encoded upload then meets a Telegram outage: the job retries later.
@@ -53,7 +45,7 @@ describe(`the upload ladder on ${TEST_DIALECT}`, () => {
     expect(calls.map((c) => c.status)).toEqual([413, 500, 200]);
     const uploads = b.uploads(CHAT);
     expect(uploads).toHaveLength(1);
-    expect(uploads[0]!.files[0]!.sha256).not.toBe(await sha256File(small));
+    expect(uploads[0]!.files[0]!.sha256).not.toBe(await sha256File(small()));
     // Mono ~48 kbit/s: well under half the 128 kbit/s stereo original.
     expect(uploads[0]!.files[0]!.size).toBeLessThan(meeting.files[0]!.file_size / 2);
     const rows = await findDeliveries(b.services.db.kysely, meeting.uuid, CHAT, ["audio"]);
@@ -66,7 +58,7 @@ describe(`the upload ladder on ${TEST_DIALECT}`, () => {
 
   it("splits a recording too large even re-encoded into playable parts under the limit, as replies to part 1", async () => {
     const { b } = await deliver({ env: { TELEGRAM_UPLOAD_LIMIT_MB: "1" } }, [
-      { file_type: "M4A", recording_type: "audio_only", path: fiveMinutes },
+      { file_type: "M4A", recording_type: "audio_only", path: fiveMinutes() },
     ]);
     await b.settle();
     const uploads = b.uploads(CHAT);
@@ -88,7 +80,7 @@ describe(`the upload ladder on ${TEST_DIALECT}`, () => {
 
   it("resumes a split after a 429 with the next part, never repeating a sent one", async () => {
     const { b } = await deliver({ env: { TELEGRAM_UPLOAD_LIMIT_MB: "1" } }, [
-      { file_type: "M4A", recording_type: "audio_only", path: fiveMinutes },
+      { file_type: "M4A", recording_type: "audio_only", path: fiveMinutes() },
     ]);
     // Telegram floods on the second part (a transformer answers for it, deterministically).
     let calls = 0;
@@ -111,17 +103,12 @@ describe(`the upload ladder on ${TEST_DIALECT}`, () => {
       Array.from({ length: total }, (_, i) => `Part ${i + 1}/${total}`),
     );
     expect(uploads.slice(1).every((u) => u.replyTo === uploads[0]!.messageId)).toBe(true);
-    const job = await b.services.db.kysely
-      .selectFrom("jobs")
-      .select(["state", "attempts"])
-      .where("kind", "=", "deliver-recording")
-      .executeTakeFirstOrThrow();
-    expect(job).toEqual({ state: "completed", attempts: 2 });
+    expect(await b.recordingJobs()).toMatchObject([{ state: "completed", attempts: 2 }]);
   });
 
   it("without ffmpeg, sends Zoom's link and the reason instead of a file over the limit", async () => {
     const { b } = await deliver({ ffmpeg: null, env: { TELEGRAM_UPLOAD_LIMIT_MB: "1" } }, [
-      { file_type: "M4A", recording_type: "audio_only", path: fiveMinutes },
+      { file_type: "M4A", recording_type: "audio_only", path: fiveMinutes() },
     ]);
     await b.settle();
     expect(b.uploads(CHAT)).toHaveLength(0);
@@ -169,7 +156,7 @@ describe(`the upload ladder on ${TEST_DIALECT}`, () => {
 describe(`split parts on ${TEST_DIALECT}`, () => {
   it("are each a playable AAC file whose durations add up to the recording", async () => {
     const { b } = await deliver({ env: { TELEGRAM_UPLOAD_LIMIT_MB: "1" }, keepTelegramFiles: true }, [
-      { file_type: "M4A", recording_type: "audio_only", path: fiveMinutes },
+      { file_type: "M4A", recording_type: "audio_only", path: fiveMinutes() },
     ]);
     await b.settle();
     let total = 0;

@@ -8,8 +8,9 @@
  */
 import { describe, expect, it } from "vitest";
 import type { FakeMeeting, ZoomUser } from "../fakes/fake-zoom.js";
-import { TEST_DIALECT } from "../support/db.js";
+import { countRows, TEST_DIALECT } from "../support/db.js";
 import { closeAfterEachTest, testAudioForFile } from "../support/each-test.js";
+import { addRecording } from "../support/recordings.js";
 import { startWorld, type World } from "../support/world.js";
 
 const CHAT = 5151;
@@ -78,19 +79,8 @@ async function setup(options: { locale?: "en" | "de"; trashAfterDelivery?: boole
   };
 }
 
-function addMeeting(w: World, user: ZoomUser, uuid: string): FakeMeeting {
-  return w.zoom.addMeeting({
-    uuid,
-    hostUserId: user.id,
-    topic: `Topic ${uuid}`,
-    start_time: "2026-01-15T11:00:00Z",
-    duration: 30,
-    files: [
-      { file_type: "M4A", recording_type: "audio_only", path: audio() },
-      { file_type: "TRANSCRIPT", recording_type: "audio_transcript", bytes: VTT },
-    ],
-  });
-}
+const addMeeting = (w: World, user: ZoomUser, uuid: string): FakeMeeting =>
+  addRecording(w.zoom, user, { uuid, duration: 30, audio: audio(), vtt: VTT });
 
 const settle = (w: World) => w.settle({ kinds: KINDS });
 const sent = (w: World, method: "sendAudio" | "sendDocument") =>
@@ -126,17 +116,9 @@ async function jobStates(w: World, kind: string): Promise<string[]> {
 
 /** Everything the app stores, counted: a dropped event must leave these as they were. */
 async function footprint(w: World): Promise<Record<string, number>> {
-  const count = async (
+  const count = (
     table: "webhook_events" | "webhook_inbox" | "jobs" | "recording_removals" | "meetings" | "deliveries",
-  ) =>
-    Number(
-      (
-        await w.db.kysely
-          .selectFrom(table)
-          .select((eb) => eb.fn.countAll<number>().as("n"))
-          .executeTakeFirst()
-      )?.n ?? 0,
-    );
+  ) => countRows(w.db, table);
   return {
     webhookEvents: await count("webhook_events"),
     inbox: await count("webhook_inbox"),

@@ -11,6 +11,7 @@ import type { FakeMeeting, ZoomUser } from "../fakes/fake-zoom.js";
 import { type OpsHarness as OpsBench, startOpsHarness as startOpsBench } from "../ops/harness.js";
 import { TEST_DIALECT } from "../support/db.js";
 import { closeAfterEachTest, testAudioForFile } from "../support/each-test.js";
+import { addRecording } from "../support/recordings.js";
 
 const CHAT = 4242;
 const VTT = "WEBVTT\n\n1\n00:00:00.000 --> 00:00:02.000\nAnn: Hello, this is the weekly sync.\n";
@@ -34,21 +35,8 @@ async function setup(trashDefault: boolean, scope?: string): Promise<{ b: OpsBen
   return { b, user };
 }
 
-function addMeeting(b: OpsBench, user: ZoomUser, uuid: string, withTranscript: boolean): FakeMeeting {
-  return b.zoom.addMeeting({
-    uuid,
-    hostUserId: user.id,
-    topic: `Topic ${uuid}`,
-    start_time: "2026-01-15T11:00:00Z",
-    duration: 30,
-    files: [
-      { file_type: "M4A", recording_type: "audio_only", path: audio() },
-      ...(withTranscript
-        ? [{ file_type: "TRANSCRIPT", recording_type: "audio_transcript", bytes: VTT }]
-        : []),
-    ],
-  });
-}
+const addMeeting = (b: OpsBench, user: ZoomUser, uuid: string, withTranscript: boolean): FakeMeeting =>
+  addRecording(b.zoom, user, { uuid, duration: 30, audio: audio(), ...(withTranscript ? { vtt: VTT } : {}) });
 
 const deletions = (b: OpsBench) => b.zoom.requests.filter((r) => r.route === "delete_recordings");
 const card = (b: OpsBench) => b.tg.messages(CHAT).find((m) => m.text?.startsWith("🎥"));

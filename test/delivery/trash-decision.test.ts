@@ -11,11 +11,12 @@ const VIDEO: File = { fileId: "v1", fileType: "MP4", fileSize: 9000, status: "co
 const VTT: File = { fileId: "t1", fileType: "TRANSCRIPT", fileSize: 300, status: "completed" };
 const CHAT: File = { fileId: "c1", fileType: "CHAT", fileSize: 30, status: "completed" };
 
-function facts(
-  deliveries: Array<[string, string, string]>,
-  files = [AUDIO, VTT],
-  transcriptCardStatus?: string,
-): TrashFacts {
+/** A delivery row: file id, kind, state. */
+type Delivery = [string, string, string];
+const AUDIO_DELIVERED: Delivery = ["a1", "audio", "delivered"];
+const VTT_DELIVERED: Delivery = ["t1", "transcript", "delivered"];
+
+function facts(deliveries: Delivery[], files = [AUDIO, VTT], transcriptCardStatus?: string): TrashFacts {
   return {
     deliveries: deliveries.map(([fileId, kind, state]) => ({ fileId, kind, state })),
     files,
@@ -25,53 +26,29 @@ function facts(
 
 describe("trashReadiness", () => {
   it("is ready once audio and transcript were delivered", () => {
-    expect(
-      trashReadiness(
-        facts([
-          ["a1", "audio", "delivered"],
-          ["t1", "transcript", "delivered"],
-        ]),
-        DEFAULT_PARTS,
-      ),
-    ).toBe("ready");
+    expect(trashReadiness(facts([AUDIO_DELIVERED, VTT_DELIVERED]), DEFAULT_PARTS)).toBe("ready");
   });
 
   it("waits while anything is on its way, and for a transcript until its deadline", () => {
     expect(trashReadiness(facts([["a1", "audio", "uploading"]]), DEFAULT_PARTS)).toBe("wait");
-    expect(
-      trashReadiness(
-        facts([
-          ["a1", "audio", "delivered"],
-          ["t1", "transcript", "pending"],
-        ]),
-        DEFAULT_PARTS,
-      ),
-    ).toBe("wait");
-    // Announced (a TRANSCRIPT file) or not: wait until the card says it is not coming.
-    expect(trashReadiness(facts([["a1", "audio", "delivered"]]), DEFAULT_PARTS)).toBe("wait");
-    expect(trashReadiness(facts([["a1", "audio", "delivered"]], [AUDIO]), DEFAULT_PARTS)).toBe("wait");
-    expect(trashReadiness(facts([["a1", "audio", "delivered"]], [AUDIO], "unavailable"), DEFAULT_PARTS)).toBe(
-      "ready",
+    expect(trashReadiness(facts([AUDIO_DELIVERED, ["t1", "transcript", "pending"]]), DEFAULT_PARTS)).toBe(
+      "wait",
     );
+    // Announced (a TRANSCRIPT file) or not: wait until the card says it is not coming.
+    expect(trashReadiness(facts([AUDIO_DELIVERED]), DEFAULT_PARTS)).toBe("wait");
+    expect(trashReadiness(facts([AUDIO_DELIVERED], [AUDIO]), DEFAULT_PARTS)).toBe("wait");
+    expect(trashReadiness(facts([AUDIO_DELIVERED], [AUDIO], "unavailable"), DEFAULT_PARTS)).toBe("ready");
     // A chat without transcripts does not wait for one.
-    expect(
-      trashReadiness(facts([["a1", "audio", "delivered"]]), { ...DEFAULT_PARTS, transcript: false }),
-    ).toBe("ready");
+    expect(trashReadiness(facts([AUDIO_DELIVERED]), { ...DEFAULT_PARTS, transcript: false })).toBe("ready");
   });
 
   it("accepts a transcript made by speech to text (no Zoom file behind it)", () => {
-    const stt: Array<[string, string, string]> = [
-      ["a1", "audio", "delivered"],
-      ["speech-to-text", "transcript", "delivered"],
-    ];
+    const stt: Delivery[] = [AUDIO_DELIVERED, ["speech-to-text", "transcript", "delivered"]];
     expect(trashReadiness(facts(stt, [AUDIO]), DEFAULT_PARTS)).toBe("ready");
   });
 
   it("lets the summary's job run first, whatever its outcome", () => {
-    const done: Array<[string, string, string]> = [
-      ["a1", "audio", "delivered"],
-      ["t1", "transcript", "delivered"],
-    ];
+    const done = [AUDIO_DELIVERED, VTT_DELIVERED];
     expect(trashReadiness({ ...facts(done), summaryCardStatus: "working" }, DEFAULT_PARTS)).toBe("wait");
     for (const status of ["done", "failed", "unavailable"])
       expect(trashReadiness({ ...facts(done), summaryCardStatus: status }, DEFAULT_PARTS)).toBe("ready");
@@ -81,26 +58,20 @@ describe("trashReadiness", () => {
   });
 
   it("keeps the recording when a part failed, was skipped, or nothing was received", () => {
-    const done: [string, string, string] = ["t1", "transcript", "delivered"];
+    const done = VTT_DELIVERED;
     expect(trashReadiness(facts([["a1", "audio", "failed"], done]), DEFAULT_PARTS)).toBe("keep");
     expect(trashReadiness(facts([["a1", "audio", "skipped"], done]), DEFAULT_PARTS)).toBe("keep");
     expect(trashReadiness(facts([done]), DEFAULT_PARTS)).toBe("keep");
     // A file whose size Zoom never stated could not be checked.
     expect(
-      trashReadiness(
-        facts([["a1", "audio", "delivered"], done], [{ ...AUDIO, fileSize: null }, VTT]),
-        DEFAULT_PARTS,
-      ),
+      trashReadiness(facts([AUDIO_DELIVERED, done], [{ ...AUDIO, fileSize: null }, VTT]), DEFAULT_PARTS),
     ).toBe("keep");
     expect(trashReadiness(facts([["zz", "audio", "delivered"], done]), DEFAULT_PARTS)).toBe("keep");
   });
 
   it("waits for video and the chat file when the chat receives them and Zoom has them", () => {
     const withVideo = { ...DEFAULT_PARTS, video: true };
-    const audioAndVtt: Array<[string, string, string]> = [
-      ["a1", "audio", "delivered"],
-      ["t1", "transcript", "delivered"],
-    ];
+    const audioAndVtt = [AUDIO_DELIVERED, VTT_DELIVERED];
     expect(trashReadiness(facts(audioAndVtt, [AUDIO, VIDEO, VTT]), withVideo)).toBe("wait");
     expect(
       trashReadiness(facts([...audioAndVtt, ["v1", "video", "delivered"]], [AUDIO, VIDEO, VTT]), withVideo),

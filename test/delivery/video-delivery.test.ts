@@ -5,37 +5,34 @@
  * steps of the larger rungs (a smaller transcode, stream-copied parts) run on a real file.
  */
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { probeMedia } from "../../src/media/probe.js";
 import { splitVideo, transcodeVideo } from "../../src/media/video-transform.js";
 import { updateChatSettings } from "../../src/settings/chat-settings.repository.js";
 import type { ZoomUser } from "../fakes/fake-zoom.js";
 import { type OpsHarness as OpsBench, startOpsHarness as startOpsBench } from "../ops/harness.js";
 import { TEST_DIALECT } from "../support/db.js";
-import { FFMPEG, FFPROBE, makeTestAudio, makeTestVideo } from "../support/media.js";
+import {
+  closeAfterEachTest,
+  tempDirForFile,
+  testAudioForFile,
+  testVideoForFile,
+} from "../support/each-test.js";
+import { FFMPEG, FFPROBE } from "../support/media.js";
+import { addRecording, videoFile } from "../support/recordings.js";
 
 const CHAT = 4242;
-let audio: string;
-let video: string;
-beforeAll(async () => {
-  audio = await makeTestAudio({ seconds: 4, bitrateKbps: 48 });
-  video = await makeTestVideo({ seconds: 4 });
-});
-
-let bench: OpsBench | undefined;
-afterEach(async () => {
-  await bench?.close();
-  bench = undefined;
-});
+const audio = testAudioForFile({ seconds: 4, bitrateKbps: 48 });
+const video = testVideoForFile({ seconds: 4 });
+const closeAfterTest = closeAfterEachTest<OpsBench>();
 
 const sha = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
 
 async function setup(videoOn: boolean): Promise<{ b: OpsBench; user: ZoomUser }> {
-  const b = await startOpsBench();
-  bench = b;
+  const b = closeAfterTest(await startOpsBench());
   const user = b.zoom.addUser({ email: "host@example.com", timezone: "UTC" });
   await b.connect({ user, chatId: CHAT });
   if (videoOn) {
@@ -44,20 +41,16 @@ async function setup(videoOn: boolean): Promise<{ b: OpsBench; user: ZoomUser }>
   return { b, user };
 }
 
-function addMeeting(b: OpsBench, user: ZoomUser, uuid: string) {
-  return b.zoom.addMeeting({
+const addMeeting = (b: OpsBench, user: ZoomUser, uuid: string) =>
+  addRecording(b.zoom, user, {
     uuid,
-    hostUserId: user.id,
-    topic: `Topic ${uuid}`,
-    start_time: "2026-01-15T11:00:00Z",
     duration: 1,
+    audio: audio(),
     files: [
       { file_type: "MP4", recording_type: "gallery_view", bytes: "not the one" },
-      { file_type: "MP4", recording_type: "shared_screen_with_speaker_view", path: video },
-      { file_type: "M4A", recording_type: "audio_only", path: audio },
+      videoFile("shared_screen_with_speaker_view", video()),
     ],
   });
-}
 
 describe(`video delivery on ${TEST_DIALECT}`, () => {
   it("sends the best MP4 by sendVideo with duration, size and streaming, next to the audio", async () => {
@@ -67,7 +60,7 @@ describe(`video delivery on ${TEST_DIALECT}`, () => {
     await b.settle();
     const videos = b.tg.sent.filter((s) => s.method === "sendVideo" && s.chatId === CHAT);
     expect(videos).toHaveLength(1);
-    expect(videos[0]?.files[0]?.sha256).toBe(sha(video));
+    expect(videos[0]?.files[0]?.sha256).toBe(sha(video()));
     expect(videos[0]?.fields).toMatchObject({
       duration: "4",
       width: "160",
@@ -87,7 +80,7 @@ describe(`video delivery on ${TEST_DIALECT}`, () => {
       { kind: "video", state: "delivered" },
     ]);
     // The gallery view was never downloaded.
-    const gallery = meeting.files[0]!;
+    const gallery = meeting.files.find((f) => f.recording_type === "gallery_view")!;
     const token = new URL(gallery.download_url).pathname.split("/").pop()!;
     expect(b.zoom.requests.some((r) => r.path.includes(token))).toBe(false);
   });
@@ -107,21 +100,16 @@ describe(`video delivery on ${TEST_DIALECT}`, () => {
 });
 
 describe("video ffmpeg steps", () => {
-  let dir: string;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), "zoomgram-video-"));
-    return () => rmSync(dir, { recursive: true, force: true });
-  });
+  const dir = tempDirForFile("zoomgram-video-");
 
   it("transcodes to a smaller H.264/AAC MP4 and splits into playable parts", async () => {
-    const small = join(dir, "small.mp4");
-    await transcodeVideo(FFMPEG, video, small, { videoKbps: 100, height: 96, audioKbps: 32 });
+    const small = join(dir(), "small.mp4");
+    await transcodeVideo(FFMPEG, video(), small, { videoKbps: 100, height: 96, audioKbps: 32 });
     const info = await probeMedia({ ffmpeg: FFMPEG, ffprobe: FFPROBE }, small);
     expect(info).toMatchObject({ hasVideo: true, hasAudio: true, height: 96 });
     expect(Math.round(info.durationSec)).toBe(4);
 
-    const partsDir = join(dir, "parts");
-    const { mkdir } = await import("node:fs/promises");
+    const partsDir = join(dir(), "parts");
     await mkdir(partsDir);
     // The transcode has a keyframe every 2 s, so it cuts into parts of 2 s.
     const parts = await splitVideo(FFMPEG, small, partsDir, 2);

@@ -6,49 +6,48 @@
  * becomes Zoom's link with the reason in the chat's language. A 413 on the video as it is leads
  * to the smaller encode, not to the link.
  */
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { findDeliveries } from "../../src/delivery/delivery.repository.js";
 import type { Locale } from "../../src/i18n/locales.js";
 import { uploadBudgetBytes } from "../../src/media/delivery-plan.js";
 import { updateChatSettings } from "../../src/settings/chat-settings.repository.js";
 import { TEST_DIALECT } from "../support/db.js";
+import { closeAfterEachTest, generatedForFile } from "../support/each-test.js";
 import { makeHeavyTestVideo } from "../support/media.js";
+import { addRecording, videoFile } from "../support/recordings.js";
 import { type DeliveryHarness, sha256File, startDeliveryHarness } from "./harness.js";
 
 const CHAT = 7070;
 /** 10 s at 1.2 Mbit/s (~1.6 MB): a 542 kbit/s encode (~0.8 MB) fits a 1 MB limit. */
-let tenSeconds: string;
+const tenSeconds = generatedForFile(
+  () => makeHeavyTestVideo({ seconds: 10, kbps: 1200, keyframeSeconds: 2 }),
+  120_000,
+);
 /** 30 s at 0.7 Mbit/s (~2.8 MB), a keyframe every 2 s: no watchable encode fits 1 MB; 4 parts do. */
-let thirtySeconds: string;
+const thirtySeconds = generatedForFile(
+  () => makeHeavyTestVideo({ seconds: 30, kbps: 700, keyframeSeconds: 2 }),
+  120_000,
+);
 /** The same with a single keyframe: stream copy cannot cut it. */
-let uncuttable: string;
-beforeAll(async () => {
-  tenSeconds = await makeHeavyTestVideo({ seconds: 10, kbps: 1200, keyframeSeconds: 2 });
-  thirtySeconds = await makeHeavyTestVideo({ seconds: 30, kbps: 700, keyframeSeconds: 2 });
-  uncuttable = await makeHeavyTestVideo({ seconds: 30, kbps: 700, keyframeSeconds: 30 });
-}, 120_000);
-
-let bench: DeliveryHarness | undefined;
-afterEach(async () => {
-  await bench?.close();
-  bench = undefined;
-});
+const uncuttable = generatedForFile(
+  () => makeHeavyTestVideo({ seconds: 30, kbps: 700, keyframeSeconds: 30 }),
+  120_000,
+);
+const closeAfterTest = closeAfterEachTest<DeliveryHarness>();
 
 async function deliverVideo(
   path: string,
   options: { limitMb?: number; locale?: Locale; before?: (b: DeliveryHarness) => void } = {},
 ) {
   const env = options.limitMb ? { TELEGRAM_UPLOAD_LIMIT_MB: String(options.limitMb) } : {};
-  const b = await startDeliveryHarness({ env });
-  bench = b;
+  const b = closeAfterTest(await startDeliveryHarness({ env }));
   const { zoomUserId } = await b.connect({ chatId: CHAT, locale: options.locale ?? "en" });
   await updateChatSettings(b.services.db.kysely, CHAT, { parts: { video: true } }, b.clock.now());
-  const meeting = b.zoom.addMeeting({
+  const meeting = addRecording(b.zoom, zoomUserId, {
     uuid: "video-ladder==",
-    hostUserId: zoomUserId,
     topic: "Design review",
     start_time: "2026-03-01T08:00:00Z",
-    files: [{ file_type: "MP4", recording_type: "shared_screen_with_speaker_view", path }],
+    files: [videoFile("shared_screen_with_speaker_view", path)],
   });
   options.before?.(b);
   await b.post(b.zoom.buildEvent("recording.completed", meeting.uuid));
@@ -66,11 +65,11 @@ async function videoRow(b: DeliveryHarness, meetingUuid: string) {
 
 describe(`the video ladder through the fakes on ${TEST_DIALECT}`, () => {
   it("sends a smaller encode of a video over the limit when one fits", async () => {
-    const { b, meeting } = await deliverVideo(tenSeconds, { limitMb: 1 });
+    const { b, meeting } = await deliverVideo(tenSeconds(), { limitMb: 1 });
     expect(meeting.files[0]!.file_size).toBeGreaterThan(1_000_000);
     const sent = videos(b);
     expect(sent).toHaveLength(1);
-    expect(sent[0]!.files[0]!.sha256).not.toBe(await sha256File(tenSeconds));
+    expect(sent[0]!.files[0]!.sha256).not.toBe(await sha256File(tenSeconds()));
     expect(sent[0]!.files[0]!.size).toBeLessThanOrEqual(uploadBudgetBytes(1));
     expect(sent[0]!.fields).toMatchObject({ duration: "10", height: "240", supports_streaming: "true" });
     expect(videoCalls(b).map((c) => c.status)).toEqual([200]);
@@ -81,7 +80,7 @@ describe(`the video ladder through the fakes on ${TEST_DIALECT}`, () => {
   });
 
   it("goes to the smaller encode after a 413 on the video as it is, not to the link", async () => {
-    const { b, meeting } = await deliverVideo(tenSeconds, {
+    const { b, meeting } = await deliverVideo(tenSeconds(), {
       before: (h) => h.tg.inject("sendVideo", { kind: "413" }, 1),
     });
     const size = meeting.files[0]!.file_size;
@@ -98,7 +97,7 @@ describe(`the video ladder through the fakes on ${TEST_DIALECT}`, () => {
   });
 
   it("splits a video no watchable encode fits into parts that each fit", async () => {
-    const { b, meeting } = await deliverVideo(thirtySeconds, { limitMb: 1 });
+    const { b, meeting } = await deliverVideo(thirtySeconds(), { limitMb: 1 });
     const sent = videos(b);
     expect(sent).toHaveLength(4);
     expect(sent.map((s) => s.caption?.split("\n")[0])).toEqual([
@@ -123,7 +122,7 @@ describe(`the video ladder through the fakes on ${TEST_DIALECT}`, () => {
   });
 
   it("after a crash following part 2 of 4, the retry sends only parts 3 and 4", async () => {
-    const { b, meeting } = await deliverVideo(thirtySeconds, {
+    const { b, meeting } = await deliverVideo(thirtySeconds(), {
       limitMb: 1,
       before: (h) => {
         // The attempt dies as it starts part 3 (the connection drops with the process).
@@ -144,16 +143,11 @@ describe(`the video ladder through the fakes on ${TEST_DIALECT}`, () => {
     const row = await videoRow(b, meeting.uuid);
     expect(row).toMatchObject({ state: "delivered", detail: { rung: "split", parts: 4 } });
     expect(row.detail.messageIds).toEqual(sent.map((s) => s.messageId));
-    const job = await b.services.db.kysely
-      .selectFrom("jobs")
-      .select(["state", "attempts"])
-      .where("kind", "=", "deliver-recording")
-      .executeTakeFirstOrThrow();
-    expect(job).toEqual({ state: "completed", attempts: 2 });
+    expect(await b.recordingJobs()).toMatchObject([{ state: "completed", attempts: 2 }]);
   });
 
   it("sends Zoom's link with the reason in the chat's language when nothing fits", async () => {
-    const { b, meeting } = await deliverVideo(uncuttable, { limitMb: 1, locale: "de" });
+    const { b, meeting } = await deliverVideo(uncuttable(), { limitMb: 1, locale: "de" });
     expect(videoCalls(b)).toEqual([]);
     const links = b.tg.sent.filter((s) => s.method === "sendMessage" && s.text?.includes("🔗"));
     expect(links).toHaveLength(1);

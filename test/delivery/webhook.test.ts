@@ -10,6 +10,7 @@ import { computeCrcResponse, computeZoomSignature } from "../../src/zoom/webhook
 import { TEST_DIALECT } from "../support/db.js";
 import { closeAfterEachTest } from "../support/each-test.js";
 import { loadZoomFixtureText } from "../support/fixtures.js";
+import { addStrangersRecording } from "../support/recordings.js";
 import { type DeliveryHarness, startDeliveryHarness } from "./harness.js";
 
 const closeAfterTest = closeAfterEachTest<DeliveryHarness>();
@@ -218,10 +219,8 @@ describe(`Zoom webhook routes on ${TEST_DIALECT}`, () => {
 
   it("keeps an audit row but creates no work for a Zoom user nobody connected", async () => {
     const bench = closeAfterTest(await startDeliveryHarness());
-    const stranger = bench.zoom.addUser({ email: "stranger@example.com" });
-    const meeting = bench.zoom.addMeeting({
+    const meeting = addStrangersRecording(bench.zoom, {
       uuid: "stranger==",
-      hostUserId: stranger.id,
       topic: "x",
       start_time: "2026-03-01T08:00:00Z",
       files: [{ file_type: "M4A", recording_type: "audio_only", bytes: "abc" }],

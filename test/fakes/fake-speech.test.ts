@@ -2,13 +2,12 @@
  * The fake speech-to-text server against the OpenAI shape it imitates: multipart upload, every
  * response_format, errors as `{"error":{…}}`, 401, 413 over the limit, 429 with retry-after.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { closingAfterEachTest } from "../support/each-test.js";
 import { type FakeSpeech, OPENAI_MAX_FILE_BYTES, startFakeSpeech } from "./fake-speech.js";
 
 let fake: FakeSpeech;
-afterEach(async () => {
-  await fake?.close();
-});
+const startFake = closingAfterEachTest(startFakeSpeech);
 
 const SEGMENTS = [
   { start: 0, end: 2.5, text: "We ship on Friday." },
@@ -26,7 +25,7 @@ function upload(fields: Record<string, string>, bytes = 100, headers: Record<str
 
 describe("fake speech-to-text server", () => {
   it("parses the multipart upload and records fields, granularities and the file", async () => {
-    fake = await startFakeSpeech({ segmentsFor: () => SEGMENTS });
+    fake = await startFake({ segmentsFor: () => SEGMENTS });
     const form = new FormData();
     form.append(
       "file",
@@ -68,7 +67,7 @@ describe("fake speech-to-text server", () => {
   });
 
   it("answers every response_format", async () => {
-    fake = await startFakeSpeech({ segmentsFor: () => SEGMENTS });
+    fake = await startFake({ segmentsFor: () => SEGMENTS });
     const answers: Record<string, { type: string | null; body: string }> = {};
     for (const format of ["json", "text", "srt", "verbose_json", "vtt"]) {
       const response = await upload({ model: "whisper-1", response_format: format });
@@ -97,7 +96,7 @@ describe("fake speech-to-text server", () => {
 
   it("refuses a file over the limit with 413 (OpenAI's 25 MB by default)", async () => {
     expect(OPENAI_MAX_FILE_BYTES).toBe(26_214_400);
-    fake = await startFakeSpeech({ maxFileBytes: 1_000 });
+    fake = await startFake({ maxFileBytes: 1_000 });
     expect((await upload({ model: "whisper-1" }, 1_000)).status).toBe(200);
     const response = await upload({ model: "whisper-1" }, 1_001);
     expect(response.status).toBe(413);
@@ -105,7 +104,7 @@ describe("fake speech-to-text server", () => {
   });
 
   it("answers 429 with retry-after, then normally", async () => {
-    fake = await startFakeSpeech();
+    fake = await startFake();
     fake.rateLimit(2, 7);
     for (let i = 0; i < 2; i++) {
       const limited = await upload({ model: "whisper-1" });
@@ -123,7 +122,7 @@ describe("fake speech-to-text server", () => {
   });
 
   it("checks the key, the model, the file and the format, and lists its models", async () => {
-    fake = await startFakeSpeech({
+    fake = await startFake({
       apiKey: "sk-test",
       models: ["whisper-1", "Systran/faster-whisper-small"],
     });

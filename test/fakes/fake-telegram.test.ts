@@ -2,7 +2,8 @@ import { createHash, createHmac, randomBytes } from "node:crypto";
 import http from "node:http";
 import { Readable } from "node:stream";
 import { Api, GrammyError, HttpError, InputFile } from "grammy";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { closingAfterEachTest } from "../support/each-test.js";
 import {
   type FakeTelegram,
   type FakeTelegramOptions,
@@ -10,19 +11,11 @@ import {
   startFakeTelegram,
 } from "./fake-telegram.js";
 
-const fakes: FakeTelegram[] = [];
-afterEach(async () => {
-  for (const f of fakes.splice(0)) {
-    expect(f.internalErrors).toEqual([]);
-    await f.close();
-  }
-});
-
-async function start(opts: FakeTelegramOptions = {}): Promise<FakeTelegram> {
-  const tg = await startFakeTelegram(opts);
-  fakes.push(tg);
-  return tg;
-}
+/** A fake for one test: closed after it, having seen no internal error. */
+const start = closingAfterEachTest(
+  (opts: FakeTelegramOptions = {}): Promise<FakeTelegram> => startFakeTelegram(opts),
+  (tg) => expect(tg.internalErrors).toEqual([]),
+);
 
 interface ApiResult {
   status: number;
@@ -841,7 +834,6 @@ describe("fake Telegram: faults", () => {
       () => "failed",
     );
     await tg.waitFor(() => tg.calls.find((c) => c.fault === "hang"));
-    fakes.splice(fakes.indexOf(tg), 1);
     await tg.close();
     expect(await settled).toBe("failed");
     expect(tg.sent).toEqual([]);

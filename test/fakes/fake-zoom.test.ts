@@ -2,7 +2,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closingAfterEachTest } from "../support/each-test.js";
 import { loadZoomFixture } from "../support/fixtures.js";
 import {
   type FakeZoom,
@@ -14,20 +15,11 @@ import {
 
 let clock = Date.UTC(2026, 2, 1, 12, 0, 0);
 const now = () => clock;
-const fakes: FakeZoom[] = [];
-
-afterEach(async () => {
-  for (const z of fakes.splice(0)) {
-    expect(z.internalErrors).toEqual([]);
-    await z.close();
-  }
-});
-
-async function start(opts: FakeZoomOptions = {}): Promise<FakeZoom> {
-  const z = await startFakeZoom({ now, ...opts });
-  fakes.push(z);
-  return z;
-}
+/** A fake for one test: closed after it, having seen no internal error. */
+const start = closingAfterEachTest(
+  (opts: FakeZoomOptions = {}): Promise<FakeZoom> => startFakeZoom({ now, ...opts }),
+  (z) => expect(z.internalErrors).toEqual([]),
+);
 
 const basic = (z: FakeZoom) => `Basic ${Buffer.from(`${z.clientId}:${z.clientSecret}`).toString("base64")}`;
 const REDIRECT = "https://zoomgram.example/zoom/callback";
@@ -864,7 +856,6 @@ describe("fake Zoom: faults", () => {
       () => "failed",
     );
     await z.waitForRequest((r) => r.route === "recordings");
-    fakes.splice(fakes.indexOf(z), 1);
     await z.close();
     expect(await hung).toBe("failed");
   });

@@ -21,6 +21,7 @@ import type { SentRecord } from "../fakes/fake-telegram.js";
 import type { FakeMeeting, ZoomUser } from "../fakes/fake-zoom.js";
 import { closeAfterEachTest } from "../support/each-test.js";
 import { FFMPEG, FFPROBE, makeTestAudio } from "../support/media.js";
+import { addRecording } from "../support/recordings.js";
 import { type Harness, type HarnessOptions, startHarness } from "./harness.js";
 
 export const CHAT = 7001;
@@ -62,13 +63,12 @@ export async function startRow(options: RowOptions = {}): Promise<Row> {
   });
   const chatId = options.chatId ?? CHAT;
   const { user } = await h.connect({ chatId });
-  const meeting = h.zoom.addMeeting({
+  const meeting = addRecording(h.zoom, user, {
     uuid: UUID,
-    hostUserId: user.id,
     topic: TOPIC,
     start_time: "2026-01-15T09:00:00Z",
     duration: 1,
-    files: [{ file_type: "M4A", recording_type: "audio_only", path: audioPath }],
+    audio: audioPath,
   });
   return { h, user, chatId, meeting, audioPath, audioSha: await sha256File(audioPath), audioSeconds };
 }
@@ -86,14 +86,30 @@ export function rowsForEachTest(): (options?: RowOptions) => Promise<Row> {
 /** Zoom announces the recording and the jobs run to the end: the outcome, shared checks passed. */
 export async function announceAndFinish(row: Row): Promise<Outcome> {
   await announce(row);
+  return settleAndFinish(row);
+}
+
+/** The jobs run to the end (`settle`): the outcome, shared checks passed (`finish`). */
+export async function settleAndFinish(row: Row, chats?: readonly number[]): Promise<Outcome> {
   await settle(row.h);
-  return finish(row);
+  return finish(row, chats);
+}
+
+/** The recording arrived, as exactly one upload. */
+export function expectDeliveredOnce(out: Outcome): void {
+  expect(out.delivered).toBe(true);
+  expect(out.uploads).toHaveLength(1);
 }
 
 /** Zoom announces the recording; the webhook must be acknowledged. */
 export async function announce(row: Row): Promise<void> {
-  const res = await row.h.postZoomWebhook(row.h.zoom.buildEvent("recording.completed", UUID));
+  const res = await row.h.postZoomWebhook(completedEvent(row));
   expect(res.status).toBe(200);
+}
+
+/** The `recording.completed` event Zoom sends for the row's recording (with a fresh download token). */
+export function completedEvent(row: Row) {
+  return row.h.zoom.buildEvent("recording.completed", UUID);
 }
 
 /**

@@ -8,17 +8,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "kysely";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { TEST_DIALECT } from "../support/db.js";
+import { countRows, TEST_DIALECT } from "../support/db.js";
 import { holdLock } from "./locks.js";
 import {
   announce,
   announceUntilDead,
-  finish,
+  completedEvent,
+  expectDeliveredOnce,
   type Row,
   recordingJobs,
   rowsForEachTest,
-  settle,
-  UUID,
+  settleAndFinish,
 } from "./matrix.js";
 
 const startRow = rowsForEachTest();
@@ -26,13 +26,8 @@ const startRow = rowsForEachTest();
 /** How long the app waits for a lock before failing the statement (ms). */
 const PATIENCE_MS = 300;
 
-async function countRows(row: Row, table: "webhook_events" | "jobs" | "meetings" | "deliveries") {
-  const result = await row.h.db.kysely
-    .selectFrom(table)
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .executeTakeFirstOrThrow();
-  return Number(result.n);
-}
+const count = (row: Row, table: "webhook_events" | "jobs" | "meetings" | "deliveries") =>
+  countRows(row.h.db, table);
 
 describe(`fault matrix: storage (${TEST_DIALECT})`, () => {
   it("database busy or locked: short locks are waited out; a long one costs a 500 (Zoom retries) or a job retry, never a half-written event or a lost job", async () => {
@@ -44,25 +39,25 @@ describe(`fault matrix: storage (${TEST_DIALECT})`, () => {
     const { h } = row;
     // SQLite: the same patience for the app's connection (busy_timeout is 10 s in production).
     if (h.db.dialect === "sqlite") await sql.raw(`pragma busy_timeout = ${PATIENCE_MS}`).execute(h.db.kysely);
-    const event = h.zoom.buildEvent("recording.completed", UUID);
+    const event = completedEvent(row);
 
     // 1. A lock shorter than the patience: the webhook waits and is accepted.
     const short = holdLock(h.databaseUrl, ["webhook_inbox", "meetings", "webhook_events"], 100);
     await short.locked;
     expect((await h.postZoomWebhook(event)).status).toBe(200);
     await short.released;
-    expect(await countRows(row, "webhook_events")).toBe(1);
+    expect(await count(row, "webhook_events")).toBe(1);
 
     // 2. A lock longer than the patience: the webhook gets a 500, so Zoom sends it again later,
     //    and nothing of it was written (its transaction rolled back whole).
-    const before = { events: await countRows(row, "webhook_events"), jobs: await countRows(row, "jobs") };
+    const before = { events: await count(row, "webhook_events"), jobs: await count(row, "jobs") };
     const long = holdLock(h.databaseUrl, ["webhook_inbox", "meetings", "webhook_events"], 1500);
     await long.locked;
-    const retried = h.zoom.buildEvent("recording.completed", UUID);
+    const retried = completedEvent(row);
     expect((await h.postZoomWebhook(retried)).status).toBe(500);
     await long.released;
-    expect(await countRows(row, "webhook_events")).toBe(before.events);
-    expect(await countRows(row, "jobs")).toBe(before.jobs);
+    expect(await count(row, "webhook_events")).toBe(before.events);
+    expect(await count(row, "jobs")).toBe(before.jobs);
     // Zoom's retry lands after the lock is gone: recorded as a duplicate, no second job.
     const again = await h.postZoomWebhook(retried);
     expect(again.status).toBe(200);
@@ -81,10 +76,8 @@ describe(`fault matrix: storage (${TEST_DIALECT})`, () => {
     const [job] = await recordingJobs(row);
     expect(job?.state).toBe("retry");
     expect(h.tg.sent.filter((s) => s.method === "sendAudio")).toHaveLength(0);
-    await settle(h);
-    const out = await finish(row);
-    expect(out.delivered).toBe(true);
-    expect(out.uploads).toHaveLength(1);
+    const out = await settleAndFinish(row);
+    expectDeliveredOnce(out);
   }, 60_000);
 
   it("media folder unwritable: bounded attempts, then the chat is told; nothing is uploaded", async () => {
@@ -114,8 +107,7 @@ describe(`fault matrix: storage (${TEST_DIALECT})`, () => {
     const [done] = await recordingJobs(row);
     expect(done?.state).toBe("completed");
     expect(readFileSync(sentinel, "utf8")).toBe("not yours");
-    await settle(h);
-    const out = await finish(row);
+    const out = await settleAndFinish(row);
     expect(out.delivered).toBe(true);
     expect(out.uploads[0]?.files[0]?.sha256).toBe(row.audioSha);
   });

@@ -7,14 +7,17 @@
 import { describe, expect, it } from "vitest";
 import { findChat } from "../../src/telegram/chat.repository.js";
 import { TEST_DIALECT } from "../support/db.js";
+import { addRecording } from "../support/recordings.js";
 import {
   announce,
   announceAndFinish,
   announceUntilDead,
+  expectDeliveredOnce,
   finish,
   recordingJobs,
   rowsForEachTest,
   settle,
+  settleAndFinish,
 } from "./matrix.js";
 
 const startRow = rowsForEachTest();
@@ -30,10 +33,8 @@ describe(`fault matrix: Telegram (${TEST_DIALECT})`, () => {
     const [first] = await recordingJobs(row);
     expect(first?.state).toBe("retry");
     expect(Number(first?.run_at)).toBeGreaterThanOrEqual(t0 + 90_000);
-    await settle(h);
-    const out = await finish(row);
-    expect(out.delivered).toBe(true);
-    expect(out.uploads).toHaveLength(1);
+    const out = await settleAndFinish(row);
+    expectDeliveredOnce(out);
     expect(h.tg.calls.filter((c) => c.method === "sendAudio" && c.status === 429)).toHaveLength(2);
   });
 
@@ -42,8 +43,7 @@ describe(`fault matrix: Telegram (${TEST_DIALECT})`, () => {
     const { h } = row;
     h.tg.inject("sendAudio", { kind: "413" }, 1);
     const out = await announceAndFinish(row);
-    expect(out.delivered).toBe(true);
-    expect(out.uploads).toHaveLength(1);
+    expectDeliveredOnce(out);
     expect(out.uploads[0]?.files[0]?.sha256).not.toBe(row.audioSha);
     const rung = JSON.parse(out.deliveries[0]?.detail ?? "{}") as { rung?: string; attempted?: string[] };
     expect(rung.rung).toBe("transcode");
@@ -83,13 +83,7 @@ describe(`fault matrix: Telegram (${TEST_DIALECT})`, () => {
     expect(job?.attempts).toBe(1);
     expect(h.tg.sent.some((s) => s.chatId === -100999 && /deliver-recording/.test(s.text ?? ""))).toBe(true);
     // The next recording for that chat does not even try Telegram.
-    h.zoom.addMeeting({
-      uuid: "fault/second==",
-      hostUserId: row.user.id,
-      topic: "Next",
-      start_time: "2026-01-15T11:00:00Z",
-      files: [{ file_type: "M4A", recording_type: "audio_only", path: row.audioPath }],
-    });
+    addRecording(h.zoom, row.user, { uuid: "fault/second==", topic: "Next", audio: row.audioPath });
     expect((await h.postZoomWebhook(h.zoom.buildEvent("recording.completed", "fault/second=="))).status).toBe(
       200,
     );
@@ -102,10 +96,8 @@ describe(`fault matrix: Telegram (${TEST_DIALECT})`, () => {
     const { h } = row;
     h.tg.migrateChat(-4001, -1004001);
     await announce(row);
-    await settle(h);
-    const out = await finish(row, [-4001, -1004001]);
-    expect(out.delivered).toBe(true);
-    expect(out.uploads).toHaveLength(1);
+    const out = await settleAndFinish(row, [-4001, -1004001]);
+    expectDeliveredOnce(out);
     expect(out.uploads[0]?.chatId).toBe(-1004001);
     expect((await findChat(h.db.kysely, -4001))?.status).toBe("migrated");
     const connection = await h.db.kysely.selectFrom("zoom_connections").select("chat_id").executeTakeFirst();
@@ -117,8 +109,7 @@ describe(`fault matrix: Telegram (${TEST_DIALECT})`, () => {
     const { h } = row;
     h.tg.inject("sendAudio", { kind: "500" }, 2);
     const out = await announceAndFinish(row);
-    expect(out.delivered).toBe(true);
-    expect(out.uploads).toHaveLength(1);
+    expectDeliveredOnce(out);
     // Every attempt carried the whole file.
     const tries = h.tg.calls.filter((c) => c.method === "sendAudio");
     expect(tries).toHaveLength(3);
@@ -138,8 +129,7 @@ describe(`fault matrix: Telegram (${TEST_DIALECT})`, () => {
     const { h } = row;
     h.tg.inject("sendAudio", { kind: "hang" }, 1);
     const out = await announceAndFinish(row);
-    expect(out.delivered).toBe(true);
-    expect(out.uploads).toHaveLength(1);
+    expectDeliveredOnce(out);
     const [job] = await recordingJobs(row);
     expect(job?.attempts).toBeGreaterThanOrEqual(2);
     expect(job?.last_error).toMatch(/^job\.timeout/);

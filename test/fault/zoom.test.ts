@@ -11,12 +11,12 @@ import {
   announce,
   announceAndFinish,
   announceUntilDead,
+  completedEvent,
+  expectDeliveredOnce,
   failureText,
-  finish,
   recordingJobs,
   rowsForEachTest,
-  settle,
-  UUID,
+  settleAndFinish,
 } from "./matrix.js";
 
 const startRow = rowsForEachTest();
@@ -34,10 +34,8 @@ describe(`fault matrix: Zoom (${TEST_DIALECT})`, () => {
     expect(first?.state).toBe("retry");
     // The wait Zoom asked for is honoured (not hammered sooner).
     expect(Number(first?.run_at)).toBeGreaterThanOrEqual(t0 + 120_000);
-    await settle(h);
-    const out = await finish(row);
-    expect(out.delivered).toBe(true);
-    expect(out.uploads).toHaveLength(1);
+    const out = await settleAndFinish(row);
+    expectDeliveredOnce(out);
   });
 
   it("Zoom 5xx on the API and the download: backs off, then delivers once", async () => {
@@ -46,8 +44,7 @@ describe(`fault matrix: Zoom (${TEST_DIALECT})`, () => {
     h.zoom.inject("recordings", { kind: "status", status: 503 }, 2);
     h.zoom.inject("download", { kind: "status", status: 502 }, 1);
     const out = await announceAndFinish(row);
-    expect(out.delivered).toBe(true);
-    expect(out.uploads).toHaveLength(1);
+    expectDeliveredOnce(out);
     expect((await recordingJobs(row))[0]?.attempts).toBeGreaterThan(1);
   });
 
@@ -72,10 +69,8 @@ describe(`fault matrix: Zoom (${TEST_DIALECT})`, () => {
     const [first] = await recordingJobs(row);
     expect(first?.state).toBe("retry");
     expect(first?.last_error).toMatch(/no response headers within 250 ms/);
-    await settle(h);
-    const out = await finish(row);
-    expect(out.delivered).toBe(true);
-    expect(out.uploads).toHaveLength(1);
+    const out = await settleAndFinish(row);
+    expectDeliveredOnce(out);
     expect(out.uploads[0]?.files[0]?.sha256).toBe(row.audioSha);
     // The stalled body was dropped and resumed where it stopped, not started over.
     const downloads = h.zoom.requests.filter((r) => r.route === "download");
@@ -111,8 +106,7 @@ describe(`fault matrix: Zoom (${TEST_DIALECT})`, () => {
     const { h } = row;
     h.zoom.inject("download", { kind: "html" }, 2);
     const out = await announceAndFinish(row);
-    expect(out.delivered).toBe(true);
-    expect(out.uploads).toHaveLength(1);
+    expectDeliveredOnce(out);
     expect(out.uploads[0]?.files[0]?.sha256).toBe(row.audioSha);
   });
 
@@ -128,11 +122,10 @@ describe(`fault matrix: Zoom (${TEST_DIALECT})`, () => {
   it("expired webhook download_token (the job runs a day late): a fresh token from the API delivers", async () => {
     const row = await startRow();
     const { h } = row;
-    const event = h.zoom.buildEvent("recording.completed", UUID);
+    const event = completedEvent(row);
     expect((await h.postZoomWebhook(event)).status).toBe(200);
     h.clock.advance(25 * 3_600_000); // past the webhook token's 24 h and the access token's hour
-    await settle(h);
-    const out = await finish(row);
+    const out = await settleAndFinish(row);
     expect(out.delivered).toBe(true);
     expect(out.uploads[0]?.files[0]?.sha256).toBe(row.audioSha);
     // The file came with a fresh token, not the webhook's dead one.
@@ -148,8 +141,7 @@ describe(`fault matrix: Zoom (${TEST_DIALECT})`, () => {
     await announce(row);
     h.clock.advance(2 * 3_600_000); // the access token expired: the job must refresh
     h.zoom.inject("token", { kind: "invalid_grant" }, 1000);
-    await settle(h);
-    const out = await finish(row);
+    const out = await settleAndFinish(row);
     const connection = await h.db.kysely.selectFrom("zoom_connections").select("status").executeTakeFirst();
     expect(connection?.status).toBe("broken");
     const t = h.app.services.translator;
@@ -170,8 +162,7 @@ describe(`fault matrix: Zoom (${TEST_DIALECT})`, () => {
     // job runs the webhook's download_token has expired too. No credential is left.
     h.zoom.buildDeauthorizationEvent(row.user.id, { revokeTokens: true });
     h.clock.advance(25 * 3_600_000);
-    await settle(h);
-    const out = await finish(row);
+    const out = await settleAndFinish(row);
     const connection = await h.db.kysely.selectFrom("zoom_connections").select("status").executeTakeFirst();
     expect(connection?.status).toBe("broken");
     const t = h.app.services.translator;

@@ -20,6 +20,7 @@ import { checkDownloadUrl } from "../../src/zoom/download-url-policy.js";
 import { type Harness, startHarness } from "../fault/harness.js";
 import { TEST_DIALECT } from "../support/db.js";
 import { makeTestAudio } from "../support/media.js";
+import { addRecording } from "../support/recordings.js";
 
 const PRODUCTION_HOSTS = ["zoom.us", "*.zoom.us", "zoomgov.com", "*.zoomgov.com"];
 const SEED = Number(process.env.HOSTILE_SEED ?? 20260115);
@@ -199,6 +200,26 @@ describe(`through the service (${TEST_DIALECT})`, () => {
 
   const settle = (harness: Harness) => harness.settle({ maxRounds: 20, minStepMs: 1, ifUnsettled: "return" });
 
+  /** `user`'s recording `uuid` with one M4A (`file`: its path, or its bytes), announced by Zoom and run to rest. */
+  async function deliverRecording(
+    harness: Harness,
+    user: { id: string },
+    uuid: string,
+    topic: string,
+    file: { path: string } | { bytes: string },
+  ) {
+    addRecording(harness.zoom, user, {
+      uuid,
+      topic,
+      start_time: "2026-01-15T09:00:00Z",
+      files: [{ file_type: "M4A", recording_type: "audio_only", ...file }],
+    });
+    expect((await harness.postZoomWebhook(harness.zoom.buildEvent("recording.completed", uuid))).status).toBe(
+      200,
+    );
+    await settle(harness);
+  }
+
   it("Zoom's API names 127.0.0.1, 169.254.169.254 and other hosts: refused, no request, no token, the chat is told", async () => {
     const targets = [
       "http://169.254.169.254/latest/meta-data/iam/security-credentials/",
@@ -223,16 +244,7 @@ describe(`through the service (${TEST_DIALECT})`, () => {
     const audio = await makeTestAudio({ seconds: 4, bitrateKbps: 32 });
     for (const [i, url] of targets.entries()) {
       target = url;
-      const uuid = `ssrf-${i}-uuid==`;
-      h.zoom.addMeeting({
-        uuid,
-        hostUserId: user.id,
-        topic: `SSRF ${i}`,
-        start_time: "2026-01-15T09:00:00Z",
-        files: [{ file_type: "M4A", recording_type: "audio_only", path: audio }],
-      });
-      expect((await h.postZoomWebhook(h.zoom.buildEvent("recording.completed", uuid))).status).toBe(200);
-      await settle(h);
+      await deliverRecording(h, user, `ssrf-${i}-uuid==`, `SSRF ${i}`, { path: audio });
     }
     const zoomOrigin = new URL(h.zoom.url).origin;
     const tgOrigin = new URL(h.tg.url).origin;
@@ -258,17 +270,7 @@ describe(`through the service (${TEST_DIALECT})`, () => {
   it("with the production host list, a fake Zoom on 127.0.0.1 gets API calls but never a download request", async () => {
     h = await startHarness({ env: { ZOOM_DOWNLOAD_HOSTS: PRODUCTION_HOSTS.join(",") } });
     const { user } = await h.connect({ chatId: 9200 });
-    h.zoom.addMeeting({
-      uuid: "loopback-uuid==",
-      hostUserId: user.id,
-      topic: "Loopback",
-      start_time: "2026-01-15T09:00:00Z",
-      files: [{ file_type: "M4A", recording_type: "audio_only", bytes: "not fetched" }],
-    });
-    expect(
-      (await h.postZoomWebhook(h.zoom.buildEvent("recording.completed", "loopback-uuid=="))).status,
-    ).toBe(200);
-    await settle(h);
+    await deliverRecording(h, user, "loopback-uuid==", "Loopback", { bytes: "not fetched" });
     expect(h.zoom.requests.some((r) => r.route === "recordings")).toBe(true);
     expect(h.zoom.requests.filter((r) => r.route === "download" || r.route === "storage")).toEqual([]);
   });
@@ -284,17 +286,7 @@ describe(`through the service (${TEST_DIALECT})`, () => {
     });
     h = await startHarness({ deps: { fetch: recorder.fetch } });
     const { user } = await h.connect({ chatId: 9300 });
-    h.zoom.addMeeting({
-      uuid: "redirect-uuid==",
-      hostUserId: user.id,
-      topic: "Redirect",
-      start_time: "2026-01-15T09:00:00Z",
-      files: [{ file_type: "M4A", recording_type: "audio_only", bytes: "never" }],
-    });
-    expect(
-      (await h.postZoomWebhook(h.zoom.buildEvent("recording.completed", "redirect-uuid=="))).status,
-    ).toBe(200);
-    await settle(h);
+    await deliverRecording(h, user, "redirect-uuid==", "Redirect", { bytes: "never" });
     expect(recorder.seen.some((r) => r.url.includes("169.254.169.254"))).toBe(false);
     const job = await h.db.kysely
       .selectFrom("jobs")

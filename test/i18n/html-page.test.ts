@@ -16,13 +16,16 @@ describe("renderPage", () => {
   it("is a complete HTML5 page in the given language, usable on a phone", () => {
     const html = renderPage({ locale: "de", title: "Zoom ist verbunden", body: "Alles gut.", tone: "ok" });
     expect(html.startsWith("<!doctype html>")).toBe(true);
-    expect(html).toContain('<html lang="de">');
-    expect(html).toContain('<meta charset="utf-8">');
-    expect(html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
-    expect(html).toContain("<title>Zoom ist verbunden · Zoomgram</title>");
-    expect(html).toContain("<h1>Zoom ist verbunden</h1>");
-    expect(html).toContain("<p>Alles gut.</p>");
-    expect(html).toContain('<main class="ok">');
+    for (const part of [
+      '<html lang="de">',
+      '<meta charset="utf-8">',
+      '<meta name="viewport" content="width=device-width, initial-scale=1">',
+      "<title>Zoom ist verbunden · Zoomgram</title>",
+      "<h1>Zoom ist verbunden</h1>",
+      "<p>Alles gut.</p>",
+      '<main class="ok">',
+    ])
+      expect(html).toContain(part);
   });
 
   it("loads nothing from elsewhere", () => {

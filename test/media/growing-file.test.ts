@@ -2,17 +2,13 @@
  * GrowingFile: readers follow a file while its writer appends, never pass the size the writer
  * reported, end only when the writer completes, and fail when it fails or restarts under them.
  */
-import { appendFileSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { appendFileSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { GrowingFile } from "../../src/media/growing-file.js";
+import { tempDirForEachTest } from "../support/each-test.js";
 
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "zoomgram-growing-"));
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+const workDir = tempDirForEachTest("zoomgram-growing-");
 
 /** Reads the file through a new reader of `size` bytes until it has them or it ends; resolves with what it read. */
 function collect(file: GrowingFile, size: number) {
@@ -48,7 +44,7 @@ async function until(check: () => boolean): Promise<void> {
 
 describe("GrowingFile", () => {
   it("streams bytes as they are reported, waits for more, and ends when the writer completes", async () => {
-    const path = join(dir, "f");
+    const path = join(workDir(), "f");
     writeFileSync(path, "");
     const file = new GrowingFile(path);
     const reader = collect(file, 11);
@@ -67,7 +63,7 @@ describe("GrowingFile", () => {
   });
 
   it("a second reader starts from byte 0 (a retried upload sends the whole file)", async () => {
-    const path = join(dir, "f");
+    const path = join(workDir(), "f");
     writeFileSync(path, "abcdef");
     const file = new GrowingFile(path);
     file.grew(6);
@@ -77,7 +73,7 @@ describe("GrowingFile", () => {
   });
 
   it("does not open the file before the writer reported bytes", async () => {
-    const path = join(dir, "not-yet");
+    const path = join(workDir(), "not-yet");
     const file = new GrowingFile(path);
     const reader = collect(file, 4);
     await turns();
@@ -88,7 +84,7 @@ describe("GrowingFile", () => {
   });
 
   it("fails its readers when the writer fails", async () => {
-    const path = join(dir, "f");
+    const path = join(workDir(), "f");
     writeFileSync(path, "abc");
     const file = new GrowingFile(path);
     file.grew(3);
@@ -99,7 +95,7 @@ describe("GrowingFile", () => {
   });
 
   it("fails a reader that already read bytes when the writer restarts from 0; a fresh reader is fine", async () => {
-    const path = join(dir, "f");
+    const path = join(workDir(), "f");
     writeFileSync(path, "abc");
     const file = new GrowingFile(path);
     file.grew(3);

@@ -1,11 +1,11 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdtemp, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { probeMedia } from "../../src/media/probe.js";
 import { MediaError, splitAudio } from "../../src/media/transform.js";
+import { tempDirForFile } from "../support/each-test.js";
 import { FFMPEG, FFPROBE, makeTestAudio } from "../support/media.js";
 
 const run = promisify(execFile);
@@ -16,19 +16,13 @@ async function decodesCleanly(file: string): Promise<void> {
   expect(stderr).toBe("");
 }
 
-let work: string;
-beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), "zoomgram-split-"));
-});
-afterAll(async () => {
-  await rm(work, { recursive: true, force: true });
-});
+const work = tempDirForFile("zoomgram-split-");
 
 describe("splitAudio", () => {
   it("cuts 6 minutes at 128 kbit/s into playable parts under 1.5 MB that add up to the whole", async () => {
     const input = await makeTestAudio({ seconds: 360, moovAtEnd: true });
     const source = await probeMedia(FFPROBE, input);
-    const outDir = await mkdtemp(join(work, "six-"));
+    const outDir = await mkdtemp(join(work(), "six-"));
     const maxPartBytes = 1_500_000;
 
     const parts = await splitAudio(FFMPEG, input, outDir, {
@@ -58,7 +52,7 @@ describe("splitAudio", () => {
 
   it("returns a single part when the file already fits", async () => {
     const input = await makeTestAudio({ seconds: 30 });
-    const outDir = await mkdtemp(join(work, "one-"));
+    const outDir = await mkdtemp(join(work(), "one-"));
     const parts = await splitAudio(FFMPEG, input, outDir, {
       maxPartBytes: 5_000_000,
       durationSec: 30,
@@ -79,9 +73,9 @@ describe("splitAudio", () => {
         makeTestAudio({ seconds: 180, bitrateKbps: 32 }),
         makeTestAudio({ seconds: 180, bitrateKbps: 192 }),
       ]);
-      const list = join(work, "concat.txt");
+      const list = join(work(), "concat.txt");
       await writeFile(list, `file '${quiet}'\nfile '${loud}'\n`);
-      uneven = join(work, "uneven.m4a");
+      uneven = join(work(), "uneven.m4a");
       await run(FFMPEG, [
         "-v",
         "error",
@@ -101,7 +95,7 @@ describe("splitAudio", () => {
     });
 
     it("re-splits with a shorter segment until every part fits", async () => {
-      const outDir = await mkdtemp(join(work, "uneven-"));
+      const outDir = await mkdtemp(join(work(), "uneven-"));
       const maxPartBytes = 1_500_000;
       const parts = await splitAudio(FFMPEG, uneven, outDir, {
         maxPartBytes,
@@ -116,7 +110,7 @@ describe("splitAudio", () => {
     });
 
     it("gives up after maxAttempts with ffmpeg_failed and removes its parts", async () => {
-      const outDir = await mkdtemp(join(work, "give-up-"));
+      const outDir = await mkdtemp(join(work(), "give-up-"));
       const error = await splitAudio(FFMPEG, uneven, outDir, {
         maxPartBytes: 1_500_000,
         durationSec: duration,
@@ -131,7 +125,7 @@ describe("splitAudio", () => {
 
   it("refuses a budget that holds less than a few seconds of audio", async () => {
     const input = await makeTestAudio({ seconds: 30 });
-    const outDir = await mkdtemp(join(work, "tiny-"));
+    const outDir = await mkdtemp(join(work(), "tiny-"));
     const error = await splitAudio(FFMPEG, input, outDir, {
       maxPartBytes: 50_000,
       durationSec: 30,
@@ -144,7 +138,7 @@ describe("splitAudio", () => {
 
   it("rejects with aborted and leaves no parts when the signal has fired", async () => {
     const input = await makeTestAudio({ seconds: 30 });
-    const outDir = await mkdtemp(join(work, "abort-"));
+    const outDir = await mkdtemp(join(work(), "abort-"));
     const error = await splitAudio(
       FFMPEG,
       input,

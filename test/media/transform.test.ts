@@ -1,11 +1,11 @@
 import { execFile } from "node:child_process";
-import { access, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { access, readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { probeMedia } from "../../src/media/probe.js";
 import { extractAudio, MediaError, transcodeSpeechAac } from "../../src/media/transform.js";
+import { tempDirForFile } from "../support/each-test.js";
 import { FFMPEG, FFPROBE, makeTestAudio, makeTestVideo } from "../support/media.js";
 
 const run = promisify(execFile);
@@ -45,18 +45,12 @@ async function processesMentioning(needle: string): Promise<number> {
   return count;
 }
 
-let work: string;
-beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), "zoomgram-transform-"));
-});
-afterAll(async () => {
-  await rm(work, { recursive: true, force: true });
-});
+const work = tempDirForFile("zoomgram-transform-");
 
 describe("extractAudio", () => {
   it("copies the MP4's AAC into an M4A: same packets, same duration, no video", async () => {
     const video = await makeTestVideo({ seconds: 12 });
-    const out = join(work, "extracted.m4a");
+    const out = join(work(), "extracted.m4a");
     await extractAudio(FFMPEG, video, out);
 
     const [before, after] = await Promise.all([probeMedia(FFPROBE, video), probeMedia(FFPROBE, out)]);
@@ -69,7 +63,7 @@ describe("extractAudio", () => {
 
   it("fails with no_audio for a video without sound and leaves no output", async () => {
     const silent = await makeTestVideo({ seconds: 5, withAudio: false });
-    const out = join(work, "silent.m4a");
+    const out = join(work(), "silent.m4a");
     const error = await extractAudio(FFMPEG, silent, out).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MediaError);
     expect((error as MediaError).code).toBe("no_audio");
@@ -77,7 +71,7 @@ describe("extractAudio", () => {
   });
 
   it("fails with ffmpeg_failed and the stderr tail for a missing input", async () => {
-    const error = await extractAudio(FFMPEG, join(work, "missing.mp4"), join(work, "x.m4a")).catch(
+    const error = await extractAudio(FFMPEG, join(work(), "missing.mp4"), join(work(), "x.m4a")).catch(
       (e: unknown) => e,
     );
     expect((error as MediaError).code).toBe("ffmpeg_failed");
@@ -86,7 +80,7 @@ describe("extractAudio", () => {
 
   it("fails with ffmpeg_failed when the binary does not exist", async () => {
     const video = await makeTestVideo({ seconds: 12 });
-    const error = await extractAudio(join(work, "no-ffmpeg"), video, join(work, "y.m4a")).catch(
+    const error = await extractAudio(join(work(), "no-ffmpeg"), video, join(work(), "y.m4a")).catch(
       (e: unknown) => e,
     );
     expect((error as MediaError).code).toBe("ffmpeg_failed");
@@ -96,7 +90,7 @@ describe("extractAudio", () => {
 describe("transcodeSpeechAac", () => {
   it("turns 128 kbit/s stereo into ~48 kbit/s mono AAC", async () => {
     const input = await makeTestAudio({ seconds: 60, moovAtEnd: true });
-    const out = join(work, "speech.m4a");
+    const out = join(work(), "speech.m4a");
     await transcodeSpeechAac(FFMPEG, input, out);
     const info = await probeMedia(FFPROBE, out);
     expect(info).toMatchObject({ hasAudio: true, hasVideo: false, audioCodec: "aac", audioChannels: 1 });
@@ -107,7 +101,7 @@ describe("transcodeSpeechAac", () => {
 
   it("takes the audio of a video and honours bitrate and channels", async () => {
     const video = await makeTestVideo({ seconds: 12 });
-    const out = join(work, "speech-from-video.m4a");
+    const out = join(work(), "speech-from-video.m4a");
     await transcodeSpeechAac(FFMPEG, video, out, { bitrateKbps: 32, channels: 2 });
     const info = await probeMedia(FFPROBE, out);
     expect(info).toMatchObject({ hasVideo: false, audioCodec: "aac", audioChannels: 2 });
@@ -116,7 +110,7 @@ describe("transcodeSpeechAac", () => {
 
   it("kills ffmpeg on abort, rejects with aborted and removes the partial output", async () => {
     const input = await makeTestAudio({ seconds: 360 });
-    const out = join(work, "aborted-transcode-output.m4a");
+    const out = join(work(), "aborted-transcode-output.m4a");
     const controller = new AbortController();
     const pending = transcodeSpeechAac(FFMPEG, input, out, {}, controller.signal).catch((e: unknown) => e);
     setTimeout(() => controller.abort(new Error("job cancelled")), 300);

@@ -12,6 +12,7 @@ import type { Feature } from "../../src/features.js";
 import { setChatLocale } from "../../src/telegram/chat.repository.js";
 import type { StoredMessage } from "../fakes/fake-telegram.js";
 import type { AddMeetingInput, FakeMeeting, ZoomUser } from "../fakes/fake-zoom.js";
+import { addRecording } from "../support/recordings.js";
 import { startWorld, type World } from "../support/world.js";
 
 export interface MeetingHarness extends Omit<World, "post" | "settle"> {
@@ -89,18 +90,7 @@ export async function startMeetingHarness(options: MeetingHarnessOptions = {}): 
     ...world,
     user,
     chatId,
-    addRecording: ({ audio, vtt, ...meeting }) =>
-      world.zoom.addMeeting({
-        hostUserId: user.id,
-        start_time: "2026-03-01T09:00:00Z",
-        ...meeting,
-        files: [
-          { file_type: "M4A", recording_type: "audio_only", path: audio },
-          ...(vtt === undefined
-            ? []
-            : [{ file_type: "TRANSCRIPT", recording_type: "audio_transcript", bytes: vtt }]),
-        ],
-      }),
+    addRecording: (input) => addRecording(world.zoom, user, { start_time: "2026-03-01T09:00:00Z", ...input }),
     post: (body) => world.post(body),
     async postForResult(body) {
       const response = await world.post(body);

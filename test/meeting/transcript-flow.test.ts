@@ -4,12 +4,12 @@
  * before the audio, after it or never; every order ends with the right messages and one card.
  */
 import { readFileSync } from "node:fs";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { findDeliveries } from "../../src/delivery/delivery.repository.js";
 import type { StoredMessage } from "../fakes/fake-telegram.js";
 import { TEST_DIALECT } from "../support/db.js";
-import { testAudioForFile } from "../support/each-test.js";
-import { type FakeSummaryApi, startFakeSummaryApi } from "./fake-summary-api.js";
+import { closeAfterEachTest, testAudioForFile } from "../support/each-test.js";
+import { startFakeSummaryApi } from "./fake-summary-api.js";
 import { type MeetingHarness, startMeetingHarness } from "./harness.js";
 
 const VTT = `WEBVTT
@@ -42,16 +42,11 @@ Anna Keller: Great, then we release version 2.4 on Thursday after the migration 
 const UUID = "/ajXp112QmuoKj4854875==";
 const audio = testAudioForFile({ seconds: 6, bitrateKbps: 32 });
 
+const closeAfterTest = closeAfterEachTest();
 let bench: MeetingHarness;
-let summaryApi: FakeSummaryApi | undefined;
-afterEach(async () => {
-  await bench?.close();
-  await summaryApi?.close();
-  summaryApi = undefined;
-});
 
 async function setup(options: Parameters<typeof startMeetingHarness>[0] = {}) {
-  bench = await startMeetingHarness(options);
+  bench = closeAfterTest(await startMeetingHarness(options));
   bench.addRecording({ uuid: UUID, topic: "Weekly sync", duration: 42, audio: audio(), vtt: VTT });
   return bench;
 }
@@ -368,8 +363,10 @@ describe(`summary sources on ${TEST_DIALECT}`, () => {
   });
 
   it("SUMMARY_API_URL when Zoom's summary cannot be read (scope error 4700), in the chat's language", async () => {
-    summaryApi = await startFakeSummaryApi(
-      "The team will ship 2.4 on Thursday.\n\nKey points\n- Migration passed on staging",
+    const summaryApi = closeAfterTest(
+      await startFakeSummaryApi(
+        "The team will ship 2.4 on Thursday.\n\nKey points\n- Migration passed on staging",
+      ),
     );
     await setup({
       env: { SUMMARY_API_URL: summaryApi.url, SUMMARY_API_KEY: "sk-test-key", SUMMARY_MODEL: "tiny" },
@@ -395,7 +392,7 @@ describe(`summary sources on ${TEST_DIALECT}`, () => {
   });
 
   it("falls back to the extractive summary when the summary API keeps failing", async () => {
-    summaryApi = await startFakeSummaryApi();
+    const summaryApi = closeAfterTest(await startFakeSummaryApi());
     summaryApi.fail(503, 10);
     await setup({ env: { SUMMARY_API_URL: summaryApi.url } });
     await transcriptCompleted();

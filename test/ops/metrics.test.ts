@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import { METRICS_AUTH } from "../support/config.js";
 import { TEST_DIALECT } from "../support/db.js";
 import { closeAfterEachTest, testAudioForFile } from "../support/each-test.js";
+import { addRecording } from "../support/recordings.js";
 import { type OpsHarness, startOpsHarness } from "./harness.js";
 
 const audio = testAudioForFile({ seconds: 8, bitrateKbps: 64 });
@@ -51,13 +52,11 @@ describe(`metrics on ${TEST_DIALECT}`, () => {
     const user = b.zoom.addUser({ email: "host@example.com" });
     b.tg.addUser({ id: 4242, first_name: "Ann" });
     await b.connect({ user, chatId: 4242 });
-    const meeting = b.zoom.addMeeting({
+    const meeting = addRecording(b.zoom, user, {
       uuid: "metrics/Meeting==",
-      hostUserId: user.id,
       topic: "Metrics",
-      start_time: "2026-01-15T11:00:00Z",
       duration: 1,
-      files: [{ file_type: "M4A", recording_type: "audio_only", path: audio() }],
+      audio: audio(),
     });
     const size = statSync(audio()).size;
     const initial = await scrape(b);
@@ -135,19 +134,11 @@ describe(`metrics on ${TEST_DIALECT}`, () => {
     const user = b.zoom.addUser({ email: "host@example.com" });
     await b.connect({ user, chatId: 4242 });
     // Only a transcript: its job fails on a Zoom 503 first.
-    const meeting = b.zoom.addMeeting({
+    const meeting = addRecording(b.zoom, user, {
       uuid: "metrics/Transcript==",
-      hostUserId: user.id,
       topic: "Transcript only",
-      start_time: "2026-01-15T11:00:00Z",
       duration: 1,
-      files: [
-        {
-          file_type: "TRANSCRIPT",
-          recording_type: "audio_transcript",
-          bytes: "WEBVTT\n\n1\n00:00:00.000 --> 00:00:02.000\nAnn: Hello there.\n",
-        },
-      ],
+      vtt: "WEBVTT\n\n1\n00:00:00.000 --> 00:00:02.000\nAnn: Hello there.\n",
     });
     b.zoom.inject("recordings", { kind: "status", status: 503 });
     expect((await b.post(b.zoom.buildEvent("recording.transcript_completed", meeting.uuid))).status).toBe(

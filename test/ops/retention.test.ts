@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { pruneOldData } from "../../src/ops/retention.js";
 import { TEST_DIALECT } from "../support/db.js";
 import { closeAfterEachTest } from "../support/each-test.js";
+import { addStrangersRecording } from "../support/recordings.js";
 import { type OpsHarness, startOpsHarness } from "./harness.js";
 
 const closeAfterTest = closeAfterEachTest<OpsHarness>();
@@ -133,14 +134,11 @@ describe(`retention on ${TEST_DIALECT}`, () => {
 
   it("an event for a Zoom user who is not connected keeps no content and no download token", async () => {
     const b = closeAfterTest(await startOpsHarness());
-    const stranger = b.zoom.addUser({ email: "stranger@example.com" });
-    const meeting = b.zoom.addMeeting({
+    const meeting = addStrangersRecording(b.zoom, {
       uuid: "stranger-meeting==",
-      hostUserId: stranger.id,
       topic: "Private stranger topic",
-      start_time: "2026-01-15T11:00:00Z",
       duration: 1,
-      files: [{ file_type: "TRANSCRIPT", recording_type: "audio_transcript", bytes: "WEBVTT\n" }],
+      vtt: "WEBVTT\n",
     });
     expect((await b.post(b.zoom.buildEvent("recording.completed", meeting.uuid))).status).toBe(200);
     const rows = await b.app.services.db.kysely.selectFrom("webhook_events").selectAll().execute();

@@ -6,7 +6,7 @@
  * meeting is delivered by them too, and a meeting received before the move does not come twice.
  */
 import type { Update } from "grammy/types";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   getChatDestination,
   getChatSettings,
@@ -17,29 +17,20 @@ import { defaultChatSettings } from "../../src/settings/default-chat-settings.js
 import { findChat } from "../../src/telegram/chat.repository.js";
 import { type DeliveryHarness, startDeliveryHarness } from "../delivery/harness.js";
 import { TEST_DIALECT } from "../support/db.js";
-import { makeTestAudio, makeTestVideo } from "../support/media.js";
+import { closeAfterEachTest, testAudioForFile, testVideoForFile } from "../support/each-test.js";
+import { addRecording, videoFile } from "../support/recordings.js";
 
 const GROUP = -4001;
 const SUPERGROUP = -1004001;
 /** A private chat whose deliveries go to the group. */
 const ADA = 1001;
 
-let audio: string;
-let video: string;
-beforeAll(async () => {
-  audio = await makeTestAudio({ seconds: 4, bitrateKbps: 48 });
-  video = await makeTestVideo({ seconds: 4 });
-});
-
-let bench: DeliveryHarness | undefined;
-afterEach(async () => {
-  await bench?.close();
-  bench = undefined;
-});
+const audio = testAudioForFile({ seconds: 4, bitrateKbps: 48 });
+const video = testVideoForFile({ seconds: 4 });
+const closeAfterTest = closeAfterEachTest<DeliveryHarness>();
 
 async function setup() {
-  const b = await startDeliveryHarness();
-  bench = b;
+  const b = closeAfterTest(await startDeliveryHarness());
   const { zoomUserId } = await b.connect({ chatId: GROUP, locale: "de" });
   b.tg.addChat({ id: SUPERGROUP, type: "supergroup", title: "Team" });
   const db = b.services.db.kysely;
@@ -49,18 +40,14 @@ async function setup() {
   return { b, zoomUserId };
 }
 
-function addMeeting(b: DeliveryHarness, zoomUserId: string, uuid: string) {
-  return b.zoom.addMeeting({
+const addMeeting = (b: DeliveryHarness, zoomUserId: string, uuid: string) =>
+  addRecording(b.zoom, zoomUserId, {
     uuid,
-    hostUserId: zoomUserId,
     topic: "Planning",
     start_time: "2026-03-01T08:00:00Z",
-    files: [
-      { file_type: "MP4", recording_type: "shared_screen_with_speaker_view", path: video },
-      { file_type: "M4A", recording_type: "audio_only", path: audio },
-    ],
+    audio: audio(),
+    files: [videoFile("shared_screen_with_speaker_view", video())],
   });
-}
 
 /** Telegram's service message in the old group. */
 function migrateToUpdate(b: DeliveryHarness): Update {

@@ -5,17 +5,14 @@
  * makes the topic the destination; a channel or group picked with request_chat is checked.
  */
 import type { Update } from "grammy/types";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getChatDestination, getChatSettings } from "../../src/settings/chat-settings.repository.js";
 import { defaultChatSettings } from "../../src/settings/default-chat-settings.js";
 import { REQUEST_CHANNEL, REQUEST_GROUP } from "../../src/settings/destination.composer.js";
 import { type ConnectHarness, seedConnection, startConnectHarness } from "../connect/harness.js";
+import { closeAfterEachTest } from "../support/each-test.js";
 
-let bench: ConnectHarness | undefined;
-afterEach(async () => {
-  await bench?.close();
-  bench = undefined;
-});
+const closeAfterTest = closeAfterEachTest<ConnectHarness>();
 
 const ADA = { id: 1001, first_name: "Ada", language_code: "en" };
 const BOB = { id: 2002, first_name: "Bob", language_code: "en" };
@@ -24,8 +21,7 @@ const FORUM = -100888;
 const CHANNEL = -100999;
 
 async function setup() {
-  bench = await startConnectHarness();
-  const b = bench;
+  const b = closeAfterTest(await startConnectHarness());
   b.tg.addUser(ADA);
   b.tg.addUser(BOB);
   b.tg.addChat({ id: ADA.id, type: "private", first_name: "Ada" });
@@ -49,6 +45,14 @@ const press = (b: ConnectHarness, chatId: number, from: number, messageId: numbe
 
 const share = (b: ConnectHarness, chatId: number, from: number, requestId: number, sharedChatId: number) =>
   b.app.bot.handleUpdate(b.tg.userSharesChat({ chatId, from, requestId, sharedChatId }) as unknown as Update);
+
+/** Ada sends /settings in her private chat and presses `data` under it; answers the settings message's id. */
+async function openSettingsAndPress(b: ConnectHarness, data: string): Promise<number> {
+  await send(b, ADA.id, ADA.id, "/settings");
+  const id = b.tg.messages(ADA.id)[0]?.messageId ?? 0;
+  await press(b, ADA.id, ADA.id, id, data);
+  return id;
+}
 
 function buttons(
   b: ConnectHarness,
@@ -113,9 +117,7 @@ describe("/settings", () => {
 
   it("topic filter: a reply to the prompt, or one line", async () => {
     const b = await setup();
-    await send(b, ADA.id, ADA.id, "/settings");
-    const id = b.tg.messages(ADA.id)[0]?.messageId ?? 0;
-    await press(b, ADA.id, ADA.id, id, "zg:set:topic:contains");
+    const id = await openSettingsAndPress(b, "zg:set:topic:contains");
     const prompt = b.tg.messages(ADA.id).at(-1);
     expect(prompt?.text).toBe("Reply to this message with the phrase a meeting's topic must contain.");
     expect(prompt?.replyMarkup).toMatchObject({ force_reply: true });
@@ -158,9 +160,7 @@ describe("/settings", () => {
 
   it("language from the settings message: the same choice as /language, and the message re-renders in it", async () => {
     const b = await setup();
-    await send(b, ADA.id, ADA.id, "/settings");
-    const id = b.tg.messages(ADA.id)[0]?.messageId ?? 0;
-    await press(b, ADA.id, ADA.id, id, "zg:set:lang");
+    const id = await openSettingsAndPress(b, "zg:set:lang");
     expect(buttons(b, ADA.id, id).map((x) => x.callback_data)).toContain("zg:set:lang:de");
     await press(b, ADA.id, ADA.id, id, "zg:set:lang:de");
     const text = b.tg.messages(ADA.id)[0]?.text ?? "";
@@ -230,9 +230,7 @@ describe("destinations", () => {
 
   it("a channel picked with request_chat in a private chat, after checking rights", async () => {
     const b = await setup();
-    await send(b, ADA.id, ADA.id, "/settings");
-    const id = b.tg.messages(ADA.id)[0]?.messageId ?? 0;
-    await press(b, ADA.id, ADA.id, id, "zg:set:dest:pick");
+    const id = await openSettingsAndPress(b, "zg:set:dest:pick");
     const pick = b.tg.messages(ADA.id).at(-1);
     expect(pick?.text).toContain("Pick the channel or group");
     const keyboard = pick?.replyMarkup as {
@@ -322,9 +320,7 @@ describe("destinations", () => {
 
   it("Cancel removes the picker and changes nothing", async () => {
     const b = await setup();
-    await send(b, ADA.id, ADA.id, "/settings");
-    const id = b.tg.messages(ADA.id)[0]?.messageId ?? 0;
-    await press(b, ADA.id, ADA.id, id, "zg:set:dest:pick");
+    await openSettingsAndPress(b, "zg:set:dest:pick");
     await send(b, ADA.id, ADA.id, "Cancel");
     expect(b.tg.messages(ADA.id).at(-1)).toMatchObject({
       text: "OK, nothing changed.",

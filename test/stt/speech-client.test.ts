@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import {
   createSpeechClient,
   modelsUrl,
@@ -19,6 +19,7 @@ import { parseTranscription } from "../../src/stt/transcription-format.js";
 import { parseVtt } from "../../src/transcript/vtt.js";
 import { writeVtt } from "../../src/transcript/write-vtt.js";
 import { type FakeSpeech, startFakeSpeech } from "../fakes/fake-speech.js";
+import { closingAfterEachTest } from "../support/each-test.js";
 
 const dir = mkdtempSync(join(tmpdir(), "zoomgram-stt-"));
 const piece = join(dir, "piece-001.ogg");
@@ -26,9 +27,7 @@ writeFileSync(piece, Buffer.from("OggS fake audio"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 let fake: FakeSpeech;
-afterEach(async () => {
-  await fake?.close();
-});
+const startFake = closingAfterEachTest(startFakeSpeech);
 
 const SEGMENTS = [
   { start: 0.5, end: 2, text: "We ship on Friday." },
@@ -67,7 +66,7 @@ describe("speech-to-text client", () => {
   });
 
   it("sends file, model, language, prompt, verbose_json with segment timestamps and the key", async () => {
-    fake = await startFakeSpeech({ apiKey: "sk-1", segmentsFor: () => SEGMENTS });
+    fake = await startFake({ apiKey: "sk-1", segmentsFor: () => SEGMENTS });
     const { c } = client({ apiKey: "sk-1" });
     const result = await c.transcribe({ ...input, language: "de", prompt: "Vorher." });
     expect(result).toEqual({
@@ -89,7 +88,7 @@ describe("speech-to-text client", () => {
   it.each(["json", "text", "srt", "vtt", "verbose_json"] as const)(
     "reads response_format %s",
     async (format) => {
-      fake = await startFakeSpeech({ segmentsFor: () => SEGMENTS });
+      fake = await startFake({ segmentsFor: () => SEGMENTS });
       const { c } = client({ responseFormat: format });
       const { segments } = await c.transcribe(input);
       expect(fake.requests[0]?.fields.response_format).toBe(format);
@@ -107,7 +106,7 @@ describe("speech-to-text client", () => {
   );
 
   it("retries 429 after the server's retry-after and 5xx with backoff", async () => {
-    fake = await startFakeSpeech();
+    fake = await startFake();
     fake.rateLimit(1, 7);
     fake.fail(503);
     const { c, waits } = client();
@@ -118,7 +117,7 @@ describe("speech-to-text client", () => {
   });
 
   it("gives up after its attempts with a retryable error that carries the delay", async () => {
-    fake = await startFakeSpeech();
+    fake = await startFake();
     fake.rateLimit(5, 30);
     const { c, waits } = client({ maxAttempts: 3 });
     const error = await c.transcribe(input).catch((e: unknown) => e);
@@ -128,7 +127,7 @@ describe("speech-to-text client", () => {
   });
 
   it("does not sleep through a retry-after longer than it may wait", async () => {
-    fake = await startFakeSpeech();
+    fake = await startFake();
     fake.rateLimit(1, 3600);
     const { c, waits } = client();
     await expect(c.transcribe(input)).rejects.toMatchObject({ status: 429, retryAfterMs: 3_600_000 });
@@ -136,7 +135,7 @@ describe("speech-to-text client", () => {
   });
 
   it("413, 401 and an unknown model fail at once, not retryable", async () => {
-    fake = await startFakeSpeech({ maxFileBytes: 10, apiKey: "k" });
+    fake = await startFake({ maxFileBytes: 10, apiKey: "k" });
     const tooLarge = await client({ apiKey: "k" })
       .c.transcribe(input)
       .catch((e: unknown) => e);
@@ -150,7 +149,7 @@ describe("speech-to-text client", () => {
   });
 
   it("an unreachable endpoint is retryable", async () => {
-    fake = await startFakeSpeech();
+    fake = await startFake();
     const url = fake.url;
     await fake.close();
     const { c } = client({ url, maxAttempts: 1 });

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { type Db, openDatabase } from "../../src/db/database.js";
 import { migrateToLatest } from "../../src/db/migrate.js";
+import type { Database } from "../../src/db/schema.js";
 
 export type TestDialect = "sqlite" | "postgres";
 
@@ -62,4 +63,13 @@ export async function createTestDatabase(dialect: TestDialect = TEST_DIALECT): P
       await drop();
     },
   };
+}
+
+/** How many rows `table` holds. */
+export async function countRows(db: Db, table: keyof Database): Promise<number> {
+  const row = await db.kysely
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }

@@ -72,13 +72,7 @@ export async function makeTestVideo(options: TestVideoOptions): Promise<string> 
     "libx264",
     "-preset",
     "ultrafast",
-    "-pix_fmt",
-    "yuv420p",
-    "-movflags",
-    "+faststart",
-    "-f",
-    "mp4",
-    out,
+    ...playableMp4(out),
   ]);
   return copyTo(cached, options.path);
 }
@@ -120,13 +114,7 @@ export async function makeHeavyTestVideo(options: HeavyTestVideoOptions): Promis
     `${kbps}k`,
     "-x264-params",
     `keyint=${keyint}:min-keyint=${keyint}:scenecut=0:nal-hrd=cbr`,
-    "-pix_fmt",
-    "yuv420p",
-    "-movflags",
-    "+faststart",
-    "-f",
-    "mp4",
-    out,
+    ...playableMp4(out),
   ]);
 }
 
@@ -145,6 +133,11 @@ function videoWithTone(seconds: number, bitrate: string): string[] {
     "-b:a",
     bitrate,
   ];
+}
+
+/** The output options of every test video: a player-friendly pixel format, `moov` first, MP4 at `out`. */
+function playableMp4(out: string): string[] {
+  return ["-pix_fmt", "yuv420p", "-movflags", "+faststart", "-f", "mp4", out];
 }
 
 function noisyTone(seconds: number): string[] {
