@@ -111,7 +111,7 @@ describe("GrowingFile", () => {
   });
 
   it("a reader ends (reads 0) when the writer completes short of the size it was opened for", async () => {
-    const path = join(dir, "f");
+    const path = join(workDir(), "f");
     writeFileSync(path, "ab");
     const file = new GrowingFile(path);
     const reader = collect(file, 5);
