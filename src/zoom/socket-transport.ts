@@ -39,13 +39,20 @@ export class HttpProtocolError extends Error {
   }
 }
 
+export interface SocketTransportOptions {
+  /** Replaces DNS (tests: a name that never resolves keeps the connection from opening). */
+  lookup?: LookupFunction;
+  /** Certificates to trust instead of the system's (tests with their own TLS server). */
+  ca?: string | Buffer;
+}
+
 export function createSocketTransport(
   timeouts: ZoomTimeouts = DEFAULT_ZOOM_TIMEOUTS,
-  options: { lookup?: LookupFunction } = {},
+  options: SocketTransportOptions = {},
 ): DownloadTransport {
   return (url, headers, signal, method = "GET") =>
     new Promise<DownloadResponse>((resolve, reject) => {
-      const exchange = new Exchange(url, headers, method, timeouts, options.lookup, resolve, reject);
+      const exchange = new Exchange(url, headers, method, timeouts, options, resolve, reject);
       if (signal) {
         if (signal.aborted) return exchange.destroy(abortError(signal));
         const onAbort = () => exchange.destroy(abortError(signal));
@@ -190,7 +197,7 @@ class Exchange implements ResponseBody {
     headers: Readonly<Record<string, string>>,
     private readonly method: string,
     private readonly timeouts: ZoomTimeouts,
-    lookup: LookupFunction | undefined,
+    options: SocketTransportOptions,
     private resolveHead: ((response: DownloadResponse) => void) | undefined,
     private rejectHead: ((error: unknown) => void) | undefined,
   ) {
@@ -199,7 +206,7 @@ class Exchange implements ResponseBody {
     const port = Number(url.port || (secure ? 443 : 80));
     const request = requestHead(url, headers, method);
     const onread = { buffer: this.buffer, callback: (n: number) => this.onRead(n) };
-    const common = { host, port, onread, ...(lookup ? { lookup } : {}) };
+    const common = { host, port, onread, ...(options.lookup ? { lookup: options.lookup } : {}) };
     this.timer = startTimer(timeouts.connectMs, () =>
       this.destroy(new ZoomTimeoutError("connect", timeouts.connectMs)),
     );
@@ -207,6 +214,7 @@ class Exchange implements ResponseBody {
       ? tls.connect({
           ...common,
           ...(net.isIP(host) ? {} : { servername: host }),
+          ...(options.ca ? { ca: options.ca } : {}),
           ALPNProtocols: ["http/1.1"],
         })
       : net.connect(common);

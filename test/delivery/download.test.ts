@@ -70,10 +70,10 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Node's own fetch selects the node:http transport; any other fetch is used as it is. */
+/** Node's own fetch selects the socket transport (src/zoom/socket-transport.ts); any other fetch is used as it is. */
 let transportFetch: typeof fetch = fetch;
 const TRANSPORTS: Array<[string, typeof fetch]> = [
-  ["node:http", fetch],
+  ["the socket transport", fetch],
   ["an injected fetch", (input, init) => fetch(input, init)],
 ];
 

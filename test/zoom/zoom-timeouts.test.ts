@@ -1,6 +1,7 @@
 /**
  * Every wait on Zoom ends (issue #13 item 8): the REST client and the download, through both
- * transports (node:http when the fetch is Node's own, an injected fetch otherwise), against the
+ * transports when the fetch is Node's own (node:http for REST, the socket transport for
+ * downloads) and an injected fetch otherwise, against the
  * fake Zoom misbehaving on purpose — accepting a request and never answering, or sending headers
  * and half a body and then going quiet. The timeouts are small here; nothing sleeps: each test
  * waits only for the timeout it checks.
