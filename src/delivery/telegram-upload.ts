@@ -142,6 +142,16 @@ export function uploadFileName(name: string): string {
   return cleaned === "" ? "file" : cleaned;
 }
 
+/** The forum topic and the caption, the options every file message may carry. */
+function inTopicWithCaption(input: { thread?: ThreadOptions; caption?: string }) {
+  return { ...input.thread, ...(input.caption ? { caption: input.caption } : {}) };
+}
+
+/** Telegram's `duration`: whole seconds, never negative. */
+function durationOf(seconds: number | undefined) {
+  return seconds !== undefined ? { duration: Math.max(0, Math.round(seconds)) } : {};
+}
+
 export interface SendAudioInput {
   chatId: number;
   /** The forum topic to post in (from sendToChat). */
@@ -166,11 +176,10 @@ export async function sendAudioFile(api: Api, input: SendAudioInput): Promise<Me
         ? new UploadFile(input.upload, uploadFileName(input.fileName))
         : fileInput(input.path, input.fileName),
       {
-        ...input.thread,
-        ...(input.durationSec !== undefined ? { duration: Math.max(0, Math.round(input.durationSec)) } : {}),
+        ...inTopicWithCaption(input),
+        ...durationOf(input.durationSec),
         ...(input.title ? { title: input.title } : {}),
         ...(input.performer ? { performer: input.performer } : {}),
-        ...(input.caption ? { caption: input.caption } : {}),
         ...(input.replyTo !== undefined
           ? { reply_parameters: { message_id: input.replyTo, allow_sending_without_reply: true } }
           : {}),
@@ -180,37 +189,8 @@ export async function sendAudioFile(api: Api, input: SendAudioInput): Promise<Me
   );
 }
 
-export interface SendVideoInput {
-  chatId: number;
-  thread?: ThreadOptions;
-  path: string;
-  fileName: string;
-  durationSec?: number;
-  width?: number;
-  height?: number;
-  caption?: string;
-  signal?: AbortSignal;
-}
-
-/** An MP4 (H.264/AAC) that plays in the app: duration, size, and streaming (telegram.md §10.4). */
-export async function sendVideoFile(api: Api, input: SendVideoInput): Promise<Message.VideoMessage> {
-  return callTelegram("sendVideo", () =>
-    api.sendVideo(
-      input.chatId,
-      fileInput(input.path, input.fileName),
-      {
-        ...input.thread,
-        ...(input.durationSec !== undefined ? { duration: Math.max(0, Math.round(input.durationSec)) } : {}),
-        ...(input.width && input.height ? { width: input.width, height: input.height } : {}),
-        supports_streaming: true,
-        ...(input.caption ? { caption: input.caption } : {}),
-      },
-      grammySignal(input.signal),
-    ),
-  );
-}
-
-export interface SendDocumentInput {
+/** What every file message from disk carries. */
+interface FileMessageInput {
   chatId: number;
   /** The forum topic to post in (from sendToChat). */
   thread?: ThreadOptions;
@@ -220,19 +200,42 @@ export interface SendDocumentInput {
   signal?: AbortSignal;
 }
 
-export async function sendDocumentFile(api: Api, input: SendDocumentInput): Promise<Message.DocumentMessage> {
-  return callTelegram("sendDocument", () =>
-    api.sendDocument(
+/** The file, the options every file message shares, and grammY's signal. */
+function fileMessage(input: FileMessageInput) {
+  return {
+    file: fileInput(input.path, input.fileName),
+    options: inTopicWithCaption(input),
+    signal: grammySignal(input.signal),
+  };
+}
+
+export interface SendVideoInput extends FileMessageInput {
+  durationSec?: number;
+  width?: number;
+  height?: number;
+}
+
+/** An MP4 (H.264/AAC) that plays in the app: duration, size, and streaming (telegram.md §10.4). */
+export async function sendVideoFile(api: Api, input: SendVideoInput): Promise<Message.VideoMessage> {
+  const { file, options, signal } = fileMessage(input);
+  const size = input.width && input.height ? { width: input.width, height: input.height } : {};
+  return callTelegram("sendVideo", () =>
+    api.sendVideo(
       input.chatId,
-      fileInput(input.path, input.fileName),
-      {
-        ...input.thread,
-        ...(input.caption ? { caption: input.caption } : {}),
-        // Keep a video sent as a document a document (telegram.md §7.5).
-        disable_content_type_detection: true,
-      },
-      grammySignal(input.signal),
+      file,
+      { ...options, ...durationOf(input.durationSec), ...size, supports_streaming: true },
+      signal,
     ),
+  );
+}
+
+export type SendDocumentInput = FileMessageInput;
+
+export async function sendDocumentFile(api: Api, input: SendDocumentInput): Promise<Message.DocumentMessage> {
+  const { file, options, signal } = fileMessage(input);
+  // Keep a video sent as a document a document (telegram.md §7.5).
+  return callTelegram("sendDocument", () =>
+    api.sendDocument(input.chatId, file, { ...options, disable_content_type_detection: true }, signal),
   );
 }
 

@@ -50,16 +50,25 @@ export function createSocketTransport(
   timeouts: ZoomTimeouts = DEFAULT_ZOOM_TIMEOUTS,
   options: SocketTransportOptions = {},
 ): DownloadTransport {
-  return (url, headers, signal, method = "GET") =>
-    new Promise<DownloadResponse>((resolve, reject) => {
-      const exchange = new Exchange(url, headers, method, timeouts, options, resolve, reject);
-      if (signal) {
-        if (signal.aborted) return exchange.destroy(abortError(signal));
-        const onAbort = () => exchange.destroy(abortError(signal));
-        signal.addEventListener("abort", onAbort, { once: true });
-        exchange.onClose(() => signal.removeEventListener("abort", onAbort));
-      }
+  return (url, headers, signal, method = "GET") => {
+    let exchange: Exchange | undefined;
+    const answer = new Promise<DownloadResponse>((resolve, reject) => {
+      exchange = new Exchange(url, headers, method, timeouts, options, resolve, reject);
     });
+    if (exchange && signal) abortOn(exchange, signal);
+    return answer;
+  };
+}
+
+/** Drops the exchange when `signal` aborts (at once if it already has). */
+function abortOn(exchange: Exchange, signal: AbortSignal): void {
+  if (signal.aborted) {
+    exchange.destroy(abortError(signal));
+    return;
+  }
+  const onAbort = () => exchange.destroy(abortError(signal));
+  signal.addEventListener("abort", onAbort, { once: true });
+  exchange.onClose(() => signal.removeEventListener("abort", onAbort));
 }
 
 function abortError(signal: AbortSignal): Error {
