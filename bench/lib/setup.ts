@@ -75,6 +75,11 @@ export interface BenchService {
   remove(): void;
 }
 
+/** Extra settings for every Zoomgram process of an experiment: BENCH_ZOOMGRAM_ENV='{"SQLITE_WRITE_THREAD":"false"}'. */
+const BENCH_ZOOMGRAM_ENV: Record<string, string> | undefined = process.env.BENCH_ZOOMGRAM_ENV
+  ? JSON.parse(process.env.BENCH_ZOOMGRAM_ENV)
+  : undefined;
+
 /** One run's folder, database (seeded with the bench user's connection) and environment. */
 export async function prepareService(
   fakes: { zoom: FakeZoom; tg: FakeTelegram; user: ZoomUser },
@@ -89,7 +94,7 @@ export async function prepareService(
     tg: fakes.tg,
     mediaDir: join(dir.path, "media"),
     ...(opts.uploadLimitMb ? { uploadLimitMb: opts.uploadLimitMb } : {}),
-    ...(opts.extra ? { extra: opts.extra } : {}),
+    ...(opts.extra || BENCH_ZOOMGRAM_ENV ? { extra: { ...opts.extra, ...BENCH_ZOOMGRAM_ENV } } : {}),
   });
   return { dir: dir.path, databaseUrl, env, remove: dir.remove };
 }

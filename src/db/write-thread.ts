@@ -23,6 +23,10 @@ export type WriteHandlers = Record<string, (db: Kysely<Database>, input: never) 
 export interface WriteThread {
   /** Runs handler `op` of the entry module in the thread; settles once its statement returned. */
   call<R>(op: string, input: unknown): Promise<R>;
+  /** Starts the thread now, if it is not running, without a call. */
+  start(): void;
+  /** True once the thread has opened its connection and serves calls at once. */
+  readonly ready: boolean;
   /** Lets the calls in flight finish, then stops the thread and closes its connection. */
   close(): Promise<void>;
 }
@@ -32,6 +36,8 @@ interface Request {
   op: string;
   input: unknown;
 }
+/** The reply id the thread sends once, unasked, when its connection is open (calls count from 1). */
+const READY_ID = 0;
 type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; message: string };
 
 /**
@@ -72,7 +78,7 @@ export function createWriteThread(entry: ThreadEntry, db: Db): WriteThread {
       databasePath: db.description,
       busyTimeoutMs: await sqliteBusyTimeout(db),
     };
-    const running: Running = { worker: spawn(entry, workerData), pending: new Map() };
+    const running: Running = { worker: spawn(entry, workerData), ready: false, pending: new Map() };
     const { worker: w, pending } = running;
     // Each thread answers and fails only its own calls: one that exits after a successor started
     // (close, then a new call) leaves the successor alone.
@@ -82,6 +88,10 @@ export function createWriteThread(entry: ThreadEntry, db: Db): WriteThread {
     };
     w.unref();
     w.on("message", (reply: Reply) => {
+      if (reply.id === READY_ID) {
+        running.ready = true;
+        return;
+      }
       const waiter = pending.get(reply.id);
       if (!waiter) return;
       pending.delete(reply.id);
@@ -96,14 +106,31 @@ export function createWriteThread(entry: ThreadEntry, db: Db): WriteThread {
     });
     return running;
   };
+  let started: Running | undefined;
   const launch = (): Promise<Running> => {
     const launched: Promise<Running> = start(() => {
-      if (current === launched) current = undefined;
+      if (current === launched) {
+        current = undefined;
+        started = undefined;
+      }
     });
+    launched.then(
+      (running) => {
+        if (current === launched) started = running;
+      },
+      () => {},
+    );
     return launched;
   };
 
   return {
+    start() {
+      current ??= launch();
+      current.catch(() => {}); // a failed start surfaces on the next call
+    },
+    get ready() {
+      return started?.ready === true;
+    },
     async call<R>(op: string, input: unknown): Promise<R> {
       current ??= launch();
       const { worker: w, pending } = await current;
@@ -118,6 +145,7 @@ export function createWriteThread(entry: ThreadEntry, db: Db): WriteThread {
     async close() {
       const starting = current;
       current = undefined;
+      started = undefined;
       const w = (await starting?.catch(() => undefined))?.worker;
       if (!w) return;
       // The thread answers in order: calls already sent finish before it closes.
@@ -131,6 +159,8 @@ export function createWriteThread(entry: ThreadEntry, db: Db): WriteThread {
 
 interface Running {
   worker: Worker;
+  /** The thread said its connection is open. */
+  ready: boolean;
   pending: Map<number, { resolve(v: unknown): void; reject(e: unknown): void }>;
 }
 
@@ -157,6 +187,7 @@ export async function serveWriteThread(handlers: WriteHandlers): Promise<void> {
   if (!port) throw new Error("serveWriteThread runs only inside a worker thread");
   const data = workerData as ThreadData;
   const db = await openDatabase(`sqlite:${data.databasePath}`, { busyTimeoutMs: data.busyTimeoutMs });
+  port.postMessage({ id: READY_ID, ok: true, result: null } satisfies Reply);
   let queue = Promise.resolve();
   port.on("message", (request: Request) => {
     queue = queue.then(async () => {

@@ -14,6 +14,10 @@ export const INBOX_TOPIC = "inbox";
 export interface InboxWriter extends GroupCommit<InboxEventInput, number> {
   /** Waits for appends in flight and stops the SQLite write thread, if one was started. */
   close(): Promise<void>;
+  /** Batches committed by the SQLite write thread (the rest committed on the main connection). */
+  readonly threadCommits: number;
+  /** The SQLite write thread has opened its connection: the next batch commits there. */
+  readonly threadReady: boolean;
 }
 
 export function createInboxWriter(
@@ -21,14 +25,23 @@ export function createInboxWriter(
 ): InboxWriter {
   const { db, notifier, metrics } = services;
   // On a SQLite file the commit runs in a thread of its own (src/db/write-thread.ts), so the event
-  // loop keeps reading requests during the fsync and the next batch carries all of them.
+  // loop keeps reading requests during the fsync and the next batch carries all of them. The
+  // thread starts with the first append; until it has opened its connection (~150 ms), batches
+  // commit on the main connection, so the first webhook is not kept waiting for a thread.
+  let threadCommits = 0;
   const thread =
     services.config.database.writeThread && canWriteFromThread(db)
       ? createWriteThread(threadEntry(import.meta.url, "inbox-append.thread"), db)
       : undefined;
   const commit = createGroupCommit<InboxEventInput, number>({
-    write: (events) =>
-      thread ? thread.call<number[]>("append", events) : appendInboxEvents(db.kysely, events),
+    write: (events) => {
+      if (thread?.ready) {
+        threadCommits++;
+        return thread.call<number[]>("append", events);
+      }
+      thread?.start();
+      return appendInboxEvents(db.kysely, events);
+    },
     // SQLite has one writer; PostgreSQL overlaps a second commit with the first's round trip.
     concurrency: db.dialect === "postgres" ? 2 : 1,
     maxBatch: 500,
@@ -44,6 +57,12 @@ export function createInboxWriter(
     },
     get stats() {
       return commit.stats;
+    },
+    get threadCommits() {
+      return threadCommits;
+    },
+    get threadReady() {
+      return thread?.ready === true;
     },
     flushed: () => commit.flushed(),
     async close() {

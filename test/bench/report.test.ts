@@ -69,7 +69,7 @@ describe("bench report", () => {
       ingest: part({
         rates: [200, 1000],
         durationMs: 5000,
-        maxConcurrency: 32,
+        maxConcurrencies: [32, 128],
         requestBytes: 3000,
         sqliteCommitsPerSecond: { full: 600, normal: 20_000 },
         targets: [

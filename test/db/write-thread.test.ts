@@ -17,6 +17,10 @@ import {
   type WriteThread,
 } from "../../src/db/write-thread.js";
 import type { InboxEventInput } from "../../src/delivery/inbox.repository.js";
+import { createInboxWriter } from "../../src/delivery/inbox-writer.js";
+import { createJobNotifier } from "../../src/jobs/notifier.js";
+import { createMetrics } from "../../src/observability/metrics.js";
+import type { Services } from "../../src/services.js";
 
 const entry = threadEntry(
   new URL("../../src/delivery/inbox-writer.ts", import.meta.url).href,
@@ -98,6 +102,17 @@ describe("SQLite write thread", () => {
     await expect(t.call<number[]>("append", [event(2)])).resolves.toHaveLength(1);
   });
 
+  it("start() opens the thread without a call; it is ready once its connection is open", async () => {
+    const t = thread(await fileDb());
+    expect(t.ready).toBe(false);
+    t.start();
+    expect(t.ready).toBe(false);
+    await expect.poll(() => t.ready, { timeout: 10_000 }).toBe(true);
+    expect(await t.call<number[]>("append", [event(1)])).toHaveLength(1);
+    await t.close();
+    expect(t.ready).toBe(false);
+  });
+
   it("close lets calls already sent finish; the next call starts a new thread", async () => {
     const db = await fileDb();
     const t = thread(db);
@@ -120,5 +135,26 @@ describe("SQLite write thread", () => {
     const during = t.call<number[]>("append", [event(2)]);
     await closing;
     await expect(during).resolves.toHaveLength(1);
+  });
+});
+
+describe("inbox writer on a SQLite file", () => {
+  it("starts its write thread with the first append, commits on the main connection until the thread is ready, then in the thread", async () => {
+    const db = await fileDb();
+    const writer = createInboxWriter({
+      db,
+      notifier: createJobNotifier(),
+      metrics: createMetrics(),
+      config: { database: { writeThread: true } } as Services["config"],
+    });
+    cleanups.push(() => writer.close());
+    // The first webhook does not wait for a thread to boot: its batch commits on the main connection.
+    await writer.submit(event(1));
+    expect(writer.threadCommits).toBe(0);
+    await expect.poll(() => writer.threadReady, { timeout: 10_000 }).toBe(true);
+    await writer.submit(event(2));
+    expect(writer.threadCommits).toBe(1);
+    const rows = await db.kysely.selectFrom("webhook_inbox").select("request_id").orderBy("id").execute();
+    expect(rows.map((r) => r.request_id)).toEqual(["r1", "r2"]);
   });
 });
