@@ -202,6 +202,15 @@ export function ingestSection(rec: PartRecord<IngestRecord> | undefined): string
     `SQLite commit ceiling on this disk (one-row transactions, WAL): ${num(r.sqliteCommitsPerSecond.full)}/s with \`synchronous=FULL\` (Zoomgram's setting), ${num(r.sqliteCommitsPerSecond.normal)}/s with \`synchronous=NORMAL\`.`,
     "",
   );
+  const twiceMissed = [sqlite, postgres].flatMap((t) => {
+    const best = bestMaxRun(t);
+    const run = t?.runs
+      .filter((x) => x.mode === "rate" && best && (x.offeredRate ?? 0) >= 1.75 * best.throughput)
+      .sort((a, b) => (a.offeredRate ?? 0) - (b.offeredRate ?? 0))[0];
+    return t && best && run && run.throughput < TARGETS.ingestAtTwiceMax * best.throughput
+      ? [{ t, best, run }]
+      : [];
+  });
   const collapsed = [sqlite, postgres].flatMap((t) => {
     const m = maxOf(t);
     const worst = t?.runs
@@ -215,19 +224,10 @@ export function ingestSection(rec: PartRecord<IngestRecord> | undefined): string
   });
   if (collapsed.length) {
     out.push(
-      `**Far past saturation, fewer requests are answered in time than at maximum** (${collapsed.join("; ")}). Admission control (503 + Retry-After) sheds load when the *inbox* falls more than WEBHOOK_MAX_BACKLOG_SECONDS behind its processors — it is set out of reach in these web-only runs — not when the web process itself is saturated: requests then queue inside the process and in the kernel, and ones whose sender already gave up are still verified and appended (safely: a Zoom retry of such an event is recorded as a duplicate). At twice the maximum (the row above) the process still answers its maximum in time; the collapse starts several times further out. **What would fix it:** a per-process limit on webhooks in flight (503 at once above it), measured against the process's own append rate.`,
+      `**Far past saturation, fewer requests are answered in time than at maximum** (${collapsed.join("; ")}). Admission control (503 + Retry-After) sheds load when the *inbox* falls more than WEBHOOK_MAX_BACKLOG_SECONDS behind its processors — it is set out of reach in these web-only runs — not when the web process itself is saturated: requests then queue inside the process and in the kernel, and ones whose sender already gave up are still verified and appended (safely: a Zoom retry of such an event is recorded as a duplicate). ${twiceMissed.length ? "" : "At twice the maximum (the row above) the process still answers its maximum in time; the collapse starts several times further out. "}**What would fix it:** a per-process limit on webhooks in flight (503 at once above it), measured against the process's own append rate.`,
       "",
     );
   }
-  const twiceMissed = [sqlite, postgres].flatMap((t) => {
-    const best = bestMaxRun(t);
-    const run = t?.runs
-      .filter((x) => x.mode === "rate" && best && (x.offeredRate ?? 0) >= 1.75 * best.throughput)
-      .sort((a, b) => (a.offeredRate ?? 0) - (b.offeredRate ?? 0))[0];
-    return t && best && run && run.throughput < TARGETS.ingestAtTwiceMax * best.throughput
-      ? [{ t, best, run }]
-      : [];
-  });
   if (twiceMissed.length) {
     const shallow = (t: IngestTarget) =>
       t.runs.filter((x) => x.mode === "max").sort((a, b) => (a.concurrency ?? 0) - (b.concurrency ?? 0))[0];
@@ -389,7 +389,17 @@ export function relaySection(rec: PartRecord<RelayResult> | undefined): string[]
   const fat = r.cases.filter((c) => c.zoomgram.peakRss > TARGETS.relayPeakRssBytes);
   if (slow.length) {
     out.push(
-      `**Why the time misses (${slow.map((c) => c.label).join(", ")}).** The download and the upload overlap (the upload follows the file on disk as the download writes it), so a relay takes about as long as its slower half plus the job's fixed steps (the webhook's inbox and transaction, the recordings API call, the meeting card message, database updates). The CPU figures show what the rest is: ${slow.map((c) => `for ${c.label} the process was on a CPU for ${num(c.zoomgram.cpuSeconds ?? Number.NaN, 2)} s of its ${num(c.zoomgram.wallMs / 1000, 2)} s (${num((100 * (c.zoomgram.cpuSeconds ?? Number.NaN)) / (c.zoomgram.wallMs / 1000))}%)`).join("; ")}. ${slow.every((c) => (c.zoomgram.cpuSeconds ?? 0) >= 0.8 * (c.zoomgram.wallMs / 1000)) ? "The process was computing nearly all the time: the relay is CPU-bound on its one core." : `So most of the time it waited, for the fakes above all: one harness process serves the download and receives the upload on one thread, and it was on a CPU for ${slow.map((c) => `${num(c.zoomgram.fakesCpuSeconds ?? Number.NaN, 2)} s of Zoomgram's ${num(c.zoomgram.wallMs / 1000, 2)} s and ${num(c.curl.fakesCpuSeconds ?? Number.NaN, 2)} s of curl's ${num(c.curl.wallMs / 1000, 2)} s (${c.label})`).join("; ")}. Both relays run at the fakes' pace; Zoomgram's also carries its job's fixed steps and the fakes' share of them (the recordings API call, the meeting card message).`} Zoomgram does work curl does not: it writes every byte to a file (so a failed upload is retried without downloading again) and reads it back, where curl passes a pipe; on this machine's ext4 disk, writing 1 GiB to a new file cost between 0.2 and 2.2 s of kernel CPU (dd, docs/scaling.md, "CPU per relay").`,
+      `**Why the time misses (${slow.map((c) => c.label).join(", ")}).** The download and the upload overlap (the upload follows the file on disk as the download writes it), so a relay takes about as long as its slower half plus the job's fixed steps (the webhook's inbox and transaction, the recordings API call, the meeting card message, database updates). What set the pace, from the CPU figures: ${slow
+        .map((c) => {
+          const wall = c.zoomgram.wallMs / 1000;
+          const own = c.zoomgram.cpuSeconds ?? Number.NaN;
+          const fakes = c.zoomgram.fakesCpuSeconds ?? Number.NaN;
+          const pace = own >= fakes ? "Zoomgram's own CPU" : "the fakes";
+          return `for ${c.label}, Zoomgram was on a CPU for ${num(own, 2)} s of its ${num(wall, 2)} s and the fakes (one harness process, serving the download and receiving the upload on one thread) for ${num(fakes, 2)} s of it (during curl's ${num(c.curl.wallMs / 1000, 2)} s: ${num(c.curl.fakesCpuSeconds ?? Number.NaN, 2)} s), so ${pace} set the pace`;
+        })
+        .join(
+          "; ",
+        )}. Zoomgram's relay also carries its job's fixed steps, the first in a process that has idled (compiling the delivery path's code as it runs it). Zoomgram does work curl does not: it writes every byte to a file (so a failed upload is retried without downloading again) and reads it back, where curl passes a pipe; on this machine's ext4 disk, writing 1 GiB to a new file cost between 0.2 and 2.2 s of kernel CPU (dd, docs/scaling.md, "CPU per relay").`,
       "",
     );
   }
@@ -397,6 +407,13 @@ export function relaySection(rec: PartRecord<RelayResult> | undefined): string[]
     const idle = Math.max(...r.cases.map((c) => c.zoomgram.idleRss));
     out.push(
       `**Why the RSS misses (${fat.map((c) => c.label).join(", ")}).** The process holds ${mb(idle)} idle, before any byte is relayed: Node.js itself (about 41 MB for an empty process on this machine), the code of the libraries every role needs (Kysely, zod, grammY, pino, prom-client, @grammyjs/i18n), and V8's young generation (up to 16 MB per semi-space by default). It already runs compiled JavaScript (no transpiler) and loads only what its role and dialect use. The relay adds ${r.cases.map((c) => `${mb(c.zoomgram.peakRss - c.zoomgram.idleRss)} (${c.label})`).join(" and ")} over idle and does not grow with the file: it streams through buffers it reuses (a 256 KiB socket read buffer and two 1 MiB file buffers on each side). **What would fix it:** fewer libraries in the process (a smaller validator than zod, a lighter query builder). V8's \`--optimize-for-size\` measured 20–30 MB less here but about half again as much CPU per webhook, so it is an operator's choice, not the default (docs/scaling.md, "Memory").`,
+      "",
+    );
+  }
+  const idles = r.cases.map((c) => c.zoomgram.idleRss);
+  if (Math.max(...idles) > TARGETS.idleRssBytes) {
+    out.push(
+      `**Why idle RSS misses.** The ${num(idles.length)} \`serve\` processes of this part idled at ${idles.map((b) => mb(b)).join(" and ")} after 30 s with nothing done: the same code and the same start-up, so the difference is how much of its young generation V8 had handed back by then, not work the process did. Where an idle process's memory goes: docs/scaling.md ("Memory"). **What would make it smaller:** fewer libraries in the process (a smaller validator than zod, a lighter query builder).`,
       "",
     );
   }

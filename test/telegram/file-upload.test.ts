@@ -9,7 +9,7 @@
 import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { GrammyError, HttpError, InputFile } from "grammy";
+import { type Api, GrammyError, HttpError, InputFile } from "grammy";
 import { describe, expect, it } from "vitest";
 import { classifyTelegramError } from "../../src/delivery/telegram-upload.js";
 import { createTranslator } from "../../src/i18n/translator.js";
@@ -47,6 +47,14 @@ function patterned(name: string, size: number): { path: string; sha256: string }
   const path = join(workDir(), name);
   writeFileSync(path, data);
   return { path, sha256: createHash("sha256").update(data).digest("hex") };
+}
+
+/** A file of `bytes` sent while "still being written": opened for `size` bytes, none reported yet. */
+function sendGrowing(api: Api, name: string, bytes: number, size = bytes) {
+  const file = patterned(name, bytes);
+  const growing = new GrowingFile(file.path);
+  const sending = api.sendAudio(CHAT, new UploadFile(growing.opener(size), name));
+  return { file, growing, sending };
 }
 
 /** `open` with every read recorded: which buffers were read into, and how many bytes. */
@@ -100,9 +108,7 @@ describe("file uploads through reused buffers", () => {
 
   it("uploads a file still being written, waiting for its bytes", async () => {
     const { tg, api } = await world();
-    const file = patterned("growing.m4a", 3_000_000);
-    const growing = new GrowingFile(file.path);
-    const sending = api.sendAudio(CHAT, new UploadFile(growing.opener(3_000_000), "growing.m4a"));
+    const { file, growing, sending } = sendGrowing(api, "growing.m4a", 3_000_000);
     growing.grew(1_000_000);
     setImmediate(() => growing.complete(3_000_000));
     await sending;
@@ -136,9 +142,7 @@ describe("file uploads through reused buffers", () => {
 
   it("a file that ends short of its size, or cannot be opened, fails the call and delivers nothing", async () => {
     const { tg, api } = await world();
-    const file = patterned("short.m4a", 2_000_000);
-    const growing = new GrowingFile(file.path);
-    const sending = api.sendAudio(CHAT, new UploadFile(growing.opener(3_000_000), "short.m4a"));
+    const { growing, sending } = sendGrowing(api, "short.m4a", 2_000_000, 3_000_000);
     growing.grew(2_000_000);
     growing.complete(2_000_000);
     const short = await sending.catch((e: unknown) => e);
