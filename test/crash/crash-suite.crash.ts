@@ -205,8 +205,27 @@ describe(`crash suite (${TEST_DIALECT})`, () => {
         .executeTakeFirstOrThrow();
       if (Number(delivered.n) >= MEETINGS && Number(open.n) === 0) break;
       if (Date.now() > deadline) {
+        // Say what is stuck, so a failure here can be understood from the CI log alone.
+        const stuck = await db.kysely
+          .selectFrom("jobs")
+          .select(["id", "state", "attempts", "run_at", "locked_by", "lease_expires_at", "last_error"])
+          .where("kind", "=", "deliver-recording")
+          .where("state", "!=", "completed")
+          .limit(10)
+          .execute();
+        const undelivered = await db.kysely
+          .selectFrom("deliveries")
+          .select(["meeting_uuid", "state", "detail"])
+          .where("kind", "=", "audio")
+          .where("state", "!=", "delivered")
+          .limit(10)
+          .execute();
         throw new Error(
-          `after 150 s: ${delivered.n} of ${MEETINGS} delivered, ${open.n} delivery jobs not completed`,
+          [
+            `after 150 s: ${delivered.n} of ${MEETINGS} delivered, ${open.n} delivery jobs not completed (now ${Date.now()})`,
+            ...stuck.map((j) => `  job ${JSON.stringify(j)}`),
+            ...undelivered.map((d) => `  delivery ${JSON.stringify(d)}`),
+          ].join("\n"),
         );
       }
       await sleep(250);
