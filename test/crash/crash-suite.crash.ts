@@ -71,6 +71,11 @@ describe(`crash suite (${TEST_DIALECT})`, () => {
       LOG_LEVEL: "info",
       // A killed worker's jobs are claimable again after this lease.
       JOB_LEASE_SECONDS: "5",
+      // Every kill costs each job in flight one attempt, and half the kills aim at an upload in
+      // flight: near the end the same few jobs are the ones in flight, so with the default 8
+      // attempts one could go dead after 8 of the 20 kills (seen in CI: 3 jobs, attempts 8, "lease
+      // expired on the last attempt"). More attempts than kills keeps the claim about delivery.
+      JOB_MAX_ATTEMPTS: String(KILLS + 8),
       JOB_POLL_INTERVAL_MS: "200",
       WORKER_CONCURRENCY: "4",
       TELEGRAM_POLLING_LEASE_SECONDS: "2",
