@@ -96,6 +96,16 @@ export function maxOf(t: IngestTarget | undefined): number | undefined {
   return bestMaxRun(t)?.throughput;
 }
 
+/** The fixed-rate run offered closest to twice the maximum (bench/ingest.ts adds one at 2× max). */
+function runAtTwiceMax(t: IngestTarget | undefined): IngestRun | undefined {
+  const m = maxOf(t);
+  if (m === undefined) return undefined;
+  const off = (x: IngestRun) => Math.abs((x.offeredRate ?? 0) - 2 * m);
+  return t?.runs
+    .filter((x) => x.mode === "rate" && (x.offeredRate ?? 0) >= 1.75 * m)
+    .sort((a, b) => off(a) - off(b))[0];
+}
+
 export function ingestSection(rec: PartRecord<IngestRecord> | undefined): string[] {
   const out = header("1. Webhook ingest", rec);
   const r = rec?.result;
@@ -148,11 +158,7 @@ export function ingestSection(rec: PartRecord<IngestRecord> | undefined): string
   const shareGoals = [TARGETS.ingestShareOfBare, TARGETS.ingestShareOfBarePostgres];
   const twiceRows = [sqlite, postgres].map((t) => {
     const m = maxOf(t);
-    // The run offered closest to twice the maximum (bench/ingest.ts adds one at 2× max).
-    const off = (x: IngestRun) => Math.abs((x.offeredRate ?? 0) - 2 * (m ?? 0));
-    const run = t?.runs
-      .filter((x) => x.mode === "rate" && m !== undefined && (x.offeredRate ?? 0) >= 1.75 * m)
-      .sort((a, b) => off(a) - off(b))[0];
+    const run = runAtTwiceMax(t);
     const label = t ? TARGET_NAMES[t.name] : "–";
     return [
       `answered in time at 2× the maximum ≥ ${TARGETS.ingestAtTwiceMax * 100}% of the maximum (${label})`,
@@ -204,9 +210,7 @@ export function ingestSection(rec: PartRecord<IngestRecord> | undefined): string
   );
   const twiceMissed = [sqlite, postgres].flatMap((t) => {
     const best = bestMaxRun(t);
-    const run = t?.runs
-      .filter((x) => x.mode === "rate" && best && (x.offeredRate ?? 0) >= 1.75 * best.throughput)
-      .sort((a, b) => (a.offeredRate ?? 0) - (b.offeredRate ?? 0))[0];
+    const run = runAtTwiceMax(t);
     return t && best && run && run.throughput < TARGETS.ingestAtTwiceMax * best.throughput
       ? [{ t, best, run }]
       : [];

@@ -28,6 +28,9 @@ function hasTaskset(): boolean {
   return taskset;
 }
 
+/** The Node that runs Zoomgram's processes: this one, or BENCH_NODE (e.g. a Node 24 binary) for a comparison. */
+export const NODE_BINARY = process.env.BENCH_NODE || process.execPath;
+
 export function spawnChild(opts: {
   args: string[];
   env: Record<string, string>;
@@ -95,9 +98,6 @@ export async function waitForLog<T>(
  * ships (none today). BENCH_NODE_FLAGS replaces them for an experiment, e.g.
  * BENCH_NODE_FLAGS="--optimize-for-size" npm run bench -- relay.
  */
-/** The Node that runs Zoomgram's processes: this one, or BENCH_NODE (e.g. a Node 24 binary) for a comparison. */
-export const NODE_BINARY = process.env.BENCH_NODE || process.execPath;
-
 export const SHIPPED_NODE_FLAGS: string[] = [];
 const nodeFlags = (process.env.BENCH_NODE_FLAGS?.split(" ") ?? SHIPPED_NODE_FLAGS).filter(Boolean);
 

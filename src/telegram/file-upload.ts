@@ -111,21 +111,19 @@ export function fileUploads(options: FileUploadOptions): Transformer {
     // Like grammY: whatever keeps the request from completing (a file that cannot be opened or
     // read, a broken connection) is an HttpError.
     return (await upload.catch((error: unknown) => {
-      throw error instanceof HttpError
-        ? error
-        : new HttpError(`Network request for '${method}' failed!`, error);
+      throw new HttpError(`Network request for '${method}' failed!`, error);
     })) as never;
   }) as Transformer;
 }
 
 /** The top-level UploadFiles of a payload; undefined when there are none or any other InputFile. */
-function uploadFilesIn(payload: Record<string, unknown>): Map<string, UploadFile> | undefined {
-  const files = new Map<string, UploadFile>();
-  for (const [key, value] of Object.entries(payload)) {
-    if (value instanceof UploadFile) files.set(key, value);
+function uploadFilesIn(payload: Record<string, unknown>): UploadFile[] | undefined {
+  const files: UploadFile[] = [];
+  for (const value of Object.values(payload)) {
+    if (value instanceof UploadFile) files.push(value);
     else if (containsInputFile(value)) return undefined;
   }
-  return files.size > 0 ? files : undefined;
+  return files.length > 0 ? files : undefined;
 }
 
 function containsInputFile(value: unknown): boolean {
@@ -144,13 +142,13 @@ async function postMultipart(
   url: URL,
   method: string,
   payload: Record<string, unknown>,
-  files: Map<string, UploadFile>,
+  files: readonly UploadFile[],
   options: { signal: AbortSignal | undefined; timeoutMs: number },
 ): Promise<unknown> {
   const boundary = `----zoomgram${randomBytes(12).toString("hex")}`;
   const parts: Part[] = [];
   try {
-    for (const file of files.values()) {
+    for (const file of files) {
       parts.push({ id: randomBytes(8).toString("hex"), file, reader: await file.openUpload() });
     }
     const idOf = new Map(parts.map((p) => [p.file, p.id]));
@@ -167,11 +165,7 @@ async function postMultipart(
     }
     const heads = parts.map((p) => {
       const name = p.file.filename ?? p.id;
-      if (/[\r\n]/.test(name))
-        throw new HttpError(
-          `Network request for '${method}' failed!`,
-          new Error("file name with a line break"),
-        );
+      if (/[\r\n]/.test(name)) throw new Error("file name with a line break");
       return Buffer.from(
         `--${boundary}\r\ncontent-disposition:form-data;name="${p.id}";filename=${name}\r\ncontent-type:application/octet-stream\r\n\r\n`,
       );
@@ -226,9 +220,10 @@ async function pumpFile(reader: UploadReader, write: Write): Promise<void> {
       writing = write(buffer.subarray(0, n));
       writing.catch(() => {}); // awaited on the next turn or below; not unhandled meanwhile
     }
-  } finally {
-    // Never return (and let a caller reuse or drop the buffers) with a write still in flight.
+  } catch (error) {
+    // Never give up (and let a caller reuse or drop the buffers) with a write still in flight.
     await writing.catch(() => {});
+    throw error;
   }
   await writing;
 }
@@ -253,9 +248,7 @@ function exchange(
       settled = true;
       clearTimeout(timer);
       request.destroy();
-      reject(
-        error instanceof HttpError ? error : new HttpError(`Network request for '${method}' failed!`, error),
-      );
+      reject(error); // the transformer makes it an HttpError
     };
     const timer = setTimeout(
       () => fail(new Error(`Request to '${method}' timed out after ${options.timeoutMs / 1000} seconds`)),

@@ -89,7 +89,7 @@ export interface DownloadResult {
 }
 
 const HTML_START = /^\s*(<!doctype\s+html|<html|<head|<body|<\?xml)/i;
-/** Received chunks are written in batches of about this size (one writev each). */
+/** Received bytes are written in batches of this size (one write each, from one of two buffers). */
 const WRITE_BATCH_BYTES = 1 << 20;
 
 /**

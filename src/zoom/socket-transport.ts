@@ -147,8 +147,8 @@ class ChunkedDecoder {
     return this.state === "done";
   }
 
-  /** Feeds bytes; pushes the data views into `out`. Returns the bytes after the body's end. */
-  feed(bytes: Buffer, out: Buffer[]): number {
+  /** Feeds bytes; pushes the data views into `out`. Bytes after the body's end are ignored. */
+  feed(bytes: Buffer, out: Buffer[]): void {
     let at = 0;
     while (at < bytes.length && this.state !== "done") {
       if (this.state === "data") {
@@ -169,7 +169,6 @@ class ChunkedDecoder {
       this.line = "";
       this.lineDone(line);
     }
-    return bytes.length - at;
   }
 
   private lineDone(line: string): void {
@@ -235,14 +234,15 @@ class Exchange implements ResponseBody {
       this.socket.write(request);
     });
     this.socket.on("error", (error) => this.fail(error));
+    const closedEarly = () =>
+      new HttpProtocolError("the connection closed before the response ended", "ECONNRESET");
     this.socket.on("end", () => {
       if (this.framing.kind === "close" && this.head === undefined) this.finish();
-      else this.fail(new HttpProtocolError("the connection closed before the response ended", "ECONNRESET"));
+      else this.fail(closedEarly());
     });
     this.socket.on("close", () => {
       clearTimeout(this.timer);
-      if (!this.ended)
-        this.fail(new HttpProtocolError("the connection closed before the response ended", "ECONNRESET"));
+      if (!this.ended) this.fail(closedEarly());
       for (const hook of this.closeHooks.splice(0)) hook();
     });
   }
