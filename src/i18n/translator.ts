@@ -2,12 +2,24 @@ import { readdirSync, readFileSync } from "node:fs";
 import { basename, extname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { FluentBundle, FluentResource, type FluentVariable } from "@fluent/bundle";
-import { I18n, type LocaleNegotiator, type Warning } from "@grammyjs/i18n";
-import type { Context } from "grammy";
+import type { Context, MiddlewareFn } from "grammy";
 import { formatDateTime } from "./format.js";
 import { DEFAULT_LOCALE, isLocale, type Locale, resolveLocale } from "./locales.js";
 
 export type TranslationVariables = Readonly<Record<string, string | number | Date>>;
+
+/** What the bot middleware (`Translator.i18n`) adds to each update's context. */
+export interface TranslatorFlavor {
+  /** The message `key` in this update's locale, with the same fallbacks as `Translator.t`. */
+  t(key: string, vars?: TranslationVariables): string;
+  readonly i18n: {
+    /** Speaks `locale` for the rest of this update (after a /language choice). */
+    useLocale(locale: string): void;
+  };
+}
+
+/** Chooses an update's locale (e.g. a stored /language choice); an unknown tag means English. */
+export type LocaleNegotiator<C extends Context = Context> = (ctx: C) => string | Promise<string>;
 
 export interface Translator<C extends Context = Context> {
   /**
@@ -16,8 +28,11 @@ export interface Translator<C extends Context = Context> {
    * pass `formatDateTime(locale, date, zone)` to show the Zoom user's zone.
    */
   t(locale: Locale, key: string, vars?: TranslationVariables): string;
-  /** The grammY plugin (`bot.use(translator.i18n)`, then `ctx.t(key, vars)`), same files and options. */
-  readonly i18n: I18n<C>;
+  /**
+   * The bot middleware (`bot.use(translator.i18n)`, then `ctx.t(key, vars)`): negotiates each
+   * update's locale, then translates with `t` above (the same bundles).
+   */
+  readonly i18n: MiddlewareFn<C & TranslatorFlavor>;
   /** Every message id of the English source, sorted. */
   keys(): string[];
 }
@@ -34,53 +49,61 @@ export interface TranslatorOptions<C extends Context = Context> {
   localeNegotiator?: LocaleNegotiator<C>;
 }
 
-/** `src/i18n/locales` (or the same folder next to a compiled file). No trailing slash: the plugin's loader needs none. */
+/** `src/i18n/locales` (or the same folder next to a compiled file). */
 export const DEFAULT_LOCALES_DIRECTORY = fileURLToPath(new URL("locales", import.meta.url));
 
+/**
+ * English (the source and the fallback) is parsed at once; every other locale when it is first
+ * spoken, so a process holds the bundles of the languages its users speak, not all six.
+ */
 export function createTranslator<C extends Context = Context>(
   opts: TranslatorOptions<C> = {},
 ): Translator<C> {
   const directory = resolve(opts.directory ?? DEFAULT_LOCALES_DIRECTORY);
   const warn = opts.onWarning ?? ((message: string) => console.warn(message));
+  const negotiate: LocaleNegotiator<C> =
+    opts.localeNegotiator ?? ((ctx) => resolveLocale(ctx.from?.language_code));
+
+  const files = new Map<Locale, string>();
+  for (const file of readdirSync(directory)) {
+    const locale = basename(file, ".ftl");
+    if (extname(file) === ".ftl" && isLocale(locale)) files.set(locale, file);
+  }
   // Isolation marks (U+2068/U+2069) around every placeable would end up inside
   // Telegram entities and links and break them (reference/telegram.md §5.7).
   const bundleOptions = { useIsolating: false };
-
   const bundles = new Map<Locale, FluentBundle>();
-  let sourceKeys: string[] = [];
-  for (const file of readdirSync(directory)) {
-    if (extname(file) !== ".ftl") continue;
-    const locale = basename(file, ".ftl");
-    if (!isLocale(locale)) continue;
+  function parse(locale: Locale, file: string): { bundle: FluentBundle; resource: FluentResource } {
     const resource = new FluentResource(readFileSync(join(directory, file), "utf8"));
     const bundle = new FluentBundle(locale, bundleOptions);
     for (const error of bundle.addResource(resource)) warn(`i18n: ${file}: ${error.message}`);
     bundles.set(locale, bundle);
-    if (locale === DEFAULT_LOCALE) {
-      sourceKeys = resource.body
-        .map((entry) => entry.id)
-        .filter((id) => !id.startsWith("-"))
-        .sort();
-    }
+    return { bundle, resource };
   }
-  const fallback = bundles.get(DEFAULT_LOCALE);
-  if (!fallback) throw new Error(`i18n: no ${DEFAULT_LOCALE}.ftl in ${directory}`);
 
-  const i18n = new I18n<C>({
-    defaultLocale: DEFAULT_LOCALE,
-    directory,
-    fluentBundleOptions: bundleOptions,
-    fluentOptions: { warningHandler: (warning) => warn(`i18n: ${describeWarning(warning)}`) },
-    localeNegotiator: opts.localeNegotiator ?? ((ctx) => resolveLocale(ctx.from?.language_code)),
-  });
+  const sourceFile = files.get(DEFAULT_LOCALE);
+  if (!sourceFile) throw new Error(`i18n: no ${DEFAULT_LOCALE}.ftl in ${directory}`);
+  const source = parse(DEFAULT_LOCALE, sourceFile);
+  const fallback = source.bundle;
+  const sourceKeys = source.resource.body
+    .map((entry) => entry.id)
+    .filter((id) => !id.startsWith("-"))
+    .sort();
+
+  function bundleFor(locale: Locale): FluentBundle {
+    const bundle = bundles.get(locale);
+    if (bundle) return bundle;
+    const file = files.get(locale);
+    return file ? parse(locale, file).bundle : fallback;
+  }
 
   function t(locale: Locale, key: string, vars?: TranslationVariables): string {
-    let bundle = bundles.get(locale) ?? fallback!;
+    let bundle = isLocale(locale) ? bundleFor(locale) : fallback;
     let message = bundle.getMessage(key);
     if (!message?.value && bundle !== fallback) {
-      message = fallback!.getMessage(key);
+      message = fallback.getMessage(key);
       if (message?.value) warn(`i18n: "${key}" is missing in ${locale}, using ${DEFAULT_LOCALE}`);
-      bundle = fallback!;
+      bundle = fallback;
     }
     if (!message?.value) {
       warn(`i18n: unknown message "${key}"`);
@@ -91,6 +114,20 @@ export function createTranslator<C extends Context = Context>(
     for (const error of errors) warn(`i18n: ${locale} "${key}": ${error.message}`);
     return text;
   }
+
+  const i18n: MiddlewareFn<C & TranslatorFlavor> = async (ctx, next) => {
+    let locale = resolveLocale(await negotiate(ctx));
+    const flavor: TranslatorFlavor = {
+      t: (key, vars) => t(locale, key, vars),
+      i18n: {
+        useLocale: (wanted) => {
+          locale = resolveLocale(wanted);
+        },
+      },
+    };
+    Object.assign(ctx, flavor);
+    await next();
+  };
 
   return { t, i18n, keys: () => [...sourceKeys] };
 }
@@ -106,9 +143,4 @@ function toFluentArgs(
     args[name] = value instanceof Date ? formatDateTime(locale, value) : value;
   }
   return args;
-}
-
-function describeWarning(warning: Warning): string {
-  const where = "bundle" in warning ? warning.bundle.locales.join(",") : warning.locales.join(",");
-  return `"${warning.path}" is missing in ${where}`;
 }
