@@ -6,9 +6,11 @@
  * PKCE code_verifier (encrypted like tokens); consuming that row deletes it, so a state works once:
  * a replayed callback finds no row. The JWT's audience separates it from every other use of
  * STATE_SECRET (the connect link signs a different, domain-prefixed message).
+ *
+ * jose is imported when a state is first signed or verified: a process connects users rarely, and
+ * an idle one need not hold the library (issue #14).
  */
 import { createHash, randomBytes } from "node:crypto";
-import { errors, jwtVerify, SignJWT } from "jose";
 import type { Executor } from "../db/database.js";
 import { deletedRows } from "../db/deleted-rows.js";
 import { isLocale, type Locale } from "../i18n/locales.js";
@@ -50,6 +52,7 @@ export async function signOAuthState(
   nowMs: number,
   ttlMs = OAUTH_STATE_TTL_MS,
 ): Promise<string> {
+  const { SignJWT } = await import("jose");
   const iat = Math.floor(nowMs / 1000);
   return new SignJWT({ c: claims.chatId, u: claims.telegramUserId, l: claims.locale })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
@@ -67,6 +70,7 @@ export async function verifyOAuthState(
   nowMs: number,
 ): Promise<StateVerification> {
   if (token.length === 0 || token.length > 2048) return { ok: false, reason: "malformed" };
+  const { errors, jwtVerify } = await import("jose");
   try {
     const { payload } = await jwtVerify(token, key(secret), {
       algorithms: ["HS256"],
