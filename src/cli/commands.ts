@@ -6,11 +6,7 @@ import { migrateToLatest, pendingMigrations } from "../db/migrate.js";
 import { describeError } from "../errors.js";
 import { prepareMediaDir } from "../media/media-dir.js";
 import { createTokenCipher } from "../security/token-cipher.js";
-import type { Command, Values } from "./command.js";
-import { doctorCommand } from "./doctor.js";
-import { formatRestoreReport, restoreConnections } from "./restore-connections.js";
-import { formatRotationReport, rotateEncryptionKeys } from "./rotate-keys.js";
-import { simulateCommand } from "./simulate.js";
+import type { Command, CommandEntry, Values } from "./command.js";
 
 export type { Command };
 
@@ -109,7 +105,9 @@ async function withDatabase(
   }
 }
 
-export const commands: Record<string, Command> = {
+// The admin commands' modules (rotate-keys, restore-connections, doctor, simulate) are imported when
+// the command runs: a server process never needs them.
+export const commands: Record<string, CommandEntry> = {
   serve: {
     summary: "HTTP server, Telegram bot and job worker in one process (npm start)",
     help: `Usage: zoomgram serve [--port N] [--host H]
@@ -190,6 +188,7 @@ in progress is waited for (up to 20 s), else skipped and listed (exit code 1; ru
           return 1;
         }
         const dryRun = values["dry-run"] === true;
+        const { formatRotationReport, rotateEncryptionKeys } = await import("./rotate-keys.js");
         const report = await rotateEncryptionKeys(db, createTokenCipher(config.tokenEncryptionKeys), {
           dryRun,
         });
@@ -214,6 +213,7 @@ really revoked is marked broken again. Safe to run while the service is up.
     run: (values) =>
       withDatabase("restore-connections", async (db) => {
         const zoomUser = values["zoom-user"];
+        const { formatRestoreReport, restoreConnections } = await import("./restore-connections.js");
         const report = await restoreConnections(db, {
           ...(typeof zoomUser === "string" ? { zoomUserId: zoomUser } : {}),
           now: Date.now(),
@@ -222,6 +222,12 @@ really revoked is marked broken again. Safe to run while the service is up.
         return 0;
       }),
   },
-  doctor: doctorCommand,
-  simulate: simulateCommand,
+  doctor: {
+    summary: "Check the configuration, database, Telegram, Zoom, public URL, ffmpeg and speech to text",
+    load: async () => (await import("./doctor.js")).doctorCommand,
+  },
+  simulate: {
+    summary: "Send a signed example Zoom webhook to a running instance",
+    load: async () => (await import("./simulate.js")).simulateCommand,
+  },
 };

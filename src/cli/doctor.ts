@@ -578,8 +578,8 @@ export function formatDoctorReport(report: DoctorReport): string {
   return `${lines.join("\n")}\n`;
 }
 
-export const doctorCommand: Command = {
-  summary: "Check the configuration, database, Telegram, Zoom, public URL, ffmpeg and speech to text",
+/** Loaded by `zoomgram doctor` only (src/cli/commands.ts holds its summary). */
+export const doctorCommand: Omit<Command, "summary"> = {
   help: `Usage: zoomgram doctor
 
 Checks the deployment and prints a checklist with a fix for each problem:

@@ -4,6 +4,7 @@
  * process.exitCode instead of exiting, so servers and pools close first.
  */
 import { parseArgs } from "node:util";
+import { loadCommand } from "./command.js";
 import { commands } from "./commands.js";
 
 const USAGE = `Usage: zoomgram <command> [options]
@@ -22,11 +23,12 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return name ? 0 : 1;
   }
-  const command = commands[name];
-  if (!command) {
+  const entry = commands[name];
+  if (!entry) {
     process.stderr.write(`zoomgram: unknown command '${name}'\n\n${USAGE}\n`);
     return 1;
   }
+  const command = await loadCommand(entry);
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({

@@ -228,8 +228,8 @@ function explain(event: SimulatedEvent, result: SendResult, zoomUserId: string |
   }
 }
 
-export const simulateCommand: Command = {
-  summary: "Send a signed example Zoom webhook to a running instance",
+/** Loaded by `zoomgram simulate` only (src/cli/commands.ts holds its summary). */
+export const simulateCommand: Omit<Command, "summary"> = {
   help: `Usage: zoomgram simulate <event> [options]
 
 Signs a Zoom webhook with ZOOM_WEBHOOK_SECRET and POSTs it to a running instance, as Zoom would.
