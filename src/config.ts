@@ -144,92 +144,97 @@ const BOOLEAN_WORDS = new Set([...TRUE_WORDS, "false", "0", "no", "off"]);
 
 const required = (name: string) => z.string({ error: `is required` }).min(1, `is required (${name})`);
 
-const schema = z.object({
-  ZOOM_CLIENT_ID: required("the Zoom app's client id"),
-  ZOOM_CLIENT_SECRET: required("the Zoom app's client secret"),
-  ZOOM_REDIRECT: z
-    .string({ error: "is required" })
-    .pipe(url("the OAuth redirect URL registered in the Zoom app")),
-  ZOOM_WEBHOOK_SECRET: required("the Zoom app's webhook secret token"),
-  STATE_SECRET: z.string({ error: "is required" }).min(32, "must be at least 32 characters"),
-  TELEGRAM_BOT_TOKEN: z
-    .string({ error: "is required" })
-    .regex(/^\d+:[A-Za-z0-9_-]+$/, "must look like 123456:ABC-DEF… (the token from @BotFather)"),
-  TOKEN_ENCRYPTION_KEY: z.string({ error: "is required (make one with: openssl rand -base64 32)" }),
-  DATABASE_URL: z
-    .string()
-    .default("sqlite:./data/zoomgram.db")
-    .refine(
-      (v) => /^sqlite:.+/.test(v) || /^postgres(ql)?:\/\/.+/.test(v),
-      "must be sqlite:PATH or postgres://…",
-    ),
-  HOST: z.string().min(1).default("0.0.0.0"),
-  PORT: int(0, 65535).default(3000),
-  PUBLIC_URL: url("the public base URL").optional(),
-  ZOOM_OAUTH_BASE_URL: url("base for /oauth/*").default("https://zoom.us"),
-  ZOOM_API_BASE_URL: url("base for REST calls").default("https://api.zoom.us/v2"),
-  ZOOM_DOWNLOAD_HOSTS: z
-    .string()
-    .default("zoom.us,*.zoom.us,zoomgov.com,*.zoomgov.com")
-    .transform((v) =>
-      v
-        .split(",")
-        .map((h) => h.trim().toLowerCase())
-        .filter(Boolean),
-    )
-    .refine((hosts) => hosts.length > 0, "must list at least one host"),
-  ZOOM_TRASH_AFTER_DELIVERY: bool().default(false),
-  ZOOM_CONNECT_TIMEOUT_MS: int(1, 600_000).default(10_000),
-  ZOOM_HEADERS_TIMEOUT_MS: int(1, 600_000).default(30_000),
-  ZOOM_IDLE_TIMEOUT_MS: int(1, 3_600_000).default(60_000),
-  TELEGRAM_API_ROOT: url("Bot API root").default("https://api.telegram.org"),
-  TELEGRAM_UPLOAD_LIMIT_MB: int(1, 2000).default(50),
-  TELEGRAM_WEBHOOK_URL: z.string().pipe(url("public URL of POST /telegram/webhook")).optional(),
-  TELEGRAM_WEBHOOK_SECRET: z
-    .string()
-    .superRefine((v, ctx) => {
-      const problem = webhookSecretProblem(v);
-      if (problem) ctx.addIssue({ code: "custom", message: problem });
-    })
-    .optional(),
-  METRICS_PORT: int(0, 65535).optional(),
-  METRICS_HOST: z.string().min(1).default("127.0.0.1"),
-  METRICS_TOKEN: z
-    .string()
-    .regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces")
-    .min(32, "must be at least 32 characters")
-    .optional(),
-  RETENTION_DAYS: int(1, 3650).default(30),
-  MAX_RECORDING_MB: int(1, 1_000_000).default(4096),
-  MEDIA_DIR: z.string().min(1).optional(),
-  MEDIA_TTL_HOURS: int(1, 24 * 365).default(24),
-  FFMPEG_PATH: z.string().min(1).optional(),
-  ADMIN_CHAT_ID: z
-    .string()
-    .regex(/^-?\d+$/, "must be a numeric Telegram chat id")
-    .transform(Number)
-    .optional(),
-  SUMMARY_API_URL: url("OpenAI-compatible chat-completions endpoint").optional(),
-  SUMMARY_API_KEY: z.string().min(1).optional(),
-  SUMMARY_MODEL: z.string().min(1).optional(),
-  STT_API_URL: url("OpenAI-compatible speech-to-text endpoint").optional(),
-  STT_API_KEY: z.string().min(1).optional(),
-  STT_MODEL: z.string().min(1).max(200).default("whisper-1"),
-  STT_WAIT_MINUTES: int(0, 7 * 24 * 60).default(10),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  DB_POOL_MAX: int(1, 1000).default(10),
-  DB_STATEMENT_TIMEOUT_MS: int(0, 3_600_000).default(30_000),
-  DB_CONNECT_RETRIES: int(0, 1000).default(10),
-  SQLITE_WRITE_THREAD: bool().default(true),
-  WORKER_CONCURRENCY: int(1, 256).default(4),
-  JOB_LEASE_SECONDS: int(5, 86_400).default(60),
-  JOB_MAX_ATTEMPTS: int(1, 100).default(8),
-  JOB_TIMEOUT_SECONDS: int(1, 86_400).default(3600),
-  JOB_POLL_INTERVAL_MS: int(10, 600_000).default(2000),
-  TELEGRAM_POLLING_LEASE_SECONDS: int(2, 3600).default(20),
-  WEBHOOK_MAX_BACKLOG_SECONDS: int(1, 3600).default(5),
-  WEBHOOK_INBOX_BATCH: int(1, 1000).default(64),
-});
+/**
+ * Built when the environment is parsed, once per process, and dropped after: a module-level zod
+ * schema of this size stays in the heap for the life of the process (issue #14).
+ */
+const configSchema = () =>
+  z.object({
+    ZOOM_CLIENT_ID: required("the Zoom app's client id"),
+    ZOOM_CLIENT_SECRET: required("the Zoom app's client secret"),
+    ZOOM_REDIRECT: z
+      .string({ error: "is required" })
+      .pipe(url("the OAuth redirect URL registered in the Zoom app")),
+    ZOOM_WEBHOOK_SECRET: required("the Zoom app's webhook secret token"),
+    STATE_SECRET: z.string({ error: "is required" }).min(32, "must be at least 32 characters"),
+    TELEGRAM_BOT_TOKEN: z
+      .string({ error: "is required" })
+      .regex(/^\d+:[A-Za-z0-9_-]+$/, "must look like 123456:ABC-DEF… (the token from @BotFather)"),
+    TOKEN_ENCRYPTION_KEY: z.string({ error: "is required (make one with: openssl rand -base64 32)" }),
+    DATABASE_URL: z
+      .string()
+      .default("sqlite:./data/zoomgram.db")
+      .refine(
+        (v) => /^sqlite:.+/.test(v) || /^postgres(ql)?:\/\/.+/.test(v),
+        "must be sqlite:PATH or postgres://…",
+      ),
+    HOST: z.string().min(1).default("0.0.0.0"),
+    PORT: int(0, 65535).default(3000),
+    PUBLIC_URL: url("the public base URL").optional(),
+    ZOOM_OAUTH_BASE_URL: url("base for /oauth/*").default("https://zoom.us"),
+    ZOOM_API_BASE_URL: url("base for REST calls").default("https://api.zoom.us/v2"),
+    ZOOM_DOWNLOAD_HOSTS: z
+      .string()
+      .default("zoom.us,*.zoom.us,zoomgov.com,*.zoomgov.com")
+      .transform((v) =>
+        v
+          .split(",")
+          .map((h) => h.trim().toLowerCase())
+          .filter(Boolean),
+      )
+      .refine((hosts) => hosts.length > 0, "must list at least one host"),
+    ZOOM_TRASH_AFTER_DELIVERY: bool().default(false),
+    ZOOM_CONNECT_TIMEOUT_MS: int(1, 600_000).default(10_000),
+    ZOOM_HEADERS_TIMEOUT_MS: int(1, 600_000).default(30_000),
+    ZOOM_IDLE_TIMEOUT_MS: int(1, 3_600_000).default(60_000),
+    TELEGRAM_API_ROOT: url("Bot API root").default("https://api.telegram.org"),
+    TELEGRAM_UPLOAD_LIMIT_MB: int(1, 2000).default(50),
+    TELEGRAM_WEBHOOK_URL: z.string().pipe(url("public URL of POST /telegram/webhook")).optional(),
+    TELEGRAM_WEBHOOK_SECRET: z
+      .string()
+      .superRefine((v, ctx) => {
+        const problem = webhookSecretProblem(v);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      })
+      .optional(),
+    METRICS_PORT: int(0, 65535).optional(),
+    METRICS_HOST: z.string().min(1).default("127.0.0.1"),
+    METRICS_TOKEN: z
+      .string()
+      .regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces")
+      .min(32, "must be at least 32 characters")
+      .optional(),
+    RETENTION_DAYS: int(1, 3650).default(30),
+    MAX_RECORDING_MB: int(1, 1_000_000).default(4096),
+    MEDIA_DIR: z.string().min(1).optional(),
+    MEDIA_TTL_HOURS: int(1, 24 * 365).default(24),
+    FFMPEG_PATH: z.string().min(1).optional(),
+    ADMIN_CHAT_ID: z
+      .string()
+      .regex(/^-?\d+$/, "must be a numeric Telegram chat id")
+      .transform(Number)
+      .optional(),
+    SUMMARY_API_URL: url("OpenAI-compatible chat-completions endpoint").optional(),
+    SUMMARY_API_KEY: z.string().min(1).optional(),
+    SUMMARY_MODEL: z.string().min(1).optional(),
+    STT_API_URL: url("OpenAI-compatible speech-to-text endpoint").optional(),
+    STT_API_KEY: z.string().min(1).optional(),
+    STT_MODEL: z.string().min(1).max(200).default("whisper-1"),
+    STT_WAIT_MINUTES: int(0, 7 * 24 * 60).default(10),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    DB_POOL_MAX: int(1, 1000).default(10),
+    DB_STATEMENT_TIMEOUT_MS: int(0, 3_600_000).default(30_000),
+    DB_CONNECT_RETRIES: int(0, 1000).default(10),
+    SQLITE_WRITE_THREAD: bool().default(true),
+    WORKER_CONCURRENCY: int(1, 256).default(4),
+    JOB_LEASE_SECONDS: int(5, 86_400).default(60),
+    JOB_MAX_ATTEMPTS: int(1, 100).default(8),
+    JOB_TIMEOUT_SECONDS: int(1, 86_400).default(3600),
+    JOB_POLL_INTERVAL_MS: int(10, 600_000).default(2000),
+    TELEGRAM_POLLING_LEASE_SECONDS: int(2, 3600).default(20),
+    WEBHOOK_MAX_BACKLOG_SECONDS: int(1, 3600).default(5),
+    WEBHOOK_INBOX_BATCH: int(1, 1000).default(64),
+  });
 
 /** Parses an environment object. Pure: tests call it with literals. */
 export function parseConfig(env: Env): ConfigResult {
@@ -243,13 +248,13 @@ export function parseConfig(env: Env): ConfigResult {
   return { ok: true, config: deepFreeze(buildConfig(checked.env, checked.keys, cleaned.PATH ?? "")) };
 }
 
-type ParsedEnv = z.infer<typeof schema>;
+type ParsedEnv = z.infer<ReturnType<typeof configSchema>>;
 
 /** The schema, the key list and the cross-field rules, with every problem named at once. */
 function validateEnvironment(
   cleaned: Record<string, string>,
 ): { ok: true; env: ParsedEnv; keys: string[] } | { ok: false; problems: string[] } {
-  const parsed = schema.safeParse(cleaned);
+  const parsed = configSchema().safeParse(cleaned);
   const problems: string[] = [];
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
