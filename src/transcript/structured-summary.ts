@@ -31,44 +31,52 @@ export interface StructuredSummaryLabels {
   openQuestions: string;
 }
 
-const text = z.string().transform((s) => s.replace(/\s+/g, " ").trim());
-const list = z
-  .array(z.union([text, z.number().transform(String)]))
-  .catch([])
-  .transform((items) => items.filter((s) => s !== ""));
-const actionItem = z.union([
-  text.transform((task) => ({ task })),
-  z
-    .looseObject({
-      task: text.optional(),
-      action: text.optional(),
-      owner: text.nullish(),
-      assignee: text.nullish(),
-      due: text.nullish(),
-      deadline: text.nullish(),
-    })
-    .transform((a) => {
-      const owner = a.owner ?? a.assignee ?? undefined;
-      const due = a.due ?? a.deadline ?? undefined;
-      return {
-        task: a.task ?? a.action ?? "",
-        ...(owner && !/^(none|unknown|n\/a|null|-)$/i.test(owner) ? { owner } : {}),
-        ...(due && !/^(none|unknown|n\/a|null|-)$/i.test(due) ? { due } : {}),
-      };
-    }),
-]);
-
-const Schema = z.looseObject({
-  overview: text.optional().catch(undefined),
-  key_points: list.optional(),
-  decisions: list.optional(),
-  action_items: z
-    .array(actionItem)
+/**
+ * The schema of a model's answer, built when the first answer is parsed (only where a summary API
+ * is configured); at module level it would sit in the heap of every process (issue #14).
+ */
+function buildSchema() {
+  const text = z.string().transform((s) => s.replace(/\s+/g, " ").trim());
+  const list = z
+    .array(z.union([text, z.number().transform(String)]))
     .catch([])
-    .transform((items) => items.filter((i) => i.task !== ""))
-    .optional(),
-  open_questions: list.optional(),
-});
+    .transform((items) => items.filter((s) => s !== ""));
+  const actionItem = z.union([
+    text.transform((task) => ({ task })),
+    z
+      .looseObject({
+        task: text.optional(),
+        action: text.optional(),
+        owner: text.nullish(),
+        assignee: text.nullish(),
+        due: text.nullish(),
+        deadline: text.nullish(),
+      })
+      .transform((a) => {
+        const owner = a.owner ?? a.assignee ?? undefined;
+        const due = a.due ?? a.deadline ?? undefined;
+        return {
+          task: a.task ?? a.action ?? "",
+          ...(owner && !/^(none|unknown|n\/a|null|-)$/i.test(owner) ? { owner } : {}),
+          ...(due && !/^(none|unknown|n\/a|null|-)$/i.test(due) ? { due } : {}),
+        };
+      }),
+  ]);
+
+  return z.looseObject({
+    overview: text.optional().catch(undefined),
+    key_points: list.optional(),
+    decisions: list.optional(),
+    action_items: z
+      .array(actionItem)
+      .catch([])
+      .transform((items) => items.filter((i) => i.task !== ""))
+      .optional(),
+    open_questions: list.optional(),
+  });
+}
+
+let schema: ReturnType<typeof buildSchema> | undefined;
 
 /** The structured summary in a model's answer, or undefined when the answer is free text. */
 export function parseStructuredSummary(answer: string): StructuredSummary | undefined {
@@ -78,7 +86,8 @@ export function parseStructuredSummary(answer: string): StructuredSummary | unde
   if (start < 0 || end <= start) return undefined;
   const json = parseJsonOrUndefined(unfenced.slice(start, end + 1));
   if (json === undefined) return undefined;
-  const parsed = Schema.safeParse(json);
+  schema ??= buildSchema();
+  const parsed = schema.safeParse(json);
   if (!parsed.success) return undefined;
   const d = parsed.data;
   const summary: StructuredSummary = {
