@@ -35,6 +35,12 @@ export interface Translator<C extends Context = Context> {
   readonly i18n: MiddlewareFn<C & TranslatorFlavor>;
   /** Every message id of the English source, sorted. */
   keys(): string[];
+  /**
+   * A `t` for texts rendered once in every locale (the bot menu at start-up): a locale no one has
+   * spoken yet is parsed into a cache of its own, dropped with it, so the process keeps only the
+   * bundles of the languages its users speak.
+   */
+  transient(): Pick<Translator, "t">;
 }
 
 export interface TranslatorOptions<C extends Context = Context> {
@@ -73,32 +79,45 @@ export function createTranslator<C extends Context = Context>(
   // Telegram entities and links and break them (reference/telegram.md §5.7).
   const bundleOptions = { useIsolating: false };
   const bundles = new Map<Locale, FluentBundle>();
-  function parse(locale: Locale, file: string): { bundle: FluentBundle; resource: FluentResource } {
+  function parse(
+    locale: Locale,
+    file: string,
+    cache: Map<Locale, FluentBundle>,
+  ): { bundle: FluentBundle; resource: FluentResource } {
     const resource = new FluentResource(readFileSync(join(directory, file), "utf8"));
     const bundle = new FluentBundle(locale, bundleOptions);
     for (const error of bundle.addResource(resource)) warn(`i18n: ${file}: ${error.message}`);
-    bundles.set(locale, bundle);
+    cache.set(locale, bundle);
     return { bundle, resource };
   }
 
   const sourceFile = files.get(DEFAULT_LOCALE);
   if (!sourceFile) throw new Error(`i18n: no ${DEFAULT_LOCALE}.ftl in ${directory}`);
-  const source = parse(DEFAULT_LOCALE, sourceFile);
+  const source = parse(DEFAULT_LOCALE, sourceFile, bundles);
   const fallback = source.bundle;
   const sourceKeys = source.resource.body
     .map((entry) => entry.id)
     .filter((id) => !id.startsWith("-"))
     .sort();
 
-  function bundleFor(locale: Locale): FluentBundle {
-    const bundle = bundles.get(locale);
+  /** The bundle of `locale`: the process's own, else one parsed into `cache`. */
+  function bundleFor(locale: Locale, cache: Map<Locale, FluentBundle>): FluentBundle {
+    const bundle = bundles.get(locale) ?? cache.get(locale);
     if (bundle) return bundle;
     const file = files.get(locale);
-    return file ? parse(locale, file).bundle : fallback;
+    return file ? parse(locale, file, cache).bundle : fallback;
   }
 
-  function t(locale: Locale, key: string, vars?: TranslationVariables): string {
-    let bundle = isLocale(locale) ? bundleFor(locale) : fallback;
+  const t = (locale: Locale, key: string, vars?: TranslationVariables) =>
+    translate(bundles, locale, key, vars);
+
+  function translate(
+    cache: Map<Locale, FluentBundle>,
+    locale: Locale,
+    key: string,
+    vars?: TranslationVariables,
+  ): string {
+    let bundle = isLocale(locale) ? bundleFor(locale, cache) : fallback;
     let message = bundle.getMessage(key);
     if (!message?.value && bundle !== fallback) {
       message = fallback.getMessage(key);
@@ -129,7 +148,12 @@ export function createTranslator<C extends Context = Context>(
     await next();
   };
 
-  return { t, i18n, keys: () => [...sourceKeys] };
+  function transient(): Pick<Translator, "t"> {
+    const cache = new Map<Locale, FluentBundle>();
+    return { t: (locale, key, vars) => translate(cache, locale, key, vars) };
+  }
+
+  return { t, i18n, keys: () => [...sourceKeys], transient };
 }
 
 function toFluentArgs(

@@ -9,13 +9,15 @@ import type { Translator } from "../i18n/translator.js";
 /** Default list (English, for languages without their own) plus one list per supported locale. */
 export async function registerBotCommands(
   api: Api,
-  translator: Pick<Translator, "t">,
+  translator: Pick<Translator, "transient">,
   commands: readonly string[],
 ): Promise<void> {
+  // Rendered once in all six locales: the bundles of those no user speaks are dropped after.
+  const { t } = translator.transient();
   const list = (locale: (typeof SUPPORTED_LOCALES)[number]) =>
     commands.map((command) => ({
       command,
-      description: translator.t(locale, `cmd-${command}`).slice(0, 256),
+      description: t(locale, `cmd-${command}`).slice(0, 256),
     }));
   await api.setMyCommands(list("en"));
   for (const locale of SUPPORTED_LOCALES) {

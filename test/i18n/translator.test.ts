@@ -250,6 +250,27 @@ describe("createTranslator with a partial locale", () => {
     }
   });
 
+  it("keeps a locale rendered by a transient t only as long as that t (the bot menu)", () => {
+    const broken = mkdtempSync(join(tmpdir(), "zoomgram-i18n-transient-"));
+    try {
+      writeFileSync(join(broken, "en.ftl"), "hello = Hello\n");
+      writeFileSync(join(broken, "fr.ftl"), "hello = Bonjour\nhello = Salut\n");
+      const translator = quietTranslator(broken);
+      const menu = translator.transient();
+      expect(menu.t("fr", "hello")).toBe("Bonjour");
+      expect(menu.t("fr", "hello")).toBe("Bonjour");
+      expect(translator.warnings).toHaveLength(1);
+      // The process's own t did not keep it: it parses fr (and warns) on its first use...
+      expect(translator.t("fr", "hello")).toBe("Bonjour");
+      expect(translator.warnings).toHaveLength(2);
+      // ...and a later transient t uses the bundle the process keeps now.
+      expect(translator.transient().t("fr", "hello")).toBe("Bonjour");
+      expect(translator.warnings).toHaveLength(2);
+    } finally {
+      rmSync(broken, { recursive: true, force: true });
+    }
+  });
+
   it("refuses a directory without the English source", () => {
     const empty = mkdtempSync(join(tmpdir(), "zoomgram-i18n-empty-"));
     try {
