@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { basename, extname, join } from "node:path";
 import {
   drain,
+  FaultQueue,
   headerValue,
   randomToken,
   readBody,
@@ -480,7 +481,8 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
   const fileRegistry = new Map<string, FileMeta>();
   const callbackQueries = new Map<string, { answered: boolean }>();
   const commandStore = new Map<string, Array<{ command: string; description: string }>>();
-  const faults = new Map<string, Array<{ fault: TelegramFault; remaining: number }>>();
+  // Keyed by the method's lower-case name: Telegram's method names are case-insensitive.
+  const faults = new FaultQueue<string, TelegramFault>();
   const sent: SentRecord[] = [];
   const calls: CallRecord[] = [];
   const chatActions: FakeTelegram["chatActions"] = [];
@@ -1521,14 +1523,6 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
     }
   };
 
-  const takeFault = (method: string): TelegramFault | undefined => {
-    const list = faults.get(method.toLowerCase());
-    const entry = list?.find((f) => f.remaining > 0);
-    if (!entry) return undefined;
-    entry.remaining--;
-    return entry.fault;
-  };
-
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? "/", "http://fake-telegram.invalid");
     const startedAt = now();
@@ -1584,7 +1578,7 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
       return;
     }
 
-    const fault = takeFault(method);
+    const fault = faults.take(method.toLowerCase());
     if (fault?.kind === "reset") {
       const kill = () => {
         resetSocket(req.socket);
@@ -1898,10 +1892,7 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
     },
 
     inject(method, fault, times = 1) {
-      const key = method.toLowerCase();
-      const list = faults.get(key) ?? [];
-      list.push({ fault, remaining: times });
-      faults.set(key, list);
+      faults.add(method.toLowerCase(), fault, times);
     },
     clearFaults() {
       faults.clear();
