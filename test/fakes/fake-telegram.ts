@@ -791,6 +791,15 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
     const im = inlineMarkup(replyMarkup);
     if (im) api.reply_markup = im;
     const at = now();
+    // What the stored message and the record of the send both carry, each only when given.
+    const given: Pick<SentRecord, "text" | "caption" | "parseMode" | "replyTo" | "replyMarkup" | "threadId"> =
+      {};
+    if (extra.text !== undefined) given.text = extra.text;
+    if (extra.caption !== undefined) given.caption = extra.caption;
+    if (parseMode !== undefined) given.parseMode = parseMode;
+    if (replyTo !== undefined) given.replyTo = replyTo;
+    if (replyMarkup !== undefined) given.replyMarkup = replyMarkup;
+    if (threadId !== undefined) given.threadId = threadId;
     const stored: StoredMessage & { fromBot: boolean } = {
       chatId: c.chat.id,
       messageId,
@@ -800,14 +809,9 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
       sentAt: at,
       api,
       fromBot: true,
+      ...given,
     };
-    if (extra.text !== undefined) stored.text = extra.text;
-    if (extra.caption !== undefined) stored.caption = extra.caption;
-    if (parseMode !== undefined) stored.parseMode = parseMode;
     if (entities !== undefined) stored.entities = entities;
-    if (replyMarkup !== undefined) stored.replyMarkup = replyMarkup;
-    if (replyTo !== undefined) stored.replyTo = replyTo;
-    if (threadId !== undefined) stored.threadId = threadId;
     c.messages.set(messageId, stored);
     const record: SentRecord = {
       method,
@@ -817,13 +821,8 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
       files: extra.files,
       message: api,
       at,
+      ...given,
     };
-    if (extra.text !== undefined) record.text = extra.text;
-    if (extra.caption !== undefined) record.caption = extra.caption;
-    if (parseMode !== undefined) record.parseMode = parseMode;
-    if (replyTo !== undefined) record.replyTo = replyTo;
-    if (replyMarkup !== undefined) record.replyMarkup = replyMarkup;
-    if (threadId !== undefined) record.threadId = threadId;
     sent.push(record);
     return record;
   };
