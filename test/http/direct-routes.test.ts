@@ -46,8 +46,8 @@ beforeAll(async () => {
         a.direct("/echo", async (request) => {
           seen.push(request);
           const text = new TextDecoder().decode(request.body);
-          if (text === "app-error") throw new AppError("test.unavailable", "try later", { status: 503 });
-          if (text === "app-error-4xx") throw new AppError("test.refused", "no", { status: 409 });
+          if (text === "app-error") throw new AppError("db.unavailable", "try later", { status: 503 });
+          if (text === "app-error-4xx") throw new AppError("http.rate_limited", "no", { status: 409 });
           if (text === "crash") throw new Error("boom");
           return {
             status: text === "teapot" ? 418 : 200,
@@ -132,8 +132,8 @@ describe("direct routes answer as the Hono app does", () => {
 
   it("errors map the same: an AppError keeps its code and status, anything else is a 500", async () => {
     for (const [body, status, error] of [
-      ["app-error", 503, "test.unavailable"],
-      ["app-error-4xx", 409, "test.refused"],
+      ["app-error", 503, "db.unavailable"],
+      ["app-error-4xx", 409, "http.rate_limited"],
       ["crash", 500, "internal"],
     ] as const) {
       const headers = { "x-request-id": `err-${status}` };
