@@ -19,25 +19,9 @@ import type { Logger } from "pino";
 import { AppError, describeError } from "../errors.js";
 import { withLogContext } from "../observability/log-context.js";
 import { logRequest } from "./access-log.js";
+import type { DirectAnswer, DirectHandler, DirectRequest } from "./http-env.js";
 
-/** What a direct route reads of its request. */
-export interface DirectRequest {
-  /** A header by its lower-case name. */
-  header(name: string): string | undefined;
-  /** The whole body, already within the app's body limit. */
-  readonly body: Uint8Array;
-  /** The request id (the caller's `x-request-id` when it is a sane one, else a new UUID). */
-  readonly requestId: string;
-}
-
-/** A direct route's answer: a status and a JSON body, plus any headers of its own. */
-export interface DirectAnswer {
-  status: number;
-  json: unknown;
-  headers?: Record<string, string>;
-}
-
-export type DirectHandler = (request: DirectRequest) => Promise<DirectAnswer>;
+export type { DirectAnswer, DirectHandler, DirectRequest };
 
 export interface DirectOptions {
   logger: Logger;

@@ -1,8 +1,29 @@
-/** The Hono environment of Zoomgram's HTTP app (what middleware puts in the request context) and the app. */
+/**
+ * The Hono environment of Zoomgram's HTTP app (what middleware puts in the request context), the
+ * shape of a direct route (src/http/direct-routes.ts), and the app.
+ */
 import { type Context, Hono } from "hono";
-import type { DirectHandler } from "./direct-routes.js";
 
 export type HttpEnv = { Variables: { requestId: string } };
+
+/** What a direct route reads of its request. */
+export interface DirectRequest {
+  /** A header by its lower-case name. */
+  header(name: string): string | undefined;
+  /** The whole body, already within the app's body limit. */
+  readonly body: Uint8Array;
+  /** The request id (the caller's `x-request-id` when it is a sane one, else a new UUID). */
+  readonly requestId: string;
+}
+
+/** A direct route's answer: a status and a JSON body, plus any headers of its own. */
+export interface DirectAnswer {
+  status: number;
+  json: unknown;
+  headers?: Record<string, string>;
+}
+
+export type DirectHandler = (request: DirectRequest) => Promise<DirectAnswer>;
 
 /**
  * The Hono app with its direct routes (src/http/direct-routes.ts): `direct(path, handler)` mounts
