@@ -125,6 +125,7 @@ export function ingestSection(rec: PartRecord<IngestRecord> | undefined): string
       `${num(run.errors)} / ${num(run.sent)}`,
       run.serverCpuPct === undefined ? "–" : `${num(run.serverCpuPct)}%`,
       `${num(run.clientCpuPct)}%`,
+      run.databaseCpuPct === undefined ? "–" : `${num(run.databaseCpuPct)}%`,
     ]),
   );
   out.push(
@@ -139,9 +140,10 @@ export function ingestSection(rec: PartRecord<IngestRecord> | undefined): string
         "errors / sent",
         "server CPU",
         "generator CPU",
+        "PostgreSQL CPU",
       ],
       rows,
-      ["l", "r", "r", "r", "r", "r", "r", "r", "r"],
+      ["l", "r", "r", "r", "r", "r", "r", "r", "r", "r"],
     ),
     "",
     `![Webhook latency against offered load](${CHART_FILE})`,
@@ -228,7 +230,7 @@ export function ingestSection(rec: PartRecord<IngestRecord> | undefined): string
   });
   if (collapsed.length) {
     out.push(
-      `**Far past saturation, fewer requests are answered in time than at maximum** (${collapsed.join("; ")}). Admission control (503 + Retry-After) sheds load when the *inbox* falls more than WEBHOOK_MAX_BACKLOG_SECONDS behind its processors — it is set out of reach in these web-only runs — not when the web process itself is saturated: requests then queue inside the process and in the kernel, and ones whose sender already gave up are still verified and appended (safely: a Zoom retry of such an event is recorded as a duplicate). ${twiceMissed.length ? "" : "At twice the maximum (the row above) the process still answers its maximum in time; the collapse starts several times further out. "}**What would fix it:** a per-process limit on webhooks in flight (503 at once above it), measured against the process's own append rate.`,
+      `**Far past saturation, fewer requests are answered in time than at maximum** (${collapsed.join("; ")}). Admission control (503 + Retry-After) sheds load when the *inbox* falls more than WEBHOOK_MAX_BACKLOG_SECONDS behind its processors — it is set out of reach in these web-only runs — not when the web process itself is saturated: requests then queue in the sender, in the kernel and inside the process. A request whose sender closed its connection before the process got to it is dropped unverified (src/http/direct-routes.ts); one still connected is verified and appended even if its sender has stopped waiting (safely: a Zoom retry of such an event is recorded as a duplicate). ${twiceMissed.length ? "" : "At twice the maximum (the row above) the process still answers its maximum in time; the collapse starts several times further out. "}**What would fix it:** a per-process limit on webhooks in flight (503 at once above it), measured against the process's own append rate.`,
       "",
     );
   }
@@ -239,7 +241,7 @@ export function ingestSection(rec: PartRecord<IngestRecord> | undefined): string
       `**Why answered-in-time at 2× misses (${twiceMissed.map((m) => TARGET_NAMES[m.t.name]).join(", ")}).** ${twiceMissed
         .map(
           ({ t, best, run }) =>
-            `${TARGET_NAMES[t.name]}: of ${num(run.sent)} requests offered at ${num(run.offeredRate)}/s, ${num(run.ok)} were answered within 5 s of when they were due and ${num(run.errors)} timed out; the last answer came ${num(run.elapsedMs / 1000, 1)} s after the start, which makes ${num(run.throughput)}/s, while the process ran at ${num(run.serverCpuPct ?? Number.NaN)}% CPU (at its maximum, ${num(best.concurrency ?? 0)} in flight: ${num(best.throughput)}/s).`,
+            `${TARGET_NAMES[t.name]}: of ${num(run.sent)} requests offered at ${num(run.offeredRate)}/s, ${num(run.ok)} were answered within 5 s of when they were due and ${num(run.errors)} timed out; the last answer came ${num(run.elapsedMs / 1000, 1)} s after the start, which makes ${num(run.throughput)}/s, while the process ran at ${num(run.serverCpuPct ?? Number.NaN)}% CPU${run.databaseCpuPct === undefined ? "" : `, PostgreSQL's processes at ${num(run.databaseCpuPct)}% and the load generator at ${num(run.clientCpuPct)}%, together ${num((run.serverCpuPct ?? 0) + run.databaseCpuPct + run.clientCpuPct)}% of this machine's 200%`} (at its maximum, ${num(best.concurrency ?? 0)} in flight: ${num(best.throughput)}/s${best.databaseCpuPct === undefined ? "" : `, with PostgreSQL at ${num(best.databaseCpuPct)}% and the generator at ${num(best.clientCpuPct)}%`}).`,
         )
         .join(
           " ",
@@ -403,7 +405,16 @@ export function relaySection(rec: PartRecord<RelayResult> | undefined): string[]
         })
         .join(
           "; ",
-        )}. Zoomgram's relay also carries its job's fixed steps, the first in a process that has idled (compiling the delivery path's code as it runs it). Zoomgram does work curl does not: it writes every byte to a file (so a failed upload is retried without downloading again) and reads it back, where curl passes a pipe; on this machine's ext4 disk, writing 1 GiB to a new file cost between 0.2 and 2.2 s of kernel CPU (dd, docs/scaling.md, "CPU per relay").`,
+        )}. Zoomgram's relay also carries its job's fixed steps, the first in a process that has idled (compiling the delivery path's code as it runs it): ${slow
+        .map((c) => {
+          const asked = c.zoomgram.downloadAskedMs;
+          if (asked === undefined) return `for ${c.label}, not measured`;
+          const transfer = (c.zoomgram.wallMs - asked) / 1000;
+          return `for ${c.label}, ${num(asked / 1000, 2)} s passed between sending the webhook and Zoomgram asking Zoom for the first byte (acknowledgement, inbox, job claim, recordings API call, meeting card), and the transfer from there to Telegram's answer took ${num(transfer, 2)} s, ${ratio(transfer / (c.curl.wallMs / 1000))} curl | curl's whole relay`;
+        })
+        .join(
+          "; ",
+        )}. Zoomgram does work curl does not: it writes every byte to a file (so a failed upload is retried without downloading again) and reads it back, where curl passes a pipe; on this machine's ext4 disk, writing 1 GiB to a new file cost between 0.2 and 2.2 s of kernel CPU (dd, docs/scaling.md, "CPU per relay").`,
       "",
     );
   }

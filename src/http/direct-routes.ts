@@ -104,7 +104,9 @@ async function serveDirect(
   const answer = await withLogContext({ requestId }, async (): Promise<DirectAnswer | undefined> => {
     try {
       const body = await readBody(req, options.maxBodyBytes);
-      if (!body) return undefined;
+      // A sender that already went away gets nothing done for it (Zoom retries what it did not
+      // see answered): under overload, that is work saved for the senders still waiting.
+      if (!body || req.socket.destroyed) return undefined;
       return await handler({ header: (name) => headerOf(req, name), body, requestId });
     } catch (error) {
       return errorAnswer(error, requestId, options.logger);
