@@ -241,11 +241,15 @@ export function ingestSection(rec: PartRecord<IngestRecord> | undefined): string
       `**Why answered-in-time at 2× misses (${twiceMissed.map((m) => TARGET_NAMES[m.t.name]).join(", ")}).** ${twiceMissed
         .map(
           ({ t, best, run }) =>
-            `${TARGET_NAMES[t.name]}: of ${num(run.sent)} requests offered at ${num(run.offeredRate)}/s, ${num(run.ok)} were answered within 5 s of when they were due and ${num(run.errors)} timed out; the last answer came ${num(run.elapsedMs / 1000, 1)} s after the start, which makes ${num(run.throughput)}/s, while the process ran at ${num(run.serverCpuPct ?? Number.NaN)}% CPU${run.databaseCpuPct === undefined ? "" : `, PostgreSQL's processes at ${num(run.databaseCpuPct)}% and the load generator at ${num(run.clientCpuPct)}%, together ${num((run.serverCpuPct ?? 0) + run.databaseCpuPct + run.clientCpuPct)}% of this machine's 200%`} (at its maximum, ${num(best.concurrency ?? 0)} in flight: ${num(best.throughput)}/s${best.databaseCpuPct === undefined ? "" : `, with PostgreSQL at ${num(best.databaseCpuPct)}% and the generator at ${num(best.clientCpuPct)}%`}).`,
+            `${TARGET_NAMES[t.name]}: of ${num(run.sent)} requests offered at ${num(run.offeredRate)}/s, ${num(run.ok)} were answered within 5 s of when they were due and ${num(run.errors)} timed out; the last answer came ${num(run.elapsedMs / 1000, 1)} s after the start, which makes ${num(run.throughput)}/s, while the process ran at ${num(run.serverCpuPct ?? Number.NaN)}% CPU${run.databaseCpuPct === undefined ? "" : `, PostgreSQL's processes at ${num(run.databaseCpuPct)}% and the load generator at ${num(run.clientCpuPct)}%, together ${num((run.serverCpuPct ?? 0) + run.databaseCpuPct + run.clientCpuPct)}% of this machine's 200%`} (at its maximum, ${num(best.concurrency ?? 0)} in flight: ${num(best.throughput)}/s${best.databaseCpuPct === undefined ? "" : `, with PostgreSQL at ${num(best.databaseCpuPct)}% and the generator at ${num(best.clientCpuPct)}%`})${run.sendLag ? `; the generator itself sent its requests ${ms(run.sendLag.p50)} late at the median and ${ms(run.sendLag.p99)} at p99 (time the server never saw, counted against it)` : ""}.`,
         )
-        .join(
-          " ",
-        )} Past its maximum the process keeps working at about its maximum, but the load generator's queue (at most 256 connections) grows by the difference every second, and the requests at its end wait out the 5 s: the figure counts the run's whole span, timeouts included. The maximum here is the deep-queue one; ${twiceMissed
+        .join(" ")} ${twiceMissed
+        .map(({ t, best, run }) =>
+          (run.serverCpuPct ?? 0) < 0.8 * (best.serverCpuPct ?? 0)
+            ? `${TARGET_NAMES[t.name]} was not saturated: it used ${num(run.serverCpuPct ?? Number.NaN)}% CPU against ${num(best.serverCpuPct ?? Number.NaN)}% at its maximum, so requests reached it more slowly than it could answer them — the load generator, one thread on the other core (shared with whatever else runs there), could not offer this rate on time.`
+            : `${TARGET_NAMES[t.name]} kept working at about its maximum, but the load generator's queue (at most 256 connections) grew by the difference every second, and the requests at its end waited out the 5 s: the figure counts the run's whole span, timeouts included.`,
+        )
+        .join(" ")} The maximum here is the deep-queue one; ${twiceMissed
         .map(({ t }) => {
           const s0 = shallow(t);
           return s0
