@@ -6,13 +6,15 @@ import { startFakes } from "./lib/fixtures.js";
 import { drainInbox } from "./lib/inbox.js";
 import { type LoadRequest, type LoadResult, runFixedRate, runMax } from "./lib/loadgen.js";
 import { createPostgresDatabase } from "./lib/postgres.js";
-import { cpuSeconds, readMemory } from "./lib/proc.js";
+import { cpuSeconds, processesCpuSeconds, readMemory } from "./lib/proc.js";
 import { type Child, startBareServer, startZoomgram } from "./lib/processes.js";
 import { type BenchService, prepareService, signedHeaders, WEBHOOK_SECRET } from "./lib/setup.js";
 
 export interface IngestRun extends LoadResult {
   /** CPU the server process used, % of one core. */
   serverCpuPct: number | undefined;
+  /** CPU every PostgreSQL process used meanwhile, % of one core (the PostgreSQL runs). */
+  databaseCpuPct?: number;
 }
 
 export interface IngestTarget {
@@ -102,15 +104,19 @@ async function measure(
   label: string,
 ): Promise<IngestTarget["runs"]> {
   const runs: IngestRun[] = [];
+  const postgres = label === "postgres";
   const withCpu = async (fn: () => Promise<LoadResult>): Promise<IngestRun> => {
     const c0 = cpuSeconds(child.pid);
+    const d0 = postgres ? processesCpuSeconds("postgres") : 0;
     const t0 = performance.now();
     const r = await fn();
     const c1 = cpuSeconds(child.pid);
+    const d1 = postgres ? processesCpuSeconds("postgres") : 0;
     const wall = (performance.now() - t0) / 1000;
     return {
       ...r,
       serverCpuPct: c0 !== undefined && c1 !== undefined ? ((c1 - c0) / wall) * 100 : undefined,
+      ...(postgres ? { databaseCpuPct: ((d1 - d0) / wall) * 100 } : {}),
     };
   };
   // Warm-up (JIT, connection pools, SQLite page cache); not reported.
@@ -125,7 +131,7 @@ async function measure(
   for (const concurrency of o.maxConcurrencies) {
     const run = await withCpu(() => runMax({ url, concurrency, durationMs: o.durationMs, make }));
     log(
-      `  ${label} max, ${concurrency} in flight: ${run.throughput.toFixed(0)}/s, p50 ${run.latency.p50.toFixed(2)} ms, p99 ${run.latency.p99.toFixed(2)} ms, errors ${run.errors}, server CPU ${run.serverCpuPct?.toFixed(0)}%, client CPU ${run.clientCpuPct.toFixed(0)}%`,
+      `  ${label} max, ${concurrency} in flight: ${run.throughput.toFixed(0)}/s, p50 ${run.latency.p50.toFixed(2)} ms, p99 ${run.latency.p99.toFixed(2)} ms, errors ${run.errors}, server CPU ${run.serverCpuPct?.toFixed(0)}%, client CPU ${run.clientCpuPct.toFixed(0)}%${run.databaseCpuPct === undefined ? "" : `, PostgreSQL CPU ${run.databaseCpuPct.toFixed(0)}%`}`,
     );
     maxRuns.push(run);
     if (!max || run.throughput > max.throughput) max = run;
@@ -138,7 +144,7 @@ async function measure(
   for (const rate of rates) {
     const r = await withCpu(() => runFixedRate({ url, ratePerSecond: rate, durationMs: o.durationMs, make }));
     log(
-      `  ${label} ${rate}/s: ${r.throughput.toFixed(0)}/s ok, p50 ${r.latency.p50.toFixed(2)} ms, p99 ${r.latency.p99.toFixed(2)} ms, errors ${r.errors}, server CPU ${r.serverCpuPct?.toFixed(0)}%, client CPU ${r.clientCpuPct.toFixed(0)}%`,
+      `  ${label} ${rate}/s: ${r.throughput.toFixed(0)}/s ok, p50 ${r.latency.p50.toFixed(2)} ms, p99 ${r.latency.p99.toFixed(2)} ms, errors ${r.errors}, server CPU ${r.serverCpuPct?.toFixed(0)}%, client CPU ${r.clientCpuPct.toFixed(0)}%${r.databaseCpuPct === undefined ? "" : `, PostgreSQL CPU ${r.databaseCpuPct.toFixed(0)}%`}`,
     );
     runs.push(r);
     await settle(child);

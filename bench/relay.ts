@@ -31,6 +31,11 @@ export interface RelayCase {
     cpuSeconds: number;
     /** CPU seconds the harness (both fakes) spent meanwhile. */
     fakesCpuSeconds?: number;
+    /**
+     * From sending the webhook to Zoomgram asking the fake Zoom for the file's first byte: the
+     * job's fixed steps (acknowledgement, inbox, job claim, recordings API call, meeting card).
+     */
+    downloadAskedMs?: number;
     uploadedBytes: number;
     sha256Match: boolean;
   };
@@ -127,6 +132,7 @@ async function relayOne(
       15 * 60_000,
     );
     const wallMs = sent.at - t0;
+    const asked = fakes.zoom.requests.find((r) => r.at >= t0 && r.route === "download");
     const harnessCpu = cpuOf(process.cpuUsage(harness0));
     const cpu = (cpuSeconds(child.pid) ?? 0) - cpuBefore;
     const peakRss = sampler.stop();
@@ -155,6 +161,7 @@ async function relayOne(
         startRss,
         cpuSeconds: cpu,
         fakesCpuSeconds: harnessCpu,
+        ...(asked ? { downloadAskedMs: asked.at - t0 } : {}),
         uploadedBytes: file?.size ?? 0,
         sha256Match: file?.sha256 === sha,
       },

@@ -125,6 +125,7 @@ export function ingestSection(rec: PartRecord<IngestRecord> | undefined): string
       `${num(run.errors)} / ${num(run.sent)}`,
       run.serverCpuPct === undefined ? "–" : `${num(run.serverCpuPct)}%`,
       `${num(run.clientCpuPct)}%`,
+      run.databaseCpuPct === undefined ? "–" : `${num(run.databaseCpuPct)}%`,
     ]),
   );
   out.push(
@@ -139,9 +140,10 @@ export function ingestSection(rec: PartRecord<IngestRecord> | undefined): string
         "errors / sent",
         "server CPU",
         "generator CPU",
+        "PostgreSQL CPU",
       ],
       rows,
-      ["l", "r", "r", "r", "r", "r", "r", "r", "r"],
+      ["l", "r", "r", "r", "r", "r", "r", "r", "r", "r"],
     ),
     "",
     `![Webhook latency against offered load](${CHART_FILE})`,
@@ -228,7 +230,7 @@ export function ingestSection(rec: PartRecord<IngestRecord> | undefined): string
   });
   if (collapsed.length) {
     out.push(
-      `**Far past saturation, fewer requests are answered in time than at maximum** (${collapsed.join("; ")}). Admission control (503 + Retry-After) sheds load when the *inbox* falls more than WEBHOOK_MAX_BACKLOG_SECONDS behind its processors — it is set out of reach in these web-only runs — not when the web process itself is saturated: requests then queue inside the process and in the kernel, and ones whose sender already gave up are still verified and appended (safely: a Zoom retry of such an event is recorded as a duplicate). ${twiceMissed.length ? "" : "At twice the maximum (the row above) the process still answers its maximum in time; the collapse starts several times further out. "}**What would fix it:** a per-process limit on webhooks in flight (503 at once above it), measured against the process's own append rate.`,
+      `**Far past saturation, fewer requests are answered in time than at maximum** (${collapsed.join("; ")}). Admission control (503 + Retry-After) sheds load when the *inbox* falls more than WEBHOOK_MAX_BACKLOG_SECONDS behind its processors — it is set out of reach in these web-only runs — not when the web process itself is saturated: requests then queue in the sender, in the kernel and inside the process. A request whose sender closed its connection before the process got to it is dropped unverified (src/http/direct-routes.ts); one still connected is verified and appended even if its sender has stopped waiting (safely: a Zoom retry of such an event is recorded as a duplicate). ${twiceMissed.length ? "" : "At twice the maximum (the row above) the process still answers its maximum in time; the collapse starts several times further out. "}**What would fix it:** a per-process limit on webhooks in flight (503 at once above it), measured against the process's own append rate.`,
       "",
     );
   }
@@ -239,11 +241,15 @@ export function ingestSection(rec: PartRecord<IngestRecord> | undefined): string
       `**Why answered-in-time at 2× misses (${twiceMissed.map((m) => TARGET_NAMES[m.t.name]).join(", ")}).** ${twiceMissed
         .map(
           ({ t, best, run }) =>
-            `${TARGET_NAMES[t.name]}: of ${num(run.sent)} requests offered at ${num(run.offeredRate)}/s, ${num(run.ok)} were answered within 5 s of when they were due and ${num(run.errors)} timed out; the last answer came ${num(run.elapsedMs / 1000, 1)} s after the start, which makes ${num(run.throughput)}/s, while the process ran at ${num(run.serverCpuPct ?? Number.NaN)}% CPU (at its maximum, ${num(best.concurrency ?? 0)} in flight: ${num(best.throughput)}/s).`,
+            `${TARGET_NAMES[t.name]}: of ${num(run.sent)} requests offered at ${num(run.offeredRate)}/s, ${num(run.ok)} were answered within 5 s of when they were due and ${num(run.errors)} timed out; the last answer came ${num(run.elapsedMs / 1000, 1)} s after the start, which makes ${num(run.throughput)}/s, while the process ran at ${num(run.serverCpuPct ?? Number.NaN)}% CPU${run.databaseCpuPct === undefined ? "" : `, PostgreSQL's processes at ${num(run.databaseCpuPct)}% and the load generator at ${num(run.clientCpuPct)}%, together ${num((run.serverCpuPct ?? 0) + run.databaseCpuPct + run.clientCpuPct)}% of this machine's 200%`} (at its maximum, ${num(best.concurrency ?? 0)} in flight: ${num(best.throughput)}/s${best.databaseCpuPct === undefined ? "" : `, with PostgreSQL at ${num(best.databaseCpuPct)}% and the generator at ${num(best.clientCpuPct)}%`})${run.sendLag ? `; the generator itself sent its requests ${ms(run.sendLag.p50)} late at the median and ${ms(run.sendLag.p99)} at p99 (time the server never saw, counted against it)` : ""}.`,
         )
-        .join(
-          " ",
-        )} Past its maximum the process keeps working at about its maximum, but the load generator's queue (at most 256 connections) grows by the difference every second, and the requests at its end wait out the 5 s: the figure counts the run's whole span, timeouts included. The maximum here is the deep-queue one; ${twiceMissed
+        .join(" ")} ${twiceMissed
+        .map(({ t, best, run }) =>
+          (run.serverCpuPct ?? 0) < 0.8 * (best.serverCpuPct ?? 0)
+            ? `${TARGET_NAMES[t.name]} was not saturated: it used ${num(run.serverCpuPct ?? Number.NaN)}% CPU against ${num(best.serverCpuPct ?? Number.NaN)}% at its maximum, so requests reached it more slowly than it could answer them — the load generator, one thread on the other core (shared with whatever else runs there), could not offer this rate on time.`
+            : `${TARGET_NAMES[t.name]} kept working at about its maximum, but the load generator's queue (at most 256 connections) grew by the difference every second, and the requests at its end waited out the 5 s: the figure counts the run's whole span, timeouts included.`,
+        )
+        .join(" ")} The maximum here is the deep-queue one; ${twiceMissed
         .map(({ t }) => {
           const s0 = shallow(t);
           return s0
@@ -283,11 +289,11 @@ export function ingestSection(rec: PartRecord<IngestRecord> | undefined): string
       commitBound && !busy
         ? `This disk committed only ${num(ceiling)} one-row transactions/s with \`synchronous=FULL\` during the run, so Zoomgram's ${num(sqliteMax)}/s means about ${num((sqliteMax ?? 0) / ceiling, 1)} webhooks per commit: the disk, not the process, set the pace.`
         : `This disk allowed ${num(ceiling)} bare commits/s during the run, and the SQLite commit runs in its own thread (SQLITE_WRITE_THREAD), so the fsync is not the limit: ${busy ? "the process was computing" : "the process was neither computing all the time nor bound by fsync, so it was also waiting for a CPU it shared with other work"}.`,
-      "Where a webhook's CPU goes (`bench/profile-ingest.ts`, a CPU profile of the web process at its maximum): Node's HTTP parsing and socket writes, which the bare server pays too; then Hono's routing, middleware and response objects, the zod validation of the whole event, AES-GCM encryption of the download token, the HMAC check, stripping passcodes from the stored payload, the access log line (redaction and scrubbing included) and, on SQLite, handing each batch to the write thread; none of them more than about 7% of the total.",
+      "Where a webhook's CPU goes (`bench/profile-ingest.ts`, a CPU profile of the web process at its maximum): Node's HTTP parsing and socket writes, which the bare server pays too; on SQLite the write thread's INSERT and commit, which take turns with the event loop on the one core the bench pins the whole process to (about an eighth of the samples); then the zod validation of the whole event, AES-GCM encryption of the download token, the HMAC check, stripping passcodes from the stored payload and the access log line, none of them more than about 5%. The route is already served by `node:http` directly, without the framework's request and response objects (src/http/direct-routes.ts). What is left is the design: every webhook is verified, validated in full so that a malformed one gets its 400 with no side effect, stripped of passcodes, its download token encrypted, and committed durably before its 2xx, where the bare server only checks the HMAC.",
       at1000 && at1000.latency.p99 > TARGETS.ingestP99AtThousandMs
         ? "Offered more than the maximum, requests queue and the open-loop latency grows with the queue for as long as the run lasts, which is what the p99 at 1,000/s shows when 1,000/s is above the maximum."
         : "",
-      "**What would fix it:** the webhook route served by a plain `node:http` handler ahead of the framework (the route needs none of Hono), and a validator that checks only the fields ingest reads instead of the whole documented event. Beyond one core, web processes are stateless: on PostgreSQL a second `web` process behind the proxy adds its own maximum.",
+      "**What would raise it:** a validator that checks only the fields ingest reads instead of the whole documented event (a malformed event would then be refused by the inbox processor, after its 200, instead of with a 400); on SQLite, a core to spare for the write thread, which production has and the bench's pinning takes away. Beyond one core, web processes are stateless: on PostgreSQL a second `web` process behind the proxy adds its own maximum.",
     ];
     out.push(why.join(" "), "");
   }
@@ -403,7 +409,16 @@ export function relaySection(rec: PartRecord<RelayResult> | undefined): string[]
         })
         .join(
           "; ",
-        )}. Zoomgram's relay also carries its job's fixed steps, the first in a process that has idled (compiling the delivery path's code as it runs it). Zoomgram does work curl does not: it writes every byte to a file (so a failed upload is retried without downloading again) and reads it back, where curl passes a pipe; on this machine's ext4 disk, writing 1 GiB to a new file cost between 0.2 and 2.2 s of kernel CPU (dd, docs/scaling.md, "CPU per relay").`,
+        )}. Zoomgram's relay also carries its job's fixed steps, the first in a process that has idled (compiling the delivery path's code as it runs it): ${slow
+        .map((c) => {
+          const asked = c.zoomgram.downloadAskedMs;
+          if (asked === undefined) return `for ${c.label}, not measured`;
+          const transfer = (c.zoomgram.wallMs - asked) / 1000;
+          return `for ${c.label}, ${num(asked / 1000, 2)} s passed between sending the webhook and Zoomgram asking Zoom for the first byte (acknowledgement, inbox, job claim, recordings API call, meeting card), and the transfer from there to Telegram's answer took ${num(transfer, 2)} s, ${ratio(transfer / (c.curl.wallMs / 1000))} curl | curl's whole relay`;
+        })
+        .join(
+          "; ",
+        )}. Zoomgram does work curl does not: it writes every byte to a file (so a failed upload is retried without downloading again) and reads it back, where curl passes a pipe; on this machine's ext4 disk, writing 1 GiB to a new file cost between 0.2 and 2.2 s of kernel CPU (dd, docs/scaling.md, "CPU per relay").`,
       "",
     );
   }

@@ -170,7 +170,8 @@ function assembleApp(pieces: AppPieces): App {
       let port: number | undefined;
       let metricsPort: number | undefined;
       if (http) {
-        server = await listen(http, { host: pieces.config.http.host, port: pieces.config.http.port });
+        const at = { host: pieces.config.http.host, port: pieces.config.http.port };
+        server = await listen(http, at, services.logger);
         port = (server.address() as AddressInfo).port;
         services.logger.info({ host: pieces.config.http.host, port }, "HTTP server listening");
         metricsServer = await listenForMetrics(pieces);
@@ -459,11 +460,24 @@ async function refreshFeatureGauges(parts: readonly BuiltFeature[]): Promise<voi
   for (const part of parts) await part.beforeScrape?.();
 }
 
-async function listen(http: HttpApp, at: { host: string; port: number }): Promise<ServerType> {
-  const { serve } = await import("@hono/node-server");
-  return new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: http.fetch, hostname: at.host, port: at.port }, () => resolve(s));
-  });
+/** The HTTP listener: the app's direct routes answered ahead of Hono (src/http/direct-routes.ts). */
+async function listen(
+  http: HttpApp,
+  at: { host: string; port: number },
+  logger: Logger,
+): Promise<ServerType> {
+  const { createServer } = await import("node:http");
+  const { httpListener } = await import("./http/direct-routes.js");
+  const { MAX_BODY_BYTES } = await import("./http/create-http-app.js");
+  const server = createServer(
+    httpListener(http, {
+      logger: logger.child({ component: "http" }),
+      maxBodyBytes: MAX_BODY_BYTES,
+      hostname: at.host,
+    }),
+  );
+  await new Promise<void>((resolve) => server.listen(at.port, at.host, resolve));
+  return server;
 }
 
 /** METRICS_PORT: `GET /metrics` alone, on its own listener (loopback by default). */
@@ -478,7 +492,7 @@ async function listenForMetrics(pieces: AppPieces): Promise<ServerType | undefin
     everyScrape: () => refreshFeatureGauges(parts),
     now: () => services.clock.now(),
   });
-  return listen(app, { host: config.metrics.host, port: config.metrics.port });
+  return listen(app, { host: config.metrics.host, port: config.metrics.port }, services.logger);
 }
 
 async function closeServer(server: ServerType): Promise<void> {

@@ -36,6 +36,11 @@ export interface LoadResult {
   latency: LatencySummary;
   /** CPU the generator's own process used, in % of one core. */
   clientCpuPct: number;
+  /**
+   * Fixed-rate runs: how late the generator itself handed each request to its HTTP agent, after
+   * its intended send time, in ms (a busy generator's lateness counts against the server).
+   */
+  sendLag?: LatencySummary;
 }
 
 interface Common {
@@ -121,6 +126,7 @@ export async function runFixedRate(o: FixedRateOptions): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: o.connections ?? 256 });
   const timeoutMs = o.timeoutMs ?? 5_000;
   const latencies = new Float64Array(total);
+  const lags = new Float64Array(total);
   const statusCounts: Record<string, number> = {};
   let okCount = 0;
   let errors = 0;
@@ -144,7 +150,9 @@ export async function runFixedRate(o: FixedRateOptions): Promise<LoadResult> {
       while (sent < due) {
         const i = sent++;
         const dueAt = start + intendedOffsetMs(i, o.ratePerSecond);
-        send(agent, target, o.make(i), dueAt + timeoutMs - performance.now(), onAnswer(i));
+        const now = performance.now();
+        lags[i] = now - dueAt;
+        send(agent, target, o.make(i), dueAt + timeoutMs - now, onAnswer(i));
       }
       if (sent < total) setTimeout(tick, 1);
     };
@@ -164,6 +172,7 @@ export async function runFixedRate(o: FixedRateOptions): Promise<LoadResult> {
     throughput: elapsedMs > 0 ? okCount / (elapsedMs / 1000) : 0,
     latency: summarize(latencies.subarray(0, okCount)),
     clientCpuPct: cpuPct(cpu0, elapsedMs),
+    sendLag: summarize(lags.subarray(0, sent)),
   };
 }
 

@@ -53,6 +53,27 @@ function ticksPerSecond(): number {
   return clockTicks;
 }
 
+/**
+ * CPU seconds (user + system, with those of reaped children) of every process named `comm` on this
+ * machine, e.g. "postgres": the server's backends, its WAL writer and checkpointer together.
+ */
+export function processesCpuSeconds(comm: string): number {
+  let ticks = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const text = readFileSync(`/proc/${entry}/stat`, "utf8");
+      if (text.slice(text.indexOf("(") + 1, text.lastIndexOf(")")) !== comm) continue;
+      const rest = text.slice(text.lastIndexOf(")") + 2).split(" ");
+      // utime, stime, cutime, cstime: fields 14–17 → rest[11..14].
+      for (const i of [11, 12, 13, 14]) ticks += Number(rest[i]) || 0;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return ticks / ticksPerSecond();
+}
+
 /** CPU seconds the process used so far (user + system). */
 export function cpuSeconds(pid: number): number | undefined {
   try {

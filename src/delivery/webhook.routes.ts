@@ -18,8 +18,8 @@
  * A database failure in step 6 is a 500 on purpose: that is the one case Zoom should retry.
  */
 import { performance } from "node:perf_hooks";
-import type { Context } from "hono";
-import type { HttpApp, HttpEnv } from "../http/create-http-app.js";
+import type { HttpApp } from "../http/create-http-app.js";
+import type { DirectAnswer, DirectRequest } from "../http/direct-routes.js";
 import { parseZoomEvent } from "../zoom/events.js";
 import { computeCrcResponse, verifyZoomSignature } from "../zoom/webhook-signature.js";
 import type { DeliveryServices } from "./delivery-services.js";
@@ -42,36 +42,37 @@ export function zoomWebhookRoutes(
   inbox: WebhookInbox,
   ingestors: IngestTable = defaultIngestors,
 ): void {
-  const handler = (c: Context<HttpEnv>) => handleZoomWebhook(c, services, inbox, ingestors);
-  app.post(ZOOM_WEBHOOK_PATH, handler);
+  // Served ahead of Hono by the listener (src/http/direct-routes.ts): the web role's hot path.
+  const handler = (request: DirectRequest) => handleZoomWebhook(request, services, inbox, ingestors);
+  app.direct(ZOOM_WEBHOOK_PATH, handler);
   // Zoom's deauthorization endpoint is configured separately but verified the same way; every
   // event is accepted on both paths.
-  app.post(ZOOM_DEAUTH_PATH, handler);
+  app.direct(ZOOM_DEAUTH_PATH, handler);
 }
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
 async function handleZoomWebhook(
-  c: Context<HttpEnv>,
+  request: DirectRequest,
   services: DeliveryServices,
   inbox: WebhookInbox,
   ingestors: IngestTable,
-) {
+): Promise<DirectAnswer> {
   const started = performance.now();
   const { metrics } = services;
   // A child logger costs a pass over its bindings: made only when a line is written.
-  const log = () => services.logger.child({ component: "zoom.webhook", requestId: c.get("requestId") });
+  const log = () => services.logger.child({ component: "zoom.webhook", requestId: request.requestId });
   const done = (event: string, result: string) => {
     metrics.webhooks.inc({ event, result });
     metrics.webhookLatency.observe({ event }, (performance.now() - started) / 1000);
   };
 
   const receivedAt = services.clock.now();
-  const rawBody = new Uint8Array(await c.req.arrayBuffer());
+  const rawBody = request.body;
   const verified = verifyZoomSignature({
     secret: services.config.zoom.webhookSecret,
-    timestampHeader: c.req.header("x-zm-request-timestamp"),
-    signatureHeader: c.req.header("x-zm-signature"),
+    timestampHeader: request.header("x-zm-request-timestamp"),
+    signatureHeader: request.header("x-zm-signature"),
     rawBody,
     nowMs: receivedAt,
   });
@@ -80,20 +81,20 @@ async function handleZoomWebhook(
     services.alerts.webhookVerificationFailed(verified.reason);
     // Stale timestamps on correctly signed requests tell us how Zoom's retries behave (zoom.md §1.3).
     log().warn({ reason: verified.reason }, "Zoom webhook refused: verification failed");
-    return refuseUnverified(c, verified.reason);
+    return refuseUnverified(verified.reason);
   }
 
   const body = decodeBody(rawBody);
   if (!body) {
     done("malformed", "invalid");
-    return c.json({ error: "webhook.malformed", message: "body is not UTF-8 JSON" }, 400);
+    return { status: 400, json: { error: "webhook.malformed", message: "body is not UTF-8 JSON" } };
   }
   const { json } = body;
   const parsed = parseZoomEvent(json);
   if (parsed.kind === "unknown") {
     done("other", "ignored");
     log().info({ event: parsed.event.slice(0, 100) }, "Zoom event not handled; acknowledged");
-    return c.json({ status: "ignored" }, 200);
+    return { status: 200, json: { status: "ignored" } };
   }
   if (parsed.kind === "invalid") {
     // `json` may be any JSON value here, `null` included: read `event` only off an object.
@@ -101,25 +102,31 @@ async function handleZoomWebhook(
     const name = typeof event === "string" ? event : "malformed";
     done(metricEventName(name), "invalid");
     log().warn({ issues: parsed.issues.slice(0, 10) }, "Zoom event did not match its schema");
-    return c.json({ error: "webhook.malformed", message: "event does not have the documented shape" }, 400);
+    return {
+      status: 400,
+      json: { error: "webhook.malformed", message: "event does not have the documented shape" },
+    };
   }
 
   const event = parsed.event;
   if (event.event === "endpoint.url_validation") {
     done(event.event, "crc");
-    return c.json(computeCrcResponse(services.config.zoom.webhookSecret, event.payload.plainToken), 200);
+    return {
+      status: 200,
+      json: computeCrcResponse(services.config.zoom.webhookSecret, event.payload.plainToken),
+    };
   }
 
   if (!ingestorFor(ingestors, event)) {
     done(event.event, "ignored");
-    return c.json({ status: "ignored" }, 200);
+    return { status: 200, json: { status: "ignored" } };
   }
   const admission = inbox.admission.check();
   if (!admission.admit) {
     done(event.event, "overloaded");
-    return refuseOverloaded(c, admission);
+    return refuseOverloaded(admission);
   }
-  const id = await storeInInbox(c, services, inbox, {
+  const id = await storeInInbox(request, services, inbox, {
     receivedAt,
     event: event.event,
     raw: json as Record<string, unknown>,
@@ -128,30 +135,30 @@ async function handleZoomWebhook(
   metrics.webhookLatency.observe({ event: event.event }, (performance.now() - started) / 1000);
   if (services.logger.isLevelEnabled("debug"))
     log().debug({ event: event.event, inboxId: id }, "Zoom event stored in the inbox");
-  return c.json({ status: "received" }, 200);
+  return { status: 200, json: { status: "received" } };
 }
 
-function refuseUnverified(c: Context<HttpEnv>, reason: string) {
+function refuseUnverified(reason: string): DirectAnswer {
   const stale = reason === "stale_timestamp";
-  return c.json(
-    {
+  return {
+    status: 401,
+    json: {
       error: stale ? "webhook.stale" : "webhook.unauthorized",
       message: stale ? "request timestamp is more than 300 s off" : "signature verification failed",
     },
-    401,
-  );
+  };
 }
 
 /** 503 with Retry-After: the inbox is too far behind to take more now. */
-function refuseOverloaded(c: Context<HttpEnv>, admission: { retryAfterSeconds: number; lagSeconds: number }) {
-  c.header("Retry-After", String(admission.retryAfterSeconds));
-  return c.json(
-    {
+function refuseOverloaded(admission: { retryAfterSeconds: number; lagSeconds: number }): DirectAnswer {
+  return {
+    status: 503,
+    headers: { "Retry-After": String(admission.retryAfterSeconds) },
+    json: {
       error: "webhook.overloaded",
       message: `the inbox is ${Math.round(admission.lagSeconds)} s behind; retry later`,
     },
-    503,
-  );
+  };
 }
 
 /** The body as JSON, or undefined when it is not UTF-8 JSON. */
@@ -172,7 +179,7 @@ function decodeBody(rawBody: Uint8Array): { json: unknown } | undefined {
 
 /** The verified event into the inbox, its download token encrypted; resolves with the inbox id. */
 function storeInInbox(
-  c: Context<HttpEnv>,
+  request: DirectRequest,
   services: DeliveryServices,
   inbox: WebhookInbox,
   input: { receivedAt: number; event: string; raw: Record<string, unknown> },
@@ -182,8 +189,7 @@ function storeInInbox(
   return inbox.writer.submit({
     receivedAt: input.receivedAt,
     event: input.event,
-    requestId:
-      c.req.header("x-zm-request-id") ?? c.req.header("x-zm-trackingid") ?? c.get("requestId") ?? null,
+    requestId: request.header("x-zm-request-id") ?? request.header("x-zm-trackingid") ?? request.requestId,
     payload: auditPayload(raw),
     downloadTokenEnc: token ? services.cipher.encrypt(token, inboxTokenAad(rawMeetingUuid(raw))) : null,
   });

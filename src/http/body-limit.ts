@@ -7,6 +7,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit as streamingBodyLimit } from "hono/body-limit";
+import { declaredBodyTooLarge } from "./direct-routes.js";
 import type { HttpEnv } from "./http-env.js";
 
 export interface BodyLimitOptions {
@@ -22,9 +23,7 @@ export function bodyLimit(options: BodyLimitOptions): MiddlewareHandler<HttpEnv>
     if (method === "GET" || method === "HEAD") return next();
     const declared = c.req.header("content-length");
     if (declared !== undefined && c.req.header("transfer-encoding") === undefined) {
-      const size = Number(declared);
-      if (!Number.isSafeInteger(size) || size < 0 || size > options.maxSize) return options.onError(c);
-      return next();
+      return declaredBodyTooLarge(declared, options.maxSize) ? options.onError(c) : next();
     }
     return streaming(c, next);
   };

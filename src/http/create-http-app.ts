@@ -4,15 +4,15 @@
  */
 
 import { createHash, timingSafeEqual } from "node:crypto";
-import { type Context, Hono } from "hono";
+import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { requestId } from "hono/request-id";
 import type { Logger } from "pino";
-import { AppError, describeError } from "../errors.js";
+import { describeError } from "../errors.js";
 import type { Metrics } from "../observability/metrics.js";
 import { accessLog } from "./access-log.js";
 import { bodyLimit } from "./body-limit.js";
-import type { HttpApp, HttpEnv } from "./http-env.js";
+import { errorAnswer, payloadTooLarge, requestIdFrom } from "./direct-routes.js";
+import { HttpApp, type HttpEnv } from "./http-env.js";
 
 export type { HttpApp, HttpEnv };
 
@@ -91,21 +91,26 @@ function bearerMatches(header: string | undefined, token: string): boolean {
  * METRICS_HOST, loopback by default).
  */
 export function createMetricsApp(options: ScrapeOptions): HttpApp {
-  const app = new Hono<HttpEnv>();
+  const app = new HttpApp();
   app.get("/metrics", metricsHandler(options));
   app.notFound((c) => c.json({ error: "http.not_found", message: "not found" }, 404));
   return app;
 }
 
 export function createHttpApp(options: HttpAppOptions): HttpApp {
-  const app = new Hono<HttpEnv>();
-  app.use(requestId({ limitLength: 64 }));
+  const app = new HttpApp();
+  app.use(async (c, next) => {
+    const id = requestIdFrom(c.req.header("x-request-id"));
+    c.set("requestId", id);
+    c.header("X-Request-Id", id);
+    await next();
+  });
   app.use(accessLog(options.logger));
   app.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
       onError: () => {
-        throw new AppError("http.payload_too_large", "request body too large", { status: 413 });
+        throw payloadTooLarge();
       },
     }),
   );
@@ -132,16 +137,11 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   app.notFound((c) => c.json({ error: "http.not_found", message: "not found" }, 404));
   app.onError((error, c) => {
     const id = c.get("requestId");
-    if (error instanceof AppError) {
-      if (error.status >= 500)
-        options.logger.error({ requestId: id, err: describeError(error) }, "request failed");
-      return c.json({ ...error.toJSON(), requestId: id }, error.status as 400);
-    }
     if (error instanceof HTTPException) {
       return c.json({ error: "http.error", message: error.message, requestId: id }, error.status);
     }
-    options.logger.error({ requestId: id, err: error }, "unhandled error");
-    return c.json({ error: "internal", message: "internal error", requestId: id }, 500);
+    const answer = errorAnswer(error, id, options.logger);
+    return c.json(answer.json, answer.status as 400);
   });
   return app;
 }

@@ -16,7 +16,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import type { ZoomUser } from "../fakes/fake-zoom.js";
-import { TEST_DIALECT } from "../support/db.js";
+import { countMatching, TEST_DIALECT } from "../support/db.js";
 import { FFMPEG, makeTestAudio } from "../support/media.js";
 import { freePort, postSignedWebhook, type ServiceWorld, startServiceWorld } from "../support/world.js";
 import {
@@ -196,19 +196,16 @@ describe(`crash suite (${TEST_DIALECT})`, () => {
     // after its commit is claimed again once its lease runs out, finds nothing left, completes).
     const deadline = Date.now() + 150_000;
     for (;;) {
-      const delivered = await db.kysely
-        .selectFrom("deliveries")
-        .select((eb) => eb.fn.countAll<number>().as("n"))
-        .where("kind", "=", "audio")
-        .where("state", "=", "delivered")
-        .executeTakeFirstOrThrow();
-      const open = await db.kysely
-        .selectFrom("jobs")
-        .select((eb) => eb.fn.countAll<number>().as("n"))
-        .where("kind", "=", "deliver-recording")
-        .where("state", "!=", "completed")
-        .executeTakeFirstOrThrow();
-      if (Number(delivered.n) >= MEETINGS && Number(open.n) === 0) break;
+      const delivered = await countMatching(
+        db.kysely.selectFrom("deliveries").where("kind", "=", "audio").where("state", "=", "delivered"),
+      );
+      const open = await countMatching(
+        db.kysely
+          .selectFrom("jobs")
+          .where("kind", "=", "deliver-recording")
+          .where("state", "!=", "completed"),
+      );
+      if (delivered >= MEETINGS && open === 0) break;
       if (Date.now() > deadline) {
         // Say what is stuck, so a failure here can be understood from the CI log alone.
         const stuck = await db.kysely
@@ -227,7 +224,7 @@ describe(`crash suite (${TEST_DIALECT})`, () => {
           .execute();
         throw new Error(
           [
-            `after 150 s: ${delivered.n} of ${MEETINGS} delivered, ${open.n} delivery jobs not completed (now ${Date.now()})`,
+            `after 150 s: ${delivered} of ${MEETINGS} delivered, ${open} delivery jobs not completed (now ${Date.now()})`,
             ...stuck.map((j) => `  job ${JSON.stringify(j)}`),
             ...undelivered.map((d) => `  delivery ${JSON.stringify(d)}`),
           ].join("\n"),

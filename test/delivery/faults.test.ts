@@ -36,6 +36,19 @@ function meetingOf(b: DeliveryHarness, hostUserId: string, files?: AddRecordingF
   });
 }
 
+/** A connected host's recording, announced by Zoom, whose download answers `fault` the first `times` times. */
+async function announceWithBrokenDownload(
+  fault: "html" | "truncate",
+  times: number,
+  options: Parameters<typeof startDeliveryHarness>[0] = {},
+) {
+  const { b, zoomUserId } = await setup(options);
+  const m = meetingOf(b, zoomUserId);
+  b.zoom.inject("download", { kind: fault }, times);
+  await b.post(b.zoom.buildEvent("recording.completed", m.uuid));
+  return { b, m };
+}
+
 async function jobStates(b: DeliveryHarness) {
   return (
     await b.services.db.kysely
@@ -54,10 +67,7 @@ function failedMessages(b: DeliveryHarness, chatId = CHAT) {
 
 describe(`delivery faults on ${TEST_DIALECT}`, () => {
   it("never delivers Zoom's HTML login page; delivers the real file on the next attempt", async () => {
-    const { b, zoomUserId } = await setup();
-    const m = meetingOf(b, zoomUserId);
-    b.zoom.inject("download", { kind: "html" }, 1);
-    await b.post(b.zoom.buildEvent("recording.completed", m.uuid));
+    const { b } = await announceWithBrokenDownload("html", 1);
     await b.app.worker!.drain();
     expect(b.uploads()).toHaveLength(0);
     expect(await jobStates(b)).toEqual([{ kind: "deliver-recording", state: "retry", attempts: 1 }]);
@@ -70,10 +80,7 @@ describe(`delivery faults on ${TEST_DIALECT}`, () => {
   });
 
   it("gives up on a download that is always an HTML page, and tells the chat in plain words", async () => {
-    const { b, zoomUserId } = await setup();
-    const m = meetingOf(b, zoomUserId);
-    b.zoom.inject("download", { kind: "html" }, 1000);
-    await b.post(b.zoom.buildEvent("recording.completed", m.uuid));
+    const { b, m } = await announceWithBrokenDownload("html", 1000);
     await b.settle();
     expect(b.uploads()).toHaveLength(0);
     expect(await jobStates(b)).toEqual([{ kind: "deliver-recording", state: "dead", attempts: 6 }]);
@@ -86,11 +93,8 @@ describe(`delivery faults on ${TEST_DIALECT}`, () => {
   });
 
   it("alerts ADMIN_CHAT_ID when a delivery dies, besides telling the chat", async () => {
-    const { b, zoomUserId } = await setup({ env: { ADMIN_CHAT_ID: "-100999" } });
+    const { b } = await announceWithBrokenDownload("html", 1000, { env: { ADMIN_CHAT_ID: "-100999" } });
     b.tg.addChat({ id: -100999, type: "supergroup", title: "Ops" });
-    const m = meetingOf(b, zoomUserId);
-    b.zoom.inject("download", { kind: "html" }, 1000);
-    await b.post(b.zoom.buildEvent("recording.completed", m.uuid));
     await b.settle();
     await b.services.alerts.settle();
     expect(failedMessages(b)).toHaveLength(1);
@@ -99,10 +103,7 @@ describe(`delivery faults on ${TEST_DIALECT}`, () => {
   });
 
   it("resumes a cut-off download with Range and delivers the exact bytes", async () => {
-    const { b, zoomUserId } = await setup();
-    const m = meetingOf(b, zoomUserId);
-    b.zoom.inject("download", { kind: "truncate" }, 1);
-    await b.post(b.zoom.buildEvent("recording.completed", m.uuid));
+    const { b } = await announceWithBrokenDownload("truncate", 1);
     await b.app.worker!.drain();
     const downloads = b.zoom.requests.filter((r) => r.route === "download");
     expect(downloads).toHaveLength(2);
@@ -112,10 +113,7 @@ describe(`delivery faults on ${TEST_DIALECT}`, () => {
   });
 
   it("never delivers a body that keeps breaking off", async () => {
-    const { b, zoomUserId } = await setup();
-    const m = meetingOf(b, zoomUserId);
-    b.zoom.inject("download", { kind: "truncate" }, 1000);
-    await b.post(b.zoom.buildEvent("recording.completed", m.uuid));
+    const { b } = await announceWithBrokenDownload("truncate", 1000);
     await b.settle();
     expect(b.uploads()).toHaveLength(0);
     expect(failedMessages(b)).toHaveLength(1);

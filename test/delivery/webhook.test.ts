@@ -7,7 +7,7 @@ import { performance } from "node:perf_hooks";
 import { describe, expect, it } from "vitest";
 import { downloadTokenAad } from "../../src/delivery/ingest.js";
 import { computeCrcResponse, computeZoomSignature } from "../../src/zoom/webhook-signature.js";
-import { TEST_DIALECT } from "../support/db.js";
+import { countRows, TEST_DIALECT } from "../support/db.js";
 import { closeAfterEachTest } from "../support/each-test.js";
 import { loadZoomFixtureText } from "../support/fixtures.js";
 import { addStrangersRecording } from "../support/recordings.js";
@@ -16,16 +16,8 @@ import { type DeliveryHarness, startDeliveryHarness } from "./harness.js";
 const closeAfterTest = closeAfterEachTest<DeliveryHarness>();
 
 async function counts(b: DeliveryHarness) {
-  const db = b.services.db.kysely;
-  const n = async (table: "webhook_events" | "jobs" | "deliveries" | "meetings" | "recordings") =>
-    Number(
-      (
-        await db
-          .selectFrom(table)
-          .select((eb) => eb.fn.countAll().as("n"))
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+  const n = (table: "webhook_events" | "jobs" | "deliveries" | "meetings" | "recordings") =>
+    countRows(b.services.db, table);
   return {
     events: await n("webhook_events"),
     jobs: await n("jobs"),

@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { basename, extname, join } from "node:path";
 import {
   drain,
+  FaultQueue,
   headerValue,
   randomToken,
   readBody,
@@ -480,7 +481,8 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
   const fileRegistry = new Map<string, FileMeta>();
   const callbackQueries = new Map<string, { answered: boolean }>();
   const commandStore = new Map<string, Array<{ command: string; description: string }>>();
-  const faults = new Map<string, Array<{ fault: TelegramFault; remaining: number }>>();
+  // Keyed by the method's lower-case name: Telegram's method names are case-insensitive.
+  const faults = new FaultQueue<string, TelegramFault>();
   const sent: SentRecord[] = [];
   const calls: CallRecord[] = [];
   const chatActions: FakeTelegram["chatActions"] = [];
@@ -789,6 +791,15 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
     const im = inlineMarkup(replyMarkup);
     if (im) api.reply_markup = im;
     const at = now();
+    // What the stored message and the record of the send both carry, each only when given.
+    const given: Pick<SentRecord, "text" | "caption" | "parseMode" | "replyTo" | "replyMarkup" | "threadId"> =
+      {};
+    if (extra.text !== undefined) given.text = extra.text;
+    if (extra.caption !== undefined) given.caption = extra.caption;
+    if (parseMode !== undefined) given.parseMode = parseMode;
+    if (replyTo !== undefined) given.replyTo = replyTo;
+    if (replyMarkup !== undefined) given.replyMarkup = replyMarkup;
+    if (threadId !== undefined) given.threadId = threadId;
     const stored: StoredMessage & { fromBot: boolean } = {
       chatId: c.chat.id,
       messageId,
@@ -798,14 +809,9 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
       sentAt: at,
       api,
       fromBot: true,
+      ...given,
     };
-    if (extra.text !== undefined) stored.text = extra.text;
-    if (extra.caption !== undefined) stored.caption = extra.caption;
-    if (parseMode !== undefined) stored.parseMode = parseMode;
     if (entities !== undefined) stored.entities = entities;
-    if (replyMarkup !== undefined) stored.replyMarkup = replyMarkup;
-    if (replyTo !== undefined) stored.replyTo = replyTo;
-    if (threadId !== undefined) stored.threadId = threadId;
     c.messages.set(messageId, stored);
     const record: SentRecord = {
       method,
@@ -815,13 +821,8 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
       files: extra.files,
       message: api,
       at,
+      ...given,
     };
-    if (extra.text !== undefined) record.text = extra.text;
-    if (extra.caption !== undefined) record.caption = extra.caption;
-    if (parseMode !== undefined) record.parseMode = parseMode;
-    if (replyTo !== undefined) record.replyTo = replyTo;
-    if (replyMarkup !== undefined) record.replyMarkup = replyMarkup;
-    if (threadId !== undefined) record.threadId = threadId;
     sent.push(record);
     return record;
   };
@@ -1521,14 +1522,6 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
     }
   };
 
-  const takeFault = (method: string): TelegramFault | undefined => {
-    const list = faults.get(method.toLowerCase());
-    const entry = list?.find((f) => f.remaining > 0);
-    if (!entry) return undefined;
-    entry.remaining--;
-    return entry.fault;
-  };
-
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? "/", "http://fake-telegram.invalid");
     const startedAt = now();
@@ -1584,7 +1577,7 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
       return;
     }
 
-    const fault = takeFault(method);
+    const fault = faults.take(method.toLowerCase());
     if (fault?.kind === "reset") {
       const kill = () => {
         resetSocket(req.socket);
@@ -1898,10 +1891,7 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
     },
 
     inject(method, fault, times = 1) {
-      const key = method.toLowerCase();
-      const list = faults.get(key) ?? [];
-      list.push({ fault, remaining: times });
-      faults.set(key, list);
+      faults.add(method.toLowerCase(), fault, times);
     },
     clearFaults() {
       faults.clear();

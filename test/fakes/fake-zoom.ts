@@ -14,6 +14,7 @@ import { Readable } from "node:stream";
 import {
   basicAuth,
   bearerToken,
+  FaultQueue,
   parseRange,
   randomToken,
   readBody,
@@ -417,7 +418,7 @@ export async function startFakeZoom(opts: FakeZoomOptions = {}): Promise<FakeZoo
     { meeting: MeetingState; file: FileState; expiresAtS: number; fault?: ZoomFault }
   >();
   const pageTokens = new Map<string, { userId: string; offset: number; expiresAt: number }>();
-  const faults = new Map<ZoomRoute, Array<{ fault: ZoomFault; remaining: number }>>();
+  const faults = new FaultQueue<ZoomRoute, ZoomFault>();
   const requests: ZoomRequestRecord[] = [];
   const revocations: FakeZoom["revocations"] = [];
   const refreshesByUser: Record<string, number> = {};
@@ -1144,7 +1145,7 @@ export async function startFakeZoom(opts: FakeZoomOptions = {}): Promise<FakeZoo
       return;
     }
 
-    const fault = takeFault(route);
+    const fault = faults.take(route);
     if (fault?.kind === "reset" && route !== "download") {
       resetSocket(req.socket);
       return;
@@ -1189,13 +1190,6 @@ export async function startFakeZoom(opts: FakeZoomOptions = {}): Promise<FakeZoo
     list_recordings: (req, query, _form, who) => listRecordings(req, query, who),
     delete_recordings: (req, query, _form, segment) => deleteRecordings(req, query, segment),
     summary: (req, query, _form, segment) => summary(req, query, segment),
-  };
-
-  const takeFault = (route: ZoomRoute): ZoomFault | undefined => {
-    const entry = faults.get(route)?.find((f) => f.remaining > 0);
-    if (!entry) return undefined;
-    entry.remaining--;
-    return entry.fault;
   };
 
   const server = await startHttpServer(handle, {
@@ -1459,9 +1453,7 @@ export async function startFakeZoom(opts: FakeZoomOptions = {}): Promise<FakeZoo
     },
 
     inject(route, fault, times = 1) {
-      const list = faults.get(route) ?? [];
-      list.push({ fault, remaining: times });
-      faults.set(route, list);
+      faults.add(route, fault, times);
     },
     clearFaults() {
       faults.clear();

@@ -1,7 +1,7 @@
 /**
  * Plumbing shared by the fake Zoom and fake Telegram servers: a `node:http` server that tracks its
- * sockets (so `close()` can cut hung requests), small response helpers, bounded body reading, and
- * an event-driven `waitFor` so tests never sleep.
+ * sockets (so `close()` can cut hung requests), small response helpers, bounded body reading, the
+ * queue of faults a test injects, and an event-driven `waitFor` so tests never sleep.
  */
 import { randomBytes } from "node:crypto";
 import http from "node:http";
@@ -295,6 +295,32 @@ export function parseRange(
 /** URL-safe random token, `prefix` + base64url(bytes). */
 export function randomToken(prefix = "", bytes = 24): string {
   return prefix + randomBytes(bytes).toString("base64url");
+}
+
+/**
+ * The faults a test queued on a fake, per route or method: each is answered `times` times, in the
+ * order they were queued, after which that route behaves normally again.
+ */
+export class FaultQueue<K, F> {
+  private readonly entries = new Map<K, Array<{ fault: F; remaining: number }>>();
+
+  add(key: K, fault: F, times: number): void {
+    const list = this.entries.get(key) ?? [];
+    list.push({ fault, remaining: times });
+    this.entries.set(key, list);
+  }
+
+  /** The fault the next request to `key` gets, if any is left (it counts as used). */
+  take(key: K): F | undefined {
+    const entry = this.entries.get(key)?.find((f) => f.remaining > 0);
+    if (!entry) return undefined;
+    entry.remaining--;
+    return entry.fault;
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
 }
 
 /**

@@ -227,6 +227,27 @@ export async function recordingJobs(row: Row) {
 }
 
 /**
+ * Zoom announces the recording and the worker runs once: the delivery job failed that attempt and
+ * waits to retry. Returns the job and the clock when the attempt began (to check how long it waits).
+ */
+export async function announceUntilRetry(row: Row) {
+  await announce(row);
+  const startedAt = row.h.clock.now();
+  await row.h.drain();
+  const [job] = await recordingJobs(row);
+  expect(job?.state).toBe("retry");
+  return { job, startedAt };
+}
+
+/** The Zoom connection was marked broken and the chat was asked to connect again. */
+export async function expectConnectionBroken(row: Row, out: Outcome): Promise<void> {
+  const connection = await row.h.db.kysely.selectFrom("zoom_connections").select("status").executeTakeFirst();
+  expect(connection?.status).toBe("broken");
+  const t = row.h.app.services.translator;
+  expect(out.texts).toContain(t.t("en", "connect-broken", { email: row.user.email }));
+}
+
+/**
  * The bounded end of a fault that never passes: the recording is announced, every job runs to
  * rest, nothing is uploaded, the delivery job is dead after its 4 attempts, and the chat is told
  * `reasonKey`. Returns the outcome and the job for the row's own checks.

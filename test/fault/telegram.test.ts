@@ -12,6 +12,7 @@ import {
   announce,
   announceAndFinish,
   announceUntilDead,
+  announceUntilRetry,
   expectDeliveredOnce,
   finish,
   recordingJobs,
@@ -27,12 +28,8 @@ describe(`fault matrix: Telegram (${TEST_DIALECT})`, () => {
     const row = await startRow();
     const { h } = row;
     h.tg.inject("sendAudio", { kind: "429", retryAfter: 90 }, 2);
-    await announce(row);
-    const t0 = h.clock.now();
-    await h.drain();
-    const [first] = await recordingJobs(row);
-    expect(first?.state).toBe("retry");
-    expect(Number(first?.run_at)).toBeGreaterThanOrEqual(t0 + 90_000);
+    const { job, startedAt } = await announceUntilRetry(row);
+    expect(Number(job?.run_at)).toBeGreaterThanOrEqual(startedAt + 90_000);
     const out = await settleAndFinish(row);
     expectDeliveredOnce(out);
     expect(h.tg.calls.filter((c) => c.method === "sendAudio" && c.status === 429)).toHaveLength(2);

@@ -11,7 +11,9 @@ import {
   announce,
   announceAndFinish,
   announceUntilDead,
+  announceUntilRetry,
   completedEvent,
+  expectConnectionBroken,
   expectDeliveredOnce,
   failureText,
   recordingJobs,
@@ -27,13 +29,9 @@ describe(`fault matrix: Zoom (${TEST_DIALECT})`, () => {
     const { h } = row;
     h.zoom.inject("recordings", { kind: "status", status: 429, retryAfter: "120", rateLimitType: "QPS" }, 1);
     h.zoom.inject("download", { kind: "status", status: 429, retryAfter: "300" }, 1);
-    await announce(row);
-    const t0 = h.clock.now();
-    await h.drain();
-    const [first] = await recordingJobs(row);
-    expect(first?.state).toBe("retry");
+    const { job, startedAt } = await announceUntilRetry(row);
     // The wait Zoom asked for is honoured (not hammered sooner).
-    expect(Number(first?.run_at)).toBeGreaterThanOrEqual(t0 + 120_000);
+    expect(Number(job?.run_at)).toBeGreaterThanOrEqual(startedAt + 120_000);
     const out = await settleAndFinish(row);
     expectDeliveredOnce(out);
   });
@@ -64,11 +62,8 @@ describe(`fault matrix: Zoom (${TEST_DIALECT})`, () => {
     const { h } = row;
     h.zoom.inject("recordings", { kind: "hang" }, 1);
     h.zoom.inject("download", { kind: "stall" }, 1);
-    await announce(row);
-    await h.drain();
-    const [first] = await recordingJobs(row);
-    expect(first?.state).toBe("retry");
-    expect(first?.last_error).toMatch(/no response headers within 250 ms/);
+    const { job } = await announceUntilRetry(row);
+    expect(job?.last_error).toMatch(/no response headers within 250 ms/);
     const out = await settleAndFinish(row);
     expectDeliveredOnce(out);
     expect(out.uploads[0]?.files[0]?.sha256).toBe(row.audioSha);
@@ -142,10 +137,7 @@ describe(`fault matrix: Zoom (${TEST_DIALECT})`, () => {
     h.clock.advance(2 * 3_600_000); // the access token expired: the job must refresh
     h.zoom.inject("token", { kind: "invalid_grant" }, 1000);
     const out = await settleAndFinish(row);
-    const connection = await h.db.kysely.selectFrom("zoom_connections").select("status").executeTakeFirst();
-    expect(connection?.status).toBe("broken");
-    const t = h.app.services.translator;
-    expect(out.texts).toContain(t.t("en", "connect-broken", { email: row.user.email }));
+    await expectConnectionBroken(row, out);
     // One refresh attempt, not one per retry: a broken connection is not hammered.
     expect(h.zoom.stats.invalidGrants).toBe(1);
     // The webhook's own download token still worked, so the audio may be delivered regardless;
@@ -163,10 +155,7 @@ describe(`fault matrix: Zoom (${TEST_DIALECT})`, () => {
     h.zoom.buildDeauthorizationEvent(row.user.id, { revokeTokens: true });
     h.clock.advance(25 * 3_600_000);
     const out = await settleAndFinish(row);
-    const connection = await h.db.kysely.selectFrom("zoom_connections").select("status").executeTakeFirst();
-    expect(connection?.status).toBe("broken");
-    const t = h.app.services.translator;
-    expect(out.texts).toContain(t.t("en", "connect-broken", { email: row.user.email }));
+    await expectConnectionBroken(row, out);
     expect(out.uploads).toHaveLength(0);
     // Zoom was reached every time; it refused us. The chat hears that, and what to do.
     expect(out.texts).toContain(failureText(row, "reason-zoom-access-rejected"));

@@ -12,6 +12,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { ConnectedUser } from "../support/connection.js";
+import { countMatching } from "../support/db.js";
 import { makeTestAudio } from "../support/media.js";
 import { freePort, postSignedWebhook, type ServiceWorld, startServiceWorld } from "../support/world.js";
 
@@ -199,15 +200,10 @@ it("300 recordings through 2 web + 3 worker processes, with a worker and the pol
   // Every recording delivered.
   await until(
     "all deliveries",
-    async () => {
-      const row = await db.kysely
-        .selectFrom("deliveries")
-        .select((eb) => eb.fn.countAll<number>().as("n"))
-        .where("kind", "=", "audio")
-        .where("state", "=", "delivered")
-        .executeTakeFirstOrThrow();
-      return Number(row.n) === MEETINGS;
-    },
+    async () =>
+      (await countMatching(
+        db.kysely.selectFrom("deliveries").where("kind", "=", "audio").where("state", "=", "delivered"),
+      )) === MEETINGS,
     180_000,
   );
   // Exactly once at Telegram: one accepted sendAudio per meeting.

@@ -107,6 +107,21 @@ async function expectDatabaseUnchanged(): Promise<void> {
 // the first failing request is the culprit.
 const params = (numRuns: number) => ({ numRuns, seed: SEED, endOnFailure: true });
 
+/** Sends `numRuns` requests drawn from `requests`: each answered with an `allowed` status, none changing anything. */
+async function expectNoEffect(
+  requests: fc.Arbitrary<HostileRequest>,
+  allowed: readonly number[],
+  numRuns: number,
+): Promise<void> {
+  await fc.assert(
+    fc.asyncProperty(requests, async (req) => {
+      await sendExpectingNoEffect(req, allowed);
+    }),
+    params(numRuns),
+  );
+  await expectDatabaseUnchanged();
+}
+
 beforeAll(async () => {
   h = await startHarness({
     keepLogs: false,
@@ -228,55 +243,34 @@ describe("hostile requests change nothing", () => {
   }, 60_000);
 
   it("correctly signed bodies that are not valid events: 200 ignored or 400, and no rows (1,000 requests)", async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        signedMalformedZoomWebhook(secrets, forgeable, () => h.clock.now()),
-        async (req) => {
-          await sendExpectingNoEffect(req, [200, 400]);
-        },
-      ),
-      params(1000),
+    await expectNoEffect(
+      signedMalformedZoomWebhook(secrets, forgeable, () => h.clock.now()),
+      [200, 400],
+      1000,
     );
-    await expectDatabaseUnchanged();
   }, 120_000);
 
   it("/zoom/connect with tampered, expired, unsigned, unvouched or random links: 400, 403 or 429, no OAuth state (2,500 requests)", async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        hostileConnectQuery(secrets, () => h.clock.now()),
-        async (req) => {
-          await sendExpectingNoEffect(req, [400, 403, 429]);
-        },
-      ),
-      params(2500),
+    await expectNoEffect(
+      hostileConnectQuery(secrets, () => h.clock.now()),
+      [400, 403, 429],
+      2500,
     );
-    await expectDatabaseUnchanged();
   }, 120_000);
 
   it("/zoom/callback with forged, expired, replayed or random states: 400 or 429, no code exchange (2,500 requests)", async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        hostileCallbackQuery(secrets, () => h.clock.now(), pendingNonces),
-        async (req) => {
-          await sendExpectingNoEffect(req, [400, 429]);
-        },
-      ),
-      params(2500),
+    await expectNoEffect(
+      hostileCallbackQuery(secrets, () => h.clock.now(), pendingNonces),
+      [400, 429],
+      2500,
     );
-    await expectDatabaseUnchanged();
     // The pending state survived every forgery aimed at its nonce.
     const pending = await h.db.kysely.selectFrom("oauth_states").select("nonce").execute();
     expect(pending.map((r) => r.nonce)).toEqual(pendingNonces);
   }, 120_000);
 
   it("/telegram/webhook without the secret header: 401, no rows, nothing sent (1,500 requests)", async () => {
-    await fc.assert(
-      fc.asyncProperty(hostileTelegramUpdate(secrets, CHAT, TG_USER), async (req) => {
-        await sendExpectingNoEffect(req, [401]);
-      }),
-      params(1500),
-    );
-    await expectDatabaseUnchanged();
+    await expectNoEffect(hostileTelegramUpdate(secrets, CHAT, TG_USER), [401], 1500);
   }, 120_000);
 
   it("memory stays flat over the run", async () => {

@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { SelectQueryBuilder } from "kysely";
 import pg from "pg";
 import { type Db, openDatabase } from "../../src/db/database.js";
 import { migrateToLatest } from "../../src/db/migrate.js";
@@ -66,10 +67,14 @@ export async function createTestDatabase(dialect: TestDialect = TEST_DIALECT): P
 }
 
 /** How many rows `table` holds. */
-export async function countRows(db: Db, table: keyof Database): Promise<number> {
-  const row = await db.kysely
-    .selectFrom(table)
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .executeTakeFirstOrThrow();
+export function countRows(db: Db, table: keyof Database): Promise<number> {
+  return countMatching(db.kysely.selectFrom(table));
+}
+
+/** How many rows a filtered `selectFrom` matches: `countMatching(db.selectFrom("jobs").where(…))`. */
+export async function countMatching<T extends keyof Database>(
+  query: SelectQueryBuilder<Database, T, object>,
+): Promise<number> {
+  const row = await query.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
   return Number(row.n);
 }
