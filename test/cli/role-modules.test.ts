@@ -2,7 +2,8 @@
  * Roles load only what they use, and every role runs the compiled dist/: the CLI is spawned with a
  * module-loader hook (test/support/module-log.mjs) that records every module it resolves. A
  * `worker` must not load the HTTP stack (hono, @hono/node-server) nor the long-polling runner;
- * `serve` (the control: proves the hook sees them) loads all three. No role loads tsx or a .ts file.
+ * `serve` (the control: proves the hook sees them) loads all three, but not what waits for its
+ * first use (jose, the admin commands). No role loads tsx or a .ts file.
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -17,6 +18,14 @@ const HOOK = resolve("test/support/module-log.mjs");
 const REQUIRED = REQUIRED_TEST_ENV;
 const HTTP_STACK = ["/node_modules/hono/", "/node_modules/@hono/node-server/"];
 const POLLING_RUNNER = "/node_modules/@grammyjs/runner/";
+/** Loaded when first used, never at start-up (issue #14: what an idle process holds). */
+const ON_FIRST_USE = [
+  "/node_modules/jose/",
+  "/dist/cli/doctor.js",
+  "/dist/cli/simulate.js",
+  "/dist/cli/rotate-keys.js",
+  "/dist/cli/restore-connections.js",
+];
 
 const workDir = tempDirForEachTest("zoomgram-modules-");
 const killAfterTest = killAfterEachTest();
@@ -79,6 +88,8 @@ describe("modules each role loads", () => {
     const modules = await modulesLoadedBy("serve");
     for (const fragment of [...HTTP_STACK, POLLING_RUNNER])
       expect(loadsAny(modules, fragment), fragment).toBe(true);
+    // jose (the connect flow) and the admin commands wait for their first use.
+    for (const fragment of ON_FIRST_USE) expect(loadsAny(modules, fragment), fragment).toBe(false);
     expect(modules.filter((url) => url.endsWith(".ts") || url.includes("/node_modules/tsx/"))).toEqual([]);
   });
 });
