@@ -5,7 +5,8 @@
  */
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from "kysely";
+import type BetterSqlite3 from "better-sqlite3";
+import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect, sql, type Transaction } from "kysely";
 import { AppError } from "../errors.js";
 import type { Database } from "./schema.js";
 
@@ -60,12 +61,47 @@ async function openSqlite(path: string, options: OpenDatabaseOptions): Promise<D
   database.pragma("synchronous = FULL");
   database.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 10_000)}`);
   database.pragma("foreign_keys = ON");
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const kysely = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: cachingStatements(database) }),
+  });
   return {
     kysely,
     dialect: "sqlite",
     description: path,
     close: () => kysely.destroy(),
+  };
+}
+
+/** Prepared statements kept per SQLite connection (a job's or an event's queries repeat). */
+const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * `database` as Kysely's SQLite driver sees it, with its prepared statements reused: Kysely asks
+ * better-sqlite3 to prepare every query it runs, and preparing costs about as much as running a
+ * small indexed query again. The same SQL text gets the same statement while it is not busy (a
+ * statement being iterated cannot run twice at once); the least recently used go first.
+ */
+function cachingStatements(database: BetterSqlite3.Database): SqliteDatabase {
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(sql) {
+      const cached = statements.get(sql);
+      if (cached && !cached.busy) {
+        statements.delete(sql);
+        statements.set(sql, cached);
+        return cached;
+      }
+      const statement = database.prepare(sql);
+      if (!cached) {
+        statements.set(sql, statement);
+        if (statements.size > STATEMENT_CACHE_SIZE) {
+          const oldest = statements.keys().next().value;
+          if (oldest !== undefined) statements.delete(oldest);
+        }
+      }
+      return statement;
+    },
   };
 }
 

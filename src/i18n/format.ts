@@ -9,19 +9,45 @@ import type { Locale } from "./locales.js";
  */
 export function formatDateTime(locale: Locale, date: Date, timeZone?: string): string {
   const zone = timeZone && isValidTimeZone(timeZone) ? timeZone : "UTC";
-  const main = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone: zone });
+  const main = dateTimeFormat(locale, zone, "main", { dateStyle: "medium", timeStyle: "short" });
   // dateStyle/timeStyle cannot be combined with timeZoneName, so the abbreviation
   // comes from a second formatter.
-  const zoneName = new Intl.DateTimeFormat(locale, { timeZone: zone, timeZoneName: "short" })
+  const zoneName = dateTimeFormat(locale, zone, "zone", { timeZoneName: "short" })
     .formatToParts(date)
     .find((part) => part.type === "timeZoneName")?.value;
   const text = main.format(date);
   return zoneName ? `${text} ${zoneName}` : text;
 }
 
+/**
+ * Building an `Intl.DateTimeFormat` costs tens of microseconds (the first one in a zone, milliseconds:
+ * ICU loads the zone's rules), and a meeting card renders its start time on every progress edit:
+ * formatters are kept per locale and zone, a few hundred at most (zones are a closed set; the
+ * limit only guards against a sender inventing them).
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const MAX_FORMATTERS = 512;
+
+function dateTimeFormat(
+  locale: Locale,
+  timeZone: string,
+  kind: string,
+  options: Intl.DateTimeFormatOptions,
+): Intl.DateTimeFormat {
+  const key = `${kind}|${locale}|${timeZone}`;
+  let format = formatters.get(key);
+  if (!format) {
+    if (formatters.size >= MAX_FORMATTERS) formatters.clear();
+    format = new Intl.DateTimeFormat(locale, { ...options, timeZone });
+    formatters.set(key, format);
+  }
+  return format;
+}
+
 function isValidTimeZone(timeZone: string): boolean {
+  if (formatters.has(`valid|en|${timeZone}`)) return true;
   try {
-    new Intl.DateTimeFormat("en", { timeZone });
+    dateTimeFormat("en", timeZone, "valid", {});
     return true;
   } catch (error) {
     if (error instanceof RangeError) return false;
