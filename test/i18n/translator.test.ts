@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { SUPPORTED_LOCALES } from "../../src/i18n/locales.js";
 import { createTranslator, type TranslatorFlavor } from "../../src/i18n/translator.js";
 import { fakeBotInfo } from "../fakes/fake-telegram.js";
+import { tempDirForEachTest } from "../support/each-test.js";
 
 /** Plausible values for every variable the messages use; a new variable must be added here. */
 const SAMPLE_VARS = {
@@ -233,42 +234,37 @@ describe("createTranslator with a partial locale", () => {
     expect(translator.warnings).toEqual([`i18n: "bye" is missing in de, using en`]);
   });
 
+  // A French file that defines `hello` twice: parsing it warns once, so the warnings count parses.
+  const frenchDir = tempDirForEachTest("zoomgram-i18n-fr-");
+  function translatorWithFrenchTwice() {
+    const dir = frenchDir();
+    writeFileSync(join(dir, "en.ftl"), "hello = Hello\n");
+    writeFileSync(join(dir, "fr.ftl"), "hello = Bonjour\nhello = Salut\n");
+    return quietTranslator(dir);
+  }
+
   it("parses a locale when it is first spoken, English at once", () => {
-    const broken = mkdtempSync(join(tmpdir(), "zoomgram-i18n-lazy-"));
-    try {
-      writeFileSync(join(broken, "en.ftl"), "hello = Hello\n");
-      writeFileSync(join(broken, "fr.ftl"), "hello = Bonjour\nhello = Salut\n");
-      const translator = quietTranslator(broken);
-      expect(translator.t("en", "hello")).toBe("Hello");
-      expect(translator.warnings).toEqual([]);
-      expect(translator.t("fr", "hello")).toBe("Bonjour");
-      expect(translator.warnings).toEqual([expect.stringMatching(/^i18n: fr\.ftl: /)]);
-      translator.t("fr", "hello");
-      expect(translator.warnings).toHaveLength(1);
-    } finally {
-      rmSync(broken, { recursive: true, force: true });
-    }
+    const translator = translatorWithFrenchTwice();
+    expect(translator.t("en", "hello")).toBe("Hello");
+    expect(translator.warnings).toEqual([]);
+    expect(translator.t("fr", "hello")).toBe("Bonjour");
+    expect(translator.warnings).toEqual([expect.stringMatching(/^i18n: fr\.ftl: /)]);
+    translator.t("fr", "hello");
+    expect(translator.warnings).toHaveLength(1);
   });
 
   it("keeps a locale rendered by a transient t only as long as that t (the bot menu)", () => {
-    const broken = mkdtempSync(join(tmpdir(), "zoomgram-i18n-transient-"));
-    try {
-      writeFileSync(join(broken, "en.ftl"), "hello = Hello\n");
-      writeFileSync(join(broken, "fr.ftl"), "hello = Bonjour\nhello = Salut\n");
-      const translator = quietTranslator(broken);
-      const menu = translator.transient();
-      expect(menu.t("fr", "hello")).toBe("Bonjour");
-      expect(menu.t("fr", "hello")).toBe("Bonjour");
-      expect(translator.warnings).toHaveLength(1);
-      // The process's own t did not keep it: it parses fr (and warns) on its first use...
-      expect(translator.t("fr", "hello")).toBe("Bonjour");
-      expect(translator.warnings).toHaveLength(2);
-      // ...and a later transient t uses the bundle the process keeps now.
-      expect(translator.transient().t("fr", "hello")).toBe("Bonjour");
-      expect(translator.warnings).toHaveLength(2);
-    } finally {
-      rmSync(broken, { recursive: true, force: true });
-    }
+    const translator = translatorWithFrenchTwice();
+    const menu = translator.transient();
+    expect(menu.t("fr", "hello")).toBe("Bonjour");
+    expect(menu.t("fr", "hello")).toBe("Bonjour");
+    expect(translator.warnings).toHaveLength(1);
+    // The process's own t did not keep it: it parses fr (and warns) on its first use...
+    expect(translator.t("fr", "hello")).toBe("Bonjour");
+    expect(translator.warnings).toHaveLength(2);
+    // ...and a later transient t uses the bundle the process keeps now.
+    expect(translator.transient().t("fr", "hello")).toBe("Bonjour");
+    expect(translator.warnings).toHaveLength(2);
   });
 
   it("refuses a directory without the English source", () => {
