@@ -7,10 +7,10 @@
  * (`declaredBodyTooLarge`), the log context, the access-log line (`logRequest`) and the error
  * mapping (`errorAnswer`).
  *
- * A direct route is mounted on the Hono app too (`HttpApp.direct`, src/http/http-env.ts), so `app.request()` (the tests)
- * and the listener answer alike, and every request the listener does not take as it is — another
- * method, another spelling of the path, a query string the route does not expect — goes to Hono,
- * which has the same route.
+ * A direct route is mounted on the Hono app too (`HttpApp.direct`, src/http/http-env.ts), so
+ * `app.request()` (the tests) and the listener answer alike, and every request the listener does
+ * not take as it is — another method, another spelling of the path, a query string the route does
+ * not expect — goes to Hono, which has the same route.
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
@@ -164,8 +164,9 @@ function readBody(req: IncomingMessage, maxBodyBytes: number): Promise<Uint8Arra
       }
       chunks.push(chunk);
     };
-    const onEnd = () => done(() => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)));
-    const onClose = () => done(() => resolve(req.complete ? Buffer.concat(chunks, size) : undefined));
+    const whole = () => (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+    const onEnd = () => done(() => resolve(whole()));
+    const onClose = () => done(() => resolve(req.complete ? whole() : undefined));
     const onGone = () => done(() => resolve(undefined));
     req.on("data", onData);
     req.on("end", onEnd);

@@ -45,7 +45,6 @@ function dateTimeFormat(
 }
 
 function isValidTimeZone(timeZone: string): boolean {
-  if (formatters.has(`valid|en|${timeZone}`)) return true;
   try {
     dateTimeFormat("en", timeZone, "valid", {});
     return true;
