@@ -95,6 +95,13 @@ async function settle(child: Child): Promise<void> {
   }
 }
 
+/** A run's latency, errors and CPU, as the progress log prints them. */
+function runFigures(run: IngestRun): string {
+  const database =
+    run.databaseCpuPct === undefined ? "" : `, PostgreSQL CPU ${run.databaseCpuPct.toFixed(0)}%`;
+  return `p50 ${run.latency.p50.toFixed(2)} ms, p99 ${run.latency.p99.toFixed(2)} ms, errors ${run.errors}, server CPU ${run.serverCpuPct?.toFixed(0)}%, client CPU ${run.clientCpuPct.toFixed(0)}%${database}`;
+}
+
 async function measure(
   child: Child,
   url: string,
@@ -130,9 +137,7 @@ async function measure(
   const maxRuns: IngestRun[] = [];
   for (const concurrency of o.maxConcurrencies) {
     const run = await withCpu(() => runMax({ url, concurrency, durationMs: o.durationMs, make }));
-    log(
-      `  ${label} max, ${concurrency} in flight: ${run.throughput.toFixed(0)}/s, p50 ${run.latency.p50.toFixed(2)} ms, p99 ${run.latency.p99.toFixed(2)} ms, errors ${run.errors}, server CPU ${run.serverCpuPct?.toFixed(0)}%, client CPU ${run.clientCpuPct.toFixed(0)}%${run.databaseCpuPct === undefined ? "" : `, PostgreSQL CPU ${run.databaseCpuPct.toFixed(0)}%`}`,
-    );
+    log(`  ${label} max, ${concurrency} in flight: ${run.throughput.toFixed(0)}/s, ${runFigures(run)}`);
     maxRuns.push(run);
     if (!max || run.throughput > max.throughput) max = run;
     await settle(child);
@@ -143,9 +148,7 @@ async function measure(
   const rates = [...o.rates, ...(twice > 0 && !o.rates.includes(twice) ? [twice] : [])];
   for (const rate of rates) {
     const r = await withCpu(() => runFixedRate({ url, ratePerSecond: rate, durationMs: o.durationMs, make }));
-    log(
-      `  ${label} ${rate}/s: ${r.throughput.toFixed(0)}/s ok, p50 ${r.latency.p50.toFixed(2)} ms, p99 ${r.latency.p99.toFixed(2)} ms, errors ${r.errors}, server CPU ${r.serverCpuPct?.toFixed(0)}%, client CPU ${r.clientCpuPct.toFixed(0)}%${r.databaseCpuPct === undefined ? "" : `, PostgreSQL CPU ${r.databaseCpuPct.toFixed(0)}%`}`,
-    );
+    log(`  ${label} ${rate}/s: ${r.throughput.toFixed(0)}/s ok, ${runFigures(r)}`);
     runs.push(r);
     await settle(child);
   }

@@ -32,10 +32,17 @@ export function readMemory(pid: number): MemoryStatus | undefined {
   }
 }
 
-/** utime + stime of /proc/<pid>/stat, in clock ticks (fields 14 and 15, after the command name). */
+/**
+ * The fields of a /proc/<pid>/stat line after the command name (which may hold spaces and
+ * parentheses): element 0 is field 3 (state), so field N is element N − 3.
+ */
+function fieldsAfterName(text: string): string[] {
+  return text.slice(text.lastIndexOf(")") + 2).split(" ");
+}
+
+/** utime + stime of /proc/<pid>/stat, in clock ticks (fields 14 and 15). */
 export function parseStatTicks(text: string): number | undefined {
-  const rest = text.slice(text.lastIndexOf(")") + 2).split(" ");
-  // rest[0] is field 3 (state): utime is field 14 → rest[11], stime field 15 → rest[12].
+  const rest = fieldsAfterName(text);
   const u = Number(rest[11]);
   const s = Number(rest[12]);
   return Number.isFinite(u) && Number.isFinite(s) ? u + s : undefined;
@@ -64,8 +71,8 @@ export function processesCpuSeconds(comm: string): number {
     try {
       const text = readFileSync(`/proc/${entry}/stat`, "utf8");
       if (text.slice(text.indexOf("(") + 1, text.lastIndexOf(")")) !== comm) continue;
-      const rest = text.slice(text.lastIndexOf(")") + 2).split(" ");
-      // utime, stime, cutime, cstime: fields 14–17 → rest[11..14].
+      const rest = fieldsAfterName(text);
+      // utime, stime, cutime, cstime: fields 14–17.
       for (const i of [11, 12, 13, 14]) ticks += Number(rest[i]) || 0;
     } catch {
       // gone meanwhile
