@@ -96,6 +96,13 @@ export function maxOf(t: IngestTarget | undefined): number | undefined {
   return bestMaxRun(t)?.throughput;
 }
 
+/** The server's CPU per answered request of a closed-loop run, in ms (undefined when unknown). */
+function cpuMsPerRequest(run: IngestRun): number | undefined {
+  return run.serverCpuPct !== undefined && run.throughput > 0
+    ? (run.serverCpuPct / 100 / run.throughput) * 1000
+    : undefined;
+}
+
 /** The fixed-rate run offered closest to twice the maximum (bench/ingest.ts adds one at 2× max). */
 function runAtTwiceMax(t: IngestTarget | undefined): IngestRun | undefined {
   const m = maxOf(t);
@@ -247,8 +254,7 @@ export function ingestSection(rec: PartRecord<IngestRecord> | undefined): string
         .map(({ t, best, run }) => {
           const name = TARGET_NAMES[t.name];
           const perOk = run.ok > 0 ? ((run.serverCpuPct ?? 0) / 100) * (run.elapsedMs / run.ok) : Number.NaN;
-          const perMax =
-            best.throughput > 0 ? ((best.serverCpuPct ?? 0) / 100 / best.throughput) * 1000 : Number.NaN;
+          const perMax = cpuMsPerRequest(best) ?? Number.NaN;
           if ((run.serverCpuPct ?? 0) < 0.8 * (best.serverCpuPct ?? 0))
             return `${name} was not saturated: it used ${num(run.serverCpuPct ?? Number.NaN)}% CPU against ${num(best.serverCpuPct ?? Number.NaN)}% at its maximum, so requests reached it more slowly than it could answer them — the load generator, one thread on the other core (shared with whatever else runs there), could not offer this rate on time.`;
           return `${name} used ${num(perOk, 3)} ms of CPU per request answered in time, against ${num(perMax, 3)} ms per request at its maximum, and ${num(run.serverCpuPct ?? Number.NaN)}% of its core against ${num(best.serverCpuPct ?? Number.NaN)}%: it answered more slowly than at its maximum.`;
@@ -280,16 +286,12 @@ export function ingestSection(rec: PartRecord<IngestRecord> | undefined): string
     const busy = cpu !== undefined && cpu >= 70;
     const pgMax = maxOf(postgres);
     const bareCpu = bestMaxRun(r.targets.find((t) => t.name === "bare"))?.serverCpuPct;
-    const cpuMs = (t: IngestTarget | undefined) => {
-      const m = bestMaxRun(t);
-      return m?.serverCpuPct !== undefined && m.throughput > 0
-        ? (m.serverCpuPct / 100 / m.throughput) * 1000
-        : undefined;
-    };
     const bareTarget = r.targets.find((t) => t.name === "bare");
-    const perRequest = [sqlite, postgres, bareTarget].map((t) =>
-      cpuMs(t) === undefined ? "–" : `${num(cpuMs(t), 2)} ms`,
-    );
+    const perRequest = [sqlite, postgres, bareTarget].map((t) => {
+      const m = bestMaxRun(t);
+      const cpuMs = m ? cpuMsPerRequest(m) : undefined;
+      return cpuMs === undefined ? "–" : `${num(cpuMs, 2)} ms`;
+    });
     const why = [
       `**Why it misses.** Zoomgram's web process answered at most ${num(sqliteMax)} requests/s on SQLite and ${num(pgMax)}/s on PostgreSQL; at maximum on SQLite it used ${cpu === undefined ? "–" : `${num(cpu)}%`} of its core, and the bare server at its maximum ${bareCpu === undefined ? "–" : `${num(bareCpu)}%`}. Per answered webhook that is ${perRequest[0]} of CPU on SQLite, ${perRequest[1]} on PostgreSQL and ${perRequest[2]} for the bare server (whose maximum is also bounded by the load generator sharing the other core).`,
       commitBound && !busy
